@@ -1,0 +1,91 @@
+import { App, Chart, Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import {
+  Certificate, Disruption, IngressGateway, LoadBalancer, PathMatch, RateLimit, Traffic, VersionedService,
+} from '../lib';
+import { EdgeEnvironment } from './environments';
+
+/** Namespace of the gateway workload and its Gateway. */
+export const GATEWAY_NAMESPACE = 'istio-ingress';
+/** Namespace of the shop's services. */
+export const APP_NAMESPACE = 'shop';
+
+/**
+ * The example edge: an HTTPS gateway redirecting HTTP, a `storefront` service at "/", and an `api`
+ * service at "/api" (rewritten to "/") with a 90/10 canary between v1 and v2 and an
+ * `x-canary: true` override, behind a local rate limit.
+ */
+export class EdgeChart extends Chart {
+  public readonly gateway: IngressGateway;
+  public readonly storefront: VersionedService;
+  public readonly api: VersionedService;
+
+  public constructor(scope: Construct, id: string, env: EdgeEnvironment) {
+    super(scope, id, { disableResourceNameHashes: true });
+
+    new k8s.KubeNamespace(this, 'GatewayNamespace', { metadata: { name: GATEWAY_NAMESPACE } });
+    new k8s.KubeNamespace(this, 'AppNamespace', {
+      metadata: { name: APP_NAMESPACE, labels: { 'istio-injection': 'enabled' } },
+    });
+
+    this.gateway = new IngressGateway(this, 'shop-gateway', {
+      namespace: GATEWAY_NAMESPACE,
+      hosts: env.hosts,
+      https: { certificate: Certificate.fromSecret(env.tlsSecret), redirectHttp: true },
+      resources: env.gatewayResources,
+      autoscaling: env.gatewayAutoscaling,
+      disruption: Disruption.minAvailable(1),
+      azure: env.publicIp ? { publicIp: env.publicIp } : undefined,
+      rateLimits: [RateLimit.local({ maxTokens: env.requestsPerSecondPerPod, fillInterval: Duration.seconds(1) })],
+    });
+
+    this.storefront = new VersionedService(this, 'storefront', {
+      namespace: APP_NAMESPACE,
+      port: 8080,
+      versions: [{ name: 'v1', image: 'ghcr.io/acme/storefront:2.3.1', replicas: env.appReplicas }],
+    });
+
+    this.api = new VersionedService(this, 'api', {
+      namespace: APP_NAMESPACE,
+      port: 8080,
+      trafficPolicy: {
+        loadBalancer: LoadBalancer.LEAST_REQUEST,
+        outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30) },
+      },
+      versions: [
+        { name: 'v1', image: 'ghcr.io/acme/api:1.4.0', autoscaling: env.apiAutoscaling },
+        { name: 'v2', image: 'ghcr.io/acme/api:1.5.0', replicas: env.appReplicas },
+      ],
+    });
+
+    this.gateway.addRoute('shop', {
+      namespace: APP_NAMESPACE,
+      routes: [
+        {
+          name: 'api',
+          match: [{ path: PathMatch.prefix('/api') }],
+          rewrite: { uri: '/' },
+          to: Traffic.canary(this.api.version('v1'), this.api.version('v2'), {
+            percent: 10, header: { name: 'x-canary', value: 'true' },
+          }),
+          retries: { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: ['5xx', 'connect-failure', 'reset'] },
+          timeout: Duration.seconds(10),
+        },
+        {
+          name: 'storefront',
+          match: [{ path: PathMatch.prefix('/') }],
+          to: Traffic.to(this.storefront.version('v1')),
+          timeout: Duration.seconds(15),
+        },
+      ],
+    });
+  }
+}
+
+/** Builds the example edge for one environment as a cdk8s App writing to `outdir`. */
+export function buildEdgeApp(env: EdgeEnvironment, outdir: string): App {
+  const app = new App({ outdir });
+  new EdgeChart(app, 'edge', env);
+  return app;
+}

@@ -1,0 +1,54 @@
+import { Size } from 'cdk8s';
+import { AutoscalingOptions, ContainerResources, Cpu } from '../lib';
+
+/** What differs between the environments of the example edge. */
+export interface EdgeEnvironment {
+  /** The environment's name: the folder under dist/ and the Pulumi stack. */
+  readonly name: string;
+  /** Hosts served by the gateway. */
+  readonly hosts: string[];
+  /** The TLS secret (in the gateway namespace) holding the certificate for the hosts. */
+  readonly tlsSecret: string;
+  /** Gateway container resources. */
+  readonly gatewayResources: ContainerResources;
+  /** Gateway autoscaling. */
+  readonly gatewayAutoscaling: AutoscalingOptions;
+  /** Static public IP of the gateway, when one is reserved. */
+  readonly publicIp?: { readonly name: string; readonly resourceGroup: string };
+  /** Local rate limit per gateway pod: requests per second. */
+  readonly requestsPerSecondPerPod: number;
+  /** Replicas of each application version. */
+  readonly appReplicas: number;
+  /** Autoscaling of the api's stable version. */
+  readonly apiAutoscaling: AutoscalingOptions;
+}
+
+export const environments: Record<'dev' | 'prod', EdgeEnvironment> = {
+  dev: {
+    name: 'dev',
+    hosts: ['shop.dev.example.com'],
+    tlsSecret: 'shop-dev-tls',
+    gatewayResources: {
+      cpu: { request: Cpu.millis(500), limit: Cpu.millis(1000) },
+      memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) },
+    },
+    gatewayAutoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 70 },
+    requestsPerSecondPerPod: 100,
+    appReplicas: 2,
+    apiAutoscaling: { minReplicas: 2, maxReplicas: 4 },
+  },
+  prod: {
+    name: 'prod',
+    hosts: ['shop.example.com', 'www.shop.example.com'],
+    tlsSecret: 'shop-prod-tls',
+    gatewayResources: {
+      cpu: { request: Cpu.millis(1000), limit: Cpu.millis(2000) },
+      memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) },
+    },
+    gatewayAutoscaling: { minReplicas: 3, maxReplicas: 12, targetCpuUtilization: 70 },
+    publicIp: { name: 'pip-shop-prod-ingress', resourceGroup: 'rg-shop-prod-network' },
+    requestsPerSecondPerPod: 1000,
+    appReplicas: 3,
+    apiAutoscaling: { minReplicas: 3, maxReplicas: 20 },
+  },
+};

@@ -1,0 +1,70 @@
+/**
+ * Structural validation of synthesized objects against the published schemas: `kubernetes-models`
+ * for Kubernetes kinds and `@kubernetes-models/istio` for Istio kinds. Both are ES modules; they
+ * are loaded on first use with a dynamic import, which works from CommonJS too.
+ */
+
+/** A manifest: apiVersion, kind, metadata and the rest. */
+export interface KubernetesObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string };
+  readonly [key: string]: unknown;
+}
+
+/** One object that failed validation. */
+export interface SchemaProblem {
+  /** "<apiVersion> <kind> <namespace>/<name>". */
+  readonly object: string;
+  /** What the validator said. */
+  readonly message: string;
+}
+
+type ModelClass = new (data: unknown) => { validate(): void };
+const models = new Map<string, Promise<ModelClass | undefined>>();
+
+/** The npm module that publishes the schema of `apiVersion`/`kind`. */
+export function schemaModule(apiVersion: string, kind: string): string {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  const pkg = group.endsWith('istio.io') ? '@kubernetes-models/istio' : 'kubernetes-models';
+  return `${pkg}/${apiVersion}/${kind}`;
+}
+
+function loadModel(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
+  const key = `${apiVersion}/${kind}`;
+  let found = models.get(key);
+  if (!found) {
+    found = import(schemaModule(apiVersion, kind))
+      .then((mod: Record<string, ModelClass>) => mod[kind])
+      .catch(() => undefined);
+    models.set(key, found);
+  }
+  return found;
+}
+
+/** Names an object for messages. */
+export function describeObject(o: KubernetesObject): string {
+  const ns = o.metadata?.namespace ? `${o.metadata.namespace}/` : '';
+  return `${o.apiVersion} ${o.kind} ${ns}${o.metadata?.name ?? '<unnamed>'}`;
+}
+
+/**
+ * Validates every object against its published schema. An object whose kind has no published
+ * schema is itself a problem: nothing unchecked passes silently.
+ */
+export async function validateSchemas(objects: readonly KubernetesObject[]): Promise<SchemaProblem[]> {
+  const problems: SchemaProblem[] = [];
+  for (const o of objects) {
+    const Model = await loadModel(o.apiVersion, o.kind);
+    if (!Model) {
+      problems.push({ object: describeObject(o), message: `no published schema for ${o.apiVersion} ${o.kind} (looked for ${schemaModule(o.apiVersion, o.kind)})` });
+      continue;
+    }
+    try {
+      new Model(o).validate();
+    } catch (e) {
+      problems.push({ object: describeObject(o), message: (e as Error).message });
+    }
+  }
+  return problems;
+}

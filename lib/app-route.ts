@@ -1,0 +1,524 @@
+import { Duration, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { VirtualService, VirtualServiceSpec } from '../imports/istio-networking.istio.io';
+import { IRoutableService, IRouteTarget, serviceHost } from './destination';
+import {
+  describeProblem, fail, hostCoveredBy, istioDuration, validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost,
+  validatePercent, validatePort,
+} from './errors';
+import type { IIngressGateway } from './ingress-gateway';
+import { HttpMethod, PathMatch, StringMatch } from './match';
+import { Traffic, WeightedTarget } from './traffic';
+
+/**
+ * Conditions a request must meet; all fields of one match must hold.
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
+ */
+export interface RouteMatch {
+  /**
+   * The request path.
+   * @default - any path
+   */
+  readonly path?: PathMatch;
+  /**
+   * Request headers (names in lower case).
+   * @default - no header condition
+   */
+  readonly headers?: Record<string, StringMatch>;
+  /**
+   * Query parameters.
+   * @default - no query condition
+   */
+  readonly queryParams?: Record<string, StringMatch>;
+  /**
+   * The HTTP method.
+   * @default - any method
+   */
+  readonly method?: HttpMethod;
+  /**
+   * Match the path case-insensitively.
+   * @default false
+   */
+  readonly ignoreUriCase?: boolean;
+}
+
+/** Rewrites applied before forwarding. */
+export interface RewriteOptions {
+  /**
+   * Replaces the matched path prefix (or the whole path for exact and regex matches).
+   * @default - path unchanged
+   */
+  readonly uri?: string;
+  /**
+   * Replaces the Host/Authority header.
+   * @default - unchanged
+   */
+  readonly authority?: string;
+}
+
+/** A redirect answered by the gateway instead of forwarding. */
+export interface RedirectOptions {
+  /**
+   * The path of the new location.
+   * @default - the request's path
+   */
+  readonly uri?: string;
+  /**
+   * The host of the new location.
+   * @default - the request's host
+   */
+  readonly authority?: string;
+  /**
+   * The scheme of the new location.
+   * @default - the request's scheme
+   */
+  readonly scheme?: 'http' | 'https';
+  /**
+   * The status code (301, 302, 303, 307 or 308).
+   * @default 301
+   */
+  readonly code?: number;
+}
+
+/**
+ * Retries of failed requests.
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRetry
+ */
+export interface RetryOptions {
+  /** How many times a request is retried (0 disables retries). */
+  readonly attempts: number;
+  /**
+   * Timeout of each attempt.
+   * @default - the route's timeout
+   */
+  readonly perTryTimeout?: Duration;
+  /**
+   * The conditions to retry on, for example ["5xx", "connect-failure", "reset"].
+   * @default - Istio's default (connect-failure, refused-stream, unavailable, cancelled, retriable-status-codes)
+   */
+  readonly retryOn?: string[];
+}
+
+/** Failures injected for testing resilience. */
+export interface FaultOptions {
+  /**
+   * Delay a share of the requests.
+   * @default - no delay
+   */
+  readonly delay?: { readonly fixedDelay: Duration; readonly percent: number };
+  /**
+   * Fail a share of the requests with an HTTP status.
+   * @default - no abort
+   */
+  readonly abort?: { readonly httpStatus: number; readonly percent: number };
+}
+
+/** Traffic copied, fire-and-forget, to another destination. */
+export interface MirrorOptions {
+  /** The service or version to mirror to. */
+  readonly to: IRouteTarget;
+  /**
+   * Percent of the requests mirrored.
+   * @default 100
+   */
+  readonly percent?: number;
+  /**
+   * The Service port.
+   * @default - the Service's only port
+   */
+  readonly port?: number;
+}
+
+/**
+ * Cross-origin resource sharing.
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#CorsPolicy
+ */
+export interface CorsOptions {
+  /** The origins allowed. */
+  readonly allowOrigins: StringMatch[];
+  /**
+   * Methods allowed.
+   * @default - none listed
+   */
+  readonly allowMethods?: HttpMethod[];
+  /**
+   * Request headers allowed.
+   * @default - none listed
+   */
+  readonly allowHeaders?: string[];
+  /**
+   * Response headers browsers may read.
+   * @default - none listed
+   */
+  readonly exposeHeaders?: string[];
+  /**
+   * How long a preflight response may be cached.
+   * @default - not set
+   */
+  readonly maxAge?: Duration;
+  /**
+   * Whether credentials are allowed.
+   * @default - not set
+   */
+  readonly allowCredentials?: boolean;
+}
+
+/** Changes to the headers of requests or responses. */
+export interface HeaderOperations {
+  /**
+   * Headers to set (overwriting).
+   * @default - none
+   */
+  readonly set?: Record<string, string>;
+  /**
+   * Headers to append.
+   * @default - none
+   */
+  readonly add?: Record<string, string>;
+  /**
+   * Headers to remove.
+   * @default - none
+   */
+  readonly remove?: string[];
+}
+
+/** One HTTP route of a VirtualService. */
+export interface HttpRouteOptions {
+  /** The route's name, unique within the VirtualService (shown in access logs and metrics). */
+  readonly name: string;
+  /**
+   * Conditions; any one of them selects the route.
+   * @default - every request
+   */
+  readonly match?: RouteMatch[];
+  /**
+   * Where matching requests go. Give this or `redirect`.
+   * @default - none
+   */
+  readonly to?: Traffic;
+  /**
+   * Answer with a redirect instead of forwarding. Give this or `to`.
+   * @default - none
+   */
+  readonly redirect?: RedirectOptions;
+  /**
+   * Rewrite the path or authority before forwarding.
+   * @default - no rewrite
+   */
+  readonly rewrite?: RewriteOptions;
+  /**
+   * Retries.
+   * @default - Istio's default (2 attempts)
+   */
+  readonly retries?: RetryOptions;
+  /**
+   * Timeout of the whole request, retries included.
+   * @default - no timeout
+   */
+  readonly timeout?: Duration;
+  /**
+   * Fault injection.
+   * @default - none
+   */
+  readonly fault?: FaultOptions;
+  /**
+   * Mirror traffic to another destination.
+   * @default - none
+   */
+  readonly mirror?: MirrorOptions;
+  /**
+   * CORS policy.
+   * @default - none
+   */
+  readonly cors?: CorsOptions;
+  /**
+   * Header changes on the request and the response.
+   * @default - none
+   */
+  readonly headers?: { readonly request?: HeaderOperations; readonly response?: HeaderOperations };
+}
+
+/** Options of an {@link AppRoute} created from a gateway (`gateway.addRoute`). */
+export interface AppRouteOptions {
+  /**
+   * The VirtualService's name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * The VirtualService's namespace.
+   * @default - the namespace of the first gateway
+   */
+  readonly namespace?: string;
+  /**
+   * The hosts this route set applies to; each must be served by a bound gateway.
+   * @default - every host of the bound gateways
+   */
+  readonly hosts?: string[];
+  /**
+   * The HTTP routes, in order; more can be added with `addRoute`.
+   * @default - none yet
+   */
+  readonly routes?: HttpRouteOptions[];
+}
+
+/** Props of {@link AppRoute}. */
+export interface AppRouteProps extends AppRouteOptions {
+  /** The gateways whose traffic the routes apply to. */
+  readonly gateways: IIngressGateway[];
+}
+
+const REDIRECT_CODES = [301, 302, 303, 307, 308];
+
+/**
+ * A VirtualService bound to one or more gateways: ordered HTTP routes whose gateways, hosts,
+ * destination hosts, subsets and ports all derive from the objects they reference.
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/
+ */
+export class AppRoute extends Construct {
+  /** The VirtualService's name. */
+  public readonly routeName: string;
+  /** The VirtualService's namespace. */
+  public readonly namespace: string;
+  /** The VirtualService. */
+  public readonly virtualService: VirtualService;
+  private readonly gateways: IIngressGateway[];
+  private readonly explicitHosts?: string[];
+  private readonly http: Record<string, unknown>[] = [];
+  private readonly routeNames = new Set<string>();
+  private readonly dependedOn = new Set<unknown>();
+
+  public constructor(scope: Construct, id: string, props: AppRouteProps) {
+    super(scope, id);
+    if (!props.gateways || props.gateways.length === 0) fail(this, 'gateways', props.gateways, 'Bind the route to at least one IngressGateway.');
+    this.gateways = [...props.gateways];
+    this.routeName = validateDnsSubdomain(this, 'name', props.name ?? id);
+    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.gateways[0].namespace);
+    if (props.hosts) {
+      if (props.hosts.length === 0) fail(this, 'hosts', [], 'List at least one host, or leave hosts out to use the gateways\' hosts.');
+      props.hosts.forEach((h, i) => validateHost(this, `hosts[${i}]`, h));
+      this.explicitHosts = [...props.hosts];
+    }
+    this.virtualService = new VirtualService(this, 'Resource', {
+      metadata: { name: this.routeName, namespace: this.namespace },
+      spec: Lazy.any({
+        produce: () => ({
+          hosts: this.hosts,
+          gateways: this.gateways.map((g) => `${g.namespace}/${g.gatewayName}`),
+          http: this.http,
+        }),
+      }) as VirtualServiceSpec,
+    });
+    for (const r of props.routes ?? []) this.addRoute(r);
+    this.node.addValidation({ validate: () => this.validateHosts() });
+  }
+
+  /** The hosts the VirtualService applies to. */
+  public get hosts(): string[] {
+    if (this.explicitHosts) return [...this.explicitHosts];
+    const all: string[] = [];
+    for (const g of this.gateways) for (const h of g.hosts) if (!all.includes(h)) all.push(h);
+    return all;
+  }
+
+  /** Appends an HTTP route (routes are matched in order). */
+  public addRoute(route: HttpRouteOptions): void {
+    const at = `routes[${this.routeNames.size}]`;
+    const name = route.name;
+    if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
+      fail(this, `${at}.name`, name, 'Give each route a name of lower-case letters, digits and "-", for example "api".');
+    }
+    if (this.routeNames.has(name)) fail(this, `${at}.name`, name, `Route names must be unique within the VirtualService: "${name}" is already used; rename one.`);
+    if ((route.to === undefined) === (route.redirect === undefined)) {
+      fail(this, `${at}.to`, route.to === undefined ? undefined : '(set, with redirect)', 'Give a route exactly one of `to` (forward) and `redirect`.');
+    }
+    if (route.redirect && route.rewrite) fail(this, `${at}.rewrite`, route.rewrite, 'A redirect cannot be combined with a rewrite: put the new path in redirect.uri.');
+    if (route.redirect && route.mirror) fail(this, `${at}.mirror`, '(set)', 'A redirect forwards nothing to mirror: remove mirror.');
+
+    const match = route.match?.map((m, i) => this.renderMatch(`${at}.match[${i}]`, m));
+    const common: Record<string, unknown> = {
+      rewrite: route.rewrite ? this.renderRewrite(`${at}.rewrite`, route.rewrite) : undefined,
+      redirect: route.redirect ? this.renderRedirect(`${at}.redirect`, route.redirect) : undefined,
+      retries: route.retries ? this.renderRetries(`${at}.retries`, route.retries) : undefined,
+      timeout: route.timeout ? istioDuration(validateDuration(this, `${at}.timeout`, route.timeout)) : undefined,
+      fault: route.fault ? this.renderFault(`${at}.fault`, route.fault) : undefined,
+      ...(route.mirror ? this.renderMirror(`${at}.mirror`, route.mirror) : {}),
+      corsPolicy: route.cors ? this.renderCors(`${at}.cors`, route.cors) : undefined,
+      headers: route.headers ? {
+        request: renderHeaderOps(route.headers.request),
+        response: renderHeaderOps(route.headers.response),
+      } : undefined,
+    };
+
+    const entries: Record<string, unknown>[] = [];
+    if (route.to) {
+      const traffic = route.to;
+      if (!(traffic instanceof Traffic)) fail(this, `${at}.to`, traffic, 'Use Traffic.to(...), Traffic.split([...]) or Traffic.canary(...).');
+      const destinations = this.renderDestinations(`${at}.to`, traffic.targets);
+      if (traffic.canary) {
+        const { stable, canary, options } = traffic.canary;
+        if (stable.routableService !== canary.routableService || !stable.subset || !canary.subset || stable.subset === canary.subset) {
+          fail(this, `${at}.to`, `canary(${stable.node.path}, ${canary.node.path})`,
+            'A canary splits between two different versions of the same VersionedService: pass service.version("v1") and service.version("v2").');
+        }
+        if (options.header) {
+          const header = options.header;
+          if (!/^[a-z0-9-]+$/.test(header.name)) fail(this, `${at}.to.header.name`, header.name, 'Use a lower-case HTTP header name, for example "x-canary".');
+          const base = match ?? [{}];
+          entries.push({
+            name: `${name}-canary-override`,
+            match: base.map((m) => ({ ...m, headers: { ...(m.headers as object ?? {}), [header.name]: { exact: header.value } } })),
+            route: [destinations[1]].map((d) => ({ ...d, weight: undefined })),
+            ...common,
+          });
+        }
+      }
+      entries.push({ name, match, route: destinations.length === 1 ? [{ ...destinations[0], weight: undefined }] : destinations, ...common });
+      for (const t of traffic.targets) this.dependOn(t.to.routableService);
+      if (route.mirror) this.dependOn(route.mirror.to.routableService);
+    } else {
+      entries.push({ name, match, ...common });
+    }
+    for (const e of entries) {
+      if (this.routeNames.has(e.name as string)) fail(this, `${at}.name`, e.name, 'Route names must be unique within the VirtualService: rename one.');
+      this.routeNames.add(e.name as string);
+    }
+    this.http.push(...entries);
+  }
+
+  /** Make-before-break: the DestinationRule that defines the subsets is applied before this VirtualService. */
+  private dependOn(service: IRoutableService): void {
+    if (service.destinationRule && !this.dependedOn.has(service.destinationRule)) {
+      this.dependedOn.add(service.destinationRule);
+      this.virtualService.addDependency(service.destinationRule);
+    }
+  }
+
+  private renderDestinations(at: string, targets: readonly WeightedTarget[]): Record<string, unknown>[] {
+    if (targets.length === 0) fail(this, at, [], 'Give at least one destination.');
+    let sum = 0;
+    const rendered = targets.map((t, i) => {
+      if (!Number.isInteger(t.weight) || t.weight < 0 || t.weight > 100) {
+        fail(this, `${at}[${i}].weight`, t.weight, 'Use a whole percentage between 0 and 100.');
+      }
+      sum += t.weight;
+      return { ...this.renderDestination(`${at}[${i}]`, t.to, t.port), weight: t.weight };
+    });
+    if (sum !== 100) {
+      fail(this, `${at}.weights`, targets.map((t) => t.weight), `The weights of a route must sum to 100 (they sum to ${sum}): adjust them, or use Traffic.canary(...) which computes them.`);
+    }
+    const keys = rendered.map((d) => JSON.stringify([d.destination]));
+    if (new Set(keys).size !== keys.length) fail(this, at, targets.map((t) => t.to.node.path), 'Each destination may appear once in a route: merge the weights.');
+    return rendered;
+  }
+
+  private renderDestination(at: string, target: IRouteTarget, port?: number): { destination: Record<string, unknown> } {
+    const service = target?.routableService;
+    if (!service) fail(this, at, target, 'Route to a VersionedService, one of its versions (service.version("v1")), or VersionedService.fromServiceAttributes(...).');
+    if (target.subset !== undefined && !service.hasSubset(target.subset)) {
+      fail(this, `${at}.subset`, target.subset, `Service "${service.serviceName}" has no version "${target.subset}": add it with addVersion() or route to an existing version.`);
+    }
+    const ports = service.servicePorts;
+    let number = port;
+    if (number === undefined) {
+      if (ports.length > 1) fail(this, `${at}.port`, undefined, `Service "${service.serviceName}" has several ports (${ports.join(', ')}): choose one with port.`);
+      number = ports[0];
+    } else if (!ports.includes(validatePort(this, `${at}.port`, number))) {
+      fail(this, `${at}.port`, number, `Service "${service.serviceName}" exposes ${ports.join(', ')}: use one of them.`);
+    }
+    return { destination: { host: serviceHost(service, this.namespace), subset: target.subset, port: { number } } };
+  }
+
+  private renderMatch(at: string, m: RouteMatch): Record<string, unknown> {
+    if (m.path !== undefined && !(m.path instanceof PathMatch)) fail(this, `${at}.path`, m.path, 'Use PathMatch.prefix(...), PathMatch.exact(...) or PathMatch.regex(...).');
+    const strings = (kind: string, rec?: Record<string, StringMatch>) => {
+      if (!rec) return undefined;
+      return Object.fromEntries(Object.entries(rec).map(([k, v]) => {
+        if (!(v instanceof StringMatch)) fail(this, `${at}.${kind}["${k}"]`, v, 'Use StringMatch.exact(...), StringMatch.prefix(...) or StringMatch.regex(...).');
+        if (kind === 'headers' && k !== k.toLowerCase()) fail(this, `${at}.headers`, k, 'Header names in matches must be lower case.');
+        return [k, v._json];
+      }));
+    };
+    const json = {
+      uri: m.path?._json,
+      headers: strings('headers', m.headers),
+      queryParams: strings('queryParams', m.queryParams),
+      method: m.method ? { exact: m.method } : undefined,
+      ignoreUriCase: m.ignoreUriCase,
+    };
+    if (Object.values(json).every((v) => v === undefined)) fail(this, at, m, 'A match needs at least one condition; leave `match` out to match every request.');
+    return json;
+  }
+
+  private renderRewrite(at: string, r: RewriteOptions): Record<string, unknown> {
+    if (r.uri !== undefined && !r.uri.startsWith('/')) fail(this, `${at}.uri`, r.uri, 'Use a path starting with "/".');
+    if (r.authority !== undefined) validateHost(this, `${at}.authority`, r.authority, false);
+    return { uri: r.uri, authority: r.authority };
+  }
+
+  private renderRedirect(at: string, r: RedirectOptions): Record<string, unknown> {
+    const code = r.code ?? 301;
+    if (!REDIRECT_CODES.includes(code)) fail(this, `${at}.code`, code, `Use one of ${REDIRECT_CODES.join(', ')}.`);
+    if (r.uri !== undefined && !r.uri.startsWith('/')) fail(this, `${at}.uri`, r.uri, 'Use a path starting with "/".');
+    if (r.authority !== undefined) validateHost(this, `${at}.authority`, r.authority, false);
+    return { uri: r.uri, authority: r.authority, scheme: r.scheme, redirectCode: code };
+  }
+
+  private renderRetries(at: string, r: RetryOptions): Record<string, unknown> {
+    if (!Number.isInteger(r.attempts) || r.attempts < 0) fail(this, `${at}.attempts`, r.attempts, 'Use a whole number of attempts (0 disables retries).');
+    return {
+      attempts: r.attempts,
+      perTryTimeout: r.perTryTimeout ? istioDuration(validateDuration(this, `${at}.perTryTimeout`, r.perTryTimeout)) : undefined,
+      retryOn: r.retryOn?.length ? r.retryOn.join(',') : undefined,
+    };
+  }
+
+  private renderFault(at: string, f: FaultOptions): Record<string, unknown> {
+    if (!f.delay && !f.abort) fail(this, at, f, 'Give a delay, an abort, or both.');
+    if (f.abort && (!Number.isInteger(f.abort.httpStatus) || f.abort.httpStatus < 200 || f.abort.httpStatus > 599)) {
+      fail(this, `${at}.abort.httpStatus`, f.abort.httpStatus, 'Use an HTTP status between 200 and 599.');
+    }
+    return {
+      delay: f.delay ? {
+        fixedDelay: istioDuration(validateDuration(this, `${at}.delay.fixedDelay`, f.delay.fixedDelay)),
+        percentage: { value: validatePercent(this, `${at}.delay.percent`, f.delay.percent) },
+      } : undefined,
+      abort: f.abort ? { httpStatus: f.abort.httpStatus, percentage: { value: validatePercent(this, `${at}.abort.percent`, f.abort.percent) } } : undefined,
+    };
+  }
+
+  private renderMirror(at: string, m: MirrorOptions): Record<string, unknown> {
+    const { destination } = this.renderDestination(at, m.to, m.port);
+    return { mirror: destination, mirrorPercentage: { value: validatePercent(this, `${at}.percent`, m.percent ?? 100) } };
+  }
+
+  private renderCors(at: string, c: CorsOptions): Record<string, unknown> {
+    if (!c.allowOrigins?.length) fail(this, `${at}.allowOrigins`, c.allowOrigins, 'List at least one allowed origin, for example StringMatch.exact("https://shop.example.com").');
+    return {
+      allowOrigins: c.allowOrigins.map((o) => o._json),
+      allowMethods: c.allowMethods,
+      allowHeaders: c.allowHeaders,
+      exposeHeaders: c.exposeHeaders,
+      maxAge: c.maxAge ? istioDuration(validateDuration(this, `${at}.maxAge`, c.maxAge)) : undefined,
+      allowCredentials: c.allowCredentials,
+    };
+  }
+
+  private validateHosts(): string[] {
+    const errors: string[] = [];
+    const served = this.gateways.flatMap((g) => g.hosts);
+    this.hosts.forEach((host, i) => {
+      if (!served.some((s) => hostCoveredBy(host, s))) {
+        errors.push(describeProblem(this, `hosts[${i}]`, host,
+          `No bound gateway serves it (they serve ${served.join(', ')}), so its requests would get 404: add the host to a gateway (gateway.addHost) or bind a gateway that serves it.`));
+      }
+    });
+    if (this.http.length === 0) errors.push(describeProblem(this, 'routes', [], 'A VirtualService needs at least one route: pass routes or call addRoute().'));
+    return errors;
+  }
+}
+
+function renderHeaderOps(ops?: HeaderOperations): Record<string, unknown> | undefined {
+  if (!ops) return undefined;
+  return { set: ops.set, add: ops.add, remove: ops.remove };
+}

@@ -1,0 +1,96 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import { describeProblem, validateDnsSubdomain } from './errors';
+
+/** Options common to every disruption budget. */
+export interface DisruptionOptions {
+  /**
+   * The PodDisruptionBudget's name.
+   * @default - the name of the workload it protects
+   */
+  readonly name?: string;
+}
+
+/**
+ * How many pods of a workload voluntary disruptions (node drains, upgrades) may take down at once:
+ * rendered as a `policy/v1` PodDisruptionBudget.
+ * @see https://kubernetes.io/docs/concepts/workloads/pods/disruptions/
+ */
+export class Disruption {
+  /** Keep at least `count` pods (or `percent`% when given as a string like "50%") available. */
+  public static minAvailable(count: number | `${number}%`, options: DisruptionOptions = {}): Disruption {
+    return new Disruption('minAvailable', count, options);
+  }
+
+  /** Let at most `count` pods (or a percentage like "25%") be unavailable at once. */
+  public static maxUnavailable(count: number | `${number}%`, options: DisruptionOptions = {}): Disruption {
+    return new Disruption('maxUnavailable', count, options);
+  }
+
+  private constructor(
+    /** Which field of the budget is set. */
+    public readonly field: 'minAvailable' | 'maxUnavailable',
+    /** The pod count or percentage. */
+    public readonly value: number | string,
+    /** The options. */
+    public readonly options: DisruptionOptions,
+  ) {}
+
+  /**
+   * Checks the value itself. Returns an error message, or undefined.
+   * @internal
+   */
+  public _checkValue(scope: IConstruct, property: string): string | undefined {
+    const v = this.value;
+    const ok = typeof v === 'number'
+      ? Number.isInteger(v) && v >= 0
+      : /^\d+%$/.test(v) && Number(v.slice(0, -1)) <= 100;
+    return ok ? undefined : describeProblem(scope, `${property}.${this.field}`, v, 'Use a whole number of pods (0 or more) or a percentage such as "50%".');
+  }
+
+  /**
+   * How many pods may be evicted when `replicas` pods are running (Kubernetes rounds percentages up).
+   * @internal
+   */
+  public _allowedDisruptions(replicas: number): number {
+    const v = this.value;
+    const count = typeof v === 'number' ? v : Math.ceil((replicas * Number(v.slice(0, -1))) / 100);
+    return this.field === 'minAvailable' ? replicas - count : Math.min(count, replicas);
+  }
+
+  /**
+   * An error message when the budget forbids every eviction at `replicas` pods, else undefined.
+   * @param replicasDescription what `replicas` is, for the message ("minReplicas of the autoscaler", "replicas").
+   * @internal
+   */
+  public _checkAgainst(scope: IConstruct, property: string, replicas: number, replicasDescription: string): string | undefined {
+    const bad = this._checkValue(scope, property);
+    if (bad) return bad;
+    if (this._allowedDisruptions(replicas) >= 1) return undefined;
+    return describeProblem(scope, `${property}.${this.field}`, this.value,
+      `With ${replicas} pod(s) (${replicasDescription}) this budget allows no eviction, so every node drain and cluster upgrade blocks: `
+      + (this.field === 'minAvailable'
+        ? `use a minAvailable below ${replicas}, or raise the replicas.`
+        : 'use a maxUnavailable of at least 1.'));
+  }
+
+  /**
+   * Creates the PodDisruptionBudget.
+   * @internal
+   */
+  public _create(scope: Construct, id: string, name: string, namespace: string, matchLabels: Record<string, string>): k8s.KubePodDisruptionBudget {
+    const pdbName = validateDnsSubdomain(scope, 'disruption.name', this.options.name ?? name);
+    const bad = this._checkValue(scope, 'disruption');
+    if (bad) throw new Error(bad);
+    const value = typeof this.value === 'number' ? k8s.IntOrString.fromNumber(this.value) : k8s.IntOrString.fromString(this.value);
+    return new k8s.KubePodDisruptionBudget(scope, id, {
+      metadata: { name: pdbName, namespace },
+      spec: {
+        selector: { matchLabels },
+        [this.field]: value,
+        // Pods that are not ready yet may always be evicted, so a crash-looping pod cannot block a drain.
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    });
+  }
+}

@@ -1,0 +1,85 @@
+import { fail } from './errors';
+
+/**
+ * How a string in a request (a header, a query parameter, the authority) is matched.
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#StringMatch
+ */
+export class StringMatch {
+  /** Equal to `value`. */
+  public static exact(value: string): StringMatch {
+    return new StringMatch({ exact: value });
+  }
+
+  /** Starts with `value`. */
+  public static prefix(value: string): StringMatch {
+    return new StringMatch({ prefix: value });
+  }
+
+  /** Matches the RE2 regular expression `pattern` (whole string). */
+  public static regex(pattern: string): StringMatch {
+    checkRegex('StringMatch.regex', pattern);
+    return new StringMatch({ regex: pattern });
+  }
+
+  private constructor(/** @internal */ public readonly _json: { exact?: string; prefix?: string; regex?: string }) {}
+}
+
+/**
+ * How the request path is matched.
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
+ */
+export class PathMatch {
+  /** Paths starting with `prefix` ("/" matches every path). */
+  public static prefix(prefix: string): PathMatch {
+    checkPath('PathMatch.prefix', prefix);
+    return new PathMatch({ prefix });
+  }
+
+  /** Exactly `path`. */
+  public static exact(path: string): PathMatch {
+    checkPath('PathMatch.exact', path);
+    return new PathMatch({ exact: path });
+  }
+
+  /** Paths matching the RE2 regular expression `pattern` (whole path). */
+  public static regex(pattern: string): PathMatch {
+    checkRegex('PathMatch.regex', pattern);
+    return new PathMatch({ regex: pattern });
+  }
+
+  private constructor(/** @internal */ public readonly _json: { exact?: string; prefix?: string; regex?: string }) {}
+
+  /** True for a prefix match on "/", which every request satisfies. */
+  public get isCatchAll(): boolean {
+    return this._json.prefix === '/';
+  }
+}
+
+/** HTTP methods. */
+export enum HttpMethod {
+  GET = 'GET',
+  HEAD = 'HEAD',
+  POST = 'POST',
+  PUT = 'PUT',
+  PATCH = 'PATCH',
+  DELETE = 'DELETE',
+  OPTIONS = 'OPTIONS',
+  CONNECT = 'CONNECT',
+  TRACE = 'TRACE',
+}
+
+function checkPath(where: string, path: string): void {
+  if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path)) {
+    fail(where, 'path', path, 'Use a path that starts with "/" and has no spaces, for example "/api".');
+  }
+}
+
+function checkRegex(where: string, pattern: string): void {
+  try {
+    if (typeof pattern !== 'string' || pattern.length === 0) throw new Error('empty');
+    // RE2 is close to a subset of JavaScript's syntax: a pattern JavaScript rejects is surely wrong.
+    new RegExp(pattern);
+  } catch {
+    fail(where, 'pattern', pattern, 'Use a valid RE2 regular expression, for example "^/v[0-9]+/.*".');
+  }
+}

@@ -1,0 +1,394 @@
+import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { DestinationRule, DestinationRuleSpec } from '../imports/istio-networking.istio.io';
+import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling } from './autoscaling';
+import { IRoutableService, IRouteTarget } from './destination';
+import { Disruption } from './disruption';
+import { fail, validateDnsLabel, validateLabels, validatePort, validatePositiveInteger } from './errors';
+import { ContainerResources, SERVICE_DEFAULT_RESOURCES, validateResources } from './resources';
+import { SpreadPolicy, topologySpread } from './scheduling';
+import { TrafficPolicy, renderTrafficPolicy } from './traffic-policy';
+
+/** The application protocol of a Service port; Istio picks its proxy behaviour by it. */
+export enum AppProtocol {
+  HTTP = 'http',
+  HTTP2 = 'http2',
+  GRPC = 'grpc',
+  TCP = 'tcp',
+}
+
+/**
+ * A port of the Service.
+ * @see https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/
+ */
+export interface ServicePortOptions {
+  /** The Service port. */
+  readonly port: number;
+  /**
+   * The container port it forwards to.
+   * @default - the same as `port`
+   */
+  readonly targetPort?: number;
+  /**
+   * The application protocol (`appProtocol`).
+   * @default AppProtocol.HTTP
+   */
+  readonly protocol?: AppProtocol;
+  /**
+   * The port's name.
+   * @default - the protocol ("http"), suffixed with the port when the Service has several ports
+   */
+  readonly name?: string;
+}
+
+/** One version of a service: a Deployment labelled `version=<name>` and a DestinationRule subset. */
+export interface VersionOptions {
+  /** The version's name ("v1"): the `version` label and the subset's name. */
+  readonly name: string;
+  /** The container image. */
+  readonly image: string;
+  /**
+   * A fixed replica count.
+   * @default 2, unless `autoscaling` is set
+   */
+  readonly replicas?: number;
+  /**
+   * Autoscale this version's Deployment instead of fixing its replicas.
+   * @default - not autoscaled
+   */
+  readonly autoscaling?: AutoscalingOptions;
+  /**
+   * Container requests and limits.
+   * @default - the service's `resources`
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * Environment variables.
+   * @default - none
+   */
+  readonly env?: Record<string, string>;
+  /**
+   * Readiness probe.
+   * @default - TCP connect to the first port
+   */
+  readonly readiness?: kplus.Probe;
+  /**
+   * Liveness probe.
+   * @default - TCP connect to the first port, after 15 seconds
+   */
+  readonly liveness?: kplus.Probe;
+  /**
+   * Container command (entrypoint).
+   * @default - the image's
+   */
+  readonly command?: string[];
+  /**
+   * Container arguments.
+   * @default - the image's
+   */
+  readonly args?: string[];
+  /**
+   * Container security context.
+   * @default - cdk8s-plus' hardened defaults (non-root, read-only root filesystem, no privilege escalation)
+   */
+  readonly securityContext?: kplus.ContainerSecurityContextProps;
+  /**
+   * Extra pod labels.
+   * @default - only `app` and `version`
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Traffic policy of this version's subset, overriding the service's.
+   * @default - the service's policy applies
+   */
+  readonly trafficPolicy?: TrafficPolicy;
+}
+
+/** Props of {@link VersionedService}. */
+export interface VersionedServiceProps {
+  /**
+   * The Service's name (also the `app` label and the DestinationRule's name).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * The namespace.
+   * @default - the chart's namespace, else "default"
+   */
+  readonly namespace?: string;
+  /**
+   * The single port of the Service (HTTP); use `ports` for several.
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * The ports of the Service.
+   * @default - one HTTP port, `port`
+   */
+  readonly ports?: ServicePortOptions[];
+  /**
+   * The versions; more can be added with `addVersion`.
+   * @default - none yet
+   */
+  readonly versions?: VersionOptions[];
+  /**
+   * Traffic policy of the DestinationRule.
+   * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/
+   * @default - Istio's defaults
+   */
+  readonly trafficPolicy?: TrafficPolicy;
+  /**
+   * Default container resources of every version.
+   * @default - requests cpu 250m, memory 256Mi; limits cpu 1000m, memory 512Mi
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * The disruption budget over all versions' pods.
+   * @default Disruption.maxUnavailable(1)
+   */
+  readonly disruption?: Disruption;
+  /**
+   * How pods spread over zones and nodes.
+   * @default SpreadPolicy.PREFERRED
+   */
+  readonly spread?: SpreadPolicy;
+}
+
+interface ResolvedPort {
+  readonly name: string;
+  readonly port: number;
+  readonly targetPort: number;
+  readonly protocol: AppProtocol;
+}
+
+/**
+ * A Service with several versions running side by side: the Kubernetes Service (selector
+ * `app=<name>`), one Deployment per version (labels `app`, `version`), a DestinationRule with
+ * one subset per version, a PodDisruptionBudget, and optional autoscalers. Versions are objects
+ * routes target (`service.version('v2')`).
+ */
+export class VersionedService extends Construct implements IRoutableService, IRouteTarget {
+  /** Refers to a Service the app does not define, so routes can send traffic to it (no subsets). */
+  public static fromServiceAttributes(scope: Construct, id: string, attrs: { readonly name: string; readonly namespace: string; readonly ports: number[] }): IRoutableService & IRouteTarget {
+    const ref = new Construct(scope, id);
+    validateDnsLabel(ref, 'name', attrs.name);
+    validateDnsLabel(ref, 'namespace', attrs.namespace);
+    if (!attrs.ports?.length) fail(ref, 'ports', attrs.ports, 'List the ports of the existing Service.');
+    attrs.ports.forEach((p, i) => validatePort(ref, `ports[${i}]`, p));
+    const routable: IRoutableService = Object.assign(ref, {
+      serviceName: attrs.name, namespace: attrs.namespace, servicePorts: [...attrs.ports], hasSubset: () => false,
+    });
+    return Object.assign(routable, { routableService: routable });
+  }
+
+  public readonly serviceName: string;
+  public readonly namespace: string;
+  /** The Kubernetes Service. */
+  public readonly service: kplus.k8s.KubeService;
+  /** The DestinationRule (subsets and traffic policy). */
+  public readonly destinationRule: DestinationRule;
+  /** The PodDisruptionBudget over all versions. */
+  public readonly disruptionBudget: kplus.k8s.KubePodDisruptionBudget;
+  /** The service itself as a route target (no subset). */
+  public readonly routableService: IRoutableService = this;
+  private readonly ports: ResolvedPort[];
+  private readonly _versions: ServiceVersion[] = [];
+  private readonly props: VersionedServiceProps;
+
+  public constructor(scope: Construct, id: string, props: VersionedServiceProps = {}) {
+    super(scope, id);
+    this.props = props;
+    this.serviceName = validateDnsLabel(this, 'name', props.name ?? id);
+    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');
+    if (props.resources) validateResources(this, 'resources', props.resources);
+    this.ports = this.resolvePorts(props);
+    const labels = { app: this.serviceName };
+
+    this.service = new kplus.k8s.KubeService(this, 'Service', {
+      metadata: { name: this.serviceName, namespace: this.namespace, labels },
+      spec: {
+        selector: labels,
+        ports: this.ports.map((p) => ({
+          name: p.name, port: p.port, targetPort: kplus.k8s.IntOrString.fromNumber(p.targetPort), protocol: 'TCP', appProtocol: p.protocol,
+        })),
+      },
+    });
+
+    const policy = renderTrafficPolicy(this, 'trafficPolicy', props.trafficPolicy);
+    this.destinationRule = new DestinationRule(this, 'Resource', {
+      metadata: { name: this.serviceName, namespace: this.namespace, labels },
+      spec: Lazy.any({
+        produce: () => ({
+          host: this.serviceName,
+          trafficPolicy: policy,
+          subsets: this._versions.map((v) => ({ name: v.versionName, labels: { version: v.versionName }, trafficPolicy: v._trafficPolicy })),
+        }),
+      }) as DestinationRuleSpec,
+    });
+
+    const disruption = props.disruption ?? Disruption.maxUnavailable(1);
+    this.disruptionBudget = disruption._create(this, 'DisruptionBudget', this.serviceName, this.namespace, labels);
+
+    for (const v of props.versions ?? []) this.addVersion(v);
+
+    this.node.addValidation({
+      validate: () => {
+        if (this._versions.length === 0) {
+          return [`${this.node.path}: invalid versions: received []. A VersionedService needs at least one version: pass versions or call addVersion({ name: "v1", image: "..." }).`];
+        }
+        const floor = this._versions.reduce((sum, v) => sum + v.minReplicas, 0);
+        const problem = disruption._checkAgainst(this, 'disruption', floor, 'the sum of all versions\' replicas or autoscaler minimums');
+        return problem ? [problem] : [];
+      },
+    });
+  }
+
+  /** The service's versions, in the order they were added. */
+  public get versions(): readonly ServiceVersion[] {
+    return this._versions;
+  }
+
+  /** The Service's port numbers. */
+  public get servicePorts(): readonly number[] {
+    return this.ports.map((p) => p.port);
+  }
+
+  /** Adds a version: a Deployment and a DestinationRule subset. */
+  public addVersion(options: VersionOptions): ServiceVersion {
+    const name = validateDnsLabel(this, `versions[${this._versions.length}].name`, options.name);
+    if (this._versions.some((v) => v.versionName === name)) {
+      fail(this, `versions[${this._versions.length}].name`, name, `Version names must be unique within the service: "${name}" already exists; pick another name.`);
+    }
+    const version = new ServiceVersion(this, name, options, {
+      ports: this.ports,
+      resources: options.resources ?? this.props.resources ?? SERVICE_DEFAULT_RESOURCES,
+      spread: this.props.spread ?? SpreadPolicy.PREFERRED,
+    });
+    this._versions.push(version);
+    return version;
+  }
+
+  /** The version named `name`; throws if the service has no such version. */
+  public version(name: string): ServiceVersion {
+    const found = this._versions.find((v) => v.versionName === name);
+    if (!found) {
+      fail(this, 'version', name, `The service has the versions [${this._versions.map((v) => v.versionName).join(', ')}]: route to one of them, or add "${name}" with addVersion().`);
+    }
+    return found;
+  }
+
+  public hasSubset(name: string): boolean {
+    return this._versions.some((v) => v.versionName === name);
+  }
+
+  private resolvePorts(props: VersionedServiceProps): ResolvedPort[] {
+    if (props.port !== undefined && props.ports !== undefined) fail(this, 'port', props.port, 'Set either port or ports, not both.');
+    const given = props.ports ?? [{ port: props.port ?? 8080 }];
+    if (given.length === 0) fail(this, 'ports', [], 'A Service needs at least one port.');
+    const resolved = given.map((p, i) => {
+      const port = validatePort(this, `ports[${i}].port`, p.port);
+      const protocol = p.protocol ?? AppProtocol.HTTP;
+      const name = validateDnsLabel(this, `ports[${i}].name`, p.name ?? (given.length > 1 ? `${protocol}-${port}` : protocol));
+      return { name, port, targetPort: validatePort(this, `ports[${i}].targetPort`, p.targetPort ?? port), protocol };
+    });
+    for (const key of ['port', 'name'] as const) {
+      const seen = new Set<unknown>();
+      resolved.forEach((p, i) => {
+        if (seen.has(p[key])) fail(this, `ports[${i}].${key}`, p[key], `Each port ${key} may appear once in a Service.`);
+        seen.add(p[key]);
+      });
+    }
+    return resolved;
+  }
+}
+
+interface VersionContext {
+  readonly ports: readonly ResolvedPort[];
+  readonly resources: ContainerResources;
+  readonly spread: SpreadPolicy;
+}
+
+/** One version of a {@link VersionedService}; create it with `addVersion`. */
+export class ServiceVersion extends Construct implements IRouteTarget {
+  /** The version's name: its `version` label and subset. */
+  public readonly versionName: string;
+  /** The service it belongs to. */
+  public readonly service: VersionedService;
+  /** The Deployment (cdk8s-plus). */
+  public readonly deployment: kplus.Deployment;
+  /** The autoscaler, when the version is autoscaled. */
+  public readonly autoscaler?: kplus.k8s.KubeHorizontalPodAutoscalerV2;
+  /** The fewest pods this version runs (replicas or the autoscaler's minimum). */
+  public readonly minReplicas: number;
+  /** @internal */
+  public readonly _trafficPolicy?: Record<string, unknown>;
+
+  /** @internal */
+  public constructor(service: VersionedService, name: string, options: VersionOptions, ctx: VersionContext) {
+    super(service, name);
+    this.service = service;
+    this.versionName = name;
+    if (!options.image || typeof options.image !== 'string' || /\s/.test(options.image)) {
+      fail(this, 'image', options.image, 'Give a container image reference such as "ghcr.io/acme/api:1.4".');
+    }
+    const resources = validateResources(this, 'resources', ctx.resources);
+    if (options.labels) validateLabels(this, 'labels', options.labels);
+    for (const reserved of ['app', 'version']) {
+      if (options.labels?.[reserved] !== undefined) fail(this, `labels.${reserved}`, options.labels[reserved], `The "${reserved}" label is set by the package; remove it.`);
+    }
+    if (options.replicas !== undefined && options.autoscaling !== undefined) {
+      fail(this, 'replicas', options.replicas, 'Set either replicas or autoscaling, not both: an autoscaler owns the replica count.');
+    }
+    const scaling = options.autoscaling ? resolveAutoscaling(this, 'autoscaling', options.autoscaling, [{ name: 'app', resources }]) : undefined;
+    const replicas = options.replicas === undefined ? 2 : validatePositiveInteger(this, 'replicas', options.replicas);
+    this.minReplicas = scaling ? scaling.minReplicas : replicas;
+    this._trafficPolicy = renderTrafficPolicy(this, 'trafficPolicy', options.trafficPolicy);
+
+    const deploymentName = validateDnsLabel(this, 'name', `${service.serviceName}-${name}`);
+    const selectorLabels = { app: service.serviceName, version: name };
+    const firstPort = ctx.ports[0].targetPort;
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: { name: deploymentName, namespace: service.namespace, labels: selectorLabels },
+      select: false,
+      podMetadata: { labels: { ...(options.labels ?? {}), ...selectorLabels } },
+      replicas: scaling ? undefined : replicas,
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.percent(25), maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+      }),
+      containers: [{
+        name: 'app',
+        image: options.image,
+        ports: ctx.ports.map((p) => ({ number: p.targetPort, name: p.name.slice(0, 15) })),
+        envVariables: Object.fromEntries(Object.entries(options.env ?? {}).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+        readiness: options.readiness ?? kplus.Probe.fromTcpSocket({ port: firstPort }),
+        liveness: options.liveness ?? kplus.Probe.fromTcpSocket({ port: firstPort, initialDelaySeconds: Duration.seconds(15) }),
+        command: options.command,
+        args: options.args,
+        resources,
+        securityContext: options.securityContext,
+      }],
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: selectorLabels }));
+    ApiObject.of(this.deployment).addJsonPatch(
+      JsonPatch.add('/spec/template/spec/topologySpreadConstraints', topologySpread(selectorLabels, ctx.spread)),
+      // cdk8s-plus labels pods with a hash of the construct path; selectors here use app/version only.
+      JsonPatch.remove(`/spec/template/metadata/labels/${kplus.Pod.ADDRESS_LABEL.replace('/', '~1')}`),
+    );
+    if (scaling) {
+      this.deployment.markHasAutoscaler();
+      this.autoscaler = createHorizontalPodAutoscaler(this, 'Autoscaler',
+        { apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName, namespace: service.namespace }, scaling);
+    }
+  }
+
+  /** The Service, as a route target. */
+  public get routableService(): IRoutableService {
+    return this.service;
+  }
+
+  /** The DestinationRule subset this version is. */
+  public get subset(): string {
+    return this.versionName;
+  }
+}

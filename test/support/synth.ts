@@ -1,0 +1,36 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { expect } from 'vitest';
+import { KubernetesObject, validateSchemas } from '../../lib';
+
+/** A fresh app and chart (no resource-name hashes, as the package's names are explicit). */
+export function newChart(namespace?: string): Chart {
+  return new Chart(Testing.app(), 'test', { namespace, disableResourceNameHashes: true });
+}
+
+/**
+ * Synthesizes the app the chart belongs to the way `cdk8s synth` does (construct validations
+ * included) and returns the chart's objects.
+ */
+export function synth(chart: Chart): KubernetesObject[] {
+  (chart.node.root as App).synthYaml();
+  return chart.toJson();
+}
+
+/** Synthesizes and checks every object against the published Kubernetes and Istio schemas. */
+export async function synthValid(chart: Chart): Promise<KubernetesObject[]> {
+  const objects = synth(chart);
+  expect(await validateSchemas(objects)).toEqual([]);
+  return objects;
+}
+
+/** The one object of `kind` (and `name`, when given); fails when there is not exactly one. */
+export function find(objects: KubernetesObject[], kind: string, name?: string): any {
+  const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata?.name === name));
+  expect(found.map((o) => `${o.kind}/${o.metadata?.name}`), `exactly one ${kind} ${name ?? ''}`).toHaveLength(1);
+  return found[0];
+}
+
+/** All objects of `kind`. */
+export function all(objects: KubernetesObject[], kind: string): any[] {
+  return objects.filter((o) => o.kind === kind);
+}
