@@ -17,7 +17,7 @@ export function fail(scope: IConstruct | string, property: string, value: unknow
 
 function show(value: unknown): string {
   if (value === undefined) return 'undefined';
-  if (value instanceof Duration) return value.toHumanString();
+  if (value instanceof Duration) return istioDuration(value);
   if (typeof value === 'string') return JSON.stringify(value);
   try {
     return JSON.stringify(value) ?? String(value);

@@ -1,5 +1,9 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import {
+  DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancer, DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHash,
+  DestinationRuleSpecTrafficPolicyLoadBalancerSimple as Simple, DestinationRuleSpecTrafficPolicyTls, DestinationRuleSpecTrafficPolicyTlsMode as TlsMode,
+} from '../imports/istio-networking.istio.io';
 import { fail, istioDuration, validateDuration, validatePercent, validatePositiveInteger } from './errors';
 
 /** What a consistent-hash load balancer hashes on. */
@@ -24,7 +28,7 @@ export class HashKey {
     return new HashKey({ httpQueryParameterName: name });
   }
 
-  private constructor(/** @internal */ public readonly _json: Record<string, unknown>) {}
+  private constructor(/** @internal */ public readonly _json: DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHash) {}
 }
 
 /**
@@ -33,18 +37,18 @@ export class HashKey {
  */
 export class LoadBalancer {
   /** Round robin over healthy endpoints. */
-  public static readonly ROUND_ROBIN = new LoadBalancer({ simple: 'ROUND_ROBIN' });
+  public static readonly ROUND_ROBIN = new LoadBalancer({ simple: Simple.ROUND_UNDERSCORE_ROBIN });
   /** The endpoint with the fewest outstanding requests (Istio's default). */
-  public static readonly LEAST_REQUEST = new LoadBalancer({ simple: 'LEAST_REQUEST' });
+  public static readonly LEAST_REQUEST = new LoadBalancer({ simple: Simple.LEAST_UNDERSCORE_REQUEST });
   /** A random endpoint. */
-  public static readonly RANDOM = new LoadBalancer({ simple: 'RANDOM' });
+  public static readonly RANDOM = new LoadBalancer({ simple: Simple.RANDOM });
 
   /** Sticky sessions: requests with the same key go to the same endpoint. */
   public static consistentHash(key: HashKey, options: { readonly minimumRingSize?: number } = {}): LoadBalancer {
     return new LoadBalancer({ consistentHash: { ...key._json, minimumRingSize: options.minimumRingSize } });
   }
 
-  private constructor(/** @internal */ public readonly _json: Record<string, unknown>) {}
+  private constructor(/** @internal */ public readonly _json: DestinationRuleSpecTrafficPolicyLoadBalancer) {}
 }
 
 /**
@@ -53,19 +57,19 @@ export class LoadBalancer {
  */
 export class ClientTls {
   /** Istio mutual TLS with the mesh's certificates. */
-  public static readonly ISTIO_MUTUAL = new ClientTls({ mode: 'ISTIO_MUTUAL' });
+  public static readonly ISTIO_MUTUAL = new ClientTls({ mode: TlsMode.ISTIO_UNDERSCORE_MUTUAL });
   /** Plain text. */
-  public static readonly DISABLE = new ClientTls({ mode: 'DISABLE' });
+  public static readonly DISABLE = new ClientTls({ mode: TlsMode.DISABLE });
 
   /**
    * TLS to a destination outside the mesh. Without `caCertificates` or `credentialName`, the
    * server's certificate is checked against the proxy's default CA bundle.
    */
   public static simple(options: { readonly sni?: string; readonly caCertificates?: string; readonly credentialName?: string; readonly subjectAltNames?: string[] } = {}): ClientTls {
-    return new ClientTls({ mode: 'SIMPLE', ...options });
+    return new ClientTls({ mode: TlsMode.SIMPLE, ...options });
   }
 
-  private constructor(/** @internal */ public readonly _json: Record<string, unknown>) {}
+  private constructor(/** @internal */ public readonly _json: DestinationRuleSpecTrafficPolicyTls) {}
 }
 
 /** Limits on connections and requests to each endpoint. */
@@ -157,8 +161,8 @@ export interface TrafficPolicy {
   readonly tls?: ClientTls;
 }
 
-/** Checks and renders a traffic policy as DestinationRule JSON; undefined when empty. */
-export function renderTrafficPolicy(scope: IConstruct, property: string, policy?: TrafficPolicy): Record<string, unknown> | undefined {
+/** Checks and renders a traffic policy for a DestinationRule (typed by the imported Istio CRD). */
+export function renderTrafficPolicy(scope: IConstruct, property: string, policy?: TrafficPolicy): DestinationRuleSpecTrafficPolicy | undefined {
   if (!policy) return undefined;
   const pool = policy.connectionPool;
   const positive = (name: string, v: number | undefined) => (v === undefined ? undefined : validatePositiveInteger(scope, `${property}.${name}`, v));
@@ -168,7 +172,7 @@ export function renderTrafficPolicy(scope: IConstruct, property: string, policy?
   if (policy.loadBalancer !== undefined && !(policy.loadBalancer instanceof LoadBalancer)) {
     fail(scope, `${property}.loadBalancer`, policy.loadBalancer, 'Use LoadBalancer.ROUND_ROBIN, LEAST_REQUEST, RANDOM or LoadBalancer.consistentHash(...).');
   }
-  const json: Record<string, unknown> = {
+  return {
     loadBalancer: policy.loadBalancer?._json,
     connectionPool: pool ? {
       tcp: pool.tcp ? {
@@ -184,7 +188,7 @@ export function renderTrafficPolicy(scope: IConstruct, property: string, policy?
       } : undefined,
     } : undefined,
     outlierDetection: od ? {
-      consecutive5xxErrors: positive('outlierDetection.consecutive5xxErrors', od.consecutive5xxErrors),
+      consecutive5XxErrors: positive('outlierDetection.consecutive5xxErrors', od.consecutive5xxErrors),
       consecutiveGatewayErrors: positive('outlierDetection.consecutiveGatewayErrors', od.consecutiveGatewayErrors),
       interval: duration('outlierDetection.interval', od.interval),
       baseEjectionTime: duration('outlierDetection.baseEjectionTime', od.baseEjectionTime),
@@ -192,5 +196,4 @@ export function renderTrafficPolicy(scope: IConstruct, property: string, policy?
     } : undefined,
     tls: policy.tls?._json,
   };
-  return json;
 }

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DestinationRule, DestinationRuleSpec } from '../imports/istio-networking.istio.io';
+import { DestinationRule, DestinationRuleSpec, DestinationRuleSpecSubsetsTrafficPolicy } from '../imports/istio-networking.istio.io';
 import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling } from './autoscaling';
 import { IRoutableService, IRouteTarget } from './destination';
 import { Disruption } from './disruption';
@@ -219,7 +219,7 @@ export class VersionedService extends Construct implements IRoutableService, IRo
     this.destinationRule = new DestinationRule(this, 'Resource', {
       metadata: { name: this.serviceName, namespace: this.namespace, labels },
       spec: Lazy.any({
-        produce: () => ({
+        produce: (): DestinationRuleSpec => ({
           host: this.serviceName,
           trafficPolicy: policy,
           subsets: this._versions.map((v) => ({ name: v.versionName, labels: { version: v.versionName }, trafficPolicy: v._trafficPolicy })),
@@ -322,7 +322,7 @@ export class ServiceVersion extends Construct implements IRouteTarget {
   /** The fewest pods this version runs (replicas or the autoscaler's minimum). */
   public readonly minReplicas: number;
   /** @internal */
-  public readonly _trafficPolicy?: Record<string, unknown>;
+  public readonly _trafficPolicy?: DestinationRuleSpecSubsetsTrafficPolicy;
 
   /** @internal */
   public constructor(service: VersionedService, name: string, options: VersionOptions, ctx: VersionContext) {
@@ -343,7 +343,8 @@ export class ServiceVersion extends Construct implements IRouteTarget {
     const scaling = options.autoscaling ? resolveAutoscaling(this, 'autoscaling', options.autoscaling, [{ name: 'app', resources }]) : undefined;
     const replicas = options.replicas === undefined ? 2 : validatePositiveInteger(this, 'replicas', options.replicas);
     this.minReplicas = scaling ? scaling.minReplicas : replicas;
-    this._trafficPolicy = renderTrafficPolicy(this, 'trafficPolicy', options.trafficPolicy);
+    // The subset policy has the same shape as the service's; the generated types differ only in enum names.
+    this._trafficPolicy = renderTrafficPolicy(this, 'trafficPolicy', options.trafficPolicy) as DestinationRuleSpecSubsetsTrafficPolicy | undefined;
 
     const deploymentName = validateDnsLabel(this, 'name', `${service.serviceName}-${name}`);
     const selectorLabels = { app: service.serviceName, version: name };

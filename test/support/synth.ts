@@ -34,3 +34,19 @@ export function find(objects: KubernetesObject[], kind: string, name?: string): 
 export function all(objects: KubernetesObject[], kind: string): any[] {
   return objects.filter((o) => o.kind === kind);
 }
+
+/**
+ * Expects `fn` to throw the package's error shape: the construct path, the property, the value
+ * received, and a fix (checked by a fragment of it).
+ */
+export function expectProblem(fn: () => unknown, path: string, property: string, value: string, fix: RegExp): void {
+  let message: string | undefined;
+  try {
+    fn();
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  expect(message, 'an error was thrown').toBeDefined();
+  expect(message).toContain(`${path}: invalid ${property}: received ${value}.`);
+  expect(message).toMatch(fix);
+}

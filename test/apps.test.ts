@@ -1,0 +1,76 @@
+// The example edge app in apps/: what `npm run synth` writes for each environment.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { buildEdgeApp } from '../apps/edge';
+import { environments } from '../apps/environments';
+import { KubernetesObject, validateSchemas } from '../lib';
+
+function synthEnvironment(name: keyof typeof environments): { yaml: string; objects: KubernetesObject[] } {
+  const outdir = mkdtempSync(join(tmpdir(), `edge-${name}-`));
+  buildEdgeApp(environments[name], outdir).synth();
+  const files = readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).sort();
+  const yaml = files.map((f) => readFileSync(join(outdir, f), 'utf8')).join('---\n');
+  return { yaml, objects: parseAllDocuments(yaml).map((d) => d.toJS()) };
+}
+
+const REQUIRED_KINDS = ['Gateway', 'VirtualService', 'DestinationRule', 'EnvoyFilter', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Deployment'];
+
+describe.each(['dev', 'prod'] as const)('example edge, %s', (name) => {
+  const { yaml, objects } = synthEnvironment(name);
+
+  it('matches the reviewed manifests (snapshot)', () => {
+    expect(yaml).toMatchSnapshot();
+  });
+
+  it('validates against the published Kubernetes and Istio schemas', async () => {
+    expect(await validateSchemas(objects)).toEqual([]);
+  });
+
+  it('contains the whole edge, with requests and limits on every container', () => {
+    const kinds = new Set(objects.map((o) => o.kind));
+    for (const kind of REQUIRED_KINDS) expect(kinds, kind).toContain(kind);
+    for (const d of objects.filter((o) => o.kind === 'Deployment') as any[]) {
+      for (const c of d.spec.template.spec.containers) {
+        expect(Object.keys(c.resources.requests).sort(), `${d.metadata.name}/${c.name}`).toEqual(['cpu', 'memory']);
+        expect(Object.keys(c.resources.limits).sort(), `${d.metadata.name}/${c.name}`).toEqual(['cpu', 'memory']);
+      }
+    }
+  });
+
+  it('serves the environment\'s hosts over HTTPS with a redirect, and canaries the api 90/10', () => {
+    const gw = objects.find((o) => o.kind === 'Gateway') as any;
+    expect(gw.spec.servers.map((s: any) => [s.port.number, s.hosts, s.tls])).toEqual([
+      [80, environments[name].hosts, { httpsRedirect: true }],
+      [443, environments[name].hosts, { mode: 'SIMPLE', credentialName: environments[name].tlsSecret, minProtocolVersion: 'TLSV1_2' }],
+    ]);
+    const vs = objects.find((o) => o.kind === 'VirtualService') as any;
+    expect(vs.spec.http.map((r: any) => r.name)).toEqual(['api-canary-override', 'api', 'storefront']);
+    expect(vs.spec.http[1].route.map((r: any) => [r.destination.subset, r.weight])).toEqual([['v1', 90], ['v2', 10]]);
+  });
+
+  it('is deterministic: two runs give identical bytes', () => {
+    expect(synthEnvironment(name).yaml).toBe(yaml);
+  });
+});
+
+describe('environments', () => {
+  it('differ in sizes and hostnames', () => {
+    const dev = synthEnvironment('dev').objects as any[];
+    const prod = synthEnvironment('prod').objects as any[];
+    const hpa = (objs: any[]) => objs.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'istio-ingressgateway').spec;
+    expect([hpa(dev).minReplicas, hpa(prod).minReplicas]).toEqual([2, 3]);
+    const hosts = (objs: any[]) => objs.find((o) => o.kind === 'Gateway').spec.servers[0].hosts;
+    expect(hosts(dev)).not.toEqual(hosts(prod));
+  });
+
+  it('the synth entry point writes dist/<env>/ for every environment', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'edge-cli-'));
+    execFileSync(process.execPath, ['--import', 'tsx', 'apps/main.ts'], { env: { ...process.env, CDK8S_OUTDIR: outdir }, stdio: 'pipe' });
+    expect(readdirSync(outdir).sort()).toEqual(['dev', 'prod']);
+    expect(readFileSync(join(outdir, 'prod', 'edge.k8s.yaml'), 'utf8')).toBe(synthEnvironment('prod').yaml);
+  });
+});
