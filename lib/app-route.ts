@@ -1,6 +1,10 @@
 import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { VirtualService, VirtualServiceSpec } from '../imports/istio-networking.istio.io';
+import {
+  VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecHttpCorsPolicy, VirtualServiceSpecHttpFault,
+  VirtualServiceSpecHttpHeadersRequest, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpRedirect, VirtualServiceSpecHttpRetries,
+  VirtualServiceSpecHttpRewrite, VirtualServiceSpecHttpRoute, VirtualServiceSpecHttpRouteDestination,
+} from '../imports/istio-networking.istio.io';
 import { IRoutableService, IRouteTarget, serviceHost } from './destination';
 import {
   describeProblem, fail, hostCoveredBy, istioDuration, validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost,
@@ -284,7 +288,7 @@ export class AppRoute extends Construct {
   public readonly virtualService: VirtualService;
   private readonly gateways: IIngressGateway[];
   private readonly explicitHosts?: string[];
-  private readonly http: Record<string, unknown>[] = [];
+  private readonly http: VirtualServiceSpecHttp[] = [];
   private readonly routeNames = new Set<string>();
   private readonly dependedOn = new Set<unknown>();
 
@@ -302,7 +306,7 @@ export class AppRoute extends Construct {
     this.virtualService = new VirtualService(this, 'Resource', {
       metadata: { name: this.routeName, namespace: this.namespace },
       spec: Lazy.any({
-        produce: () => ({
+        produce: (): VirtualServiceSpec => ({
           hosts: this.hosts,
           gateways: this.gateways.map((g) => `${g.namespace}/${g.gatewayName}`),
           http: this.http,
@@ -336,7 +340,8 @@ export class AppRoute extends Construct {
     if (route.redirect && route.mirror) fail(this, `${at}.mirror`, '(set)', 'A redirect forwards nothing to mirror: remove mirror.');
 
     const match = route.match?.map((m, i) => this.renderMatch(`${at}.match[${i}]`, m));
-    const common: Record<string, unknown> = {
+    // Everything but name, match and route: shared by a canary's override and its split.
+    const common: Omit<VirtualServiceSpecHttp, 'name' | 'match' | 'route'> = {
       rewrite: route.rewrite ? this.renderRewrite(`${at}.rewrite`, route.rewrite) : undefined,
       redirect: route.redirect ? this.renderRedirect(`${at}.redirect`, route.redirect) : undefined,
       retries: route.retries ? this.renderRetries(`${at}.retries`, route.retries) : undefined,
@@ -350,7 +355,7 @@ export class AppRoute extends Construct {
       } : undefined,
     };
 
-    const entries: Record<string, unknown>[] = [];
+    const entries: VirtualServiceSpecHttp[] = [];
     if (route.to) {
       const traffic = route.to;
       if (!(traffic instanceof Traffic)) fail(this, `${at}.to`, traffic, 'Use Traffic.to(...), Traffic.split([...]) or Traffic.canary(...).');
@@ -364,10 +369,10 @@ export class AppRoute extends Construct {
         if (options.header) {
           const header = options.header;
           if (!/^[a-z0-9-]+$/.test(header.name)) fail(this, `${at}.to.header.name`, header.name, 'Use a lower-case HTTP header name, for example "x-canary".');
-          const base = match ?? [{}];
+          const base: VirtualServiceSpecHttpMatch[] = match ?? [{}];
           entries.push({
             name: `${name}-canary-override`,
-            match: base.map((m) => ({ ...m, headers: { ...(m.headers as object ?? {}), [header.name]: { exact: header.value } } })),
+            match: base.map((m): VirtualServiceSpecHttpMatch => ({ ...m, headers: { ...m.headers, [header.name]: { exact: header.value } } })),
             route: [destinations[1]].map((d) => ({ ...d, weight: undefined })),
             ...common,
           });
@@ -380,8 +385,8 @@ export class AppRoute extends Construct {
       entries.push({ name, match, ...common });
     }
     for (const e of entries) {
-      if (this.routeNames.has(e.name as string)) fail(this, `${at}.name`, e.name, 'Route names must be unique within the VirtualService: rename one.');
-      this.routeNames.add(e.name as string);
+      if (this.routeNames.has(e.name!)) fail(this, `${at}.name`, e.name, 'Route names must be unique within the VirtualService: rename one.');
+      this.routeNames.add(e.name!);
     }
     this.http.push(...entries);
   }
@@ -394,7 +399,7 @@ export class AppRoute extends Construct {
     }
   }
 
-  private renderDestinations(at: string, targets: readonly WeightedTarget[]): Record<string, unknown>[] {
+  private renderDestinations(at: string, targets: readonly WeightedTarget[]): VirtualServiceSpecHttpRoute[] {
     if (targets.length === 0) fail(this, at, [], 'Give at least one destination.');
     let sum = 0;
     const rendered = targets.map((t, i) => {
@@ -412,7 +417,7 @@ export class AppRoute extends Construct {
     return rendered;
   }
 
-  private renderDestination(at: string, target: IRouteTarget, port?: number): { destination: Record<string, unknown> } {
+  private renderDestination(at: string, target: IRouteTarget, port?: number): { destination: VirtualServiceSpecHttpRouteDestination } {
     const service = target?.routableService;
     if (!service) fail(this, at, target, 'Route to a VersionedService, one of its versions (service.version("v1")), or VersionedService.fromServiceAttributes(...).');
     if (target.subset !== undefined && !service.hasSubset(target.subset)) {
@@ -429,7 +434,7 @@ export class AppRoute extends Construct {
     return { destination: { host: serviceHost(service, this.namespace), subset: target.subset, port: { number } } };
   }
 
-  private renderMatch(at: string, m: RouteMatch): Record<string, unknown> {
+  private renderMatch(at: string, m: RouteMatch): VirtualServiceSpecHttpMatch {
     if (m.path !== undefined && !(m.path instanceof PathMatch)) fail(this, `${at}.path`, m.path, 'Use PathMatch.prefix(...), PathMatch.exact(...) or PathMatch.regex(...).');
     const strings = (kind: string, rec?: Record<string, StringMatch>) => {
       if (!rec) return undefined;
@@ -439,7 +444,7 @@ export class AppRoute extends Construct {
         return [k, v._json];
       }));
     };
-    const json = {
+    const json: VirtualServiceSpecHttpMatch = {
       uri: m.path?._json,
       headers: strings('headers', m.headers),
       queryParams: strings('queryParams', m.queryParams),
@@ -450,13 +455,13 @@ export class AppRoute extends Construct {
     return json;
   }
 
-  private renderRewrite(at: string, r: RewriteOptions): Record<string, unknown> {
+  private renderRewrite(at: string, r: RewriteOptions): VirtualServiceSpecHttpRewrite {
     if (r.uri !== undefined && !r.uri.startsWith('/')) fail(this, `${at}.uri`, r.uri, 'Use a path starting with "/".');
     if (r.authority !== undefined) validateHost(this, `${at}.authority`, r.authority, false);
     return { uri: r.uri, authority: r.authority };
   }
 
-  private renderRedirect(at: string, r: RedirectOptions): Record<string, unknown> {
+  private renderRedirect(at: string, r: RedirectOptions): VirtualServiceSpecHttpRedirect {
     const code = r.code ?? 301;
     if (!REDIRECT_CODES.includes(code)) fail(this, `${at}.code`, code, `Use one of ${REDIRECT_CODES.join(', ')}.`);
     if (r.uri !== undefined && !r.uri.startsWith('/')) fail(this, `${at}.uri`, r.uri, 'Use a path starting with "/".');
@@ -464,7 +469,7 @@ export class AppRoute extends Construct {
     return { uri: r.uri, authority: r.authority, scheme: r.scheme, redirectCode: code };
   }
 
-  private renderRetries(at: string, r: RetryOptions): Record<string, unknown> {
+  private renderRetries(at: string, r: RetryOptions): VirtualServiceSpecHttpRetries {
     if (!Number.isInteger(r.attempts) || r.attempts < 0) fail(this, `${at}.attempts`, r.attempts, 'Use a whole number of attempts (0 disables retries).');
     return {
       attempts: r.attempts,
@@ -473,7 +478,7 @@ export class AppRoute extends Construct {
     };
   }
 
-  private renderFault(at: string, f: FaultOptions): Record<string, unknown> {
+  private renderFault(at: string, f: FaultOptions): VirtualServiceSpecHttpFault {
     if (!f.delay && !f.abort) fail(this, at, f, 'Give a delay, an abort, or both.');
     if (f.abort && (!Number.isInteger(f.abort.httpStatus) || f.abort.httpStatus < 200 || f.abort.httpStatus > 599)) {
       fail(this, `${at}.abort.httpStatus`, f.abort.httpStatus, 'Use an HTTP status between 200 and 599.');
@@ -487,12 +492,12 @@ export class AppRoute extends Construct {
     };
   }
 
-  private renderMirror(at: string, m: MirrorOptions): Record<string, unknown> {
+  private renderMirror(at: string, m: MirrorOptions): Pick<VirtualServiceSpecHttp, 'mirror' | 'mirrorPercentage'> {
     const { destination } = this.renderDestination(at, m.to, m.port);
     return { mirror: destination, mirrorPercentage: { value: validatePercent(this, `${at}.percent`, m.percent ?? 100) } };
   }
 
-  private renderCors(at: string, c: CorsOptions): Record<string, unknown> {
+  private renderCors(at: string, c: CorsOptions): VirtualServiceSpecHttpCorsPolicy {
     if (!c.allowOrigins?.length) fail(this, `${at}.allowOrigins`, c.allowOrigins, 'List at least one allowed origin, for example StringMatch.exact("https://shop.example.com").');
     return {
       allowOrigins: c.allowOrigins.map((o) => o._json),
@@ -518,7 +523,7 @@ export class AppRoute extends Construct {
   }
 }
 
-function renderHeaderOps(ops?: HeaderOperations): Record<string, unknown> | undefined {
+function renderHeaderOps(ops?: HeaderOperations): VirtualServiceSpecHttpHeadersRequest | undefined {
   if (!ops) return undefined;
   return { set: ops.set, add: ops.add, remove: ops.remove };
 }
