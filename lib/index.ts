@@ -13,3 +13,4 @@ export * from './traffic';
 export * from './traffic-policy';
 export * from './versioned-service';
 export * from './analysis/schema';
+export * from './analysis/crd-schema';

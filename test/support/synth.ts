@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { expect } from 'vitest';
-import { KubernetesObject, validateSchemas } from '../../lib';
+import { istioCrdSchemas, KubernetesObject, validateSchemas } from '../../lib';
 
 /** A fresh app and chart (no resource-name hashes, as the package's names are explicit). */
 export function newChart(namespace?: string): Chart {
@@ -16,10 +16,19 @@ export function synth(chart: Chart): KubernetesObject[] {
   return chart.toJson();
 }
 
-/** Synthesizes and checks every object against the published Kubernetes and Istio schemas. */
+/**
+ * Checks every object against the published Kubernetes and Istio schemas (npm validators) and
+ * the Istio kinds against the schemas of the pinned release's CRDs (Istio 1.30.3).
+ */
+export async function expectValid(objects: KubernetesObject[]): Promise<void> {
+  expect(await validateSchemas(objects)).toEqual([]);
+  expect(istioCrdSchemas().validate(objects)).toEqual([]);
+}
+
+/** Synthesizes and validates (see {@link expectValid}). */
 export async function synthValid(chart: Chart): Promise<KubernetesObject[]> {
   const objects = synth(chart);
-  expect(await validateSchemas(objects)).toEqual([]);
+  await expectValid(objects);
   return objects;
 }
 
