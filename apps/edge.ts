@@ -1,8 +1,9 @@
 import { App, Chart, Duration } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  Certificate, Disruption, IngressGateway, LoadBalancer, PathMatch, RateLimit, Traffic, VersionedService,
+  Certificate, Disruption, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, PathMatch, RateLimit, Traffic, VersionedService,
 } from '../lib';
 import { EdgeEnvironment } from './environments';
 
@@ -21,16 +22,19 @@ export class EdgeChart extends Chart {
   public readonly storefront: VersionedService;
   public readonly api: VersionedService;
 
-  public constructor(scope: Construct, id: string, env: EdgeEnvironment) {
+  public constructor(scope: Construct, id: string, env: EdgeEnvironment, options: EdgeOptions = {}) {
     super(scope, id, { disableResourceNameHashes: true });
+    const revision = options.istioRevision;
 
     new k8s.KubeNamespace(this, 'GatewayNamespace', { metadata: { name: GATEWAY_NAMESPACE } });
     new k8s.KubeNamespace(this, 'AppNamespace', {
-      metadata: { name: APP_NAMESPACE, labels: { 'istio-injection': 'enabled' } },
+      // Sidecar injection by the default revision, or by the named one (the AKS add-on's asm-1-XX).
+      metadata: { name: APP_NAMESPACE, labels: revision ? { 'istio.io/rev': revision } : { 'istio-injection': 'enabled' } },
     });
 
     this.gateway = new IngressGateway(this, 'shop-gateway', {
       namespace: GATEWAY_NAMESPACE,
+      workload: GatewayWorkload.managed({ revision }),
       hosts: env.hosts,
       https: { certificate: Certificate.fromSecret(env.tlsSecret), redirectHttp: true },
       resources: env.gatewayResources,
@@ -83,9 +87,27 @@ export class EdgeChart extends Chart {
   }
 }
 
+/** Options of the example edge that depend on the cluster rather than on the environment. */
+export interface EdgeOptions {
+  /**
+   * The Istio revision that injects the proxies (`istio.io/rev`), for example the AKS add-on's.
+   * @default - the default revision
+   */
+  readonly istioRevision?: string;
+}
+
 /** Builds the example edge for one environment as a cdk8s App writing to `outdir`. */
-export function buildEdgeApp(env: EdgeEnvironment, outdir: string): App {
+export function buildEdgeApp(env: EdgeEnvironment, outdir: string, options: EdgeOptions = {}): App {
   const app = new App({ outdir });
-  new EdgeChart(app, 'edge', env);
+  new EdgeChart(app, 'edge', env, options);
   return app;
+}
+
+/**
+ * The objects `cdk8s synth` writes for an environment, synthesized in-process (the Pulumi program
+ * applies these): the same App, rendered to the same YAML, read back.
+ */
+export function synthEdgeObjects(env: EdgeEnvironment, options: EdgeOptions = {}): KubernetesObject[] {
+  const yaml = buildEdgeApp(env, 'dist', options).synthYaml();
+  return parseAllDocuments(yaml).map((d) => d.toJS()).filter((o) => o !== null);
 }

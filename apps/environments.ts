@@ -13,7 +13,10 @@ export interface EdgeEnvironment {
   readonly gatewayResources: ContainerResources;
   /** Gateway autoscaling. */
   readonly gatewayAutoscaling: AutoscalingOptions;
-  /** Static public IP of the gateway, when one is reserved. */
+  /**
+   * Static public IP of the gateway and its resource group. The Pulumi program creates both (the
+   * resource group also holds the cluster); the gateway Service names them in its annotations.
+   */
   readonly publicIp?: { readonly name: string; readonly resourceGroup: string };
   /** Local rate limit per gateway pod: requests per second. */
   readonly requestsPerSecondPerPod: number;
@@ -33,6 +36,7 @@ export const environments: Record<'dev' | 'prod', EdgeEnvironment> = {
       memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) },
     },
     gatewayAutoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 70 },
+    publicIp: { name: 'pip-shop-dev-ingress', resourceGroup: 'rg-shop-dev' },
     requestsPerSecondPerPod: 100,
     appReplicas: 2,
     apiAutoscaling: { minReplicas: 2, maxReplicas: 4 },
@@ -46,7 +50,7 @@ export const environments: Record<'dev' | 'prod', EdgeEnvironment> = {
       memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) },
     },
     gatewayAutoscaling: { minReplicas: 3, maxReplicas: 12, targetCpuUtilization: 70 },
-    publicIp: { name: 'pip-shop-prod-ingress', resourceGroup: 'rg-shop-prod-network' },
+    publicIp: { name: 'pip-shop-prod-ingress', resourceGroup: 'rg-shop-prod' },
     requestsPerSecondPerPod: 1000,
     appReplicas: 3,
     apiAutoscaling: { minReplicas: 3, maxReplicas: 20 },

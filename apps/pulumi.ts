@@ -1,0 +1,29 @@
+// The Pulumi program (Pulumi.yaml `main`): `pulumi up` on a stack creates the AKS cluster, the
+// gateway's public IP and the Istio control plane, and applies the edge objects that
+// `npm run synth` writes for the stack's environment, synthesized in-process.
+import * as pulumi from '@pulumi/pulumi';
+import { CONFIG_KEYS, ConfigError, EdgeStack, parseStackConfig } from '../lib/infra';
+import { synthEdgeObjects } from './edge';
+import { environments } from './environments';
+
+function edgeProgram() {
+  const cfg = new pulumi.Config();
+  const facts = Object.fromEntries(Object.entries(environments).map(([name, e]) => [name, { gatewayMinReplicas: e.gatewayAutoscaling.minReplicas ?? 2 }]));
+  const config = parseStackConfig(Object.fromEntries(CONFIG_KEYS.map((k) => [k, cfg.get(k)])), pulumi.getStack(), facts);
+  const base = environments[config.environment as keyof typeof environments];
+  const env = { ...base, hosts: config.hostnames ?? base.hosts, tlsSecret: config.tlsSecretName ?? base.tlsSecret };
+  if (!env.publicIp) {
+    throw new ConfigError(`Environment "${config.environment}" has no publicIp: give it { name, resourceGroup } in apps/environments.ts; the program creates both.`);
+  }
+  const objects = synthEdgeObjects(env, { istioRevision: config.istio.revision });
+  const stack = new EdgeStack('edge', { config, objects, publicIp: env.publicIp, hostnames: env.hosts });
+  return {
+    kubeconfig: stack.aks.kubeconfig,
+    clusterName: stack.aks.cluster.name,
+    resourceGroupName: stack.resourceGroup.name,
+    ingressIp: stack.ingressIp.ipAddress,
+    hostnames: env.hosts,
+  };
+}
+
+export = edgeProgram;

@@ -1,0 +1,65 @@
+import * as resources from '@pulumi/azure-native/resources';
+import * as pulumi from '@pulumi/pulumi';
+import { KubernetesObject } from '../analysis/schema';
+import { AksCluster } from './aks-cluster';
+import { StackConfig } from './config';
+import { EdgeDeployment } from './edge-deployment';
+import { IngressPublicIp } from './ingress-public-ip';
+import { IstioControlPlane } from './istio-control-plane';
+
+/** Inputs of {@link EdgeStack}. */
+export interface EdgeStackArgs {
+  /** The validated stack configuration. */
+  readonly config: StackConfig;
+  /** The synthesized edge objects for the stack's environment. */
+  readonly objects: readonly KubernetesObject[];
+  /**
+   * The gateway's public IP, as the edge app names it in the Service's Azure annotations: the
+   * resource group is created with this name and holds the cluster and the IP.
+   */
+  readonly publicIp: { readonly name: string; readonly resourceGroup: string };
+  /** The hosts the gateway serves. */
+  readonly hostnames: readonly string[];
+}
+
+/**
+ * Everything the edge needs on Azure, and the edge itself: a resource group, the AKS cluster, a
+ * zone-redundant static public IP for the gateway, the Istio control plane, and the synthesized
+ * objects applied after it.
+ */
+export class EdgeStack extends pulumi.ComponentResource {
+  public readonly resourceGroup: resources.ResourceGroup;
+  public readonly aks: AksCluster;
+  public readonly ingressIp: IngressPublicIp;
+  public readonly istio: IstioControlPlane;
+  public readonly edge: EdgeDeployment;
+
+  public constructor(name: string, args: EdgeStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('istio-aks-edge:index:EdgeStack', name, {}, opts);
+    const { config } = args;
+    this.resourceGroup = new resources.ResourceGroup(`${name}-rg`, {
+      resourceGroupName: args.publicIp.resourceGroup,
+      location: config.location,
+      tags: config.tags,
+    }, { parent: this });
+    this.aks = new AksCluster(`${name}-aks`, { config, resourceGroupName: this.resourceGroup.name }, { parent: this });
+    this.ingressIp = new IngressPublicIp(`${name}-ingress`, {
+      name: args.publicIp.name,
+      resourceGroupName: this.resourceGroup.name,
+      resourceGroupId: this.resourceGroup.id,
+      location: config.location,
+      zones: config.zones,
+      clusterPrincipalId: this.aks.principalId,
+      tags: config.tags,
+      protect: config.production,
+    }, { parent: this });
+    this.istio = new IstioControlPlane(`${name}-istio`, { istio: config.istio, provider: this.aks.provider }, { parent: this });
+    this.edge = new EdgeDeployment(`${name}-edge`, {
+      objects: args.objects,
+      provider: this.aks.provider,
+      // The IP must exist (and be usable by the cluster) before the gateway Service asks for it.
+      dependsOn: [...this.istio.ready, this.ingressIp],
+    }, { parent: this });
+    this.registerOutputs({});
+  }
+}

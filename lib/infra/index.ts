@@ -1,0 +1,8 @@
+// The Pulumi side. Kept apart from lib/index.ts so that synthesizing with cdk8s never loads Pulumi.
+export * from './aks-cluster';
+export * from './config';
+export * from './edge-deployment';
+export * from './edge-stack';
+export * from './ingress-public-ip';
+export * from './istio-control-plane';
+export * from './mocks';

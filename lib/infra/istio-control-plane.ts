@@ -1,0 +1,61 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { IstioConfig, IstioMode } from './config';
+
+/** Istio's official Helm repository. */
+export const ISTIO_HELM_REPOSITORY = 'https://istio-release.storage.googleapis.com/charts';
+
+/** Inputs of {@link IstioControlPlane}. */
+export interface IstioControlPlaneArgs {
+  readonly istio: IstioConfig;
+  /** The cluster's Kubernetes provider. */
+  readonly provider: k8s.Provider;
+}
+
+/**
+ * The Istio control plane. In helm mode: the official `base` (CRDs) and `istiod` charts in
+ * istio-system, pinned to the release of the imported CRDs, istiod highly available. With the AKS
+ * add-on the cluster runs it (`serviceMeshProfile`) and this component creates nothing.
+ * `ready` is what the edge objects must wait for: custom resources need the CRDs, and the gateway
+ * Deployment needs the injection webhook.
+ */
+export class IstioControlPlane extends pulumi.ComponentResource {
+  /** The resources the edge depends on. */
+  public readonly ready: pulumi.Resource[];
+
+  public constructor(name: string, args: IstioControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('istio-aks-edge:istio:IstioControlPlane', name, {}, opts);
+    const { istio, provider } = args;
+    if (istio.mode === IstioMode.AKS_ADDON) {
+      this.ready = [];
+    } else {
+      const common = {
+        version: istio.version,
+        namespace: 'istio-system',
+        repositoryOpts: { repo: ISTIO_HELM_REPOSITORY },
+        atomic: true,
+        timeout: 600,
+      };
+      const base = new k8s.helm.v3.Release(`${name}-base`, {
+        ...common,
+        name: 'istio-base',
+        chart: 'base',
+        createNamespace: true,
+        values: { defaultRevision: istio.revision ?? 'default' },
+      }, { parent: this, provider });
+      const istiod = new k8s.helm.v3.Release(`${name}-istiod`, {
+        ...common,
+        name: 'istiod',
+        chart: 'istiod',
+        values: {
+          revision: istio.revision ?? '',
+          pilot: { autoscaleMin: 2, autoscaleMax: 5, resources: { requests: { cpu: '500m', memory: '2Gi' } } },
+          global: { proxy: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1Gi' } } } },
+          meshConfig: { accessLogFile: '/dev/stdout', accessLogEncoding: 'JSON' },
+        },
+      }, { parent: this, provider, dependsOn: [base] });
+      this.ready = [base, istiod];
+    }
+    this.registerOutputs({});
+  }
+}

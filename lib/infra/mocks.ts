@@ -1,0 +1,122 @@
+/**
+ * Pulumi's own mocks (`pulumi.runtime.setMocks`) for the edge stack: plausible outputs for the
+ * Azure resources and functions the program uses, and a record of every resource registered
+ * (type, name, inputs, provider, parent, dependencies). Used by the tests and by `npm run plan`;
+ * nothing here reaches Azure or needs the Pulumi CLI.
+ */
+import * as pulumi from '@pulumi/pulumi';
+
+/** A resource the program registered. */
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly inputs: Record<string, any>;
+  /** The provider reference ("<urn>::<id>"), for custom resources. */
+  readonly provider?: string;
+  readonly parent?: string;
+  /** URNs of the resources it depends on. */
+  readonly dependencies: string[];
+  readonly custom: boolean;
+}
+
+const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
+
+/** A kubeconfig in the shape AKS returns, for the mocked credentials call. */
+export const MOCK_KUBECONFIG = [
+  'apiVersion: v1', 'kind: Config', 'clusters:', '- name: aks', '  cluster: { server: "https://aks.example.invalid:443" }',
+  'users:', '- name: clusterUser', '  user: { token: mock }', 'contexts:', '- name: aks', '  context: { cluster: aks, user: clusterUser }',
+  'current-context: aks', '',
+].join('\n');
+
+function computed(type: string, inputs: Record<string, any>, name: string): Record<string, any> {
+  switch (type) {
+    case 'azure-native:resources:ResourceGroup':
+      return { name: inputs.resourceGroupName ?? name };
+    case 'azure-native:containerservice:ManagedCluster':
+      return {
+        name: inputs.resourceName ?? name,
+        identity: { ...inputs.identity, principalId: '11111111-1111-1111-1111-111111111111', tenantId: '22222222-2222-2222-2222-222222222222' },
+        fqdn: `${inputs.dnsPrefix}.hcp.${inputs.location}.azmk8s.io`,
+      };
+    case 'azure-native:containerservice:AgentPool':
+      return { name: inputs.agentPoolName ?? name };
+    case 'azure-native:network:PublicIPAddress':
+      return { name: inputs.publicIpAddressName ?? name, ipAddress: '20.61.0.10' };
+    default:
+      return {};
+  }
+}
+
+function resourceId(type: string, inputs: Record<string, any>, name: string): string {
+  if (type === 'azure-native:resources:ResourceGroup') return `/subscriptions/${SUBSCRIPTION}/resourceGroups/${inputs.resourceGroupName ?? name}`;
+  return `${name}-id`;
+}
+
+/** The mocks, recording what the program registers. */
+export class EdgeMocks implements pulumi.runtime.Mocks {
+  public readonly resources: RecordedResource[] = [];
+  public readonly calls: pulumi.runtime.MockCallArgs[] = [];
+  private readonly pending = new Map<string, { parent?: string; dependencies: string[] }>();
+
+  public newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+    const info = this.pending.get(`${args.type}::${args.name}`);
+    this.resources.push({
+      type: args.type, name: args.name, urn: `${args.type}::${args.name}`, inputs: args.inputs, provider: args.provider,
+      parent: info?.parent, dependencies: info?.dependencies ?? [], custom: args.custom ?? true,
+    });
+    return { id: resourceId(args.type, args.inputs, args.name), state: { ...args.inputs, ...computed(args.type, args.inputs, args.name) } };
+  }
+
+  public call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+    this.calls.push(args);
+    switch (args.token) {
+      case 'azure-native:containerservice:listManagedClusterUserCredentials':
+        return { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(MOCK_KUBECONFIG).toString('base64') }] };
+      case 'azure-native:authorization:getClientConfig':
+        return { clientId: 'mock-client', objectId: '33333333-3333-3333-3333-333333333333', subscriptionId: SUBSCRIPTION, tenantId: '22222222-2222-2222-2222-222222222222' };
+      default:
+        throw new Error(`The edge mocks do not know the function ${args.token}: add it to lib/infra/mocks.ts.`);
+    }
+  }
+
+  /**
+   * Installs the mocks for `stack` and records each resource's parent and dependencies (which the
+   * mocks interface does not pass on) from the registration requests.
+   */
+  public async install(project: string, stack: string, config: Record<string, string>): Promise<void> {
+    pulumi.runtime.setAllConfig(config);
+    await pulumi.runtime.setMocks(this, project, stack, false);
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, cb: unknown) => {
+      this.pending.set(`${req.getType()}::${req.getName()}`, {
+        parent: req.getParent() ? keyOfUrn(req.getParent()) : undefined,
+        dependencies: (req.getDependenciesList() as string[]).map(keyOfUrn),
+      });
+      return register(req, cb);
+    };
+  }
+
+  /** The recorded resources of a type. */
+  public ofType(type: string): RecordedResource[] {
+    return this.resources.filter((r) => r.type === type);
+  }
+}
+
+/** "<type>::<name>" of a URN ("urn:pulumi:<stack>::<project>::<parent types$type>::<name>"). */
+function keyOfUrn(urn: string): string {
+  const [, , qualifiedType, ...name] = urn.split('::');
+  return `${qualifiedType.split('$').pop()}::${name.join('::')}`;
+}
+
+/** Resolves an output's value under mocks. */
+export function valueOf<T>(output: pulumi.Output<T> | pulumi.Input<T>): Promise<T> {
+  return new Promise((resolve) => pulumi.output(output).apply((v) => { resolve(v as T); return v; }));
+}
+
+/** Waits until every registration the program started has been answered. */
+export async function settle(): Promise<void> {
+  const wait = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+  if (wait) await wait();
+}

@@ -1,0 +1,42 @@
+// `npm run plan`: the program loaded the way `pulumi up` loads it (node --import tsx, CommonJS
+// require of Pulumi.yaml's main), under mocks, in a process of its own.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+
+function plan(...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'apps/plan.ts', ...args], { encoding: 'utf8' });
+}
+
+describe('npm run plan', () => {
+  it('Pulumi.yaml runs apps/pulumi.ts through the same loader the plan uses', () => {
+    const project = parse(readFileSync('Pulumi.yaml', 'utf8'));
+    expect(project.main).toBe('apps/pulumi.ts');
+    expect(project.runtime).toEqual({ name: 'nodejs', options: { typescript: false, nodeargs: '--import tsx' } });
+    expect(JSON.parse(readFileSync('package.json', 'utf8')).scripts.plan).toBe('node --import tsx apps/plan.ts');
+  });
+
+  it('prints the prod plan: zones 1-3 on every pool, a standard load balancer, a zone-redundant static IP', () => {
+    const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'apps/plan.ts', 'prod', '--json'], { encoding: 'utf8' }));
+    const rows = Object.fromEntries(out.rows.map((r: any) => [r.type, r.details]));
+    expect(rows['azure-native:containerservice:ManagedCluster']).toMatch(/lb standard, azure\/overlay, pool system \(System\) \S+ 3-5 zones 1,2,3/);
+    expect(rows['azure-native:containerservice:AgentPool']).toMatch(/apps \(User\) \S+ 3-12 zones 1,2,3/);
+    expect(rows['azure-native:network:PublicIPAddress']).toBe('pip-shop-prod-ingress Standard Static zones 1,2,3');
+    expect(out.counts['kubernetes:networking.istio.io/v1:Gateway']).toBe(1);
+    expect(out.outputs.kubeconfig).toBe('[secret]');
+  });
+
+  it('prints a readable table', () => {
+    const { stdout, status } = plan('dev');
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^\+ azure-native:network:PublicIPAddress +edge-ingress-ip +pip-shop-dev-ingress Standard Static zones 1,2,3$/m);
+    expect(stdout).toMatch(/Edge objects applied \(22\)/);
+  });
+
+  it('refuses an unknown stack', () => {
+    const { stderr, status } = plan('staging');
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/No stack "staging": Pulumi.staging.yaml does not exist/);
+  });
+});

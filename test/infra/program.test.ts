@@ -1,0 +1,148 @@
+// The Pulumi program under Pulumi's own mocks, for both committed stacks: no cloud, no CLI.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import edgeProgram from '../../apps/pulumi';
+import { buildEdgeApp } from '../../apps/edge';
+import { environments } from '../../apps/environments';
+import { stackConfig } from '../../apps/plan';
+import { EdgeMocks, MOCK_KUBECONFIG, RecordedResource, settle, valueOf } from '../../lib/infra/mocks';
+
+async function run(stack: string, overrides: Record<string, string> = {}) {
+  const mocks = new EdgeMocks();
+  await mocks.install('istio-aks-edge', stack, { ...stackConfig(stack), ...overrides });
+  const outputs = edgeProgram();
+  const values: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(outputs)) values[k] = await valueOf(v as never);
+  await settle();
+  return { mocks, outputs, values };
+}
+
+/** What `npm run synth` writes for the environment (the files, read back). */
+function synthFiles(name: 'dev' | 'prod'): unknown[] {
+  const outdir = mkdtempSync(join(tmpdir(), 'edge-pulumi-'));
+  buildEdgeApp(environments[name], outdir).synth();
+  return parseAllDocuments(readFileSync(join(outdir, 'edge.k8s.yaml'), 'utf8')).map((d) => d.toJS());
+}
+
+const isEdgeObject = (r: RecordedResource) => r.type.startsWith('kubernetes:') && r.type !== 'kubernetes:helm.sh/v3:Release';
+
+describe.each(['dev', 'prod'] as const)('Pulumi program, stack %s', (stack) => {
+  it('every node pool has zones 1, 2, 3 and the autoscaler', async () => {
+    const { mocks } = await run(stack);
+    const [cluster] = mocks.ofType('azure-native:containerservice:ManagedCluster');
+    const pools = [...cluster.inputs.agentPoolProfiles, ...mocks.ofType('azure-native:containerservice:AgentPool').map((p) => p.inputs)];
+    expect(pools.length).toBeGreaterThanOrEqual(2);
+    for (const p of pools) {
+      expect(p.availabilityZones).toEqual(['1', '2', '3']);
+      expect(p.enableAutoScaling).toBe(true);
+      expect(p.type).toBe('VirtualMachineScaleSets');
+    }
+    expect(cluster.inputs.agentPoolProfiles).toHaveLength(1);
+    expect(cluster.inputs.agentPoolProfiles[0].mode).toBe('System');
+    expect(mocks.ofType('azure-native:containerservice:AgentPool').every((p) => p.inputs.mode === 'User')).toBe(true);
+  });
+
+  it('the cluster: standard load balancer, CNI overlay, managed identity, RBAC, OIDC and workload identity', async () => {
+    const { mocks } = await run(stack);
+    const { inputs } = mocks.ofType('azure-native:containerservice:ManagedCluster')[0];
+    expect(inputs.networkProfile).toMatchObject({ loadBalancerSku: 'standard', networkPlugin: 'azure', networkPluginMode: 'overlay', outboundType: 'loadBalancer' });
+    expect(inputs.identity).toEqual({ type: 'SystemAssigned' });
+    expect(inputs.enableRBAC).toBe(true);
+    expect(inputs.oidcIssuerProfile).toEqual({ enabled: true });
+    expect(inputs.securityProfile).toEqual({ workloadIdentity: { enabled: true } });
+    expect(inputs.autoUpgradeProfile.upgradeChannel).toBe(stack === 'prod' ? 'stable' : 'patch');
+  });
+
+  it('the public IP is Standard, static, zones 1-3, named as the gateway Service says, usable by the cluster', async () => {
+    const { mocks, values } = await run(stack);
+    const [ip] = mocks.ofType('azure-native:network:PublicIPAddress');
+    expect(ip.inputs).toMatchObject({ sku: { name: 'Standard' }, publicIPAllocationMethod: 'Static', zones: ['1', '2', '3'] });
+    const svc = mocks.resources.find((r) => r.type === 'kubernetes:v1:Service' && r.inputs.metadata.name === 'istio-ingressgateway')!;
+    expect(svc.inputs.metadata.annotations['service.beta.kubernetes.io/azure-pip-name']).toBe(ip.inputs.publicIpAddressName);
+    expect(svc.inputs.metadata.annotations['service.beta.kubernetes.io/azure-load-balancer-resource-group']).toBe(ip.inputs.resourceGroupName);
+    const [role] = mocks.ofType('azure-native:authorization:RoleAssignment');
+    expect(role.inputs.roleDefinitionId).toMatch(/roleDefinitions\/4d97b98b-1d4f-4787-a291-c67834d212e7$/);
+    expect(role.inputs.principalId).toBe('11111111-1111-1111-1111-111111111111');
+    expect(role.inputs.scope).toBe(`/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${ip.inputs.resourceGroupName}`);
+    expect(values.ingressIp).toBe('20.61.0.10');
+  });
+
+  it('the Kubernetes provider comes from the cluster\'s credentials, and every Kubernetes resource uses it', async () => {
+    const { mocks } = await run(stack);
+    const providers = mocks.ofType('pulumi:providers:kubernetes');
+    expect(providers).toHaveLength(1);
+    // The kubeconfig reaches the provider as a secret (Pulumi's secret signature wraps the value).
+    expect(providers[0].inputs.kubeconfig).toEqual({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: MOCK_KUBECONFIG });
+    const creds = mocks.calls.filter((c) => c.token === 'azure-native:containerservice:listManagedClusterUserCredentials');
+    expect(creds).toHaveLength(1);
+    expect(creds[0].inputs).toEqual({ resourceGroupName: environments[stack].publicIp!.resourceGroup, resourceName: `aks-${stack}` });
+    const k8sResources = mocks.resources.filter((r) => r.type.startsWith('kubernetes:'));
+    expect(k8sResources.length).toBeGreaterThan(20);
+    for (const r of k8sResources) expect(r.provider, r.name).toMatch(new RegExp(`::${providers[0].name}::`));
+  });
+
+  it('the Istio install precedes the edge objects; namespaces and DestinationRules go first', async () => {
+    const { mocks } = await run(stack);
+    const releases = mocks.ofType('kubernetes:helm.sh/v3:Release');
+    expect(releases.map((r) => [r.inputs.chart, r.inputs.version, r.inputs.namespace])).toEqual([['base', '1.30.3', 'istio-system'], ['istiod', '1.30.3', 'istio-system']]);
+    expect(releases[1].dependencies).toContain(releases[0].urn);
+    const edge = mocks.resources.filter(isEdgeObject);
+    const namespaces = edge.filter((r) => r.inputs.kind === 'Namespace').map((r) => r.urn);
+    for (const r of edge) {
+      expect(r.dependencies, r.name).toEqual(expect.arrayContaining(releases.map((x) => x.urn)));
+      if (r.inputs.kind !== 'Namespace') expect(r.dependencies, r.name).toEqual(expect.arrayContaining(namespaces));
+    }
+    const rules = edge.filter((r) => r.inputs.kind === 'DestinationRule').map((r) => r.urn);
+    for (const vs of edge.filter((r) => r.inputs.kind === 'VirtualService')) expect(vs.dependencies).toEqual(expect.arrayContaining(rules));
+  });
+
+  it('the kubeconfig output is secret', async () => {
+    const { outputs, values } = await run(stack);
+    expect(await (outputs.kubeconfig as unknown as { isSecret: Promise<boolean> }).isSecret).toBe(true);
+    expect(values.kubeconfig).toBe(MOCK_KUBECONFIG);
+    expect(values).toMatchObject({ clusterName: `aks-${stack}`, resourceGroupName: environments[stack].publicIp!.resourceGroup, hostnames: environments[stack].hosts });
+  });
+
+  it('applies exactly the objects `npm run synth` writes', async () => {
+    const { mocks } = await run(stack);
+    const applied = mocks.resources.filter(isEdgeObject).map((r) => r.inputs);
+    const key = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    const byKey = (objs: any[]) => Object.fromEntries(objs.map((o) => [key(o), o]));
+    const written = synthFiles(stack);
+    expect(applied).toHaveLength(written.length);
+    expect(byKey(applied)).toEqual(byKey(written));
+  });
+});
+
+describe('Pulumi program, other configurations', () => {
+  it('the AKS Istio add-on: serviceMeshProfile, no Helm releases, workloads on the add-on\'s revision', async () => {
+    const { mocks } = await run('prod', { 'istio-aks-edge:istio': '{"mode":"aks-addon","revision":"asm-1-27"}' });
+    const cluster = mocks.ofType('azure-native:containerservice:ManagedCluster')[0];
+    expect(cluster.inputs.serviceMeshProfile).toEqual({ mode: 'Istio', istio: { revisions: ['asm-1-27'] } });
+    expect(mocks.ofType('kubernetes:helm.sh/v3:Release')).toEqual([]);
+    const gateway = mocks.resources.find((r) => r.type === 'kubernetes:apps/v1:Deployment' && r.inputs.metadata.name === 'istio-ingressgateway')!;
+    expect(gateway.inputs.spec.template.metadata.labels['istio.io/rev']).toBe('asm-1-27');
+    const ns = mocks.resources.find((r) => r.type === 'kubernetes:v1:Namespace' && r.inputs.metadata.name === 'shop')!;
+    expect(ns.inputs.metadata.labels).toEqual({ 'istio.io/rev': 'asm-1-27' });
+  });
+
+  it('Entra ID with Azure RBAC and local accounts disabled', async () => {
+    const { mocks } = await run('prod', { 'istio-aks-edge:entraId': '{"adminGroupObjectIds":["6f1b1c3e-1d2a-4c2b-9f43-2d4a5c6b7e8f"]}' });
+    const { inputs } = mocks.ofType('azure-native:containerservice:ManagedCluster')[0];
+    expect(inputs.aadProfile).toEqual({ managed: true, enableAzureRBAC: true, adminGroupObjectIDs: ['6f1b1c3e-1d2a-4c2b-9f43-2d4a5c6b7e8f'] });
+    expect(inputs.disableLocalAccounts).toBe(true);
+  });
+
+  it('a bad configuration is rejected before any resource is declared', async () => {
+    const mocks = new EdgeMocks();
+    await mocks.install('istio-aks-edge', 'prod', { ...stackConfig('prod'), 'istio-aks-edge:zones': '["1"]', 'istio-aks-edge:loadBalancerSku': 'basic' });
+    expect(() => edgeProgram()).toThrow(/zones: received \["1"\][\s\S]*loadBalancerSku: received "basic"/);
+    await settle();
+    expect(mocks.resources).toEqual([]);
+    expect(pulumi.runtime.isDryRun()).toBe(false);
+  });
+});
