@@ -31,7 +31,7 @@ function details(type: string, inputs: Record<string, any>): string {
       const pool = inputs.agentPoolProfiles[0];
       const net = inputs.networkProfile;
       return [
-        `k8s ${inputs.kubernetesVersion}`, `lb ${net.loadBalancerSku}`, `${net.networkPlugin}/${net.networkPluginMode}`,
+        `k8s ${inputs.kubernetesVersion}`, `tier ${inputs.sku.tier}`, `lb ${net.loadBalancerSku}`, `${net.networkPlugin}/${net.networkPluginMode}`,
         `pool ${pool.name} (${pool.mode}) ${pool.vmSize} ${pool.minCount}-${pool.maxCount} zones ${pool.availabilityZones.join(',')}`,
         `upgrade ${inputs.autoUpgradeProfile.upgradeChannel}`, inputs.serviceMeshProfile ? `istio add-on ${inputs.serviceMeshProfile.istio.revisions}` : '',
         inputs.aadProfile ? 'entra-id' : '',

@@ -50,6 +50,11 @@ export class AksCluster extends pulumi.ComponentResource {
       location: config.location,
       dnsPrefix: config.clusterName,
       kubernetesVersion: config.kubernetesVersion,
+      // Production gets the Standard tier: a financially backed API server SLA over the zones.
+      sku: {
+        name: containerservice.ManagedClusterSKUName.Base,
+        tier: config.production ? containerservice.ManagedClusterSKUTier.Standard : containerservice.ManagedClusterSKUTier.Free,
+      },
       identity: { type: containerservice.ResourceIdentityType.SystemAssigned },
       enableRBAC: true,
       agentPoolProfiles: [{

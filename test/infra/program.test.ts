@@ -55,6 +55,7 @@ describe.each(['dev', 'prod'] as const)('Pulumi program, stack %s', (stack) => {
     expect(inputs.oidcIssuerProfile).toEqual({ enabled: true });
     expect(inputs.securityProfile).toEqual({ workloadIdentity: { enabled: true } });
     expect(inputs.autoUpgradeProfile.upgradeChannel).toBe(stack === 'prod' ? 'stable' : 'patch');
+    expect(inputs.sku).toEqual({ name: 'Base', tier: stack === 'prod' ? 'Standard' : 'Free' });
   });
 
   it('the public IP is Standard, static, zones 1-3, named as the gateway Service says, usable by the cluster', async () => {
