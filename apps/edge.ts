@@ -1,9 +1,10 @@
-import { App, Chart, Duration } from 'cdk8s';
+import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  Certificate, Disruption, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, PathMatch, RateLimit, Traffic, VersionedService,
+  Certificate, Disruption, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, PathMatch, RateLimit,
+  SUPPRESS_ANNOTATION_PREFIX, Traffic, VersionedService,
 } from '../lib';
 import { EdgeEnvironment } from './environments';
 
@@ -43,6 +44,9 @@ export class EdgeChart extends Chart {
       azure: env.publicIp ? { publicIp: env.publicIp } : undefined,
       rateLimits: [RateLimit.local({ maxTokens: env.requestsPerSecondPerPod, fillInterval: Duration.seconds(1) })],
     });
+    // The certificate's Secret is created outside these manifests (README: "Reaching the gateway").
+    ApiObject.of(this.gateway.gateway).metadata.addAnnotation(`${SUPPRESS_ANNOTATION_PREFIX}GatewayCredentialNotFound`,
+      'the TLS secret is created by the certificate process, not by these manifests');
 
     this.storefront = new VersionedService(this, 'storefront', {
       namespace: APP_NAMESPACE,

@@ -1,9 +1,26 @@
-// Entry point of `cdk8s synth` (see cdk8s.yaml): writes <outdir>/<environment>/ for every environment.
+// Entry point of `cdk8s synth` (see cdk8s.yaml): writes <outdir>/<environment>/ for every
+// environment, then validates and analyzes each environment's objects: warnings are printed,
+// errors fail the synth.
 import * as path from 'node:path';
+import { formatFindings, hasErrors, validateAndAnalyze } from '../lib';
 import { buildEdgeApp } from './edge';
 import { environments } from './environments';
 
-const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
-for (const env of Object.values(environments)) {
-  buildEdgeApp(env, path.join(outdir, env.name)).synth();
+async function main(): Promise<number> {
+  const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
+  let failed = false;
+  for (const env of Object.values(environments)) {
+    const app = buildEdgeApp(env, path.join(outdir, env.name));
+    app.synth();
+    const findings = await validateAndAnalyze(app.charts.flatMap((c) => c.toJson()));
+    if (findings.length) console.error(`${env.name}:\n${formatFindings(findings)}`);
+    failed ||= hasErrors(findings);
+  }
+  if (failed) console.error('Synth found errors (above): fix them before applying these manifests.');
+  return failed ? 1 : 0;
 }
+
+main().then((code) => { process.exitCode = code; }, (e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+});

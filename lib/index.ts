@@ -14,3 +14,6 @@ export * from './traffic-policy';
 export * from './versioned-service';
 export * from './analysis/schema';
 export * from './analysis/crd-schema';
+export * from './analysis/analyze';
+export * from './analysis/cel';
+export * from './analysis/object-index';

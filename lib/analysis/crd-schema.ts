@@ -1,13 +1,13 @@
 /**
- * Validation of objects against the OpenAPI schemas of CustomResourceDefinitions, the way the API
- * server and `kubectl apply` (strict field validation) check them: types, enums, required fields,
- * bounds, and no fields the schema does not declare. CEL rules (`x-kubernetes-validations`) are not
- * evaluated here.
+ * Validation of objects against CustomResourceDefinitions, the way the API server and `kubectl
+ * apply` (strict field validation) check them: the OpenAPI schema (types, enums, required fields,
+ * bounds, no fields the schema does not declare) and the CEL rules (`x-kubernetes-validations`).
  */
 import Ajv, { ValidateFunction } from 'ajv';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { evaluateRule } from './cel';
 import { describeObject, KubernetesObject, SchemaProblem } from './schema';
 
 /** The CRDs of the Istio release the package is pinned to (the source of `imports/`). */
@@ -20,6 +20,17 @@ export class CrdSchemas {
   /** Reads CRDs from a YAML file (several documents allowed). */
   public static fromFile(file: string): CrdSchemas {
     return CrdSchemas.fromYaml(readFileSync(file, 'utf8'));
+  }
+
+  /** Reads CRDs from a file, or from every .yaml/.yml/.json file below a folder. */
+  public static fromPath(fileOrFolder: string): CrdSchemas {
+    const files: string[] = [];
+    const visit = (p: string) => {
+      if (statSync(p).isDirectory()) for (const e of readdirSync(p).sort()) visit(path.join(p, e));
+      else if (/\.(ya?ml|json)$/.test(p)) files.push(p);
+    };
+    visit(fileOrFolder);
+    return CrdSchemas.fromYaml(files.map((f) => readFileSync(f, 'utf8')).join('\n---\n'));
   }
 
   /** Reads CRDs from YAML text. */
@@ -73,10 +84,44 @@ export class CrdSchemas {
           const extra = e.keyword === 'additionalProperties' ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"` : '';
           problems.push({ object: describeObject(o), message: `${where}: ${e.message}${extra}` });
         }
+        continue; // CEL rules assume a structurally valid object
       }
+      for (const message of celProblems(schema, o, '')) problems.push({ object: describeObject(o), message });
     }
     return problems;
   }
+}
+
+interface CelRule {
+  readonly rule: string;
+  readonly message?: string;
+}
+
+/** Evaluates the CEL rules of `schema` and of its sub-schemas over `value`. */
+function celProblems(schema: Schema, value: unknown, where: string): string[] {
+  if (value === undefined || value === null || !schema) return [];
+  const problems: string[] = [];
+  for (const r of (schema['x-kubernetes-validations'] as CelRule[] | undefined) ?? []) {
+    if (typeof r.rule !== 'string') {
+      problems.push(`${where || '/'}: the CRD has a rule that is not a string: ${JSON.stringify(r.rule)}`);
+      continue;
+    }
+    const result = evaluateRule(r.rule, value);
+    if (result === false) problems.push(`${where || '/'}: ${r.message ?? `failed rule: ${r.rule}`} (rule: ${r.rule.replace(/\s+/g, ' ')})`);
+    else if (typeof result === 'string') problems.push(`${where || '/'}: rule ${r.rule.replace(/\s+/g, ' ')} could not be evaluated: ${result}`);
+  }
+  if (Array.isArray(value)) {
+    const items = schema.items as Schema | undefined;
+    if (items) value.forEach((v, i) => problems.push(...celProblems(items, v, `${where}/${i}`)));
+  } else if (typeof value === 'object') {
+    const props = schema.properties as Record<string, Schema> | undefined;
+    const extra = typeof schema.additionalProperties === 'object' ? schema.additionalProperties as Schema : undefined;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const sub = props?.[k] ?? extra;
+      if (sub) problems.push(...celProblems(sub, v, `${where}/${k}`));
+    }
+  }
+  return problems;
 }
 
 /**
