@@ -1,10 +1,9 @@
 import { ApiObject, App, Chart, Duration } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   Certificate, Disruption, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, PathMatch, RateLimit,
-  SUPPRESS_ANNOTATION_PREFIX, Traffic, VersionedService,
+  SUPPRESS_ANNOTATION_PREFIX, synthesizeApp, Traffic, VersionedService,
 } from '../lib';
 import { EdgeEnvironment } from './environments';
 
@@ -100,18 +99,17 @@ export interface EdgeOptions {
   readonly istioRevision?: string;
 }
 
-/** Builds the example edge for one environment as a cdk8s App writing to `outdir`. */
-export function buildEdgeApp(env: EdgeEnvironment, outdir: string, options: EdgeOptions = {}): App {
-  const app = new App({ outdir });
+/** Builds the example edge for one environment as a cdk8s App. */
+export function buildEdgeApp(env: EdgeEnvironment, options: EdgeOptions = {}): App {
+  const app = new App();
   new EdgeChart(app, 'edge', env, options);
   return app;
 }
 
 /**
- * The objects `cdk8s synth` writes for an environment, synthesized in-process (the Pulumi program
- * applies these): the same App, rendered to the same YAML, read back.
+ * The objects `npm run synth` writes for an environment, synthesized in-process by the same code
+ * (the Pulumi program applies these).
  */
 export function synthEdgeObjects(env: EdgeEnvironment, options: EdgeOptions = {}): KubernetesObject[] {
-  const yaml = buildEdgeApp(env, 'dist', options).synthYaml();
-  return parseAllDocuments(yaml).map((d) => d.toJS()).filter((o) => o !== null);
+  return synthesizeApp(buildEdgeApp(env, options)).flatMap((c) => c.objects);
 }

@@ -2,7 +2,7 @@
 // environment, then validates and analyzes each environment's objects: warnings are printed,
 // errors fail the synth.
 import * as path from 'node:path';
-import { formatFindings, hasErrors, validateAndAnalyze } from '../lib';
+import { formatFindings, hasErrors, validateAndAnalyze, writeApp } from '../lib';
 import { buildEdgeApp } from './edge';
 import { environments } from './environments';
 
@@ -10,9 +10,8 @@ async function main(): Promise<number> {
   const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
   let failed = false;
   for (const env of Object.values(environments)) {
-    const app = buildEdgeApp(env, path.join(outdir, env.name));
-    app.synth();
-    const findings = await validateAndAnalyze(app.charts.flatMap((c) => c.toJson()));
+    const charts = writeApp(buildEdgeApp(env), path.join(outdir, env.name));
+    const findings = await validateAndAnalyze(charts.flatMap((c) => c.objects));
     if (findings.length) console.error(`${env.name}:\n${formatFindings(findings)}`);
     failed ||= hasErrors(findings);
   }

@@ -17,3 +17,4 @@ export * from './analysis/crd-schema';
 export * from './analysis/analyze';
 export * from './analysis/cel';
 export * from './analysis/object-index';
+export * from './synth';

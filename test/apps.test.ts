@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildEdgeApp } from '../apps/edge';
+import { writeApp } from '../lib';
 import { environments } from '../apps/environments';
 import { KubernetesObject } from '../lib';
 import { expectValid } from './support/synth';
 
 function synthEnvironment(name: keyof typeof environments): { yaml: string; objects: KubernetesObject[] } {
   const outdir = mkdtempSync(join(tmpdir(), `edge-${name}-`));
-  buildEdgeApp(environments[name], outdir).synth();
+  writeApp(buildEdgeApp(environments[name]), outdir);
   const files = readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).sort();
   const yaml = files.map((f) => readFileSync(join(outdir, f), 'utf8')).join('---\n');
   return { yaml, objects: parseAllDocuments(yaml).map((d) => d.toJS()) };

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildEdgeApp } from '../../apps/edge';
+import { writeApp } from '../../lib';
 import { environments } from '../../apps/environments';
 import { CHECKS } from '../../lib';
 
@@ -34,7 +35,7 @@ describe('npm run analyze', () => {
 
   it.each(['dev', 'prod'] as const)('passes the example app\'s %s output (exit 0)', (name) => {
     const outdir = mkdtempSync(join(tmpdir(), 'edge-analyze-'));
-    buildEdgeApp(environments[name], outdir).synth();
+    writeApp(buildEdgeApp(environments[name]), outdir);
     const { stdout, status } = analyze(outdir);
     expect(stdout).toMatch(/^22 objects: 0 errors, 0 warnings, 0 infos\.$/m);
     expect(status).toBe(0);

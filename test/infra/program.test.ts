@@ -7,6 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import edgeProgram from '../../apps/pulumi';
 import { buildEdgeApp } from '../../apps/edge';
+import { writeApp } from '../../lib';
 import { environments } from '../../apps/environments';
 import { stackConfig } from '../../apps/plan';
 import { EdgeMocks, MOCK_KUBECONFIG, RecordedResource, settle, valueOf } from '../../lib/infra/mocks';
@@ -24,7 +25,7 @@ async function run(stack: string, overrides: Record<string, string> = {}) {
 /** What `npm run synth` writes for the environment (the files, read back). */
 function synthFiles(name: 'dev' | 'prod'): unknown[] {
   const outdir = mkdtempSync(join(tmpdir(), 'edge-pulumi-'));
-  buildEdgeApp(environments[name], outdir).synth();
+  writeApp(buildEdgeApp(environments[name]), outdir);
   return parseAllDocuments(readFileSync(join(outdir, 'edge.k8s.yaml'), 'utf8')).map((d) => d.toJS());
 }
 

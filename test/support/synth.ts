@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { expect } from 'vitest';
-import { istioCrdSchemas, KubernetesObject, validateSchemas } from '../../lib';
+import { istioCrdSchemas, KubernetesObject, synthesizeApp, validateSchemas } from '../../lib';
 
 /** A fresh app and chart (no resource-name hashes, as the package's names are explicit). */
 export function newChart(namespace?: string): Chart {
@@ -12,8 +12,7 @@ export function newChart(namespace?: string): Chart {
  * included) and returns the chart's objects.
  */
 export function synth(chart: Chart): KubernetesObject[] {
-  (chart.node.root as App).synthYaml();
-  return chart.toJson();
+  return synthesizeApp(chart.node.root as App).find((c) => c.name.endsWith(chart.node.id))!.objects;
 }
 
 /**

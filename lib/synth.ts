@@ -1,0 +1,58 @@
+/**
+ * Synthesis of a cdk8s App to manifests, as `App.synth()` does it (construct validations,
+ * dependency order, one file per chart named `<chart>.k8s.yaml`), with a faster YAML writer:
+ * js-yaml, about three times faster than the `yaml` package cdk8s uses, which dominated synth time
+ * at scale (see the README's Performance section).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App, Chart } from 'cdk8s';
+import { dump } from 'js-yaml';
+import { KubernetesObject } from './analysis/schema';
+
+/** The objects of one chart. */
+export interface SynthesizedChart {
+  /**
+   * The chart's file name without extension: its id, prefixed with its position ("0001-") when
+   * charts depend on each other, as cdk8s names them, so that files apply in order.
+   */
+  readonly name: string;
+  readonly objects: KubernetesObject[];
+}
+
+/**
+ * Runs every construct's validations (errors are reported together, in cdk8s's format), orders
+ * the charts by their dependencies, and returns each chart's objects in dependency order.
+ */
+export function synthesizeApp(app: App): SynthesizedChart[] {
+  const all = app.node.findAll();
+  const errors = all.flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+  if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  // Dependencies between objects of different charts order the charts (as cdk8s does).
+  for (const c of all) {
+    for (const dep of c.node.dependencies) {
+      const from = Chart.of(c);
+      const to = Chart.of(dep);
+      if (from !== to && !from.node.dependencies.includes(to)) from.node.addDependency(to);
+    }
+  }
+  const charts = app.charts;
+  const indexed = charts.some((c) => c.node.dependencies.length > 0);
+  return charts.map((chart, i) => ({
+    name: indexed ? `${String(i).padStart(4, '0')}-${chart.node.id}` : chart.node.id,
+    objects: chart.toJson(),
+  }));
+}
+
+/** Renders objects as a multi-document YAML stream. */
+export function manifestsToYaml(objects: readonly object[]): string {
+  return objects.map((o) => dump(o, { noRefs: true, lineWidth: -1, quotingType: '"' })).join('---\n');
+}
+
+/** Synthesizes `app` and writes `<outdir>/<chart>.k8s.yaml` per chart; returns the charts. */
+export function writeApp(app: App, outdir: string): SynthesizedChart[] {
+  const charts = synthesizeApp(app);
+  mkdirSync(outdir, { recursive: true });
+  for (const chart of charts) writeFileSync(path.join(outdir, `${chart.name}.k8s.yaml`), manifestsToYaml(chart.objects));
+  return charts;
+}
