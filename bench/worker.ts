@@ -1,7 +1,8 @@
 // One measurement in a process of its own, so its peak RSS is its own:
 //   node --import tsx bench/worker.ts <mode> <n> <objects.json>
-// modes: ours (constructs + synth to YAML), yaml (the same objects with the yaml package),
-// apiobject (the same objects as raw cdk8s ApiObjects), analyze (validation + analysis),
+// modes: ours (constructs + synth to YAML), yaml / js-yaml (the same objects serialized by that
+// package), apiobject (the same objects as raw cdk8s ApiObjects, synthesized and written the same
+// way as ours), analyze (validation + analysis),
 // checks (cross-object analysis only), pulumi (the program for prod under mocks).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ApiObject, App, Chart } from 'cdk8s';
@@ -20,26 +21,34 @@ async function main(): Promise<void> {
     const { buildScaleEdge } = require('./scale-edge') as typeof import('./scale-edge');
     const { manifestsToYaml, synthesizeApp } = require('../lib') as typeof import('../lib');
     let yaml = '';
-    result.ms = await time(() => { yaml = manifestsToYaml(synthesizeApp(buildScaleEdge(n)).flatMap((c) => c.objects)); });
+    let objects: object[] = [];
+    result.ms = await time(() => {
+      objects = synthesizeApp(buildScaleEdge(n)).flatMap((c) => c.objects);
+      yaml = manifestsToYaml(objects);
+    });
     result.bytes = Buffer.byteLength(yaml);
-    const objects = yaml.split(/^---$/m).length;
-    result.objects = objects;
-    if (objectsFile) {
-      const { parseAllDocuments } = require('yaml') as typeof import('yaml');
-      writeFileSync(objectsFile, JSON.stringify(parseAllDocuments(yaml).map((d) => d.toJS())));
-    }
+    result.objects = objects.length;
+    if (objectsFile) writeFileSync(objectsFile, JSON.stringify(objects));
   } else if (mode === 'yaml') {
     const objects = JSON.parse(readFileSync(objectsFile, 'utf8')) as object[];
     let out = '';
     result.ms = await time(() => { out = objects.map((o) => stringify(o)).join('---\n'); });
     result.bytes = Buffer.byteLength(out);
+  } else if (mode === 'js-yaml') {
+    const { dump } = require('js-yaml') as typeof import('js-yaml');
+    const objects = JSON.parse(readFileSync(objectsFile, 'utf8')) as object[];
+    let out = '';
+    result.ms = await time(() => { out = objects.map((o) => dump(o, { noRefs: true, lineWidth: -1, quotingType: '"' })).join('---\n'); });
+    result.bytes = Buffer.byteLength(out);
   } else if (mode === 'apiobject') {
+    // The same objects as raw ApiObjects, through the same synthesis and writer as ours.
+    const { manifestsToYaml, synthesizeApp } = require('../lib') as typeof import('../lib');
     const objects = JSON.parse(readFileSync(objectsFile, 'utf8')) as any[];
     result.ms = await time(() => {
-      const app = new App({ outdir: 'bench-out' });
+      const app = new App();
       const chart = new Chart(app, 'raw', { disableResourceNameHashes: true });
       objects.forEach((o, i) => new ApiObject(chart, `o${i}`, o));
-      return app.synthYaml();
+      return manifestsToYaml(synthesizeApp(app).flatMap((c) => c.objects));
     });
   } else if (mode === 'analyze' || mode === 'checks') {
     const { analyze, validateAndAnalyze } = require('../lib') as typeof import('../lib');

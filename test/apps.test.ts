@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildEdgeApp } from '../apps/edge';
-import { writeApp } from '../lib';
 import { environments } from '../apps/environments';
-import { KubernetesObject } from '../lib';
+import { KubernetesObject, writeApp } from '../lib';
 import { expectValid } from './support/synth';
 
 function synthEnvironment(name: keyof typeof environments): { yaml: string; objects: KubernetesObject[] } {

@@ -438,43 +438,29 @@ export const CHECKS: Check[] = [
       }
     },
   },
-  {
-    name: 'EnvoyFilterUsesReplaceOperationIncorrectly',
-    severity: 'error',
-    description: 'A REPLACE patch where Envoy ignores it (anything but HTTP_FILTER and NETWORK_FILTER).',
-    run(index, report) {
-      envoyPatches(index, (ef, p, i) => {
-        if (p.patch?.operation === 'REPLACE' && !['HTTP_FILTER', 'NETWORK_FILTER'].includes(p.applyTo)) {
-          report(ef, `spec.configPatches[${i}].patch.operation`, `REPLACE on ${p.applyTo} is ignored: it only applies to HTTP_FILTER and NETWORK_FILTER; use MERGE.`);
-        }
-      });
-    },
-  },
-  {
-    name: 'EnvoyFilterUsesAddOperationIncorrectly',
-    severity: 'error',
-    description: 'An ADD patch on ROUTE_CONFIGURATION or HTTP_ROUTE, where it is ignored.',
-    run(index, report) {
-      envoyPatches(index, (ef, p, i) => {
-        if (p.patch?.operation === 'ADD' && ['ROUTE_CONFIGURATION', 'HTTP_ROUTE'].includes(p.applyTo)) {
-          report(ef, `spec.configPatches[${i}].patch.operation`, `ADD on ${p.applyTo} is ignored: use MERGE, or apply to VIRTUAL_HOST to add routes.`);
-        }
-      });
-    },
-  },
-  {
-    name: 'EnvoyFilterUsesRemoveOperationIncorrectly',
-    severity: 'error',
-    description: 'A REMOVE patch on ROUTE_CONFIGURATION or HTTP_ROUTE, where it is ignored.',
-    run(index, report) {
-      envoyPatches(index, (ef, p, i) => {
-        if (p.patch?.operation === 'REMOVE' && ['ROUTE_CONFIGURATION', 'HTTP_ROUTE'].includes(p.applyTo)) {
-          report(ef, `spec.configPatches[${i}].patch.operation`, `REMOVE on ${p.applyTo} is ignored: remove the route's virtual host (VIRTUAL_HOST) or change the VirtualService instead.`);
-        }
-      });
-    },
-  },
+  ignoredOperation('EnvoyFilterUsesReplaceOperationIncorrectly', 'REPLACE', (applyTo) => !['HTTP_FILTER', 'NETWORK_FILTER'].includes(applyTo),
+    'anything but HTTP_FILTER and NETWORK_FILTER', 'it only applies to HTTP_FILTER and NETWORK_FILTER; use MERGE.'),
+  ignoredOperation('EnvoyFilterUsesAddOperationIncorrectly', 'ADD', (applyTo) => ['ROUTE_CONFIGURATION', 'HTTP_ROUTE'].includes(applyTo),
+    'ROUTE_CONFIGURATION or HTTP_ROUTE', 'use MERGE, or apply to VIRTUAL_HOST to add routes.'),
+  ignoredOperation('EnvoyFilterUsesRemoveOperationIncorrectly', 'REMOVE', (applyTo) => ['ROUTE_CONFIGURATION', 'HTTP_ROUTE'].includes(applyTo),
+    'ROUTE_CONFIGURATION or HTTP_ROUTE', 'remove the route\'s virtual host (VIRTUAL_HOST) or change the VirtualService instead.'),
 ];
+
+/** A check for an EnvoyFilter patch operation that Envoy ignores for some `applyTo` values. */
+function ignoredOperation(name: string, operation: string, ignoredFor: (applyTo: string) => boolean, where: string, fix: string): Check {
+  return {
+    name,
+    severity: 'error',
+    description: `A ${operation} patch on ${where}, where Envoy ignores it.`,
+    run(index, report) {
+      envoyPatches(index, (ef, p, i) => {
+        if (p.patch?.operation === operation && ignoredFor(p.applyTo)) {
+          report(ef, `spec.configPatches[${i}].patch.operation`, `${operation} on ${p.applyTo} is ignored: ${fix}`);
+        }
+      });
+    },
+  };
+}
 
 function envoyPatches(index: ObjectIndex, fn: (ef: KubernetesObject, patch: any, i: number) => void): void {
   for (const ef of index.ofKind('EnvoyFilter')) ((any(ef).spec?.configPatches ?? []) as any[]).forEach((p, i) => fn(ef, p, i));

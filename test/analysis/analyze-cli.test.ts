@@ -8,6 +8,7 @@ import { buildEdgeApp } from '../../apps/edge';
 import { writeApp } from '../../lib';
 import { environments } from '../../apps/environments';
 import { CHECKS } from '../../lib';
+import { testCrd } from '../support/crd';
 
 function analyze(...args: string[]) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'apps/analyze.ts', ...args], { encoding: 'utf8' });
@@ -43,31 +44,15 @@ describe('npm run analyze', () => {
 
   it('validates custom resources against the CRDs given with --crds (schema and CEL)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'edge-crds-'));
-    writeFileSync(join(dir, 'widget-crd.yaml'), `
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: { name: widgets.example.com }
-spec:
-  group: example.com
-  names: { kind: Widget, plural: widgets }
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            properties:
-              min: { type: integer }
-              max: { type: integer }
-            x-kubernetes-validations:
-            - rule: self.min <= self.max
-              message: min must not exceed max
-`);
+    writeFileSync(join(dir, 'widget-crd.yaml'), testCrd('Widget', `
+type: object
+properties:
+  min: { type: integer }
+  max: { type: integer }
+x-kubernetes-validations:
+- rule: self.min <= self.max
+  message: min must not exceed max
+`));
     const manifests = join(dir, 'widget.yaml');
     writeFileSync(manifests, 'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w, namespace: ns }\nspec: { min: 5, max: 1 }\n');
     const { stdout, status } = analyze(manifests, '--crds', dir);

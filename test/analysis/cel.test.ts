@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CrdSchemas, evaluateRule, istioCrdSchemas, toCel } from '../../lib';
+import { testCrd } from '../support/crd';
 
 describe('Kubernetes CEL', () => {
   it('evaluates the rule shapes Istio\'s CRDs use', () => {
@@ -26,42 +27,26 @@ describe('Kubernetes CEL', () => {
 });
 
 describe('CEL rules of CRDs', () => {
-  const crd = CrdSchemas.fromYaml(`
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: { name: limits.example.com }
-spec:
-  group: example.com
-  names: { kind: Limit, plural: limits }
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            x-kubernetes-validations:
-            - rule: "(has(self.a) ? 1 : 0) + (has(self.b) ? 1 : 0) <= 1"
-              message: at most one of a and b
-            properties:
-              a: { type: string }
-              b: { type: string }
-              timeout:
-                type: string
-                x-kubernetes-validations:
-                - rule: duration(self) >= duration('1ms')
-              ports:
-                type: array
-                items:
-                  type: integer
-                  x-kubernetes-validations:
-                  - rule: 0 < self && self <= 65535
-                    message: port must be between 1-65535
-`);
+  const crd = CrdSchemas.fromYaml(testCrd('Limit', `
+type: object
+x-kubernetes-validations:
+- rule: "(has(self.a) ? 1 : 0) + (has(self.b) ? 1 : 0) <= 1"
+  message: at most one of a and b
+properties:
+  a: { type: string }
+  b: { type: string }
+  timeout:
+    type: string
+    x-kubernetes-validations:
+    - rule: duration(self) >= duration('1ms')
+  ports:
+    type: array
+    items:
+      type: integer
+      x-kubernetes-validations:
+      - rule: 0 < self && self <= 65535
+        message: port must be between 1-65535
+`));
   const limit = (spec: object) => ({ apiVersion: 'example.com/v1', kind: 'Limit', metadata: { name: 'l', namespace: 'ns' }, spec });
 
   it('passes objects that satisfy every rule', () => {

@@ -1,37 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { CrdSchemas, istioCrdSchemas } from '../../lib';
+import { testCrd } from '../support/crd';
 
 // A small CRD written for the tests: typed fields, an enum, bounds, a required field, and a
 // free-form field that preserves unknown fields.
-const WIDGET_CRD = `
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: { name: widgets.example.com }
-spec:
-  group: example.com
-  names: { kind: Widget, plural: widgets }
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            required: [size]
-            properties:
-              size: { type: integer, minimum: 1, maximum: 10 }
-              color: { type: string, enum: [red, blue] }
-              extra: { type: object, x-kubernetes-preserve-unknown-fields: true }
-  - name: v0
+const WIDGET_CRD = testCrd('Widget', `
+type: object
+required: [size]
+properties:
+  size: { type: integer, minimum: 1, maximum: 10 }
+  color: { type: string, enum: [red, blue] }
+  extra: { type: object, x-kubernetes-preserve-unknown-fields: true }
+`, `  - name: v0
     served: false
     storage: false
     schema:
       openAPIV3Schema: { type: object }
-`;
+`);
 
 const widget = (spec: Record<string, unknown>) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'ns' }, spec });
 

@@ -1,0 +1,122 @@
+// `npm run bench [-- --sizes 100,1000,4000 --runs 3 --quick --no-cli]`: synth at scale against
+// its floors, validation and analysis, the Pulumi program under mocks, and the synth CLI cold.
+// Each figure is the median of --runs runs, each in a fresh process (so peak RSS is its own).
+// Prints a table and writes bench/results.json. A benchmark, not a test: nothing is asserted.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { OBJECTS_PER_SERVICE } from './scale-edge';
+
+interface Sample {
+  ms: number;
+  rssMiB: number;
+  objects?: number;
+  bytes?: number;
+  errors?: number;
+  resources?: number;
+}
+
+const ROOT = path.join(__dirname, '..');
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const quick = flag('quick');
+const sizes = option('sizes', quick ? '100,1000' : '100,1000,4000').split(',').map(Number);
+const runs = Number(option('runs', quick ? '1' : '3'));
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'edge-bench-'));
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function worker(mode: string, n: number, file = ''): Sample {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'worker.ts'), mode, String(n), file], {
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+/** The median sample of `runs` runs (time and peak RSS medians; counts from the first). */
+function measure(mode: string, n: number, file = ''): Sample {
+  const samples = Array.from({ length: runs }, () => worker(mode, n, file));
+  return { ...samples[0], ms: median(samples.map((s) => s.ms)), rssMiB: median(samples.map((s) => s.rssMiB)) };
+}
+
+function wall(command: string, argv: string[], env: Record<string, string> = {}): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(command, argv, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed: ${r.stderr}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+  runs,
+};
+const rows: string[][] = [];
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+
+// Synth at scale, and its floors on the same objects.
+const synth: Record<number, Record<string, Sample>> = {};
+for (const n of sizes) {
+  const file = path.join(tmp, `objects-${n}.json`);
+  const ours = measure('ours', n, file);
+  const yaml = measure('yaml', n, file);
+  const jsYaml = measure('js-yaml', n, file);
+  const raw = measure('apiobject', n, file);
+  synth[n] = { ours, yaml, jsYaml, raw };
+  rows.push([`synth N=${n} (${ours.objects} objects, ${(ours.bytes! / 2 ** 20).toFixed(1)} MiB YAML)`, ms(ours.ms), `${ours.rssMiB.toFixed(0)} MiB`,
+    `${(ours.ms / yaml.ms).toFixed(2)}x yaml floor (${ms(yaml.ms)}), ${(ours.ms / jsYaml.ms).toFixed(2)}x js-yaml floor (${ms(jsYaml.ms)}), ${(ours.ms / raw.ms).toFixed(2)}x raw ApiObjects (${ms(raw.ms)})`]);
+}
+results.synth = synth;
+if (synth[1000] && synth[4000]) {
+  const linear = synth[4000].ours.ms / synth[1000].ours.ms;
+  results.linearity = linear;
+  rows.push(['synth time(4000) / time(1000)', linear.toFixed(2), '', 'target <= 4.4']);
+}
+
+// Validation and analysis of about 10,000 objects: a whole synthesized edge of that size (a slice
+// would cut references), and of the largest synth output.
+const analysisN = Math.ceil(10000 / OBJECTS_PER_SERVICE);
+const analysisFile = path.join(tmp, 'objects-analysis.json');
+worker('ours', analysisN, analysisFile);
+const analysis: Record<string, Sample> = {
+  validateAndAnalyze10k: measure('analyze', 0, analysisFile),
+  checks10k: measure('checks', 0, analysisFile),
+};
+rows.push([`validation + analysis, ${analysis.validateAndAnalyze10k.objects} objects`, ms(analysis.validateAndAnalyze10k.ms), `${analysis.validateAndAnalyze10k.rssMiB.toFixed(0)} MiB`, `target < 2000 ms; ${analysis.validateAndAnalyze10k.errors} errors`]);
+rows.push([`cross-object checks only, ${analysis.checks10k.objects} objects`, ms(analysis.checks10k.ms), `${analysis.checks10k.rssMiB.toFixed(0)} MiB`, '']);
+const largest = Math.max(...sizes);
+if (largest > analysisN) {
+  analysis[`validateAndAnalyzeN${largest}`] = measure('analyze', 0, path.join(tmp, `objects-${largest}.json`));
+  const s = analysis[`validateAndAnalyzeN${largest}`];
+  rows.push([`validation + analysis, N=${largest} output (${s.objects} objects)`, ms(s.ms), `${s.rssMiB.toFixed(0)} MiB`, '']);
+}
+results.analysis = analysis;
+
+// The Pulumi program under mocks.
+const pulumi = measure('pulumi', 0);
+results.pulumi = pulumi;
+rows.push([`Pulumi program, prod, under mocks (${pulumi.resources} resources)`, ms(pulumi.ms), `${pulumi.rssMiB.toFixed(0)} MiB`, 'target < 5000 ms']);
+
+// The synth CLI, cold: the chosen runner (tsx) and ts-node (type-checking) for comparison.
+if (!flag('no-cli')) {
+  const out = path.join(tmp, 'cli');
+  const tsx = median(Array.from({ length: runs }, () => wall('npm', ['run', '--silent', 'synth', '--', '--output', out])));
+  const tsNode = median(Array.from({ length: runs }, () => wall('npx', ['--no-install', 'cdk8s', 'synth', '--no-check-upgrade', '--output', out, '--app', 'node -r ts-node/register apps/main.ts'])));
+  results.cli = { npmRunSynthTsxMs: tsx, cdk8sSynthTsNodeMs: tsNode };
+  rows.push(['npm run synth (example, cold, tsx)', ms(tsx), '', `target < 2000 ms; with ts-node: ${ms(tsNode)}`]);
+}
+
+const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+console.log(`Benchmarks (median of ${runs} run(s); ${os.cpus().length} cores, ${process.version})\n`);
+for (const r of rows) console.log(`${r[0].padEnd(widths[0])}  ${r[1].padStart(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3]}`);
+const file = path.join(__dirname, 'results.json');
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nWritten: ${path.relative(ROOT, file)}`);
