@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  Certificate, Disruption, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, PathMatch, RateLimit,
+  Certificate, Disruption, EdgeMonitoring, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, MetricsBackend, PathMatch, RateLimit,
   SUPPRESS_ANNOTATION_PREFIX, synthesizeApp, Traffic, VersionedService,
 } from '../lib';
 import { EdgeEnvironment } from './environments';
@@ -21,6 +21,7 @@ export class EdgeChart extends Chart {
   public readonly gateway: IngressGateway;
   public readonly storefront: VersionedService;
   public readonly api: VersionedService;
+  public readonly monitoring: EdgeMonitoring;
 
   public constructor(scope: Construct, id: string, env: EdgeEnvironment, options: EdgeOptions = {}) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -87,6 +88,15 @@ export class EdgeChart extends Chart {
         },
       ],
     });
+
+    // Scraped by Azure Managed Prometheus (the Pulumi program turns the alerts into Azure Monitor rule groups).
+    this.monitoring = new EdgeMonitoring(this, 'monitoring', {
+      gateway: this.gateway,
+      services: [this.storefront, this.api],
+      backend: MetricsBackend.AZURE_MANAGED_PROMETHEUS,
+      thresholds: env.alertThresholds,
+      tracingSamplingPercent: env.tracingSamplingPercent,
+    });
   }
 }
 
@@ -104,6 +114,11 @@ export function buildEdgeApp(env: EdgeEnvironment, options: EdgeOptions = {}): A
   const app = new App();
   new EdgeChart(app, 'edge', env, options);
   return app;
+}
+
+/** The EdgeChart of an app built by {@link buildEdgeApp}. */
+export function edgeChartOf(app: App): EdgeChart {
+  return app.node.findChild('edge') as EdgeChart;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { AutoscalingOptions, ContainerResources, Cpu } from '../lib';
+import { AlertThresholds, AutoscalingOptions, ContainerResources, Cpu } from '../lib';
 
 /** What differs between the environments of the example edge. */
 export interface EdgeEnvironment {
@@ -24,6 +24,10 @@ export interface EdgeEnvironment {
   readonly appReplicas: number;
   /** Autoscaling of the api's stable version. */
   readonly apiAutoscaling: AutoscalingOptions;
+  /** Alert thresholds. */
+  readonly alertThresholds: AlertThresholds;
+  /** Percentage of requests traced. */
+  readonly tracingSamplingPercent: number;
 }
 
 export const environments: Record<'dev' | 'prod', EdgeEnvironment> = {
@@ -40,6 +44,8 @@ export const environments: Record<'dev' | 'prod', EdgeEnvironment> = {
     requestsPerSecondPerPod: 100,
     appReplicas: 2,
     apiAutoscaling: { minReplicas: 2, maxReplicas: 4 },
+    alertThresholds: { serverErrorRatio: 0.1, latencyP95Ms: 800, latencyP99Ms: 1500 },
+    tracingSamplingPercent: 10,
   },
   prod: {
     name: 'prod',
@@ -54,5 +60,7 @@ export const environments: Record<'dev' | 'prod', EdgeEnvironment> = {
     requestsPerSecondPerPod: 1000,
     appReplicas: 3,
     apiAutoscaling: { minReplicas: 3, maxReplicas: 20 },
+    alertThresholds: { serverErrorRatio: 0.05, latencyP95Ms: 500, latencyP99Ms: 1000 },
+    tracingSamplingPercent: 1,
   },
 };

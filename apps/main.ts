@@ -1,16 +1,21 @@
 // Entry point of `cdk8s synth` (see cdk8s.yaml): writes <outdir>/<environment>/ for every
-// environment, then validates and analyzes each environment's objects: warnings are printed,
-// errors fail the synth.
+// environment and the alert rules as a Prometheus rule file <outdir>/alerts/<environment>.rules.yaml
+// (for promtool and review; Azure Monitor gets them from the Pulumi program), then validates and
+// analyzes each environment's objects: warnings are printed, errors fail the synth.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatFindings, hasErrors, validateAndAnalyze, writeApp } from '../lib';
-import { buildEdgeApp } from './edge';
+import { buildEdgeApp, edgeChartOf } from './edge';
 import { environments } from './environments';
 
 async function main(): Promise<number> {
   const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
   let failed = false;
   for (const env of Object.values(environments)) {
-    const charts = writeApp(buildEdgeApp(env), path.join(outdir, env.name));
+    const app = buildEdgeApp(env);
+    const charts = writeApp(app, path.join(outdir, env.name));
+    mkdirSync(path.join(outdir, 'alerts'), { recursive: true });
+    writeFileSync(path.join(outdir, 'alerts', `${env.name}.rules.yaml`), edgeChartOf(app).monitoring.ruleFile({ includeDashboardQueries: true }));
     const findings = await validateAndAnalyze(charts.flatMap((c) => c.objects));
     if (findings.length) console.error(`${env.name}:\n${formatFindings(findings)}`);
     failed ||= hasErrors(findings);

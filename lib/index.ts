@@ -18,3 +18,6 @@ export * from './analysis/analyze';
 export * from './analysis/cel';
 export * from './analysis/object-index';
 export * from './synth';
+export * from './alerts';
+export * from './dashboard';
+export * from './edge-monitoring';

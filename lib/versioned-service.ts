@@ -383,6 +383,11 @@ export class ServiceVersion extends Construct implements IRouteTarget {
     }
   }
 
+  /** The Deployment's name ("<service>-<version>"). */
+  public get deploymentName(): string {
+    return this.deployment.name;
+  }
+
   /** The Service, as a route target. */
   public get routableService(): IRoutableService {
     return this.service;

@@ -18,7 +18,10 @@ function synthEnvironment(name: keyof typeof environments): { yaml: string; obje
   return { yaml, objects: parseAllDocuments(yaml).map((d) => d.toJS()) };
 }
 
-const REQUIRED_KINDS = ['Gateway', 'VirtualService', 'DestinationRule', 'EnvoyFilter', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Deployment'];
+const REQUIRED_KINDS = [
+  'Gateway', 'VirtualService', 'DestinationRule', 'EnvoyFilter', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Deployment',
+  'PodMonitor', 'Telemetry', 'ConfigMap',
+];
 
 describe.each(['dev', 'prod'] as const)('example edge, %s', (name) => {
   const { yaml, objects } = synthEnvironment(name);
@@ -71,7 +74,8 @@ describe('environments', () => {
   it('the synth entry point writes dist/<env>/ for every environment', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'edge-cli-'));
     execFileSync(process.execPath, ['--import', 'tsx', 'apps/main.ts'], { env: { ...process.env, CDK8S_OUTDIR: outdir }, stdio: 'pipe' });
-    expect(readdirSync(outdir).sort()).toEqual(['dev', 'prod']);
+    expect(readdirSync(outdir).sort()).toEqual(['alerts', 'dev', 'prod']);
+    expect(readdirSync(join(outdir, 'alerts')).sort()).toEqual(['dev.rules.yaml', 'prod.rules.yaml']);
     expect(readFileSync(join(outdir, 'prod', 'edge.k8s.yaml'), 'utf8')).toBe(synthEnvironment('prod').yaml);
   });
 });

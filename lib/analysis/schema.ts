@@ -23,11 +23,20 @@ export interface SchemaProblem {
 type ModelClass = new (data: unknown) => { validate(): void };
 const models = new Map<string, Promise<ModelClass | undefined>>();
 
+/**
+ * API groups whose kinds have the schema of another group's: Azure Managed Prometheus reads the
+ * Prometheus Operator's PodMonitor and ServiceMonitor under its own group.
+ */
+const SCHEMA_ALIASES: Record<string, string> = { 'azmonitoring.coreos.com/v1': 'monitoring.coreos.com/v1' };
+
 /** The npm module that publishes the schema of `apiVersion`/`kind`. */
 export function schemaModule(apiVersion: string, kind: string): string {
-  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-  const pkg = group.endsWith('istio.io') ? '@kubernetes-models/istio' : 'kubernetes-models';
-  return `${pkg}/${apiVersion}/${kind}`;
+  const version = SCHEMA_ALIASES[apiVersion] ?? apiVersion;
+  const group = version.includes('/') ? version.split('/')[0] : '';
+  const pkg = group.endsWith('istio.io') ? '@kubernetes-models/istio'
+    : group === 'monitoring.coreos.com' ? '@kubernetes-models/prometheus-operator'
+      : 'kubernetes-models';
+  return `${pkg}/${version}/${kind}`;
 }
 
 function loadModel(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
@@ -61,7 +70,8 @@ export async function validateSchemas(objects: readonly KubernetesObject[]): Pro
       continue;
     }
     try {
-      new Model(o).validate();
+      const aliased = SCHEMA_ALIASES[o.apiVersion];
+      new Model(aliased ? { ...o, apiVersion: aliased } : o).validate();
     } catch (e) {
       problems.push({ object: describeObject(o), message: (e as Error).message });
     }

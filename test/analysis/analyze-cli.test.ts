@@ -38,7 +38,7 @@ describe('npm run analyze', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'edge-analyze-'));
     writeApp(buildEdgeApp(environments[name]), outdir);
     const { stdout, status } = analyze(outdir);
-    expect(stdout).toMatch(/^22 objects: 0 errors, 0 warnings, 0 infos\.$/m);
+    expect(stdout).toMatch(/^27 objects: 0 errors, 0 warnings, 0 infos\.$/m);
     expect(status).toBe(0);
   });
 

@@ -1,0 +1,235 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { dump } from 'js-yaml';
+import { Telemetry, TelemetrySpec } from '../imports/istio-telemetry.istio.io';
+import { AlertGroup, AlertThresholds, edgeAlertGroups, GatewayTarget, promDuration, resolveThresholds, ServiceTarget } from './alerts';
+import { dashboardQueries, grafanaDashboard } from './dashboard';
+import { fail, validateDnsLabel, validateDnsSubdomain, validateDuration, validateLabels, validatePercent } from './errors';
+import { IngressGateway } from './ingress-gateway';
+import { VersionedService } from './versioned-service';
+
+/** Who scrapes the metrics: the API group of the PodMonitors. */
+export enum MetricsBackend {
+  /** The Prometheus Operator (kube-prometheus-stack): `monitoring.coreos.com/v1` PodMonitors and a PrometheusRule. */
+  PROMETHEUS_OPERATOR = 'monitoring.coreos.com',
+  /**
+   * Azure Managed Prometheus (the AKS metrics add-on): `azmonitoring.coreos.com/v1` PodMonitors;
+   * the alert rules become Azure Monitor rule groups (the Pulumi program creates them).
+   */
+  AZURE_MANAGED_PROMETHEUS = 'azmonitoring.coreos.com',
+}
+
+/** Props of {@link EdgeMonitoring}. */
+export interface EdgeMonitoringProps {
+  /** The gateway to monitor (a managed workload, or give `gatewayWorkloadName`). */
+  readonly gateway: IngressGateway;
+  /**
+   * The services behind it.
+   * @default - none
+   */
+  readonly services?: VersionedService[];
+  /**
+   * The Deployment name of a gateway the app does not deploy (the AKS add-on's, for example).
+   * @default - the managed gateway's Deployment
+   */
+  readonly gatewayWorkloadName?: string;
+  /**
+   * Who scrapes the metrics.
+   * @default MetricsBackend.PROMETHEUS_OPERATOR
+   */
+  readonly backend?: MetricsBackend;
+  /**
+   * Alert thresholds.
+   * @default - see AlertThresholds
+   */
+  readonly thresholds?: AlertThresholds;
+  /**
+   * Scrape interval.
+   * @default Duration.seconds(30)
+   */
+  readonly scrapeInterval?: Duration;
+  /**
+   * Access logs of the gateway (Envoy's, in the mesh's access log encoding: JSON with the Pulumi program's Istio).
+   * @default true
+   */
+  readonly accessLogs?: boolean;
+  /**
+   * Percentage of requests traced, in the services' namespaces.
+   * @default 1
+   */
+  readonly tracingSamplingPercent?: number;
+  /**
+   * The tracing provider (a `meshConfig.extensionProviders` name).
+   * @default - the mesh's default tracing provider
+   */
+  readonly tracingProvider?: string;
+  /**
+   * Extra tags on the request metrics of the services, as CEL expressions over request attributes,
+   * for example `{ api_route: 'request.url_path.startsWith("/api/v2") ? "v2" : "v1"' }`.
+   * @default - Istio's standard tags only
+   */
+  readonly metricTags?: Record<string, string>;
+  /**
+   * Labels of the PrometheusRule, for the Operator's rule selector (kube-prometheus-stack's `release` label).
+   * @default - none
+   */
+  readonly ruleLabels?: Record<string, string>;
+  /**
+   * The dashboard ConfigMap's namespace, or false for no dashboard.
+   * @default - the gateway's namespace
+   */
+  readonly dashboardNamespace?: string | false;
+}
+
+/**
+ * Observability of the edge: PodMonitors that scrape the gateway and the services' sidecars
+ * (merged Envoy and Istio metrics on 15020 /stats/prometheus), Istio Telemetry (gateway access
+ * logs, tracing sampling, metric tags), alert rules with thresholds per environment (a
+ * PrometheusRule for the Operator), and a Grafana dashboard ConfigMap.
+ * @see https://istio.io/latest/docs/ops/integrations/prometheus/
+ */
+export class EdgeMonitoring extends Construct {
+  /** The gateway as alerts and dashboard see it. */
+  public readonly gatewayTarget: GatewayTarget;
+  /** The PrometheusRule (Prometheus Operator backend only). */
+  public readonly prometheusRule?: ApiObject;
+  private readonly props: EdgeMonitoringProps;
+
+  public constructor(scope: Construct, id: string, props: EdgeMonitoringProps) {
+    super(scope, id);
+    this.props = props;
+    const gw = props.gateway;
+    if (!(gw instanceof IngressGateway)) fail(this, 'gateway', gw, 'Pass the IngressGateway to monitor.');
+    const workload = props.gatewayWorkloadName ?? (gw.deployment ? gw.deployment.name : undefined);
+    if (!workload) {
+      fail(this, 'gatewayWorkloadName', undefined, 'The gateway binds to pods the app does not deploy: give the name of their Deployment (for example "aks-istio-ingressgateway-external-asm-1-27").');
+    }
+    validateDnsSubdomain(this, 'gatewayWorkloadName', workload);
+    this.gatewayTarget = {
+      workload, namespace: gw.workloadNamespace,
+      autoscaler: gw.autoscaler?.name, disruptionBudget: gw.disruptionBudget?.name,
+    };
+    resolveThresholds(this.node.path, props.thresholds); // fail early on bad thresholds
+    const backend = props.backend ?? MetricsBackend.PROMETHEUS_OPERATOR;
+    const interval = promDuration(validateDuration(this, 'scrapeInterval', props.scrapeInterval ?? Duration.seconds(30)));
+    const sampling = validatePercent(this, 'tracingSamplingPercent', props.tracingSamplingPercent ?? 1);
+    for (const [tag, expr] of Object.entries(props.metricTags ?? {})) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(tag)) fail(this, 'metricTags', tag, 'Use a Prometheus label name: lower-case letters, digits and "_".');
+      if (typeof expr !== 'string' || expr.trim() === '') fail(this, `metricTags.${tag}`, expr, 'Give a CEL expression over request attributes.');
+    }
+    if (props.ruleLabels) validateLabels(this, 'ruleLabels', props.ruleLabels);
+
+    // Scraping: the gateway, and the sidecars of each service namespace.
+    this.podMonitor('GatewayMetrics', `${workload}-envoy-stats`, gw.workloadNamespace, { matchLabels: gw.selector }, backend, interval);
+    const namespaces = [...new Set((props.services ?? []).map((s) => s.namespace))];
+    for (const ns of namespaces) {
+      this.podMonitor(`SidecarMetrics-${ns}`, 'edge-sidecars', ns, {
+        matchExpressions: [{ key: 'app', operator: 'In', values: Lazy.any({ produce: () => this.services.filter((s) => s.namespace === ns).map((s) => s.name) }) }],
+      }, backend, interval);
+    }
+
+    // Istio Telemetry.
+    if (props.accessLogs ?? true) {
+      new Telemetry(this, 'GatewayAccessLogs', {
+        metadata: { name: `${workload}-access-logs`, namespace: gw.workloadNamespace },
+        spec: { selector: { matchLabels: gw.selector }, accessLogging: [{ providers: [{ name: 'envoy' }] }] },
+      });
+    }
+    for (const ns of namespaces) {
+      const spec: Record<string, unknown> = {
+        tracing: [{ randomSamplingPercentage: sampling, providers: props.tracingProvider ? [{ name: validateDnsSubdomain(this, 'tracingProvider', props.tracingProvider) }] : undefined }],
+      };
+      if (props.metricTags && Object.keys(props.metricTags).length) {
+        spec.metrics = [{
+          providers: [{ name: 'prometheus' }],
+          overrides: ['REQUEST_COUNT', 'REQUEST_DURATION'].map((metric) => ({
+            match: { metric, mode: 'CLIENT_AND_SERVER' },
+            tagOverrides: Object.fromEntries(Object.entries(props.metricTags!).map(([k, v]) => [k, { operation: 'UPSERT', value: v }])),
+          })),
+        }];
+      }
+      new Telemetry(this, `Telemetry-${ns}`, { metadata: { name: 'edge-telemetry', namespace: ns }, spec: spec as TelemetrySpec });
+    }
+
+    // Alerts.
+    if (backend === MetricsBackend.PROMETHEUS_OPERATOR) {
+      this.prometheusRule = new ApiObject(this, 'Rules', {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PrometheusRule',
+        metadata: { name: `${workload}-edge-alerts`, namespace: gw.workloadNamespace, labels: props.ruleLabels },
+        spec: { groups: Lazy.any({ produce: () => this.alertGroups }) },
+      });
+    }
+
+    // Dashboard.
+    if (props.dashboardNamespace !== false) {
+      new k8s.KubeConfigMap(this, 'Dashboard', {
+        metadata: {
+          name: `${workload}-edge-dashboard`,
+          namespace: validateDnsLabel(this, 'dashboardNamespace', props.dashboardNamespace ?? gw.workloadNamespace),
+          labels: { grafana_dashboard: '1' },
+        },
+        data: Lazy.any({ produce: () => ({ 'edge-dashboard.json': `${JSON.stringify(this.dashboard, null, 2)}\n` }) }) as unknown as Record<string, string>,
+      });
+    }
+  }
+
+  /** The services as alerts and dashboard see them (versions added later included). */
+  public get services(): ServiceTarget[] {
+    return (this.props.services ?? []).map((s) => ({
+      name: s.serviceName,
+      namespace: s.namespace,
+      deployments: s.versions.map((v) => v.deploymentName),
+      autoscalers: s.versions.flatMap((v) => (v.autoscaler ? [v.autoscaler.name] : [])),
+      disruptionBudget: s.disruptionBudget.name,
+    }));
+  }
+
+  /** The alert rule groups. */
+  public get alertGroups(): AlertGroup[] {
+    return edgeAlertGroups(this.node.path, this.gatewayTarget, this.services, this.props.thresholds);
+  }
+
+  /** The Grafana dashboard (JSON model). */
+  public get dashboard(): object {
+    return grafanaDashboard(`Edge: ${this.gatewayTarget.namespace}/${this.gatewayTarget.workload}`, `edge-${this.gatewayTarget.workload}`.slice(0, 40), this.gatewayTarget, this.services);
+  }
+
+  /**
+   * A Prometheus rule file: the alert groups, plus the dashboard's queries as recording rules in a
+   * group of their own, so that `promtool check rules` checks every expression the edge uses.
+   */
+  public ruleFile(options: { includeDashboardQueries?: boolean } = {}): string {
+    const groups: object[] = [...this.alertGroups];
+    if (options.includeDashboardQueries) {
+      const records = dashboardQueries(this.gatewayTarget, this.services).flat().map((q, i) => ({ record: `edge:dashboard_query_${i + 1}`, expr: q.expr }));
+      groups.push({ name: 'edge-dashboard-queries', rules: records });
+    }
+    return dump({ groups }, { noRefs: true, lineWidth: -1, quotingType: '"' });
+  }
+
+  private podMonitor(id: string, name: string, namespace: string, selector: object, backend: MetricsBackend, interval: string): ApiObject {
+    return new ApiObject(this, id, {
+      apiVersion: `${backend}/v1`,
+      kind: 'PodMonitor',
+      metadata: { name, namespace },
+      spec: {
+        selector,
+        namespaceSelector: { matchNames: [namespace] },
+        podMetricsEndpoints: [{
+          path: '/stats/prometheus',
+          interval,
+          // Istio's merged metrics (Envoy, the agent and the app) are served by the agent on 15020.
+          relabelings: [
+            { action: 'keep', sourceLabels: ['__meta_kubernetes_pod_container_name'], regex: 'istio-proxy' },
+            { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_ip'], regex: '(\\d+\\.\\d+\\.\\d+\\.\\d+)', replacement: '$1:15020', targetLabel: '__address__' },
+            { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_ip'], regex: '([A-Fa-f0-9:]+:[A-Fa-f0-9:]*)', replacement: '[$1]:15020', targetLabel: '__address__' },
+            { action: 'replace', sourceLabels: ['__meta_kubernetes_namespace'], targetLabel: 'namespace' },
+            { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_name'], targetLabel: 'pod' },
+          ],
+        }],
+      },
+    });
+  }
+}
