@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  Certificate, Disruption, EdgeMonitoring, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, MetricsBackend, PathMatch, RateLimit,
+  AlertGroup, Certificate, Disruption, EdgeMonitoring, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, MetricsBackend, PathMatch, RateLimit,
   SUPPRESS_ANNOTATION_PREFIX, synthesizeApp, Traffic, VersionedService,
 } from '../lib';
 import { EdgeEnvironment } from './environments';
@@ -122,9 +122,10 @@ export function edgeChartOf(app: App): EdgeChart {
 }
 
 /**
- * The objects `npm run synth` writes for an environment, synthesized in-process by the same code
- * (the Pulumi program applies these).
+ * The objects `npm run synth` writes for an environment, synthesized in-process by the same code,
+ * and its alert rule groups (the Pulumi program applies the objects and creates the groups).
  */
-export function synthEdgeObjects(env: EdgeEnvironment, options: EdgeOptions = {}): KubernetesObject[] {
-  return synthesizeApp(buildEdgeApp(env, options)).flatMap((c) => c.objects);
+export function synthEdge(env: EdgeEnvironment, options: EdgeOptions = {}): { objects: KubernetesObject[]; alertGroups: AlertGroup[] } {
+  const app = buildEdgeApp(env, options);
+  return { objects: synthesizeApp(app).flatMap((c) => c.objects), alertGroups: edgeChartOf(app).monitoring.alertGroups };
 }

@@ -43,6 +43,20 @@ function details(type: string, inputs: Record<string, any>): string {
       return `${inputs.publicIpAddressName} ${inputs.sku.name} ${inputs.publicIPAllocationMethod} zones ${inputs.zones.join(',')}`;
     case 'azure-native:authorization:RoleAssignment':
       return `role ${String(inputs.roleDefinitionId).split('/').pop()} on ${String(inputs.scope).split('/').pop()}`;
+    case 'azure-native:monitor:AzureMonitorWorkspace':
+      return `${inputs.azureMonitorWorkspaceName} (Managed Prometheus)`;
+    case 'azure-native:monitor:DataCollectionRule':
+      return `${inputs.dataCollectionRuleName}: ${inputs.dataFlows.map((f: any) => f.streams.join(',')).join('; ')} to the workspace`;
+    case 'azure-native:monitor:DataCollectionEndpoint':
+      return inputs.dataCollectionEndpointName;
+    case 'azure-native:monitor:DataCollectionRuleAssociation':
+      return `${inputs.associationName} on the cluster`;
+    case 'azure-native:monitor:ActionGroup':
+      return `${inputs.actionGroupName}: ${inputs.emailReceivers.length} e-mail, ${inputs.webhookReceivers.length} webhook receiver(s)`;
+    case 'azure-native:alertsmanagement:PrometheusRuleGroup':
+      return `${inputs.ruleGroupName}: ${inputs.rules.length} alert rules every ${inputs.interval}`;
+    case 'azure-native:dashboard:Grafana':
+      return `${inputs.workspaceName} ${inputs.sku.name}, linked to the workspace`;
     case 'kubernetes:helm.sh/v3:Release':
       return `${inputs.chart} ${inputs.version} in ${inputs.namespace}`;
     default:

@@ -3,7 +3,7 @@
 // `npm run synth` writes for the stack's environment, synthesized in-process.
 import * as pulumi from '@pulumi/pulumi';
 import { CONFIG_KEYS, ConfigError, EdgeStack, parseStackConfig } from '../lib/infra';
-import { synthEdgeObjects } from './edge';
+import { synthEdge } from './edge';
 import { environments } from './environments';
 
 function edgeProgram() {
@@ -15,14 +15,19 @@ function edgeProgram() {
   if (!env.publicIp) {
     throw new ConfigError(`Environment "${config.environment}" has no publicIp: give it { name, resourceGroup } in apps/environments.ts; the program creates both.`);
   }
-  const objects = synthEdgeObjects(env, { istioRevision: config.istio.revision });
-  const stack = new EdgeStack('edge', { config, objects, publicIp: env.publicIp, hostnames: env.hosts });
+  const { objects, alertGroups } = synthEdge(env, { istioRevision: config.istio.revision });
+  if (!config.monitoring.enabled && objects.some((o) => o.apiVersion.startsWith('azmonitoring.coreos.com/'))) {
+    throw new ConfigError(`Pulumi stack "${pulumi.getStack()}": invalid config istio-aks-edge:monitoring.enabled: received false. The edge's PodMonitors are for Azure Managed Prometheus, whose CRDs the metrics add-on installs: enable monitoring, or scrape with the Prometheus Operator (EdgeMonitoring backend).`);
+  }
+  const stack = new EdgeStack('edge', { config, objects, alertGroups, publicIp: env.publicIp, hostnames: env.hosts });
   return {
     kubeconfig: stack.aks.kubeconfig,
     clusterName: stack.aks.cluster.name,
     resourceGroupName: stack.resourceGroup.name,
     ingressIp: stack.ingressIp.ipAddress,
     hostnames: env.hosts,
+    monitoringWorkspaceId: stack.monitoring?.workspace.id,
+    grafanaEndpoint: stack.monitoring?.grafana?.properties.apply((p) => p.endpoint),
   };
 }
 

@@ -72,6 +72,8 @@ export class AksCluster extends pulumi.ComponentResource {
         outboundType: containerservice.OutboundType.LoadBalancer,
       },
       oidcIssuerProfile: { enabled: true },
+      // Azure Managed Prometheus' collector (with kube-state-metrics), when monitoring is on.
+      azureMonitorProfile: config.monitoring.enabled ? { metrics: { enabled: true, kubeStateMetrics: { metricLabelsAllowlist: '', metricAnnotationsAllowList: '' } } } : undefined,
       securityProfile: { workloadIdentity: { enabled: true } },
       autoUpgradeProfile: { upgradeChannel: config.autoUpgradeChannel, nodeOSUpgradeChannel: 'NodeImage' },
       aadProfile: config.entraId ? {

@@ -50,6 +50,18 @@ export interface EntraIdConfig {
   readonly disableLocalAccounts: boolean;
 }
 
+/** Azure Managed Prometheus, alerting and Grafana. */
+export interface MonitoringConfig {
+  /** Enable Azure Managed Prometheus and the alert rule groups. */
+  readonly enabled: boolean;
+  /** E-mail addresses the action group notifies. */
+  readonly emails: string[];
+  /** HTTPS webhooks the action group calls. */
+  readonly webhooks: string[];
+  /** Create Azure Managed Grafana on the workspace. */
+  readonly grafana: boolean;
+}
+
 /** The validated configuration of a stack. */
 export interface StackConfig {
   /** The edge environment deployed (a key of the app's environments). */
@@ -66,6 +78,7 @@ export interface StackConfig {
   readonly istio: IstioConfig;
   readonly autoUpgradeChannel: string;
   readonly entraId?: EntraIdConfig;
+  readonly monitoring: MonitoringConfig;
   readonly tags: Record<string, string>;
   readonly clusterName: string;
   /** Override of the environment's hosts (then what is applied differs from `npm run synth`). */
@@ -89,7 +102,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Every key the stack reads, without the namespace. */
 export const CONFIG_KEYS = [
   'environment', 'production', 'location', 'kubernetesVersion', 'zones', 'systemPool', 'userPools', 'loadBalancerSku',
-  'istio', 'autoUpgradeChannel', 'entraId', 'tags', 'clusterName', 'hostnames', 'tlsSecretName',
+  'istio', 'autoUpgradeChannel', 'entraId', 'monitoring', 'tags', 'clusterName', 'hostnames', 'tlsSecretName',
 ] as const;
 
 /**
@@ -216,6 +229,34 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
     entraId = { adminGroupObjectIds: groups as string[], azureRbac: o.azureRbac !== false, disableLocalAccounts: o.disableLocalAccounts !== false };
   }
 
+  const monRaw = (json('monitoring') ?? {}) as Record<string, unknown>;
+  const monitoring: MonitoringConfig = { enabled: true, emails: [], webhooks: [], grafana: false };
+  if (!monRaw || typeof monRaw !== 'object' || Array.isArray(monRaw)) {
+    bad('monitoring', monRaw, 'Use { "emails": ["ops@example.com"], "webhooks": ["https://..."], "grafana": true }.');
+  } else {
+    const list = (key: string, ok: (v: string) => boolean, fix: string): string[] => {
+      const v = monRaw[key] ?? [];
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || !ok(x))) {
+        bad(`monitoring.${key}`, v, fix);
+        return [];
+      }
+      return v as string[];
+    };
+    const enabled = monRaw.enabled ?? true;
+    const grafana = monRaw.grafana ?? false;
+    if (typeof enabled !== 'boolean') bad('monitoring.enabled', enabled, 'Use true or false.');
+    if (typeof grafana !== 'boolean') bad('monitoring.grafana', grafana, 'Use true or false.');
+    Object.assign(monitoring, {
+      enabled: enabled === true,
+      grafana: grafana === true,
+      emails: list('emails', (x) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(x), 'List e-mail addresses, for example ["ops@example.com"].'),
+      webhooks: list('webhooks', (x) => /^https:\/\/[^\s]+$/.test(x), 'List HTTPS URLs.'),
+    });
+    if (production && monitoring.enabled && monitoring.emails.length + monitoring.webhooks.length === 0) {
+      bad('monitoring', monRaw, 'Production alerts need someone to notify: give monitoring.emails or monitoring.webhooks.');
+    }
+  }
+
   const tagsRaw = json('tags') ?? {};
   if (!tagsRaw || typeof tagsRaw !== 'object' || Array.isArray(tagsRaw) || Object.values(tagsRaw).some((v) => typeof v !== 'string')) {
     bad('tags', tagsRaw, 'Use an object of string values, for example { "costCenter": "shop" }.');
@@ -237,7 +278,7 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
   if (errors.length) throw new ConfigError(errors.join('\n'));
   return {
     environment: environment!, production, location: location!, kubernetesVersion: kubernetesVersion!, zones,
-    systemPool: systemPool!, userPools, loadBalancerSku: 'standard', istio, autoUpgradeChannel, entraId,
+    systemPool: systemPool!, userPools, loadBalancerSku: 'standard', istio, autoUpgradeChannel, entraId, monitoring,
     tags: { environment: environment!, 'managed-by': 'pulumi', ...(tagsRaw as Record<string, string>) },
     clusterName, hostnames: hostnames as string[] | undefined, tlsSecretName,
   };

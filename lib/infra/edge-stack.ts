@@ -1,7 +1,9 @@
 import * as resources from '@pulumi/azure-native/resources';
 import * as pulumi from '@pulumi/pulumi';
+import { AlertGroup } from '../alerts';
 import { KubernetesObject } from '../analysis/schema';
 import { AksCluster } from './aks-cluster';
+import { AzureMonitoring } from './azure-monitoring';
 import { StackConfig } from './config';
 import { EdgeDeployment } from './edge-deployment';
 import { IngressPublicIp } from './ingress-public-ip';
@@ -20,6 +22,11 @@ export interface EdgeStackArgs {
   readonly publicIp: { readonly name: string; readonly resourceGroup: string };
   /** The hosts the gateway serves. */
   readonly hostnames: readonly string[];
+  /**
+   * The edge's alert rule groups, created as Azure Monitor Prometheus rule groups.
+   * @default - none
+   */
+  readonly alertGroups?: readonly AlertGroup[];
 }
 
 /**
@@ -33,6 +40,8 @@ export class EdgeStack extends pulumi.ComponentResource {
   public readonly ingressIp: IngressPublicIp;
   public readonly istio: IstioControlPlane;
   public readonly edge: EdgeDeployment;
+  /** Azure Managed Prometheus, the alert rule groups and Grafana, when monitoring is on. */
+  public readonly monitoring?: AzureMonitoring;
 
   public constructor(name: string, args: EdgeStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super('istio-aks-edge:index:EdgeStack', name, {}, opts);
@@ -60,6 +69,17 @@ export class EdgeStack extends pulumi.ComponentResource {
       // The IP must exist (and be usable by the cluster) before the gateway Service asks for it.
       dependsOn: [...this.istio.ready, this.ingressIp],
     }, { parent: this });
+    if (config.monitoring.enabled) {
+      this.monitoring = new AzureMonitoring(`${name}-monitoring`, {
+        config: config.monitoring,
+        resourceGroupName: this.resourceGroup.name,
+        location: config.location,
+        clusterName: config.clusterName,
+        clusterId: this.aks.cluster.id,
+        alertGroups: args.alertGroups ?? [],
+        tags: config.tags,
+      }, { parent: this });
+    }
     this.registerOutputs({});
   }
 }

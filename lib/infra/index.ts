@@ -6,3 +6,4 @@ export * from './edge-stack';
 export * from './ingress-public-ip';
 export * from './istio-control-plane';
 export * from './mocks';
+export * from './azure-monitoring';

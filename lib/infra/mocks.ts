@@ -43,6 +43,12 @@ function computed(type: string, inputs: Record<string, any>, name: string): Reco
       return { name: inputs.agentPoolName ?? name };
     case 'azure-native:network:PublicIPAddress':
       return { name: inputs.publicIpAddressName ?? name, ipAddress: '20.61.0.10' };
+    case 'azure-native:dashboard:Grafana':
+      return {
+        name: inputs.workspaceName ?? name,
+        identity: { ...inputs.identity, principalId: '44444444-4444-4444-4444-444444444444' },
+        properties: { ...inputs.properties, endpoint: `https://${inputs.workspaceName}.weu.grafana.azure.com` },
+      };
     default:
       return {};
   }

@@ -4,6 +4,7 @@ import { ConfigError, IstioMode, parseStackConfig } from '../../lib/infra/config
 const environments = { dev: { gatewayMinReplicas: 2 }, prod: { gatewayMinReplicas: 3 }, lab: { gatewayMinReplicas: 1 } };
 const valid = {
   environment: 'prod',
+  monitoring: '{"emails":["oncall@example.com"]}',
   location: 'westeurope',
   kubernetesVersion: '1.33',
   systemPool: JSON.stringify({ name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 3, maxCount: 5 }),
@@ -75,6 +76,14 @@ describe('parseStackConfig', () => {
     expect(problem({ systemPool: '{"name":"system","vmSize":"Standard_D4ds_v5","minCount":0,"maxCount":3}' })).toMatch(/systemPool.minCount: received 0\. Use an integer of at least 1/);
     expect(problem({ userPools: '[{"name":"System-Pool","vmSize":"D4","minCount":1,"maxCount":3}]' })).toMatch(/userPools\[0\].name: received "System-Pool"[\s\S]*userPools\[0\].vmSize: received "D4"/);
     expect(problem({ userPools: '[{"name":"system","vmSize":"Standard_D4ds_v5","minCount":1,"maxCount":3}]' })).toMatch(/userPools\[0\].name: received "system"\. Pool names must be unique/);
+  });
+
+  it('monitoring: receivers are required in production, and must be well formed', () => {
+    expect(parseStackConfig(valid, 'prod', environments).monitoring).toEqual({ enabled: true, emails: ['oncall@example.com'], webhooks: [], grafana: false });
+    expect(problem({ monitoring: '{}' })).toMatch(/config istio-aks-edge:monitoring: received \{\}\. Production alerts need someone to notify/);
+    expect(problem({ monitoring: '{"emails":["not-an-address"],"webhooks":["http://plain.example.com"]}' }))
+      .toMatch(/monitoring.emails: received \["not-an-address"\][\s\S]*monitoring.webhooks: received \["http:\/\/plain.example.com"\]\. List HTTPS URLs/);
+    expect(parseStackConfig({ ...valid, environment: 'dev', monitoring: undefined }, 'dev', environments).monitoring.enabled).toBe(true);
   });
 
   it('reports every problem at once, before any resource', () => {

@@ -6,7 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import edgeProgram from '../../apps/pulumi';
-import { buildEdgeApp } from '../../apps/edge';
+import { buildEdgeApp, synthEdge } from '../../apps/edge';
 import { writeApp } from '../../lib';
 import { environments } from '../../apps/environments';
 import { stackConfig } from '../../apps/plan';
@@ -66,7 +66,7 @@ describe.each(['dev', 'prod'] as const)('Pulumi program, stack %s', (stack) => {
     const svc = mocks.resources.find((r) => r.type === 'kubernetes:v1:Service' && r.inputs.metadata.name === 'istio-ingressgateway')!;
     expect(svc.inputs.metadata.annotations['service.beta.kubernetes.io/azure-pip-name']).toBe(ip.inputs.publicIpAddressName);
     expect(svc.inputs.metadata.annotations['service.beta.kubernetes.io/azure-load-balancer-resource-group']).toBe(ip.inputs.resourceGroupName);
-    const [role] = mocks.ofType('azure-native:authorization:RoleAssignment');
+    const role = mocks.ofType('azure-native:authorization:RoleAssignment').find((r) => r.name.endsWith('network-contributor'))!;
     expect(role.inputs.roleDefinitionId).toMatch(/roleDefinitions\/4d97b98b-1d4f-4787-a291-c67834d212e7$/);
     expect(role.inputs.principalId).toBe('11111111-1111-1111-1111-111111111111');
     expect(role.inputs.scope).toBe(`/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${ip.inputs.resourceGroupName}`);
@@ -120,7 +120,65 @@ describe.each(['dev', 'prod'] as const)('Pulumi program, stack %s', (stack) => {
   });
 });
 
+describe.each(['dev', 'prod'] as const)('Pulumi program, stack %s: Azure Managed Prometheus', (stack) => {
+  it('a workspace, and the data collection endpoint, rule and association that ship the cluster\'s metrics to it', async () => {
+    const { mocks } = await run(stack);
+    const cluster = mocks.ofType('azure-native:containerservice:ManagedCluster')[0];
+    expect(cluster.inputs.azureMonitorProfile).toEqual({ metrics: { enabled: true, kubeStateMetrics: { metricLabelsAllowlist: '', metricAnnotationsAllowList: '' } } });
+    const [workspace] = mocks.ofType('azure-native:monitor:AzureMonitorWorkspace');
+    const [dce] = mocks.ofType('azure-native:monitor:DataCollectionEndpoint');
+    const [dcr] = mocks.ofType('azure-native:monitor:DataCollectionRule');
+    const [dcra] = mocks.ofType('azure-native:monitor:DataCollectionRuleAssociation');
+    expect(dcr.inputs.dataCollectionEndpointId).toBe(`${dce.name}-id`);
+    expect(dcr.inputs.destinations).toEqual({ monitoringAccounts: [{ name: 'MonitoringAccount1', accountResourceId: `${workspace.name}-id` }] });
+    expect(dcr.inputs.dataFlows).toEqual([{ streams: ['Microsoft-PrometheusMetrics'], destinations: ['MonitoringAccount1'] }]);
+    expect(dcra.inputs).toMatchObject({ resourceUri: `${cluster.name}-id`, dataCollectionRuleId: `${dcr.name}-id` });
+  });
+
+  it('the alert rules become Azure Monitor rule groups, identical to the rule file, notifying the action group', async () => {
+    const { mocks } = await run(stack);
+    const { alertGroups } = synthEdge(environments[stack]);
+    const groups = mocks.ofType('azure-native:alertsmanagement:PrometheusRuleGroup');
+    const [actions] = mocks.ofType('azure-native:monitor:ActionGroup');
+    const [workspace] = mocks.ofType('azure-native:monitor:AzureMonitorWorkspace');
+    expect(groups.map((g) => g.inputs.ruleGroupName).sort()).toEqual(alertGroups.map((g) => g.name).sort());
+    for (const g of groups) {
+      const source = alertGroups.find((a) => a.name === g.inputs.ruleGroupName)!;
+      expect(g.inputs.scopes).toEqual([`${workspace.name}-id`, `edge-aks-cluster-id`]);
+      expect(g.inputs.rules.map((r: any) => [r.alert, r.expression, r.labels, r.annotations])).toEqual(source.rules.map((r) => [r.alert, r.expr, r.labels, r.annotations]));
+      for (const [i, r] of g.inputs.rules.entries()) {
+        expect(r.for).toBe(`PT${source.rules[i].for.toUpperCase()}`);
+        expect(r.severity).toBe(source.rules[i].labels.severity === 'critical' ? 0 : 2);
+        expect(r.actions).toEqual([{ actionGroupId: `${actions.name}-id` }]);
+      }
+    }
+    const expectedEmails = stack === 'prod' ? [{ name: 'email-1', emailAddress: 'platform-oncall@example.com', useCommonAlertSchema: true }] : [];
+    expect(actions.inputs.emailReceivers).toEqual(expectedEmails);
+  });
+
+  it(stack === 'prod' ? 'Azure Managed Grafana on the workspace, allowed to read it' : 'no Grafana in dev', async () => {
+    const { mocks, values } = await run(stack);
+    const grafana = mocks.ofType('azure-native:dashboard:Grafana');
+    if (stack === 'dev') {
+      expect(grafana).toEqual([]);
+      return;
+    }
+    const [workspace] = mocks.ofType('azure-native:monitor:AzureMonitorWorkspace');
+    expect(grafana[0].inputs.properties).toEqual({ grafanaIntegrations: { azureMonitorWorkspaceIntegrations: [{ azureMonitorWorkspaceResourceId: `${workspace.name}-id` }] } });
+    const reader = mocks.ofType('azure-native:authorization:RoleAssignment').find((r) => r.name.endsWith('grafana-reader'))!;
+    expect(reader.inputs).toMatchObject({ principalId: '44444444-4444-4444-4444-444444444444', scope: `${workspace.name}-id` });
+    expect(reader.inputs.roleDefinitionId).toMatch(/b0d8363b-8ddd-447d-831f-62ca05bff136$/);
+    expect(values.grafanaEndpoint).toBe('https://amg-aks-prod.weu.grafana.azure.com');
+  });
+});
+
 describe('Pulumi program, other configurations', () => {
+  it('refuses to disable monitoring while the edge scrapes with Azure Managed Prometheus', async () => {
+    const mocks = new EdgeMocks();
+    await mocks.install('istio-aks-edge', 'dev', { ...stackConfig('dev'), 'istio-aks-edge:monitoring': '{"enabled":false}' });
+    expect(() => edgeProgram()).toThrow(/invalid config istio-aks-edge:monitoring.enabled: received false\. The edge's PodMonitors are for Azure Managed Prometheus/);
+  });
+
   it('the AKS Istio add-on: serviceMeshProfile, no Helm releases, workloads on the add-on\'s revision', async () => {
     const { mocks } = await run('prod', { 'istio-aks-edge:istio': '{"mode":"aks-addon","revision":"asm-1-27"}' });
     const cluster = mocks.ofType('azure-native:containerservice:ManagedCluster')[0];
