@@ -1,11 +1,12 @@
-// `npm run analyze -- <files or folders> [--crds <file or folder>] [--json]`: validates and
-// analyzes any manifests (our output or YAML written by hand). Exit status 1 when there are errors.
+// `npm run analyze -- <files or folders> [--crds <file or folder>] [--production] [--json]`:
+// validates and analyzes any manifests (our output or YAML written by hand); --production adds the
+// production rules (HTTPS redirects, authorization on public hosts). Exit status 1 on errors.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CrdSchemas, findingsJson, formatFindings, hasErrors, KubernetesObject, validateAndAnalyze } from '../lib';
 
-const USAGE = 'Usage: npm run analyze -- <files or folders> [--crds <file or folder>] [--json]';
+const USAGE = 'Usage: npm run analyze -- <files or folders> [--crds <file or folder>] [--production] [--json]';
 
 /** Reads every YAML document below the paths, remembering the file of each object. */
 export function readManifests(paths: readonly string[]): { objects: KubernetesObject[]; fileOf: Map<KubernetesObject, string> } {
@@ -36,15 +37,17 @@ async function main(argv: string[]): Promise<number> {
   const paths: string[] = [];
   let crds: string | undefined;
   let json = false;
+  let production = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--json') json = true;
+    else if (argv[i] === '--production') production = true;
     else if (argv[i] === '--crds') crds = argv[++i];
     else if (argv[i].startsWith('--')) throw new Error(`Unknown option ${argv[i]}. ${USAGE}`);
     else paths.push(argv[i]);
   }
   if (paths.length === 0 || (crds === undefined && argv.includes('--crds'))) throw new Error(USAGE);
   const { objects, fileOf } = readManifests(paths);
-  const findings = await validateAndAnalyze(objects, { crds: crds ? CrdSchemas.fromPath(crds) : undefined });
+  const findings = await validateAndAnalyze(objects, { crds: crds ? CrdSchemas.fromPath(crds) : undefined, production });
   const file = (o: KubernetesObject) => fileOf.get(o);
   if (json) {
     process.stdout.write(`${JSON.stringify({ objects: objects.length, findings: findingsJson(findings, file) }, null, 2)}\n`);

@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  AlertGroup, Certificate, Disruption, EdgeMonitoring, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, MetricsBackend, PathMatch, RateLimit,
+  AlertGroup, AppNamespace, Certificate, Disruption, PodSecurityLevel, podSecurityLabels, EdgeMonitoring, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, MetricsBackend, PathMatch, RateLimit,
   SUPPRESS_ANNOTATION_PREFIX, synthesizeApp, Traffic, VersionedService,
 } from '../lib';
 import { EdgeEnvironment } from './environments';
@@ -27,26 +27,40 @@ export class EdgeChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const revision = options.istioRevision;
 
-    new k8s.KubeNamespace(this, 'GatewayNamespace', { metadata: { name: GATEWAY_NAMESPACE } });
-    new k8s.KubeNamespace(this, 'AppNamespace', {
-      // Sidecar injection by the default revision, or by the named one (the AKS add-on's asm-1-XX).
-      metadata: { name: APP_NAMESPACE, labels: revision ? { 'istio.io/rev': revision } : { 'istio-injection': 'enabled' } },
-    });
+    // The gateway pods meet Pod Security "restricted" (non-root, seccomp, the safe unprivileged-port sysctl).
+    new k8s.KubeNamespace(this, 'GatewayNamespace', { metadata: { name: GATEWAY_NAMESPACE, labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) } });
 
     this.gateway = new IngressGateway(this, 'shop-gateway', {
       namespace: GATEWAY_NAMESPACE,
       workload: GatewayWorkload.managed({ revision }),
       hosts: env.hosts,
-      https: { certificate: Certificate.fromSecret(env.tlsSecret), redirectHttp: true },
+      https: {
+        certificate: env.keyVault ? Certificate.fromKeyVault({ ...env.keyVault, secretName: env.tlsSecret }) : Certificate.fromSecret(env.tlsSecret),
+        redirectHttp: true,
+      },
       resources: env.gatewayResources,
       autoscaling: env.gatewayAutoscaling,
       disruption: Disruption.minAvailable(1),
       azure: env.publicIp ? { publicIp: env.publicIp } : undefined,
       rateLimits: [RateLimit.local({ maxTokens: env.requestsPerSecondPerPod, fillInterval: Duration.seconds(1) })],
     });
-    // The certificate's Secret is created outside these manifests (README: "Reaching the gateway").
+    // The certificate's Secret is created outside these manifests: synced from Key Vault by the CSI
+    // driver, or created by hand (README: "Reaching the gateway").
     ApiObject.of(this.gateway.gateway).metadata.addAnnotation(`${SUPPRESS_ANNOTATION_PREFIX}GatewayCredentialNotFound`,
-      'the TLS secret is created by the certificate process, not by these manifests');
+      env.keyVault ? 'the TLS secret is synced from Azure Key Vault by the Secrets Store CSI driver' : 'the TLS secret is created by the certificate process, not by these manifests');
+    // Authorization at the gateway: no admin paths from outside, a JWT on the order API.
+    this.gateway.denyRequests('block-admin', { paths: ['/admin', '/admin/*'] });
+    this.gateway.requireJwt('orders-jwt', { ...env.jwt, paths: ['/api/orders', '/api/orders/*'] });
+
+    // The shop's namespace: sidecars (of the default revision, or of the named one such as the AKS
+    // add-on's asm-1-XX), STRICT mutual TLS, NetworkPolicies that admit the gateway. With the add-on
+    // the sidecars' istio-init container needs NET_ADMIN, which only "privileged" admits.
+    new AppNamespace(this, 'AppNamespace', {
+      name: APP_NAMESPACE,
+      istioRevision: revision,
+      podSecurity: options.istioCni === false ? PodSecurityLevel.PRIVILEGED : PodSecurityLevel.RESTRICTED,
+      gateways: [this.gateway],
+    });
 
     this.storefront = new VersionedService(this, 'storefront', {
       namespace: APP_NAMESPACE,
@@ -89,6 +103,10 @@ export class EdgeChart extends Chart {
       ],
     });
 
+    // Behind the gateway, each service accepts only its callers.
+    this.storefront.allowFrom(this.gateway);
+    this.api.allowFrom(this.gateway, this.storefront);
+
     // Scraped by Azure Managed Prometheus (the Pulumi program turns the alerts into Azure Monitor rule groups).
     this.monitoring = new EdgeMonitoring(this, 'monitoring', {
       gateway: this.gateway,
@@ -107,6 +125,12 @@ export interface EdgeOptions {
    * @default - the default revision
    */
   readonly istioRevision?: string;
+  /**
+   * Whether the sidecars start without the NET_ADMIN istio-init container (Istio CNI, which the
+   * Pulumi program installs in helm mode); false with the AKS add-on.
+   * @default true
+   */
+  readonly istioCni?: boolean;
 }
 
 /** Builds the example edge for one environment as a cdk8s App. */
@@ -125,7 +149,16 @@ export function edgeChartOf(app: App): EdgeChart {
  * The objects `npm run synth` writes for an environment, synthesized in-process by the same code,
  * and its alert rule groups (the Pulumi program applies the objects and creates the groups).
  */
-export function synthEdge(env: EdgeEnvironment, options: EdgeOptions = {}): { objects: KubernetesObject[]; alertGroups: AlertGroup[] } {
+export function synthEdge(env: EdgeEnvironment, options: EdgeOptions = {}): {
+  objects: KubernetesObject[];
+  alertGroups: AlertGroup[];
+  gatewayServiceAccount: { namespace: string; name: string };
+} {
   const app = buildEdgeApp(env, options);
-  return { objects: synthesizeApp(app).flatMap((c) => c.objects), alertGroups: edgeChartOf(app).monitoring.alertGroups };
+  const chart = edgeChartOf(app);
+  return {
+    objects: synthesizeApp(app).flatMap((c) => c.objects),
+    alertGroups: chart.monitoring.alertGroups,
+    gatewayServiceAccount: { namespace: chart.gateway.workloadNamespace, name: chart.gateway.serviceAccountName! },
+  };
 }

@@ -1,14 +1,24 @@
 import { Size } from 'cdk8s';
-import { AlertThresholds, AutoscalingOptions, ContainerResources, Cpu } from '../lib';
+import { AlertThresholds, AutoscalingOptions, ContainerResources, Cpu, KeyVaultCertificateOptions } from '../lib';
 
 /** What differs between the environments of the example edge. */
 export interface EdgeEnvironment {
   /** The environment's name: the folder under dist/ and the Pulumi stack. */
   readonly name: string;
+  /** Production rules apply (analysis: HTTPS redirects, authorization on public hosts). */
+  readonly production: boolean;
   /** Hosts served by the gateway. */
   readonly hosts: string[];
   /** The TLS secret (in the gateway namespace) holding the certificate for the hosts. */
   readonly tlsSecret: string;
+  /**
+   * Sync the certificate from Azure Key Vault into `tlsSecret` (the Pulumi program creates the
+   * vault, the gateway's identity and its access). `clientId` is the identity's client ID, which
+   * `pulumi up` outputs as gatewayIdentityClientId: set it here after the first deployment.
+   */
+  readonly keyVault?: Omit<KeyVaultCertificateOptions, 'secretName'>;
+  /** Issuer and key set of the JWTs required on the order API. */
+  readonly jwt: { readonly issuer: string; readonly jwksUri: string };
   /** Gateway container resources. */
   readonly gatewayResources: ContainerResources;
   /** Gateway autoscaling. */
@@ -33,8 +43,10 @@ export interface EdgeEnvironment {
 export const environments: Record<'dev' | 'prod', EdgeEnvironment> = {
   dev: {
     name: 'dev',
+    production: false,
     hosts: ['shop.dev.example.com'],
     tlsSecret: 'shop-dev-tls',
+    jwt: { issuer: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0', jwksUri: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/discovery/v2.0/keys' },
     gatewayResources: {
       cpu: { request: Cpu.millis(500), limit: Cpu.millis(1000) },
       memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) },
@@ -49,8 +61,12 @@ export const environments: Record<'dev' | 'prod', EdgeEnvironment> = {
   },
   prod: {
     name: 'prod',
+    production: true,
     hosts: ['shop.example.com', 'www.shop.example.com'],
     tlsSecret: 'shop-prod-tls',
+    // Placeholders: the tenant, and the client ID `pulumi up` outputs (gatewayIdentityClientId).
+    keyVault: { vaultName: 'kv-shop-prod', certificateName: 'shop-prod-tls', tenantId: '00000000-0000-0000-0000-000000000000', clientId: '11111111-2222-3333-4444-555555555555' },
+    jwt: { issuer: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0', jwksUri: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/discovery/v2.0/keys' },
     gatewayResources: {
       cpu: { request: Cpu.millis(1000), limit: Cpu.millis(2000) },
       memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) },

@@ -34,7 +34,9 @@ function details(type: string, inputs: Record<string, any>): string {
         `k8s ${inputs.kubernetesVersion}`, `tier ${inputs.sku.tier}`, `lb ${net.loadBalancerSku}`, `${net.networkPlugin}/${net.networkPluginMode}`,
         `pool ${pool.name} (${pool.mode}) ${pool.vmSize} ${pool.minCount}-${pool.maxCount} zones ${pool.availabilityZones.join(',')}`,
         `upgrade ${inputs.autoUpgradeProfile.upgradeChannel}`, inputs.serviceMeshProfile ? `istio add-on ${inputs.serviceMeshProfile.istio.revisions}` : '',
-        inputs.aadProfile ? 'entra-id' : '',
+        inputs.aadProfile ? 'entra-id' : '', `network policy ${net.networkPolicy}`,
+        `add-ons ${Object.entries(inputs.addonProfiles ?? {}).filter(([, a]: [string, any]) => a.enabled).map(([k]) => k).join('+')}`,
+        inputs.apiServerAccessProfile ? `api ranges ${inputs.apiServerAccessProfile.authorizedIPRanges.join(',')}` : '',
       ].filter(Boolean).join(', ');
     }
     case 'azure-native:containerservice:AgentPool':
@@ -57,6 +59,12 @@ function details(type: string, inputs: Record<string, any>): string {
       return `${inputs.ruleGroupName}: ${inputs.rules.length} alert rules every ${inputs.interval}`;
     case 'azure-native:dashboard:Grafana':
       return `${inputs.workspaceName} ${inputs.sku.name}, linked to the workspace`;
+    case 'azure-native:keyvault:Vault':
+      return `${inputs.vaultName}: RBAC, soft delete${inputs.properties.enablePurgeProtection ? ', purge protection' : ''}`;
+    case 'azure-native:managedidentity:UserAssignedIdentity':
+      return inputs.resourceName;
+    case 'azure-native:managedidentity:FederatedIdentityCredential':
+      return inputs.subject;
     case 'kubernetes:helm.sh/v3:Release':
       return `${inputs.chart} ${inputs.version} in ${inputs.namespace}`;
     default:

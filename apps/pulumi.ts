@@ -2,7 +2,7 @@
 // gateway's public IP and the Istio control plane, and applies the edge objects that
 // `npm run synth` writes for the stack's environment, synthesized in-process.
 import * as pulumi from '@pulumi/pulumi';
-import { CONFIG_KEYS, ConfigError, EdgeStack, parseStackConfig } from '../lib/infra';
+import { CONFIG_KEYS, ConfigError, EdgeStack, IstioMode, parseStackConfig } from '../lib/infra';
 import { synthEdge } from './edge';
 import { environments } from './environments';
 
@@ -15,11 +15,17 @@ function edgeProgram() {
   if (!env.publicIp) {
     throw new ConfigError(`Environment "${config.environment}" has no publicIp: give it { name, resourceGroup } in apps/environments.ts; the program creates both.`);
   }
-  const { objects, alertGroups } = synthEdge(env, { istioRevision: config.istio.revision });
+  const { objects, alertGroups, gatewayServiceAccount } = synthEdge(env, {
+    istioRevision: config.istio.revision,
+    istioCni: config.istio.mode === IstioMode.HELM,
+  });
   if (!config.monitoring.enabled && objects.some((o) => o.apiVersion.startsWith('azmonitoring.coreos.com/'))) {
     throw new ConfigError(`Pulumi stack "${pulumi.getStack()}": invalid config istio-aks-edge:monitoring.enabled: received false. The edge's PodMonitors are for Azure Managed Prometheus, whose CRDs the metrics add-on installs: enable monitoring, or scrape with the Prometheus Operator (EdgeMonitoring backend).`);
   }
-  const stack = new EdgeStack('edge', { config, objects, alertGroups, publicIp: env.publicIp, hostnames: env.hosts });
+  const stack = new EdgeStack('edge', {
+    config, objects, alertGroups, publicIp: env.publicIp, hostnames: env.hosts,
+    keyVault: env.keyVault ? { vaultName: env.keyVault.vaultName, clientId: env.keyVault.clientId, serviceAccount: gatewayServiceAccount } : undefined,
+  });
   return {
     kubeconfig: stack.aks.kubeconfig,
     clusterName: stack.aks.cluster.name,
@@ -27,6 +33,9 @@ function edgeProgram() {
     ingressIp: stack.ingressIp.ipAddress,
     hostnames: env.hosts,
     monitoringWorkspaceId: stack.monitoring?.workspace.id,
+    keyVaultName: stack.keyVault?.vaultName,
+    gatewayIdentityClientId: stack.keyVault?.clientId,
+    tenantId: stack.keyVault?.tenantId,
     grafanaEndpoint: stack.monitoring?.grafana?.properties.apply((p) => p.endpoint),
   };
 }

@@ -1,4 +1,62 @@
-import { validateDnsSubdomain } from './errors';
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { fail, validateDnsSubdomain, validateHost } from './errors';
+
+/** The kind of cert-manager issuer. */
+export enum IssuerKind {
+  /** A cluster-wide issuer (for example Let's Encrypt via ACME). */
+  CLUSTER_ISSUER = 'ClusterIssuer',
+  /** An issuer in the gateway's namespace. */
+  ISSUER = 'Issuer',
+}
+
+/** Options of a certificate kept in Azure Key Vault. */
+export interface KeyVaultCertificateOptions {
+  /** The Key Vault's name. */
+  readonly vaultName: string;
+  /** The certificate's name in the vault. */
+  readonly certificateName: string;
+  /** The Entra ID tenant of the vault. */
+  readonly tenantId: string;
+  /**
+   * The client ID of the user-assigned identity the gateway authenticates as (workload identity),
+   * which has "Key Vault Secrets User" on the vault (the Pulumi program creates it and outputs its ID).
+   */
+  readonly clientId: string;
+  /**
+   * The Kubernetes Secret the certificate is synced into (the Gateway's credentialName).
+   * @default - the certificate's name
+   */
+  readonly secretName?: string;
+}
+
+/** Options of a certificate issued by cert-manager. */
+export interface CertManagerCertificateOptions {
+  /** The issuer's name. */
+  readonly issuerName: string;
+  /**
+   * The issuer's kind.
+   * @default IssuerKind.CLUSTER_ISSUER
+   */
+  readonly issuerKind?: IssuerKind;
+  /** The Secret cert-manager writes (the Gateway's credentialName). */
+  readonly secretName: string;
+  /**
+   * The names on the certificate.
+   * @default - the gateway's hosts
+   */
+  readonly dnsNames?: string[];
+}
+
+/** What a certificate source adds to the gateway pods. */
+export interface CertificateWorkloadChanges {
+  readonly volumes: object[];
+  readonly volumeMounts: object[];
+  readonly serviceAccountAnnotations: Record<string, string>;
+  readonly podLabels: Record<string, string>;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Where an HTTPS server's certificate comes from. The Gateway's `credentialName` is derived from
@@ -11,11 +69,98 @@ export class Certificate {
    * in the namespace of the gateway workload.
    */
   public static fromSecret(secretName: string): Certificate {
-    return new Certificate(validateDnsSubdomain('Certificate.fromSecret', 'secretName', secretName));
+    return new Certificate(validateDnsSubdomain('Certificate.fromSecret', 'secretName', secretName), 'secret');
+  }
+
+  /**
+   * A certificate in Azure Key Vault, synced into a `kubernetes.io/tls` Secret by the AKS Key Vault
+   * Secrets Provider add-on (with rotation): a SecretProviderClass, and the CSI volume mounted by
+   * the gateway pods (the sync happens when a pod mounts it), authenticated by workload identity.
+   * @see https://learn.microsoft.com/azure/aks/csi-secrets-store-identity-access
+   */
+  public static fromKeyVault(options: KeyVaultCertificateOptions): Certificate {
+    const where = 'Certificate.fromKeyVault';
+    if (!/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(options.vaultName ?? '')) fail(where, 'vaultName', options.vaultName, 'Use a Key Vault name: 3-24 letters, digits and "-".');
+    if (!/^[a-zA-Z0-9-]{1,127}$/.test(options.certificateName ?? '')) fail(where, 'certificateName', options.certificateName, 'Use the certificate\'s name in the vault: letters, digits and "-".');
+    if (!GUID.test(options.tenantId ?? '')) fail(where, 'tenantId', options.tenantId, 'Use the tenant ID (a GUID): az account show --query tenantId.');
+    if (!GUID.test(options.clientId ?? '')) fail(where, 'clientId', options.clientId, 'Use the client ID (a GUID) of the gateway\'s user-assigned identity (Pulumi output gatewayIdentityClientId).');
+    const secretName = validateDnsSubdomain(where, 'secretName', options.secretName ?? options.certificateName.toLowerCase());
+    return new Certificate(secretName, 'keyVault', options);
+  }
+
+  /** A certificate issued and renewed by cert-manager (for example from Let's Encrypt). */
+  public static fromCertManager(options: CertManagerCertificateOptions): Certificate {
+    const where = 'Certificate.fromCertManager';
+    validateDnsSubdomain(where, 'issuerName', options.issuerName);
+    options.dnsNames?.forEach((d, i) => validateHost(where, `dnsNames[${i}]`, d, false));
+    return new Certificate(validateDnsSubdomain(where, 'secretName', options.secretName), 'certManager', undefined, options);
   }
 
   private constructor(
     /** The Secret the gateway reads: the Gateway server's `credentialName`. */
     public readonly credentialName: string,
+    /** Where the certificate comes from. */
+    public readonly source: 'secret' | 'keyVault' | 'certManager',
+    private readonly keyVault?: KeyVaultCertificateOptions,
+    private readonly certManager?: CertManagerCertificateOptions,
   ) {}
+
+  /**
+   * Creates the objects that provide the Secret, in the gateway workload's namespace, and returns
+   * what the gateway pods need.
+   * @internal
+   */
+  public _render(scope: Construct, namespace: string, hosts: () => readonly string[], managedWorkload: boolean): CertificateWorkloadChanges {
+    const none: CertificateWorkloadChanges = { volumes: [], volumeMounts: [], serviceAccountAnnotations: {}, podLabels: {} };
+    if (this.keyVault) {
+      if (!managedWorkload) {
+        fail(scope, 'https.certificate', 'Certificate.fromKeyVault(...)', 'The Key Vault sync needs the CSI volume mounted by the gateway pods, which the app does not deploy here: sync the Secret in the gateway\'s own deployment, or use Certificate.fromSecret.');
+      }
+      const kv = this.keyVault;
+      const spc = `${this.credentialName}-keyvault`;
+      new ApiObject(scope, 'KeyVaultCertificate', {
+        apiVersion: 'secrets-store.csi.x-k8s.io/v1',
+        kind: 'SecretProviderClass',
+        metadata: { name: spc, namespace },
+        spec: {
+          provider: 'azure',
+          secretObjects: [{
+            secretName: this.credentialName,
+            type: 'kubernetes.io/tls',
+            // A Key Vault certificate read as a secret is the PEM key and chain, split into the two keys.
+            data: [{ objectName: kv.certificateName, key: 'tls.key' }, { objectName: kv.certificateName, key: 'tls.crt' }],
+          }],
+          parameters: {
+            usePodIdentity: 'false',
+            clientID: kv.clientId,
+            keyvaultName: kv.vaultName,
+            tenantId: kv.tenantId,
+            objects: `array:\n  - |\n    objectName: ${kv.certificateName}\n    objectType: secret\n`,
+          },
+        },
+      });
+      return {
+        volumes: [{ name: 'keyvault-certificate', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: spc } } }],
+        volumeMounts: [{ name: 'keyvault-certificate', mountPath: '/mnt/secrets-store/certificate', readOnly: true }],
+        serviceAccountAnnotations: { 'azure.workload.identity/client-id': kv.clientId },
+        podLabels: { 'azure.workload.identity/use': 'true' },
+      };
+    }
+    if (this.certManager) {
+      const cm = this.certManager;
+      const dnsNames = cm.dnsNames ?? Lazy.any({ produce: () => [...hosts()] });
+      new ApiObject(scope, 'CertManagerCertificate', {
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Certificate',
+        metadata: { name: this.credentialName, namespace },
+        spec: {
+          secretName: this.credentialName,
+          dnsNames,
+          issuerRef: { name: cm.issuerName, kind: cm.issuerKind ?? IssuerKind.CLUSTER_ISSUER, group: 'cert-manager.io' },
+          privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+        },
+      });
+    }
+    return none;
+  }
 }

@@ -21,3 +21,5 @@ export * from './synth';
 export * from './alerts';
 export * from './dashboard';
 export * from './edge-monitoring';
+export * from './app-namespace';
+export * from './authorization';

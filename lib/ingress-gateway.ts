@@ -4,10 +4,14 @@ import { Construct, IConstruct } from 'constructs';
 import {
   Gateway, GatewaySpec, GatewaySpecServers, GatewaySpecServersTlsMinProtocolVersion, GatewaySpecServersTlsMode,
 } from '../imports/istio-networking.istio.io';
+import { AuthorizationPolicy, AuthorizationPolicySpecAction, RequestAuthentication } from '../imports/istio-security.istio.io';
 import type { AppRouteOptions } from './app-route';
 import { AppRoute } from './app-route';
 import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling } from './autoscaling';
-import { Certificate } from './certificate';
+import {
+  DenyRequestsOptions, operation, principal, RequireJwtOptions, SourceIpAllowListOptions, validateCidrs, validateJwt,
+} from './authorization';
+import { Certificate, CertificateWorkloadChanges } from './certificate';
 import { Disruption } from './disruption';
 import {
   fail, validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validateLabels, validatePort, validatePositiveInteger,
@@ -154,6 +158,11 @@ export interface ExistingGatewayWorkloadOptions {
   readonly namespace: string;
   /** Labels of the gateway pods; the Gateway's selector. */
   readonly selector: Record<string, string>;
+  /**
+   * The gateway pods' service account, for services that accept calls from the gateway (`allowFrom`).
+   * @default - unknown: `allowFrom` refuses this gateway
+   */
+  readonly serviceAccount?: string;
 }
 
 /** The AKS Istio add-on's managed ingress gateways. */
@@ -177,8 +186,8 @@ export class GatewayWorkload {
   }
 
   /** Bind to an ingress gateway of the AKS Istio add-on. */
-  public static aksAddon(gateway: AksIngressGateway = AksIngressGateway.EXTERNAL): GatewayWorkload {
-    return GatewayWorkload.existing({ namespace: 'aks-istio-ingress', selector: { istio: gateway } });
+  public static aksAddon(gateway: AksIngressGateway = AksIngressGateway.EXTERNAL, options: { readonly serviceAccount?: string } = {}): GatewayWorkload {
+    return GatewayWorkload.existing({ namespace: 'aks-istio-ingress', selector: { istio: gateway }, serviceAccount: options.serviceAccount });
   }
 
   private constructor(
@@ -330,10 +339,15 @@ export class IngressGateway extends Construct implements IIngressGateway {
   public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
   /** The PodDisruptionBudget, for a managed workload. */
   public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  /** The gateway pods' service account (the caller identity services see), when known. */
+  public readonly serviceAccountName?: string;
+  /** The name of the gateway Deployment (managed) or of the existing gateway pods' workload. */
+  public readonly workloadName: string;
   private readonly _hosts: string[] = [];
   private readonly servers: GatewaySpecServers[];
   private rateLimitCount = 0;
-  private readonly workloadName: string;
+  private readonly authorizationNames = new Set<string>();
+  private readonly clientIpKnown: boolean;
 
   public constructor(scope: Construct, id: string, props: IngressGatewayProps) {
     super(scope, id);
@@ -351,6 +365,9 @@ export class IngressGateway extends Construct implements IIngressGateway {
     props.hosts.forEach((h) => this.addHost(h));
 
     this.servers = this.buildServers(props);
+    this.serviceAccountName = managed ? this.workloadName : workload._existing!.serviceAccount;
+    this.clientIpKnown = !managed || props.azure?.externalTrafficPolicy === ExternalTrafficPolicy.LOCAL;
+    const certificate = props.https?.certificate._render(this, this.workloadNamespace, () => this._hosts, managed !== undefined);
     this.gateway = new Gateway(this, 'Resource', {
       metadata: { name: this.gatewayName, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this.renderSpec() }) as GatewaySpec,
@@ -363,7 +380,7 @@ export class IngressGateway extends Construct implements IIngressGateway {
         }
       }
     } else {
-      const created = this.createWorkload(props, managed);
+      const created = this.createWorkload(props, managed, certificate);
       this.deployment = created.deployment;
       this.service = created.service;
       this.autoscaler = created.autoscaler;
@@ -397,6 +414,73 @@ export class IngressGateway extends Construct implements IIngressGateway {
       selector: this.selector,
       baseName: this.workloadName,
       gateway: `${this.namespace}/${this.gatewayName}`,
+    });
+  }
+
+  /**
+   * Lets only clients from `cidrs` reach the gateway (or the given hosts and paths): a DENY policy
+   * for every other source address. The gateway must see client addresses: with a managed
+   * workload, set `azure.externalTrafficPolicy` to `ExternalTrafficPolicy.LOCAL`.
+   */
+  public allowSourceIps(name: string, options: SourceIpAllowListOptions): AuthorizationPolicy {
+    const at = this.authorizationProperty(name);
+    if (!this.clientIpKnown) {
+      fail(this, `${at}.cidrs`, options.cidrs, 'With ExternalTrafficPolicy.CLUSTER the gateway sees node addresses, not clients\': set azure.externalTrafficPolicy to ExternalTrafficPolicy.LOCAL.');
+    }
+    const op = operation(this, at, this._hosts, options);
+    return this.authorizationPolicy(name, AuthorizationPolicySpecAction.DENY, [{
+      from: [{ source: { notRemoteIpBlocks: validateCidrs(this, `${at}.cidrs`, options.cidrs) } }],
+      to: op ? [{ operation: op }] : undefined,
+    }]);
+  }
+
+  /** Denies matching requests (for example admin paths) at the gateway. */
+  public denyRequests(name: string, options: DenyRequestsOptions): AuthorizationPolicy {
+    const at = this.authorizationProperty(name);
+    const op = operation(this, at, this._hosts, options, options.methods);
+    if (!op) fail(this, at, options, 'Say which requests to deny: hosts, paths or methods (denying everything would close the gateway).');
+    return this.authorizationPolicy(name, AuthorizationPolicySpecAction.DENY, [{ to: [{ operation: op }] }]);
+  }
+
+  /**
+   * Requires a valid JWT from `issuer` on matching requests: a RequestAuthentication that validates
+   * tokens, and a DENY policy for requests without a principal.
+   */
+  public requireJwt(name: string, options: RequireJwtOptions): AuthorizationPolicy {
+    const at = this.authorizationProperty(name);
+    validateJwt(this, at, options);
+    const op = operation(this, at, this._hosts, options);
+    new RequestAuthentication(this, `Jwt-${name}`, {
+      metadata: { name: `${this.workloadName}-${name}`, namespace: this.workloadNamespace },
+      spec: {
+        selector: { matchLabels: this.selector },
+        jwtRules: [{ issuer: options.issuer, jwksUri: options.jwksUri, audiences: options.audiences, forwardOriginalToken: options.forwardOriginalToken ?? true }],
+      },
+    });
+    return this.authorizationPolicy(name, AuthorizationPolicySpecAction.DENY, [{
+      from: [{ source: { notRequestPrincipals: ['*'] } }],
+      to: op ? [{ operation: op }] : undefined,
+    }]);
+  }
+
+  /** The principal (SPIFFE identity) of the gateway pods, when their service account is known. */
+  public get principal(): string | undefined {
+    return this.serviceAccountName ? principal(this.workloadNamespace, this.serviceAccountName) : undefined;
+  }
+
+  private authorizationProperty(name: string): string {
+    if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
+      fail(this, 'authorization name', name, 'Use a DNS-1123 label such as "block-admin".');
+    }
+    if (this.authorizationNames.has(name)) fail(this, 'authorization name', name, 'Each authorization rule of a gateway needs its own name.');
+    this.authorizationNames.add(name);
+    return `authorization["${name}"]`;
+  }
+
+  private authorizationPolicy(name: string, action: AuthorizationPolicySpecAction, rules: object[]): AuthorizationPolicy {
+    return new AuthorizationPolicy(this, `Authz-${name}`, {
+      metadata: { name: `${this.workloadName}-${name}`, namespace: this.workloadNamespace },
+      spec: { selector: { matchLabels: this.selector }, action, rules: rules as never },
     });
   }
 
@@ -443,10 +527,10 @@ export class IngressGateway extends Construct implements IIngressGateway {
     return { selector: this.selector, servers: this.servers.map((s) => ({ ...s, hosts: [...this._hosts] })) };
   }
 
-  private createWorkload(props: IngressGatewayProps, managed: ManagedGatewayWorkloadOptions) {
+  private createWorkload(props: IngressGatewayProps, managed: ManagedGatewayWorkloadOptions, certificate?: CertificateWorkloadChanges) {
     const name = this.workloadName;
     const namespace = this.namespace;
-    const podLabels: Record<string, string> = { app: name, ...this.selector, 'sidecar.istio.io/inject': 'true' };
+    const podLabels: Record<string, string> = { app: name, ...this.selector, 'sidecar.istio.io/inject': 'true', ...certificate?.podLabels };
     if (managed.revision !== undefined) podLabels['istio.io/rev'] = validateDnsLabel(this, 'workload.revision', managed.revision);
     const matchLabels = { app: name, ...this.selector };
 
@@ -469,7 +553,10 @@ export class IngressGateway extends Construct implements IIngressGateway {
         `It must be longer than preStopDelay + drainDuration (${minGrace}s), or Kubernetes kills the proxy while it drains: use at least ${minGrace + 1}s.`);
     }
 
-    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name, namespace, labels: matchLabels } });
+    const saAnnotations = certificate?.serviceAccountAnnotations ?? {};
+    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name, namespace, labels: matchLabels, annotations: Object.keys(saAnnotations).length ? saAnnotations : undefined },
+    });
     // Rendered through KubeDeployment.manifest (typed) into a plain ApiObject, so that the JSON patch
     // below is not filtered by the L1 class: its types predate the native preStop sleep action.
     const deployment = new ApiObject(this, 'Deployment', k8s.KubeDeployment.manifest({
@@ -493,8 +580,12 @@ export class IngressGateway extends Construct implements IIngressGateway {
           spec: {
             serviceAccountName: sa.name,
             terminationGracePeriodSeconds: grace.toSeconds(),
-            // Lets the unprivileged proxy bind ports 80 and 443.
-            securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] },
+            // Lets the unprivileged proxy bind ports 80 and 443: the only exception the gateway needs.
+            securityContext: {
+              runAsNonRoot: true,
+              seccompProfile: { type: 'RuntimeDefault' },
+              sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }],
+            },
             topologySpreadConstraints: topologySpread(matchLabels, props.spread ?? SpreadPolicy.PREFERRED),
             containers: [{
               name: 'istio-proxy',
@@ -520,6 +611,12 @@ export class IngressGateway extends Construct implements IIngressGateway {
     deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/lifecycle', {
       preStop: { sleep: { seconds: preStop.toSeconds() } },
     }));
+    if (certificate?.volumes.length) {
+      deployment.addJsonPatch(
+        JsonPatch.add('/spec/template/spec/volumes', certificate.volumes),
+        JsonPatch.add('/spec/template/spec/containers/0/volumeMounts', certificate.volumeMounts),
+      );
+    }
 
     const service = new k8s.KubeService(this, 'Service', {
       metadata: { name, namespace, labels: matchLabels, annotations: this.azureAnnotations(props.azure ?? {}) },

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { dump } from 'js-yaml';
 import { KubernetesObject } from './analysis/schema';
 
@@ -21,13 +21,21 @@ export interface SynthesizedChart {
 }
 
 /**
- * Runs every construct's validations (errors are reported together, in cdk8s's format), orders
- * the charts by their dependencies, and returns each chart's objects in dependency order.
+ * Runs every construct's validations (errors are reported together, in cdk8s's format), puts
+ * namespaces before the objects in them, orders the charts by their dependencies, and returns
+ * each chart's objects in dependency order.
  */
 export function synthesizeApp(app: App): SynthesizedChart[] {
   const all = app.node.findAll();
   const errors = all.flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
   if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  // Namespaces before the objects in them, so that a single `kubectl apply` of the output works.
+  const objects = all.filter((c): c is ApiObject => c instanceof ApiObject);
+  const namespaces = new Map(objects.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1').map((o) => [o.name, o]));
+  for (const o of objects) {
+    const ns = namespaces.get(o.metadata.namespace ?? '');
+    if (ns && ns !== o && Chart.of(ns) === Chart.of(o) && !o.node.dependencies.includes(ns)) o.addDependency(ns);
+  }
   // Dependencies between objects of different charts order the charts (as cdk8s does).
   for (const c of all) {
     for (const dep of c.node.dependencies) {

@@ -2,13 +2,15 @@ import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DestinationRule, DestinationRuleSpec, DestinationRuleSpecSubsetsTrafficPolicy } from '../imports/istio-networking.istio.io';
+import { AuthorizationPolicy, AuthorizationPolicySpecAction } from '../imports/istio-security.istio.io';
+import { principal } from './authorization';
 import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling } from './autoscaling';
 import { IRoutableService, IRouteTarget } from './destination';
 import { Disruption } from './disruption';
 import { fail, validateDnsLabel, validateLabels, validatePort, validatePositiveInteger } from './errors';
 import { ContainerResources, SERVICE_DEFAULT_RESOURCES, validateResources } from './resources';
 import { SpreadPolicy, topologySpread } from './scheduling';
-import { TrafficPolicy, renderTrafficPolicy } from './traffic-policy';
+import { ClientTls, TrafficPolicy, renderTrafficPolicy } from './traffic-policy';
 
 /** The application protocol of a Service port; Istio picks its proxy behaviour by it. */
 export enum AppProtocol {
@@ -89,8 +91,9 @@ export interface VersionOptions {
    */
   readonly args?: string[];
   /**
-   * Container security context.
-   * @default - cdk8s-plus' hardened defaults (non-root, read-only root filesystem, no privilege escalation)
+   * Container security context, merged over the hardened defaults.
+   * @default - non-root, read-only root filesystem, no privilege escalation, all capabilities dropped;
+   * the pod uses the RuntimeDefault seccomp profile
    */
   readonly securityContext?: kplus.ContainerSecurityContextProps;
   /**
@@ -135,7 +138,7 @@ export interface VersionedServiceProps {
   /**
    * Traffic policy of the DestinationRule.
    * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/
-   * @default - Istio's defaults
+   * @default - Istio mutual TLS (`tls: ClientTls.ISTIO_MUTUAL`), Istio's defaults otherwise
    */
   readonly trafficPolicy?: TrafficPolicy;
   /**
@@ -190,10 +193,14 @@ export class VersionedService extends Construct implements IRoutableService, IRo
   public readonly destinationRule: DestinationRule;
   /** The PodDisruptionBudget over all versions. */
   public readonly disruptionBudget: kplus.k8s.KubePodDisruptionBudget;
+  /** The ServiceAccount every version runs as: the service's identity in the mesh. */
+  public readonly serviceAccount: kplus.ServiceAccount;
   /** The service itself as a route target (no subset). */
   public readonly routableService: IRoutableService = this;
   private readonly ports: ResolvedPort[];
   private readonly _versions: ServiceVersion[] = [];
+  private readonly callers: Array<{ principal: string; path: string }> = [];
+  private allowPolicy?: AuthorizationPolicy;
   private readonly props: VersionedServiceProps;
 
   public constructor(scope: Construct, id: string, props: VersionedServiceProps = {}) {
@@ -215,7 +222,11 @@ export class VersionedService extends Construct implements IRoutableService, IRo
       },
     });
 
-    const policy = renderTrafficPolicy(this, 'trafficPolicy', props.trafficPolicy);
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.serviceName, namespace: this.namespace, labels },
+      automountToken: false,
+    });
+    const policy = renderTrafficPolicy(this, 'trafficPolicy', { tls: ClientTls.ISTIO_MUTUAL, ...props.trafficPolicy });
     this.destinationRule = new DestinationRule(this, 'Resource', {
       metadata: { name: this.serviceName, namespace: this.namespace, labels },
       spec: Lazy.any({
@@ -261,12 +272,42 @@ export class VersionedService extends Construct implements IRoutableService, IRo
       fail(this, `versions[${this._versions.length}].name`, name, `Version names must be unique within the service: "${name}" already exists; pick another name.`);
     }
     const version = new ServiceVersion(this, name, options, {
+      serviceAccount: this.serviceAccount,
       ports: this.ports,
       resources: options.resources ?? this.props.resources ?? SERVICE_DEFAULT_RESOURCES,
       spread: this.props.spread ?? SpreadPolicy.PREFERRED,
     });
     this._versions.push(version);
     return version;
+  }
+
+  /** The principal (SPIFFE identity) of the service's pods. */
+  public get principal(): string {
+    return principal(this.namespace, this.serviceAccount.name);
+  }
+
+  /**
+   * Accepts calls from these callers (a gateway, other services) and denies every other caller:
+   * an ALLOW AuthorizationPolicy on the service's pods listing the callers' principals.
+   */
+  public allowFrom(...callers: Array<{ readonly principal?: string; readonly node: { readonly path: string } }>): AuthorizationPolicy {
+    callers.forEach((c, i) => {
+      if (!c?.principal) {
+        fail(this, `allowFrom[${i}]`, c?.node?.path, 'The caller\'s service account is unknown (a gateway the app does not deploy): give its serviceAccount in GatewayWorkload.existing(...).');
+      }
+      if (!this.callers.some((k) => k.principal === c.principal)) this.callers.push({ principal: c.principal!, path: c.node.path });
+    });
+    this.allowPolicy ??= new AuthorizationPolicy(this, 'AllowCallers', {
+      metadata: { name: `${this.serviceName}-allow-callers`, namespace: this.namespace },
+      spec: Lazy.any({
+        produce: () => ({
+          selector: { matchLabels: { app: this.serviceName } },
+          action: AuthorizationPolicySpecAction.ALLOW,
+          rules: [{ from: [{ source: { principals: this.callers.map((c) => c.principal) } }] }],
+        }),
+      }) as never,
+    });
+    return this.allowPolicy;
   }
 
   /** The version named `name`; throws if the service has no such version. */
@@ -304,6 +345,7 @@ export class VersionedService extends Construct implements IRoutableService, IRo
 }
 
 interface VersionContext {
+  readonly serviceAccount: kplus.ServiceAccount;
   readonly ports: readonly ResolvedPort[];
   readonly resources: ContainerResources;
   readonly spread: SpreadPolicy;
@@ -354,6 +396,7 @@ export class ServiceVersion extends Construct implements IRouteTarget {
       select: false,
       podMetadata: { labels: { ...(options.labels ?? {}), ...selectorLabels } },
       replicas: scaling ? undefined : replicas,
+      serviceAccount: ctx.serviceAccount,
       strategy: kplus.DeploymentStrategy.rollingUpdate({
         maxSurge: kplus.PercentOrAbsolute.percent(25), maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
       }),
@@ -367,7 +410,7 @@ export class ServiceVersion extends Construct implements IRouteTarget {
         command: options.command,
         args: options.args,
         resources,
-        securityContext: options.securityContext,
+        securityContext: { ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, ...options.securityContext },
       }],
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: selectorLabels }));
@@ -375,6 +418,9 @@ export class ServiceVersion extends Construct implements IRouteTarget {
       JsonPatch.add('/spec/template/spec/topologySpreadConstraints', topologySpread(selectorLabels, ctx.spread)),
       // cdk8s-plus labels pods with a hash of the construct path; selectors here use app/version only.
       JsonPatch.remove(`/spec/template/metadata/labels/${kplus.Pod.ADDRESS_LABEL.replace('/', '~1')}`),
+      // Hardened by default (Pod Security "restricted"): the runtime's seccomp profile, no capabilities.
+      JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
+      ...(options.securityContext?.capabilities ? [] : [JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', { drop: ['ALL'] })]),
     );
     if (scaling) {
       this.deployment.markHasAutoscaler();

@@ -102,7 +102,7 @@ describe('VersionedService', () => {
     expect(drs).toEqual([
       { loadBalancer: { consistentHash: { useSourceIp: true } }, tls: { mode: 'DISABLE' } },
       { loadBalancer: { consistentHash: { httpHeaderName: 'x-user' } }, tls: { mode: 'SIMPLE', sni: 'b.example.com' } },
-      { loadBalancer: { simple: 'RANDOM' } },
+      { loadBalancer: { simple: 'RANDOM' }, tls: { mode: 'ISTIO_MUTUAL' } },
     ]);
   });
 

@@ -23,6 +23,11 @@ export interface AnalyzeOptions {
    * @default CHECKS - all of them
    */
   readonly checks?: readonly Check[];
+  /**
+   * Apply the production rules (HTTPS redirects, authorization on public hosts).
+   * @default false
+   */
+  readonly production?: boolean;
 }
 
 /** Runs the cross-object checks; findings suppressed by an annotation with a reason are dropped. */
@@ -30,9 +35,9 @@ export function analyze(objects: readonly KubernetesObject[], options: AnalyzeOp
   const index = new ObjectIndex(objects);
   const findings: Finding[] = [];
   for (const check of options.checks ?? CHECKS) {
-    check.run(index, (source, field, message) => {
-      findings.push({ check: check.name, severity: check.severity, object: objectRef(source), field, message, source });
-    });
+    check.run(index, (source, field, message, severity) => {
+      findings.push({ check: check.name, severity: severity ?? check.severity, object: objectRef(source), field, message, source });
+    }, { production: options.production ?? false });
   }
   const kept: Finding[] = [];
   for (const f of findings) {

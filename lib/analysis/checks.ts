@@ -26,12 +26,21 @@ export interface Finding {
   readonly source: KubernetesObject;
 }
 
+/** What the checks know of the environment. */
+export interface CheckContext {
+  /** Production rules apply (HTTPS redirects, authorization on public hosts). */
+  readonly production: boolean;
+}
+
+/** Reports a finding; a check may lower its severity for a finding. */
+export type Report = (o: KubernetesObject, field: string, message: string, severity?: Severity) => void;
+
 /** A check: its name, its severity, what it looks for, and the function that runs it. */
 export interface Check {
   readonly name: string;
   readonly severity: Severity;
   readonly description: string;
-  run(index: ObjectIndex, report: (o: KubernetesObject, field: string, message: string) => void): void;
+  run(index: ObjectIndex, report: Report, context: CheckContext): void;
 }
 
 const any = (o: KubernetesObject) => o as any;
@@ -444,6 +453,137 @@ export const CHECKS: Check[] = [
     'ROUTE_CONFIGURATION or HTTP_ROUTE', 'use MERGE, or apply to VIRTUAL_HOST to add routes.'),
   ignoredOperation('EnvoyFilterUsesRemoveOperationIncorrectly', 'REMOVE', (applyTo) => ['ROUTE_CONFIGURATION', 'HTTP_ROUTE'].includes(applyTo),
     'ROUTE_CONFIGURATION or HTTP_ROUTE', 'remove the route\'s virtual host (VIRTUAL_HOST) or change the VirtualService instead.'),
+  {
+    name: 'GatewayHttpWithoutRedirect',
+    severity: 'error',
+    description: 'In production, a plain-HTTP Gateway server that does not redirect to HTTPS.',
+    run(index, report, context) {
+      if (!context.production) return;
+      for (const gw of index.ofKind('Gateway')) {
+        for (const { server, index: i } of servers(gw)) {
+          if (server.port?.protocol === 'HTTP' && server.tls?.httpsRedirect !== true) {
+            report(gw, `spec.servers[${i}].tls.httpsRedirect`, `HTTP server "${server.port?.name}" serves production traffic in clear text: set tls.httpsRedirect: true (https.redirectHttp with IngressGateway) or remove the server.`);
+          }
+        }
+      }
+    },
+  },
+  {
+    name: 'GatewayTlsBelow12',
+    severity: 'error',
+    description: 'An HTTPS server accepting TLS versions below 1.2.',
+    run(index, report) {
+      for (const gw of index.ofKind('Gateway')) {
+        for (const { server, index: i } of servers(gw)) {
+          const min = server.tls?.minProtocolVersion;
+          if (min === 'TLSV1_0' || min === 'TLSV1_1') {
+            report(gw, `spec.servers[${i}].tls.minProtocolVersion`, `${min} accepts deprecated TLS versions: use TLSV1_2 or TLSV1_3.`);
+          }
+        }
+      }
+    },
+  },
+  {
+    name: 'PeerAuthenticationNotStrict',
+    severity: 'error',
+    description: 'PERMISSIVE or DISABLE mutual TLS, or an application namespace without STRICT mutual TLS.',
+    run(index, report) {
+      for (const pa of index.ofKind('PeerAuthentication')) {
+        const mode = any(pa).spec?.mtls?.mode;
+        if (mode === 'PERMISSIVE' || mode === 'DISABLE') {
+          report(pa, 'spec.mtls.mode', `${mode} lets workloads without a mesh identity in: use STRICT (or suppress this check with the reason and the date the migration ends).`);
+        }
+        for (const [port, level] of Object.entries(any(pa).spec?.portLevelMtls ?? {}) as Array<[string, any]>) {
+          if (level?.mode === 'PERMISSIVE' || level?.mode === 'DISABLE') report(pa, `spec.portLevelMtls.${port}.mode`, `${level.mode} on port ${port}: use STRICT.`);
+        }
+      }
+      for (const ns of index.ofKind('Namespace')) {
+        if (!isMeshNamespace(ns)) continue;
+        if (strictMtls(index, ns.metadata?.name ?? '') === undefined) {
+          report(ns, 'metadata.name', `Namespace "${ns.metadata?.name}" runs sidecars but no STRICT PeerAuthentication covers it, so plain text is accepted: add one (AppNamespace does).`);
+        }
+      }
+    },
+  },
+  {
+    name: 'DestinationRuleDisablesMtls',
+    severity: 'error',
+    description: 'A DestinationRule disabling TLS to workloads that accept only mutual TLS.',
+    run(index, report) {
+      for (const dr of index.ofKind('DestinationRule')) {
+        const fqdn = serviceFqdn(any(dr).spec?.host ?? '', namespaceOf(dr));
+        const svc = index.services.get(fqdn);
+        const target = svc ? namespaceOf(svc) : fqdn.endsWith(`.${SERVICE_SUFFIX}`) ? fqdn.split('.')[1] : undefined;
+        if (!target || !strictMtls(index, target)) continue;
+        const check = (tls: any, field: string) => {
+          if (tls?.mode === 'DISABLE') report(dr, field, `TLS is disabled towards ${any(dr).spec.host}, whose namespace "${target}" accepts only mutual TLS: its requests fail. Use ISTIO_MUTUAL (or leave tls out).`);
+        };
+        check(any(dr).spec?.trafficPolicy?.tls, 'spec.trafficPolicy.tls.mode');
+        ((any(dr).spec?.subsets ?? []) as any[]).forEach((s, i) => check(s.trafficPolicy?.tls, `spec.subsets[${i}].trafficPolicy.tls.mode`));
+      }
+    },
+  },
+  {
+    name: 'GatewayHostWithoutAuthorization',
+    severity: 'error',
+    description: 'In production, a host of a public gateway that no AuthorizationPolicy on the gateway covers.',
+    run(index, report, context) {
+      if (!context.production) return;
+      for (const gw of index.ofKind('Gateway')) {
+        const pods = gatewayPods(index, gw);
+        if (pods.length === 0) continue;
+        const isPublic = pods.flatMap((p) => index.servicesSelecting(p)).some((s) => any(s).spec?.type === 'LoadBalancer'
+          && any(s).metadata?.annotations?.['service.beta.kubernetes.io/azure-load-balancer-internal'] !== 'true');
+        if (!isPublic) continue;
+        const policies = index.ofKind('AuthorizationPolicy').filter((ap) => pods.some((p) => p.namespace === namespaceOf(ap)
+          && Object.entries((any(ap).spec?.selector?.matchLabels ?? {}) as Record<string, string>).every(([k, v]) => p.labels[k] === v)));
+        const covers = (host: string) => policies.some((ap) => ((any(ap).spec?.rules ?? [{}]) as any[]).some((r) => {
+          const ops = ((r.to ?? []) as any[]).map((t) => t.operation ?? {});
+          return ops.length === 0 || ops.some((op) => !op.hosts || op.hosts.includes(host) || op.hosts.includes(`${host}:*`));
+        }));
+        for (const { hosts, index: i } of servers(gw)) {
+          for (const host of hosts) {
+            if (!covers(host)) report(gw, `spec.servers[${i}].hosts`, `Public host "${host}" has no AuthorizationPolicy on the gateway: every client on the internet reaches every path. Add IP allow-lists, deny rules or a JWT requirement (gateway.allowSourceIps / denyRequests / requireJwt).`);
+          }
+        }
+      }
+    },
+  },
+  {
+    name: 'PrivilegedOrRootContainer',
+    severity: 'error',
+    description: 'A privileged container, one that runs as root or may escalate privileges; a warning when nothing forbids root.',
+    run(index, report) {
+      for (const pod of index.podTemplates) {
+        const podCtx = pod.spec.securityContext ?? {};
+        const field = (i: number, f: string) => `${pod.workload.kind === 'Pod' ? 'spec' : 'spec.template.spec'}.containers[${i}].securityContext.${f}`;
+        ((pod.spec.containers ?? []) as any[]).forEach((c, i) => {
+          const ctx = c.securityContext ?? {};
+          if (ctx.privileged === true) report(pod.workload, field(i, 'privileged'), `Container "${c.name}" is privileged: it has the node's powers. Remove privileged.`);
+          const user = ctx.runAsUser ?? podCtx.runAsUser;
+          const nonRoot = ctx.runAsNonRoot ?? podCtx.runAsNonRoot;
+          if (user === 0 || nonRoot === false) report(pod.workload, field(i, user === 0 ? 'runAsUser' : 'runAsNonRoot'), `Container "${c.name}" runs as root: set runAsNonRoot: true and a non-zero runAsUser.`);
+          else if (nonRoot !== true && !(typeof user === 'number' && user > 0)) {
+            report(pod.workload, field(i, 'runAsNonRoot'), `Nothing stops container "${c.name}" from running as root: set runAsNonRoot: true.`, 'warning');
+          }
+          if (ctx.allowPrivilegeEscalation === true) report(pod.workload, field(i, 'allowPrivilegeEscalation'), `Container "${c.name}" may escalate privileges: set allowPrivilegeEscalation: false.`);
+        });
+      }
+    },
+  },
+  {
+    name: 'NamespaceWithoutNetworkPolicy',
+    severity: 'error',
+    description: 'An application namespace without any NetworkPolicy, so every pod of the cluster can reach its pods.',
+    run(index, report) {
+      const withPolicies = new Set(index.ofKind('NetworkPolicy').map(namespaceOf));
+      for (const ns of index.ofKind('Namespace')) {
+        if (isMeshNamespace(ns) && !withPolicies.has(ns.metadata?.name ?? '')) {
+          report(ns, 'metadata.name', `Namespace "${ns.metadata?.name}" has no NetworkPolicy: any pod of the cluster reaches its pods. Deny ingress by default and allow the gateway (AppNamespace does).`);
+        }
+      }
+    },
+  },
 ];
 
 /** A check for an EnvoyFilter patch operation that Envoy ignores for some `applyTo` values. */
@@ -464,6 +604,19 @@ function ignoredOperation(name: string, operation: string, ignoredFor: (applyTo:
 
 function envoyPatches(index: ObjectIndex, fn: (ef: KubernetesObject, patch: any, i: number) => void): void {
   for (const ef of index.ofKind('EnvoyFilter')) ((any(ef).spec?.configPatches ?? []) as any[]).forEach((p, i) => fn(ef, p, i));
+}
+
+/** Namespaces that run sidecars: the application namespaces of the mesh. */
+function isMeshNamespace(ns: KubernetesObject): boolean {
+  const labels = (ns.metadata as any)?.labels ?? {};
+  return labels['istio-injection'] === 'enabled' || labels['istio.io/rev'] !== undefined;
+}
+
+/** The STRICT PeerAuthentication covering a whole namespace (its own, or the mesh-wide one), if any. */
+function strictMtls(index: ObjectIndex, namespace: string): KubernetesObject | undefined {
+  const rootNamespaces = ['istio-system', 'aks-istio-system'];
+  return index.ofKind('PeerAuthentication').find((pa) => (namespaceOf(pa) === namespace || rootNamespaces.includes(namespaceOf(pa)))
+    && !any(pa).spec?.selector && any(pa).spec?.mtls?.mode === 'STRICT');
 }
 
 /** The pod templates that serve a Gateway of the set (each once). */

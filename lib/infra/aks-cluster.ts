@@ -1,7 +1,21 @@
 import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { dump, load } from 'js-yaml';
 import { IstioMode, PoolConfig, StackConfig } from './config';
+
+/** Rewrites a kubelogin exec kubeconfig to log in with the Azure CLI's session (`--login azurecli`). */
+export function kubeloginAzureCli(kubeconfig: string): string {
+  const doc = load(kubeconfig) as { users?: Array<{ user?: { exec?: { command?: string; args?: string[] } } }> };
+  for (const u of doc.users ?? []) {
+    const exec = u.user?.exec;
+    if (!exec || !/kubelogin$/.test(exec.command ?? '')) continue;
+    const args = exec.args ?? [];
+    const serverId = args[args.indexOf('--server-id') + 1];
+    exec.args = ['get-token', '--login', 'azurecli', ...(args.includes('--server-id') ? ['--server-id', serverId] : [])];
+  }
+  return dump(doc, { lineWidth: -1 });
+}
 
 /** Inputs of {@link AksCluster}. */
 export interface AksClusterArgs {
@@ -67,11 +81,20 @@ export class AksCluster extends pulumi.ComponentResource {
       networkProfile: {
         networkPlugin: containerservice.NetworkPlugin.Azure,
         networkPluginMode: containerservice.NetworkPluginMode.Overlay,
+        // The engine that enforces the edge's NetworkPolicies (Cilium: Azure CNI powered by Cilium).
+        networkDataplane: config.networkPolicy === 'cilium' ? 'cilium' : undefined,
+        networkPolicy: config.networkPolicy,
         podCidr: '10.244.0.0/16',
         loadBalancerSku: containerservice.LoadBalancerSku.Standard,
         outboundType: containerservice.OutboundType.LoadBalancer,
       },
       oidcIssuerProfile: { enabled: true },
+      apiServerAccessProfile: config.apiServerAuthorizedIpRanges.length ? { authorizedIPRanges: config.apiServerAuthorizedIpRanges } : undefined,
+      addonProfiles: {
+        // Syncs certificates from Key Vault (the gateway's Certificate.fromKeyVault), with rotation.
+        azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: 'true', rotationPollInterval: '2m' } },
+        azurepolicy: { enabled: config.azurePolicy },
+      },
       // Azure Managed Prometheus' collector (with kube-state-metrics), when monitoring is on.
       azureMonitorProfile: config.monitoring.enabled ? { metrics: { enabled: true, kubeStateMetrics: { metricLabelsAllowlist: '', metricAnnotationsAllowList: '' } } } : undefined,
       securityProfile: { workloadIdentity: { enabled: true } },
@@ -98,11 +121,18 @@ export class AksCluster extends pulumi.ComponentResource {
       tags: config.tags,
     }, { parent: this }));
 
+    // With Entra ID and no local accounts, the kubeconfig authenticates through kubelogin: ask for
+    // the exec format, and log in with the Azure CLI's session (as `pulumi up` runs with it).
+    const entra = config.entraId?.disableLocalAccounts === true;
     const credentials = containerservice.listManagedClusterUserCredentialsOutput({
       resourceGroupName: args.resourceGroupName,
       resourceName: this.cluster.name,
+      format: entra ? 'exec' : undefined,
     }, { parent: this });
-    this.kubeconfig = pulumi.secret(credentials.kubeconfigs.apply((k) => Buffer.from(k[0].value, 'base64').toString('utf8')));
+    this.kubeconfig = pulumi.secret(credentials.kubeconfigs.apply((k) => {
+      const kubeconfig = Buffer.from(k[0].value, 'base64').toString('utf8');
+      return entra ? kubeloginAzureCli(kubeconfig) : kubeconfig;
+    }));
     this.principalId = this.cluster.identity.apply((i) => i?.principalId ?? '');
     this.provider = new k8s.Provider(`${name}-k8s`, {
       kubeconfig: this.kubeconfig,

@@ -79,6 +79,14 @@ export interface StackConfig {
   readonly autoUpgradeChannel: string;
   readonly entraId?: EntraIdConfig;
   readonly monitoring: MonitoringConfig;
+  /** An existing Key Vault's resource group, when the gateway's vault is not created by the stack. */
+  readonly keyVaultExistingResourceGroup?: string;
+  /** Address ranges allowed to reach the API server (none: unrestricted). */
+  readonly apiServerAuthorizedIpRanges: string[];
+  /** The network policy engine (NetworkPolicies need one). */
+  readonly networkPolicy: 'cilium' | 'azure' | 'calico';
+  /** The Azure Policy add-on. */
+  readonly azurePolicy: boolean;
   readonly tags: Record<string, string>;
   readonly clusterName: string;
   /** Override of the environment's hosts (then what is applied differs from `npm run synth`). */
@@ -103,6 +111,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const CONFIG_KEYS = [
   'environment', 'production', 'location', 'kubernetesVersion', 'zones', 'systemPool', 'userPools', 'loadBalancerSku',
   'istio', 'autoUpgradeChannel', 'entraId', 'monitoring', 'tags', 'clusterName', 'hostnames', 'tlsSecretName',
+  'keyVault', 'apiServerAuthorizedIpRanges', 'networkPolicy', 'azurePolicy',
 ] as const;
 
 /**
@@ -257,6 +266,23 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
     }
   }
 
+  const kvRaw = json('keyVault') as Record<string, unknown> | undefined;
+  let keyVaultExistingResourceGroup: string | undefined;
+  if (kvRaw !== undefined) {
+    const rg = kvRaw && typeof kvRaw === 'object' ? kvRaw.existingResourceGroup : kvRaw;
+    if (typeof rg !== 'string' || !/^[-\w._()]{1,90}$/.test(rg)) bad('keyVault.existingResourceGroup', rg, 'Give the resource group of the existing vault, or leave keyVault out to create the vault.');
+    else keyVaultExistingResourceGroup = rg;
+  }
+  const ranges = json('apiServerAuthorizedIpRanges') ?? [];
+  const cidr = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
+  if (!Array.isArray(ranges) || ranges.some((r) => typeof r !== 'string' || !cidr.test(r))) {
+    bad('apiServerAuthorizedIpRanges', ranges, 'List IPv4 CIDR ranges, for example ["203.0.113.0/24"]; include where `pulumi up` runs from.');
+  }
+  const networkPolicy = str('networkPolicy', 'cilium')!;
+  if (!['cilium', 'azure', 'calico'].includes(networkPolicy)) bad('networkPolicy', networkPolicy, 'Use "cilium" (default), "azure" or "calico": the edge\'s NetworkPolicies need an engine.');
+  const azurePolicyRaw = json('azurePolicy') ?? production;
+  if (typeof azurePolicyRaw !== 'boolean') bad('azurePolicy', azurePolicyRaw, 'Use true or false.');
+
   const tagsRaw = json('tags') ?? {};
   if (!tagsRaw || typeof tagsRaw !== 'object' || Array.isArray(tagsRaw) || Object.values(tagsRaw).some((v) => typeof v !== 'string')) {
     bad('tags', tagsRaw, 'Use an object of string values, for example { "costCenter": "shop" }.');
@@ -279,6 +305,8 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
   return {
     environment: environment!, production, location: location!, kubernetesVersion: kubernetesVersion!, zones,
     systemPool: systemPool!, userPools, loadBalancerSku: 'standard', istio, autoUpgradeChannel, entraId, monitoring,
+    keyVaultExistingResourceGroup, apiServerAuthorizedIpRanges: Array.isArray(ranges) ? ranges as string[] : [],
+    networkPolicy: networkPolicy as StackConfig['networkPolicy'], azurePolicy: azurePolicyRaw === true,
     tags: { environment: environment!, 'managed-by': 'pulumi', ...(tagsRaw as Record<string, string>) },
     clusterName, hostnames: hostnames as string[] | undefined, tlsSecretName,
   };

@@ -6,6 +6,7 @@ import { AksCluster } from './aks-cluster';
 import { AzureMonitoring } from './azure-monitoring';
 import { StackConfig } from './config';
 import { EdgeDeployment } from './edge-deployment';
+import { GatewayKeyVault } from './gateway-key-vault';
 import { IngressPublicIp } from './ingress-public-ip';
 import { IstioControlPlane } from './istio-control-plane';
 
@@ -27,6 +28,11 @@ export interface EdgeStackArgs {
    * @default - none
    */
   readonly alertGroups?: readonly AlertGroup[];
+  /**
+   * The gateway's certificate in Key Vault: the vault's name and the gateway pods' service account.
+   * @default - no Key Vault
+   */
+  readonly keyVault?: { readonly vaultName: string; readonly clientId: string; readonly serviceAccount: { readonly namespace: string; readonly name: string } };
 }
 
 /**
@@ -40,6 +46,8 @@ export class EdgeStack extends pulumi.ComponentResource {
   public readonly ingressIp: IngressPublicIp;
   public readonly istio: IstioControlPlane;
   public readonly edge: EdgeDeployment;
+  /** The gateway's Key Vault, identity and access, when its certificate comes from Key Vault. */
+  public readonly keyVault?: GatewayKeyVault;
   /** Azure Managed Prometheus, the alert rule groups and Grafana, when monitoring is on. */
   public readonly monitoring?: AzureMonitoring;
 
@@ -62,6 +70,26 @@ export class EdgeStack extends pulumi.ComponentResource {
       tags: config.tags,
       protect: config.production,
     }, { parent: this });
+    if (args.keyVault) {
+      const kv = args.keyVault;
+      this.keyVault = new GatewayKeyVault(`${name}-keyvault`, {
+        vaultName: kv.vaultName,
+        existingResourceGroup: config.keyVaultExistingResourceGroup,
+        resourceGroupName: this.resourceGroup.name,
+        location: config.location,
+        oidcIssuerUrl: this.aks.cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? ''),
+        serviceAccount: kv.serviceAccount,
+        purgeProtection: config.production,
+        identityName: `id-${config.clusterName}-gateway`,
+        tags: config.tags,
+      }, { parent: this });
+      // The manifests carry the identity's client ID (a GitOps user commits it): tell when they differ.
+      this.keyVault.clientId.apply((id) => {
+        if (id && id !== kv.clientId) {
+          pulumi.log.warn(`The gateway identity's client ID is ${id}, but the edge's Key Vault certificate uses ${kv.clientId}: set keyVault.clientId of the environment to ${id} and deploy again, or the certificate cannot be read.`, this);
+        }
+      });
+    }
     this.istio = new IstioControlPlane(`${name}-istio`, { istio: config.istio, provider: this.aks.provider }, { parent: this });
     this.edge = new EdgeDeployment(`${name}-edge`, {
       objects: args.objects,

@@ -7,3 +7,4 @@ export * from './ingress-public-ip';
 export * from './istio-control-plane';
 export * from './mocks';
 export * from './azure-monitoring';
+export * from './gateway-key-vault';

@@ -13,7 +13,7 @@ export interface IstioControlPlaneArgs {
 }
 
 /**
- * The Istio control plane. In helm mode: the official `base` (CRDs) and `istiod` charts in
+ * The Istio control plane. In helm mode: the official `base` (CRDs), `cni` and `istiod` charts in
  * istio-system, pinned to the release of the imported CRDs, istiod highly available. With the AKS
  * add-on the cluster runs it (`serviceMeshProfile`) and this component creates nothing.
  * `ready` is what the edge objects must wait for: custom resources need the CRDs, and the gateway
@@ -43,18 +43,26 @@ export class IstioControlPlane extends pulumi.ComponentResource {
         createNamespace: true,
         values: { defaultRevision: istio.revision ?? 'default' },
       }, { parent: this, provider });
+      // Istio CNI sets up the sidecars' traffic redirection, so application pods need no NET_ADMIN
+      // init container and their namespaces can enforce Pod Security "restricted".
+      const cni = new k8s.helm.v3.Release(`${name}-cni`, {
+        ...common,
+        name: 'istio-cni',
+        chart: 'cni',
+        values: { cni: { chained: true } },
+      }, { parent: this, provider, dependsOn: [base] });
       const istiod = new k8s.helm.v3.Release(`${name}-istiod`, {
         ...common,
         name: 'istiod',
         chart: 'istiod',
         values: {
           revision: istio.revision ?? '',
-          pilot: { autoscaleMin: 2, autoscaleMax: 5, resources: { requests: { cpu: '500m', memory: '2Gi' } } },
+          pilot: { autoscaleMin: 2, autoscaleMax: 5, resources: { requests: { cpu: '500m', memory: '2Gi' } }, cni: { enabled: true } },
           global: { proxy: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1Gi' } } } },
           meshConfig: { accessLogFile: '/dev/stdout', accessLogEncoding: 'JSON' },
         },
-      }, { parent: this, provider, dependsOn: [base] });
-      this.ready = [base, istiod];
+      }, { parent: this, provider, dependsOn: [base, cni] });
+      this.ready = [base, cni, istiod];
     }
     this.registerOutputs({});
   }

@@ -29,6 +29,14 @@ export const MOCK_KUBECONFIG = [
   'current-context: aks', '',
 ].join('\n');
 
+/** The kubeconfig AKS returns in the exec format for Entra ID clusters (kubelogin, device code). */
+export const MOCK_EXEC_KUBECONFIG = [
+  'apiVersion: v1', 'kind: Config', 'clusters:', '- name: aks', '  cluster: { server: "https://aks.example.invalid:443" }',
+  'users:', '- name: clusterUser', '  user:', '    exec:', '      apiVersion: client.authentication.k8s.io/v1beta1', '      command: kubelogin',
+  '      args: [get-token, --login, devicecode, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630]',
+  'contexts:', '- name: aks', '  context: { cluster: aks, user: clusterUser }', 'current-context: aks', '',
+].join('\n');
+
 function computed(type: string, inputs: Record<string, any>, name: string): Record<string, any> {
   switch (type) {
     case 'azure-native:resources:ResourceGroup':
@@ -38,11 +46,17 @@ function computed(type: string, inputs: Record<string, any>, name: string): Reco
         name: inputs.resourceName ?? name,
         identity: { ...inputs.identity, principalId: '11111111-1111-1111-1111-111111111111', tenantId: '22222222-2222-2222-2222-222222222222' },
         fqdn: `${inputs.dnsPrefix}.hcp.${inputs.location}.azmk8s.io`,
+        oidcIssuerProfile: { enabled: true, issuerURL: `https://${inputs.location}.oic.prod-aks.azure.com/22222222-2222-2222-2222-222222222222/mock/` },
       };
     case 'azure-native:containerservice:AgentPool':
       return { name: inputs.agentPoolName ?? name };
     case 'azure-native:network:PublicIPAddress':
       return { name: inputs.publicIpAddressName ?? name, ipAddress: '20.61.0.10' };
+    case 'azure-native:managedidentity:UserAssignedIdentity':
+      // The client ID the example's prod environment carries (apps/environments.ts).
+      return { name: inputs.resourceName ?? name, clientId: '11111111-2222-3333-4444-555555555555', principalId: '66666666-6666-6666-6666-666666666666', tenantId: '22222222-2222-2222-2222-222222222222' };
+    case 'azure-native:keyvault:Vault':
+      return { name: inputs.vaultName ?? name, properties: { ...inputs.properties, vaultUri: `https://${inputs.vaultName}.vault.azure.net/` } };
     case 'azure-native:dashboard:Grafana':
       return {
         name: inputs.workspaceName ?? name,
@@ -78,7 +92,9 @@ export class EdgeMocks implements pulumi.runtime.Mocks {
     this.calls.push(args);
     switch (args.token) {
       case 'azure-native:containerservice:listManagedClusterUserCredentials':
-        return { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(MOCK_KUBECONFIG).toString('base64') }] };
+        return { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(args.inputs.format === 'exec' ? MOCK_EXEC_KUBECONFIG : MOCK_KUBECONFIG).toString('base64') }] };
+      case 'azure-native:keyvault:getVault':
+        return { id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${args.inputs.resourceGroupName}/providers/Microsoft.KeyVault/vaults/${args.inputs.vaultName}`, name: args.inputs.vaultName };
       case 'azure-native:authorization:getClientConfig':
         return { clientId: 'mock-client', objectId: '33333333-3333-3333-3333-333333333333', subscriptionId: SUBSCRIPTION, tenantId: '22222222-2222-2222-2222-222222222222' };
       default:

@@ -9,9 +9,17 @@ function edge(): any[] {
   const container = (name: string) => ({ name, image: 'img', resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } } });
   const deployment = (ns: string, name: string, labels: Record<string, string>, replicas?: number) => ({
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns },
-    spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container('app')], topologySpreadConstraints: ns === 'istio-ingress' ? spread : undefined } } },
+    spec: {
+      replicas, selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { securityContext: { runAsNonRoot: true }, containers: [container('app')], topologySpreadConstraints: ns === 'istio-ingress' ? spread : undefined } },
+    },
   });
   return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } } },
+    { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'shop' }, spec: { mtls: { mode: 'STRICT' } } },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny-ingress', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } },
+    { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'block-admin', namespace: 'istio-ingress' },
+      spec: { selector: { matchLabels: { istio: 'ingressgateway' } }, action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin/*'] } }] }] } },
     deployment('istio-ingress', 'gw', gwLabels),
     { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'gw', namespace: 'istio-ingress' },
       spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'gw' }, minReplicas: 2, maxReplicas: 5,
@@ -47,8 +55,8 @@ function edge(): any[] {
 const find = (objs: any[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
 const checks = (objs: KubernetesObject[]) => analyze(objs).map((f) => f.check);
 
-/** Each check: how to break the edge, and a fragment of the message. */
-const CASES: Array<[string, (o: any[]) => void, RegExp]> = [
+/** Each check: how to break the edge, a fragment of the message, and whether production rules apply. */
+const CASES: Array<[string, (o: any[]) => void, RegExp, boolean?]> = [
   ['DuplicateObject', (o) => o.push(structuredClone(find(o, 'Service', 'api'))), /already in the set/],
   ['ReferencedResourceNotFound', (o) => { find(o, 'VirtualService', 'shop').spec.gateways = ['edge']; }, /Gateway "shop\/edge" \(from "edge"\) is not defined/],
   ['ReferencedResourceNotFound', (o) => { find(o, 'VirtualService', 'shop').spec.http[0].route[0].destination.host = 'apii'; }, /Host "apii" \(apii.shop.svc.cluster.local\) matches no Service/],
@@ -75,25 +83,48 @@ const CASES: Array<[string, (o: any[]) => void, RegExp]> = [
   ['EnvoyFilterUsesReplaceOperationIncorrectly', (o) => { find(o, 'EnvoyFilter', 'rl').spec.configPatches.push({ applyTo: 'CLUSTER', patch: { operation: 'REPLACE', value: {} } }); }, /REPLACE on CLUSTER is ignored/],
   ['EnvoyFilterUsesAddOperationIncorrectly', (o) => { find(o, 'EnvoyFilter', 'rl').spec.configPatches.push({ applyTo: 'HTTP_ROUTE', patch: { operation: 'ADD', value: {} } }); }, /ADD on HTTP_ROUTE is ignored/],
   ['EnvoyFilterUsesRemoveOperationIncorrectly', (o) => { find(o, 'EnvoyFilter', 'rl').spec.configPatches.push({ applyTo: 'ROUTE_CONFIGURATION', patch: { operation: 'REMOVE' } }); }, /REMOVE on ROUTE_CONFIGURATION is ignored/],
+  ['GatewayHttpWithoutRedirect', (o) => { delete find(o, 'Gateway', 'edge').spec.servers[0].tls; }, /HTTP server "http" serves production traffic in clear text/, true],
+  ['GatewayTlsBelow12', (o) => { find(o, 'Gateway', 'edge').spec.servers[1].tls.minProtocolVersion = 'TLSV1_1'; }, /TLSV1_1 accepts deprecated TLS versions/],
+  ['PeerAuthenticationNotStrict', (o) => { find(o, 'PeerAuthentication', 'default').spec.mtls.mode = 'PERMISSIVE'; }, /PERMISSIVE lets workloads without a mesh identity in/],
+  ['PeerAuthenticationNotStrict', (o) => o.splice(o.indexOf(find(o, 'PeerAuthentication', 'default')), 1), /Namespace "shop" runs sidecars but no STRICT PeerAuthentication covers it/],
+  ['DestinationRuleDisablesMtls', (o) => { find(o, 'DestinationRule', 'api').spec.trafficPolicy = { tls: { mode: 'DISABLE' } }; }, /TLS is disabled towards api, whose namespace "shop" accepts only mutual TLS/],
+  ['GatewayHostWithoutAuthorization', (o) => o.splice(o.indexOf(find(o, 'AuthorizationPolicy', 'block-admin')), 1), /Public host "shop.example.com" has no AuthorizationPolicy on the gateway/, true],
+  ['PrivilegedOrRootContainer', (o) => { find(o, 'Deployment', 'api-v1').spec.template.spec.containers[0].securityContext = { privileged: true }; }, /Container "app" is privileged/],
+  ['PrivilegedOrRootContainer', (o) => { find(o, 'Deployment', 'api-v2').spec.template.spec.securityContext = { runAsUser: 0 }; }, /Container "app" runs as root/],
+  ['NamespaceWithoutNetworkPolicy', (o) => o.splice(o.indexOf(find(o, 'NetworkPolicy', 'default-deny-ingress')), 1), /Namespace "shop" has no NetworkPolicy/],
 ];
 
 describe('analysis checks', () => {
-  it('the hand-written edge passes every check', () => {
+  it('the hand-written edge passes every check, with and without the production rules', () => {
     expect(analyze(edge())).toEqual([]);
+    expect(analyze(edge(), { production: true })).toEqual([]);
+  });
+
+  it('production rules apply only in production', () => {
+    const objects = edge();
+    delete find(objects, 'Gateway', 'edge').spec.servers[0].tls;
+    expect(checks(objects)).toEqual([]);
+    expect(analyze(objects, { production: true }).map((f) => f.check)).toEqual(['GatewayHttpWithoutRedirect']);
+  });
+
+  it('a container nothing stops from running as root is a warning', () => {
+    const objects = edge();
+    delete find(objects, 'Deployment', 'api-v1').spec.template.spec.securityContext;
+    expect(analyze(objects).map((f) => [f.check, f.severity])).toEqual([['PrivilegedOrRootContainer', 'warning']]);
   });
 
   it('every check has a failing case here', () => {
     expect(new Set(CASES.map(([name]) => name))).toEqual(new Set(CHECKS.map((c) => c.name)));
   });
 
-  it.each(CASES)('%s', (name, breakIt, message) => {
+  it.each(CASES)('%s', (name, breakIt, message, production) => {
     const objects = edge();
     breakIt(objects);
-    const findings = analyze(objects).filter((f) => f.check === name);
-    expect(findings.length, JSON.stringify(analyze(objects).map((f) => f.check))).toBeGreaterThan(0);
+    const findings = analyze(objects, { production }).filter((f) => f.check === name);
+    expect(findings.length, JSON.stringify(analyze(objects, { production }).map((f) => f.check))).toBeGreaterThan(0);
     expect(findings.map((f) => f.message).join('\n')).toMatch(message);
     expect(findings[0].severity).toBe(CHECKS.find((c) => c.name === name)!.severity);
-    expect(findings[0].object).toMatch(/^\w+ [a-z-]+\/[a-z0-9-]+$/);
+    expect(findings[0].object).toMatch(/^\w+ ([a-z-]+\/)?[a-z0-9-]+$/);
   });
 
   it('names the object and the field', () => {

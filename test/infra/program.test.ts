@@ -90,8 +90,12 @@ describe.each(['dev', 'prod'] as const)('Pulumi program, stack %s', (stack) => {
   it('the Istio install precedes the edge objects; namespaces and DestinationRules go first', async () => {
     const { mocks } = await run(stack);
     const releases = mocks.ofType('kubernetes:helm.sh/v3:Release');
-    expect(releases.map((r) => [r.inputs.chart, r.inputs.version, r.inputs.namespace])).toEqual([['base', '1.30.3', 'istio-system'], ['istiod', '1.30.3', 'istio-system']]);
+    expect(releases.map((r) => [r.inputs.chart, r.inputs.version, r.inputs.namespace])).toEqual([
+      ['base', '1.30.3', 'istio-system'], ['cni', '1.30.3', 'istio-system'], ['istiod', '1.30.3', 'istio-system'],
+    ]);
     expect(releases[1].dependencies).toContain(releases[0].urn);
+    expect(releases[2].dependencies).toEqual(expect.arrayContaining([releases[0].urn, releases[1].urn]));
+    expect(releases[2].inputs.values.pilot.cni).toEqual({ enabled: true });
     const edge = mocks.resources.filter(isEdgeObject);
     const namespaces = edge.filter((r) => r.inputs.kind === 'Namespace').map((r) => r.urn);
     for (const r of edge) {
@@ -187,7 +191,11 @@ describe('Pulumi program, other configurations', () => {
     const gateway = mocks.resources.find((r) => r.type === 'kubernetes:apps/v1:Deployment' && r.inputs.metadata.name === 'istio-ingressgateway')!;
     expect(gateway.inputs.spec.template.metadata.labels['istio.io/rev']).toBe('asm-1-27');
     const ns = mocks.resources.find((r) => r.type === 'kubernetes:v1:Namespace' && r.inputs.metadata.name === 'shop')!;
-    expect(ns.inputs.metadata.labels).toEqual({ 'istio.io/rev': 'asm-1-27' });
+    // The add-on injects with the istio-init container (NET_ADMIN): Pod Security enforces "privileged", warns at "restricted".
+    expect(ns.inputs.metadata.labels).toEqual({
+      'istio.io/rev': 'asm-1-27', 'pod-security.kubernetes.io/enforce': 'privileged',
+      'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted',
+    });
   });
 
   it('Entra ID with Azure RBAC and local accounts disabled', async () => {

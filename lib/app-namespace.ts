@@ -1,0 +1,129 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/istio-security.istio.io';
+import { validateDnsLabel, validatePort } from './errors';
+import type { IngressGateway } from './ingress-gateway';
+
+/** Pod Security Admission levels. */
+export enum PodSecurityLevel {
+  /** Hardened: non-root, no capabilities, seccomp; needs Istio CNI for sidecars (no NET_ADMIN init container). */
+  RESTRICTED = 'restricted',
+  /** Known privilege escalations blocked. */
+  BASELINE = 'baseline',
+  /** Unrestricted: for sidecar injection with the istio-init container (the AKS add-on). */
+  PRIVILEGED = 'privileged',
+}
+
+/** The Pod Security Admission labels: enforce `level`, warn and audit at `restricted`. */
+export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
+  return {
+    'pod-security.kubernetes.io/enforce': level,
+    'pod-security.kubernetes.io/warn': PodSecurityLevel.RESTRICTED,
+    'pod-security.kubernetes.io/audit': PodSecurityLevel.RESTRICTED,
+  };
+}
+
+/** Mutual TLS mode of a namespace's workloads. */
+export enum MtlsMode {
+  /** Only mutual TLS is accepted (the default). */
+  STRICT = 'STRICT',
+  /**
+   * Plain text is accepted too. Only for a migration: workloads outside the mesh can then reach
+   * the namespace without an identity; the analysis reports it (PeerAuthenticationNotStrict).
+   */
+  PERMISSIVE = 'PERMISSIVE',
+}
+
+/** Props of {@link AppNamespace}. */
+export interface AppNamespaceProps {
+  /**
+   * The namespace's name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Mutual TLS for every workload of the namespace (a PeerAuthentication).
+   * @default MtlsMode.STRICT
+   */
+  readonly mtls?: MtlsMode;
+  /**
+   * The Istio revision that injects the sidecars (`istio.io/rev`).
+   * @default - the default revision (`istio-injection: enabled`)
+   */
+  readonly istioRevision?: string;
+  /**
+   * The Pod Security Admission level enforced.
+   * @default PodSecurityLevel.RESTRICTED - sidecars then need Istio CNI, which the Pulumi program installs
+   */
+  readonly podSecurity?: PodSecurityLevel;
+  /**
+   * Gateways whose pods may reach the namespace's pods (NetworkPolicy).
+   * @default - none
+   */
+  readonly gateways?: IngressGateway[];
+  /**
+   * Namespaces from which the metrics ports (15020, 15090) may be scraped.
+   * @default ['kube-system', 'monitoring'] - Azure Managed Prometheus' collector, and a Prometheus
+   */
+  readonly metricsScraperNamespaces?: string[];
+}
+
+/**
+ * A namespace for applications in the mesh, secure by default: sidecar injection, Pod Security
+ * Admission labels, STRICT mutual TLS (PeerAuthentication), and NetworkPolicies that deny ingress
+ * except from the namespace itself (the mesh's authorization policies decide there), the bound
+ * gateways' pods and the metrics scrapers.
+ */
+export class AppNamespace extends Construct {
+  public readonly namespaceName: string;
+  public readonly namespace: k8s.KubeNamespace;
+  public readonly peerAuthentication: PeerAuthentication;
+
+  public constructor(scope: Construct, id: string, props: AppNamespaceProps = {}) {
+    super(scope, id);
+    const name = validateDnsLabel(this, 'name', props.name ?? id);
+    this.namespaceName = name;
+    const injection: Record<string, string> = props.istioRevision ? { 'istio.io/rev': validateDnsLabel(this, 'istioRevision', props.istioRevision) } : { 'istio-injection': 'enabled' };
+    this.namespace = new k8s.KubeNamespace(this, 'Resource', {
+      metadata: { name, labels: { ...injection, ...podSecurityLabels(props.podSecurity ?? PodSecurityLevel.RESTRICTED) } },
+    });
+    this.peerAuthentication = new PeerAuthentication(this, 'Mtls', {
+      metadata: { name: 'default', namespace: name },
+      spec: { mtls: { mode: (props.mtls ?? MtlsMode.STRICT) as string as PeerAuthenticationSpecMtlsMode } },
+    });
+    const policy = (id2: string, policyName: string, spec: k8s.NetworkPolicySpec) => {
+      const np = new k8s.KubeNetworkPolicy(this, id2, { metadata: { name: policyName, namespace: name }, spec });
+      np.addDependency(this.namespace);
+      return np;
+    };
+    policy('DenyIngress', 'default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] });
+    policy('AllowSameNamespace', 'allow-same-namespace', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] });
+    const gateways = props.gateways ?? [];
+    if (gateways.length) {
+      policy('AllowGateways', 'allow-from-gateways', {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: gateways.map((g) => ({
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.workloadNamespace } },
+            podSelector: { matchLabels: g.selector },
+          })),
+        }],
+      });
+    }
+    const scrapers = props.metricsScraperNamespaces ?? ['kube-system', 'monitoring'];
+    scrapers.forEach((ns, i) => validateDnsLabel(this, `metricsScraperNamespaces[${i}]`, ns));
+    if (scrapers.length) {
+      policy('AllowMetrics', 'allow-metrics-scraping', {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: scrapers.map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
+          ports: [15020, 15090].map((p) => ({ port: k8s.IntOrString.fromNumber(validatePort(this, 'metricsPort', p)), protocol: 'TCP' })),
+        }],
+      });
+    }
+    ApiObject.of(this.peerAuthentication).addDependency(this.namespace);
+  }
+}
