@@ -86,6 +86,15 @@ describe('parseStackConfig', () => {
     expect(parseStackConfig({ ...valid, environment: 'dev', monitoring: undefined }, 'dev', environments).monitoring.enabled).toBe(true);
   });
 
+  it('cluster hardening options', () => {
+    const c = parseStackConfig(valid, 'prod', environments);
+    expect([c.networkPolicy, c.azurePolicy, c.apiServerAuthorizedIpRanges, c.keyVaultExistingResourceGroup]).toEqual(['cilium', true, [], undefined]);
+    expect(parseStackConfig({ ...valid, environment: 'dev' }, 'dev', environments).azurePolicy).toBe(false);
+    expect(problem({ apiServerAuthorizedIpRanges: '["10.0.0.1"]' })).toMatch(/apiServerAuthorizedIpRanges: received \["10.0.0.1"\]\. List IPv4 CIDR ranges/);
+    expect(problem({ networkPolicy: 'none' })).toMatch(/networkPolicy: received "none"\. Use "cilium"/);
+    expect(problem({ keyVault: '{"existingResourceGroup":""}' })).toMatch(/keyVault.existingResourceGroup: received ""/);
+  });
+
   it('reports every problem at once, before any resource', () => {
     const message = problem({ location: 'West Europe', kubernetesVersion: 'latest', autoUpgradeChannel: 'weekly' });
     expect(message.split('\n')).toHaveLength(3);

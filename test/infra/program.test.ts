@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
+import { load } from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import edgeProgram from '../../apps/pulumi';
@@ -176,7 +177,73 @@ describe.each(['dev', 'prod'] as const)('Pulumi program, stack %s: Azure Managed
   });
 });
 
+describe.each(['dev', 'prod'] as const)('Pulumi program, stack %s: cluster hardening', (stack) => {
+  it('the Key Vault Secrets Provider add-on with rotation, Azure Policy in production, Cilium network policy, workload identity', async () => {
+    const { mocks } = await run(stack);
+    const { inputs } = mocks.ofType('azure-native:containerservice:ManagedCluster')[0];
+    expect(inputs.addonProfiles).toEqual({
+      azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: 'true', rotationPollInterval: '2m' } },
+      azurepolicy: { enabled: stack === 'prod' },
+    });
+    expect(inputs.networkProfile).toMatchObject({ networkPolicy: 'cilium', networkDataplane: 'cilium' });
+    expect(inputs.securityProfile).toEqual({ workloadIdentity: { enabled: true } });
+  });
+});
+
+describe('Pulumi program, stack prod: the gateway certificate in Key Vault', () => {
+  it('a vault with RBAC, soft delete and purge protection; an identity federated with the gateway\'s service account; Key Vault Secrets User for it', async () => {
+    const { mocks, values } = await run('prod');
+    const [vault] = mocks.ofType('azure-native:keyvault:Vault');
+    expect(vault.inputs.vaultName).toBe(environments.prod.keyVault!.vaultName);
+    expect(vault.inputs.properties).toMatchObject({
+      tenantId: '22222222-2222-2222-2222-222222222222', enableRbacAuthorization: true, enableSoftDelete: true, softDeleteRetentionInDays: 90, enablePurgeProtection: true,
+    });
+    const [identity] = mocks.ofType('azure-native:managedidentity:UserAssignedIdentity');
+    const [federation] = mocks.ofType('azure-native:managedidentity:FederatedIdentityCredential');
+    expect(federation.inputs).toMatchObject({
+      resourceName: identity.inputs.resourceName,
+      subject: 'system:serviceaccount:istio-ingress:istio-ingressgateway',
+      audiences: ['api://AzureADTokenExchange'],
+      issuer: 'https://westeurope.oic.prod-aks.azure.com/22222222-2222-2222-2222-222222222222/mock/',
+    });
+    const role = mocks.ofType('azure-native:authorization:RoleAssignment').find((r) => r.name.endsWith('secrets-user'))!;
+    expect(role.inputs).toMatchObject({ principalId: '66666666-6666-6666-6666-666666666666', scope: `${vault.name}-id` });
+    expect(role.inputs.roleDefinitionId).toMatch(/4633458b-17de-408a-b874-0445c86b69e6$/);
+    // The manifests the program applies carry the identity's client ID and the vault's name.
+    const spc = mocks.resources.find((r) => r.inputs.kind === 'SecretProviderClass')!;
+    expect(spc.inputs.spec.parameters).toMatchObject({ clientID: values.gatewayIdentityClientId, keyvaultName: values.keyVaultName });
+    expect(mocks.ofType('azure-native:keyvault:Vault')).toHaveLength(1);
+  });
+
+  it('an existing vault is referenced, not created', async () => {
+    const { mocks } = await run('prod', { 'istio-aks-edge:keyVault': '{"existingResourceGroup":"rg-security"}' });
+    expect(mocks.ofType('azure-native:keyvault:Vault')).toEqual([]);
+    const role = mocks.ofType('azure-native:authorization:RoleAssignment').find((r) => r.name.endsWith('secrets-user'))!;
+    expect(role.inputs.scope).toBe('/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-security/providers/Microsoft.KeyVault/vaults/kv-shop-prod');
+  });
+
+  it('dev, whose certificate is a plain Secret, has no vault', async () => {
+    const { mocks } = await run('dev');
+    expect(mocks.ofType('azure-native:keyvault:Vault')).toEqual([]);
+    expect(mocks.ofType('azure-native:managedidentity:UserAssignedIdentity')).toEqual([]);
+  });
+});
+
 describe('Pulumi program, other configurations', () => {
+  it('Entra ID without local accounts: the provider logs in through kubelogin with the Azure CLI; API server ranges', async () => {
+    const { mocks } = await run('prod', {
+      'istio-aks-edge:entraId': '{"adminGroupObjectIds":["6f1b1c3e-1d2a-4c2b-9f43-2d4a5c6b7e8f"]}',
+      'istio-aks-edge:apiServerAuthorizedIpRanges': '["203.0.113.0/24"]',
+    });
+    const creds = mocks.calls.find((c) => c.token === 'azure-native:containerservice:listManagedClusterUserCredentials')!;
+    expect(creds.inputs.format).toBe('exec');
+    const kubeconfig = mocks.ofType('pulumi:providers:kubernetes')[0].inputs.kubeconfig.value as string;
+    expect(kubeconfig).toContain('command: kubelogin');
+    expect((load(kubeconfig) as any).users[0].user.exec.args).toEqual(['get-token', '--login', 'azurecli', '--server-id', '6dae42f8-4368-4678-94ff-3960e28e3630']);
+    const { inputs } = mocks.ofType('azure-native:containerservice:ManagedCluster')[0];
+    expect(inputs.apiServerAccessProfile).toEqual({ authorizedIPRanges: ['203.0.113.0/24'] });
+  });
+
   it('refuses to disable monitoring while the edge scrapes with Azure Managed Prometheus', async () => {
     const mocks = new EdgeMocks();
     await mocks.install('istio-aks-edge', 'dev', { ...stackConfig('dev'), 'istio-aks-edge:monitoring': '{"enabled":false}' });
