@@ -3,8 +3,8 @@
 import { App, Chart } from 'cdk8s';
 import { Certificate, IngressGateway, PathMatch, RateLimit, Traffic, VersionedService } from '../lib';
 
-/** Objects per service: Service, DestinationRule, PDB, 2 Deployments, HPA, VirtualService. */
-export const OBJECTS_PER_SERVICE = 7;
+/** Objects per service: Service, ServiceAccount, DestinationRule, PDB, 2 Deployments, HPA, VirtualService. */
+export const OBJECTS_PER_SERVICE = 8;
 
 export function buildScaleEdge(n: number): App {
   const app = new App();
