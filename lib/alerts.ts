@@ -149,6 +149,11 @@ export function podsOf(deployments: readonly string[]): string {
   return `~(${deployments.join('|')})-[a-z0-9]+-[a-z0-9]+`;
 }
 
+/** Share of the requests matching `base` whose response code matches `codes`. */
+function errorRatio(base: Record<string, string>, codes: string): string {
+  return `sum(rate(istio_requests_total${sel({ ...base, response_code: `~${codes}` })}[${RATE_WINDOW}]))\n/\nsum(rate(istio_requests_total${sel(base)}[${RATE_WINDOW}]))`;
+}
+
 /** The PromQL the alerts and the dashboard share. */
 export const queries = {
   /** Requests per second seen by the gateway, by destination service and version. */
@@ -157,8 +162,7 @@ export const queries = {
   },
   /** Share of the gateway's requests with a response code matching `codes` ("5.."). */
   gatewayErrorRatio(gw: GatewayTarget, codes: string): string {
-    const base = { reporter: 'source', source_workload: gw.workload, source_workload_namespace: gw.namespace };
-    return `sum(rate(istio_requests_total${sel({ ...base, response_code: `~${codes}` })}[${RATE_WINDOW}]))\n/\nsum(rate(istio_requests_total${sel(base)}[${RATE_WINDOW}]))`;
+    return errorRatio({ reporter: 'source', source_workload: gw.workload, source_workload_namespace: gw.namespace }, codes);
   },
   /** Requests per second to a service, as its sidecars report them, by version. */
   serviceRequests(svc: ServiceTarget, extra: Record<string, string> = {}, by = 'destination_version'): string {
@@ -166,8 +170,7 @@ export const queries = {
   },
   /** Share of a service's requests with a response code matching `codes`. */
   serviceErrorRatio(svc: ServiceTarget, codes: string): string {
-    const base = { reporter: 'destination', destination_service_namespace: svc.namespace, destination_service_name: svc.name };
-    return `sum(rate(istio_requests_total${sel({ ...base, response_code: `~${codes}` })}[${RATE_WINDOW}]))\n/\nsum(rate(istio_requests_total${sel(base)}[${RATE_WINDOW}]))`;
+    return errorRatio({ reporter: 'destination', destination_service_namespace: svc.namespace, destination_service_name: svc.name }, codes);
   },
   /** A latency quantile of a service, in milliseconds, per version. */
   serviceLatency(svc: ServiceTarget, quantile: number): string {

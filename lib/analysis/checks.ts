@@ -208,8 +208,7 @@ export const CHECKS: Check[] = [
     description: 'A DestinationRule subset whose labels select no pod template of the Service in the set.',
     run(index, report) {
       for (const dr of index.ofKind('DestinationRule')) {
-        const fqdn = serviceFqdn(any(dr).spec?.host ?? '', namespaceOf(dr));
-        const svc = index.services.get(fqdn);
+        const { svc } = destinationRuleTarget(index, dr);
         if (!svc) continue;
         ((any(dr).spec?.subsets ?? []) as any[]).forEach((subset, i) => {
           const labels = { ...(any(svc).spec?.selector ?? {}), ...(subset.labels ?? {}) };
@@ -511,9 +510,7 @@ export const CHECKS: Check[] = [
     description: 'A DestinationRule disabling TLS to workloads that accept only mutual TLS.',
     run(index, report) {
       for (const dr of index.ofKind('DestinationRule')) {
-        const fqdn = serviceFqdn(any(dr).spec?.host ?? '', namespaceOf(dr));
-        const svc = index.services.get(fqdn);
-        const target = svc ? namespaceOf(svc) : fqdn.endsWith(`.${SERVICE_SUFFIX}`) ? fqdn.split('.')[1] : undefined;
+        const { namespace: target } = destinationRuleTarget(index, dr);
         if (!target || !strictMtls(index, target)) continue;
         const check = (tls: any, field: string) => {
           if (tls?.mode === 'DISABLE') report(dr, field, `TLS is disabled towards ${any(dr).spec.host}, whose namespace "${target}" accepts only mutual TLS: its requests fail. Use ISTIO_MUTUAL (or leave tls out).`);
@@ -604,6 +601,13 @@ function ignoredOperation(name: string, operation: string, ignoredFor: (applyTo:
 
 function envoyPatches(index: ObjectIndex, fn: (ef: KubernetesObject, patch: any, i: number) => void): void {
   for (const ef of index.ofKind('EnvoyFilter')) ((any(ef).spec?.configPatches ?? []) as any[]).forEach((p, i) => fn(ef, p, i));
+}
+
+/** The Service a DestinationRule's host names (when in the set) and the namespace of its host. */
+function destinationRuleTarget(index: ObjectIndex, dr: KubernetesObject): { svc?: KubernetesObject; namespace?: string } {
+  const fqdn = serviceFqdn(any(dr).spec?.host ?? '', namespaceOf(dr));
+  const svc = index.services.get(fqdn);
+  return { svc, namespace: svc ? namespaceOf(svc) : fqdn.endsWith(`.${SERVICE_SUFFIX}`) ? fqdn.split('.')[1] : undefined };
 }
 
 /** Namespaces that run sidecars: the application namespaces of the mesh. */

@@ -22,7 +22,7 @@ export function objectResourceName(o: KubernetesObject): string {
  * plane, DestinationRules before the VirtualServices that use their subsets.
  */
 export class EdgeDeployment extends pulumi.ComponentResource {
-  /** The applied objects, in the order given. */
+  /** The applied objects: namespaces, then DestinationRules, then the rest in the order given. */
   public readonly resources: k8s.apiextensions.CustomResource[] = [];
 
   public constructor(name: string, args: EdgeDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
