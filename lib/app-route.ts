@@ -7,10 +7,11 @@ import {
 } from '../imports/istio-networking.istio.io';
 import { IRoutableService, IRouteTarget, serviceHost } from './destination';
 import {
-  describeProblem, fail, hostCoveredBy, istioDuration, validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost,
+  describeProblem, fail, istioDuration, validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost,
   validatePercent, validatePort,
 } from './errors';
 import type { IIngressGateway } from './ingress-gateway';
+import { hostCoveredBy } from './private/hosts';
 import { HttpMethod, PathMatch, StringMatch } from './match';
 import { Traffic, WeightedTarget } from './traffic';
 

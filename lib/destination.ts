@@ -1,8 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
-/** The cluster's DNS domain, used for destinations in another namespace. */
-export const CLUSTER_DOMAIN = 'svc.cluster.local';
+import { CLUSTER_DOMAIN } from './private/hosts';
+
+export { CLUSTER_DOMAIN };
 
 /** A Service that routes can send traffic to. */
 export interface IRoutableService extends IConstruct {

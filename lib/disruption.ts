@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { describeProblem, validateDnsSubdomain } from './errors';
+import { allowedDisruptions } from './private/disruption-budget';
 
 /** Options common to every disruption budget. */
 export interface DisruptionOptions {
@@ -53,9 +54,7 @@ export class Disruption {
    * @internal
    */
   public _allowedDisruptions(replicas: number): number {
-    const v = this.value;
-    const count = typeof v === 'number' ? v : Math.ceil((replicas * Number(v.slice(0, -1))) / 100);
-    return this.field === 'minAvailable' ? replicas - count : Math.min(count, replicas);
+    return allowedDisruptions(this.field, this.value, replicas);
   }
 
   /**

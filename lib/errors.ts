@@ -1,6 +1,8 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
+export { hostCoveredBy } from './private/hosts';
+
 /**
  * The one shape every error of this package has: the construct path, the property, the value
  * received and how to fix it. `scope` may be a path string for objects that are not constructs.
@@ -116,13 +118,4 @@ export function validateLabels(scope: IConstruct | string, property: string, lab
 export function istioDuration(value: Duration): string {
   const ms = value.toMilliseconds();
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
-
-/** True when `host` (exact or wildcard) is served by a gateway host `served` (exact, `*.suffix` or `*`). */
-export function hostCoveredBy(host: string, served: string): boolean {
-  if (served === '*' || served === host) return true;
-  if (!served.startsWith('*.')) return false;
-  const suffix = served.slice(1); // ".example.com"
-  if (host.startsWith('*.')) return host.slice(1).endsWith(suffix);
-  return host.endsWith(suffix) && host.length > suffix.length;
 }

@@ -12,6 +12,7 @@ export * from './scheduling';
 export * from './traffic';
 export * from './traffic-policy';
 export * from './versioned-service';
+export * from './kubernetes-object';
 export * from './analysis/schema';
 export * from './analysis/crd-schema';
 export * from './analysis/analyze';

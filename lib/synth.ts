@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { dump } from 'js-yaml';
-import { KubernetesObject } from './analysis/schema';
+import { KubernetesObject } from './kubernetes-object';
 
 /** The objects of one chart. */
 export interface SynthesizedChart {

@@ -6,7 +6,8 @@
 import { Check, CHECKS, Finding, Severity } from './checks';
 import { CrdSchemas, istioCrdSchemas } from './crd-schema';
 import { ObjectIndex, objectRef } from './object-index';
-import { KubernetesObject, validateSchemas } from './schema';
+import { KubernetesObject } from '../kubernetes-object';
+import { validateSchemas } from './schema';
 
 export { Check, CHECKS, Finding, Severity };
 

@@ -3,10 +3,10 @@
  * checks of the package, made offline on a set of manifests. Names follow `istioctl analyze` where
  * one matches. Every check reads the indexes of {@link ObjectIndex}: cost is linear in the objects.
  */
-import { Disruption } from '../disruption';
-import { hostCoveredBy } from '../errors';
+import { allowedDisruptions } from '../private/disruption-budget';
+import { hostCoveredBy } from '../private/hosts';
 import { namespaceOf, ObjectIndex, PodTemplate, SERVICE_SUFFIX, serviceFqdn } from './object-index';
-import { KubernetesObject } from './schema';
+import { KubernetesObject } from '../kubernetes-object';
 
 /** How bad a finding is: errors fail synth and `npm run analyze`; warnings and infos are printed. */
 export type Severity = 'error' | 'warning' | 'info';
@@ -329,8 +329,7 @@ export const CHECKS: Check[] = [
         const replicas = (counts as number[]).reduce((a, b) => a + b, 0);
         const field = spec.minAvailable !== undefined ? 'minAvailable' : spec.maxUnavailable !== undefined ? 'maxUnavailable' : undefined;
         if (!field) continue;
-        const budget = field === 'minAvailable' ? Disruption.minAvailable(spec.minAvailable) : Disruption.maxUnavailable(spec.maxUnavailable);
-        if (budget._allowedDisruptions(replicas) < 1) {
+        if (allowedDisruptions(field, spec[field], replicas) < 1) {
           report(pdb, `spec.${field}`, `${field} ${json(spec[field])} over ${replicas} pod(s) (${pods.map((p) => p.workload.metadata?.name).join(', ')}) allows no eviction, so node drains and cluster upgrades block: lower it or raise the replicas.`);
         }
       }

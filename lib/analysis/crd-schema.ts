@@ -8,7 +8,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { evaluateRule } from './cel';
-import { describeObject, KubernetesObject, SchemaProblem } from './schema';
+import { KubernetesObject } from '../kubernetes-object';
+import { describeObject, SchemaProblem } from './schema';
 
 /** The CRDs of the Istio release the package is pinned to (the source of `imports/`). */
 export const ISTIO_CRDS_FILE = path.join(__dirname, '..', '..', 'crds', 'istio-1.30.3-crd-all.gen.yaml');

@@ -3,10 +3,11 @@
  * namespace/name, Services by host, DestinationRules by host, and pod templates by label. Building
  * them is linear in the number of objects; no check scans pairs of objects.
  */
-import { KubernetesObject } from './schema';
+import { KubernetesObject } from '../kubernetes-object';
+import { CLUSTER_DOMAIN } from '../private/hosts';
 
 /** The cluster's DNS suffix for Services. */
-export const SERVICE_SUFFIX = 'svc.cluster.local';
+export const SERVICE_SUFFIX = CLUSTER_DOMAIN;
 
 /** A workload and the pods it runs. */
 export interface PodTemplate {

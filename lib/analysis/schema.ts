@@ -6,13 +6,7 @@
 
 import Ajv from 'ajv';
 
-/** A manifest: apiVersion, kind, metadata and the rest. */
-export interface KubernetesObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata?: { readonly name?: string; readonly namespace?: string };
-  readonly [key: string]: unknown;
-}
+import { KubernetesObject } from '../kubernetes-object';
 
 /** One object that failed validation. */
 export interface SchemaProblem {

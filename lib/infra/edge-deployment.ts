@@ -1,6 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { KubernetesObject } from '../analysis/schema';
+import { KubernetesObject } from '../kubernetes-object';
 
 /** Inputs of {@link EdgeDeployment}. */
 export interface EdgeDeploymentArgs {

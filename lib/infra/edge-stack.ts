@@ -1,7 +1,7 @@
 import * as resources from '@pulumi/azure-native/resources';
 import * as pulumi from '@pulumi/pulumi';
 import { AlertGroup } from '../alerts';
-import { KubernetesObject } from '../analysis/schema';
+import { KubernetesObject } from '../kubernetes-object';
 import { AksCluster } from './aks-cluster';
 import { AzureMonitoring } from './azure-monitoring';
 import { StackConfig } from './config';
