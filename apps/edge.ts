@@ -126,6 +126,11 @@ export interface EdgeOptions {
    */
   readonly istioRevision?: string;
   /**
+   * Where `app.synth()` writes (cdk8s's own writer; `npm run synth` uses lib/synth.ts instead).
+   * @default - cdk8s's default, "dist"
+   */
+  readonly outdir?: string;
+  /**
    * Whether the sidecars start without the NET_ADMIN istio-init container (Istio CNI, which the
    * Pulumi program installs in helm mode); false with the AKS add-on.
    * @default true
@@ -135,7 +140,7 @@ export interface EdgeOptions {
 
 /** Builds the example edge for one environment as a cdk8s App. */
 export function buildEdgeApp(env: EdgeEnvironment, options: EdgeOptions = {}): App {
-  const app = new App();
+  const app = new App({ outdir: options.outdir });
   new EdgeChart(app, 'edge', env, options);
   return app;
 }

@@ -29,13 +29,7 @@ export function synthesizeApp(app: App): SynthesizedChart[] {
   const all = app.node.findAll();
   const errors = all.flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
   if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-  // Namespaces before the objects in them, so that a single `kubectl apply` of the output works.
-  const objects = all.filter((c): c is ApiObject => c instanceof ApiObject);
-  const namespaces = new Map(objects.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1').map((o) => [o.name, o]));
-  for (const o of objects) {
-    const ns = namespaces.get(o.metadata.namespace ?? '');
-    if (ns && ns !== o && Chart.of(ns) === Chart.of(o) && !o.node.dependencies.includes(ns)) o.addDependency(ns);
-  }
+  orderNamespacesFirst(app);
   // Dependencies between objects of different charts order the charts (as cdk8s does).
   for (const c of all) {
     for (const dep of c.node.dependencies) {
@@ -50,6 +44,20 @@ export function synthesizeApp(app: App): SynthesizedChart[] {
     name: indexed ? `${String(i).padStart(4, '0')}-${chart.node.id}` : chart.node.id,
     objects: chart.toJson(),
   }));
+}
+
+/**
+ * Makes every object depend on the Namespace it lives in (when the same chart defines it), so that
+ * namespaces come first and a single `kubectl apply` of the output works. The one ordering rule
+ * {@link synthesizeApp} adds to cdk8s's own; idempotent.
+ */
+export function orderNamespacesFirst(app: App): void {
+  const objects = app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  const namespaces = new Map(objects.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1').map((o) => [o.name, o]));
+  for (const o of objects) {
+    const ns = namespaces.get(o.metadata.namespace ?? '');
+    if (ns && ns !== o && Chart.of(ns) === Chart.of(o) && !o.node.dependencies.includes(ns)) o.addDependency(ns);
+  }
 }
 
 /** Renders objects as a multi-document YAML stream. */

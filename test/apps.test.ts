@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { buildEdgeApp } from '../apps/edge';
+import { buildEdgeApp, edgeChartOf } from '../apps/edge';
 import { environments } from '../apps/environments';
 import { KubernetesObject, writeApp } from '../lib';
+import { orderNamespacesFirst } from '../lib/synth';
 import { expectValid } from './support/synth';
 
 function synthEnvironment(name: keyof typeof environments): { yaml: string; objects: KubernetesObject[] } {
@@ -26,8 +27,28 @@ const REQUIRED_KINDS = [
 describe.each(['dev', 'prod'] as const)('example edge, %s', (name) => {
   const { yaml, objects } = synthEnvironment(name);
 
-  it('matches the reviewed manifests (snapshot)', () => {
-    expect(yaml).toMatchSnapshot();
+  it('matches the reviewed manifests (golden file test/goldens/<env>.k8s.yaml)', async () => {
+    await expect(yaml).toMatchFileSnapshot(`goldens/${name}.k8s.yaml`);
+  });
+
+  it('matches the reviewed Grafana dashboard (golden file test/goldens/<env>.dashboard.json)', async () => {
+    const app = buildEdgeApp(environments[name]);
+    await expect(`${JSON.stringify(edgeChartOf(app).monitoring.dashboard, null, 2)}\n`).toMatchFileSnapshot(`goldens/${name}.dashboard.json`);
+  });
+
+  it('lib/synth.ts writes the same files, objects and order as cdk8s\'s own App.synth() (given its namespaces-first rule)', () => {
+    const ours = mkdtempSync(join(tmpdir(), `edge-${name}-ours-`));
+    const theirs = mkdtempSync(join(tmpdir(), `edge-${name}-cdk8s-`));
+    writeApp(buildEdgeApp(environments[name]), ours);
+    const app = buildEdgeApp(environments[name], { outdir: theirs });
+    orderNamespacesFirst(app);
+    app.synth();
+    const files = (dir: string) => readdirSync(dir).sort();
+    expect(files(ours)).toEqual(files(theirs));
+    for (const f of files(theirs)) {
+      const docs = (dir: string) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS());
+      expect(docs(ours), f).toEqual(docs(theirs));
+    }
   });
 
   it('validates against the published Kubernetes and Istio schemas and Istio 1.30.3\'s CRDs', async () => {
