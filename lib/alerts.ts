@@ -6,7 +6,9 @@
  * @see https://istio.io/latest/docs/reference/config/metrics/
  */
 import { Duration } from 'cdk8s';
-import { fail, validateDuration } from './errors';
+import { fail } from './errors';
+import { promDuration } from './private/duration';
+import { validateDuration } from './private/validate';
 
 /** Alert severities (the `severity` label). */
 export enum AlertSeverity {
@@ -131,13 +133,6 @@ export interface ServiceTarget {
 /** The rate window of every expression. */
 export const RATE_WINDOW = '5m';
 
-/** Renders a Duration in Prometheus' format ("10m", "1h", "90s"). */
-export function promDuration(d: Duration): string {
-  const s = d.toSeconds();
-  if (s % 3600 === 0) return `${s / 3600}h`;
-  if (s % 60 === 0) return `${s / 60}m`;
-  return `${s}s`;
-}
 
 /** A label matcher set: `{a="x", b=~"y"}`. */
 function sel(matchers: Record<string, string>): string {
@@ -321,11 +316,14 @@ export function edgeAlertGroups(scope: string, gateway: GatewayTarget, services:
         `P99 latency of ${svc.name} above ${t.latencyP99Ms} ms`,
         `P99 latency of ${svc.namespace}/${svc.name} version {{ $labels.destination_version }} is {{ $value | humanize }} ms (threshold ${t.latencyP99Ms} ms).`,
         'If only one version is slow (a canary), shift traffic back; otherwise look for slow dependencies and retries.'),
-      rule('EdgeServicePodsNotReady', `${queries.notReadyPods(svc.namespace, svc.deployments)}\n> 0`, t.notReadyFor, AlertSeverity.WARNING, labels,
+    ];
+    // Pod readiness needs the Deployments' names, unknown for a Service the app does not define.
+    if (svc.deployments.length) {
+      rules.push(rule('EdgeServicePodsNotReady', `${queries.notReadyPods(svc.namespace, svc.deployments)}\n> 0`, t.notReadyFor, AlertSeverity.WARNING, labels,
         `Service ${svc.name} has pods that are not ready`,
         `{{ $value }} pod(s) of ${svc.namespace}/${svc.name} have not been ready for the last ${t.notReadyFor}.`,
-        'kubectl describe the pods: failing probes, image pull errors or crash loops.'),
-    ];
+        'kubectl describe the pods: failing probes, image pull errors or crash loops.'));
+    }
     if (svc.autoscalers.length) {
       rules.push(rule('EdgeServiceAtMaxReplicas', `${queries.hpaCurrent(svc.namespace, svc.autoscalers)}\n>= on (namespace, horizontalpodautoscaler)\n${queries.hpaMax(svc.namespace, svc.autoscalers)}`,
         t.atMaxReplicasFor, AlertSeverity.WARNING, labels,

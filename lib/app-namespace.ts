@@ -2,8 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/istio-security.istio.io';
-import { validateDnsLabel, validatePort } from './errors';
-import type { IngressGateway } from './ingress-gateway';
+import { fail } from './errors';
+import type { IIngressGateway } from './ingress-gateway';
+import { validateDnsLabel } from './private/validate';
 
 /** Pod Security Admission levels. */
 export enum PodSecurityLevel {
@@ -61,7 +62,7 @@ export interface AppNamespaceProps {
    * Gateways whose pods may reach the namespace's pods (NetworkPolicy).
    * @default - none
    */
-  readonly gateways?: IngressGateway[];
+  readonly gateways?: IIngressGateway[];
   /**
    * Namespaces from which the metrics ports (15020, 15090) may be scraped.
    * @default ['kube-system', 'monitoring'] - Azure Managed Prometheus' collector, and a Prometheus
@@ -99,14 +100,19 @@ export class AppNamespace extends Construct {
     };
     policy('DenyIngress', 'default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] });
     policy('AllowSameNamespace', 'allow-same-namespace', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] });
-    const gateways = props.gateways ?? [];
+    const gateways = (props.gateways ?? []).map((g, i) => {
+      if (!g?.selector || !g.workloadNamespace) {
+        fail(this, `gateways[${i}]`, g?.node?.path ?? g, 'The gateway\'s pods are unknown, so no NetworkPolicy can admit them: give selector (and workloadNamespace) in IngressGateway.fromGatewayAttributes(...).');
+      }
+      return { namespace: g.workloadNamespace, selector: { ...g.selector } };
+    });
     if (gateways.length) {
       policy('AllowGateways', 'allow-from-gateways', {
         podSelector: {},
         policyTypes: ['Ingress'],
         ingress: [{
           from: gateways.map((g) => ({
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.workloadNamespace } },
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.namespace } },
             podSelector: { matchLabels: g.selector },
           })),
         }],
@@ -120,7 +126,7 @@ export class AppNamespace extends Construct {
         policyTypes: ['Ingress'],
         ingress: [{
           from: scrapers.map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
-          ports: [15020, 15090].map((p) => ({ port: k8s.IntOrString.fromNumber(validatePort(this, 'metricsPort', p)), protocol: 'TCP' })),
+          ports: [15020, 15090].map((p) => ({ port: k8s.IntOrString.fromNumber(p), protocol: 'TCP' })),
         }],
       });
     }

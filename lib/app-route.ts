@@ -5,15 +5,14 @@ import {
   VirtualServiceSpecHttpHeadersRequest, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpRedirect, VirtualServiceSpecHttpRetries,
   VirtualServiceSpecHttpRewrite, VirtualServiceSpecHttpRoute, VirtualServiceSpecHttpRouteDestination,
 } from '../imports/istio-networking.istio.io';
-import { IRoutableService, IRouteTarget, serviceHost } from './destination';
-import {
-  describeProblem, fail, istioDuration, validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost,
-  validatePercent, validatePort,
-} from './errors';
+import { IRoutableService, IRouteTarget, serviceHost } from './service-reference';
+import { describeProblem, fail } from './errors';
+import { istioDuration } from './private/duration';
+import { validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validatePercent, validatePort } from './private/validate';
 import type { IIngressGateway } from './ingress-gateway';
 import { hostCoveredBy } from './private/hosts';
 import { HttpMethod, PathMatch, StringMatch } from './match';
-import { Traffic, WeightedTarget } from './traffic';
+import { Traffic, WeightedTarget } from './route-traffic';
 
 /**
  * Conditions a request must meet; all fields of one match must hold.
@@ -291,6 +290,7 @@ export class AppRoute extends Construct {
   private readonly explicitHosts?: string[];
   private readonly http: VirtualServiceSpecHttp[] = [];
   private readonly routeNames = new Set<string>();
+  private routeCount = 0;
   private readonly dependedOn = new Set<unknown>();
 
   public constructor(scope: Construct, id: string, props: AppRouteProps) {
@@ -328,7 +328,8 @@ export class AppRoute extends Construct {
 
   /** Appends an HTTP route (routes are matched in order). */
   public addRoute(route: HttpRouteOptions): void {
-    const at = `routes[${this.routeNames.size}]`;
+    const at = `routes[${this.routeCount}]`;
+    if (route === null || typeof route !== 'object') fail(this, at, route, 'Give a route: { name, match?, to | redirect, ... }.');
     const name = route.name;
     if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
       fail(this, `${at}.name`, name, 'Give each route a name of lower-case letters, digits and "-", for example "api".');
@@ -360,24 +361,17 @@ export class AppRoute extends Construct {
     if (route.to) {
       const traffic = route.to;
       if (!(traffic instanceof Traffic)) fail(this, `${at}.to`, traffic, 'Use Traffic.to(...), Traffic.split([...]) or Traffic.canary(...).');
+      traffic._check(this, `${at}.to`);
       const destinations = this.renderDestinations(`${at}.to`, traffic.targets);
-      if (traffic.canary) {
-        const { stable, canary, options } = traffic.canary;
-        if (stable.routableService !== canary.routableService || !stable.subset || !canary.subset || stable.subset === canary.subset) {
-          fail(this, `${at}.to`, `canary(${stable.node.path}, ${canary.node.path})`,
-            'A canary splits between two different versions of the same VersionedService: pass service.version("v1") and service.version("v2").');
-        }
-        if (options.header) {
-          const header = options.header;
-          if (!/^[a-z0-9-]+$/.test(header.name)) fail(this, `${at}.to.header.name`, header.name, 'Use a lower-case HTTP header name, for example "x-canary".');
-          const base: VirtualServiceSpecHttpMatch[] = match ?? [{}];
-          entries.push({
-            name: `${name}-canary-override`,
-            match: base.map((m): VirtualServiceSpecHttpMatch => ({ ...m, headers: { ...m.headers, [header.name]: { exact: header.value } } })),
-            route: [destinations[1]].map((d) => ({ ...d, weight: undefined })),
-            ...common,
-          });
-        }
+      const override = traffic._override();
+      if (override) {
+        const base: VirtualServiceSpecHttpMatch[] = match ?? [{}];
+        entries.push({
+          name: `${name}-canary-override`,
+          match: base.map((m): VirtualServiceSpecHttpMatch => ({ ...m, headers: { ...m.headers, [override.header.name]: { exact: override.header.value } } })),
+          route: [{ ...destinations[override.target], weight: undefined }],
+          ...common,
+        });
       }
       entries.push({ name, match, route: destinations.length === 1 ? [{ ...destinations[0], weight: undefined }] : destinations, ...common });
       for (const t of traffic.targets) this.dependOn(t.to.routableService);
@@ -386,9 +380,10 @@ export class AppRoute extends Construct {
       entries.push({ name, match, ...common });
     }
     for (const e of entries) {
-      if (this.routeNames.has(e.name!)) fail(this, `${at}.name`, e.name, 'Route names must be unique within the VirtualService: rename one.');
-      this.routeNames.add(e.name!);
+      if (this.routeNames.has(e.name ?? '')) fail(this, `${at}.name`, e.name, 'Route names must be unique within the VirtualService: rename one.');
+      this.routeNames.add(e.name ?? '');
     }
+    this.routeCount++;
     this.http.push(...entries);
   }
 

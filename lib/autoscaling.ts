@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { fail, validateDnsSubdomain, validateDuration, validatePositiveInteger } from './errors';
+import { fail } from './errors';
+import { validateDnsSubdomain, validateDuration, validatePositiveInteger } from './private/validate';
 import { ContainerResources } from './resources';
 
 /**

@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail, validateDnsSubdomain, validateHost } from './errors';
+import { fail } from './errors';
+import { GUID, validateDnsSubdomain, validateHost } from './private/validate';
 
 /** The kind of cert-manager issuer. */
 export enum IssuerKind {
@@ -50,26 +51,41 @@ export interface CertManagerCertificateOptions {
 
 /** What a certificate source adds to the gateway pods. */
 export interface CertificateWorkloadChanges {
+  /** Pod volumes. */
   readonly volumes: object[];
+  /** Volume mounts of the proxy container. */
   readonly volumeMounts: object[];
+  /** Annotations of the pods' service account. */
   readonly serviceAccountAnnotations: Record<string, string>;
+  /** Pod labels. */
   readonly podLabels: Record<string, string>;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * The gateway a certificate is bound to.
+ * @internal
+ */
+export interface CertificateBinding {
+  /** Namespace of the gateway pods (where the Secret must be). */
+  readonly namespace: string;
+  /** The gateway's hosts (read at synth time). */
+  readonly hosts: () => readonly string[];
+  /** Whether the package deploys the gateway pods (so it can mount volumes in them). */
+  readonly deploysPods: boolean;
+}
 
 /**
  * Where an HTTPS server's certificate comes from. The Gateway's `credentialName` is derived from
  * it, so the secret's name is written once.
  * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/secure-ingress/
  */
-export class Certificate {
+export abstract class Certificate {
   /**
    * An existing `kubernetes.io/tls` Secret (keys `tls.crt`, `tls.key`, and `ca.crt` for mutual TLS)
    * in the namespace of the gateway workload.
    */
   public static fromSecret(secretName: string): Certificate {
-    return new Certificate(validateDnsSubdomain('Certificate.fromSecret', 'secretName', secretName), 'secret');
+    return new SecretCertificate(validateDnsSubdomain('Certificate.fromSecret', 'secretName', secretName));
   }
 
   /**
@@ -80,29 +96,27 @@ export class Certificate {
    */
   public static fromKeyVault(options: KeyVaultCertificateOptions): Certificate {
     const where = 'Certificate.fromKeyVault';
+    if (options === null || typeof options !== 'object') fail(where, 'options', options, 'Pass { vaultName, certificateName, tenantId, clientId }.');
     if (!/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(options.vaultName ?? '')) fail(where, 'vaultName', options.vaultName, 'Use a Key Vault name: 3-24 letters, digits and "-".');
     if (!/^[a-zA-Z0-9-]{1,127}$/.test(options.certificateName ?? '')) fail(where, 'certificateName', options.certificateName, 'Use the certificate\'s name in the vault: letters, digits and "-".');
     if (!GUID.test(options.tenantId ?? '')) fail(where, 'tenantId', options.tenantId, 'Use the tenant ID (a GUID): az account show --query tenantId.');
     if (!GUID.test(options.clientId ?? '')) fail(where, 'clientId', options.clientId, 'Use the client ID (a GUID) of the gateway\'s user-assigned identity (Pulumi output gatewayIdentityClientId).');
     const secretName = validateDnsSubdomain(where, 'secretName', options.secretName ?? options.certificateName.toLowerCase());
-    return new Certificate(secretName, 'keyVault', options);
+    return new KeyVaultCertificate(secretName, options);
   }
 
   /** A certificate issued and renewed by cert-manager (for example from Let's Encrypt). */
   public static fromCertManager(options: CertManagerCertificateOptions): Certificate {
     const where = 'Certificate.fromCertManager';
+    if (options === null || typeof options !== 'object') fail(where, 'options', options, 'Pass { issuerName, secretName }.');
     validateDnsSubdomain(where, 'issuerName', options.issuerName);
     options.dnsNames?.forEach((d, i) => validateHost(where, `dnsNames[${i}]`, d, false));
-    return new Certificate(validateDnsSubdomain(where, 'secretName', options.secretName), 'certManager', undefined, options);
+    return new CertManagerCertificate(validateDnsSubdomain(where, 'secretName', options.secretName), options);
   }
 
-  private constructor(
+  protected constructor(
     /** The Secret the gateway reads: the Gateway server's `credentialName`. */
     public readonly credentialName: string,
-    /** Where the certificate comes from. */
-    public readonly source: 'secret' | 'keyVault' | 'certManager',
-    private readonly keyVault?: KeyVaultCertificateOptions,
-    private readonly certManager?: CertManagerCertificateOptions,
   ) {}
 
   /**
@@ -110,57 +124,77 @@ export class Certificate {
    * what the gateway pods need.
    * @internal
    */
-  public _render(scope: Construct, namespace: string, hosts: () => readonly string[], managedWorkload: boolean): CertificateWorkloadChanges {
-    const none: CertificateWorkloadChanges = { volumes: [], volumeMounts: [], serviceAccountAnnotations: {}, podLabels: {} };
-    if (this.keyVault) {
-      if (!managedWorkload) {
-        fail(scope, 'https.certificate', 'Certificate.fromKeyVault(...)', 'The Key Vault sync needs the CSI volume mounted by the gateway pods, which the app does not deploy here: sync the Secret in the gateway\'s own deployment, or use Certificate.fromSecret.');
-      }
-      const kv = this.keyVault;
-      const spc = `${this.credentialName}-keyvault`;
-      new ApiObject(scope, 'KeyVaultCertificate', {
-        apiVersion: 'secrets-store.csi.x-k8s.io/v1',
-        kind: 'SecretProviderClass',
-        metadata: { name: spc, namespace },
-        spec: {
-          provider: 'azure',
-          secretObjects: [{
-            secretName: this.credentialName,
-            type: 'kubernetes.io/tls',
-            // A Key Vault certificate read as a secret is the PEM key and chain, split into the two keys.
-            data: [{ objectName: kv.certificateName, key: 'tls.key' }, { objectName: kv.certificateName, key: 'tls.crt' }],
-          }],
-          parameters: {
-            usePodIdentity: 'false',
-            clientID: kv.clientId,
-            keyvaultName: kv.vaultName,
-            tenantId: kv.tenantId,
-            objects: `array:\n  - |\n    objectName: ${kv.certificateName}\n    objectType: secret\n`,
-          },
-        },
-      });
-      return {
-        volumes: [{ name: 'keyvault-certificate', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: spc } } }],
-        volumeMounts: [{ name: 'keyvault-certificate', mountPath: '/mnt/secrets-store/certificate', readOnly: true }],
-        serviceAccountAnnotations: { 'azure.workload.identity/client-id': kv.clientId },
-        podLabels: { 'azure.workload.identity/use': 'true' },
-      };
+  public abstract _bind(scope: Construct, gateway: CertificateBinding): CertificateWorkloadChanges;
+}
+
+const NO_CHANGES: CertificateWorkloadChanges = { volumes: [], volumeMounts: [], serviceAccountAnnotations: {}, podLabels: {} };
+
+class SecretCertificate extends Certificate {
+  public _bind(): CertificateWorkloadChanges {
+    return NO_CHANGES;
+  }
+}
+
+class KeyVaultCertificate extends Certificate {
+  public constructor(credentialName: string, private readonly keyVault: KeyVaultCertificateOptions) {
+    super(credentialName);
+  }
+
+  public _bind(scope: Construct, gateway: CertificateBinding): CertificateWorkloadChanges {
+    if (!gateway.deploysPods) {
+      fail(scope, 'https.certificate', 'Certificate.fromKeyVault(...)', 'The Key Vault sync needs the CSI volume mounted by the gateway pods, which the app does not deploy here: sync the Secret in the gateway\'s own deployment, or use Certificate.fromSecret.');
     }
-    if (this.certManager) {
-      const cm = this.certManager;
-      const dnsNames = cm.dnsNames ?? Lazy.any({ produce: () => [...hosts()] });
-      new ApiObject(scope, 'CertManagerCertificate', {
-        apiVersion: 'cert-manager.io/v1',
-        kind: 'Certificate',
-        metadata: { name: this.credentialName, namespace },
-        spec: {
+    const kv = this.keyVault;
+    const spc = `${this.credentialName}-keyvault`;
+    new ApiObject(scope, 'KeyVaultCertificate', {
+      apiVersion: 'secrets-store.csi.x-k8s.io/v1',
+      kind: 'SecretProviderClass',
+      metadata: { name: spc, namespace: gateway.namespace },
+      spec: {
+        provider: 'azure',
+        secretObjects: [{
           secretName: this.credentialName,
-          dnsNames,
-          issuerRef: { name: cm.issuerName, kind: cm.issuerKind ?? IssuerKind.CLUSTER_ISSUER, group: 'cert-manager.io' },
-          privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+          type: 'kubernetes.io/tls',
+          // A Key Vault certificate read as a secret is the PEM key and chain, split into the two keys.
+          data: [{ objectName: kv.certificateName, key: 'tls.key' }, { objectName: kv.certificateName, key: 'tls.crt' }],
+        }],
+        parameters: {
+          usePodIdentity: 'false',
+          clientID: kv.clientId,
+          keyvaultName: kv.vaultName,
+          tenantId: kv.tenantId,
+          objects: `array:\n  - |\n    objectName: ${kv.certificateName}\n    objectType: secret\n`,
         },
-      });
-    }
-    return none;
+      },
+    });
+    return {
+      volumes: [{ name: 'keyvault-certificate', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: spc } } }],
+      volumeMounts: [{ name: 'keyvault-certificate', mountPath: '/mnt/secrets-store/certificate', readOnly: true }],
+      serviceAccountAnnotations: { 'azure.workload.identity/client-id': kv.clientId },
+      podLabels: { 'azure.workload.identity/use': 'true' },
+    };
+  }
+}
+
+class CertManagerCertificate extends Certificate {
+  public constructor(credentialName: string, private readonly certManager: CertManagerCertificateOptions) {
+    super(credentialName);
+  }
+
+  public _bind(scope: Construct, gateway: CertificateBinding): CertificateWorkloadChanges {
+    const cm = this.certManager;
+    const dnsNames = cm.dnsNames ?? Lazy.any({ produce: () => [...gateway.hosts()] });
+    new ApiObject(scope, 'CertManagerCertificate', {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: this.credentialName, namespace: gateway.namespace },
+      spec: {
+        secretName: this.credentialName,
+        dnsNames,
+        issuerRef: { name: cm.issuerName, kind: cm.issuerKind ?? IssuerKind.CLUSTER_ISSUER, group: 'cert-manager.io' },
+        privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+      },
+    });
+    return NO_CHANGES;
   }
 }

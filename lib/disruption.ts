@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { describeProblem, validateDnsSubdomain } from './errors';
+import { describeProblem } from './errors';
+import { validateDnsSubdomain } from './private/validate';
 import { allowedDisruptions } from './private/disruption-budget';
 
 /** Options common to every disruption budget. */

@@ -3,11 +3,13 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { Telemetry, TelemetrySpec } from '../imports/istio-telemetry.istio.io';
-import { AlertGroup, AlertThresholds, edgeAlertGroups, GatewayTarget, promDuration, resolveThresholds, ServiceTarget } from './alerts';
+import { AlertGroup, AlertThresholds, edgeAlertGroups, GatewayTarget, resolveThresholds, ServiceTarget } from './alerts';
 import { dashboardQueries, grafanaDashboard } from './dashboard';
-import { fail, validateDnsLabel, validateDnsSubdomain, validateDuration, validateLabels, validatePercent } from './errors';
-import { IngressGateway } from './ingress-gateway';
-import { VersionedService } from './versioned-service';
+import { fail } from './errors';
+import { validateDnsLabel, validateDnsSubdomain, validateDuration, validateLabels, validatePercent } from './private/validate';
+import { IIngressGateway } from './ingress-gateway';
+import { promDuration } from './private/duration';
+import { IRoutableService } from './service-reference';
 
 /** Who scrapes the metrics: the API group of the PodMonitors. */
 export enum MetricsBackend {
@@ -22,16 +24,16 @@ export enum MetricsBackend {
 
 /** Props of {@link EdgeMonitoring}. */
 export interface EdgeMonitoringProps {
-  /** The gateway to monitor (a managed workload, or give `gatewayWorkloadName`). */
-  readonly gateway: IngressGateway;
+  /** The gateway to monitor: one the app defines, or an imported one whose pods are known. */
+  readonly gateway: IIngressGateway;
   /**
-   * The services behind it.
+   * The services behind it (`VersionedService`s, or imported Services).
    * @default - none
    */
-  readonly services?: VersionedService[];
+  readonly services?: IRoutableService[];
   /**
    * The Deployment name of a gateway the app does not deploy (the AKS add-on's, for example).
-   * @default - the managed gateway's Deployment
+   * @default - the gateway's `workloadName`
    */
   readonly gatewayWorkloadName?: string;
   /**
@@ -100,15 +102,19 @@ export class EdgeMonitoring extends Construct {
     super(scope, id);
     this.props = props;
     const gw = props.gateway;
-    if (!(gw instanceof IngressGateway)) fail(this, 'gateway', gw, 'Pass the IngressGateway to monitor.');
-    const workload = props.gatewayWorkloadName ?? (gw.deployment ? gw.deployment.name : undefined);
+    if (!gw?.node || typeof gw.gatewayName !== 'string') fail(this, 'gateway', gw, 'Pass the IngressGateway to monitor (or one from IngressGateway.fromGatewayAttributes).');
+    if (!gw.selector || !gw.workloadNamespace) {
+      fail(this, 'gateway', gw.node.path, 'The gateway\'s pods are unknown, so they cannot be scraped: give selector (and workloadNamespace) in IngressGateway.fromGatewayAttributes(...).');
+    }
+    const workload = props.gatewayWorkloadName ?? gw.workloadName;
     if (!workload) {
       fail(this, 'gatewayWorkloadName', undefined, 'The gateway binds to pods the app does not deploy: give the name of their Deployment (for example "aks-istio-ingressgateway-external-asm-1-27").');
     }
     validateDnsSubdomain(this, 'gatewayWorkloadName', workload);
+    const gatewayPods = { namespace: gw.workloadNamespace, selector: { ...gw.selector } };
     this.gatewayTarget = {
-      workload, namespace: gw.workloadNamespace,
-      autoscaler: gw.autoscaler?.name, disruptionBudget: gw.disruptionBudget?.name,
+      workload, namespace: gatewayPods.namespace,
+      autoscaler: gw.autoscalerName, disruptionBudget: gw.disruptionBudgetName,
     };
     resolveThresholds(this.node.path, props.thresholds); // fail early on bad thresholds
     const backend = props.backend ?? MetricsBackend.PROMETHEUS_OPERATOR;
@@ -121,7 +127,7 @@ export class EdgeMonitoring extends Construct {
     if (props.ruleLabels) validateLabels(this, 'ruleLabels', props.ruleLabels);
 
     // Scraping: the gateway, and the sidecars of each service namespace.
-    this.podMonitor('GatewayMetrics', `${workload}-envoy-stats`, gw.workloadNamespace, { matchLabels: gw.selector }, backend, interval);
+    this.podMonitor('GatewayMetrics', `${workload}-envoy-stats`, gatewayPods.namespace, { matchLabels: gatewayPods.selector }, backend, interval);
     const namespaces = [...new Set((props.services ?? []).map((s) => s.namespace))];
     for (const ns of namespaces) {
       this.podMonitor(`SidecarMetrics-${ns}`, 'edge-sidecars', ns, {
@@ -132,8 +138,8 @@ export class EdgeMonitoring extends Construct {
     // Istio Telemetry.
     if (props.accessLogs ?? true) {
       new Telemetry(this, 'GatewayAccessLogs', {
-        metadata: { name: `${workload}-access-logs`, namespace: gw.workloadNamespace },
-        spec: { selector: { matchLabels: gw.selector }, accessLogging: [{ providers: [{ name: 'envoy' }] }] },
+        metadata: { name: `${workload}-access-logs`, namespace: gatewayPods.namespace },
+        spec: { selector: { matchLabels: gatewayPods.selector }, accessLogging: [{ providers: [{ name: 'envoy' }] }] },
       });
     }
     for (const ns of namespaces) {
@@ -157,7 +163,7 @@ export class EdgeMonitoring extends Construct {
       this.prometheusRule = new ApiObject(this, 'Rules', {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'PrometheusRule',
-        metadata: { name: `${workload}-edge-alerts`, namespace: gw.workloadNamespace, labels: props.ruleLabels },
+        metadata: { name: `${workload}-edge-alerts`, namespace: gatewayPods.namespace, labels: props.ruleLabels },
         spec: { groups: Lazy.any({ produce: () => this.alertGroups }) },
       });
     }
@@ -167,7 +173,7 @@ export class EdgeMonitoring extends Construct {
       new k8s.KubeConfigMap(this, 'Dashboard', {
         metadata: {
           name: `${workload}-edge-dashboard`,
-          namespace: validateDnsLabel(this, 'dashboardNamespace', props.dashboardNamespace ?? gw.workloadNamespace),
+          namespace: validateDnsLabel(this, 'dashboardNamespace', props.dashboardNamespace ?? gatewayPods.namespace),
           labels: { grafana_dashboard: '1' },
         },
         data: Lazy.any({ produce: () => ({ 'edge-dashboard.json': `${JSON.stringify(this.dashboard, null, 2)}\n` }) }) as unknown as Record<string, string>,
@@ -180,9 +186,9 @@ export class EdgeMonitoring extends Construct {
     return (this.props.services ?? []).map((s) => ({
       name: s.serviceName,
       namespace: s.namespace,
-      deployments: s.versions.map((v) => v.deploymentName),
-      autoscalers: s.versions.flatMap((v) => (v.autoscaler ? [v.autoscaler.name] : [])),
-      disruptionBudget: s.disruptionBudget.name,
+      deployments: [...s.deploymentNames],
+      autoscalers: [...s.autoscalerNames],
+      disruptionBudget: s.disruptionBudgetName,
     }));
   }
 

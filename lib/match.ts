@@ -48,11 +48,6 @@ export class PathMatch {
   }
 
   private constructor(/** @internal */ public readonly _json: { exact?: string; prefix?: string; regex?: string }) {}
-
-  /** True for a prefix match on "/", which every request satisfies. */
-  public get isCatchAll(): boolean {
-    return this._json.prefix === '/';
-  }
 }
 
 /** HTTP methods. */

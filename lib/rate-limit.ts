@@ -4,9 +4,9 @@ import {
   EnvoyFilter, EnvoyFilterSpecConfigPatches, EnvoyFilterSpecConfigPatchesApplyTo as ApplyTo,
   EnvoyFilterSpecConfigPatchesMatchContext as Context, EnvoyFilterSpecConfigPatchesPatchOperation as Operation,
 } from '../imports/istio-networking.istio.io';
-import {
-  fail, istioDuration, validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validatePort, validatePositiveInteger,
-} from './errors';
+import { fail } from './errors';
+import { istioDuration } from './private/duration';
+import { validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validatePort, validatePositiveInteger } from './private/validate';
 
 /**
  * One entry of a rate-limit descriptor: what part of a request the global rate-limit service
@@ -120,7 +120,7 @@ export interface RateLimitTarget {
   /** Namespace of the gateway workload (EnvoyFilters apply to workloads of their own namespace). */
   readonly namespace: string;
   /** Labels of the gateway pods. */
-  readonly selector: Record<string, string>;
+  readonly selector: Readonly<Record<string, string>>;
   /** Base of default names (the workload's name). */
   readonly baseName: string;
   /** The Gateway resource, as "namespace/name". */
@@ -135,10 +135,10 @@ const ROUTER = 'envoy.filters.http.router';
  * that insert Envoy's filter before the router in the gateway's HTTP connection manager.
  * @see https://istio.io/latest/docs/tasks/policy-enforcement/rate-limit/
  */
-export class RateLimit {
+export abstract class RateLimit {
   /** A token bucket in each gateway pod (`envoy.filters.http.local_ratelimit`); excess requests get 429. */
   public static local(options: LocalRateLimitOptions): RateLimit {
-    return new RateLimit('local', options, undefined);
+    return new LocalRateLimit(options);
   }
 
   /**
@@ -146,24 +146,33 @@ export class RateLimit {
    * gateway pods, plus the virtual-host `rate_limits` actions without which nothing is limited.
    */
   public static global(options: GlobalRateLimitOptions): RateLimit {
-    return new RateLimit('global', undefined, options);
+    return new GlobalRateLimit(options);
   }
-
-  private constructor(
-    /** Which kind of limit. */
-    public readonly kind: 'local' | 'global',
-    private readonly localOptions: LocalRateLimitOptions | undefined,
-    private readonly globalOptions: GlobalRateLimitOptions | undefined,
-  ) {}
 
   /**
    * Checks the numbers and creates the EnvoyFilter.
    * @internal
    */
+  public abstract _create(scope: Construct, id: string, property: string, target: RateLimitTarget): EnvoyFilter;
+}
+
+class LocalRateLimit extends RateLimit {
+  public constructor(private readonly options: LocalRateLimitOptions) {
+    super();
+  }
+
   public _create(scope: Construct, id: string, property: string, target: RateLimitTarget): EnvoyFilter {
-    return this.localOptions
-      ? createLocal(scope, id, property, target, this.localOptions)
-      : createGlobal(scope, id, property, target, this.globalOptions!);
+    return createLocal(scope, id, property, target, this.options);
+  }
+}
+
+class GlobalRateLimit extends RateLimit {
+  public constructor(private readonly options: GlobalRateLimitOptions) {
+    super();
+  }
+
+  public _create(scope: Construct, id: string, property: string, target: RateLimitTarget): EnvoyFilter {
+    return createGlobal(scope, id, property, target, this.options);
   }
 }
 
@@ -196,7 +205,7 @@ function createLocal(scope: Construct, id: string, property: string, target: Rat
   return new EnvoyFilter(scope, id, {
     metadata: { name, namespace: target.namespace },
     spec: {
-      workloadSelector: { labels: target.selector },
+      workloadSelector: { labels: { ...target.selector } },
       priority: priority(scope, property, o.priority ?? 10),
       configPatches: [beforeRouter({
         name: 'envoy.filters.http.local_ratelimit',
@@ -229,7 +238,7 @@ function createGlobal(scope: Construct, id: string, property: string, target: Ra
   return new EnvoyFilter(scope, id, {
     metadata: { name, namespace: target.namespace },
     spec: {
-      workloadSelector: { labels: target.selector },
+      workloadSelector: { labels: { ...target.selector } },
       priority: priority(scope, property, o.priority ?? 20),
       configPatches: [
         beforeRouter({

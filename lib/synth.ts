@@ -27,7 +27,8 @@ export interface SynthesizedChart {
  */
 export function synthesizeApp(app: App): SynthesizedChart[] {
   const all = app.node.findAll();
-  const errors = all.flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+  // The package's messages start with the construct path; others (cdk8s's own) get it in front.
+  const errors = all.flatMap((c) => c.node.validate().map((e) => (e.startsWith(`${c.node.path}: `) ? e : `[${c.node.path}] ${e}`)));
   if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   orderNamespacesFirst(app);
   // Dependencies between objects of different charts order the charts (as cdk8s does).

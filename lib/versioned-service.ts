@@ -2,15 +2,17 @@ import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DestinationRule, DestinationRuleSpec, DestinationRuleSpecSubsetsTrafficPolicy } from '../imports/istio-networking.istio.io';
-import { AuthorizationPolicy, AuthorizationPolicySpecAction } from '../imports/istio-security.istio.io';
-import { principal } from './authorization';
+import { AuthorizationPolicy, AuthorizationPolicySpec, AuthorizationPolicySpecAction } from '../imports/istio-security.istio.io';
 import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling } from './autoscaling';
-import { IRoutableService, IRouteTarget } from './destination';
+import { IMeshCaller, IRoutableService, IRouteTarget } from './service-reference';
 import { Disruption } from './disruption';
-import { fail, validateDnsLabel, validateLabels, validatePort, validatePositiveInteger } from './errors';
+import { fail } from './errors';
+import { validateDnsLabel, validateLabels, validatePort, validatePositiveInteger } from './private/validate';
 import { ContainerResources, SERVICE_DEFAULT_RESOURCES, validateResources } from './resources';
 import { SpreadPolicy, topologySpread } from './scheduling';
-import { ClientTls, TrafficPolicy, renderTrafficPolicy } from './traffic-policy';
+import { ClientTls, TrafficPolicy, renderTrafficPolicy } from './destination-policy';
+import { principal } from './private/identity';
+import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-context';
 
 /** The application protocol of a Service port; Istio picks its proxy behaviour by it. */
 export enum AppProtocol {
@@ -172,17 +174,9 @@ interface ResolvedPort {
  * routes target (`service.version('v2')`).
  */
 export class VersionedService extends Construct implements IRoutableService, IRouteTarget {
-  /** Refers to a Service the app does not define, so routes can send traffic to it (no subsets). */
-  public static fromServiceAttributes(scope: Construct, id: string, attrs: { readonly name: string; readonly namespace: string; readonly ports: number[] }): IRoutableService & IRouteTarget {
-    const ref = new Construct(scope, id);
-    validateDnsLabel(ref, 'name', attrs.name);
-    validateDnsLabel(ref, 'namespace', attrs.namespace);
-    if (!attrs.ports?.length) fail(ref, 'ports', attrs.ports, 'List the ports of the existing Service.');
-    attrs.ports.forEach((p, i) => validatePort(ref, `ports[${i}]`, p));
-    const routable: IRoutableService = Object.assign(ref, {
-      serviceName: attrs.name, namespace: attrs.namespace, servicePorts: [...attrs.ports], hasSubset: () => false,
-    });
-    return Object.assign(routable, { routableService: routable });
+  /** Refers to a Service the app does not define; usable wherever a service is (routes, monitoring, `allowFrom`). */
+  public static fromServiceAttributes(scope: Construct, id: string, attrs: ServiceAttributes): IRoutableService & IRouteTarget {
+    return new ImportedService(scope, id, attrs);
   }
 
   public readonly serviceName: string;
@@ -197,6 +191,7 @@ export class VersionedService extends Construct implements IRoutableService, IRo
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The service itself as a route target (no subset). */
   public readonly routableService: IRoutableService = this;
+  public readonly disruptionBudgetName: string;
   private readonly ports: ResolvedPort[];
   private readonly _versions: ServiceVersion[] = [];
   private readonly callers: Array<{ principal: string; path: string }> = [];
@@ -240,6 +235,7 @@ export class VersionedService extends Construct implements IRoutableService, IRo
 
     const disruption = props.disruption ?? Disruption.maxUnavailable(1);
     this.disruptionBudget = disruption._create(this, 'DisruptionBudget', this.serviceName, this.namespace, labels);
+    this.disruptionBudgetName = this.disruptionBudget.name;
 
     for (const v of props.versions ?? []) this.addVersion(v);
 
@@ -263,6 +259,16 @@ export class VersionedService extends Construct implements IRoutableService, IRo
   /** The Service's port numbers. */
   public get servicePorts(): readonly number[] {
     return this.ports.map((p) => p.port);
+  }
+
+  /** The versions' Deployments. */
+  public get deploymentNames(): readonly string[] {
+    return this._versions.map((v) => v.deploymentName);
+  }
+
+  /** The autoscalers of the autoscaled versions. */
+  public get autoscalerNames(): readonly string[] {
+    return this._versions.flatMap((v) => (v.autoscaler ? [v.autoscaler.name] : []));
   }
 
   /** Adds a version: a Deployment and a DestinationRule subset. */
@@ -290,22 +296,23 @@ export class VersionedService extends Construct implements IRoutableService, IRo
    * Accepts calls from these callers (a gateway, other services) and denies every other caller:
    * an ALLOW AuthorizationPolicy on the service's pods listing the callers' principals.
    */
-  public allowFrom(...callers: Array<{ readonly principal?: string; readonly node: { readonly path: string } }>): AuthorizationPolicy {
+  public allowFrom(...callers: IMeshCaller[]): AuthorizationPolicy {
     callers.forEach((c, i) => {
-      if (!c?.principal) {
-        fail(this, `allowFrom[${i}]`, c?.node?.path, 'The caller\'s service account is unknown (a gateway the app does not deploy): give its serviceAccount in GatewayWorkload.existing(...).');
+      const who = c?.principal;
+      if (!who) {
+        fail(this, `allowFrom[${i}]`, c?.node?.path ?? c, 'The caller\'s service account is unknown (a gateway or service the app does not deploy): give serviceAccountName in its fromGatewayAttributes / fromServiceAttributes, or its serviceAccount in GatewayWorkload.existing(...).');
       }
-      if (!this.callers.some((k) => k.principal === c.principal)) this.callers.push({ principal: c.principal!, path: c.node.path });
+      if (!this.callers.some((k) => k.principal === who)) this.callers.push({ principal: who, path: c.node.path });
     });
     this.allowPolicy ??= new AuthorizationPolicy(this, 'AllowCallers', {
       metadata: { name: `${this.serviceName}-allow-callers`, namespace: this.namespace },
       spec: Lazy.any({
-        produce: () => ({
+        produce: (): AuthorizationPolicySpec => ({
           selector: { matchLabels: { app: this.serviceName } },
           action: AuthorizationPolicySpecAction.ALLOW,
           rules: [{ from: [{ source: { principals: this.callers.map((c) => c.principal) } }] }],
         }),
-      }) as never,
+      }) as AuthorizationPolicySpec,
     });
     return this.allowPolicy;
   }
@@ -325,10 +332,12 @@ export class VersionedService extends Construct implements IRoutableService, IRo
 
   private resolvePorts(props: VersionedServiceProps): ResolvedPort[] {
     if (props.port !== undefined && props.ports !== undefined) fail(this, 'port', props.port, 'Set either port or ports, not both.');
+    if (props.ports !== undefined && !Array.isArray(props.ports)) fail(this, 'ports', props.ports, 'Give a list of ports, for example [{ port: 8080 }].');
     const given = props.ports ?? [{ port: props.port ?? 8080 }];
     if (given.length === 0) fail(this, 'ports', [], 'A Service needs at least one port.');
     const resolved = given.map((p, i) => {
-      const port = validatePort(this, `ports[${i}].port`, p.port);
+      if (p === null || typeof p !== 'object') fail(this, `ports[${i}]`, p, 'Give a port as { port: 8080 }.');
+      const port = validatePort(this, props.ports === undefined ? 'port' : `ports[${i}].port`, p.port);
       const protocol = p.protocol ?? AppProtocol.HTTP;
       const name = validateDnsLabel(this, `ports[${i}].name`, p.name ?? (given.length > 1 ? `${protocol}-${port}` : protocol));
       return { name, port, targetPort: validatePort(this, `ports[${i}].targetPort`, p.targetPort ?? port), protocol };
@@ -410,7 +419,13 @@ export class ServiceVersion extends Construct implements IRouteTarget {
         command: options.command,
         args: options.args,
         resources,
-        securityContext: { ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, ...options.securityContext },
+        securityContext: {
+          ensureNonRoot: HARDENED_CONTAINER.runAsNonRoot,
+          readOnlyRootFilesystem: HARDENED_CONTAINER.readOnlyRootFilesystem,
+          allowPrivilegeEscalation: HARDENED_CONTAINER.allowPrivilegeEscalation,
+          privileged: HARDENED_CONTAINER.privileged,
+          ...options.securityContext,
+        },
       }],
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: selectorLabels }));
@@ -419,8 +434,8 @@ export class ServiceVersion extends Construct implements IRouteTarget {
       // cdk8s-plus labels pods with a hash of the construct path; selectors here use app/version only.
       JsonPatch.remove(`/spec/template/metadata/labels/${kplus.Pod.ADDRESS_LABEL.replace('/', '~1')}`),
       // Hardened by default (Pod Security "restricted"): the runtime's seccomp profile, no capabilities.
-      JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
-      ...(options.securityContext?.capabilities ? [] : [JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', { drop: ['ALL'] })]),
+      JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { ...RUNTIME_DEFAULT_SECCOMP }),
+      ...(options.securityContext?.capabilities ? [] : [JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', { drop: [...HARDENED_CONTAINER.capabilities.drop] })]),
     );
     if (scaling) {
       this.deployment.markHasAutoscaler();
@@ -442,5 +457,53 @@ export class ServiceVersion extends Construct implements IRouteTarget {
   /** The DestinationRule subset this version is. */
   public get subset(): string {
     return this.versionName;
+  }
+}
+
+/** What is known of a Service the app does not define. */
+export interface ServiceAttributes {
+  /** The Service's name. */
+  readonly name: string;
+  /** The Service's namespace. */
+  readonly namespace: string;
+  /** The Service's ports. */
+  readonly ports: number[];
+  /**
+   * The service account of its pods, so that services can admit it as a caller (`allowFrom`).
+   * @default - unknown
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * The Deployments running its pods, so that monitoring can watch their readiness.
+   * @default - none known
+   */
+  readonly deploymentNames?: string[];
+}
+
+/** A Service defined elsewhere: routable (no subsets), monitorable by its metrics, a caller when its identity is known. */
+class ImportedService extends Construct implements IRoutableService, IRouteTarget {
+  public readonly serviceName: string;
+  public readonly namespace: string;
+  public readonly servicePorts: readonly number[];
+  public readonly deploymentNames: readonly string[];
+  public readonly autoscalerNames: readonly string[] = [];
+  public readonly principal?: string;
+  public readonly routableService: IRoutableService = this;
+
+  public constructor(scope: Construct, id: string, attrs: ServiceAttributes) {
+    super(scope, id);
+    if (attrs === null || typeof attrs !== 'object') fail(this, 'attrs', attrs, 'Pass { name, namespace, ports } of the existing Service.');
+    this.serviceName = validateDnsLabel(this, 'name', attrs.name);
+    this.namespace = validateDnsLabel(this, 'namespace', attrs.namespace);
+    if (!Array.isArray(attrs.ports) || attrs.ports.length === 0) fail(this, 'ports', attrs.ports, 'List the ports of the existing Service.');
+    this.servicePorts = attrs.ports.map((p, i) => validatePort(this, `ports[${i}]`, p));
+    this.deploymentNames = (attrs.deploymentNames ?? []).map((d, i) => validateDnsLabel(this, `deploymentNames[${i}]`, d));
+    if (attrs.serviceAccountName !== undefined) {
+      this.principal = principal(this.namespace, validateDnsLabel(this, 'serviceAccountName', attrs.serviceAccountName));
+    }
+  }
+
+  public hasSubset(): boolean {
+    return false;
   }
 }

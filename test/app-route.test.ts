@@ -181,8 +181,11 @@ describe('AppRoute', () => {
         'test/edge/r', 'routes[0].to[0].weight', '110', /between 0 and 100/);
       expectProblem(() => route.addRoute({ name: 'a', to: Traffic.split([{ to: api.version('v1'), weight: 80 }, { to: api.version('v2'), weight: 10 }]) }),
         'test/edge/r', 'routes[0].to.weights', '[80,10]', /sum to 100 \(they sum to 90\)/);
+      // The canary's own property is named, not the weight computed from it.
       expectProblem(() => route.addRoute({ name: 'a', to: Traffic.canary(api.version('v1'), api.version('v2'), { percent: 120 }) }),
-        'test/edge/r', 'routes[0].to[0].weight', '-20', /between 0 and 100/);
+        'test/edge/r', 'routes[0].to.percent', '120', /whole percentage between 0 and 100/);
+      expectProblem(() => route.addRoute({ name: 'a', to: Traffic.canary(api.version('v1'), api.version('v2'), { percent: 2.5 }) }),
+        'test/edge/r', 'routes[0].to.percent', '2.5', /whole percentage/);
     });
 
     it('a route to a version the service lacks', () => {

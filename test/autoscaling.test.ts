@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createHorizontalPodAutoscaler, resolveAutoscaling, ScalingMetric } from '../lib';
+import { ScalingMetric } from '../lib';
+import { createHorizontalPodAutoscaler, resolveAutoscaling } from '../lib/autoscaling';
 import { GATEWAY_DEFAULT_RESOURCES } from '../lib/resources';
 import { newChart, synthValid } from './support/synth';
 

@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { buildEdgeApp, edgeChartOf } from '../apps/edge';
 import { environments } from '../apps/environments';
 import {
-  AlertRule, EdgeMonitoring, GatewayWorkload, IngressGateway, MetricsBackend, promDuration, VersionedService,
+  AlertRule, EdgeMonitoring, GatewayWorkload, IngressGateway, MetricsBackend, VersionedService,
 } from '../lib';
+import { promDuration } from '../lib/private/duration';
 import { promtool } from './support/promtool';
 import { all, expectProblem, find, newChart, synthValid } from './support/synth';
 

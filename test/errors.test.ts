@@ -1,6 +1,9 @@
 import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { describeProblem, hostCoveredBy, istioDuration, validateDnsLabel, validateHost, validateLabels, validatePort } from '../lib';
+import { describeProblem } from '../lib/errors';
+import { istioDuration } from '../lib/private/duration';
+import { hostCoveredBy } from '../lib/private/hosts';
+import { validateDnsLabel, validateHost, validateLabels, validatePort } from '../lib/private/validate';
 
 describe('errors and validators', () => {
   it('messages name the path, the property, the value and the fix', () => {

@@ -111,7 +111,7 @@ describe('properties', () => {
   /** Ways to spoil a valid spec, each a mistake the package must name. */
   const corruptions: Array<[RegExp, (s: EdgeSpec) => void]> = [
     [/invalid hosts\[0\]/, (s) => { s.hosts[0] = s.hosts[0].toUpperCase(); }],
-    [/invalid ports\[0\]\.port: received 70000/, (s) => { s.services[0].port = 70000; }],
+    [/invalid port: received 70000/, (s) => { s.services[0].port = 70000; }],
     [/invalid autoscaling\.minReplicas/, (s) => { s.maxReplicas = s.minReplicas - 1; }],
     [/invalid autoscaling\.minReplicas: received 0/, (s) => { s.minReplicas = 0; }],
     [/invalid disruption\.minAvailable/, (s) => { s.minAvailable = s.minReplicas; }],

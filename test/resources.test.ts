@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
-import { cpuMillis, GATEWAY_DEFAULT_RESOURCES, memoryQuantity, renderResources, validateResources } from '../lib';
+import { cpuMillis, GATEWAY_DEFAULT_RESOURCES, memoryQuantity, renderResources, validateResources } from '../lib/resources';
 
 describe('resources', () => {
   it('parses CPU and renders memory as Kubernetes quantities', () => {

@@ -145,7 +145,10 @@ describe('VersionedService', () => {
     });
 
     it('ports outside 1-65535 and duplicates', () => {
-      expectProblem(() => new VersionedService(chart(), 'api', { port: 70000 }), 'test/api', 'ports[0].port', '70000', /between 1 and 65535/);
+      // `port` is reported as `port`, `ports[i]` as `ports[i].port`.
+      expectProblem(() => new VersionedService(chart(), 'api', { port: 70000 }), 'test/api', 'port', '70000', /between 1 and 65535/);
+      expectProblem(() => new VersionedService(chart(), 'api', { port: 0 }), 'test/api', 'port', '0', /between 1 and 65535/);
+      expectProblem(() => new VersionedService(chart(), 'api', { ports: [{ port: 0 }] }), 'test/api', 'ports[0].port', '0', /between 1 and 65535/);
       expectProblem(() => new VersionedService(chart(), 'api', { ports: [{ port: 80, targetPort: 0 }] }), 'test/api', 'ports[0].targetPort', '0', /between 1 and 65535/);
       expectProblem(() => new VersionedService(chart(), 'api', { ports: [{ port: 80 }, { port: 80, name: 'other' }] }), 'test/api', 'ports[1].port', '80', /once/);
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CrdSchemas, evaluateRule, istioCrdSchemas, toCel } from '../../lib';
+import { CrdSchemas, istioCrdSchemas } from '../../lib';
+import { evaluateRule, toCel } from '../../lib/analysis/cel';
 import { testCrd } from '../support/crd';
 
 describe('Kubernetes CEL', () => {

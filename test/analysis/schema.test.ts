@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { schemaModule, validateSchemas } from '../../lib';
+import { validateSchemas } from '../../lib';
+import { schemaModule } from '../../lib/analysis/schema';
 
 const gateway = {
   apiVersion: 'networking.istio.io/v1',

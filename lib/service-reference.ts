@@ -1,12 +1,19 @@
+/**
+ * What routes, authorization and monitoring need of a Service, owned (`VersionedService`) or
+ * imported (`VersionedService.fromServiceAttributes`).
+ */
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-
 import { CLUSTER_DOMAIN } from './private/hosts';
 
-export { CLUSTER_DOMAIN };
+/** A workload identity that calls services in the mesh: a gateway or a service. */
+export interface IMeshCaller extends IConstruct {
+  /** The principal (SPIFFE identity) of its pods, when known. */
+  readonly principal?: string;
+}
 
-/** A Service that routes can send traffic to. */
-export interface IRoutableService extends IConstruct {
+/** A Service that routes can send traffic to and that monitoring can watch. */
+export interface IRoutableService extends IMeshCaller {
   /** The Service's name. */
   readonly serviceName: string;
   /** The Service's namespace. */
@@ -15,6 +22,12 @@ export interface IRoutableService extends IConstruct {
   readonly servicePorts: readonly number[];
   /** The DestinationRule that defines its subsets, when the app defines one. */
   readonly destinationRule?: ApiObject;
+  /** The Deployments running its pods, when known (monitoring watches them). */
+  readonly deploymentNames: readonly string[];
+  /** The autoscalers of its Deployments, when the app defines them. */
+  readonly autoscalerNames: readonly string[];
+  /** Its PodDisruptionBudget, when the app defines one. */
+  readonly disruptionBudgetName?: string;
   /** Whether the Service's DestinationRule defines this subset. */
   hasSubset(name: string): boolean;
 }

@@ -4,7 +4,9 @@ import {
   DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancer, DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHash,
   DestinationRuleSpecTrafficPolicyLoadBalancerSimple as Simple, DestinationRuleSpecTrafficPolicyTls, DestinationRuleSpecTrafficPolicyTlsMode as TlsMode,
 } from '../imports/istio-networking.istio.io';
-import { fail, istioDuration, validateDuration, validatePercent, validatePositiveInteger } from './errors';
+import { fail } from './errors';
+import { istioDuration } from './private/duration';
+import { validateDuration, validatePercent, validatePositiveInteger } from './private/validate';
 
 /** What a consistent-hash load balancer hashes on. */
 export class HashKey {

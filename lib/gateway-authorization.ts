@@ -1,0 +1,178 @@
+/**
+ * Authorization at the gateway, rendered as Istio `AuthorizationPolicy` and `RequestAuthentication`
+ * (security.istio.io/v1) on the gateway pods.
+ * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/
+ */
+import { Construct } from 'constructs';
+import {
+  AuthorizationPolicy, AuthorizationPolicySpecAction, AuthorizationPolicySpecRules, AuthorizationPolicySpecRulesToOperation,
+  RequestAuthentication,
+} from '../imports/istio-security.istio.io';
+import { fail } from './errors';
+import { HttpMethod } from './match';
+import { validateCidrs, validateHost } from './private/validate';
+
+/** Which requests a gateway rule applies to. */
+export interface RequestScope {
+  /**
+   * Hosts (each served by the gateway).
+   * @default - every host
+   */
+  readonly hosts?: string[];
+  /**
+   * Paths: exact, or with a "*" prefix or suffix ("/admin/*").
+   * @default - every path
+   */
+  readonly paths?: string[];
+}
+
+/** Options of a source IP allow-list. */
+export interface SourceIpAllowListOptions extends RequestScope {
+  /** Client address ranges (CIDR) allowed; every other client is denied. */
+  readonly cidrs: string[];
+}
+
+/** Options of a deny rule. */
+export interface DenyRequestsOptions extends RequestScope {
+  /**
+   * Methods.
+   * @default - every method
+   */
+  readonly methods?: HttpMethod[];
+}
+
+/** Options of a JWT requirement. */
+export interface RequireJwtOptions extends RequestScope {
+  /** The token issuer (`iss`). */
+  readonly issuer: string;
+  /** Where the issuer publishes its keys (https). */
+  readonly jwksUri: string;
+  /**
+   * Accepted audiences (`aud`).
+   * @default - any
+   */
+  readonly audiences?: string[];
+  /**
+   * Forward the token to the services.
+   * @default true
+   */
+  readonly forwardOriginalToken?: boolean;
+}
+
+/** What a gateway rule needs to know of the gateway pods it applies to. */
+export interface GatewayPods {
+  /** Namespace of the gateway pods (policies apply to pods of their own namespace). */
+  readonly namespace: string;
+  /** Labels of the gateway pods. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** Base of the policies' names (the gateway workload's name). */
+  readonly baseName: string;
+  /** The hosts the gateway serves. */
+  readonly hosts: readonly string[];
+  /** Whether the gateway sees clients' addresses (a source IP rule is refused otherwise). */
+  readonly clientIpKnown: boolean;
+}
+
+/**
+ * The authorization rules of one gateway: each rule has a name unique on the gateway, which names
+ * its objects (`<workload>-<name>`).
+ * @internal
+ */
+export class GatewayAuthorization {
+  private readonly names = new Set<string>();
+
+  public constructor(private readonly scope: Construct, private readonly pods: () => GatewayPods) {}
+
+  /** A DENY policy for every source outside `cidrs`. */
+  public allowSourceIps(name: string, options: SourceIpAllowListOptions): AuthorizationPolicy {
+    const at = this.property(name);
+    const pods = this.pods();
+    if (!pods.clientIpKnown) {
+      fail(this.scope, `${at}.cidrs`, options.cidrs, 'With ExternalTrafficPolicy.CLUSTER the gateway sees node addresses, not clients\': set azure.externalTrafficPolicy to ExternalTrafficPolicy.LOCAL.');
+    }
+    const op = this.operation(at, pods, options);
+    return this.policy(name, AuthorizationPolicySpecAction.DENY, [{
+      from: [{ source: { notRemoteIpBlocks: validateCidrs(this.scope, `${at}.cidrs`, options.cidrs) } }],
+      to: op ? [{ operation: op }] : undefined,
+    }]);
+  }
+
+  /** A DENY policy for the matching requests. */
+  public denyRequests(name: string, options: DenyRequestsOptions): AuthorizationPolicy {
+    const at = this.property(name);
+    const op = this.operation(at, this.pods(), options, options.methods);
+    if (!op) fail(this.scope, at, options, 'Say which requests to deny: hosts, paths or methods (denying everything would close the gateway).');
+    return this.policy(name, AuthorizationPolicySpecAction.DENY, [{ to: [{ operation: op }] }]);
+  }
+
+  /** A RequestAuthentication that validates tokens, and a DENY policy for requests without a principal. */
+  public requireJwt(name: string, options: RequireJwtOptions): AuthorizationPolicy {
+    const at = this.property(name);
+    validateJwt(this.scope, at, options);
+    const pods = this.pods();
+    const op = this.operation(at, pods, options);
+    new RequestAuthentication(this.scope, `Jwt-${name}`, {
+      metadata: { name: `${pods.baseName}-${name}`, namespace: pods.namespace },
+      spec: {
+        selector: { matchLabels: { ...pods.selector } },
+        jwtRules: [{ issuer: options.issuer, jwksUri: options.jwksUri, audiences: options.audiences, forwardOriginalToken: options.forwardOriginalToken ?? true }],
+      },
+    });
+    return this.policy(name, AuthorizationPolicySpecAction.DENY, [{
+      from: [{ source: { notRequestPrincipals: ['*'] } }],
+      to: op ? [{ operation: op }] : undefined,
+    }]);
+  }
+
+  private property(name: string): string {
+    if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
+      fail(this.scope, 'authorization name', name, 'Use a DNS-1123 label such as "block-admin".');
+    }
+    if (this.names.has(name)) fail(this.scope, 'authorization name', name, 'Each authorization rule of a gateway needs its own name.');
+    this.names.add(name);
+    return `authorization["${name}"]`;
+  }
+
+  private policy(name: string, action: AuthorizationPolicySpecAction, rules: AuthorizationPolicySpecRules[]): AuthorizationPolicy {
+    const pods = this.pods();
+    return new AuthorizationPolicy(this.scope, `Authz-${name}`, {
+      metadata: { name: `${pods.baseName}-${name}`, namespace: pods.namespace },
+      spec: { selector: { matchLabels: { ...pods.selector } }, action, rules },
+    });
+  }
+
+  /** The operation of a rule: hosts (with and without a port), paths and methods. */
+  private operation(property: string, pods: GatewayPods, r: RequestScope, methods?: HttpMethod[]): AuthorizationPolicySpecRulesToOperation | undefined {
+    r.hosts?.forEach((h, i) => {
+      validateHost(this.scope, `${property}.hosts[${i}]`, h);
+      if (!pods.hosts.includes(h)) fail(this.scope, `${property}.hosts[${i}]`, h, `Use a host the gateway serves (${pods.hosts.join(', ')}).`);
+    });
+    validatePaths(this.scope, `${property}.paths`, r.paths);
+    const op: { hosts?: string[]; paths?: string[]; methods?: string[] } = {};
+    if (r.hosts?.length) op.hosts = r.hosts.flatMap((h) => [h, `${h}:*`]);
+    if (r.paths?.length) op.paths = [...r.paths];
+    if (methods?.length) op.methods = [...methods];
+    return Object.keys(op).length ? op : undefined;
+  }
+}
+
+/** Checks paths as Istio's AuthorizationPolicy matches them. */
+function validatePaths(scope: Construct, property: string, paths: readonly string[] | undefined): void {
+  paths?.forEach((p, i) => {
+    if (typeof p !== 'string' || p === '' || p.replace(/^\*/, '').replace(/\*$/, '').includes('*') || !(p.startsWith('/') || p.startsWith('*'))) {
+      fail(scope, `${property}[${i}]`, p, 'Use a path starting with "/", exact or with a single "*" at its start or end ("/admin/*").');
+    }
+  });
+}
+
+/** Checks a JWT issuer and key URI. */
+function validateJwt(scope: Construct, property: string, o: RequireJwtOptions): void {
+  if (typeof o.issuer !== 'string' || o.issuer.trim() === '') fail(scope, `${property}.issuer`, o.issuer, 'Give the token issuer, for example "https://login.microsoftonline.com/<tenant>/v2.0".');
+  let url: URL | undefined;
+  try {
+    url = new URL(o.jwksUri);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.protocol !== 'https:') fail(scope, `${property}.jwksUri`, o.jwksUri, 'Give the https URL of the issuer\'s keys (JWKS).');
+}

@@ -1,0 +1,399 @@
+/**
+ * The pods that serve a Gateway: deployed by this package by gateway injection (ServiceAccount,
+ * Deployment, LoadBalancer Service, Role/RoleBinding for TLS secrets, HPA, PDB), or already there
+ * (the AKS add-on's, another team's).
+ * @see https://istio.io/latest/docs/setup/additional-setup/gateway/
+ */
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling } from './autoscaling';
+import { AzureLoadBalancerOptions, azureLoadBalancerAnnotations, ExternalTrafficPolicy } from './azure-load-balancer';
+import { CertificateWorkloadChanges } from './certificate';
+import { Disruption } from './disruption';
+import { fail } from './errors';
+import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-context';
+import { validateDnsLabel, validateLabels, validatePositiveInteger, validateWholeSeconds } from './private/validate';
+import { ContainerResources, GATEWAY_DEFAULT_RESOURCES, renderResources, validateResources } from './resources';
+import { SpreadPolicy, topologySpread } from './scheduling';
+
+/** Options of a gateway workload the package deploys (gateway injection). */
+export interface ManagedGatewayWorkloadOptions {
+  /**
+   * Name of the Deployment, Service, ServiceAccount and Role.
+   * @default 'istio-ingressgateway'
+   */
+  readonly name?: string;
+  /**
+   * Labels that identify the gateway pods; the Gateway's selector.
+   * @default { istio: 'ingressgateway' }
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Istio revision (`istio.io/rev` label) whose injector fills in the proxy, for example "asm-1-25"
+   * on the AKS add-on or a canary revision of istiod.
+   * @default - the default revision
+   */
+  readonly revision?: string;
+}
+
+/** Options of a gateway workload the app does not own. */
+export interface ExistingGatewayWorkloadOptions {
+  /** The namespace of the gateway pods (credential secrets and EnvoyFilters live there). */
+  readonly namespace: string;
+  /** Labels of the gateway pods; the Gateway's selector. */
+  readonly selector: Record<string, string>;
+  /**
+   * The gateway pods' service account, for services that accept calls from the gateway (`allowFrom`).
+   * @default - unknown: `allowFrom` refuses this gateway
+   */
+  readonly serviceAccount?: string;
+  /**
+   * The name of the gateway pods' Deployment (for monitoring).
+   * @default - unknown: `EdgeMonitoring` then needs `gatewayWorkloadName`
+   */
+  readonly deploymentName?: string;
+}
+
+/** Options of an AKS add-on gateway. */
+export interface AksAddonGatewayOptions {
+  /**
+   * The gateway pods' service account, for services that accept calls from the gateway (`allowFrom`).
+   * @default - unknown: `allowFrom` refuses this gateway
+   */
+  readonly serviceAccount?: string;
+}
+
+/** The AKS Istio add-on's managed ingress gateways. */
+export enum AksIngressGateway {
+  /** `istio: aks-istio-ingressgateway-external` in `aks-istio-ingress`. */
+  EXTERNAL = 'aks-istio-ingressgateway-external',
+  /** `istio: aks-istio-ingressgateway-internal` in `aks-istio-ingress`. */
+  INTERNAL = 'aks-istio-ingressgateway-internal',
+}
+
+/**
+ * How the gateway pods shut down without dropping connections: the pod is first removed from
+ * the load balancer while it keeps serving (`preStopDelay`), then Envoy drains its connections
+ * (`drainDuration`), and Kubernetes kills it only after `terminationGracePeriod`.
+ */
+export interface GracefulShutdownOptions {
+  /**
+   * Wait before the proxy is told to stop, so load balancers and endpoints stop sending new requests.
+   * @default Duration.seconds(5)
+   */
+  readonly preStopDelay?: Duration;
+  /**
+   * How long Envoy drains open connections once stopping (`terminationDrainDuration` of the proxy config).
+   * @default Duration.seconds(20)
+   */
+  readonly drainDuration?: Duration;
+  /**
+   * The pod's termination grace period; must be longer than preStopDelay + drainDuration.
+   * @default - preStopDelay + drainDuration + 5 seconds
+   */
+  readonly terminationGracePeriod?: Duration;
+}
+
+/** Settings of the gateway pods the package deploys; refused for pods it does not deploy. */
+export interface GatewayWorkloadSettings {
+  /**
+   * Requests and limits of the gateway container (managed workload only).
+   * @default - requests cpu 1000m, memory 1Gi; limits cpu 2000m, memory 2Gi
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * Horizontal pod autoscaling of the gateway Deployment (managed workload only).
+   * @default - 2 to 10 replicas at 70% CPU, unless `replicas` is set
+   */
+  readonly autoscaling?: AutoscalingOptions;
+  /**
+   * A fixed replica count instead of autoscaling (managed workload only).
+   * @default - autoscaled
+   */
+  readonly replicas?: number;
+  /**
+   * The gateway's PodDisruptionBudget (managed workload only).
+   * @default Disruption.minAvailable(1)
+   */
+  readonly disruption?: Disruption;
+  /**
+   * How gateway pods spread over zones and nodes (managed workload only).
+   * @default SpreadPolicy.PREFERRED
+   */
+  readonly spread?: SpreadPolicy;
+  /**
+   * Graceful shutdown of gateway pods (managed workload only).
+   * @default - 5s pre-stop delay, 20s drain, 30s grace period
+   */
+  readonly shutdown?: GracefulShutdownOptions;
+  /**
+   * Azure load balancer settings (managed workload only).
+   * @default - public, dynamic address, probes on /healthz/ready, ExternalTrafficPolicy.CLUSTER
+   */
+  readonly azure?: AzureLoadBalancerOptions;
+}
+
+const MANAGED_ONLY: ReadonlyArray<keyof GatewayWorkloadSettings> = ['resources', 'autoscaling', 'replicas', 'disruption', 'spread', 'shutdown', 'azure'];
+
+/** A port of a gateway server, as the workload's Service exposes it. */
+export interface GatewayServicePort {
+  /** The port number. */
+  readonly number: number;
+  /** The Service port's name. */
+  readonly name: string;
+}
+
+/**
+ * What a workload is, once bound to a gateway.
+ * @internal
+ */
+export interface BoundGatewayWorkload {
+  /** Namespace of the gateway pods. */
+  readonly namespace: string;
+  /** Name of the workload (default names derive from it). */
+  readonly name: string;
+  /** Labels of the gateway pods. */
+  readonly selector: Record<string, string>;
+  /** The pods' service account, when known. */
+  readonly serviceAccountName?: string;
+  /** The pods' Deployment, when known. */
+  readonly deploymentName?: string;
+  /** Whether the gateway sees clients' addresses. */
+  readonly clientIpKnown: boolean;
+  /** Whether the package deploys the pods (a certificate source may need to mount volumes). */
+  readonly deploysPods: boolean;
+}
+
+/**
+ * The objects of a deployed gateway workload.
+ * @internal
+ */
+export interface DeployedGatewayWorkload {
+  readonly deployment?: ApiObject;
+  readonly service?: k8s.KubeService;
+  readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+}
+
+/** The gateway's status port: readiness (`/healthz/ready`), probed by Azure's load balancer. */
+export const GATEWAY_STATUS_PORT = 15021;
+
+/** The pods that serve a Gateway: deployed by this package, or already there. */
+export abstract class GatewayWorkload {
+  /** Deploy the gateway by gateway injection: ServiceAccount, Deployment, LoadBalancer Service, Role/RoleBinding, HPA, PDB. */
+  public static managed(options: ManagedGatewayWorkloadOptions = {}): GatewayWorkload {
+    return new ManagedGatewayWorkload(options);
+  }
+
+  /** Bind to gateway pods the app does not own: only the Gateway resource (and EnvoyFilters) are emitted. */
+  public static existing(options: ExistingGatewayWorkloadOptions): GatewayWorkload {
+    return new ExistingGatewayWorkload(options);
+  }
+
+  /** Bind to an ingress gateway of the AKS Istio add-on. */
+  public static aksAddon(gateway: AksIngressGateway = AksIngressGateway.EXTERNAL, options: AksAddonGatewayOptions = {}): GatewayWorkload {
+    return GatewayWorkload.existing({ namespace: 'aks-istio-ingress', selector: { istio: gateway }, serviceAccount: options.serviceAccount });
+  }
+
+  /**
+   * The namespace of the Gateway resource when the props name none.
+   * @internal
+   */
+  public abstract _defaultGatewayNamespace(): string | undefined;
+
+  /**
+   * Validates the workload for the gateway `scope` whose resource lives in `gatewayNamespace`.
+   * @internal
+   */
+  public abstract _bind(scope: Construct, gatewayNamespace: string, settings: GatewayWorkloadSettings): BoundGatewayWorkload;
+
+  /**
+   * Creates the workload's objects (none for pods the package does not deploy).
+   * @internal
+   */
+  public abstract _deploy(scope: Construct, bound: BoundGatewayWorkload, settings: GatewayWorkloadSettings, ports: readonly GatewayServicePort[], certificate: CertificateWorkloadChanges | undefined): DeployedGatewayWorkload;
+}
+
+class ExistingGatewayWorkload extends GatewayWorkload {
+  public constructor(private readonly options: ExistingGatewayWorkloadOptions) {
+    super();
+  }
+
+  public _defaultGatewayNamespace(): string | undefined {
+    return this.options.namespace;
+  }
+
+  public _bind(scope: Construct, _gatewayNamespace: string, settings: GatewayWorkloadSettings): BoundGatewayWorkload {
+    for (const key of MANAGED_ONLY) {
+      if (settings[key] !== undefined) {
+        fail(scope, key, settings[key], 'This setting applies only to a workload the package deploys: remove it, or use GatewayWorkload.managed().');
+      }
+    }
+    const selector = validateLabels(scope, 'workload.selector', this.options.selector);
+    if (Object.keys(selector).length === 0) fail(scope, 'workload.selector', selector, 'Give at least one label to select the gateway pods by.');
+    return {
+      namespace: validateDnsLabel(scope, 'workload.namespace', this.options.namespace),
+      name: 'istio-ingressgateway',
+      selector,
+      serviceAccountName: this.options.serviceAccount === undefined ? undefined : validateDnsLabel(scope, 'workload.serviceAccount', this.options.serviceAccount),
+      deploymentName: this.options.deploymentName,
+      clientIpKnown: true,
+      deploysPods: false,
+    };
+  }
+
+  public _deploy(): DeployedGatewayWorkload {
+    return {};
+  }
+}
+
+class ManagedGatewayWorkload extends GatewayWorkload {
+  public constructor(private readonly options: ManagedGatewayWorkloadOptions) {
+    super();
+  }
+
+  public _defaultGatewayNamespace(): string | undefined {
+    return undefined;
+  }
+
+  public _bind(scope: Construct, gatewayNamespace: string, settings: GatewayWorkloadSettings): BoundGatewayWorkload {
+    const name = validateDnsLabel(scope, 'workload.name', this.options.name ?? 'istio-ingressgateway');
+    const selector = validateLabels(scope, 'workload.labels', this.options.labels ?? { istio: 'ingressgateway' });
+    if (Object.keys(selector).length === 0) fail(scope, 'workload.labels', selector, 'Give at least one label to select the gateway pods by.');
+    return {
+      namespace: gatewayNamespace,
+      name,
+      selector,
+      serviceAccountName: name,
+      deploymentName: name,
+      clientIpKnown: settings.azure?.externalTrafficPolicy === ExternalTrafficPolicy.LOCAL,
+      deploysPods: true,
+    };
+  }
+
+  public _deploy(scope: Construct, bound: BoundGatewayWorkload, props: GatewayWorkloadSettings, ports: readonly GatewayServicePort[], certificate: CertificateWorkloadChanges | undefined): DeployedGatewayWorkload {
+    const { name, namespace } = bound;
+    const podLabels: Record<string, string> = { app: name, ...bound.selector, 'sidecar.istio.io/inject': 'true', ...certificate?.podLabels };
+    if (this.options.revision !== undefined) podLabels['istio.io/rev'] = validateDnsLabel(scope, 'workload.revision', this.options.revision);
+    const matchLabels = { app: name, ...bound.selector };
+
+    const resources = validateResources(scope, 'resources', props.resources ?? GATEWAY_DEFAULT_RESOURCES);
+    if (props.replicas !== undefined && props.autoscaling !== undefined) {
+      fail(scope, 'replicas', props.replicas, 'Set either replicas or autoscaling, not both: an autoscaler owns the replica count.');
+    }
+    if (props.replicas !== undefined) validatePositiveInteger(scope, 'replicas', props.replicas);
+    const scaling = props.replicas === undefined
+      ? resolveAutoscaling(scope, 'autoscaling', props.autoscaling ?? {}, [{ name: 'istio-proxy', resources }])
+      : undefined;
+
+    const shutdown = props.shutdown ?? {};
+    const preStop = validateWholeSeconds(scope, 'shutdown.preStopDelay', shutdown.preStopDelay ?? Duration.seconds(5));
+    const drain = validateWholeSeconds(scope, 'shutdown.drainDuration', shutdown.drainDuration ?? Duration.seconds(20));
+    const minGrace = preStop + drain;
+    const grace = shutdown.terminationGracePeriod === undefined
+      ? minGrace + 5
+      : validateWholeSeconds(scope, 'shutdown.terminationGracePeriod', shutdown.terminationGracePeriod);
+    if (grace <= minGrace) {
+      fail(scope, 'shutdown.terminationGracePeriod', shutdown.terminationGracePeriod,
+        `It must be longer than preStopDelay + drainDuration (${minGrace}s), or Kubernetes kills the proxy while it drains: use at least ${minGrace + 1}s.`);
+    }
+
+    const saAnnotations = certificate?.serviceAccountAnnotations ?? {};
+    const sa = new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
+      metadata: { name, namespace, labels: matchLabels, annotations: Object.keys(saAnnotations).length ? saAnnotations : undefined },
+    });
+    // Rendered through KubeDeployment.manifest (typed) into a plain ApiObject, so that the JSON patch
+    // below is not filtered by the L1 class: its types predate the native preStop sleep action.
+    const deployment = new ApiObject(scope, 'Deployment', k8s.KubeDeployment.manifest({
+      metadata: { name, namespace, labels: matchLabels },
+      spec: {
+        // No replicas when an autoscaler drives the Deployment: server-side apply would fight it.
+        replicas: scaling ? undefined : props.replicas,
+        selector: { matchLabels },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        template: {
+          metadata: {
+            labels: podLabels,
+            annotations: {
+              'inject.istio.io/templates': 'gateway',
+              'proxy.istio.io/config': JSON.stringify({ terminationDrainDuration: `${drain}s` }),
+              'prometheus.io/scrape': 'true',
+              'prometheus.io/port': '15020',
+              'prometheus.io/path': '/stats/prometheus',
+            },
+          },
+          spec: {
+            serviceAccountName: sa.name,
+            terminationGracePeriodSeconds: grace,
+            // Lets the unprivileged proxy bind ports 80 and 443: the only exception the gateway needs.
+            securityContext: {
+              runAsNonRoot: true,
+              seccompProfile: RUNTIME_DEFAULT_SECCOMP,
+              sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }],
+            },
+            topologySpreadConstraints: topologySpread(matchLabels, props.spread ?? SpreadPolicy.PREFERRED),
+            containers: [{
+              name: 'istio-proxy',
+              // "auto": the injection webhook fills in the proxy image of the matching revision.
+              image: 'auto',
+              ports: [{ containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
+              resources: renderResources(resources),
+              securityContext: {
+                ...HARDENED_CONTAINER,
+                capabilities: { drop: [...HARDENED_CONTAINER.capabilities.drop] },
+                runAsUser: 1337,
+                runAsGroup: 1337,
+              },
+            }],
+          },
+        },
+      },
+    }));
+    // The native sleep action (Kubernetes 1.30+) needs no shell in the proxy image.
+    deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/lifecycle', {
+      preStop: { sleep: { seconds: preStop } },
+    }));
+    if (certificate?.volumes.length) {
+      deployment.addJsonPatch(
+        JsonPatch.add('/spec/template/spec/volumes', certificate.volumes),
+        JsonPatch.add('/spec/template/spec/containers/0/volumeMounts', certificate.volumeMounts),
+      );
+    }
+
+    const service = new k8s.KubeService(scope, 'Service', {
+      metadata: {
+        name, namespace, labels: matchLabels,
+        annotations: azureLoadBalancerAnnotations(scope, props.azure ?? {}, ports.map((p) => p.number), GATEWAY_STATUS_PORT),
+      },
+      spec: {
+        type: 'LoadBalancer',
+        selector: matchLabels,
+        externalTrafficPolicy: props.azure?.externalTrafficPolicy ?? ExternalTrafficPolicy.CLUSTER,
+        ports: [
+          { name: 'status-port', port: GATEWAY_STATUS_PORT, targetPort: k8s.IntOrString.fromNumber(GATEWAY_STATUS_PORT), protocol: 'TCP' },
+          ...ports.map((p) => ({ name: p.name, port: p.number, targetPort: k8s.IntOrString.fromNumber(p.number), protocol: 'TCP' })),
+        ],
+      },
+    });
+
+    const role = new k8s.KubeRole(scope, 'Role', {
+      metadata: { name, namespace, labels: matchLabels },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'watch', 'list'] }],
+    });
+    new k8s.KubeRoleBinding(scope, 'RoleBinding', {
+      metadata: { name, namespace, labels: matchLabels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+      subjects: [{ kind: 'ServiceAccount', name: sa.name }],
+    });
+
+    const target = { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace };
+    const autoscaler = scaling ? createHorizontalPodAutoscaler(scope, 'Autoscaler', target, scaling) : undefined;
+    const disruption = props.disruption ?? Disruption.minAvailable(1);
+    const floor = scaling ? scaling.minReplicas : (props.replicas ?? 1);
+    const problem = disruption._checkAgainst(scope, 'disruption', floor, scaling ? 'autoscaling.minReplicas' : 'replicas');
+    if (problem) throw new Error(problem);
+    const disruptionBudget = disruption._create(scope, 'DisruptionBudget', name, namespace, matchLabels);
+    return { deployment, service, autoscaler, disruptionBudget };
+  }
+}

@@ -1,0 +1,137 @@
+/** Validation rules every construct shares: names, hosts, ports, numbers, durations, labels, addresses. */
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { fail } from '../errors';
+
+/** A DNS-1123 label. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A DNS-1123 subdomain. */
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_KEY_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** Validates a DNS-1123 label (namespaces, Service names, port names, version names): at most 63 characters. */
+export function validateDnsLabel(scope: IConstruct | string, property: string, value: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 63 || !DNS_LABEL.test(value)) {
+    fail(scope, property, value,
+      'Use a DNS-1123 label: at most 63 characters, lower-case letters, digits and "-", starting and ending with a letter or digit (for example "my-app").');
+  }
+  return value;
+}
+
+/** Validates a DNS-1123 subdomain (names of most Kubernetes and Istio objects): at most 253 characters. */
+export function validateDnsSubdomain(scope: IConstruct | string, property: string, value: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+    fail(scope, property, value,
+      'Use a DNS-1123 subdomain: at most 253 characters, lower-case letters, digits, "-" and ".", each part starting and ending with a letter or digit (for example "shop-gateway").');
+  }
+  return value;
+}
+
+/**
+ * Validates a host name a Gateway or VirtualService serves: a DNS name, optionally with a leading
+ * `*.` wildcard, or `*` alone when `allowCatchAll` is set.
+ */
+export function validateHost(scope: IConstruct | string, property: string, value: string, allowCatchAll = true): string {
+  const fix = 'Use a fully qualified DNS name such as "shop.example.com", or a wildcard such as "*.example.com"'
+    + (allowCatchAll ? ' or "*"' : '') + '; lower case, no scheme, port or path.';
+  if (typeof value !== 'string' || value.length === 0 || value.length > 253) fail(scope, property, value, fix);
+  if (value === '*') {
+    if (!allowCatchAll) fail(scope, property, value, fix);
+    return value;
+  }
+  const name = value.startsWith('*.') ? value.slice(2) : value;
+  if (!DNS_SUBDOMAIN.test(name) || name.split('.').some((part) => part.length > 63)) fail(scope, property, value, fix);
+  return value;
+}
+
+/** Validates a TCP port number. */
+export function validatePort(scope: IConstruct | string, property: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    fail(scope, property, value, 'Use an integer port number between 1 and 65535.');
+  }
+  return value;
+}
+
+/** Validates a number that must be a positive integer (counts, replicas, tokens). */
+export function validatePositiveInteger(scope: IConstruct | string, property: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) fail(scope, property, value, 'Use an integer of at least 1.');
+  return value;
+}
+
+/** Validates a percentage between 0 and 100 (inclusive). */
+export function validatePercent(scope: IConstruct | string, property: string, value: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) {
+    fail(scope, property, value, 'Use a percentage between 0 and 100.');
+  }
+  return value;
+}
+
+/** Validates a duration that must be at least one millisecond (and a whole number of them). */
+export function validateDuration(scope: IConstruct | string, property: string, value: Duration): Duration {
+  const fix = 'Use a Duration of at least 1ms, in whole milliseconds, for example Duration.seconds(2).';
+  if (!(value instanceof Duration)) fail(scope, property, value, `${fix} (A plain number is not a Duration.)`);
+  const ms = millisOf(value);
+  if (ms === undefined || ms < 1 || ms > MAX_DURATION_MS) fail(scope, property, value, fix + ' At most 10 years.');
+  return value;
+}
+
+/**
+ * Validates a duration Kubernetes or the proxy reads in whole seconds (grace periods, pre-stop
+ * sleeps, autoscaler windows); returns the seconds.
+ */
+export function validateWholeSeconds(scope: IConstruct | string, property: string, value: Duration, min = 1): number {
+  validateDuration(scope, property, value);
+  const ms = value.toMilliseconds();
+  if (ms % 1000 !== 0 || ms / 1000 < min) {
+    fail(scope, property, value, `Use a whole number of seconds, at least ${min}, for example Duration.seconds(${Math.max(min, Math.ceil(ms / 1000))}).`);
+  }
+  return ms / 1000;
+}
+
+const MAX_DURATION_MS = 10 * 365 * 24 * 3600 * 1000;
+
+function millisOf(value: Duration): number | undefined {
+  try {
+    const ms = value.toMilliseconds();
+    return Number.isSafeInteger(ms) ? ms : undefined;
+  } catch {
+    return undefined; // cdk8s refuses fractions of a millisecond and NaN
+  }
+}
+
+/** A GUID (Entra ID tenant, client and object IDs). */
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const CIDR4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}(\/(3[0-2]|[12]?\d))?$/;
+const CIDR6 = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*(\/(12[0-8]|1[01]\d|[1-9]?\d))?$/;
+
+/** True for an IPv4 address or CIDR range. */
+export function isCidr4(value: string): boolean {
+  return CIDR4.test(value);
+}
+
+/** Checks CIDRs (IPv4 or IPv6, with or without a prefix length). */
+export function validateCidrs(scope: IConstruct | string, property: string, cidrs: readonly string[]): string[] {
+  if (!Array.isArray(cidrs) || cidrs.length === 0) fail(scope, property, cidrs, 'List at least one address range, for example ["203.0.113.0/24"].');
+  cidrs.forEach((c, i) => {
+    if (typeof c !== 'string' || !(CIDR4.test(c) || CIDR6.test(c))) fail(scope, `${property}[${i}]`, c, 'Use an IP address or CIDR range, for example "203.0.113.0/24".');
+  });
+  return [...cidrs];
+}
+
+/** Validates Kubernetes label keys and values. */
+export function validateLabels(scope: IConstruct | string, property: string, labels: Record<string, string>): Record<string, string> {
+  for (const [key, value] of Object.entries(labels)) {
+    const slash = key.lastIndexOf('/');
+    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+    const name = slash >= 0 ? key.slice(slash + 1) : key;
+    if ((prefix !== undefined && !DNS_SUBDOMAIN.test(prefix)) || name.length > 63 || !LABEL_KEY_NAME.test(name)) {
+      fail(scope, `${property} key`, key, 'Use a Kubernetes label key: an optional DNS subdomain prefix and "/", then at most 63 letters, digits, "-", "_" or ".".');
+    }
+    if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+      fail(scope, `${property}["${key}"]`, value, 'Use a Kubernetes label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit.');
+    }
+  }
+  return labels;
+}
