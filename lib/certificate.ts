@@ -183,7 +183,7 @@ class CertManagerCertificate extends Certificate {
 
   public _bind(scope: Construct, gateway: CertificateBinding): CertificateWorkloadChanges {
     const cm = this.certManager;
-    const dnsNames = cm.dnsNames ?? Lazy.any({ produce: () => [...gateway.hosts()] });
+    const dnsNames: unknown = cm.dnsNames ?? Lazy.any({ produce: () => [...gateway.hosts()] });
     new ApiObject(scope, 'CertManagerCertificate', {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',

@@ -1,14 +1,18 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
-import { Telemetry, TelemetrySpec } from '../imports/istio-telemetry.istio.io';
+import {
+  Telemetry, TelemetrySpec, TelemetrySpecMetricsOverridesMatchMetric as Metric, TelemetrySpecMetricsOverridesMatchMode as MetricMode,
+  TelemetrySpecMetricsOverridesTagOverridesOperation as TagOperation,
+} from '../imports/istio-telemetry.istio.io';
 import { AlertGroup, AlertThresholds, edgeAlertGroups, GatewayTarget, resolveThresholds, ServiceTarget } from './alerts';
 import { dashboardQueries, grafanaDashboard } from './dashboard';
 import { fail } from './errors';
 import { validateDnsLabel, validateDnsSubdomain, validateDuration, validateLabels, validatePercent } from './private/validate';
 import { IIngressGateway } from './ingress-gateway';
 import { promDuration } from './private/duration';
+import { lazy } from './private/lazy';
 import { IRoutableService } from './service-reference';
 
 /** Who scrapes the metrics: the API group of the PodMonitors. */
@@ -131,7 +135,7 @@ export class EdgeMonitoring extends Construct {
     const namespaces = [...new Set((props.services ?? []).map((s) => s.namespace))];
     for (const ns of namespaces) {
       this.podMonitor(`SidecarMetrics-${ns}`, 'edge-sidecars', ns, {
-        matchExpressions: [{ key: 'app', operator: 'In', values: Lazy.any({ produce: () => this.services.filter((s) => s.namespace === ns).map((s) => s.name) }) }],
+        matchExpressions: [{ key: 'app', operator: 'In', values: lazy(() => this.services.filter((s) => s.namespace === ns).map((s) => s.name)) }],
       }, backend, interval);
     }
 
@@ -143,19 +147,18 @@ export class EdgeMonitoring extends Construct {
       });
     }
     for (const ns of namespaces) {
-      const spec: Record<string, unknown> = {
+      const tags = props.metricTags ?? {};
+      const spec: TelemetrySpec = {
         tracing: [{ randomSamplingPercentage: sampling, providers: props.tracingProvider ? [{ name: validateDnsSubdomain(this, 'tracingProvider', props.tracingProvider) }] : undefined }],
-      };
-      if (props.metricTags && Object.keys(props.metricTags).length) {
-        spec.metrics = [{
+        metrics: Object.keys(tags).length ? [{
           providers: [{ name: 'prometheus' }],
-          overrides: ['REQUEST_COUNT', 'REQUEST_DURATION'].map((metric) => ({
-            match: { metric, mode: 'CLIENT_AND_SERVER' },
-            tagOverrides: Object.fromEntries(Object.entries(props.metricTags!).map(([k, v]) => [k, { operation: 'UPSERT', value: v }])),
+          overrides: [Metric.REQUEST_UNDERSCORE_COUNT, Metric.REQUEST_UNDERSCORE_DURATION].map((metric) => ({
+            match: { metric, mode: MetricMode.CLIENT_UNDERSCORE_AND_UNDERSCORE_SERVER },
+            tagOverrides: Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, { operation: TagOperation.UPSERT, value: v }])),
           })),
-        }];
-      }
-      new Telemetry(this, `Telemetry-${ns}`, { metadata: { name: 'edge-telemetry', namespace: ns }, spec: spec as TelemetrySpec });
+        }] : undefined,
+      };
+      new Telemetry(this, `Telemetry-${ns}`, { metadata: { name: 'edge-telemetry', namespace: ns }, spec });
     }
 
     // Alerts.
@@ -164,7 +167,7 @@ export class EdgeMonitoring extends Construct {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'PrometheusRule',
         metadata: { name: `${workload}-edge-alerts`, namespace: gatewayPods.namespace, labels: props.ruleLabels },
-        spec: { groups: Lazy.any({ produce: () => this.alertGroups }) },
+        spec: { groups: lazy(() => this.alertGroups) },
       });
     }
 
@@ -176,7 +179,7 @@ export class EdgeMonitoring extends Construct {
           namespace: validateDnsLabel(this, 'dashboardNamespace', props.dashboardNamespace ?? gatewayPods.namespace),
           labels: { grafana_dashboard: '1' },
         },
-        data: Lazy.any({ produce: () => ({ 'edge-dashboard.json': `${JSON.stringify(this.dashboard, null, 2)}\n` }) }) as unknown as Record<string, string>,
+        data: lazy((): Record<string, string> => ({ 'edge-dashboard.json': `${JSON.stringify(this.dashboard, null, 2)}\n` })),
       });
     }
   }

@@ -24,9 +24,9 @@ function show(value: unknown): string {
   if (value instanceof Duration) return showDuration(value);
   if (typeof value === 'string') return JSON.stringify(value);
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value) ?? primitive(value);
   } catch {
-    return String(value);
+    return primitive(value); // circular structures, BigInt
   }
 }
 
@@ -41,4 +41,10 @@ function showDuration(value: Duration): string {
       return 'a Duration that is not a number';
     }
   }
+}
+
+function primitive(value: unknown): string {
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  if (typeof value === 'object' && value !== null) return Object.prototype.toString.call(value);
+  return String(value);
 }

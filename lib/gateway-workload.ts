@@ -305,6 +305,7 @@ class ManagedGatewayWorkload extends GatewayWorkload {
     });
     // Rendered through KubeDeployment.manifest (typed) into a plain ApiObject, so that the JSON patch
     // below is not filtered by the L1 class: its types predate the native preStop sleep action.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- the generated manifest() is typed `any`
     const deployment = new ApiObject(scope, 'Deployment', k8s.KubeDeployment.manifest({
       metadata: { name, namespace, labels: matchLabels },
       spec: {

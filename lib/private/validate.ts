@@ -113,7 +113,7 @@ export function isCidr4(value: string): boolean {
 
 /** Checks CIDRs (IPv4 or IPv6, with or without a prefix length). */
 export function validateCidrs(scope: IConstruct | string, property: string, cidrs: readonly string[]): string[] {
-  if (!Array.isArray(cidrs) || cidrs.length === 0) fail(scope, property, cidrs, 'List at least one address range, for example ["203.0.113.0/24"].');
+  if (!isArray(cidrs) || cidrs.length === 0) fail(scope, property, cidrs, 'List at least one address range, for example ["203.0.113.0/24"].');
   cidrs.forEach((c, i) => {
     if (typeof c !== 'string' || !(CIDR4.test(c) || CIDR6.test(c))) fail(scope, `${property}[${i}]`, c, 'Use an IP address or CIDR range, for example "203.0.113.0/24".');
   });
@@ -134,4 +134,9 @@ export function validateLabels(scope: IConstruct | string, property: string, lab
     }
   }
   return labels;
+}
+
+/** `Array.isArray` without widening the element type to `any`. */
+export function isArray<T>(value: unknown): value is readonly T[] {
+  return Array.isArray(value);
 }
