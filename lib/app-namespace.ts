@@ -36,6 +36,12 @@ export enum MtlsMode {
   PERMISSIVE = 'PERMISSIVE',
 }
 
+/** The generated enum's members for ours. */
+const MTLS_MODES: Record<MtlsMode, PeerAuthenticationSpecMtlsMode> = {
+  [MtlsMode.STRICT]: PeerAuthenticationSpecMtlsMode.STRICT,
+  [MtlsMode.PERMISSIVE]: PeerAuthenticationSpecMtlsMode.PERMISSIVE,
+};
+
 /** Props of {@link AppNamespace}. */
 export interface AppNamespaceProps {
   /**
@@ -91,7 +97,7 @@ export class AppNamespace extends Construct {
     });
     this.peerAuthentication = new PeerAuthentication(this, 'Mtls', {
       metadata: { name: 'default', namespace: name },
-      spec: { mtls: { mode: (props.mtls ?? MtlsMode.STRICT) as string as PeerAuthenticationSpecMtlsMode } },
+      spec: { mtls: { mode: MTLS_MODES[props.mtls ?? MtlsMode.STRICT] } },
     });
     const policy = (id2: string, policyName: string, spec: k8s.NetworkPolicySpec) => {
       const np = new k8s.KubeNetworkPolicy(this, id2, { metadata: { name: policyName, namespace: name }, spec });

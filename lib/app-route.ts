@@ -8,7 +8,7 @@ import {
 import { IRoutableService, IRouteTarget, serviceHost } from './service-reference';
 import { describeProblem, fail } from './errors';
 import { istioDuration } from './private/duration';
-import { validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validatePercent, validatePort } from './private/validate';
+import { DNS_LABEL, validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validatePercent, validatePort } from './private/validate';
 import type { IIngressGateway } from './ingress-gateway';
 import { hostCoveredBy } from './private/hosts';
 import { HttpMethod, PathMatch, StringMatch } from './match';
@@ -331,7 +331,7 @@ export class AppRoute extends Construct {
     const at = `routes[${this.routeCount}]`;
     if (route === null || typeof route !== 'object') fail(this, at, route, 'Give a route: { name, match?, to | redirect, ... }.');
     const name = route.name;
-    if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
+    if (typeof name !== 'string' || name.length > 63 || !DNS_LABEL.test(name)) {
       fail(this, `${at}.name`, name, 'Give each route a name of lower-case letters, digits and "-", for example "api".');
     }
     if (this.routeNames.has(name)) fail(this, `${at}.name`, name, `Route names must be unique within the VirtualService: "${name}" is already used; rename one.`);

@@ -72,9 +72,8 @@ function valueTarget(metricName: string, value?: string, averageValue?: string):
   if ((value === undefined) === (averageValue === undefined)) {
     fail(`ScalingMetric(${metricName})`, 'value/averageValue', { value, averageValue }, 'Give exactly one of `value` and `averageValue`.');
   }
-  return value !== undefined
-    ? { type: 'Value', value: k8s.Quantity.fromString(value) }
-    : { type: 'AverageValue', averageValue: k8s.Quantity.fromString(averageValue!) };
+  if (value !== undefined) return { type: 'Value', value: k8s.Quantity.fromString(value) };
+  return { type: 'AverageValue', averageValue: k8s.Quantity.fromString(averageValue ?? '') };
 }
 
 /** How an autoscaler picks among several scaling policies. */

@@ -10,7 +10,7 @@ import {
 } from '../imports/istio-security.istio.io';
 import { fail } from './errors';
 import { HttpMethod } from './match';
-import { validateCidrs, validateHost } from './private/validate';
+import { DNS_LABEL, validateCidrs, validateHost } from './private/validate';
 
 /** Which requests a gateway rule applies to. */
 export interface RequestScope {
@@ -125,7 +125,7 @@ export class GatewayAuthorization {
   }
 
   private property(name: string): string {
-    if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
+    if (typeof name !== 'string' || name.length > 63 || !DNS_LABEL.test(name)) {
       fail(this.scope, 'authorization name', name, 'Use a DNS-1123 label such as "block-admin".');
     }
     if (this.names.has(name)) fail(this.scope, 'authorization name', name, 'Each authorization rule of a gateway needs its own name.');
