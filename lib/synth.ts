@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { dump } from 'js-yaml';
+import { GatewayApiOptions, toGatewayApi } from './gateway-api/convert';
 import { KubernetesObject } from './kubernetes-object';
 
 /** The objects of one chart. */
@@ -72,4 +73,44 @@ export function writeApp(app: App, outdir: string): SynthesizedChart[] {
   mkdirSync(outdir, { recursive: true });
   for (const chart of charts) writeFileSync(path.join(outdir, `${chart.name}.k8s.yaml`), manifestsToYaml(chart.objects));
   return charts;
+}
+
+/** The Gateway API form of an app. */
+export interface GatewayApiCharts {
+  /** Each chart's objects in the Gateway API form. */
+  readonly charts: SynthesizedChart[];
+  /** What `omit` let the conversion leave out. */
+  readonly omitted: string[];
+}
+
+/**
+ * Synthesizes `app` (as {@link synthesizeApp}) and converts each chart to the Kubernetes Gateway
+ * API form: the same edge as Gateway and HTTPRoute objects, or a named error for what that form
+ * cannot say. Messages name the construct that defined the object.
+ */
+export function synthesizeGatewayApi(app: App, options: GatewayApiOptions = {}): GatewayApiCharts {
+  const charts = synthesizeApp(app);
+  const paths = new Map<string, string>();
+  for (const o of app.node.findAll()) {
+    if (o instanceof ApiObject) paths.set(objectKey(o.apiVersion, o.kind, o.metadata.namespace, o.name), o.node.scope?.node.path ?? o.node.path);
+  }
+  const omitted: string[] = [];
+  const converted = charts.map((chart) => {
+    const form = toGatewayApi(chart.objects, options, (o) => paths.get(objectKey(o.apiVersion, o.kind, o.metadata?.namespace, o.metadata?.name)) ?? `${o.kind} ${o.metadata?.name ?? ''}`);
+    omitted.push(...form.omitted);
+    return { name: chart.name, objects: form.objects };
+  });
+  return { charts: converted, omitted };
+}
+
+/** Writes the Gateway API form of `app` to `<outdir>/<chart>.k8s.yaml`; returns it. */
+export function writeGatewayApi(app: App, outdir: string, options: GatewayApiOptions = {}): GatewayApiCharts {
+  const form = synthesizeGatewayApi(app, options);
+  mkdirSync(outdir, { recursive: true });
+  for (const chart of form.charts) writeFileSync(path.join(outdir, `${chart.name}.k8s.yaml`), manifestsToYaml(chart.objects));
+  return form;
+}
+
+function objectKey(apiVersion: string, kind: string, namespace: string | undefined, name: string | undefined): string {
+  return `${apiVersion}/${kind}/${namespace ?? ''}/${name ?? ''}`;
 }

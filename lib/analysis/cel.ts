@@ -62,11 +62,40 @@ export function evaluateRule(rule: string, value: unknown): boolean | string {
   try {
     let program = compiled.get(rule);
     if (!program) {
-      program = kubernetesCel().parse(rule);
+      program = kubernetesCel().parse(rewriteIndexedHas(rule));
       compiled.set(rule, program);
     }
     return program({ self: toCel(value) }) === true;
   } catch (e) {
     return (e as Error).message;
   }
+}
+
+/**
+ * cel-js refuses `has()` of a field selected from an index expression (`has(self.matches[0].path)`,
+ * which the Gateway API CRDs use); for JSON objects it means `'path' in self.matches[0]`.
+ */
+export function rewriteIndexedHas(rule: string): string {
+  let out = '';
+  let i = 0;
+  while (i < rule.length) {
+    const at = rule.indexOf('has(', i);
+    if (at < 0 || (at > 0 && /[\w.]/.test(rule[at - 1]))) {
+      if (at < 0) return out + rule.slice(i);
+      out += rule.slice(i, at + 4);
+      i = at + 4;
+      continue;
+    }
+    let depth = 1;
+    let j = at + 4;
+    for (; j < rule.length && depth > 0; j++) {
+      if (rule[j] === '(') depth++;
+      else if (rule[j] === ')') depth--;
+    }
+    const arg = rule.slice(at + 4, j - 1);
+    const m = /^(.*\])\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)$/s.exec(arg.trim());
+    out += rule.slice(i, at) + (m ? `('${m[2]}' in ${rewriteIndexedHas(m[1])})` : `has(${rewriteIndexedHas(arg)})`);
+    i = j;
+  }
+  return out;
 }

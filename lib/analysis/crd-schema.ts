@@ -87,10 +87,32 @@ export class CrdSchemas {
         }
         continue; // CEL rules assume a structurally valid object
       }
-      for (const message of celProblems(schema, o, '')) problems.push({ object: describeObject(o), message });
+      // The API server defaults fields before it evaluates the CEL rules, which rely on it.
+      for (const message of celProblems(schema, withDefaults(schema, o), '')) problems.push({ object: describeObject(o), message });
     }
     return problems;
   }
+}
+
+/** `value` with the schema's `default`s filled in, as the API server's structural defaulting does. */
+export function withDefaults(schema: Schema, value: unknown): unknown {
+  if (!schema || value === null || value === undefined) return value;
+  if (Array.isArray(value)) {
+    const items = schema.items as Schema | undefined;
+    return items ? value.map((v) => withDefaults(items, v)) : value;
+  }
+  if (typeof value !== 'object') return value;
+  const props = (schema.properties ?? {}) as Record<string, Schema>;
+  const extra = typeof schema.additionalProperties === 'object' ? schema.additionalProperties as Schema : undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const sub = props[k] ?? extra;
+    out[k] = sub ? withDefaults(sub, v) : v;
+  }
+  for (const [k, sub] of Object.entries(props)) {
+    if (out[k] === undefined && sub && sub.default !== undefined) out[k] = withDefaults(sub, structuredClone(sub.default));
+  }
+  return out;
 }
 
 interface CelRule {
