@@ -5,6 +5,8 @@
  * One graph model, rendered as Graphviz DOT (laid out to SVG by Graphviz compiled to WebAssembly,
  * @viz-js/viz) and as a Mermaid flowchart for Markdown code review.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { KubernetesObject } from '../../kubernetes-object';
 import { ObjectIndex, serviceFqdn } from '../object-index';
 import { policyApplies, Workload } from './authz';
@@ -331,4 +333,16 @@ export async function renderSvg(g: EdgeGraph): Promise<string> {
   const viz = await import('@viz-js/viz');
   const instance = await viz.instance();
   return instance.renderString(toDot(g), { format: 'svg', engine: 'dot' });
+}
+
+/**
+ * Writes the picture of the edge beside its manifests: `<outdir>/edge.svg` (Graphviz) and
+ * `<outdir>/edge.md` (Mermaid). Returns the graph.
+ */
+export async function writeEdgePictures(objects: readonly KubernetesObject[], outdir: string, options: EdgeGraphOptions = {}): Promise<EdgeGraph> {
+  const g = buildEdgeGraph(objects, options);
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(path.join(outdir, 'edge.svg'), await renderSvg(g));
+  writeFileSync(path.join(outdir, 'edge.md'), toMermaidMarkdown(g));
+  return g;
 }
