@@ -91,6 +91,23 @@ export function authzPathMatch(pattern: string, path: string): boolean {
 
 type Field = (value: string) => Tri;
 
+/**
+ * A request principal pattern against "iss/sub", where a subject (or issuer) not given is "?":
+ * decided when the known part settles it, else unknown.
+ */
+function principalMatch(pattern: string, principal: string | undefined): Tri {
+  if (principal === undefined || !principal.endsWith('?')) return authzValueMatch(pattern, principal);
+  if (pattern === '*') return true;
+  const known = principal.startsWith('?') ? '' : principal.slice(0, -1); // "iss/"
+  if (pattern.endsWith('*')) {
+    const prefix = pattern.slice(0, -1);
+    if (known.startsWith(prefix)) return true;
+    return prefix.startsWith(known) ? 'unknown' : false;
+  }
+  if (pattern.startsWith('*')) return 'unknown';
+  return pattern.startsWith(known) ? 'unknown' : false;
+}
+
 /** A positive list and its `not` list: the positive one matches some value, the negative none. */
 function listField(positive: unknown, negative: unknown, test: Field): Tri {
   const pos = strings(positive);
@@ -127,11 +144,9 @@ function sourceMatches(source: Record<string, unknown>, ctx: AuthzContext, why: 
   if (source.principals !== undefined || source.notPrincipals !== undefined) parts.push(listField(source.principals, source.notPrincipals, principalTest));
   if (source.requestPrincipals !== undefined || source.notRequestPrincipals !== undefined) {
     parts.push(listField(source.requestPrincipals, source.notRequestPrincipals, (p) => {
-      if (ctx.requestPrincipal?.endsWith('/?') && p !== '*') {
-        why.push(`the JWT principal is needed to compare with "${p}" (give --jwt issuer/subject)`);
-        return 'unknown';
-      }
-      return authzValueMatch(p, ctx.requestPrincipal);
+      const r = principalMatch(p, ctx.requestPrincipal);
+      if (r === 'unknown') why.push(`the JWT's subject is needed to compare with "${p}" (give --jwt issuer/subject)`);
+      return r;
     }));
   }
   if (source.namespaces !== undefined || source.notNamespaces !== undefined) {
