@@ -2,7 +2,7 @@
  * `explain`: where a request goes, from any manifests (files or folders of YAML), without a cluster.
  *
  *   explain <manifests...> --host H [--path P] [--method M] [--header name:value]... [--query k=v]...
- *           [--port N] [--scheme http|https] [--sni S] [--gateway ns/name] [--jwt issuer[/subject]]
+ *           [--port N] [--scheme http|https] [--sni S] [--gateway ns/name] [--jwt issuer|invalid [--jwt-subject sub]]
  *           [--source-ip IP] [--from-namespace NS [--from-label k=v]...] [--json]
  *   explain <manifests...> --check table.yaml...      check request tables (exit 1 on a failure)
  *   explain <manifests...> --graph edge.svg|edge.md|edge.dot [--title T]   draw the edge
@@ -19,7 +19,7 @@ import {
 
 /** The usage line of the command. */
 export const EXPLAIN_USAGE = 'Usage: explain <files or folders> --host H [--path P] [--method M] [--header name:value]... [--query k=v]... [--port N] [--scheme http|https] '
-  + '[--sni S] [--gateway ns/name] [--jwt issuer[/subject]] [--source-ip IP] [--from-namespace NS] [--from-label k=v]... [--json] | --check table.yaml... | --graph out.svg|out.md|out.dot [--title T]';
+  + '[--sni S] [--gateway ns/name] [--jwt issuer|invalid [--jwt-subject sub]] [--source-ip IP] [--from-namespace NS] [--from-label k=v]... [--json] | --check table.yaml... | --graph out.svg|out.md|out.dot [--title T]';
 
 /** Where the command writes. */
 export interface CliOutput {
@@ -108,10 +108,10 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = de
         case '--gateway': gateway = value(); break;
         case '--jwt': {
           const v = value();
-          const slash = v.lastIndexOf('/');
-          jwt = v === 'invalid' ? { valid: false } : slash > v.indexOf('://') + 2 && !v.endsWith('/') && v.includes('://') ? { issuer: v.slice(0, slash), subject: v.slice(slash + 1) } : { issuer: v };
+          jwt = v === 'invalid' ? { valid: false } : { ...jwt, issuer: v };
           break;
         }
+        case '--jwt-subject': jwt = { ...jwt, subject: value() }; break;
         case '--source-ip': sourceIp = value(); break;
         case '--from-namespace': fromNamespace = value(); break;
         case '--from-label': { const [k, v] = pair(value(), '=', a); fromLabels[k] = v; break; }

@@ -145,7 +145,7 @@ function sourceMatches(source: Record<string, unknown>, ctx: AuthzContext, why: 
   if (source.requestPrincipals !== undefined || source.notRequestPrincipals !== undefined) {
     parts.push(listField(source.requestPrincipals, source.notRequestPrincipals, (p) => {
       const r = principalMatch(p, ctx.requestPrincipal);
-      if (r === 'unknown') why.push(`the JWT's subject is needed to compare with "${p}" (give --jwt issuer/subject)`);
+      if (r === 'unknown') why.push(`the JWT's subject is needed to compare with "${p}" (give --jwt ISSUER --jwt-subject SUB)`);
       return r;
     }));
   }
