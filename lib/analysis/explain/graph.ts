@@ -1,6 +1,7 @@
 /**
  * The picture of an edge, from its manifests: client → public IP and load balancer → gateway
- * servers and hosts → VirtualServices and their routes (with matches) → services and versions
+ * servers and hosts → VirtualServices and their routes in order (with matches; a dotted "no match"
+ * arrow leads to the next route) → services and versions
  * (with weights), and the policies (authorization, JWT, rate limits, traffic policy) as marks.
  * One graph model, rendered as Graphviz DOT (laid out to SVG by Graphviz compiled to WebAssembly,
  * @viz-js/viz) and as a Mermaid flowchart for Markdown code review.
@@ -31,12 +32,13 @@ export interface EdgeCluster {
   readonly label: string;
 }
 
-/** An arrow; `dashed` for policy marks. */
+/** An arrow; `dashed` (no arrowhead) for policy marks, `fallthrough` (dotted) from a route to the next one. */
 export interface EdgeLink {
   readonly from: string;
   readonly to: string;
   readonly label?: string;
   readonly dashed?: boolean;
+  readonly fallthrough?: boolean;
 }
 
 /** The graph of an edge. */
@@ -185,7 +187,7 @@ export function buildEdgeGraph(objects: readonly KubernetesObject[], options: Ed
     const gws = strings(spec.gateways).map((g) => (g.includes('/') || g === 'mesh' ? g : `${nsOf(vs)}/${g}`));
     const vid = idOf('vs', nsOf(vs), vs.metadata?.name ?? '');
     clusters.push({ id: vid, label: `VirtualService ${ref(vs)}` });
-    const head = add({ id: idOf(vid, 'hosts'), kind: 'virtualservice', cluster: vid, lines: ['hosts:', ...strings(spec.hosts), 'routes in order, first match wins'] });
+    const head = add({ id: idOf(vid, 'hosts'), kind: 'virtualservice', cluster: vid, lines: ['hosts:', ...strings(spec.hosts)] });
     const entries = gws.length === 0 ? ['mesh'] : gws;
     for (const g of entries) {
       if (g === 'mesh') {
@@ -204,7 +206,8 @@ export function buildEdgeGraph(objects: readonly KubernetesObject[], options: Ed
         http.corsPolicy !== undefined ? 'CORS' : undefined,
       ].filter(Boolean).join(' · ');
       const rid = add({ id: idOf(vid, 'route', String(i)), kind: 'route', cluster: vid, lines: [`${i + 1}. route ${str(http.name) ?? `#${i}`}`, ...(matches.length ? matches.map((m, j) => `${j ? 'or ' : ''}${m}`) : ['every request']), ...(extras ? [extras] : [])] });
-      links.push({ from: head, to: rid });
+      // Routes are tried in order: the first is entered from the hosts, each next one when the previous does not match.
+      links.push(i === 0 ? { from: head, to: rid } : { from: idOf(vid, 'route', String(i - 1)), to: rid, label: 'no match', fallthrough: true });
       if (http.redirect !== undefined) {
         const r = rec(http.redirect);
         const to = add({ id: idOf(rid, 'redirect'), kind: 'redirect', cluster: vid, lines: [`${String(num(r.redirectCode) ?? 301)} → ${[str(r.scheme), str(r.authority), str(r.uri)].filter(Boolean).join(' ')}`] });
@@ -295,7 +298,7 @@ export function toDot(g: EdgeGraph): string {
   }
   for (const n of g.nodes.filter((x) => !x.cluster)) out.push(nodeLine(n, '  '));
   for (const l of g.links) {
-    const attrs = [l.label ? `label=${dotString(l.label)}` : '', l.dashed ? 'style=dashed, arrowhead=none' : ''].filter(Boolean).join(', ');
+    const attrs = [l.label ? `label=${dotString(l.label)}` : '', l.dashed ? 'style=dashed, arrowhead=none' : '', l.fallthrough ? 'style=dotted' : ''].filter(Boolean).join(', ');
     out.push(`  ${l.from} -> ${l.to}${attrs ? ` [${attrs}]` : ''};`);
   }
   out.push('}');
@@ -319,7 +322,7 @@ export function toMermaid(g: EdgeGraph): string {
     out.push('  end');
   }
   for (const n of g.nodes.filter((x) => !x.cluster)) out.push(nodeLine(n, '  '));
-  for (const l of g.links) out.push(`  ${l.from} ${l.dashed ? '-.-' : '-->'}${l.label ? `|"${mermaidText(l.label)}"|` : ''} ${l.to}`);
+  for (const l of g.links) out.push(`  ${l.from} ${l.dashed ? '-.-' : l.fallthrough ? '-.->' : '-->'}${l.label ? `|"${mermaidText(l.label)}"|` : ''} ${l.to}`);
   return `${out.join('\n')}\n`;
 }
 
