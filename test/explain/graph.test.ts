@@ -77,6 +77,10 @@ describe('hand-written manifests', () => {
     ]);
     const dot = toDot(graph);
     expect(dot).toContain('mesh -> vs_bookinfo_reviews_hosts');
+    // Routes in order: the hosts lead to the first, each leads to the next when it does not match.
+    expect(dot).toContain('vs_bookinfo_reviews_hosts -> vs_bookinfo_reviews_route_0;');
+    expect(dot).toContain('vs_bookinfo_reviews_route_0 -> vs_bookinfo_reviews_route_1 [label="no match", style=dotted];');
+    expect(toMermaid(graph)).toContain('vs_bookinfo_reviews_route_0 -.->|"no match"| vs_bookinfo_reviews_route_1');
     expect(dot).toContain('Service reviews.bookinfo (not in these manifests)');
     expect(dot).toContain('header end-user = jason');
     expect(dot).toContain('(subset not defined)');

@@ -481,6 +481,35 @@ spec:
   });
 });
 
+describe('what explain does not evaluate', () => {
+  it('Gateway API objects make a "no route" from the Istio objects undecided', () => {
+    const objects = yaml(`
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: gw, namespace: edge }
+spec: { gatewayClassName: istio, listeners: [{ name: http, port: 80, protocol: HTTP }] }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: r, namespace: edge }
+spec: { parentRefs: [{ name: gw }], rules: [{ backendRefs: [{ name: web, port: 8080 }] }] }`);
+    const e = explain(objects, req({}));
+    expect(e.decision).toBe('unknown');
+    expect(e.unknowns.join(' ')).toMatch(/Gateway API objects \(Gateway, HTTPRoute\) may route this request/);
+  });
+
+  it('delegation and TLS passthrough are said to be undecided', () => {
+    const delegating = withRoutes(`
+    - match: [{ uri: { prefix: /team } }]
+      delegate: { name: team-routes, namespace: team }`);
+    expect(explain(delegating, req({ path: '/team/a' })).unknowns.join(' ')).toMatch(/delegates to another VirtualService/);
+    const passthrough = yaml(GATEWAY.replace('- port: { number: 80, name: http, protocol: HTTP }\n      hosts: ["*"]',
+      '- port: { number: 443, name: tls, protocol: TLS }\n      hosts: ["*"]\n      tls: { mode: PASSTHROUGH }'));
+    const e = explain(passthrough, req({ scheme: 'https' }));
+    expect([e.decision, e.unknowns.join(' ')]).toEqual(['unknown', expect.stringMatching(/TLS passthrough or TCP/)]);
+  });
+});
+
 describe('the library entry', () => {
   it('a request without host is an error that says what to give', () => {
     expect(() => explain([], { host: '' })).toThrow(/request host: received ""/);

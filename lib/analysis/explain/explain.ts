@@ -262,7 +262,15 @@ class Explainer {
     this.steps = [];
     this.unknowns = [];
     const req = normalizeRequest(request);
-    return request.source ? this.explainMesh(request, req, request.source) : this.explainGateway(request, req);
+    const result = request.source ? this.explainMesh(request, req, request.source) : this.explainGateway(request, req);
+    // Kubernetes Gateway API objects route too, and explain does not evaluate them: a "no route"
+    // from the Istio objects alone would be a guess.
+    const gatewayApi = this.objects.filter((o) => str(o.apiVersion)?.startsWith('gateway.networking.k8s.io/'));
+    if (gatewayApi.length > 0 && result.decision === 'no-route') {
+      this.unknowns.push(`Kubernetes Gateway API objects (${[...new Set(gatewayApi.map((o) => o.kind))].join(', ')}) may route this request; explain evaluates Istio's networking.istio.io objects only.`);
+      return { ...result, decision: 'unknown', status: undefined };
+    }
+    return result;
   }
 
   private base(extra: Partial<Explanation> & { decision: Decision }): Explanation {
