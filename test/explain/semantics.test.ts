@@ -481,6 +481,77 @@ spec:
   });
 });
 
+describe('policies that apply', () => {
+  it('rate limits: EnvoyFilters on the gateway workload, for its port and virtual host', () => {
+    const objects = withRoutes('    - route: [{ destination: { host: web } }]').concat(yaml(`
+apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata: { name: global, namespace: edge }
+spec:
+  workloadSelector: { labels: { istio: ingressgateway } }
+  configPatches:
+    - applyTo: HTTP_FILTER
+      match: { context: GATEWAY, listener: { filterChain: { filter: { name: envoy.filters.network.http_connection_manager } } } }
+      patch:
+        operation: INSERT_BEFORE
+        value:
+          name: envoy.filters.http.ratelimit
+          typed_config:
+            "@type": type.googleapis.com/envoy.extensions.filters.http.ratelimit.v3.RateLimit
+            domain: shop
+            rate_limit_service: { grpc_service: { envoy_grpc: { cluster_name: outbound|8081||ratelimit.rl.svc.cluster.local } } }
+---
+apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata: { name: other-port, namespace: edge }
+spec:
+  workloadSelector: { labels: { istio: ingressgateway } }
+  configPatches:
+    - applyTo: HTTP_FILTER
+      match: { context: GATEWAY, listener: { portNumber: 443 } }
+      patch: { operation: INSERT_BEFORE, value: { name: envoy.filters.http.local_ratelimit } }
+---
+apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata: { name: sidecars-only, namespace: edge }
+spec:
+  configPatches:
+    - applyTo: HTTP_FILTER
+      match: { context: SIDECAR_INBOUND }
+      patch: { operation: INSERT_BEFORE, value: { name: envoy.filters.http.local_ratelimit } }
+---
+apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata: { name: per-host, namespace: edge }
+spec:
+  workloadSelector: { labels: { istio: ingressgateway } }
+  configPatches:
+    - applyTo: VIRTUAL_HOST
+      match: { context: GATEWAY, routeConfiguration: { vhost: { name: "example.com:80" } } }
+      patch: { operation: MERGE, value: { rate_limits: [{ actions: [{ remote_address: {} }] }] } }`));
+    const e = explain(objects, req({}));
+    expect(e.rateLimits.map((r) => [r.name, r.kind])).toEqual([['edge/global', 'global'], ['edge/per-host', 'global']]);
+    expect(e.rateLimits[0].detail).toBe('the rate-limit service, domain shop (outbound|8081||ratelimit.rl.svc.cluster.local)');
+    expect(explain(objects, req({ host: 'www.example.com' })).rateLimits.map((r) => r.name)).toEqual(['edge/global']);
+  });
+
+  it('DestinationRules: the client\'s namespace first, then the service\'s; exportTo is respected', () => {
+    const objects = withRoutes('    - route: [{ destination: { host: web } }]').concat(yaml(`
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: from-app, namespace: app }
+spec: { host: web.app.svc.cluster.local, trafficPolicy: { loadBalancer: { simple: RANDOM } } }
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: from-edge, namespace: edge }
+spec: { host: web.app.svc.cluster.local, trafficPolicy: { loadBalancer: { simple: LEAST_REQUEST } } }`));
+    expect(explain(objects, req({})).destinations[0].destinationRule).toBe('edge/from-edge');
+    const hidden = objects.filter((o) => o.metadata?.name !== 'from-edge').map((o) => (o.metadata?.name === 'from-app' ? { ...o, spec: { ...(o.spec as object), exportTo: ['.'] } } : o));
+    expect(explain(hidden, req({})).destinations[0].destinationRule).toBeUndefined();
+  });
+});
+
 describe('what explain does not evaluate', () => {
   it('Gateway API objects make a "no route" from the Istio objects undecided', () => {
     const objects = yaml(`
