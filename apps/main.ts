@@ -1,10 +1,12 @@
 // Entry point of `cdk8s synth` (see cdk8s.yaml): writes <outdir>/<environment>/ for every
 // environment and the alert rules as a Prometheus rule file <outdir>/alerts/<environment>.rules.yaml
 // (for promtool and review; Azure Monitor gets them from the Pulumi program), then validates and
-// analyzes each environment's objects: warnings are printed, errors fail the synth.
+// analyzes each environment's objects: warnings are printed, errors fail the synth. Beside the YAML,
+// edge.svg and edge.md draw the edge (lib/analysis/explain/graph.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatFindings, hasErrors, validateAndAnalyze, writeApp } from '../lib';
+import { writeEdgePictures } from '../lib/analysis/explain';
 import { buildEdgeApp, edgeChartOf } from './edge';
 import { environments } from './environments';
 
@@ -16,7 +18,9 @@ async function main(): Promise<number> {
     const charts = writeApp(app, path.join(outdir, env.name));
     mkdirSync(path.join(outdir, 'alerts'), { recursive: true });
     writeFileSync(path.join(outdir, 'alerts', `${env.name}.rules.yaml`), edgeChartOf(app).monitoring.ruleFile({ includeDashboardQueries: true }));
-    const findings = await validateAndAnalyze(charts.flatMap((c) => c.objects), { production: env.production });
+    const objects = charts.flatMap((c) => c.objects);
+    await writeEdgePictures(objects, path.join(outdir, env.name), { title: `Edge: ${env.name}` });
+    const findings = await validateAndAnalyze(objects, { production: env.production });
     if (findings.length) console.error(`${env.name}:\n${formatFindings(findings)}`);
     failed ||= hasErrors(findings);
   }

@@ -98,5 +98,9 @@ describe('environments', () => {
     expect(readdirSync(outdir).sort()).toEqual(['alerts', 'dev', 'prod']);
     expect(readdirSync(join(outdir, 'alerts')).sort()).toEqual(['dev.rules.yaml', 'prod.rules.yaml']);
     expect(readFileSync(join(outdir, 'prod', 'edge.k8s.yaml'), 'utf8')).toBe(synthEnvironment('prod').yaml);
+    // Beside the YAML, the picture of the edge (test/explain/graph.test.ts checks what it names).
+    expect(readdirSync(join(outdir, 'prod')).sort()).toEqual(['edge.k8s.yaml', 'edge.md', 'edge.svg']);
+    expect(readFileSync(join(outdir, 'prod', 'edge.svg'), 'utf8')).toMatch(/<svg [\s\S]*Edge: prod[\s\S]*<\/svg>/);
+    expect(readFileSync(join(outdir, 'dev', 'edge.md'), 'utf8')).toMatch(/^# Edge: dev\n[\s\S]*```mermaid\nflowchart LR\n/);
   });
 });

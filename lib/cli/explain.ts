@@ -1,0 +1,158 @@
+/**
+ * `explain`: where a request goes, from any manifests (files or folders of YAML), without a cluster.
+ *
+ *   explain <manifests...> --host H [--path P] [--method M] [--header name:value]... [--query k=v]...
+ *           [--port N] [--scheme http|https] [--sni S] [--gateway ns/name] [--jwt issuer|invalid [--jwt-subject sub]]
+ *           [--source-ip IP] [--from-namespace NS [--from-label k=v]...] [--json]
+ *   explain <manifests...> --check table.yaml...      check request tables (exit 1 on a failure)
+ *   explain <manifests...> --graph edge.svg|edge.md|edge.dot [--title T]   draw the edge
+ *
+ * Exit status: 0 on success, 1 when a request table fails, 2 on a usage or input error.
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { KubernetesObject } from '../kubernetes-object';
+import {
+  buildEdgeGraph, checkRequestTable, ExplainRequest, explainRequest, explanationJson, formatExplanation, formatTableResults, parseRequestTable, renderSvg, toDot, toMermaidMarkdown,
+} from '../analysis/explain';
+
+/** The usage line of the command. */
+export const EXPLAIN_USAGE = 'Usage: explain <files or folders> --host H [--path P] [--method M] [--header name:value]... [--query k=v]... [--port N] [--scheme http|https] '
+  + '[--sni S] [--gateway ns/name] [--jwt issuer|invalid [--jwt-subject sub]] [--source-ip IP] [--from-namespace NS] [--from-label k=v]... [--json] | --check table.yaml... | --graph out.svg|out.md|out.dot [--title T]';
+
+/** Where the command writes. */
+export interface CliOutput {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const defaultOutput: CliOutput = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+
+/** Reads every YAML document below the paths (a `List` contributes its items). */
+export function readManifestPaths(paths: readonly string[]): KubernetesObject[] {
+  const objects: KubernetesObject[] = [];
+  const visit = (p: string) => {
+    if (statSync(p).isDirectory()) {
+      for (const entry of readdirSync(p).sort()) visit(path.join(p, entry));
+      return;
+    }
+    if (!/\.ya?ml$/.test(p)) return;
+    for (const doc of parseAllDocuments(readFileSync(p, 'utf8'))) {
+      if (doc.errors.length) throw new Error(`${p}: not valid YAML: ${doc.errors[0].message}`);
+      const o: unknown = doc.toJS();
+      if (o === null || typeof o !== 'object') continue;
+      const items = (o as { kind?: unknown; items?: unknown }).kind === 'List' && Array.isArray((o as { items?: unknown }).items) ? (o as { items: unknown[] }).items : [o];
+      for (const item of items) if (item && typeof item === 'object' && typeof (item as { kind?: unknown }).kind === 'string') objects.push(item as KubernetesObject);
+    }
+  };
+  for (const p of paths) visit(p);
+  return objects;
+}
+
+class UsageError extends Error {}
+
+function pair(value: string | undefined, separator: string, option: string): [string, string] {
+  const i = value?.indexOf(separator) ?? -1;
+  if (value === undefined || i <= 0) throw new UsageError(`${option}: expected name${separator}value, received ${JSON.stringify(value)}.`);
+  return [value.slice(0, i).trim(), value.slice(i + 1).trim()];
+}
+
+/** Runs the command; returns the exit status. */
+export async function runExplainCli(argv: readonly string[], out: CliOutput = defaultOutput): Promise<number> {
+  try {
+    const paths: string[] = [];
+    const headers: Record<string, string> = {};
+    const query: Record<string, string> = {};
+    const fromLabels: Record<string, string> = {};
+    const tables: string[] = [];
+    let host: string | undefined;
+    let reqPath: string | undefined;
+    let method: string | undefined;
+    let port: number | undefined;
+    let scheme: 'http' | 'https' | undefined;
+    let sni: string | undefined;
+    let gateway: string | undefined;
+    let jwt: ExplainRequest['jwt'];
+    let sourceIp: string | undefined;
+    let fromNamespace: string | undefined;
+    let graph: string | undefined;
+    let title: string | undefined;
+    let json = false;
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i];
+      const value = () => {
+        const v = argv[++i];
+        if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value.`);
+        return v;
+      };
+      switch (a) {
+        case '--host': host = value(); break;
+        case '--path': reqPath = value(); break;
+        case '--method': method = value(); break;
+        case '--header': { const [k, v] = pair(value(), ':', a); headers[k] = v; break; }
+        case '--query': { const [k, v] = pair(value(), '=', a); query[k] = v; break; }
+        case '--port': {
+          const v = value();
+          port = Number(v);
+          if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port: expected a port number, received ${JSON.stringify(v)}.`);
+          break;
+        }
+        case '--scheme': {
+          const v = value();
+          if (v !== 'http' && v !== 'https') throw new UsageError(`--scheme: expected http or https, received ${JSON.stringify(v)}.`);
+          scheme = v;
+          break;
+        }
+        case '--sni': sni = value(); break;
+        case '--gateway': gateway = value(); break;
+        case '--jwt': {
+          const v = value();
+          jwt = v === 'invalid' ? { valid: false } : { ...jwt, issuer: v };
+          break;
+        }
+        case '--jwt-subject': jwt = { ...jwt, subject: value() }; break;
+        case '--source-ip': sourceIp = value(); break;
+        case '--from-namespace': fromNamespace = value(); break;
+        case '--from-label': { const [k, v] = pair(value(), '=', a); fromLabels[k] = v; break; }
+        case '--check': tables.push(value()); break;
+        case '--graph': graph = value(); break;
+        case '--title': title = value(); break;
+        case '--json': json = true; break;
+        default:
+          if (a.startsWith('--')) throw new UsageError(`Unknown option ${a}.`);
+          paths.push(a);
+      }
+    }
+    if (paths.length === 0) throw new UsageError('Give the manifests: files or folders of YAML.');
+    if (!host && tables.length === 0 && !graph) throw new UsageError('Give --host (a request), --check (request tables) or --graph (the picture).');
+    if (Object.keys(fromLabels).length && !fromNamespace) throw new UsageError('--from-label needs --from-namespace.');
+    const objects = readManifestPaths(paths);
+    let status = 0;
+    if (graph) {
+      const g = buildEdgeGraph(objects, { title: title ?? `Edge: ${paths.join(', ')}` });
+      const text = graph.endsWith('.svg') ? await renderSvg(g) : graph.endsWith('.md') ? toMermaidMarkdown(g) : graph.endsWith('.dot') ? toDot(g) : undefined;
+      if (text === undefined) throw new UsageError(`--graph: expected a file ending in .svg, .md or .dot, received ${JSON.stringify(graph)}.`);
+      writeFileSync(graph, text);
+      out.stderr(`Wrote ${graph} (${g.nodes.length} nodes, ${g.links.length} links).\n`);
+    }
+    if (host) {
+      const request: ExplainRequest = {
+        host, path: reqPath, method, headers, query, port, scheme, sni, gateway, jwt, sourceIp,
+        ...(fromNamespace ? { source: { namespace: fromNamespace, labels: fromLabels } } : {}),
+      };
+      const e = explainRequest(objects, request);
+      out.stdout(json ? `${JSON.stringify(explanationJson(e), null, 2)}\n` : `${formatExplanation(e)}\n`);
+    }
+    for (const table of tables) {
+      const results = checkRequestTable(objects, parseRequestTable(readFileSync(table, 'utf8'), table));
+      if (json) out.stdout(`${JSON.stringify({ table, results: results.map((r) => ({ name: r.name, passed: r.passed, failures: r.failures, explanation: explanationJson(r.explanation) })) }, null, 2)}\n`);
+      else out.stdout(`${table}:\n${formatTableResults(results)}\n`);
+      if (results.some((r) => !r.passed)) status = 1;
+    }
+    return status;
+  } catch (e) {
+    out.stderr(`${e instanceof Error ? e.message : String(e)}${e instanceof UsageError ? `\n${EXPLAIN_USAGE}` : ''}\n`);
+    return 2;
+  }
+}

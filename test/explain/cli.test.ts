@@ -1,0 +1,86 @@
+// The explain command: a request from manifests on disk, --json, --check, --graph, and usage errors.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { synthEdge } from '../../apps/edge';
+import { environments } from '../../apps/environments';
+import { manifestsToYaml } from '../../lib';
+import { runExplainCli } from '../../lib/cli/explain';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'explain-cli-'));
+  writeFileSync(join(dir, 'edge.k8s.yaml'), manifestsToYaml(synthEdge(environments.dev).objects));
+});
+
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runExplainCli(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  return { code, stdout, stderr };
+}
+
+describe('explain', () => {
+  it('explains a request as text', async () => {
+    const r = await run(dir, '--host', 'shop.dev.example.com', '--path', '/api/items', '--header', 'x-canary: true', '--scheme', 'https');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Decision: routed');
+    expect(r.stdout).toContain('Route:    shop/shop "api-canary-override" (http[0], match 0)');
+    expect(r.stdout).toContain('To:       api.shop.svc.cluster.local subset v2 port 8080 weight 100');
+  });
+
+  it('--json carries decision, route and destinations', async () => {
+    const r = await run(join(dir, 'edge.k8s.yaml'), '--host', 'shop.dev.example.com', '--path', '/api/items', '--port', '443', '--json');
+    const json = JSON.parse(r.stdout);
+    expect(json.decision).toBe('routed');
+    expect(json.route).toEqual({ virtualService: 'shop/shop', name: 'api', index: 1, match: 0 });
+    expect(json.destinations.map((d: any) => [d.host, d.subset, d.port, d.weight])).toEqual([
+      ['api.shop.svc.cluster.local', 'v1', 8080, 90], ['api.shop.svc.cluster.local', 'v2', 8080, 10],
+    ]);
+  });
+
+  it('--jwt, --query and --method reach the request', async () => {
+    const r = await run(dir, '--host', 'shop.dev.example.com', '--path', '/api/orders', '--scheme', 'https', '--method', 'post', '--query', 'a=b',
+      '--jwt', 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0', '--jwt-subject', 'user-1', '--json');
+    expect(JSON.parse(r.stdout).decision).toBe('routed');
+    const other = await run(dir, '--host', 'shop.dev.example.com', '--path', '/api/orders', '--scheme', 'https', '--jwt', 'https://elsewhere.example.org', '--json');
+    expect([JSON.parse(other.stdout).decision, JSON.parse(other.stdout).status]).toEqual(['denied', 401]);
+    expect(JSON.parse(r.stdout).decision).toBe('routed');
+  });
+
+  it('--check exits 1 when a row fails and 0 when all pass', async () => {
+    const ok = await run(dir, '--check', 'apps/requests/dev.yaml');
+    expect([ok.code, ok.stdout.trim().split('\n').at(-1)]).toEqual([0, '13 passed, 0 failed']);
+    const table = join(dir, 'bad.yaml');
+    writeFileSync(table, 'requests:\n  - name: admin allowed?\n    request: { host: shop.dev.example.com, path: /admin, scheme: https }\n    expect: { decision: routed }\n');
+    const bad = await run(dir, '--check', table);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('FAIL admin allowed?\n       decision: expected "routed", got "denied"');
+  });
+
+  it('--graph writes SVG, Mermaid or DOT', async () => {
+    for (const ext of ['svg', 'md', 'dot']) {
+      const file = join(dir, `edge.${ext}`);
+      const r = await run(dir, '--graph', file, '--title', 'Edge: dev');
+      expect(r.code).toBe(0);
+      expect(readFileSync(file, 'utf8')).toContain('shop.dev.example.com');
+    }
+    expect((await run(dir, '--graph', join(dir, 'edge.png'))).stderr).toMatch(/--graph: expected a file ending in \.svg, \.md or \.dot, received ".*edge\.png"/);
+  });
+
+  it.each([
+    [[], /Give the manifests/],
+    [['x.yaml'], /Give --host \(a request\), --check \(request tables\) or --graph/],
+    [['x.yaml', '--host'], /--host needs a value/],
+    [['x.yaml', '--host', 'h', '--bogus'], /Unknown option --bogus/],
+    [['x.yaml', '--host', 'h', '--port', '99999'], /--port: expected a port number, received "99999"/],
+    [['x.yaml', '--host', 'h', '--scheme', 'ftp'], /--scheme: expected http or https, received "ftp"/],
+    [['x.yaml', '--host', 'h', '--header', 'novalue'], /--header: expected name:value, received "novalue"/],
+  ])('usage error %j exits 2 with the usage', async (argv, message) => {
+    const r = await run(...(argv as string[]));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toContain('Usage: explain');
+  });
+});

@@ -1,0 +1,77 @@
+// The example's request tables (apps/requests/<env>.yaml) against its synthesized objects, and the
+// request table format's errors and failure reports.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { synthEdge } from '../../apps/edge';
+import { environments } from '../../apps/environments';
+import { checkRequestTable, formatTableResults, parseRequestTable } from '../../lib/analysis/explain';
+
+describe.each(['dev', 'prod'] as const)('the %s request table', (name) => {
+  const file = `apps/requests/${name}.yaml`;
+  const cases = parseRequestTable(readFileSync(file, 'utf8'), file);
+  const results = checkRequestTable(synthEdge(environments[name]).objects, cases);
+
+  it.each(results.map((r) => [r.name, r] as const))('%s', (_, r) => {
+    expect(r.failures).toEqual([]);
+  });
+
+  it('covers what the issue asks: canary, split, admin denied, JWT, redirect, unknown host, rate limits', () => {
+    const decided = (d: string) => cases.filter((c) => c.expect.decision === d).length;
+    expect(cases.some((c) => c.request.headers?.['x-canary'] === 'true' && c.expect.destinations?.[0]?.subset === 'v2')).toBe(true);
+    expect(cases.some((c) => c.expect.destinations?.map((d) => d.weight).join('/') === '90/10')).toBe(true);
+    expect(cases.some((c) => c.expect.deniedBy?.includes('block-admin'))).toBe(true);
+    expect(cases.some((c) => c.expect.jwtRequired === true && c.expect.decision === 'denied')).toBe(true);
+    expect(cases.some((c) => c.expect.location?.startsWith('https://'))).toBe(true);
+    expect(cases.some((c) => c.request.host.startsWith('unknown.') && c.expect.decision === 'no-route')).toBe(true);
+    expect(cases.some((c) => (c.expect.rateLimits ?? []).length > 0)).toBe(true);
+    expect(decided('routed') + decided('denied') + decided('redirected') + decided('no-route')).toBe(cases.length);
+  });
+});
+
+describe('request tables', () => {
+  const objects = synthEdge(environments.dev).objects;
+
+  it('a wrong expectation fails with what differs', () => {
+    const cases = parseRequestTable(`
+requests:
+  - name: wrong
+    request: { host: shop.dev.example.com, path: /api/x, scheme: https }
+    expect:
+      route: storefront
+      destinations: [{ host: api.shop, subset: v2, weight: 100 }]
+      rateLimits: [no-such-filter]
+`, 't.yaml');
+    const [r] = checkRequestTable(objects, cases);
+    expect(r.passed).toBe(false);
+    expect(r.failures).toEqual([
+      'route: expected "storefront", got "api"',
+      'rateLimits: expected no-such-filter, got ["istio-ingress/istio-ingressgateway-local-ratelimit"]',
+      'destinations: expected 1, got 2 (api.shop.svc.cluster.local/v1, api.shop.svc.cluster.local/v2)',
+    ]);
+    expect(formatTableResults([r])).toMatch(/^FAIL wrong\n {7}route: expected "storefront", got "api"[\s\S]*\n0 passed, 1 failed$/);
+  });
+
+  it('an undecided answer fails an expectation that is not "unknown"', () => {
+    const gatewayOnly = objects.filter((o) => o.kind !== 'Deployment');
+    const [r] = checkRequestTable(gatewayOnly, parseRequestTable(`
+requests:
+  - name: needs the gateway's identity
+    request: { host: shop.dev.example.com, path: /, scheme: https }
+    expect: { decision: routed }
+`));
+    expect(r.explanation.decision).toBe('unknown');
+    expect(r.failures[0]).toMatch(/^decision: expected "routed", got "unknown"/);
+  });
+
+  it.each([
+    ['requests: {}', /t\.yaml: invalid requests: received \{\}\. A request table is a YAML map with a list "requests"/],
+    ['requests: [{ request: { host: a }, expect: { decision: routed } }]', /t\.yaml: requests\[0\]: invalid name: received undefined/],
+    ['requests: [{ name: n, request: { path: / }, expect: { decision: routed } }]', /requests\[0\] \(n\): invalid request\.host: received undefined\. Give the Host header/],
+    ['requests: [{ name: n, request: { host: a, hots: b }, expect: { decision: routed } }]', /invalid request\.hots: received "b"\. Use only host, path/],
+    ['requests: [{ name: n, request: { host: a } }]', /invalid expect: received undefined\. Say what must happen/],
+    ['requests: [{ name: n, request: { host: a }, expect: { decison: routed } }]', /invalid expect\.decison: received "routed"\. Use only decision/],
+    ['requests: [{ name: n, request: { host: a }, expect: { decision: ok } }]', /invalid expect\.decision: received "ok"\. Use one of routed, redirected/],
+  ])('rejects %s', (text, message) => {
+    expect(() => parseRequestTable(text, 't.yaml')).toThrow(message);
+  });
+});
