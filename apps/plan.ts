@@ -84,8 +84,8 @@ export async function plan(stack: string, options: { preview?: boolean } = {}): 
   await mocks.install('istio-aks-edge', stack, stackConfig(stack));
   // Loaded like Pulumi's language host loads a CommonJS program: require(main), then call it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const program = require(path.join(ROOT, 'apps', 'pulumi.ts')) as () => Record<string, unknown>;
-  const exported = program();
+  const program = require(path.join(ROOT, 'apps', 'pulumi.ts')) as () => Promise<Record<string, unknown>>;
+  const exported = await program();
   const outputs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(exported)) outputs[k] = await valueOf(v as never);
   await settle();

@@ -3,7 +3,7 @@
 // objects that `npm run synth` writes for the stack's environment, synthesized in-process (with the
 // identity's real client and tenant IDs and the vault's name in place of the committed ones).
 import * as pulumi from '@pulumi/pulumi';
-import { CONFIG_NAMESPACE, ConfigError, deployedFacts, EdgeStack, IstioMode, parseStackConfig } from '../lib/infra';
+import { CONFIG_NAMESPACE, ConfigError, deployedFacts, EdgeStack, IstioMode, parseStackConfig, refuseChangesAzureRefuses } from '../lib/infra';
 import { synthEdge } from './edge';
 import { environments } from './environments';
 
@@ -14,7 +14,7 @@ function namespaceConfig(): Record<string, string> {
     .filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
 }
 
-function edgeProgram() {
+async function edgeProgram() {
   const facts = Object.fromEntries(Object.entries(environments).map(([name, e]) => [name, { gatewayMinReplicas: e.gatewayAutoscaling.minReplicas ?? 2 }]));
   const config = parseStackConfig(namespaceConfig(), pulumi.getStack(), facts);
   const base = environments[config.environment as keyof typeof environments];
@@ -29,6 +29,8 @@ function edgeProgram() {
   if (!config.monitoring.enabled && objects.some((o) => o.apiVersion.startsWith('azmonitoring.coreos.com/'))) {
     throw new ConfigError(`Pulumi stack "${pulumi.getStack()}": invalid config istio-aks-edge:monitoring.enabled: received false. The edge's PodMonitors are for Azure Managed Prometheus, whose CRDs the metrics add-on installs: enable monitoring, or scrape with the Prometheus Operator (EdgeMonitoring backend).`);
   }
+  // Zones, region, system pool size: compared with the previous deployment before anything is declared.
+  await refuseChangesAzureRefuses(config);
   const kv = env.keyVault;
   const stack = new EdgeStack('edge', {
     config, objects, alertGroups, publicIp: env.publicIp, hostnames: env.hosts,

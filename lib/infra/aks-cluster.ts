@@ -5,7 +5,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { dump, load } from 'js-yaml';
 import { aksOwnsKubernetesVersion, IstioMode, PoolConfig, StackConfig } from './config';
 import { userPoolAksName } from './names';
-import { assignRole } from './role-assignment';
+import { assignRole, Deployer } from './role-assignment';
 
 /**
  * The application ID of the AKS Microsoft Entra server ("Azure Kubernetes Service AAD Server"), the
@@ -44,8 +44,8 @@ export interface AksClusterArgs {
   readonly config: StackConfig;
   /** The resource group of the cluster. */
   readonly resourceGroupName: pulumi.Input<string>;
-  /** The deploying identity (object ID) and subscription, from `getClientConfig`. */
-  readonly deployer: { readonly objectId: pulumi.Input<string>; readonly subscriptionId: pulumi.Input<string> };
+  /** The deploying identity, made cluster admin with Entra ID and Azure RBAC. */
+  readonly deployer: Deployer;
 }
 
 /**
@@ -169,6 +169,7 @@ export class AksCluster extends pulumi.ComponentResource {
     if (config.entraId?.azureRbac) {
       this.clusterAdmin = assignRole(`${name}-deployer-cluster-admin`, {
         principalId: args.deployer.objectId,
+        principalType: args.deployer.principalType,
         role: 'aksRbacClusterAdmin',
         scope: this.cluster.id,
         subscriptionId: args.deployer.subscriptionId,

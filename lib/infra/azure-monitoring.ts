@@ -4,7 +4,7 @@ import * as monitor from '@pulumi/azure-native/monitor';
 import * as pulumi from '@pulumi/pulumi';
 import { AlertGroup, AlertSeverity } from '../alerts';
 import { MonitoringConfig } from './config';
-import { assignRole, BUILT_IN_ROLES } from './role-assignment';
+import { assignRole, BUILT_IN_ROLES, Deployer } from './role-assignment';
 
 /** The built-in "Monitoring Data Reader" role (lets Grafana query the workspace). */
 export const MONITORING_DATA_READER_ROLE_ID = BUILT_IN_ROLES.monitoringDataReader;
@@ -20,7 +20,7 @@ export interface AzureMonitoringArgs {
   readonly alertGroups: readonly AlertGroup[];
   readonly tags: Record<string, string>;
   /** The deploying identity and subscription: the deployer gets "Grafana Admin". */
-  readonly deployer: { readonly objectId: pulumi.Input<string>; readonly subscriptionId: pulumi.Input<string> };
+  readonly deployer: Deployer;
   /**
    * Entra ID groups that also get "Grafana Admin".
    * @default - none
@@ -123,7 +123,7 @@ export class AzureMonitoring extends pulumi.ComponentResource {
       }, { parent: this });
       // Someone must be able to sign in: Grafana authorizes by Azure roles on the Grafana resource.
       assignRole(`${name}-grafana-admin-deployer`, {
-        principalId: args.deployer.objectId, role: 'grafanaAdmin', scope: this.grafana.id, subscriptionId,
+        principalId: args.deployer.objectId, principalType: args.deployer.principalType, role: 'grafanaAdmin', scope: this.grafana.id, subscriptionId,
       }, { parent: this });
       (args.grafanaAdminGroupObjectIds ?? []).forEach((group, i) => assignRole(`${name}-grafana-admin-group-${i + 1}`, {
         principalId: group, principalType: 'Group', role: 'grafanaAdmin', scope: this.grafana!.id, subscriptionId,

@@ -127,6 +127,11 @@ export interface StackConfig {
   readonly azurePolicy: boolean;
   /** Tags of every Azure resource. */
   readonly tags: Record<string, string>;
+  /**
+   * The deploying identity's principal type, for its role assignments.
+   * @default - "User" when `pulumi up` runs with a person's sign-in (Azure CLI, PowerShell, VS Code), else "ServicePrincipal"
+   */
+  readonly deployerPrincipalType?: 'User' | 'ServicePrincipal';
   /** The cluster's name, also its DNS prefix. */
   readonly clusterName: string;
   /** Override of the environment's hosts (then what is applied differs from `npm run synth`). */
@@ -153,7 +158,7 @@ const DNS_PREFIX = /^[a-zA-Z0-9]([-a-zA-Z0-9]{0,52}[a-zA-Z0-9])?$/;
 export const CONFIG_KEYS = [
   'environment', 'production', 'location', 'kubernetesVersion', 'longTermSupport', 'zones', 'systemPool', 'userPools',
   'loadBalancerSku', 'istio', 'autoUpgradeChannel', 'entraId', 'monitoring', 'tags', 'clusterName', 'hostnames',
-  'tlsSecretName', 'keyVault', 'apiServerAuthorizedIpRanges', 'networkPolicy', 'azurePolicy',
+  'tlsSecretName', 'keyVault', 'apiServerAuthorizedIpRanges', 'networkPolicy', 'azurePolicy', 'deployerPrincipalType',
 ] as const;
 
 /** The keys of each object-valued setting. */
@@ -337,7 +342,8 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
 
   const entraRaw = object('entraId', json('entraId'));
   let entraId: EntraIdConfig | undefined;
-  if (bool('entraId.enabled', entraRaw.enabled, production)) {
+  // On in production; elsewhere on as soon as entraId is configured.
+  if (bool('entraId.enabled', entraRaw.enabled, production || json('entraId') !== undefined)) {
     const groups = entraRaw.adminGroupObjectIds ?? [];
     if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string' || !GUID.test(g))) {
       bad('entraId.adminGroupObjectIds', groups, 'List the object IDs (GUIDs) of Entra ID groups that administer the cluster, or leave it out: the deploying identity is made cluster admin.');
@@ -411,6 +417,10 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
     bad('hostnames', hostnames, 'Use a list of host names, or leave it out to use the environment\'s.');
   }
   const tlsSecretName = str('tlsSecretName');
+  const deployerPrincipalType = str('deployerPrincipalType');
+  if (deployerPrincipalType !== undefined && deployerPrincipalType !== 'User' && deployerPrincipalType !== 'ServicePrincipal') {
+    bad('deployerPrincipalType', deployerPrincipalType, 'Use "User" or "ServicePrincipal" (a managed identity is a ServicePrincipal), or leave it out to derive it from the sign-in.');
+  }
 
   if (environment && environment in environments && production && environments[environment].gatewayMinReplicas < 2) {
     bad('environment', environment,
@@ -424,6 +434,7 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
     apiServerAuthorizedIpRanges: ranges as string[], networkPolicy: networkPolicy as StackConfig['networkPolicy'], azurePolicy,
     tags: { environment: environment!, 'managed-by': 'pulumi', ...(tagsRaw as Record<string, string>) },
     clusterName, hostnames: hostnames as string[] | undefined, tlsSecretName,
+    deployerPrincipalType: deployerPrincipalType as StackConfig['deployerPrincipalType'],
   };
 }
 

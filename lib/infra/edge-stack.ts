@@ -12,7 +12,7 @@ import { CommittedKeyVault } from './identity-binding';
 import { IngressPublicIp } from './ingress-public-ip';
 import { IstioControlPlane } from './istio-control-plane';
 import { keyVaultName } from './names';
-import { guardedByPreviousDeployment } from './previous-deployment';
+import { Deployer, deployerPrincipalType } from './role-assignment';
 
 /** Inputs of {@link EdgeStack}. */
 export interface EdgeStackArgs {
@@ -44,8 +44,8 @@ export interface EdgeStackArgs {
 /**
  * Everything the edge needs on Azure, and the edge itself: a resource group, the AKS cluster, a
  * zone-redundant static public IP for the gateway, the Istio control plane, the gateway's Key Vault
- * and identity, monitoring, and the synthesized objects applied after them. Changes Azure would
- * refuse (zones, region, system pool size) are refused before anything is sent.
+ * and identity, monitoring, and the synthesized objects applied after them. Call
+ * `refuseChangesAzureRefuses` first (the program does).
  */
 export class EdgeStack extends pulumi.ComponentResource {
   /** The resource group of the cluster, the IP, the vault and the monitoring. */
@@ -67,11 +67,15 @@ export class EdgeStack extends pulumi.ComponentResource {
     super('istio-aks-edge:index:EdgeStack', name, {}, opts);
     const { config } = args;
     const client = authorization.getClientConfigOutput({ parent: this });
-    const deployer = { objectId: client.objectId, subscriptionId: client.subscriptionId, tenantId: client.tenantId };
+    const deployer: Deployer = {
+      objectId: client.objectId,
+      principalType: client.clientId.apply((id) => deployerPrincipalType(id, config.deployerPrincipalType)),
+      subscriptionId: client.subscriptionId,
+      tenantId: client.tenantId,
+    };
     this.resourceGroup = new resources.ResourceGroup(`${name}-rg`, {
       resourceGroupName: args.publicIp.resourceGroup,
-      // Everything depends on the group: a refused change stops the run here, before Azure sees it.
-      location: guardedByPreviousDeployment(config.location, config),
+      location: config.location,
       tags: config.tags,
     }, { parent: this, protect: config.production });
     this.aks = new AksCluster(`${name}-aks`, { config, resourceGroupName: this.resourceGroup.name, deployer }, { parent: this });

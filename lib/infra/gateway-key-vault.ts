@@ -1,7 +1,7 @@
 import * as keyvault from '@pulumi/azure-native/keyvault';
 import * as managedidentity from '@pulumi/azure-native/managedidentity';
 import * as pulumi from '@pulumi/pulumi';
-import { assignRole, BUILT_IN_ROLES } from './role-assignment';
+import { assignRole, BUILT_IN_ROLES, Deployer } from './role-assignment';
 
 /** The built-in "Key Vault Secrets User" role (read secrets, and certificates as secrets). */
 export const KEY_VAULT_SECRETS_USER_ROLE_ID = BUILT_IN_ROLES.keyVaultSecretsUser;
@@ -36,7 +36,7 @@ export interface GatewayKeyVaultArgs {
   /** The user-assigned identity's name. */
   readonly identityName: string;
   /** The deploying identity and subscription, from `getClientConfig`. */
-  readonly deployer: { readonly objectId: pulumi.Input<string>; readonly subscriptionId: pulumi.Input<string>; readonly tenantId: pulumi.Input<string> };
+  readonly deployer: Deployer;
   /** Tags of the vault and the identity. */
   readonly tags: Record<string, string>;
 }
@@ -95,7 +95,7 @@ export class GatewayKeyVault extends pulumi.ComponentResource {
       ready.push(vault);
       // The deployer imports the certificate (README): the vault authorizes the data plane by RBAC only.
       assignRole(`${name}-deployer-certificates-officer`, {
-        principalId: args.deployer.objectId, role: 'keyVaultCertificatesOfficer', scope: vault.id, subscriptionId: args.deployer.subscriptionId,
+        principalId: args.deployer.objectId, principalType: args.deployer.principalType, role: 'keyVaultCertificatesOfficer', scope: vault.id, subscriptionId: args.deployer.subscriptionId,
       }, { parent: this });
     }
     this.identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, {

@@ -23,6 +23,8 @@ export interface RecordedResource {
   /** URNs of the resources it depends on. */
   readonly dependencies: string[];
   readonly custom: boolean;
+  /** The resource options the mocks interface does not pass on, from the registration request. */
+  readonly options: { readonly protect: boolean; readonly ignoreChanges: string[]; readonly deleteBeforeReplace: boolean };
 }
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
@@ -131,7 +133,7 @@ function unknownInPreview(computedState: Record<string, any>, inputs: Record<str
 export class EdgeMocks implements pulumi.runtime.Mocks {
   public readonly resources: RecordedResource[] = [];
   public readonly calls: pulumi.runtime.MockCallArgs[] = [];
-  private readonly pending = new Map<string, { parent?: string; dependencies: string[]; rawInputs: Record<string, unknown> }>();
+  private readonly pending = new Map<string, { parent?: string; dependencies: string[]; rawInputs: Record<string, unknown>; options: RecordedResource['options'] }>();
 
   public constructor(private readonly options: EdgeMocksOptions = {}) {}
 
@@ -140,6 +142,7 @@ export class EdgeMocks implements pulumi.runtime.Mocks {
     this.resources.push({
       type: args.type, name: args.name, urn: `${args.type}::${args.name}`, inputs: args.inputs, rawInputs: info?.rawInputs ?? {}, provider: args.provider,
       parent: info?.parent, dependencies: info?.dependencies ?? [], custom: args.custom ?? true,
+      options: info?.options ?? { protect: false, ignoreChanges: [], deleteBeforeReplace: false },
     });
     if (args.type === 'pulumi:pulumi:StackReference') {
       // Read, not created: known in preview too.
@@ -182,6 +185,7 @@ export class EdgeMocks implements pulumi.runtime.Mocks {
         parent: req.getParent() ? keyOfUrn(req.getParent()) : undefined,
         dependencies: (req.getDependenciesList() as string[]).map(keyOfUrn),
         rawInputs: (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+        options: { protect: req.getProtect() === true, ignoreChanges: req.getIgnorechangesList() as string[], deleteBeforeReplace: req.getDeletebeforereplace() === true },
       });
       return register(req, cb);
     };

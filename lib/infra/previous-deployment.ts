@@ -1,7 +1,7 @@
 /**
  * Changes Azure refuses or only makes by rebuilding, caught before anything is sent: the stack
  * exports what it deployed (`deployed`), reads it back on the next run through a StackReference to
- * itself, and refuses a change of zones, region or system pool VM size.
+ * itself before declaring anything, and refuses a change of zones, region or system pool VM size.
  */
 import * as pulumi from '@pulumi/pulumi';
 import { describeProblem } from '../errors';
@@ -45,15 +45,13 @@ export function changesAzureRefuses(previous: unknown, config: StackConfig, stac
 }
 
 /**
- * An output that resolves to `value` once the previous deployment's facts allow `config`, and
- * fails the run (a {@link ConfigError}) otherwise. Feed it into the first resource (the resource
- * group) so nothing that depends on it is sent when the change is refused.
+ * Reads the stack's previous deployment (a StackReference to the stack itself; a new stack has
+ * none) and throws a {@link ConfigError} listing the changes Azure refuses. Await it before
+ * declaring any resource: a refused change then sends nothing.
  */
-export function guardedByPreviousDeployment<T>(value: T, config: StackConfig): pulumi.Output<T> {
+export async function refuseChangesAzureRefuses(config: StackConfig): Promise<void> {
   const self = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`);
-  return self.getOutput('deployed').apply((previous) => {
-    const problems = changesAzureRefuses(previous, config, pulumi.getStack());
-    if (problems.length) throw new ConfigError(problems.join('\n'));
-    return value;
-  });
+  const previous = (await self.getOutputDetails('deployed')).value;
+  const problems = changesAzureRefuses(previous, config, pulumi.getStack());
+  if (problems.length) throw new ConfigError(problems.join('\n'));
 }

@@ -18,15 +18,47 @@ export const BUILT_IN_ROLES = {
   grafanaAdmin: '22926164-76b3-42b3-bc55-97df8dab3e41',
 } as const;
 
+/** The principal types the stack assigns roles to. */
+export type PrincipalType = 'User' | 'ServicePrincipal' | 'Group';
+
+/**
+ * The application IDs of Microsoft's public clients a person signs in with (Azure CLI, Azure
+ * PowerShell, Visual Studio Code): an access token whose `appid` is one of these was issued to a
+ * user; any other `appid` is a service principal's or a managed identity's own.
+ */
+export const USER_SIGN_IN_CLIENT_IDS: readonly string[] = [
+  '04b07795-8ddb-461a-bbee-02f9e1bf7b46', '1950a258-227b-4e31-a9cf-717495945fc2', 'aebc6443-996d-45c2-90f0-388ff96faa56',
+];
+
+/**
+ * The deploying identity's principal type, from the client ID azure-native's `getClientConfig`
+ * returns (the token's `appid`), unless the configuration names it.
+ */
+export function deployerPrincipalType(clientId: string, configured?: 'User' | 'ServicePrincipal'): 'User' | 'ServicePrincipal' {
+  return configured ?? (USER_SIGN_IN_CLIENT_IDS.includes(clientId.toLowerCase()) ? 'User' : 'ServicePrincipal');
+}
+
+/** The identity running `pulumi up`, from azure-native's `getClientConfig`. */
+export interface Deployer {
+  /** Its object ID. */
+  readonly objectId: pulumi.Input<string>;
+  /** Its principal type (see {@link deployerPrincipalType}). */
+  readonly principalType: pulumi.Input<'User' | 'ServicePrincipal'>;
+  /** The subscription deployed to. */
+  readonly subscriptionId: pulumi.Input<string>;
+  /** Its tenant. */
+  readonly tenantId: pulumi.Input<string>;
+}
+
 /** Inputs of {@link assignRole}. */
 export interface AssignRoleArgs {
   /** The principal's object ID. */
   readonly principalId: pulumi.Input<string>;
   /**
-   * The principal's type.
-   * @default - unset: Azure looks it up (right for the deploying identity, a user or a service principal)
+   * The principal's type: azure-native sends "User" when it is left out, and Azure refuses an
+   * assignment whose type does not match the principal's.
    */
-  readonly principalType?: authorization.PrincipalType;
+  readonly principalType: pulumi.Input<PrincipalType>;
   /** A key of {@link BUILT_IN_ROLES}. */
   readonly role: keyof typeof BUILT_IN_ROLES;
   /** The scope's resource ID. */

@@ -21,7 +21,7 @@ describe('npm run plan', () => {
     const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'apps/plan.ts', 'prod', '--json'], { encoding: 'utf8' }));
     const rows = Object.fromEntries(out.rows.map((r: any) => [r.type, r.details]));
     expect(rows['azure-native:containerservice:ManagedCluster']).toMatch(/tier Standard, lb standard, azure\/overlay, pool system \(System\) \S+ 3-5 zones 1,2,3/);
-    expect(rows['azure-native:containerservice:AgentPool']).toMatch(/apps \(User\) \S+ 3-12 zones 1,2,3/);
+    expect(rows['azure-native:containerservice:AgentPool']).toMatch(/apps[0-9a-f]{4} \(User\) \S+ 3-12 zones 1,2,3/);
     expect(rows['azure-native:network:PublicIPAddress']).toBe('pip-shop-prod-ingress Standard Static zones 1,2,3');
     expect(out.counts['kubernetes:networking.istio.io/v1:Gateway']).toBe(1);
     expect(out.outputs.kubeconfig).toBe('[secret]');
