@@ -192,6 +192,9 @@ export class AksCluster extends pulumi.ComponentResource {
     this.principalId = this.cluster.identity.apply((i) => i?.principalId ?? '');
     this.provider = new k8s.Provider(`${name}-k8s`, {
       kubeconfig: providerKubeconfig,
+      // The token changes on every run: only another cluster replaces the provider (and with it
+      // every Kubernetes resource); a new token is an update.
+      clusterIdentifier: pulumi.interpolate`${args.resourceGroupName}/${config.clusterName}`,
       enableServerSideApply: true,
     }, { parent: this, dependsOn: [...this.userPools, ...(this.clusterAdmin ? [this.clusterAdmin] : [])] });
 

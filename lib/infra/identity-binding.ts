@@ -40,7 +40,13 @@ export interface BoundObject {
 }
 
 interface PodTemplateVolume { readonly csi?: { readonly driver?: string; readonly volumeAttributes?: Record<string, string> } }
-interface WorkloadShape { readonly spec?: { readonly template?: { readonly spec?: { readonly volumes?: readonly PodTemplateVolume[] } } } }
+interface WorkloadShape {
+  readonly spec?: { readonly template?: { readonly metadata?: { readonly labels?: Record<string, string> }; readonly spec?: { readonly volumes?: readonly PodTemplateVolume[] } } };
+}
+
+function skipAwait(b: BoundObject, o: KubernetesObject, needsIdentity: boolean): BoundObject {
+  return { object: { ...b.object, metadata: { ...o.metadata, annotations: { ...o.metadata?.annotations, [SKIP_AWAIT_ANNOTATION]: 'true' } } }, needsIdentity };
+}
 
 /**
  * Substitutes the stack's real Key Vault values into the synthesized objects, so a first
@@ -50,7 +56,8 @@ interface WorkloadShape { readonly spec?: { readonly template?: { readonly spec?
  * - a ServiceAccount annotated with the committed client ID: the annotation;
  * - a Deployment, StatefulSet or DaemonSet mounting such a SecretProviderClass: nothing substituted,
  *   but it waits for the identity, and Pulumi does not wait for its pods (annotation
- *   `pulumi.com/skipAwait`), whose CSI volume mounts only once the certificate is in the vault.
+ *   `pulumi.com/skipAwait`), whose CSI volume mounts only once the certificate is in the vault;
+ * - a Service selecting those pods: the same annotation (Pulumi would wait for ready endpoints).
  * Everything else is returned unchanged. In preview the substituted fields are unknown, never the
  * committed placeholders.
  */
@@ -79,16 +86,24 @@ export function bindKeyVault(objects: readonly KubernetesObject[], binding: KeyV
     }
     return { object: plain, needsIdentity: false };
   });
-  return first.map((b, i) => {
+  // Workloads mounting a bound SecretProviderClass: their pods start once the certificate is imported.
+  const waiting: { namespace: string; labels: Record<string, string> }[] = [];
+  const second = first.map((b, i) => {
     const o = objects[i];
     if (!['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind)) return b;
-    const volumes = (o as unknown as WorkloadShape).spec?.template?.spec?.volumes ?? [];
-    const mounts = volumes.some((v) => v.csi?.driver === 'secrets-store.csi.k8s.io'
+    const template = (o as unknown as WorkloadShape).spec?.template;
+    const mounts = (template?.spec?.volumes ?? []).some((v) => v.csi?.driver === 'secrets-store.csi.k8s.io'
       && bound.has(`${o.metadata?.namespace ?? ''}/${v.csi.volumeAttributes?.secretProviderClass}`));
     if (!mounts) return b;
-    return {
-      object: { ...b.object, metadata: { ...o.metadata, annotations: { ...o.metadata?.annotations, [SKIP_AWAIT_ANNOTATION]: 'true' } } },
-      needsIdentity: true,
-    };
+    waiting.push({ namespace: o.metadata?.namespace ?? '', labels: template?.metadata?.labels ?? {} });
+    return skipAwait(b, o, true);
+  });
+  return second.map((b, i) => {
+    const o = objects[i];
+    if (o.kind !== 'Service') return b;
+    const selector = ((o as unknown as { spec?: { selector?: Record<string, string> } }).spec?.selector) ?? {};
+    const keys = Object.keys(selector);
+    const selectsWaiting = keys.length > 0 && waiting.some((w) => w.namespace === (o.metadata?.namespace ?? '') && keys.every((k) => w.labels[k] === selector[k]));
+    return selectsWaiting ? skipAwait(b, o, false) : b;
   });
 }

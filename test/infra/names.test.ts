@@ -47,8 +47,9 @@ describe('bindKeyVault', () => {
   const sa: KubernetesObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'gw', namespace: 'gw', annotations: { 'azure.workload.identity/client-id': 'committed-client' } } };
   const workload = (namespace: string, spcName: string): KubernetesObject => ({
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'gw', namespace },
-    spec: { template: { spec: { volumes: [{ name: 'kv', csi: { driver: 'secrets-store.csi.k8s.io', volumeAttributes: { secretProviderClass: spcName } } }] } } },
+    spec: { template: { metadata: { labels: { app: 'gw', tier: 'edge' } }, spec: { volumes: [{ name: 'kv', csi: { driver: 'secrets-store.csi.k8s.io', volumeAttributes: { secretProviderClass: spcName } } }] } } },
   });
+  const service = (namespace: string, selector: Record<string, string>): KubernetesObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'gw', namespace }, spec: { type: 'LoadBalancer', selector } });
   const other: KubernetesObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'gw' } };
 
   it('substitutes the real values where the committed ones are, and marks what needs the identity', () => {
@@ -59,6 +60,12 @@ describe('bindKeyVault', () => {
     expect((b3.object.metadata as { annotations: Record<string, string> }).annotations).toEqual({ [SKIP_AWAIT_ANNOTATION]: 'true' });
     expect(b3.needsIdentity).toBe(true);
     expect(b4).toEqual({ object: other, needsIdentity: false });
+    // The Service in front of those pods: Pulumi would wait for ready endpoints.
+    const [, svc, otherSvc, elsewhere] = bindKeyVault([spc, service('gw', { app: 'gw' }), service('gw', { app: 'other' }), service('elsewhere', { app: 'gw' }), workload('gw', 'tls-keyvault')], binding).slice(0, 4);
+    expect(svc.object.metadata).toEqual({ name: 'gw', namespace: 'gw', annotations: { [SKIP_AWAIT_ANNOTATION]: 'true' } });
+    expect(svc.needsIdentity).toBe(false);
+    expect(otherSvc.object.metadata).toEqual({ name: 'gw', namespace: 'gw' });
+    expect(elsewhere.object.metadata).toEqual({ name: 'gw', namespace: 'elsewhere' });
     // The inputs are not modified.
     expect((spc.spec as { parameters: { clientID: string } }).parameters.clientID).toBe('committed-client');
   });

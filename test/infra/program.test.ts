@@ -133,10 +133,12 @@ describe.each(['dev', 'prod'] as const)('Pulumi program, stack %s', (stack) => {
       const sa = applied.find((o) => o.kind === 'ServiceAccount' && o.metadata.annotations?.['azure.workload.identity/client-id'])!;
       expect(sa.metadata.annotations['azure.workload.identity/client-id']).toBe(values.gatewayIdentityClientId);
       sa.metadata.annotations['azure.workload.identity/client-id'] = kv.clientId;
-      const gateway = applied.find((o) => o.kind === 'Deployment' && o.metadata.name === 'istio-ingressgateway')!;
-      expect(gateway.metadata.annotations[SKIP_AWAIT_ANNOTATION]).toBe('true');
-      delete gateway.metadata.annotations[SKIP_AWAIT_ANNOTATION];
-      if (Object.keys(gateway.metadata.annotations).length === 0) delete gateway.metadata.annotations;
+      for (const kind of ['Deployment', 'Service']) {
+        const o = applied.find((x) => x.kind === kind && x.metadata.name === 'istio-ingressgateway')!;
+        expect(o.metadata.annotations[SKIP_AWAIT_ANNOTATION], kind).toBe('true');
+        delete o.metadata.annotations[SKIP_AWAIT_ANNOTATION];
+        if (Object.keys(o.metadata.annotations).length === 0) delete o.metadata.annotations;
+      }
     }
     const key = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
     const byKey = (objs: any[]) => Object.fromEntries(objs.map((o) => [key(o), o]));
