@@ -106,7 +106,8 @@ async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const { rows, counts, outputs } = await plan(stack, { preview });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const shownOutputs = { ...outputs, kubeconfig: '[secret]' };
+  const shownOutputs = Object.fromEntries(Object.entries({ ...outputs, kubeconfig: outputs.kubeconfig === UNKNOWN ? UNKNOWN : '[secret]' })
+    .map(([k, v]) => [k, v === UNKNOWN ? '<unknown>' : v]));
   if (args.includes('--json')) {
     process.stdout.write(`${JSON.stringify({ stack, rows, counts, outputs: shownOutputs }, null, 2)}\n`);
     return;
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
   console.log(`\nEdge objects applied (${k8sKinds.reduce((s, [, n]) => s + n, 0)}):`);
   for (const [t, n] of k8sKinds.sort()) console.log(`  ${String(n).padStart(3)}  ${t.slice('kubernetes:'.length)}`);
   console.log('\nOutputs:');
-  for (const [k, v] of Object.entries(shownOutputs)) console.log(`  ${k}: ${v === UNKNOWN ? '<unknown>' : JSON.stringify(v)}`);
+  for (const [k, v] of Object.entries(shownOutputs)) console.log(`  ${k}: ${v === '<unknown>' ? v : JSON.stringify(v)}`);
   console.log(`\n${Object.values(counts).reduce((a, b) => a + b, 0)} resources; program ran in ${ms.toFixed(0)} ms under mocks.`);
 }
 

@@ -34,6 +34,15 @@ describe('npm run plan', () => {
     expect(stdout).toMatch(/Edge objects applied \(39\)/);
   });
 
+  it('--preview: what Azure computes is <unknown>, as `pulumi preview` shows it', () => {
+    const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'apps/plan.ts', 'prod', '--json', '--preview'], { encoding: 'utf8' }));
+    expect(out.outputs).toMatchObject({ kubeconfig: '<unknown>', clusterName: '<unknown>', ingressIp: '<unknown>', gatewayIdentityClientId: '<unknown>', hostnames: ['shop.example.com', 'www.shop.example.com'] });
+    const rows = out.rows.filter((r: any) => r.type === 'azure-native:authorization:RoleAssignment');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r.details).toMatch(/ on <unknown>$/);
+    expect(out.counts['secrets-store.csi.x-k8s.io/v1:SecretProviderClass'] ?? out.counts['kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass']).toBe(1);
+  });
+
   it('refuses an unknown stack', () => {
     const { stderr, status } = plan('staging');
     expect(status).toBe(1);
