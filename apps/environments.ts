@@ -12,9 +12,11 @@ export interface EdgeEnvironment {
   /** The TLS secret (in the gateway namespace) holding the certificate for the hosts. */
   readonly tlsSecret: string;
   /**
-   * Sync the certificate from Azure Key Vault into `tlsSecret` (the Pulumi program creates the
-   * vault, the gateway's identity and its access). `clientId` is the identity's client ID, which
-   * `pulumi up` outputs as gatewayIdentityClientId: set it here after the first deployment.
+   * Sync the certificate from Azure Key Vault into `tlsSecret`. The Pulumi program creates the
+   * vault, the gateway's identity and its access, and applies their real vault name, client ID
+   * and tenant ID (outputs keyVaultName, gatewayIdentityClientId, tenantId) in place of these;
+   * they matter for the manifests `npm run synth` writes for GitOps: set them from the outputs
+   * after the first deployment (the program warns while they differ).
    */
   readonly keyVault?: Omit<KeyVaultCertificateOptions, 'secretName'>;
   /** Issuer and key set of the JWTs required on the order API. */
@@ -64,7 +66,8 @@ export const environments: Record<'dev' | 'prod', EdgeEnvironment> = {
     production: true,
     hosts: ['shop.example.com', 'www.shop.example.com'],
     tlsSecret: 'shop-prod-tls',
-    // Placeholders: the tenant, and the client ID `pulumi up` outputs (gatewayIdentityClientId).
+    // GitOps placeholders until the first `pulumi up` (which substitutes its real values): the
+    // vault name, client ID and tenant it outputs (keyVaultName, gatewayIdentityClientId, tenantId).
     keyVault: { vaultName: 'kv-shop-prod', certificateName: 'shop-prod-tls', tenantId: '00000000-0000-0000-0000-000000000000', clientId: '11111111-2222-3333-4444-555555555555' },
     jwt: { issuer: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0', jwksUri: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/discovery/v2.0/keys' },
     gatewayResources: {

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { EdgeMocks, settle, valueOf } from '../lib/infra/mocks';
+import { EdgeMocks, settle, UNKNOWN, valueOf } from '../lib/infra/mocks';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -23,6 +23,11 @@ export interface PlanRow {
   readonly details: string;
 }
 
+/** The last segment of a resource ID, or <unknown> (preview). */
+function last(id: unknown): string {
+  return typeof id === 'string' ? id.split('/').pop()! : '<unknown>';
+}
+
 function details(type: string, inputs: Record<string, any>): string {
   switch (type) {
     case 'azure-native:resources:ResourceGroup':
@@ -34,7 +39,8 @@ function details(type: string, inputs: Record<string, any>): string {
         `k8s ${inputs.kubernetesVersion}`, `tier ${inputs.sku.tier}`, `lb ${net.loadBalancerSku}`, `${net.networkPlugin}/${net.networkPluginMode}`,
         `pool ${pool.name} (${pool.mode}) ${pool.vmSize} ${pool.minCount}-${pool.maxCount} zones ${pool.availabilityZones.join(',')}`,
         `upgrade ${inputs.autoUpgradeProfile.upgradeChannel}`, inputs.serviceMeshProfile ? `istio add-on ${inputs.serviceMeshProfile.istio.revisions}` : '',
-        inputs.aadProfile ? 'entra-id' : '', `network policy ${net.networkPolicy}`,
+        inputs.aadProfile ? `entra-id${inputs.aadProfile.enableAzureRBAC ? ' + azure rbac' : ''}${inputs.disableLocalAccounts ? ', no local accounts' : ''}` : 'local accounts',
+        inputs.supportPlan === 'AKSLongTermSupport' ? 'long-term support' : '', `network policy ${net.networkPolicy}`,
         `add-ons ${Object.entries(inputs.addonProfiles ?? {}).filter(([, a]: [string, any]) => a.enabled).map(([k]) => k).join('+')}`,
         inputs.apiServerAccessProfile ? `api ranges ${inputs.apiServerAccessProfile.authorizedIPRanges.join(',')}` : '',
       ].filter(Boolean).join(', ');
@@ -44,7 +50,7 @@ function details(type: string, inputs: Record<string, any>): string {
     case 'azure-native:network:PublicIPAddress':
       return `${inputs.publicIpAddressName} ${inputs.sku.name} ${inputs.publicIPAllocationMethod} zones ${inputs.zones.join(',')}`;
     case 'azure-native:authorization:RoleAssignment':
-      return `role ${String(inputs.roleDefinitionId).split('/').pop()} on ${String(inputs.scope).split('/').pop()}`;
+      return `role ${last(inputs.roleDefinitionId)} on ${last(inputs.scope)}`;
     case 'azure-native:monitor:AzureMonitorWorkspace':
       return `${inputs.azureMonitorWorkspaceName} (Managed Prometheus)`;
     case 'azure-native:monitor:DataCollectionRule':
@@ -73,17 +79,17 @@ function details(type: string, inputs: Record<string, any>): string {
 }
 
 /** Runs the program for `stack` under mocks and returns the plan and the stack outputs. */
-export async function plan(stack: string): Promise<{ rows: PlanRow[]; counts: Record<string, number>; outputs: Record<string, unknown>; mocks: EdgeMocks }> {
-  const mocks = new EdgeMocks();
+export async function plan(stack: string, options: { preview?: boolean } = {}): Promise<{ rows: PlanRow[]; counts: Record<string, number>; outputs: Record<string, unknown>; mocks: EdgeMocks }> {
+  const mocks = new EdgeMocks({ preview: options.preview });
   await mocks.install('istio-aks-edge', stack, stackConfig(stack));
   // Loaded like Pulumi's language host loads a CommonJS program: require(main), then call it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const program = require(path.join(ROOT, 'apps', 'pulumi.ts')) as () => Record<string, unknown>;
-  const exported = program();
+  const program = require(path.join(ROOT, 'apps', 'pulumi.ts')) as () => Promise<Record<string, unknown>>;
+  const exported = await program();
   const outputs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(exported)) outputs[k] = await valueOf(v as never);
   await settle();
-  const custom = mocks.resources.filter((r) => r.custom && !r.type.startsWith('pulumi:providers:'));
+  const custom = mocks.resources.filter((r) => r.custom && !r.type.startsWith('pulumi:providers:') && r.type !== 'pulumi:pulumi:StackReference');
   const counts: Record<string, number> = {};
   for (const r of custom) counts[r.type] = (counts[r.type] ?? 0) + 1;
   const rows = custom
@@ -95,11 +101,13 @@ export async function plan(stack: string): Promise<{ rows: PlanRow[]; counts: Re
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const stack = args.find((a) => !a.startsWith('-'));
-  if (!stack) throw new Error('Usage: npm run plan -- <stack> [--json]   (stacks: dev, prod)');
+  if (!stack) throw new Error('Usage: npm run plan -- <stack> [--json] [--preview]   (stacks: dev, prod)');
+  const preview = args.includes('--preview');
   const started = process.hrtime.bigint();
-  const { rows, counts, outputs } = await plan(stack);
+  const { rows, counts, outputs } = await plan(stack, { preview });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const shownOutputs = { ...outputs, kubeconfig: '[secret]' };
+  const shownOutputs = Object.fromEntries(Object.entries({ ...outputs, kubeconfig: outputs.kubeconfig === UNKNOWN ? UNKNOWN : '[secret]' })
+    .map(([k, v]) => [k, v === UNKNOWN ? '<unknown>' : v]));
   if (args.includes('--json')) {
     process.stdout.write(`${JSON.stringify({ stack, rows, counts, outputs: shownOutputs }, null, 2)}\n`);
     return;
@@ -107,13 +115,13 @@ async function main(): Promise<void> {
   const width = (f: (r: PlanRow) => string) => Math.max(...rows.map((r) => f(r).length));
   const tw = width((r) => r.type);
   const nw = width((r) => r.name);
-  console.log(`Plan for stack "${stack}" (under mocks: what \`pulumi up\` would create)\n`);
+  console.log(`Plan for stack "${stack}" (under mocks: what \`pulumi ${preview ? 'preview' : 'up'}\` would create${preview ? '; unknown until Azure creates it: <unknown>' : ''})\n`);
   for (const r of rows) console.log(`+ ${r.type.padEnd(tw)}  ${r.name.padEnd(nw)}  ${r.details}`);
   const k8sKinds = Object.entries(counts).filter(([t]) => t.startsWith('kubernetes:') && t !== 'kubernetes:helm.sh/v3:Release');
   console.log(`\nEdge objects applied (${k8sKinds.reduce((s, [, n]) => s + n, 0)}):`);
   for (const [t, n] of k8sKinds.sort()) console.log(`  ${String(n).padStart(3)}  ${t.slice('kubernetes:'.length)}`);
   console.log('\nOutputs:');
-  for (const [k, v] of Object.entries(shownOutputs)) console.log(`  ${k}: ${JSON.stringify(v)}`);
+  for (const [k, v] of Object.entries(shownOutputs)) console.log(`  ${k}: ${v === '<unknown>' ? v : JSON.stringify(v)}`);
   console.log(`\n${Object.values(counts).reduce((a, b) => a + b, 0)} resources; program ran in ${ms.toFixed(0)} ms under mocks.`);
 }
 

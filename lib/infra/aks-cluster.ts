@@ -1,8 +1,29 @@
+import * as authorization from '@pulumi/azure-native/authorization';
 import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { dump, load } from 'js-yaml';
-import { IstioMode, PoolConfig, StackConfig } from './config';
+import { aksOwnsKubernetesVersion, IstioMode, PoolConfig, StackConfig } from './config';
+import { userPoolAksName } from './names';
+import { assignRole, Deployer } from './role-assignment';
+
+/**
+ * The application ID of the AKS Microsoft Entra server ("Azure Kubernetes Service AAD Server"), the
+ * same in every tenant: the audience of the tokens an Entra ID cluster accepts (kubelogin's
+ * `--server-id`).
+ */
+export const AKS_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
+
+/**
+ * Replaces every user of a kubeconfig with a bearer token: the Kubernetes provider then calls the
+ * API server as the identity the token was issued to, with no exec plugin (no kubelogin, no Azure
+ * CLI session).
+ */
+export function tokenKubeconfig(kubeconfig: string, token: string): string {
+  const doc = load(kubeconfig) as { users?: Array<{ name?: string; user?: unknown }> };
+  for (const u of doc.users ?? []) u.user = { token };
+  return dump(doc, { lineWidth: -1 });
+}
 
 /** Rewrites a kubelogin exec kubeconfig to log in with the Azure CLI's session (`--login azurecli`). */
 export function kubeloginAzureCli(kubeconfig: string): string {
@@ -23,24 +44,38 @@ export interface AksClusterArgs {
   readonly config: StackConfig;
   /** The resource group of the cluster. */
   readonly resourceGroupName: pulumi.Input<string>;
+  /** The deploying identity, made cluster admin with Entra ID and Azure RBAC. */
+  readonly deployer: Deployer;
 }
 
 /**
  * An AKS cluster spread over availability zones behind a Standard load balancer: the system pool
  * inline, user pools as separate AgentPool resources (changing an inline pool disturbs the whole
- * cluster), autoscaled pools in every configured zone, Azure CNI overlay, managed identity, RBAC,
- * OIDC issuer and workload identity, an auto-upgrade channel, optional Entra ID integration and the
- * optional Istio add-on. Exposes the kubeconfig (secret) and a Kubernetes provider built from it.
+ * cluster), autoscaled pools whose minimum keeps a node in every configured zone, Azure CNI overlay,
+ * managed identity, RBAC, OIDC issuer and workload identity, an auto-upgrade channel, Entra ID with
+ * Azure RBAC (the deploying identity made cluster admin) and the optional Istio add-on.
+ *
+ * What AKS or the autoscaler changes after creation is ignored (pool counts; the version under the
+ * "stable" or "rapid" channel); production protects the cluster from deletion; a user pool's VM
+ * size change creates its replacement before deleting it (its AKS name carries the size).
+ * Exposes the kubeconfig for people (secret) and a Kubernetes provider for the program.
  */
 export class AksCluster extends pulumi.ComponentResource {
+  /** The cluster. */
   public readonly cluster: containerservice.ManagedCluster;
+  /** The user pools. */
   public readonly userPools: containerservice.AgentPool[];
-  /** The user kubeconfig, secret; unknown during preview, never awaited. */
+  /**
+   * The user kubeconfig, secret; unknown during preview, never awaited. With Entra ID it
+   * authenticates through kubelogin with the Azure CLI's session (`--login azurecli`).
+   */
   public readonly kubeconfig: pulumi.Output<string>;
   /** A Kubernetes provider for the cluster: pass it explicitly to every Kubernetes resource. */
   public readonly provider: k8s.Provider;
   /** The principal ID of the cluster's system-assigned identity (control plane). */
   public readonly principalId: pulumi.Output<string>;
+  /** The deployer's "Azure Kubernetes Service RBAC Cluster Admin" assignment (Entra ID with Azure RBAC). */
+  public readonly clusterAdmin?: pulumi.CustomResource;
 
   public constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('istio-aks-edge:azure:AksCluster', name, {}, opts);
@@ -48,7 +83,8 @@ export class AksCluster extends pulumi.ComponentResource {
     const zones = config.zones;
     const autoscaled = (pool: PoolConfig) => ({
       vmSize: pool.vmSize,
-      count: Math.max(pool.minCount, 1),
+      // The initial size only: the autoscaler owns the count afterwards (ignoreChanges below).
+      count: pool.minCount,
       minCount: pool.minCount,
       maxCount: pool.maxCount,
       enableAutoScaling: true,
@@ -57,6 +93,8 @@ export class AksCluster extends pulumi.ComponentResource {
       osType: containerservice.OSType.Linux,
       osSKU: containerservice.OSSKU.AzureLinux,
     });
+    const tier = config.longTermSupport ? containerservice.ManagedClusterSKUTier.Premium
+      : config.production ? containerservice.ManagedClusterSKUTier.Standard : containerservice.ManagedClusterSKUTier.Free;
 
     this.cluster = new containerservice.ManagedCluster(`${name}-cluster`, {
       resourceGroupName: args.resourceGroupName,
@@ -64,11 +102,10 @@ export class AksCluster extends pulumi.ComponentResource {
       location: config.location,
       dnsPrefix: config.clusterName,
       kubernetesVersion: config.kubernetesVersion,
-      // Production gets the Standard tier: a financially backed API server SLA over the zones.
-      sku: {
-        name: containerservice.ManagedClusterSKUName.Base,
-        tier: config.production ? containerservice.ManagedClusterSKUTier.Standard : containerservice.ManagedClusterSKUTier.Free,
-      },
+      // Production gets the Standard tier (a financially backed API server SLA over the zones);
+      // long-term support needs Premium and the LTS plan.
+      sku: { name: containerservice.ManagedClusterSKUName.Base, tier },
+      supportPlan: config.longTermSupport ? containerservice.KubernetesSupportPlan.AKSLongTermSupport : undefined,
       identity: { type: containerservice.ResourceIdentityType.SystemAssigned },
       enableRBAC: true,
       agentPoolProfiles: [{
@@ -102,7 +139,7 @@ export class AksCluster extends pulumi.ComponentResource {
       aadProfile: config.entraId ? {
         managed: true,
         enableAzureRBAC: config.entraId.azureRbac,
-        adminGroupObjectIDs: config.entraId.adminGroupObjectIds,
+        adminGroupObjectIDs: config.entraId.adminGroupObjectIds.length ? config.entraId.adminGroupObjectIds : undefined,
       } : undefined,
       disableLocalAccounts: config.entraId?.disableLocalAccounts ?? false,
       serviceMeshProfile: config.istio.mode === IstioMode.AKS_ADDON ? {
@@ -110,34 +147,56 @@ export class AksCluster extends pulumi.ComponentResource {
         istio: { revisions: [config.istio.revision!] },
       } : undefined,
       tags: config.tags,
-    }, { parent: this });
+    }, {
+      parent: this,
+      protect: config.production,
+      // The autoscaler owns the system pool's count; under "stable"/"rapid" AKS owns the version.
+      ignoreChanges: ['agentPoolProfiles[0].count', ...(aksOwnsKubernetesVersion(config) ? ['kubernetesVersion'] : [])],
+    });
 
     this.userPools = config.userPools.map((pool) => new containerservice.AgentPool(`${name}-pool-${pool.name}`, {
       resourceGroupName: args.resourceGroupName,
       resourceName: this.cluster.name,
-      agentPoolName: pool.name,
+      agentPoolName: userPoolAksName(pool.name, pool.vmSize),
       mode: containerservice.AgentPoolMode.User,
       ...autoscaled(pool),
       tags: config.tags,
-    }, { parent: this }));
+    }, { parent: this, ignoreChanges: ['count'], deleteBeforeReplace: false }));
 
-    // With Entra ID and no local accounts, the kubeconfig authenticates through kubelogin: ask for
-    // the exec format, and log in with the Azure CLI's session (as `pulumi up` runs with it).
-    const entra = config.entraId?.disableLocalAccounts === true;
+    // Entra ID: the deployer is cluster admin through Azure RBAC, and the provider calls the API
+    // server with the deployer's own Entra token for the AKS server application (no kubelogin).
+    const entra = config.entraId !== undefined;
+    if (config.entraId?.azureRbac) {
+      this.clusterAdmin = assignRole(`${name}-deployer-cluster-admin`, {
+        principalId: args.deployer.objectId,
+        principalType: args.deployer.principalType,
+        role: 'aksRbacClusterAdmin',
+        scope: this.cluster.id,
+        subscriptionId: args.deployer.subscriptionId,
+      }, { parent: this });
+    }
     const credentials = containerservice.listManagedClusterUserCredentialsOutput({
       resourceGroupName: args.resourceGroupName,
       resourceName: this.cluster.name,
       format: entra ? 'exec' : undefined,
     }, { parent: this });
-    this.kubeconfig = pulumi.secret(credentials.kubeconfigs.apply((k) => {
-      const kubeconfig = Buffer.from(k[0].value, 'base64').toString('utf8');
-      return entra ? kubeloginAzureCli(kubeconfig) : kubeconfig;
-    }));
+    const raw = credentials.kubeconfigs.apply((k) => Buffer.from(k[0].value, 'base64').toString('utf8'));
+    this.kubeconfig = pulumi.secret(entra ? raw.apply(kubeloginAzureCli) : raw);
+    let providerKubeconfig: pulumi.Output<string> = this.kubeconfig;
+    if (entra) {
+      // An access token lives about an hour (Entra ID's default lifetime, 60-90 minutes): enough for
+      // one `pulumi up`; each run fetches a new one.
+      const token = authorization.getClientTokenOutput({ endpoint: AKS_SERVER_APP_ID }, { parent: this });
+      providerKubeconfig = pulumi.secret(pulumi.all([raw, token.token]).apply(([k, t]) => tokenKubeconfig(k, t)));
+    }
     this.principalId = this.cluster.identity.apply((i) => i?.principalId ?? '');
     this.provider = new k8s.Provider(`${name}-k8s`, {
-      kubeconfig: this.kubeconfig,
+      kubeconfig: providerKubeconfig,
+      // The token changes on every run: only another cluster replaces the provider (and with it
+      // every Kubernetes resource); a new token is an update.
+      clusterIdentifier: pulumi.interpolate`${args.resourceGroupName}/${config.clusterName}`,
       enableServerSideApply: true,
-    }, { parent: this, dependsOn: this.userPools });
+    }, { parent: this, dependsOn: [...this.userPools, ...(this.clusterAdmin ? [this.clusterAdmin] : [])] });
 
     this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
   }

@@ -1,13 +1,13 @@
 import * as alertsmanagement from '@pulumi/azure-native/alertsmanagement';
-import * as authorization from '@pulumi/azure-native/authorization';
 import * as dashboard from '@pulumi/azure-native/dashboard';
 import * as monitor from '@pulumi/azure-native/monitor';
 import * as pulumi from '@pulumi/pulumi';
 import { AlertGroup, AlertSeverity } from '../alerts';
 import { MonitoringConfig } from './config';
+import { assignRole, BUILT_IN_ROLES, Deployer } from './role-assignment';
 
 /** The built-in "Monitoring Data Reader" role (lets Grafana query the workspace). */
-export const MONITORING_DATA_READER_ROLE_ID = 'b0d8363b-8ddd-447d-831f-62ca05bff136';
+export const MONITORING_DATA_READER_ROLE_ID = BUILT_IN_ROLES.monitoringDataReader;
 
 /** Inputs of {@link AzureMonitoring}. */
 export interface AzureMonitoringArgs {
@@ -19,6 +19,13 @@ export interface AzureMonitoringArgs {
   /** The edge's alert groups (the same the PrometheusRule and the rule file carry). */
   readonly alertGroups: readonly AlertGroup[];
   readonly tags: Record<string, string>;
+  /** The deploying identity and subscription: the deployer gets "Grafana Admin". */
+  readonly deployer: Deployer;
+  /**
+   * Entra ID groups that also get "Grafana Admin".
+   * @default - none
+   */
+  readonly grafanaAdminGroupObjectIds?: readonly string[];
 }
 
 /** Prometheus durations ("10m", "1h", "90s") in ISO 8601 ("PT10M"), as Azure's rule groups want them. */
@@ -106,13 +113,21 @@ export class AzureMonitoring extends pulumi.ComponentResource {
         identity: { type: 'SystemAssigned' },
         properties: { grafanaIntegrations: { azureMonitorWorkspaceIntegrations: [{ azureMonitorWorkspaceResourceId: this.workspace.id }] } },
       }, { parent: this });
-      const client = authorization.getClientConfigOutput({ parent: this });
-      new authorization.RoleAssignment(`${name}-grafana-reader`, {
+      const subscriptionId = args.deployer.subscriptionId;
+      assignRole(`${name}-grafana-reader`, {
         principalId: this.grafana.identity.apply((i) => i?.principalId ?? ''),
-        principalType: authorization.PrincipalType.ServicePrincipal,
-        roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${MONITORING_DATA_READER_ROLE_ID}`,
+        principalType: 'ServicePrincipal',
+        role: 'monitoringDataReader',
         scope: this.workspace.id,
+        subscriptionId,
       }, { parent: this });
+      // Someone must be able to sign in: Grafana authorizes by Azure roles on the Grafana resource.
+      assignRole(`${name}-grafana-admin-deployer`, {
+        principalId: args.deployer.objectId, principalType: args.deployer.principalType, role: 'grafanaAdmin', scope: this.grafana.id, subscriptionId,
+      }, { parent: this });
+      (args.grafanaAdminGroupObjectIds ?? []).forEach((group, i) => assignRole(`${name}-grafana-admin-group-${i + 1}`, {
+        principalId: group, principalType: 'Group', role: 'grafanaAdmin', scope: this.grafana!.id, subscriptionId,
+      }, { parent: this }));
     }
     this.registerOutputs({ workspaceId: this.workspace.id });
   }

@@ -4,6 +4,8 @@
  * reaches Azure. Pure functions: tested without Pulumi's mocks.
  */
 import { describeProblem } from '../errors';
+import { KEY_VAULT_NAME } from './names';
+import { AKS_ISTIO_ADDON_REVISIONS, AZURE_REGIONS, closest, LTS_KUBERNETES_MINORS, SUPPORTED_KUBERNETES_MINORS } from './support-window';
 
 /** The Istio release the constructs' CRD imports come from. */
 export const PINNED_ISTIO_VERSION = '1.30.3';
@@ -40,13 +42,17 @@ export interface IstioConfig {
   readonly revision?: string;
 }
 
-/** Microsoft Entra ID integration of the cluster. */
+/** Microsoft Entra ID integration of the cluster (on by default in production). */
 export interface EntraIdConfig {
-  /** Object IDs of the groups that get cluster-admin. */
+  /**
+   * Object IDs of groups that get cluster-admin besides the deploying identity (which always gets
+   * "Azure Kubernetes Service RBAC Cluster Admin" through Azure RBAC).
+   * @default - none
+   */
   readonly adminGroupObjectIds: string[];
   /** Authorize Kubernetes API calls with Azure RBAC. */
   readonly azureRbac: boolean;
-  /** Disable the cluster's local accounts (the kubeconfig then needs kubelogin). */
+  /** Disable the cluster's local accounts (people then sign in with kubelogin). */
   readonly disableLocalAccounts: boolean;
 }
 
@@ -62,32 +68,71 @@ export interface MonitoringConfig {
   readonly grafana: boolean;
 }
 
+/** The gateway's Key Vault, as the stack creates or references it. */
+export interface KeyVaultConfig {
+  /**
+   * An existing vault's resource group: the vault is referenced, not created.
+   * @default - the stack creates the vault
+   */
+  readonly existingResourceGroup?: string;
+  /**
+   * The vault's name.
+   * @default - derived: "kv-<environment>-<hash of subscription, resource group, environment>"
+   *   for a created vault; the environment's `vaultName` for an existing one
+   */
+  readonly name?: string;
+  /**
+   * Recover a soft-deleted vault of the same name instead of creating it (after a `destroy`, a
+   * purge-protected vault's name stays taken for its 90-day retention).
+   * @default false
+   */
+  readonly recover: boolean;
+}
+
 /** The validated configuration of a stack. */
 export interface StackConfig {
   /** The edge environment deployed (a key of the app's environments). */
   readonly environment: string;
-  /** Production rules apply (at least two zones, two gateway replicas). */
+  /** Production rules apply (at least two zones, two gateway replicas, Entra ID, protection). */
   readonly production: boolean;
+  /** The Azure region (one of {@link AZURE_REGIONS}). */
   readonly location: string;
+  /** "1.35" or "1.35.2": inside {@link SUPPORTED_KUBERNETES_MINORS} (or the LTS window). */
   readonly kubernetesVersion: string;
+  /** Long-term support: the Premium tier and the `AKSLongTermSupport` plan. */
+  readonly longTermSupport: boolean;
   /** Availability zones of every node pool and of the public IP. */
   readonly zones: string[];
+  /** The inline system pool. */
   readonly systemPool: PoolConfig;
+  /** The user pools (separate AgentPool resources). */
   readonly userPools: PoolConfig[];
+  /** Always "standard". */
   readonly loadBalancerSku: 'standard';
+  /** How Istio is installed. */
   readonly istio: IstioConfig;
+  /** The cluster's auto-upgrade channel. */
   readonly autoUpgradeChannel: string;
+  /** Entra ID integration; on by default in production. */
   readonly entraId?: EntraIdConfig;
+  /** Azure Managed Prometheus, alerting and Grafana. */
   readonly monitoring: MonitoringConfig;
-  /** An existing Key Vault's resource group, when the gateway's vault is not created by the stack. */
-  readonly keyVaultExistingResourceGroup?: string;
+  /** The gateway's Key Vault. */
+  readonly keyVault: KeyVaultConfig;
   /** Address ranges allowed to reach the API server (none: unrestricted). */
   readonly apiServerAuthorizedIpRanges: string[];
   /** The network policy engine (NetworkPolicies need one). */
   readonly networkPolicy: 'cilium' | 'azure' | 'calico';
   /** The Azure Policy add-on. */
   readonly azurePolicy: boolean;
+  /** Tags of every Azure resource. */
   readonly tags: Record<string, string>;
+  /**
+   * The deploying identity's principal type, for its role assignments.
+   * @default - "User" when `pulumi up` runs with a person's sign-in (Azure CLI, PowerShell, VS Code), else "ServicePrincipal"
+   */
+  readonly deployerPrincipalType?: 'User' | 'ServicePrincipal';
+  /** The cluster's name, also its DNS prefix. */
   readonly clusterName: string;
   /** Override of the environment's hosts (then what is applied differs from `npm run synth`). */
   readonly hostnames?: string[];
@@ -106,18 +151,30 @@ export class ConfigError extends Error {}
 
 const AUTO_UPGRADE_CHANNELS = ['none', 'patch', 'stable', 'rapid', 'node-image'];
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** AKS DNS prefix: 1-54 letters, digits and "-", starting and ending with a letter or digit. */
+const DNS_PREFIX = /^[a-zA-Z0-9]([-a-zA-Z0-9]{0,52}[a-zA-Z0-9])?$/;
 
 /** Every key the stack reads, without the namespace. */
 export const CONFIG_KEYS = [
-  'environment', 'production', 'location', 'kubernetesVersion', 'zones', 'systemPool', 'userPools', 'loadBalancerSku',
-  'istio', 'autoUpgradeChannel', 'entraId', 'monitoring', 'tags', 'clusterName', 'hostnames', 'tlsSecretName',
-  'keyVault', 'apiServerAuthorizedIpRanges', 'networkPolicy', 'azurePolicy',
+  'environment', 'production', 'location', 'kubernetesVersion', 'longTermSupport', 'zones', 'systemPool', 'userPools',
+  'loadBalancerSku', 'istio', 'autoUpgradeChannel', 'entraId', 'monitoring', 'tags', 'clusterName', 'hostnames',
+  'tlsSecretName', 'keyVault', 'apiServerAuthorizedIpRanges', 'networkPolicy', 'azurePolicy', 'deployerPrincipalType',
 ] as const;
 
+/** The keys of each object-valued setting. */
+const OBJECT_KEYS: Record<string, readonly string[]> = {
+  systemPool: ['name', 'vmSize', 'minCount', 'maxCount'],
+  userPools: ['name', 'vmSize', 'minCount', 'maxCount'],
+  istio: ['mode', 'version', 'revision'],
+  entraId: ['enabled', 'adminGroupObjectIds', 'azureRbac', 'disableLocalAccounts'],
+  monitoring: ['enabled', 'emails', 'webhooks', 'grafana'],
+  keyVault: ['existingResourceGroup', 'name', 'recover'],
+};
+
 /**
- * Validates a stack's configuration.
- * @param values the raw values by key (without namespace): strings as Pulumi stores them, or
- *   already-parsed values.
+ * Validates a stack's configuration: every problem at once, before any resource is declared.
+ * @param values the raw values by key (without namespace), every key of the namespace the stack
+ *   has (unknown keys are refused): strings as Pulumi hands them over, or already-parsed values.
  * @param stack the stack's name, for messages.
  * @param environments the app's environments by name.
  */
@@ -145,20 +202,73 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
     }
     return v;
   };
+  const bool = (key: string, v: unknown, fallback: boolean): boolean => {
+    if (v === undefined) return fallback;
+    if (typeof v !== 'boolean') {
+      bad(key, v, 'Use true or false (a YAML boolean, unquoted).');
+      return fallback;
+    }
+    return v;
+  };
+  /** An object setting: refuses non-objects and unknown keys; returns {} when absent or wrong. */
+  const object = (key: string, v: unknown, shapeKey = key): Record<string, unknown> => {
+    if (v === undefined) return {};
+    if (!v || typeof v !== 'object' || Array.isArray(v)) {
+      bad(key, v, `Use an object with the keys ${OBJECT_KEYS[shapeKey].join(', ')}.`);
+      return {};
+    }
+    for (const k of Object.keys(v)) {
+      if (!OBJECT_KEYS[shapeKey].includes(k)) {
+        const hint = closest(k, OBJECT_KEYS[shapeKey]);
+        bad(`${key}.${k}`, (v as Record<string, unknown>)[k], `Unknown key${hint ? `: did you mean "${hint}"?` : '.'} ${key} takes ${OBJECT_KEYS[shapeKey].join(', ')}.`);
+      }
+    }
+    return v as Record<string, unknown>;
+  };
+
+  for (const key of Object.keys(values)) {
+    if (values[key] !== undefined && !(CONFIG_KEYS as readonly string[]).includes(key)) {
+      const hint = closest(key, CONFIG_KEYS);
+      bad(key, values[key], `Unknown key${hint ? `: did you mean "${hint}"?` : '.'} Remove it (pulumi config rm ${CONFIG_NAMESPACE}:${key}); the stack reads ${CONFIG_KEYS.join(', ')}.`);
+    }
+  }
 
   const environment = str('environment');
   if (environment === undefined || !(environment in environments)) {
     bad('environment', environment, `Use one of the app's environments: ${Object.keys(environments).join(', ')} (pulumi config set environment <name>).`);
   }
-  const productionRaw = json('production');
-  if (productionRaw !== undefined && typeof productionRaw !== 'boolean') bad('production', productionRaw, 'Use true or false.');
-  const production = typeof productionRaw === 'boolean' ? productionRaw : environment === 'prod';
+  const production = bool('production', json('production'), environment === 'prod');
 
   const location = str('location');
-  if (location === undefined || !/^[a-z][a-z0-9]+$/.test(location)) bad('location', location, 'Use an Azure region name such as "westeurope" (pulumi config set location westeurope).');
-  const kubernetesVersion = str('kubernetesVersion');
-  if (kubernetesVersion === undefined || !/^1\.\d+(\.\d+)?$/.test(kubernetesVersion)) {
-    bad('kubernetesVersion', kubernetesVersion, 'Use a Kubernetes version AKS offers, such as "1.33" (az aks get-versions -l <location>).');
+  if (location === undefined || !AZURE_REGIONS.includes(location)) {
+    const hint = location ? closest(location, AZURE_REGIONS) : undefined;
+    bad('location', location, `Use an Azure region name${hint ? `: did you mean "${hint}"?` : ' such as "westeurope"'} (az account list-locations --query [].name).`);
+  }
+
+  const longTermSupport = bool('longTermSupport', json('longTermSupport'), false);
+  const autoUpgradeChannel = str('autoUpgradeChannel', 'patch')!;
+  if (!AUTO_UPGRADE_CHANNELS.includes(autoUpgradeChannel)) bad('autoUpgradeChannel', autoUpgradeChannel, `Use one of ${AUTO_UPGRADE_CHANNELS.join(', ')}.`);
+  if (longTermSupport && (autoUpgradeChannel === 'stable' || autoUpgradeChannel === 'rapid')) {
+    bad('autoUpgradeChannel', autoUpgradeChannel, 'Long-term support keeps a minor version: use "patch" (or "none", "node-image"); "stable" and "rapid" would move the cluster off it.');
+  }
+
+  const versionRaw = raw('kubernetesVersion');
+  const window = longTermSupport ? LTS_KUBERNETES_MINORS : SUPPORTED_KUBERNETES_MINORS;
+  const windowFix = `Use a version AKS and Istio ${PINNED_ISTIO_VERSION.replace(/\.\d+$/, '')} both support: ${window.map((v) => `"${v}"`).join(', ')}${longTermSupport ? ' (long-term support)' : ''} (the window is kept in lib/infra/support-window.ts; az aks get-versions -l <location>).`;
+  let kubernetesVersion = '';
+  if (typeof versionRaw === 'number' || (typeof versionRaw === 'string' && /^1\.\d$/.test(versionRaw))) {
+    bad('kubernetesVersion', versionRaw, `A YAML number: quote the version ("1.30", not 1.30, which YAML reads as 1.3). ${windowFix}`);
+  } else if (typeof versionRaw !== 'string' || !/^1\.\d+(\.\d+)?$/.test(versionRaw)) {
+    bad('kubernetesVersion', versionRaw, `Use a quoted version such as "${SUPPORTED_KUBERNETES_MINORS[0]}". ${windowFix}`);
+  } else {
+    kubernetesVersion = versionRaw;
+    const minor = versionRaw.split('.').slice(0, 2).join('.');
+    if (!window.includes(minor)) {
+      const lts = !longTermSupport && LTS_KUBERNETES_MINORS.includes(minor) ? ` ${minor} is only in long-term support: set longTermSupport: true (Premium tier).` : '';
+      bad('kubernetesVersion', versionRaw, `${windowFix}${lts}`);
+    } else if (autoUpgradeChannel === 'patch' && versionRaw !== minor) {
+      bad('kubernetesVersion', versionRaw, `With autoUpgradeChannel "patch", give the minor version only ("${minor}"): AKS picks and upgrades the patch, and a pinned patch would ask for a downgrade after the first automatic upgrade.`);
+    }
   }
 
   const zonesRaw = json('zones') ?? ['1', '2', '3'];
@@ -172,18 +282,24 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
   }
 
   const pool = (key: string, p: unknown, system: boolean): PoolConfig | undefined => {
-    if (!p || typeof p !== 'object') {
-      bad(key, p, 'Use an object { "name": "...", "vmSize": "Standard_D4ds_v5", "minCount": 2, "maxCount": 5 }.');
+    if (!p || typeof p !== 'object' || Array.isArray(p)) {
+      bad(key, p, `Use an object { "name": "...", "vmSize": "Standard_D4ds_v5", "minCount": ${zones.length}, "maxCount": 6 }.`);
       return undefined;
     }
-    const o = p as Record<string, unknown>;
+    const o = object(key, p, system ? 'systemPool' : 'userPools');
     const name = o.name ?? (system ? 'system' : undefined);
-    if (typeof name !== 'string' || !/^[a-z][a-z0-9]{0,11}$/.test(name)) bad(`${key}.name`, name, 'Use at most 12 lower-case letters and digits, starting with a letter.');
+    // A user pool's AKS name gets 4 characters of its VM size (create-before-delete on a size change).
+    const nameMax = system ? 12 : 8;
+    if (typeof name !== 'string' || !new RegExp(`^[a-z][a-z0-9]{0,${nameMax - 1}}$`).test(name)) {
+      bad(`${key}.name`, name, `Use at most ${nameMax} lower-case letters and digits, starting with a letter${system ? '' : ' (AKS names the pool <name><4 characters of the VM size>, at most 12)'}.`);
+    }
     if (typeof o.vmSize !== 'string' || !/^Standard_[A-Za-z0-9_]+$/.test(o.vmSize)) bad(`${key}.vmSize`, o.vmSize, 'Use an Azure VM size such as "Standard_D4ds_v5".');
     const min = o.minCount;
     const max = o.maxCount;
-    const floor = system ? 1 : 0;
-    if (!Number.isInteger(min) || (min as number) < floor) bad(`${key}.minCount`, min, `Use an integer of at least ${floor}.`);
+    if (!Number.isInteger(min) || (min as number) < 1) bad(`${key}.minCount`, min, `Use an integer of at least ${zones.length}.`);
+    else if ((min as number) < zones.length) {
+      bad(`${key}.minCount`, min, `Use at least ${zones.length}, the number of zones (${zones.join(', ')}): the autoscaler's minimum then keeps a node in every zone, so losing one zone leaves the others serving.`);
+    }
     if (!Number.isInteger(max) || (max as number) < 1 || (max as number) > 1000) bad(`${key}.maxCount`, max, 'Use an integer between 1 and 1000.');
     else if (Number.isInteger(min) && (min as number) > (max as number)) bad(`${key}.minCount`, `${min} (maxCount ${max})`, 'minCount must not exceed maxCount: lower minCount or raise maxCount.');
     return { name: name as string, vmSize: o.vmSize as string, minCount: min as number, maxCount: max as number };
@@ -203,20 +319,20 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
 
   const istioRaw = json('istio') ?? { mode: IstioMode.HELM };
   let istio: IstioConfig = { mode: IstioMode.HELM, version: PINNED_ISTIO_VERSION };
-  if (!istioRaw || typeof istioRaw !== 'object') {
-    bad('istio', istioRaw, 'Use { "mode": "helm" } or { "mode": "aks-addon", "revision": "asm-1-27" }.');
+  if (!istioRaw || typeof istioRaw !== 'object' || Array.isArray(istioRaw)) {
+    bad('istio', istioRaw, `Use { "mode": "helm" } or { "mode": "aks-addon", "revision": "${AKS_ISTIO_ADDON_REVISIONS[AKS_ISTIO_ADDON_REVISIONS.length - 1]}" }.`);
   } else {
-    const o = istioRaw as Record<string, unknown>;
+    const o = object('istio', istioRaw);
     const mode = o.mode ?? IstioMode.HELM;
     if (mode !== IstioMode.HELM && mode !== IstioMode.AKS_ADDON) bad('istio.mode', mode, 'Use "helm" or "aks-addon".');
     const version = o.version ?? PINNED_ISTIO_VERSION;
     if (typeof version !== 'string' || !/^1\.30\.\d+$/.test(version)) {
-      bad('istio.version', version, `Use a 1.30 patch release (default ${PINNED_ISTIO_VERSION}): the constructs are generated from Istio ${PINNED_ISTIO_VERSION}'s CRDs.`);
+      bad('istio.version', version, `Use a quoted 1.30 patch release (default ${PINNED_ISTIO_VERSION}): the constructs are generated from Istio ${PINNED_ISTIO_VERSION}'s CRDs.`);
     }
     const revision = o.revision;
     if (mode === IstioMode.AKS_ADDON) {
-      if (typeof revision !== 'string' || !/^asm-1-\d+$/.test(revision)) {
-        bad('istio.revision', revision, 'The AKS add-on needs a revision it supports, such as "asm-1-27" (az aks mesh get-revisions -l <location>).');
+      if (typeof revision !== 'string' || !AKS_ISTIO_ADDON_REVISIONS.includes(revision)) {
+        bad('istio.revision', revision, `Use a revision the AKS add-on supports: ${AKS_ISTIO_ADDON_REVISIONS.map((r) => `"${r}"`).join(', ')} (kept in lib/infra/support-window.ts; az aks mesh get-revisions -l <location>).`);
       }
     } else if (revision !== undefined && (typeof revision !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(revision))) {
       bad('istio.revision', revision, 'Use a DNS-1123 label such as "1-30-3", or leave it out for the default revision.');
@@ -224,25 +340,27 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
     istio = { mode: mode as IstioMode, version: version as string, revision: revision as string | undefined };
   }
 
-  const autoUpgradeChannel = str('autoUpgradeChannel', 'patch')!;
-  if (!AUTO_UPGRADE_CHANNELS.includes(autoUpgradeChannel)) bad('autoUpgradeChannel', autoUpgradeChannel, `Use one of ${AUTO_UPGRADE_CHANNELS.join(', ')}.`);
-
-  const entraRaw = json('entraId');
+  const entraRaw = object('entraId', json('entraId'));
   let entraId: EntraIdConfig | undefined;
-  if (entraRaw !== undefined) {
-    const o = (entraRaw ?? {}) as Record<string, unknown>;
-    const groups = o.adminGroupObjectIds;
-    if (!Array.isArray(groups) || groups.length === 0 || groups.some((g) => typeof g !== 'string' || !GUID.test(g))) {
-      bad('entraId.adminGroupObjectIds', groups, 'List the object IDs (GUIDs) of the Entra ID groups that administer the cluster.');
+  // On in production; elsewhere on as soon as entraId is configured.
+  if (bool('entraId.enabled', entraRaw.enabled, production || json('entraId') !== undefined)) {
+    const groups = entraRaw.adminGroupObjectIds ?? [];
+    if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string' || !GUID.test(g))) {
+      bad('entraId.adminGroupObjectIds', groups, 'List the object IDs (GUIDs) of Entra ID groups that administer the cluster, or leave it out: the deploying identity is made cluster admin.');
     }
-    entraId = { adminGroupObjectIds: groups as string[], azureRbac: o.azureRbac !== false, disableLocalAccounts: o.disableLocalAccounts !== false };
+    entraId = {
+      adminGroupObjectIds: Array.isArray(groups) ? groups as string[] : [],
+      azureRbac: bool('entraId.azureRbac', entraRaw.azureRbac, true),
+      disableLocalAccounts: bool('entraId.disableLocalAccounts', entraRaw.disableLocalAccounts, true),
+    };
+    if (entraId.disableLocalAccounts && !entraId.azureRbac && entraId.adminGroupObjectIds.length === 0) {
+      bad('entraId.azureRbac', false, 'With local accounts disabled and no admin group, only Azure RBAC can let the deploying identity in: keep azureRbac true or list adminGroupObjectIds.');
+    }
   }
 
-  const monRaw = (json('monitoring') ?? {}) as Record<string, unknown>;
+  const monRaw = object('monitoring', json('monitoring'));
   const monitoring: MonitoringConfig = { enabled: true, emails: [], webhooks: [], grafana: false };
-  if (!monRaw || typeof monRaw !== 'object' || Array.isArray(monRaw)) {
-    bad('monitoring', monRaw, 'Use { "emails": ["ops@example.com"], "webhooks": ["https://..."], "grafana": true }.');
-  } else {
+  {
     const list = (key: string, ok: (v: string) => boolean, fix: string): string[] => {
       const v = monRaw[key] ?? [];
       if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || !ok(x))) {
@@ -251,13 +369,9 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
       }
       return v as string[];
     };
-    const enabled = monRaw.enabled ?? true;
-    const grafana = monRaw.grafana ?? false;
-    if (typeof enabled !== 'boolean') bad('monitoring.enabled', enabled, 'Use true or false.');
-    if (typeof grafana !== 'boolean') bad('monitoring.grafana', grafana, 'Use true or false.');
     Object.assign(monitoring, {
-      enabled: enabled === true,
-      grafana: grafana === true,
+      enabled: bool('monitoring.enabled', monRaw.enabled, true),
+      grafana: bool('monitoring.grafana', monRaw.grafana, false),
       emails: list('emails', (x) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(x), 'List e-mail addresses, for example ["ops@example.com"].'),
       webhooks: list('webhooks', (x) => /^https:\/\/[^\s]+$/.test(x), 'List HTTPS URLs.'),
     });
@@ -266,13 +380,20 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
     }
   }
 
-  const kvRaw = json('keyVault') as Record<string, unknown> | undefined;
-  let keyVaultExistingResourceGroup: string | undefined;
-  if (kvRaw !== undefined) {
-    const rg = kvRaw && typeof kvRaw === 'object' ? kvRaw.existingResourceGroup : kvRaw;
+  const kvRaw = object('keyVault', json('keyVault'));
+  const keyVault: { existingResourceGroup?: string; name?: string; recover: boolean } = { recover: bool('keyVault.recover', kvRaw.recover, false) };
+  if (kvRaw.existingResourceGroup !== undefined) {
+    const rg = kvRaw.existingResourceGroup;
     if (typeof rg !== 'string' || !/^[-\w._()]{1,90}$/.test(rg)) bad('keyVault.existingResourceGroup', rg, 'Give the resource group of the existing vault, or leave keyVault out to create the vault.');
-    else keyVaultExistingResourceGroup = rg;
+    else keyVault.existingResourceGroup = rg;
   }
+  if (kvRaw.name !== undefined) {
+    if (typeof kvRaw.name !== 'string' || !KEY_VAULT_NAME.test(kvRaw.name)) {
+      bad('keyVault.name', kvRaw.name, 'Use a Key Vault name: 3-24 letters, digits and "-", starting with a letter, no "--"; globally unique. Leave it out for a derived one.');
+    } else keyVault.name = kvRaw.name;
+  }
+  if (keyVault.recover && keyVault.existingResourceGroup) bad('keyVault.recover', true, 'Recovering applies to a vault the stack creates: leave recover out with existingResourceGroup.');
+
   const ranges = json('apiServerAuthorizedIpRanges') ?? [];
   const cidr = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
   if (!Array.isArray(ranges) || ranges.some((r) => typeof r !== 'string' || !cidr.test(r))) {
@@ -280,21 +401,26 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
   }
   const networkPolicy = str('networkPolicy', 'cilium')!;
   if (!['cilium', 'azure', 'calico'].includes(networkPolicy)) bad('networkPolicy', networkPolicy, 'Use "cilium" (default), "azure" or "calico": the edge\'s NetworkPolicies need an engine.');
-  const azurePolicyRaw = json('azurePolicy') ?? production;
-  if (typeof azurePolicyRaw !== 'boolean') bad('azurePolicy', azurePolicyRaw, 'Use true or false.');
+  const azurePolicy = bool('azurePolicy', json('azurePolicy'), production);
 
   const tagsRaw = json('tags') ?? {};
   if (!tagsRaw || typeof tagsRaw !== 'object' || Array.isArray(tagsRaw) || Object.values(tagsRaw).some((v) => typeof v !== 'string')) {
     bad('tags', tagsRaw, 'Use an object of string values, for example { "costCenter": "shop" }.');
   }
   const clusterName = str('clusterName', `aks-${environment ?? stack}`)!;
-  if (!/^[a-zA-Z0-9][-_a-zA-Z0-9]{0,61}[a-zA-Z0-9]$/.test(clusterName)) bad('clusterName', clusterName, 'Use 2-63 letters, digits, "-" or "_".');
+  if (!DNS_PREFIX.test(clusterName)) {
+    bad('clusterName', clusterName, 'The cluster name is also its DNS prefix: use 1-54 letters, digits and "-", starting and ending with a letter or digit (no "_").');
+  }
 
   const hostnames = json('hostnames');
   if (hostnames !== undefined && (!Array.isArray(hostnames) || hostnames.length === 0 || hostnames.some((h) => typeof h !== 'string'))) {
     bad('hostnames', hostnames, 'Use a list of host names, or leave it out to use the environment\'s.');
   }
   const tlsSecretName = str('tlsSecretName');
+  const deployerPrincipalType = str('deployerPrincipalType');
+  if (deployerPrincipalType !== undefined && deployerPrincipalType !== 'User' && deployerPrincipalType !== 'ServicePrincipal') {
+    bad('deployerPrincipalType', deployerPrincipalType, 'Use "User" or "ServicePrincipal" (a managed identity is a ServicePrincipal), or leave it out to derive it from the sign-in.');
+  }
 
   if (environment && environment in environments && production && environments[environment].gatewayMinReplicas < 2) {
     bad('environment', environment,
@@ -303,11 +429,20 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
 
   if (errors.length) throw new ConfigError(errors.join('\n'));
   return {
-    environment: environment!, production, location: location!, kubernetesVersion: kubernetesVersion!, zones,
-    systemPool: systemPool!, userPools, loadBalancerSku: 'standard', istio, autoUpgradeChannel, entraId, monitoring,
-    keyVaultExistingResourceGroup, apiServerAuthorizedIpRanges: Array.isArray(ranges) ? ranges as string[] : [],
-    networkPolicy: networkPolicy as StackConfig['networkPolicy'], azurePolicy: azurePolicyRaw === true,
+    environment: environment!, production, location: location!, kubernetesVersion, longTermSupport, zones,
+    systemPool: systemPool!, userPools, loadBalancerSku: 'standard', istio, autoUpgradeChannel, entraId, monitoring, keyVault,
+    apiServerAuthorizedIpRanges: ranges as string[], networkPolicy: networkPolicy as StackConfig['networkPolicy'], azurePolicy,
     tags: { environment: environment!, 'managed-by': 'pulumi', ...(tagsRaw as Record<string, string>) },
     clusterName, hostnames: hostnames as string[] | undefined, tlsSecretName,
+    deployerPrincipalType: deployerPrincipalType as StackConfig['deployerPrincipalType'],
   };
+}
+
+/**
+ * Whether AKS, not the configuration, owns the cluster's `kubernetesVersion` after creation: with
+ * the "stable" or "rapid" channel AKS moves the minor version, so the stack ignores changes to it
+ * (a later update would otherwise send the old version and be refused as a downgrade).
+ */
+export function aksOwnsKubernetesVersion(config: Pick<StackConfig, 'autoUpgradeChannel'>): boolean {
+  return config.autoUpgradeChannel === 'stable' || config.autoUpgradeChannel === 'rapid';
 }

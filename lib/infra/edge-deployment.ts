@@ -1,6 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { KubernetesObject } from '../kubernetes-object';
+import { bindKeyVault, KeyVaultBinding } from './identity-binding';
 
 /** Inputs of {@link EdgeDeployment}. */
 export interface EdgeDeploymentArgs {
@@ -10,6 +11,12 @@ export interface EdgeDeploymentArgs {
   readonly provider: k8s.Provider;
   /** What must exist first (the Istio control plane). */
   readonly dependsOn: pulumi.Input<pulumi.Resource>[];
+  /**
+   * The gateway's Key Vault and identity: their real values are substituted into the objects that
+   * name them, and those objects wait for the identity, its federation and its role.
+   * @default - the objects are applied unchanged
+   */
+  readonly keyVault?: KeyVaultBinding;
 }
 
 /** The Pulumi resource name of a synthesized object: kind, namespace and name, unique in a chart. */
@@ -18,8 +25,9 @@ export function objectResourceName(o: KubernetesObject): string {
 }
 
 /**
- * Applies synthesized objects unchanged: namespaces first, every object after the Istio control
- * plane, DestinationRules before the VirtualServices that use their subsets.
+ * Applies synthesized objects: namespaces first, every object after the Istio control plane,
+ * DestinationRules before the VirtualServices that use their subsets. Objects are applied as
+ * synthesized, except the Key Vault values of {@link EdgeDeploymentArgs.keyVault}.
  */
 export class EdgeDeployment extends pulumi.ComponentResource {
   /** The applied objects: namespaces, then DestinationRules, then the rest in the order given. */
@@ -27,18 +35,23 @@ export class EdgeDeployment extends pulumi.ComponentResource {
 
   public constructor(name: string, args: EdgeDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     super('istio-aks-edge:kubernetes:EdgeDeployment', name, {}, opts);
-    const apply = (o: KubernetesObject, dependsOn: pulumi.Input<pulumi.Resource>[]) => {
-      const resource = new k8s.apiextensions.CustomResource(`${name}-${objectResourceName(o)}`, { ...o } as k8s.apiextensions.CustomResourceArgs,
-        { parent: this, provider: args.provider, dependsOn });
+    const bound = args.keyVault ? bindKeyVault(args.objects, args.keyVault) : args.objects.map((o) => ({ object: o as unknown as Record<string, unknown>, needsIdentity: false }));
+    const identity = args.keyVault?.dependsOn ?? [];
+    const apply = (i: number, dependsOn: pulumi.Input<pulumi.Resource>[]) => {
+      const { object, needsIdentity } = bound[i];
+      const resource = new k8s.apiextensions.CustomResource(`${name}-${objectResourceName(args.objects[i])}`, { ...object } as k8s.apiextensions.CustomResourceArgs,
+        { parent: this, provider: args.provider, dependsOn: needsIdentity ? [...dependsOn, ...identity] : dependsOn });
       this.resources.push(resource);
       return resource;
     };
-    const namespaces = args.objects.filter((o) => o.kind === 'Namespace').map((o) => apply(o, args.dependsOn));
+    const indexes = args.objects.map((_, i) => i);
+    const namespaces = indexes.filter((i) => args.objects[i].kind === 'Namespace').map((i) => apply(i, args.dependsOn));
     const afterNamespaces = [...args.dependsOn, ...namespaces];
-    const destinationRules = args.objects.filter((o) => o.kind === 'DestinationRule').map((o) => apply(o, afterNamespaces));
-    for (const o of args.objects) {
-      if (o.kind === 'Namespace' || o.kind === 'DestinationRule') continue;
-      apply(o, o.kind === 'VirtualService' ? [...afterNamespaces, ...destinationRules] : afterNamespaces);
+    const destinationRules = indexes.filter((i) => args.objects[i].kind === 'DestinationRule').map((i) => apply(i, afterNamespaces));
+    for (const i of indexes) {
+      const kind = args.objects[i].kind;
+      if (kind === 'Namespace' || kind === 'DestinationRule') continue;
+      apply(i, kind === 'VirtualService' ? [...afterNamespaces, ...destinationRules] : afterNamespaces);
     }
     this.registerOutputs({});
   }

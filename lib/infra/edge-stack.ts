@@ -1,3 +1,4 @@
+import * as authorization from '@pulumi/azure-native/authorization';
 import * as resources from '@pulumi/azure-native/resources';
 import * as pulumi from '@pulumi/pulumi';
 import { AlertGroup } from '../alerts';
@@ -7,8 +8,11 @@ import { AzureMonitoring } from './azure-monitoring';
 import { StackConfig } from './config';
 import { EdgeDeployment } from './edge-deployment';
 import { GatewayKeyVault } from './gateway-key-vault';
+import { CommittedKeyVault } from './identity-binding';
 import { IngressPublicIp } from './ingress-public-ip';
 import { IstioControlPlane } from './istio-control-plane';
+import { keyVaultName } from './names';
+import { Deployer, deployerPrincipalType } from './role-assignment';
 
 /** Inputs of {@link EdgeStack}. */
 export interface EdgeStackArgs {
@@ -29,22 +33,30 @@ export interface EdgeStackArgs {
    */
   readonly alertGroups?: readonly AlertGroup[];
   /**
-   * The gateway's certificate in Key Vault: the vault's name and the gateway pods' service account.
+   * The gateway's certificate in Key Vault: the values the synthesized objects carry (the
+   * environment's, which a GitOps user commits) and the gateway pods' service account. The stack
+   * creates the vault and identity and applies their real values instead.
    * @default - no Key Vault
    */
-  readonly keyVault?: { readonly vaultName: string; readonly clientId: string; readonly serviceAccount: { readonly namespace: string; readonly name: string } };
+  readonly keyVault?: CommittedKeyVault & { readonly serviceAccount: { readonly namespace: string; readonly name: string } };
 }
 
 /**
  * Everything the edge needs on Azure, and the edge itself: a resource group, the AKS cluster, a
- * zone-redundant static public IP for the gateway, the Istio control plane, and the synthesized
- * objects applied after it.
+ * zone-redundant static public IP for the gateway, the Istio control plane, the gateway's Key Vault
+ * and identity, monitoring, and the synthesized objects applied after them. Call
+ * `refuseChangesAzureRefuses` first (the program does).
  */
 export class EdgeStack extends pulumi.ComponentResource {
+  /** The resource group of the cluster, the IP, the vault and the monitoring. */
   public readonly resourceGroup: resources.ResourceGroup;
+  /** The cluster. */
   public readonly aks: AksCluster;
+  /** The gateway's public IP. */
   public readonly ingressIp: IngressPublicIp;
+  /** Istio. */
   public readonly istio: IstioControlPlane;
+  /** The applied edge objects. */
   public readonly edge: EdgeDeployment;
   /** The gateway's Key Vault, identity and access, when its certificate comes from Key Vault. */
   public readonly keyVault?: GatewayKeyVault;
@@ -54,12 +66,19 @@ export class EdgeStack extends pulumi.ComponentResource {
   public constructor(name: string, args: EdgeStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super('istio-aks-edge:index:EdgeStack', name, {}, opts);
     const { config } = args;
+    const client = authorization.getClientConfigOutput({ parent: this });
+    const deployer: Deployer = {
+      objectId: client.objectId,
+      principalType: client.clientId.apply((id) => deployerPrincipalType(id, config.deployerPrincipalType)),
+      subscriptionId: client.subscriptionId,
+      tenantId: client.tenantId,
+    };
     this.resourceGroup = new resources.ResourceGroup(`${name}-rg`, {
       resourceGroupName: args.publicIp.resourceGroup,
       location: config.location,
       tags: config.tags,
-    }, { parent: this });
-    this.aks = new AksCluster(`${name}-aks`, { config, resourceGroupName: this.resourceGroup.name }, { parent: this });
+    }, { parent: this, protect: config.production });
+    this.aks = new AksCluster(`${name}-aks`, { config, resourceGroupName: this.resourceGroup.name, deployer }, { parent: this });
     this.ingressIp = new IngressPublicIp(`${name}-ingress`, {
       name: args.publicIp.name,
       resourceGroupName: this.resourceGroup.name,
@@ -67,26 +86,34 @@ export class EdgeStack extends pulumi.ComponentResource {
       location: config.location,
       zones: config.zones,
       clusterPrincipalId: this.aks.principalId,
+      subscriptionId: client.subscriptionId,
       tags: config.tags,
       protect: config.production,
     }, { parent: this });
     if (args.keyVault) {
       const kv = args.keyVault;
+      const vaultName = config.keyVault.name
+        ?? (config.keyVault.existingResourceGroup ? kv.vaultName : client.subscriptionId.apply((s) => keyVaultName(config.environment, s, args.publicIp.resourceGroup)));
       this.keyVault = new GatewayKeyVault(`${name}-keyvault`, {
-        vaultName: kv.vaultName,
-        existingResourceGroup: config.keyVaultExistingResourceGroup,
+        vaultName,
+        existingResourceGroup: config.keyVault.existingResourceGroup,
         resourceGroupName: this.resourceGroup.name,
         location: config.location,
         oidcIssuerUrl: this.aks.cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? ''),
         serviceAccount: kv.serviceAccount,
-        purgeProtection: config.production,
+        production: config.production,
+        recover: config.keyVault.recover,
         identityName: `id-${config.clusterName}-gateway`,
+        deployer,
         tags: config.tags,
       }, { parent: this });
-      // The manifests carry the identity's client ID (a GitOps user commits it): tell when they differ.
-      this.keyVault.clientId.apply((id) => {
-        if (id && id !== kv.clientId) {
-          pulumi.log.warn(`The gateway identity's client ID is ${id}, but the edge's Key Vault certificate uses ${kv.clientId}: set keyVault.clientId of the environment to ${id} and deploy again, or the certificate cannot be read.`, this);
+      // GitOps users commit the values into the manifests: say when theirs are stale (only once
+      // they are known: in preview they are not, and nothing is decided on them).
+      pulumi.all([this.keyVault.clientId, this.keyVault.tenantId, this.keyVault.vaultName]).apply(([clientId, tenantId, vault]) => {
+        const stale = [['clientId', kv.clientId, clientId], ['tenantId', kv.tenantId, tenantId], ['vaultName', kv.vaultName, vault]]
+          .filter(([, committed, real]) => real && committed !== real);
+        if (stale.length) {
+          pulumi.log.warn(`The stack applies the gateway's real Key Vault values, but the environment's keyVault (what \`npm run synth\` writes for GitOps) differs: ${stale.map(([k, committed, real]) => `${k} is "${committed}", Azure's is "${real}"`).join('; ')}. Set them in the environment so the committed manifests match.`, this);
         }
       });
     }
@@ -96,6 +123,13 @@ export class EdgeStack extends pulumi.ComponentResource {
       provider: this.aks.provider,
       // The IP must exist (and be usable by the cluster) before the gateway Service asks for it.
       dependsOn: [...this.istio.ready, this.ingressIp],
+      keyVault: this.keyVault && args.keyVault ? {
+        clientId: this.keyVault.clientId,
+        tenantId: this.keyVault.tenantId,
+        vaultName: this.keyVault.vaultName,
+        committed: args.keyVault,
+        dependsOn: this.keyVault.ready,
+      } : undefined,
     }, { parent: this });
     if (config.monitoring.enabled) {
       this.monitoring = new AzureMonitoring(`${name}-monitoring`, {
@@ -106,6 +140,8 @@ export class EdgeStack extends pulumi.ComponentResource {
         clusterId: this.aks.cluster.id,
         alertGroups: args.alertGroups ?? [],
         tags: config.tags,
+        deployer,
+        grafanaAdminGroupObjectIds: config.entraId?.adminGroupObjectIds,
       }, { parent: this });
     }
     this.registerOutputs({});

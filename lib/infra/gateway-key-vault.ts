@@ -1,50 +1,74 @@
-import * as authorization from '@pulumi/azure-native/authorization';
 import * as keyvault from '@pulumi/azure-native/keyvault';
 import * as managedidentity from '@pulumi/azure-native/managedidentity';
 import * as pulumi from '@pulumi/pulumi';
+import { assignRole, BUILT_IN_ROLES, Deployer } from './role-assignment';
 
 /** The built-in "Key Vault Secrets User" role (read secrets, and certificates as secrets). */
-export const KEY_VAULT_SECRETS_USER_ROLE_ID = '4633458b-17de-408a-b874-0445c86b69e6';
+export const KEY_VAULT_SECRETS_USER_ROLE_ID = BUILT_IN_ROLES.keyVaultSecretsUser;
 
 /** Inputs of {@link GatewayKeyVault}. */
 export interface GatewayKeyVaultArgs {
-  /** The vault's name (the edge's certificate source names it). */
-  readonly vaultName: string;
+  /** The vault's name (derived, configured, or the existing vault's). */
+  readonly vaultName: pulumi.Input<string>;
   /**
    * Use an existing vault in this resource group instead of creating one.
    * @default - the vault is created
    */
   readonly existingResourceGroup?: string;
+  /** The resource group of the vault (when created) and of the identity. */
   readonly resourceGroupName: pulumi.Input<string>;
+  /** The Azure region. */
   readonly location: string;
   /** The cluster's OIDC issuer URL, trusted for the gateway's service account tokens. */
   readonly oidcIssuerUrl: pulumi.Input<string>;
   /** The gateway pods' service account. */
   readonly serviceAccount: { readonly namespace: string; readonly name: string };
-  /** Purge protection (production): a deleted vault stays recoverable for its retention period. */
-  readonly purgeProtection: boolean;
+  /**
+   * Production: purge protection (a deleted vault stays recoverable for its retention period) and
+   * `protect` on the vault.
+   */
+  readonly production: boolean;
+  /**
+   * Recover a soft-deleted vault of the same name instead of creating a new one.
+   * @default false
+   */
+  readonly recover?: boolean;
+  /** The user-assigned identity's name. */
   readonly identityName: string;
+  /** The deploying identity and subscription, from `getClientConfig`. */
+  readonly deployer: Deployer;
+  /** Tags of the vault and the identity. */
   readonly tags: Record<string, string>;
 }
 
 /**
  * The gateway's certificates in Azure Key Vault: the vault (RBAC authorization, soft delete,
- * purge protection in production) or a reference to an existing one, a user-assigned identity
- * federated with the gateway's service account (workload identity), and the "Key Vault Secrets
- * User" role for it on the vault. The AKS Key Vault Secrets Provider add-on syncs the certificate.
+ * purge protection and `protect` in production) or a reference to an existing one, a user-assigned
+ * identity federated with the gateway's service account (workload identity), "Key Vault Secrets
+ * User" for it on the vault, and "Key Vault Certificates Officer" for the deploying identity on a
+ * created vault (so `az keyvault certificate import` works right after the first `pulumi up`).
+ * The AKS Key Vault Secrets Provider add-on syncs the certificate.
  */
 export class GatewayKeyVault extends pulumi.ComponentResource {
+  /** The vault's resource ID. */
   public readonly vaultId: pulumi.Output<string>;
+  /** The vault's name. */
   public readonly vaultName: pulumi.Output<string>;
+  /** The gateway's identity. */
   public readonly identity: managedidentity.UserAssignedIdentity;
-  /** The identity's client ID: the certificate source's `clientId`. */
+  /** The identity's client ID: the SecretProviderClass's `clientID`, the service account's annotation. */
   public readonly clientId: pulumi.Output<string>;
+  /** The identity's tenant: the SecretProviderClass's `tenantId`. */
   public readonly tenantId: pulumi.Output<string>;
+  /**
+   * What a pod reading the vault as the identity needs to exist first: the identity, its federated
+   * credential and its role on the vault.
+   */
+  public readonly ready: pulumi.Resource[];
 
   public constructor(name: string, args: GatewayKeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
     super('istio-aks-edge:azure:GatewayKeyVault', name, {}, opts);
-    const client = authorization.getClientConfigOutput({ parent: this });
-    this.tenantId = client.tenantId;
+    const ready: pulumi.Resource[] = [];
     if (args.existingResourceGroup) {
       const vault = keyvault.getVaultOutput({ vaultName: args.vaultName, resourceGroupName: args.existingResourceGroup }, { parent: this });
       this.vaultId = vault.id;
@@ -55,18 +79,24 @@ export class GatewayKeyVault extends pulumi.ComponentResource {
         resourceGroupName: args.resourceGroupName,
         location: args.location,
         properties: {
-          tenantId: client.tenantId,
+          tenantId: args.deployer.tenantId,
           sku: { family: keyvault.SkuFamily.A, name: keyvault.SkuName.Standard },
           enableRbacAuthorization: true,
           enableSoftDelete: true,
           softDeleteRetentionInDays: 90,
           // Purge protection cannot be turned off again: production only.
-          enablePurgeProtection: args.purgeProtection ? true : undefined,
+          enablePurgeProtection: args.production ? true : undefined,
+          createMode: args.recover ? keyvault.CreateMode.Recover : undefined,
         },
         tags: args.tags,
-      }, { parent: this, protect: args.purgeProtection });
+      }, { parent: this, protect: args.production });
       this.vaultId = vault.id;
       this.vaultName = vault.name;
+      ready.push(vault);
+      // The deployer imports the certificate (README): the vault authorizes the data plane by RBAC only.
+      assignRole(`${name}-deployer-certificates-officer`, {
+        principalId: args.deployer.objectId, principalType: args.deployer.principalType, role: 'keyVaultCertificatesOfficer', scope: vault.id, subscriptionId: args.deployer.subscriptionId,
+      }, { parent: this });
     }
     this.identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, {
       resourceName: args.identityName,
@@ -75,7 +105,8 @@ export class GatewayKeyVault extends pulumi.ComponentResource {
       tags: args.tags,
     }, { parent: this });
     this.clientId = this.identity.clientId;
-    new managedidentity.FederatedIdentityCredential(`${name}-federation`, {
+    this.tenantId = this.identity.tenantId;
+    const federation = new managedidentity.FederatedIdentityCredential(`${name}-federation`, {
       resourceName: this.identity.name,
       resourceGroupName: args.resourceGroupName,
       federatedIdentityCredentialResourceName: `${args.serviceAccount.namespace}-${args.serviceAccount.name}`,
@@ -83,12 +114,14 @@ export class GatewayKeyVault extends pulumi.ComponentResource {
       subject: `system:serviceaccount:${args.serviceAccount.namespace}:${args.serviceAccount.name}`,
       audiences: ['api://AzureADTokenExchange'],
     }, { parent: this });
-    new authorization.RoleAssignment(`${name}-secrets-user`, {
+    const secretsUser = assignRole(`${name}-secrets-user`, {
       principalId: this.identity.principalId,
-      principalType: authorization.PrincipalType.ServicePrincipal,
-      roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE_ID}`,
+      principalType: 'ServicePrincipal',
+      role: 'keyVaultSecretsUser',
       scope: this.vaultId,
+      subscriptionId: args.deployer.subscriptionId,
     }, { parent: this });
-    this.registerOutputs({ clientId: this.clientId });
+    this.ready = [...ready, this.identity, federation, secretsUser];
+    this.registerOutputs({ clientId: this.clientId, tenantId: this.tenantId, vaultName: this.vaultName });
   }
 }

@@ -1,9 +1,9 @@
-import * as authorization from '@pulumi/azure-native/authorization';
 import * as network from '@pulumi/azure-native/network';
 import * as pulumi from '@pulumi/pulumi';
+import { assignRole, BUILT_IN_ROLES } from './role-assignment';
 
 /** The built-in "Network Contributor" role. */
-export const NETWORK_CONTRIBUTOR_ROLE_ID = '4d97b98b-1d4f-4787-a291-c67834d212e7';
+export const NETWORK_CONTRIBUTOR_ROLE_ID = BUILT_IN_ROLES.networkContributor;
 
 /** Inputs of {@link IngressPublicIp}. */
 export interface IngressPublicIpArgs {
@@ -18,6 +18,8 @@ export interface IngressPublicIpArgs {
   readonly zones: string[];
   /** The cluster identity that attaches the IP to its load balancer. */
   readonly clusterPrincipalId: pulumi.Input<string>;
+  /** The subscription ID (the role definition's scope). */
+  readonly subscriptionId: pulumi.Input<string>;
   readonly tags: Record<string, string>;
   /** Protect the IP from deletion (production). */
   readonly protect: boolean;
@@ -45,12 +47,12 @@ export class IngressPublicIp extends pulumi.ComponentResource {
       zones: args.zones,
       tags: args.tags,
     }, { parent: this, protect: args.protect });
-    const client = authorization.getClientConfigOutput({ parent: this });
-    new authorization.RoleAssignment(`${name}-network-contributor`, {
+    assignRole(`${name}-network-contributor`, {
       principalId: args.clusterPrincipalId,
-      principalType: authorization.PrincipalType.ServicePrincipal,
-      roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE_ID}`,
+      principalType: 'ServicePrincipal',
+      role: 'networkContributor',
       scope: args.resourceGroupId,
+      subscriptionId: args.subscriptionId,
     }, { parent: this });
     this.ipAddress = this.publicIp.ipAddress.apply((a) => a ?? '');
     this.registerOutputs({ ipAddress: this.ipAddress });

@@ -12,15 +12,54 @@ export interface RecordedResource {
   readonly name: string;
   readonly urn: string;
   readonly inputs: Record<string, any>;
+  /**
+   * The inputs as the program sent them, before the mocks decoded them: an unknown value (preview)
+   * is {@link UNKNOWN} here where `inputs` has `undefined`; secrets are `{ 4dabf18193072939515e22adb298388d: ..., value }`.
+   */
+  readonly rawInputs: Record<string, unknown>;
   /** The provider reference ("<urn>::<id>"), for custom resources. */
   readonly provider?: string;
   readonly parent?: string;
   /** URNs of the resources it depends on. */
   readonly dependencies: string[];
   readonly custom: boolean;
+  /** The resource options the mocks interface does not pass on, from the registration request. */
+  readonly options: { readonly protect: boolean; readonly ignoreChanges: string[]; readonly deleteBeforeReplace: boolean };
 }
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
+
+/** How an unknown value (preview) appears in {@link RecordedResource.rawInputs}. */
+export const UNKNOWN = pulumi.runtime.unknownValue;
+
+/** The deploying identity the mocked `getClientConfig` returns. */
+export const MOCK_DEPLOYER = { clientId: 'mock-client', objectId: '33333333-3333-3333-3333-333333333333', tenantId: '22222222-2222-2222-2222-222222222222' };
+
+/** The access token the mocked `getClientToken` returns (for the AKS server application). */
+export const MOCK_AKS_TOKEN = 'mock-aks-token';
+
+/** What Azure returns for the gateway's user-assigned identity, by default. */
+export const MOCK_GATEWAY_IDENTITY = { clientId: 'aaaaaaaa-1111-4222-8333-444444444444', principalId: '66666666-6666-6666-6666-666666666666', tenantId: '22222222-2222-2222-2222-222222222222' };
+
+/** Options of {@link EdgeMocks}. */
+export interface EdgeMocksOptions {
+  /**
+   * Run as `pulumi preview` does: new resources have no ID, and the outputs Azure computes are
+   * unknown, as azure-native's preview returns them.
+   * @default false
+   */
+  readonly preview?: boolean;
+  /**
+   * The client and tenant IDs Azure returns for the gateway's identity.
+   * @default MOCK_GATEWAY_IDENTITY
+   */
+  readonly gatewayIdentity?: { readonly clientId: string; readonly tenantId: string };
+  /**
+   * The stack's outputs from its previous deployment (what a StackReference to itself reads).
+   * @default - none: a new stack
+   */
+  readonly previousOutputs?: Record<string, unknown>;
+}
 
 /** A kubeconfig in the shape AKS returns, for the mocked credentials call. */
 export const MOCK_KUBECONFIG = [
@@ -37,7 +76,7 @@ export const MOCK_EXEC_KUBECONFIG = [
   'contexts:', '- name: aks', '  context: { cluster: aks, user: clusterUser }', 'current-context: aks', '',
 ].join('\n');
 
-function computed(type: string, inputs: Record<string, any>, name: string): Record<string, any> {
+function computed(type: string, inputs: Record<string, any>, name: string, identity: { clientId: string; tenantId: string }): Record<string, any> {
   switch (type) {
     case 'azure-native:resources:ResourceGroup':
       return { name: inputs.resourceGroupName ?? name };
@@ -53,10 +92,13 @@ function computed(type: string, inputs: Record<string, any>, name: string): Reco
     case 'azure-native:network:PublicIPAddress':
       return { name: inputs.publicIpAddressName ?? name, ipAddress: '20.61.0.10' };
     case 'azure-native:managedidentity:UserAssignedIdentity':
-      // The client ID the example's prod environment carries (apps/environments.ts).
-      return { name: inputs.resourceName ?? name, clientId: '11111111-2222-3333-4444-555555555555', principalId: '66666666-6666-6666-6666-666666666666', tenantId: '22222222-2222-2222-2222-222222222222' };
+      return { name: inputs.resourceName ?? name, principalId: MOCK_GATEWAY_IDENTITY.principalId, ...identity };
     case 'azure-native:keyvault:Vault':
       return { name: inputs.vaultName ?? name, properties: { ...inputs.properties, vaultUri: `https://${inputs.vaultName}.vault.azure.net/` } };
+    case 'azure-native:managedidentity:FederatedIdentityCredential':
+      return { name: inputs.federatedIdentityCredentialResourceName ?? name };
+    case 'azure-native:authorization:RoleAssignment':
+      return { name: inputs.roleAssignmentName ?? name };
     case 'azure-native:dashboard:Grafana':
       return {
         name: inputs.workspaceName ?? name,
@@ -73,19 +115,44 @@ function resourceId(type: string, inputs: Record<string, any>, name: string): st
   return `${name}-id`;
 }
 
+/** In preview, every output Azure computes is unknown: the computed values' keys become unknown. */
+function unknownInPreview(computedState: Record<string, any>, inputs: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const [k, v] of Object.entries(computedState)) {
+    if (v && typeof v === 'object' && !Array.isArray(v) && inputs[k] && typeof inputs[k] === 'object') {
+      // Nested objects: keep what the inputs give, make the rest unknown (identity.principalId, ...).
+      out[k] = { ...inputs[k], ...Object.fromEntries(Object.keys(v).filter((x) => !(x in inputs[k])).map((x) => [x, pulumi.unknown])) };
+    } else {
+      out[k] = pulumi.unknown;
+    }
+  }
+  return out;
+}
+
 /** The mocks, recording what the program registers. */
 export class EdgeMocks implements pulumi.runtime.Mocks {
   public readonly resources: RecordedResource[] = [];
   public readonly calls: pulumi.runtime.MockCallArgs[] = [];
-  private readonly pending = new Map<string, { parent?: string; dependencies: string[] }>();
+  private readonly pending = new Map<string, { parent?: string; dependencies: string[]; rawInputs: Record<string, unknown>; options: RecordedResource['options'] }>();
+
+  public constructor(private readonly options: EdgeMocksOptions = {}) {}
 
   public newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
     const info = this.pending.get(`${args.type}::${args.name}`);
     this.resources.push({
-      type: args.type, name: args.name, urn: `${args.type}::${args.name}`, inputs: args.inputs, provider: args.provider,
+      type: args.type, name: args.name, urn: `${args.type}::${args.name}`, inputs: args.inputs, rawInputs: info?.rawInputs ?? {}, provider: args.provider,
       parent: info?.parent, dependencies: info?.dependencies ?? [], custom: args.custom ?? true,
+      options: info?.options ?? { protect: false, ignoreChanges: [], deleteBeforeReplace: false },
     });
-    return { id: resourceId(args.type, args.inputs, args.name), state: { ...args.inputs, ...computed(args.type, args.inputs, args.name) } };
+    if (args.type === 'pulumi:pulumi:StackReference') {
+      // Read, not created: known in preview too.
+      return { id: args.inputs.name, state: { name: args.inputs.name, outputs: this.options.previousOutputs ?? {}, secretOutputNames: [] } };
+    }
+    const state = computed(args.type, args.inputs, args.name, this.options.gatewayIdentity ?? MOCK_GATEWAY_IDENTITY);
+    if (this.options.preview && args.custom !== false && !args.type.startsWith('pulumi:providers:')) {
+      return { id: undefined, state: { ...args.inputs, ...unknownInPreview(state, args.inputs) } };
+    }
+    return { id: resourceId(args.type, args.inputs, args.name), state: { ...args.inputs, ...state } };
   }
 
   public call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
@@ -96,7 +163,9 @@ export class EdgeMocks implements pulumi.runtime.Mocks {
       case 'azure-native:keyvault:getVault':
         return { id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${args.inputs.resourceGroupName}/providers/Microsoft.KeyVault/vaults/${args.inputs.vaultName}`, name: args.inputs.vaultName };
       case 'azure-native:authorization:getClientConfig':
-        return { clientId: 'mock-client', objectId: '33333333-3333-3333-3333-333333333333', subscriptionId: SUBSCRIPTION, tenantId: '22222222-2222-2222-2222-222222222222' };
+        return { ...MOCK_DEPLOYER, subscriptionId: SUBSCRIPTION };
+      case 'azure-native:authorization:getClientToken':
+        return { token: MOCK_AKS_TOKEN };
       default:
         throw new Error(`The edge mocks do not know the function ${args.token}: add it to lib/infra/mocks.ts.`);
     }
@@ -108,13 +177,15 @@ export class EdgeMocks implements pulumi.runtime.Mocks {
    */
   public async install(project: string, stack: string, config: Record<string, string>): Promise<void> {
     pulumi.runtime.setAllConfig(config);
-    await pulumi.runtime.setMocks(this, project, stack, false);
+    await pulumi.runtime.setMocks(this, project, stack, this.options.preview ?? false, 'organization');
     const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, cb: unknown) => {
       this.pending.set(`${req.getType()}::${req.getName()}`, {
         parent: req.getParent() ? keyOfUrn(req.getParent()) : undefined,
         dependencies: (req.getDependenciesList() as string[]).map(keyOfUrn),
+        rawInputs: (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+        options: { protect: req.getProtect() === true, ignoreChanges: req.getIgnorechangesList() as string[], deleteBeforeReplace: req.getDeletebeforereplace() === true },
       });
       return register(req, cb);
     };
@@ -132,9 +203,15 @@ function keyOfUrn(urn: string): string {
   return `${qualifiedType.split('$').pop()}::${name.join('::')}`;
 }
 
-/** Resolves an output's value under mocks. */
-export function valueOf<T>(output: pulumi.Output<T> | pulumi.Input<T>): Promise<T> {
-  return new Promise((resolve) => pulumi.output(output).apply((v) => { resolve(v as T); return v; }));
+/**
+ * Resolves an output's value under mocks: {@link UNKNOWN} when it is unknown (preview), where
+ * `apply` would never call back.
+ */
+export async function valueOf<T>(output: pulumi.Output<T> | pulumi.Input<T>): Promise<T> {
+  // isKnown and promise() are the SDK's own (internal) members of every Output.
+  const o = pulumi.output(output) as unknown as { isKnown: Promise<boolean>; promise(): Promise<T> };
+  if (!(await o.isKnown)) return UNKNOWN as unknown as T;
+  return o.promise();
 }
 
 /** Waits until every registration the program started has been answered. */

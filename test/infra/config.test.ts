@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, IstioMode, parseStackConfig } from '../../lib/infra/config';
+import { aksOwnsKubernetesVersion, ConfigError, IstioMode, parseStackConfig } from '../../lib/infra/config';
+import { changesAzureRefuses, deployedFacts } from '../../lib/infra/previous-deployment';
 
 const environments = { dev: { gatewayMinReplicas: 2 }, prod: { gatewayMinReplicas: 3 }, lab: { gatewayMinReplicas: 1 } };
 const valid = {
   environment: 'prod',
   monitoring: '{"emails":["oncall@example.com"]}',
   location: 'westeurope',
-  kubernetesVersion: '1.33',
+  kubernetesVersion: '1.35',
   systemPool: JSON.stringify({ name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 3, maxCount: 5 }),
   userPools: JSON.stringify([{ name: 'apps', vmSize: 'Standard_D8ds_v5', minCount: 3, maxCount: 12 }]),
 };
+const P = 'Pulumi stack "prod": invalid config istio-aks-edge:';
 
 function problem(overrides: Record<string, unknown>, env = environments): string {
   try {
@@ -22,7 +24,7 @@ function problem(overrides: Record<string, unknown>, env = environments): string
 }
 
 describe('parseStackConfig', () => {
-  it('applies the defaults: zones 1-3, standard load balancer, Istio by Helm at the pinned release', () => {
+  it('applies the defaults: zones 1-3, standard load balancer, Istio by Helm at the pinned release, Entra ID in production', () => {
     const c = parseStackConfig(valid, 'prod', environments);
     expect(c.zones).toEqual(['1', '2', '3']);
     expect(c.loadBalancerSku).toBe('standard');
@@ -32,20 +34,26 @@ describe('parseStackConfig', () => {
     expect(c.clusterName).toBe('aks-prod');
     expect(c.tags).toEqual({ environment: 'prod', 'managed-by': 'pulumi' });
     expect(c.systemPool).toEqual({ name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 3, maxCount: 5 });
+    expect(c.entraId).toEqual({ adminGroupObjectIds: [], azureRbac: true, disableLocalAccounts: true });
+    expect(c.keyVault).toEqual({ recover: false });
+    expect(c.longTermSupport).toBe(false);
+    const dev = parseStackConfig({ ...valid, environment: 'dev' }, 'dev', environments);
+    expect(dev.entraId).toBeUndefined();
   });
 
   it('reads the AKS add-on, Entra ID and tags', () => {
     const c = parseStackConfig({
-      ...valid, istio: '{"mode":"aks-addon","revision":"asm-1-27"}', tags: '{"costCenter":"shop"}',
+      ...valid, istio: '{"mode":"aks-addon","revision":"asm-1-30"}', tags: '{"costCenter":"shop"}',
       entraId: '{"adminGroupObjectIds":["6f1b1c3e-1d2a-4c2b-9f43-2d4a5c6b7e8f"]}',
     }, 'prod', environments);
-    expect(c.istio).toEqual({ mode: IstioMode.AKS_ADDON, version: '1.30.3', revision: 'asm-1-27' });
+    expect(c.istio).toEqual({ mode: IstioMode.AKS_ADDON, version: '1.30.3', revision: 'asm-1-30' });
     expect(c.entraId).toEqual({ adminGroupObjectIds: ['6f1b1c3e-1d2a-4c2b-9f43-2d4a5c6b7e8f'], azureRbac: true, disableLocalAccounts: true });
     expect(c.tags.costCenter).toBe('shop');
+    expect(parseStackConfig({ ...valid, entraId: '{"enabled":false}' }, 'prod', environments).entraId).toBeUndefined();
   });
 
   it('zones outside 1-3, or fewer than two in prod', () => {
-    expect(problem({ zones: '["1","4"]' })).toBe('Pulumi stack "prod": invalid config istio-aks-edge:zones: received ["1","4"]. Use a list of distinct availability zones among "1", "2", "3"; zones are fixed when a pool is created.');
+    expect(problem({ zones: '["1","4"]' })).toBe(`${P}zones: received ["1","4"]. Use a list of distinct availability zones among "1", "2", "3"; zones are fixed when a pool is created.`);
     expect(problem({ zones: '["1"]' })).toMatch(/config istio-aks-edge:zones: received \["1"\]\. Production needs at least two zones/);
     expect(parseStackConfig({ ...valid, environment: 'dev', zones: '["1"]' }, 'dev', environments).zones).toEqual(['1']);
   });
@@ -63,19 +71,30 @@ describe('parseStackConfig', () => {
   });
 
   it('a malformed revision or version', () => {
-    expect(problem({ istio: '{"mode":"aks-addon","revision":"1.27"}' })).toMatch(/config istio-aks-edge:istio.revision: received "1.27"\. The AKS add-on needs a revision it supports, such as "asm-1-27"/);
     expect(problem({ istio: '{"mode":"aks-addon"}' })).toMatch(/istio.revision: received undefined/);
     expect(problem({ istio: '{"revision":"Canary_1"}' })).toMatch(/istio.revision: received "Canary_1"\. Use a DNS-1123 label/);
-    expect(problem({ istio: '{"version":"1.29.0"}' })).toMatch(/istio.version: received "1.29.0"\. Use a 1.30 patch release/);
+    expect(problem({ istio: '{"version":"1.29.0"}' })).toMatch(/istio.version: received "1.29.0"\. Use a quoted 1.30 patch release/);
     expect(problem({ istio: '{"mode":"operator"}' })).toMatch(/istio.mode: received "operator"/);
   });
 
   it('min > max on a pool, and other pool mistakes', () => {
     expect(problem({ userPools: '[{"name":"apps","vmSize":"Standard_D8ds_v5","minCount":5,"maxCount":3}]' }))
       .toMatch(/config istio-aks-edge:userPools\[0\].minCount: received "5 \(maxCount 3\)"\. minCount must not exceed maxCount/);
-    expect(problem({ systemPool: '{"name":"system","vmSize":"Standard_D4ds_v5","minCount":0,"maxCount":3}' })).toMatch(/systemPool.minCount: received 0\. Use an integer of at least 1/);
-    expect(problem({ userPools: '[{"name":"System-Pool","vmSize":"D4","minCount":1,"maxCount":3}]' })).toMatch(/userPools\[0\].name: received "System-Pool"[\s\S]*userPools\[0\].vmSize: received "D4"/);
-    expect(problem({ userPools: '[{"name":"system","vmSize":"Standard_D4ds_v5","minCount":1,"maxCount":3}]' })).toMatch(/userPools\[0\].name: received "system"\. Pool names must be unique/);
+    expect(problem({ systemPool: '{"name":"system","vmSize":"Standard_D4ds_v5","minCount":0,"maxCount":3}' })).toMatch(/systemPool.minCount: received 0\. Use an integer of at least 3/);
+    expect(problem({ userPools: '[{"name":"System-Pool","vmSize":"D4","minCount":3,"maxCount":3}]' })).toMatch(/userPools\[0\].name: received "System-Pool"[\s\S]*userPools\[0\].vmSize: received "D4"/);
+    expect(problem({ userPools: '[{"name":"system","vmSize":"Standard_D4ds_v5","minCount":3,"maxCount":3}]' })).toMatch(/userPools\[0\].name: received "system"\. Pool names must be unique/);
+    expect(problem({ userPools: '[{"name":"applications","vmSize":"Standard_D4ds_v5","minCount":3,"maxCount":3}]' }))
+      .toBe(`${P}userPools[0].name: received "applications". Use at most 8 lower-case letters and digits, starting with a letter (AKS names the pool <name><4 characters of the VM size>, at most 12).`);
+  });
+
+  it('pools whose minimum leaves a zone without a node (issue 13)', () => {
+    expect(problem({ userPools: '[{"name":"apps","vmSize":"Standard_D8ds_v5","minCount":2,"maxCount":12}]' }))
+      .toBe(`${P}userPools[0].minCount: received 2. Use at least 3, the number of zones (1, 2, 3): the autoscaler's minimum then keeps a node in every zone, so losing one zone leaves the others serving.`);
+    expect(problem({ systemPool: '{"name":"system","vmSize":"Standard_D4ds_v5","minCount":1,"maxCount":3}' }))
+      .toMatch(/systemPool.minCount: received 1\. Use at least 3, the number of zones/);
+    // Two zones: two nodes suffice.
+    const two = parseStackConfig({ ...valid, zones: '["1","2"]', userPools: '[{"name":"apps","vmSize":"Standard_D8ds_v5","minCount":2,"maxCount":4}]' }, 'prod', environments);
+    expect(two.userPools[0].minCount).toBe(2);
   });
 
   it('monitoring: receivers are required in production, and must be well formed', () => {
@@ -88,7 +107,7 @@ describe('parseStackConfig', () => {
 
   it('cluster hardening options', () => {
     const c = parseStackConfig(valid, 'prod', environments);
-    expect([c.networkPolicy, c.azurePolicy, c.apiServerAuthorizedIpRanges, c.keyVaultExistingResourceGroup]).toEqual(['cilium', true, [], undefined]);
+    expect([c.networkPolicy, c.azurePolicy, c.apiServerAuthorizedIpRanges, c.keyVault.existingResourceGroup]).toEqual(['cilium', true, [], undefined]);
     expect(parseStackConfig({ ...valid, environment: 'dev' }, 'dev', environments).azurePolicy).toBe(false);
     expect(problem({ apiServerAuthorizedIpRanges: '["10.0.0.1"]' })).toMatch(/apiServerAuthorizedIpRanges: received \["10.0.0.1"\]\. List IPv4 CIDR ranges/);
     expect(problem({ networkPolicy: 'none' })).toMatch(/networkPolicy: received "none"\. Use "cilium"/);
@@ -98,5 +117,101 @@ describe('parseStackConfig', () => {
   it('reports every problem at once, before any resource', () => {
     const message = problem({ location: 'West Europe', kubernetesVersion: 'latest', autoUpgradeChannel: 'weekly' });
     expect(message.split('\n')).toHaveLength(3);
+  });
+});
+
+describe('parseStackConfig: strict configuration (issue 15, point 5)', () => {
+  it('unknown keys are refused, with the nearest known key', () => {
+    expect(problem({ zone: '["1","2","3"]' }))
+      .toBe(`${P}zone: received "[\\"1\\",\\"2\\",\\"3\\"]". Unknown key: did you mean "zones"? Remove it (pulumi config rm istio-aks-edge:zone); the stack reads environment, production, location, kubernetesVersion, longTermSupport, zones, systemPool, userPools, loadBalancerSku, istio, autoUpgradeChannel, entraId, monitoring, tags, clusterName, hostnames, tlsSecretName, keyVault, apiServerAuthorizedIpRanges, networkPolicy, azurePolicy, deployerPrincipalType.`);
+    expect(problem({ systemPool: '{"name":"system","vmSize":"Standard_D4ds_v5","minCount":3,"maxCount":5,"maxPods":50}' }))
+      .toBe(`${P}systemPool.maxPods: received 50. Unknown key. systemPool takes name, vmSize, minCount, maxCount.`);
+    expect(problem({ monitoring: '{"emails":["oncall@example.com"],"grafanna":true}' }))
+      .toBe(`${P}monitoring.grafanna: received true. Unknown key: did you mean "grafana"? monitoring takes enabled, emails, webhooks, grafana.`);
+  });
+
+  it('wrong types: a YAML number where the version string is due says to quote it; booleans must be booleans', () => {
+    // Unquoted `kubernetesVersion: 1.30` reaches the program as "1.3".
+    expect(problem({ kubernetesVersion: '1.3' }))
+      .toBe(`${P}kubernetesVersion: received "1.3". A YAML number: quote the version ("1.30", not 1.30, which YAML reads as 1.3). Use a version AKS and Istio 1.30 both support: "1.35", "1.36" (the window is kept in lib/infra/support-window.ts; az aks get-versions -l <location>).`);
+    expect(problem({ kubernetesVersion: 1.35 })).toMatch(/kubernetesVersion: received 1\.35\. A YAML number: quote the version/);
+    expect(problem({ production: '"yes"' })).toBe(`${P}production: received "yes". Use true or false (a YAML boolean, unquoted).`);
+    expect(problem({ entraId: '{"azureRbac":"true"}' })).toBe(`${P}entraId.azureRbac: received "true". Use true or false (a YAML boolean, unquoted).`);
+    expect(problem({ systemPool: '["system"]' })).toMatch(/systemPool: received \["system"\]\. Use an object/);
+  });
+
+  it('Kubernetes versions outside the window AKS and Istio 1.30 share; long-term support', () => {
+    expect(problem({ kubernetesVersion: '1.33' }))
+      .toBe(`${P}kubernetesVersion: received "1.33". Use a version AKS and Istio 1.30 both support: "1.35", "1.36" (the window is kept in lib/infra/support-window.ts; az aks get-versions -l <location>). 1.33 is only in long-term support: set longTermSupport: true (Premium tier).`);
+    expect(problem({ kubernetesVersion: '1.37' })).toMatch(/kubernetesVersion: received "1.37"\. Use a version AKS and Istio 1.30 both support: "1.35", "1.36"/);
+    expect(problem({ kubernetesVersion: '1.31', longTermSupport: 'true' }))
+      .toBe(`${P}kubernetesVersion: received "1.31". Use a version AKS and Istio 1.30 both support: "1.33", "1.34", "1.35", "1.36" (long-term support) (the window is kept in lib/infra/support-window.ts; az aks get-versions -l <location>).`);
+    const lts = parseStackConfig({ ...valid, kubernetesVersion: '1.33', longTermSupport: 'true' }, 'prod', environments);
+    expect([lts.kubernetesVersion, lts.longTermSupport]).toEqual(['1.33', true]);
+    expect(problem({ kubernetesVersion: '1.33', longTermSupport: 'true', autoUpgradeChannel: 'stable' }))
+      .toBe(`${P}autoUpgradeChannel: received "stable". Long-term support keeps a minor version: use "patch" (or "none", "node-image"); "stable" and "rapid" would move the cluster off it.`);
+  });
+
+  it('a pinned patch under the "patch" channel (AKS would be asked to downgrade after its first upgrade)', () => {
+    expect(problem({ kubernetesVersion: '1.35.2' }))
+      .toBe(`${P}kubernetesVersion: received "1.35.2". With autoUpgradeChannel "patch", give the minor version only ("1.35"): AKS picks and upgrades the patch, and a pinned patch would ask for a downgrade after the first automatic upgrade.`);
+    expect(parseStackConfig({ ...valid, kubernetesVersion: '1.35.2', autoUpgradeChannel: 'none' }, 'prod', environments).kubernetesVersion).toBe('1.35.2');
+    expect(aksOwnsKubernetesVersion({ autoUpgradeChannel: 'stable' })).toBe(true);
+    expect(aksOwnsKubernetesVersion({ autoUpgradeChannel: 'patch' })).toBe(false);
+  });
+
+  it('the cluster name is its DNS prefix: at most 54 characters, no underscore', () => {
+    expect(problem({ clusterName: 'aks_prod' }))
+      .toBe(`${P}clusterName: received "aks_prod". The cluster name is also its DNS prefix: use 1-54 letters, digits and "-", starting and ending with a letter or digit (no "_").`);
+    expect(problem({ clusterName: 'a'.repeat(55) })).toMatch(/clusterName: received "a{55}"\. The cluster name is also its DNS prefix/);
+    expect(parseStackConfig({ ...valid, clusterName: 'a'.repeat(54) }, 'prod', environments).clusterName).toHaveLength(54);
+  });
+
+  it('location typos', () => {
+    expect(problem({ location: 'westeurpe' }))
+      .toBe(`${P}location: received "westeurpe". Use an Azure region name: did you mean "westeurope"? (az account list-locations --query [].name).`);
+    expect(problem({ location: 'mars' })).toMatch(/location: received "mars"\. Use an Azure region name such as "westeurope"/);
+  });
+
+  it('add-on revisions come from the list AKS supports', () => {
+    expect(problem({ istio: '{"mode":"aks-addon","revision":"asm-1-20"}' }))
+      .toBe(`${P}istio.revision: received "asm-1-20". Use a revision the AKS add-on supports: "asm-1-29", "asm-1-30" (kept in lib/infra/support-window.ts; az aks mesh get-revisions -l <location>).`);
+  });
+
+  it('Key Vault: a name that Azure would refuse; recovery only for a created vault', () => {
+    expect(problem({ keyVault: '{"name":"kv--shop"}' }))
+      .toBe(`${P}keyVault.name: received "kv--shop". Use a Key Vault name: 3-24 letters, digits and "-", starting with a letter, no "--"; globally unique. Leave it out for a derived one.`);
+    expect(problem({ keyVault: '{"existingResourceGroup":"rg-sec","recover":true}' }))
+      .toBe(`${P}keyVault.recover: received true. Recovering applies to a vault the stack creates: leave recover out with existingResourceGroup.`);
+    expect(parseStackConfig({ ...valid, keyVault: '{"name":"kv-shop-prod-7","recover":true}' }, 'prod', environments).keyVault).toEqual({ name: 'kv-shop-prod-7', recover: true });
+  });
+
+  it('the deployer\'s principal type', () => {
+    expect(problem({ deployerPrincipalType: 'Robot' }))
+      .toBe(`${P}deployerPrincipalType: received "Robot". Use "User" or "ServicePrincipal" (a managed identity is a ServicePrincipal), or leave it out to derive it from the sign-in.`);
+  });
+
+  it('Entra ID: admin groups are GUIDs; no way in is refused', () => {
+    expect(problem({ entraId: '{"adminGroupObjectIds":["ops"]}' }))
+      .toBe(`${P}entraId.adminGroupObjectIds: received ["ops"]. List the object IDs (GUIDs) of Entra ID groups that administer the cluster, or leave it out: the deploying identity is made cluster admin.`);
+    expect(problem({ entraId: '{"azureRbac":false}' }))
+      .toBe(`${P}entraId.azureRbac: received false. With local accounts disabled and no admin group, only Azure RBAC can let the deploying identity in: keep azureRbac true or list adminGroupObjectIds.`);
+  });
+});
+
+describe('changes Azure refuses, against the previous deployment', () => {
+  const config = parseStackConfig(valid, 'prod', environments);
+  it('a new stack, or the same facts: nothing to refuse', () => {
+    expect(changesAzureRefuses(undefined, config, 'prod')).toEqual([]);
+    expect(changesAzureRefuses(deployedFacts(config), config, 'prod')).toEqual([]);
+  });
+
+  it('zones, region and system pool VM size changes', () => {
+    const previous = { zones: ['1', '2'], location: 'northeurope', systemPoolVmSize: 'Standard_D2ds_v5' };
+    expect(changesAzureRefuses(previous, config, 'prod')).toEqual([
+      `${P}zones: received ["1","2","3"]. The stack was deployed with zones ["1","2"]; Azure fixes the zones of a node pool and of the public IP at creation and refuses to change them. Set zones back to ["1","2"], or build a new stack (new pools and IP) and move traffic to it.`,
+      `${P}location: received "westeurope". The stack was deployed in northeurope; a region change would delete and rebuild the cluster, the vault and the IP. Set location back to "northeurope", or deploy a new stack in the new region.`,
+      `${P}systemPool.vmSize: received "Standard_D4ds_v5". The system pool runs Standard_D2ds_v5; the cluster's inline system pool cannot change VM size. Set it back to "Standard_D2ds_v5" (user pools can change: they are replaced create-before-delete).`,
+    ]);
   });
 });

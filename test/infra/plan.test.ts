@@ -21,7 +21,7 @@ describe('npm run plan', () => {
     const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'apps/plan.ts', 'prod', '--json'], { encoding: 'utf8' }));
     const rows = Object.fromEntries(out.rows.map((r: any) => [r.type, r.details]));
     expect(rows['azure-native:containerservice:ManagedCluster']).toMatch(/tier Standard, lb standard, azure\/overlay, pool system \(System\) \S+ 3-5 zones 1,2,3/);
-    expect(rows['azure-native:containerservice:AgentPool']).toMatch(/apps \(User\) \S+ 3-12 zones 1,2,3/);
+    expect(rows['azure-native:containerservice:AgentPool']).toMatch(/apps[0-9a-f]{4} \(User\) \S+ 3-12 zones 1,2,3/);
     expect(rows['azure-native:network:PublicIPAddress']).toBe('pip-shop-prod-ingress Standard Static zones 1,2,3');
     expect(out.counts['kubernetes:networking.istio.io/v1:Gateway']).toBe(1);
     expect(out.outputs.kubeconfig).toBe('[secret]');
@@ -32,6 +32,15 @@ describe('npm run plan', () => {
     expect(status).toBe(0);
     expect(stdout).toMatch(/^\+ azure-native:network:PublicIPAddress +edge-ingress-ip +pip-shop-dev-ingress Standard Static zones 1,2,3$/m);
     expect(stdout).toMatch(/Edge objects applied \(39\)/);
+  });
+
+  it('--preview: what Azure computes is <unknown>, as `pulumi preview` shows it', () => {
+    const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'apps/plan.ts', 'prod', '--json', '--preview'], { encoding: 'utf8' }));
+    expect(out.outputs).toMatchObject({ kubeconfig: '<unknown>', clusterName: '<unknown>', ingressIp: '<unknown>', gatewayIdentityClientId: '<unknown>', hostnames: ['shop.example.com', 'www.shop.example.com'] });
+    const rows = out.rows.filter((r: any) => r.type === 'azure-native:authorization:RoleAssignment');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r.details).toMatch(/ on <unknown>$/);
+    expect(out.counts['secrets-store.csi.x-k8s.io/v1:SecretProviderClass'] ?? out.counts['kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass']).toBe(1);
   });
 
   it('refuses an unknown stack', () => {
