@@ -440,6 +440,16 @@ interface RankedMatch {
   readonly headers: number;
   readonly query: number;
   readonly catchAll: boolean;
+  /** What paths the match takes, to tell whether two matches can take the same request. */
+  readonly path: PathSet;
+  readonly methodValue?: string;
+  readonly exactHeaders: Readonly<Record<string, string>>;
+}
+
+/** The paths a match takes: exactly one, an element-wise prefix, a string prefix, a regex, or any. */
+interface PathSet {
+  readonly kind: 'exact' | 'element' | 'string' | 'regex' | 'any';
+  readonly value: string;
 }
 
 function convertRules(vs: IstioVirtualService, namespace: string, ctx: RouteContext): Record<string, unknown>[] {
@@ -516,7 +526,9 @@ function convertRules(vs: IstioVirtualService, namespace: string, ctx: RouteCont
     if (route.timeout) rule.timeouts = { request: route.timeout };
     rules.push(rule);
     converted.ranks.forEach((r) => ranked.push({ ...r, route: route.name ?? String(index), index }));
-    if (converted.ranks.length === 0) ranked.push({ route: route.name ?? String(index), index, rank: -2, length: 0, method: false, headers: 0, query: 0, catchAll: true });
+    if (converted.ranks.length === 0) {
+      ranked.push({ route: route.name ?? String(index), index, rank: -2, length: 0, method: false, headers: 0, query: 0, catchAll: true, path: { kind: 'any', value: '' }, exactHeaders: {} });
+    }
   });
   checkPrecedence(ranked, problems, path);
   return rules;
@@ -575,6 +587,7 @@ function convertMatches(route: IstioHttpRoute, at: string, problems: Problems, p
     let elementPrefix: string | undefined;
     let rank = -1;
     let length = 0;
+    let pathSet: PathSet = { kind: 'any', value: '' };
     if (m.uri) {
       const twin = m.uri.exact !== undefined
         ? source.findIndex((o, j) => j > i && !used.has(j) && o.uri?.prefix === `${m.uri?.exact}/` && sameConditions(o, m))
@@ -587,15 +600,19 @@ function convertMatches(route: IstioHttpRoute, at: string, problems: Problems, p
         pathMatch = { type: 'PathPrefix', value: elementPrefix };
         rank = 2;
         length = elementPrefix.length;
+        pathSet = { kind: 'element', value: elementPrefix };
       } else if (m.uri.prefix === '/') {
         pathMatch = { type: 'PathPrefix', value: '/' };
         elementPrefix = '/';
         rank = 2;
         length = 1;
+        pathSet = { kind: 'any', value: '' };
       } else {
         pathMatch = stringMatch(m.uri);
         rank = m.uri.exact !== undefined ? 3 : 1;
         length = pathMatch?.value.length ?? 0;
+        pathSet = m.uri.exact !== undefined ? { kind: 'exact', value: m.uri.exact }
+          : m.uri.prefix !== undefined ? { kind: 'string', value: m.uri.prefix } : { kind: 'regex', value: m.uri.regex ?? '' };
       }
     }
     const strings = (r?: Readonly<Record<string, IstioStringMatch>>) => (r ? Object.entries(r).map(([name, v]) => ({ name, ...stringMatch(v) })) : undefined);
@@ -605,7 +622,11 @@ function convertMatches(route: IstioHttpRoute, at: string, problems: Problems, p
     const queryParams = strings(m.queryParams);
     matches.push(clean({ path: pathMatch, headers, queryParams, method }));
     prefixes.push(elementPrefix);
-    ranks.push({ rank, length, method: method !== undefined, headers: headers?.length ?? 0, query: queryParams?.length ?? 0, catchAll: false });
+    const exactHeaders = Object.fromEntries(Object.entries(m.headers ?? {}).filter(([, v]) => v.exact !== undefined).map(([k, v]) => [k, v.exact ?? '']));
+    ranks.push({
+      rank, length, method: method !== undefined, headers: headers?.length ?? 0, query: queryParams?.length ?? 0, catchAll: false,
+      path: pathSet, methodValue: method, exactHeaders,
+    });
   });
   return { matches, ranks, prefixes };
 }
@@ -651,13 +672,39 @@ function checkPrecedence(ranked: readonly RankedMatch[], problems: Problems, pat
   };
   for (let i = 0; i < ranked.length; i++) {
     for (let j = i + 1; j < ranked.length; j++) {
-      if (ranked[j].index !== ranked[i].index && before(ranked[j], ranked[i])) {
+      if (ranked[j].index !== ranked[i].index && before(ranked[j], ranked[i]) && mayOverlap(ranked[i], ranked[j])) {
         problems.add(path, `routes[${JSON.stringify(ranked[j].route)}]`, ranked[j].route,
           `Istio orders Gateway API rules by precedence (exact path, longest prefix, regex, method, headers, query parameters), which would put it before "${ranked[i].route}": reorder the routes so the more specific comes first, or keep the Istio form.`);
         return;
       }
     }
   }
+}
+
+/** Whether some request can satisfy both matches (conservative: true unless provably disjoint). */
+function mayOverlap(a: RankedMatch, b: RankedMatch): boolean {
+  if (a.methodValue !== undefined && b.methodValue !== undefined && a.methodValue !== b.methodValue) return false;
+  for (const [k, v] of Object.entries(a.exactHeaders)) if (b.exactHeaders[k] !== undefined && b.exactHeaders[k] !== v) return false;
+  return pathsOverlap(a.path, b.path);
+}
+
+function pathsOverlap(a: PathSet, b: PathSet): boolean {
+  if (a.kind === 'any' || b.kind === 'any') return true;
+  if (a.kind === 'regex' || b.kind === 'regex') {
+    const [re, other] = a.kind === 'regex' ? [a, b] : [b, a];
+    if (other.kind !== 'exact') return true;
+    try {
+      return new RegExp(`^(?:${re.value})$`).test(other.value);
+    } catch {
+      return true; // RE2-only syntax: assume they may overlap
+    }
+  }
+  const takes = (set: PathSet, path: string): boolean => (set.kind === 'exact' ? set.value === path
+    : set.kind === 'element' ? path === set.value || path.startsWith(`${set.value}/`) : path.startsWith(set.value));
+  if (a.kind === 'exact') return takes(b, a.value);
+  if (b.kind === 'exact') return takes(a, b.value);
+  // Two prefixes (element-wise or string) overlap when one's paths can start with the other.
+  return a.value.startsWith(b.value) || b.value.startsWith(a.value);
 }
 
 function backendRef(dest: IstioDestination, namespace: string, at: string, ctx: RouteContext): Record<string, unknown> | undefined {

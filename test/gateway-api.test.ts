@@ -1,0 +1,210 @@
+// The Kubernetes Gateway API form: converted from the same constructs, validated against the
+// vendored v1.5.1 standard CRDs, and proven to route as the Istio form does (explain on both).
+import { App, Chart, Duration } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import {
+  Certificate, HttpMethod, IngressGateway, KubernetesObject, PathMatch, StringMatch, Traffic, VersionedService, GatewayWorkload,
+} from '../lib';
+import { gatewayApiCrdSchemas } from '../lib/analysis/gateway-api-crd';
+import { explainRequest, ExplainRequest, Explanation } from '../lib/analysis/explain';
+import { GatewayApiOmission } from '../lib/gateway-api/convert';
+import { gatewayApiToIstio } from '../lib/gateway-api/to-istio';
+import { synthesizeApp, synthesizeGatewayApi } from '../lib/synth';
+import { expectValid } from './support/synth';
+
+function shopApp(): App {
+  const app = new App();
+  const chart = new Chart(app, 'edge', { disableResourceNameHashes: true });
+  const gateway = new IngressGateway(chart, 'shop-gateway', {
+    namespace: 'istio-ingress',
+    hosts: ['shop.example.com', 'www.shop.example.com'],
+    https: { certificate: Certificate.fromSecret('shop-tls'), redirectHttp: true },
+  });
+  const api = new VersionedService(chart, 'api', {
+    namespace: 'shop', port: 8080,
+    versions: [{ name: 'v1', image: 'x/api:1', replicas: 2 }, { name: 'v2', image: 'x/api:2', replicas: 2 }],
+  });
+  const web = new VersionedService(chart, 'web', { namespace: 'shop', port: 8080, versions: [{ name: 'v1', image: 'x/web:1', replicas: 2 }] });
+  gateway.addRoute('shop', {
+    namespace: 'shop',
+    routes: [
+      {
+        name: 'api',
+        // Istio's pattern for an element-wise prefix: exactly /api, or below /api/.
+        match: [{ path: PathMatch.exact('/api') }, { path: PathMatch.prefix('/api/') }],
+        rewrite: { uri: '/' },
+        to: Traffic.canary(api.version('v1'), api.version('v2'), { percent: 10, header: { name: 'x-canary', value: 'true' } }),
+        timeout: Duration.seconds(10),
+      },
+      { name: 'login', match: [{ path: PathMatch.exact('/login'), method: HttpMethod.POST }], to: Traffic.to(web) },
+      { name: 'old-shop', match: [{ path: PathMatch.exact('/old') }], redirect: { uri: '/new', code: 302 } },
+      { name: 'web', match: [{ path: PathMatch.prefix('/') }], to: Traffic.to(web.version('v1')), headers: { response: { set: { 'x-edge': 'shop' } } } },
+    ],
+  });
+  return app;
+}
+
+const objectsOf = (charts: ReadonlyArray<{ objects: KubernetesObject[] }>) => charts.flatMap((c) => c.objects);
+
+/** The comparable part of an answer: a version Service of the Gateway API form stands for its subset. */
+function outcome(e: Explanation, versionOf: (host: string) => { host: string; subset?: string }) {
+  return {
+    decision: e.decision,
+    status: e.status,
+    redirect: e.redirect,
+    rewrite: e.rewrite,
+    timeout: e.timeout,
+    destinations: e.destinations.map((d) => {
+      const v = versionOf(d.host);
+      return { host: v.host, subset: d.subset ?? v.subset, port: d.port, weight: d.weight };
+    }),
+  };
+}
+
+const REQUESTS: ExplainRequest[] = [
+  { host: 'shop.example.com', path: '/api/items', scheme: 'https' },
+  { host: 'shop.example.com', path: '/api', scheme: 'https' },
+  { host: 'shop.example.com', path: '/api/items', scheme: 'https', headers: { 'x-canary': 'true' } },
+  { host: 'shop.example.com', path: '/apix', scheme: 'https' },
+  { host: 'www.shop.example.com', path: '/login', method: 'POST', scheme: 'https' },
+  { host: 'www.shop.example.com', path: '/login', method: 'GET', scheme: 'https' },
+  { host: 'shop.example.com', path: '/old', scheme: 'https' },
+  { host: 'shop.example.com', path: '/products/1', scheme: 'https' },
+  { host: 'shop.example.com', path: '/api/items', scheme: 'http' },
+  { host: 'other.example.com', path: '/', scheme: 'https' },
+];
+
+describe('the Gateway API form', () => {
+  it('is a Gateway with a listener per server and host, HTTPRoutes, version Services, and Istio\'s deployment customized', async () => {
+    const { charts, omitted } = synthesizeGatewayApi(shopApp());
+    const objects = objectsOf(charts);
+    expect(omitted).toEqual([]);
+    const kinds = objects.map((o) => o.kind);
+    expect(kinds).not.toContain('VirtualService');
+    expect(objects.filter((o) => o.kind === 'Gateway').map((o) => o.apiVersion)).toEqual(['gateway.networking.k8s.io/v1']);
+    // Istio deploys the gateway pods: our Deployment, LoadBalancer Service, HPA and PDB become overlays.
+    expect(objects.some((o) => o.kind === 'Deployment' && o.metadata?.name === 'istio-ingressgateway')).toBe(false);
+    const options = objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'shop-gateway-gateway-options') as { data: Record<string, string> } | undefined;
+    expect(Object.keys(options?.data ?? {}).sort()).toEqual(['deployment', 'horizontalPodAutoscaler', 'podDisruptionBudget', 'service']);
+    expect(options?.data.horizontalPodAutoscaler).toContain('minReplicas: 2');
+    expect(options?.data.deployment).toContain('gateway.networking.k8s.io/gateway-name: shop-gateway');
+    const gw = objects.find((o) => o.kind === 'Gateway') as { metadata: { annotations: Record<string, string> }; spec: { listeners: Array<{ name: string; port: number }> } };
+    expect(gw.metadata.annotations).toEqual({ 'gateway.istio.io/name-override': 'istio-ingressgateway', 'gateway.istio.io/service-account': 'istio-ingressgateway' });
+    expect(gw.spec.listeners.map((l) => `${l.name}:${l.port}`)).toEqual(['http-0:80', 'http-1:80', 'https-0:443', 'https-1:443']);
+    const route = objects.find((o) => o.kind === 'HTTPRoute' && o.metadata?.name === 'shop') as { spec: { parentRefs: Array<{ sectionName?: string }>; rules: Array<{ name: string; matches?: unknown[]; backendRefs?: unknown[] }> } };
+    expect(route.spec.parentRefs.map((p) => p.sectionName)).toEqual(['https-0', 'https-1']);
+    expect(route.spec.rules.map((r) => r.name)).toEqual(['api-canary-override', 'api', 'login', 'old-shop', 'web']);
+    expect(route.spec.rules[1].matches).toEqual([{ path: { type: 'PathPrefix', value: '/api' } }]);
+    expect(route.spec.rules[1].backendRefs).toEqual([
+      { group: '', kind: 'Service', name: 'api-v1', port: 8080, weight: 90 },
+      { group: '', kind: 'Service', name: 'api-v2', port: 8080, weight: 10 },
+    ]);
+    expect(objects.filter((o) => o.kind === 'Service').map((o) => o.metadata?.name).sort()).toEqual(['api', 'api-v1', 'api-v2', 'web', 'web-v1']);
+    // Cross-namespace: the route (shop) reaches nothing outside shop, so no grant is needed here.
+    expect(kinds).not.toContain('ReferenceGrant');
+  });
+
+  it('validates against the Gateway API v1.5.1 CRDs (OpenAPI and CEL) and the published schemas', async () => {
+    const objects = objectsOf(synthesizeGatewayApi(shopApp()).charts);
+    expect(gatewayApiCrdSchemas().validate(objects)).toEqual([]);
+    await expectValid(objects.filter((o) => !o.apiVersion.startsWith('gateway.networking.k8s.io/')));
+  });
+
+  it('routes every request as the Istio form does (explain on both forms)', () => {
+    const istio = objectsOf(synthesizeApp(shopApp()));
+    const gatewayApi = objectsOf(synthesizeGatewayApi(shopApp()).charts);
+    const versions = new Map<string, { host: string; subset?: string }>();
+    for (const o of gatewayApi) {
+      const labels = o.metadata?.labels;
+      if (o.kind === 'Service' && labels?.version) versions.set(String(o.metadata?.name), { host: labels.app, subset: labels.version });
+    }
+    const short = (host: string) => host.split('.')[0];
+    const read = gatewayApiToIstio(gatewayApi);
+    for (const request of REQUESTS) {
+      const a = explainRequest(istio, request);
+      const b = explainRequest(read, request);
+      expect(outcome(b, (h) => versions.get(short(h)) ?? { host: short(h) }), JSON.stringify(request))
+        .toEqual(outcome(a, (h) => ({ host: short(h) })));
+    }
+    // The answers are real ones, not both "unknown".
+    expect(explainRequest(istio, REQUESTS[0]).decision).toBe('routed');
+    expect(explainRequest(read, REQUESTS[6]).decision).toBe('redirected');
+  });
+
+  it('what it cannot say is a named error with the route, the property and the alternative', () => {
+    const make = (route: Parameters<IngressGateway['addRoute']>[1], workload?: GatewayWorkload) => {
+      const app = new App();
+      const chart = new Chart(app, 'edge', { disableResourceNameHashes: true });
+      const gateway = new IngressGateway(chart, 'gw', { namespace: 'shop', hosts: ['a.example.com'], workload });
+      const api = new VersionedService(chart, 'api', { namespace: 'shop', versions: [{ name: 'v1', image: 'x/api:1' }] });
+      gateway.addRoute('r', { ...route, routes: (route?.routes ?? []).map((r) => ({ ...r, to: r.redirect ? undefined : Traffic.to(api) })) });
+      return app;
+    };
+    const error = (app: App, options = {}) => {
+      try {
+        synthesizeGatewayApi(app, options);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    };
+    expect(error(make({ routes: [{ name: 'a', retries: { attempts: 3 } }] })))
+      .toContain('edge/gw/r: invalid routes["a"].retries: received {"attempts":3}. HTTPRoute retries are not in the Gateway API v1.5 standard channel');
+    expect(error(make({ routes: [{ name: 'a', retries: { attempts: 3 } }] }), { omit: [GatewayApiOmission.RETRIES] })).toBe('');
+    expect(error(make({ routes: [{ name: 'a', fault: { abort: { httpStatus: 503, percent: 1 } } }] }))).toContain('invalid routes["a"].fault');
+    expect(error(make({ routes: [{ name: 'a', match: [{ path: PathMatch.prefix('/api') }], rewrite: { uri: '/' } }] })))
+      .toContain('invalid routes["a"].rewrite.uri: received "/". Istio replaces a string prefix and the Gateway API an element-wise prefix');
+    expect(error(make({ routes: [{ name: 'a', match: [{ path: PathMatch.prefix('/api'), ignoreUriCase: true }] }] })))
+      .toContain('invalid routes["a"].match[0].ignoreUriCase: received true. The Gateway API has no ignoreUriCase match');
+    // Istio ranks Gateway API rules by precedence: a catch-all prefix "/" would come before a regex.
+    expect(error(make({ routes: [{ name: 'api', match: [{ path: PathMatch.prefix('/api') }] }, { name: 'all', match: [{ path: PathMatch.prefix('/') }] }] })))
+      .toContain('invalid routes["all"]: received "all". Istio orders Gateway API rules by precedence');
+    expect(error(make({ routes: [{ name: 'a' }] }, GatewayWorkload.aksAddon())))
+      .toContain('edge/gw: invalid workload: received {"istio":"aks-istio-ingressgateway-external"}. In the Gateway API form Istio deploys the gateway pods itself');
+    expect(error(make({ routes: [{ name: 'a', match: [{ headers: { 'x-a': StringMatch.prefix('b') } }] }] }))).toBe('');
+  });
+});
+
+describe('Istio\'s bookinfo Gateway API sample, re-expressed with the constructs', () => {
+  // samples/bookinfo/gateway-api/bookinfo-gateway.yaml: a Gateway "bookinfo-gateway" of class istio
+  // with one HTTP listener on 80, and an HTTPRoute "bookinfo" sending /productpage (exact),
+  // /static (prefix), /login, /logout (exact) and /api/v1/products (prefix) to productpage:9080.
+  it('gives the sample\'s Gateway and HTTPRoute', () => {
+    const app = new App();
+    const chart = new Chart(app, 'bookinfo', { disableResourceNameHashes: true });
+    const gateway = new IngressGateway(chart, 'bookinfo-gateway', { namespace: 'default', hosts: ['*'] });
+    const productpage = new VersionedService(chart, 'productpage', { namespace: 'default', port: 9080, versions: [{ name: 'v1', image: 'docker.io/istio/examples-bookinfo-productpage-v1:1.20.3' }] });
+    const elementPrefix = (p: string) => [{ path: PathMatch.exact(p) }, { path: PathMatch.prefix(`${p}/`) }];
+    gateway.addRoute('bookinfo', {
+      namespace: 'default',
+      routes: [{
+        name: 'productpage',
+        match: [
+          { path: PathMatch.exact('/productpage') }, ...elementPrefix('/static'), { path: PathMatch.exact('/login') },
+          { path: PathMatch.exact('/logout') }, ...elementPrefix('/api/v1/products'),
+        ],
+        to: Traffic.to(productpage),
+      }],
+    });
+    const objects = objectsOf(synthesizeGatewayApi(app).charts);
+    const gw = objects.find((o) => o.kind === 'Gateway') as { spec: { gatewayClassName: string; listeners: unknown[] } };
+    expect(gw.spec.gatewayClassName).toBe('istio');
+    expect(gw.spec.listeners).toEqual([{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }]);
+    const route = objects.find((o) => o.kind === 'HTTPRoute') as { spec: Record<string, unknown> };
+    expect(route.spec).toEqual({
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'bookinfo-gateway' }],
+      rules: [{
+        name: 'productpage',
+        matches: [
+          { path: { type: 'Exact', value: '/productpage' } },
+          { path: { type: 'PathPrefix', value: '/static' } },
+          { path: { type: 'Exact', value: '/login' } },
+          { path: { type: 'Exact', value: '/logout' } },
+          { path: { type: 'PathPrefix', value: '/api/v1/products' } },
+        ],
+        backendRefs: [{ group: '', kind: 'Service', name: 'productpage', port: 9080 }],
+      }],
+    });
+    expect(gatewayApiCrdSchemas().validate(objects)).toEqual([]);
+  });
+});
