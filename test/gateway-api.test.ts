@@ -3,7 +3,7 @@
 import { App, Chart, Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  Certificate, HttpMethod, IngressGateway, KubernetesObject, PathMatch, StringMatch, Traffic, VersionedService, GatewayWorkload,
+  analyze, validateAndAnalyze, Certificate, HttpMethod, IngressGateway, KubernetesObject, PathMatch, StringMatch, Traffic, VersionedService, GatewayWorkload,
 } from '../lib';
 import { gatewayApiCrdSchemas } from '../lib/analysis/gateway-api-crd';
 import { explainRequest, ExplainRequest, Explanation } from '../lib/analysis/explain';
@@ -88,12 +88,12 @@ describe('the Gateway API form', () => {
     expect(Object.keys(options?.data ?? {}).sort()).toEqual(['deployment', 'horizontalPodAutoscaler', 'podDisruptionBudget', 'service']);
     expect(options?.data.horizontalPodAutoscaler).toContain('minReplicas: 2');
     expect(options?.data.deployment).toContain('gateway.networking.k8s.io/gateway-name: shop-gateway');
-    const gw = objects.find((o) => o.kind === 'Gateway') as { metadata: { annotations: Record<string, string> }; spec: { listeners: Array<{ name: string; port: number }> } };
+    const gw = objects.find((o) => o.kind === 'Gateway') as any;
     expect(gw.metadata.annotations).toEqual({ 'gateway.istio.io/name-override': 'istio-ingressgateway', 'gateway.istio.io/service-account': 'istio-ingressgateway' });
-    expect(gw.spec.listeners.map((l) => `${l.name}:${l.port}`)).toEqual(['http-0:80', 'http-1:80', 'https-0:443', 'https-1:443']);
-    const route = objects.find((o) => o.kind === 'HTTPRoute' && o.metadata?.name === 'shop') as { spec: { parentRefs: Array<{ sectionName?: string }>; rules: Array<{ name: string; matches?: unknown[]; backendRefs?: unknown[] }> } };
-    expect(route.spec.parentRefs.map((p) => p.sectionName)).toEqual(['https-0', 'https-1']);
-    expect(route.spec.rules.map((r) => r.name)).toEqual(['api-canary-override', 'api', 'login', 'old-shop', 'web']);
+    expect(gw.spec.listeners.map((l: any) => `${l.name}:${l.port}`)).toEqual(['http-0:80', 'http-1:80', 'https-0:443', 'https-1:443']);
+    const route = objects.find((o) => o.kind === 'HTTPRoute' && o.metadata?.name === 'shop') as any;
+    expect(route.spec.parentRefs.map((p: any) => p.sectionName)).toEqual(['https-0', 'https-1']);
+    expect(route.spec.rules.map((r: any) => r.name)).toEqual(['api-canary-override', 'api', 'login', 'old-shop', 'web']);
     expect(route.spec.rules[1].matches).toEqual([{ path: { type: 'PathPrefix', value: '/api' } }]);
     expect(route.spec.rules[1].backendRefs).toEqual([
       { group: '', kind: 'Service', name: 'api-v1', port: 8080, weight: 90 },
@@ -187,10 +187,10 @@ describe('Istio\'s bookinfo Gateway API sample, re-expressed with the constructs
       }],
     });
     const objects = objectsOf(synthesizeGatewayApi(app).charts);
-    const gw = objects.find((o) => o.kind === 'Gateway') as { spec: { gatewayClassName: string; listeners: unknown[] } };
+    const gw = objects.find((o) => o.kind === 'Gateway') as any;
     expect(gw.spec.gatewayClassName).toBe('istio');
     expect(gw.spec.listeners).toEqual([{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }]);
-    const route = objects.find((o) => o.kind === 'HTTPRoute') as { spec: Record<string, unknown> };
+    const route = objects.find((o) => o.kind === 'HTTPRoute') as any;
     expect(route.spec).toEqual({
       parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'bookinfo-gateway' }],
       rules: [{
@@ -206,5 +206,64 @@ describe('Istio\'s bookinfo Gateway API sample, re-expressed with the constructs
       }],
     });
     expect(gatewayApiCrdSchemas().validate(objects)).toEqual([]);
+  });
+});
+
+describe('analysis of the Gateway API form', () => {
+  const gateway = (listeners: object[], name = 'gw', namespace = 'edge') => ({
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name, namespace }, spec: { gatewayClassName: 'istio', listeners },
+  });
+  const http = (name: string, hostname?: string, from = 'All') => ({ name, port: 80, protocol: 'HTTP', hostname, allowedRoutes: { namespaces: { from } } });
+  const service = (name: string, namespace = 'shop', port = 8080) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { selector: { app: name }, ports: [{ port }] } });
+  const route = (spec: object, namespace = 'shop') => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace }, spec });
+  const parent = (extra: object = {}) => ({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw', namespace: 'edge', ...extra });
+  const backend = (extra: object = {}) => ({ group: '', kind: 'Service', name: 'api', port: 8080, ...extra });
+  const findings = (objects: object[]) => analyze(objects as KubernetesObject[]).filter((f) => f.check.startsWith('GatewayApi')).map((f) => `${f.check} ${f.field}`);
+  const good = [gateway([http('http', 'a.example.com')]), service('api'), route({ parentRefs: [parent()], hostnames: ['a.example.com'], rules: [{ backendRefs: [backend()] }] })];
+
+  it('a well-formed edge has no finding', () => {
+    expect(findings(good)).toEqual([]);
+  });
+
+  it('GatewayApiParentRefNotFound: a missing Gateway, listener, or a namespace the listener does not admit', () => {
+    expect(findings([good[0], good[1], route({ parentRefs: [parent({ name: 'gw2' })], rules: [{ backendRefs: [backend()] }] })])).toEqual(['GatewayApiParentRefNotFound spec.parentRefs[0]']);
+    expect(findings([good[0], good[1], route({ parentRefs: [parent({ sectionName: 'https' })], rules: [{ backendRefs: [backend()] }] })])).toEqual(['GatewayApiParentRefNotFound spec.parentRefs[0].sectionName']);
+    expect(findings([gateway([http('http', undefined, 'Same')]), good[1], route({ parentRefs: [parent()], rules: [{ backendRefs: [backend()] }] })])).toEqual(['GatewayApiParentRefNotFound spec.parentRefs[0]']);
+  });
+
+  it('GatewayApiHostnameNotAccepted: a hostname no listener accepts', () => {
+    expect(findings([good[0], good[1], route({ parentRefs: [parent()], hostnames: ['b.example.com'], rules: [{ backendRefs: [backend()] }] })])).toEqual(['GatewayApiHostnameNotAccepted spec.hostnames[0]']);
+    expect(findings([gateway([http('http', '*.example.com')]), good[1], route({ parentRefs: [parent()], hostnames: ['b.example.com'], rules: [{ backendRefs: [backend()] }] })])).toEqual([]);
+  });
+
+  it('GatewayApiBackendNotFound: a missing Service or port', () => {
+    expect(findings([good[0], good[1], route({ parentRefs: [parent()], rules: [{ backendRefs: [backend({ name: 'apx' })] }] })])).toEqual(['GatewayApiBackendNotFound spec.rules[0].backendRefs[0]']);
+    expect(findings([good[0], good[1], route({ parentRefs: [parent()], rules: [{ backendRefs: [backend({ port: 9090 })] }] })])).toEqual(['GatewayApiBackendNotFound spec.rules[0].backendRefs[0].port']);
+  });
+
+  it('GatewayApiReferenceNotPermitted: a backend in another namespace without a ReferenceGrant', () => {
+    const cross = route({ parentRefs: [parent()], rules: [{ backendRefs: [backend({ namespace: 'shop' })] }] }, 'edge');
+    expect(findings([good[0], good[1], cross])).toEqual(['GatewayApiReferenceNotPermitted spec.rules[0].backendRefs[0]']);
+    const grant = {
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'ReferenceGrant', metadata: { name: 'g', namespace: 'shop' },
+      spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'edge' }], to: [{ group: '', kind: 'Service', name: 'api' }] },
+    };
+    expect(findings([good[0], good[1], cross, grant])).toEqual([]);
+  });
+
+  it('GatewayApiConflictingListeners: same port and hostname, or protocols that cannot share a port', () => {
+    expect(findings([gateway([http('a', 'a.example.com'), http('b', 'a.example.com')])])).toEqual(['GatewayApiConflictingListeners spec.listeners[1]']);
+    expect(findings([gateway([http('a', 'a.example.com'), { name: 'b', port: 80, protocol: 'TCP' }])])).toEqual(['GatewayApiConflictingListeners spec.listeners[1].protocol']);
+    expect(findings([gateway([http('a', 'a.example.com'), http('b', 'b.example.com')])])).toEqual([]);
+  });
+
+  it('GatewayApiAllWeightsZero: every backend of a rule at weight 0', () => {
+    expect(findings([good[0], good[1], route({ parentRefs: [parent()], rules: [{ backendRefs: [backend({ weight: 0 })] }] })])).toEqual(['GatewayApiAllWeightsZero spec.rules[0].backendRefs']);
+    expect(findings([good[0], good[1], route({ parentRefs: [parent()], rules: [{ backendRefs: [backend({ weight: 0 }), backend({ weight: 1 })] }] })])).toEqual([]);
+  });
+
+  it('the converted shop edge validates and analyzes clean, in production mode', async () => {
+    const objects = objectsOf(synthesizeGatewayApi(shopApp()).charts);
+    expect((await validateAndAnalyze(objects, { production: true })).map((f) => `${f.check} ${f.object} ${f.message}`)).toEqual([]);
   });
 });

@@ -3,13 +3,18 @@
  * against its published schema, custom resources against their CRDs (OpenAPI schema and CEL rules),
  * and the cross-object checks of {@link CHECKS}.
  */
-import { Check, CHECKS, Finding, Severity } from './checks';
+import { Check, CHECKS as ISTIO_CHECKS, Finding, Severity } from './checks';
+import { GATEWAY_API_CHECKS } from './gateway-api-checks';
+import { gatewayApiCrdSchemas } from './gateway-api-crd';
 import { CrdSchemas, istioCrdSchemas } from './crd-schema';
 import { ObjectIndex, objectRef } from './object-index';
 import { KubernetesObject } from '../kubernetes-object';
 import { validateSchemas } from './schema';
 
-export { Check, CHECKS, Finding, Severity };
+/** Every check: Istio's objects and the workloads around them, and the Gateway API form. */
+export const CHECKS: readonly Check[] = [...ISTIO_CHECKS, ...GATEWAY_API_CHECKS];
+
+export { Check, Finding, Severity };
 
 /**
  * The annotation that suppresses a named check on an object; its value is the reason, which is
@@ -68,7 +73,8 @@ export async function validateAndAnalyze(objects: readonly KubernetesObject[], o
   for (const p of await validateSchemas(objects)) {
     findings.push({ check: 'SchemaInvalid', severity: 'error', object: toRef(p.object, byRef), field: '', message: p.message, source: byRef.get(p.object)! });
   }
-  for (const p of (options.crds ?? istioCrdSchemas()).validate(objects)) {
+  const crdProblems = options.crds ? options.crds.validate(objects) : [...istioCrdSchemas().validate(objects), ...gatewayApiCrdSchemas().validate(objects)];
+  for (const p of crdProblems) {
     const [field, ...rest] = p.message.split(': ');
     findings.push({ check: 'CustomResourceInvalid', severity: 'error', object: toRef(p.object, byRef), field: pointerToField(field), message: rest.join(': '), source: byRef.get(p.object)! });
   }

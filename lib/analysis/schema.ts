@@ -7,6 +7,7 @@
 import Ajv from 'ajv';
 
 import { KubernetesObject } from '../kubernetes-object';
+import { gatewayApiCrdSchemas } from './gateway-api-crd';
 
 /** One object that failed validation. */
 export interface SchemaProblem {
@@ -117,6 +118,13 @@ export async function validateSchemas(objects: readonly KubernetesObject[]): Pro
     const own = OWN_SCHEMAS[`${o.apiVersion}/${o.kind}`];
     if (!Model && own) {
       for (const message of own(o)) problems.push({ object: describeObject(o), message });
+      continue;
+    }
+    if (!Model && o.apiVersion.startsWith('gateway.networking.k8s.io/')) {
+      // The Gateway API kinds are checked against the vendored CRDs (gateway-api-crd.ts), schema and CEL.
+      if (!gatewayApiCrdSchemas().defines(o.apiVersion, o.kind)) {
+        problems.push({ object: describeObject(o), message: `${o.apiVersion} ${o.kind} is not a kind of the Gateway API v1.5.1 standard channel (crds/): use a standard kind and version.` });
+      }
       continue;
     }
     if (!Model) {
