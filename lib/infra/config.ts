@@ -125,6 +125,11 @@ export interface StackConfig {
   readonly networkPolicy: 'cilium' | 'azure' | 'calico';
   /** The Azure Policy add-on. */
   readonly azurePolicy: boolean;
+  /**
+   * Deploy the edge in its Kubernetes Gateway API form (Gateway, HTTPRoute) instead of Istio's
+   * Gateway and VirtualService; the Gateway API CRDs (v1.5.1, standard channel) are installed first.
+   */
+  readonly gatewayApi: boolean;
   /** Tags of every Azure resource. */
   readonly tags: Record<string, string>;
   /**
@@ -159,6 +164,7 @@ export const CONFIG_KEYS = [
   'environment', 'production', 'location', 'kubernetesVersion', 'longTermSupport', 'zones', 'systemPool', 'userPools',
   'loadBalancerSku', 'istio', 'autoUpgradeChannel', 'entraId', 'monitoring', 'tags', 'clusterName', 'hostnames',
   'tlsSecretName', 'keyVault', 'apiServerAuthorizedIpRanges', 'networkPolicy', 'azurePolicy', 'deployerPrincipalType',
+  'gatewayApi',
 ] as const;
 
 /** The keys of each object-valued setting. */
@@ -402,6 +408,7 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
   const networkPolicy = str('networkPolicy', 'cilium')!;
   if (!['cilium', 'azure', 'calico'].includes(networkPolicy)) bad('networkPolicy', networkPolicy, 'Use "cilium" (default), "azure" or "calico": the edge\'s NetworkPolicies need an engine.');
   const azurePolicy = bool('azurePolicy', json('azurePolicy'), production);
+  const gatewayApi = bool('gatewayApi', json('gatewayApi'), false);
 
   const tagsRaw = json('tags') ?? {};
   if (!tagsRaw || typeof tagsRaw !== 'object' || Array.isArray(tagsRaw) || Object.values(tagsRaw).some((v) => typeof v !== 'string')) {
@@ -431,7 +438,7 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
   return {
     environment: environment!, production, location: location!, kubernetesVersion, longTermSupport, zones,
     systemPool: systemPool!, userPools, loadBalancerSku: 'standard', istio, autoUpgradeChannel, entraId, monitoring, keyVault,
-    apiServerAuthorizedIpRanges: ranges as string[], networkPolicy: networkPolicy as StackConfig['networkPolicy'], azurePolicy,
+    apiServerAuthorizedIpRanges: ranges as string[], networkPolicy: networkPolicy as StackConfig['networkPolicy'], azurePolicy, gatewayApi,
     tags: { environment: environment!, 'managed-by': 'pulumi', ...(tagsRaw as Record<string, string>) },
     clusterName, hostnames: hostnames as string[] | undefined, tlsSecretName,
     deployerPrincipalType: deployerPrincipalType as StackConfig['deployerPrincipalType'],

@@ -48,10 +48,20 @@ export class EdgeDeployment extends pulumi.ComponentResource {
     const namespaces = indexes.filter((i) => args.objects[i].kind === 'Namespace').map((i) => apply(i, args.dependsOn));
     const afterNamespaces = [...args.dependsOn, ...namespaces];
     const destinationRules = indexes.filter((i) => args.objects[i].kind === 'DestinationRule').map((i) => apply(i, afterNamespaces));
+    // Gateway API form: a Gateway's parameters (the ConfigMap) before it, since Istio gives up on a
+    // Gateway whose parametersRef is missing after a few attempts; a route's backends and grants before it.
+    const isGatewayApi = (i: number) => args.objects[i].apiVersion.startsWith('gateway.networking.k8s.io/');
+    const configMaps = indexes.filter((i) => args.objects[i].kind === 'ConfigMap').map((i) => apply(i, afterNamespaces));
+    const backends = indexes.filter((i) => args.objects[i].kind === 'Service' || (args.objects[i].kind === 'ReferenceGrant' && isGatewayApi(i)))
+      .map((i) => apply(i, afterNamespaces));
     for (const i of indexes) {
       const kind = args.objects[i].kind;
-      if (kind === 'Namespace' || kind === 'DestinationRule') continue;
-      apply(i, kind === 'VirtualService' ? [...afterNamespaces, ...destinationRules] : afterNamespaces);
+      if (['Namespace', 'DestinationRule', 'ConfigMap', 'Service'].includes(kind) || (kind === 'ReferenceGrant' && isGatewayApi(i))) continue;
+      const after = kind === 'VirtualService' ? [...afterNamespaces, ...destinationRules]
+        : kind === 'Gateway' && isGatewayApi(i) ? [...afterNamespaces, ...configMaps]
+          : kind === 'HTTPRoute' && isGatewayApi(i) ? [...afterNamespaces, ...destinationRules, ...backends]
+            : afterNamespaces;
+      apply(i, after);
     }
     this.registerOutputs({});
   }

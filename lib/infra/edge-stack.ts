@@ -117,7 +117,7 @@ export class EdgeStack extends pulumi.ComponentResource {
         }
       });
     }
-    this.istio = new IstioControlPlane(`${name}-istio`, { istio: config.istio, provider: this.aks.provider }, { parent: this });
+    this.istio = new IstioControlPlane(`${name}-istio`, { istio: config.istio, provider: this.aks.provider, gatewayApi: config.gatewayApi }, { parent: this });
     this.edge = new EdgeDeployment(`${name}-edge`, {
       objects: args.objects,
       provider: this.aks.provider,

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { IstioConfig, IstioMode } from './config';
@@ -10,7 +11,16 @@ export interface IstioControlPlaneArgs {
   readonly istio: IstioConfig;
   /** The cluster's Kubernetes provider. */
   readonly provider: k8s.Provider;
+  /**
+   * Install the Kubernetes Gateway API CRDs (v1.5.1, standard channel, vendored in crds/) before
+   * istiod, which reads them at start.
+   * @default false
+   */
+  readonly gatewayApi?: boolean;
 }
+
+/** The vendored standard-channel CRDs of the Gateway API release Istio 1.30 reads. */
+export const GATEWAY_API_CRDS = path.join(__dirname, '..', '..', 'crds', 'gateway-api-v1.5.1-standard-install.yaml');
 
 /**
  * The Istio control plane. In helm mode: the official `base` (CRDs), `cni` and `istiod` charts in
@@ -26,8 +36,11 @@ export class IstioControlPlane extends pulumi.ComponentResource {
   public constructor(name: string, args: IstioControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
     super('istio-aks-edge:istio:IstioControlPlane', name, {}, opts);
     const { istio, provider } = args;
+    const gatewayApiCrds = args.gatewayApi
+      ? [new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: GATEWAY_API_CRDS }, { parent: this, provider })]
+      : [];
     if (istio.mode === IstioMode.AKS_ADDON) {
-      this.ready = [];
+      this.ready = [...gatewayApiCrds];
     } else {
       const common = {
         version: istio.version,
@@ -61,8 +74,8 @@ export class IstioControlPlane extends pulumi.ComponentResource {
           global: { proxy: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1Gi' } } } },
           meshConfig: { accessLogFile: '/dev/stdout', accessLogEncoding: 'JSON' },
         },
-      }, { parent: this, provider, dependsOn: [base, cni] });
-      this.ready = [base, cni, istiod];
+      }, { parent: this, provider, dependsOn: [base, cni, ...gatewayApiCrds] });
+      this.ready = [...gatewayApiCrds, base, cni, istiod];
     }
     this.registerOutputs({});
   }

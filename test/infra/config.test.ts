@@ -123,7 +123,7 @@ describe('parseStackConfig', () => {
 describe('parseStackConfig: strict configuration (issue 15, point 5)', () => {
   it('unknown keys are refused, with the nearest known key', () => {
     expect(problem({ zone: '["1","2","3"]' }))
-      .toBe(`${P}zone: received "[\\"1\\",\\"2\\",\\"3\\"]". Unknown key: did you mean "zones"? Remove it (pulumi config rm istio-aks-edge:zone); the stack reads environment, production, location, kubernetesVersion, longTermSupport, zones, systemPool, userPools, loadBalancerSku, istio, autoUpgradeChannel, entraId, monitoring, tags, clusterName, hostnames, tlsSecretName, keyVault, apiServerAuthorizedIpRanges, networkPolicy, azurePolicy, deployerPrincipalType.`);
+      .toBe(`${P}zone: received "[\\"1\\",\\"2\\",\\"3\\"]". Unknown key: did you mean "zones"? Remove it (pulumi config rm istio-aks-edge:zone); the stack reads environment, production, location, kubernetesVersion, longTermSupport, zones, systemPool, userPools, loadBalancerSku, istio, autoUpgradeChannel, entraId, monitoring, tags, clusterName, hostnames, tlsSecretName, keyVault, apiServerAuthorizedIpRanges, networkPolicy, azurePolicy, deployerPrincipalType, gatewayApi.`);
     expect(problem({ systemPool: '{"name":"system","vmSize":"Standard_D4ds_v5","minCount":3,"maxCount":5,"maxPods":50}' }))
       .toBe(`${P}systemPool.maxPods: received 50. Unknown key. systemPool takes name, vmSize, minCount, maxCount.`);
     expect(problem({ monitoring: '{"emails":["oncall@example.com"],"grafanna":true}' }))
