@@ -3,8 +3,10 @@
  * against its published schema, custom resources against their CRDs (OpenAPI schema and CEL rules),
  * and the cross-object checks of {@link CHECKS}.
  */
-import { Check, CHECKS, Finding, Severity } from './checks';
+import { Check, Finding, Severity } from './check';
+import { CHECKS } from './checks';
 import { CrdSchemas, istioCrdSchemas } from './crd-schema';
+import { CUSTOM_RESOURCE_INVALID, MessageEntry, SCHEMA_INVALID } from './messages';
 import { ObjectIndex, objectRef } from './object-index';
 import { KubernetesObject } from '../kubernetes-object';
 import { validateSchemas } from './schema';
@@ -31,19 +33,31 @@ export interface AnalyzeOptions {
   readonly production?: boolean;
 }
 
+/** A finding of a catalogue message on an object. */
+export function findingOf(entry: Pick<MessageEntry, 'name' | 'code' | 'istioCode' | 'severity'>, source: KubernetesObject, field: string, message: string, severity?: Severity): Finding {
+  return {
+    check: entry.name, code: entry.code, ...(entry.istioCode ? { istioCode: entry.istioCode } : {}), severity: severity ?? entry.severity,
+    object: objectRef(source), field, message, source,
+  };
+}
+
 /** Runs the cross-object checks; findings suppressed by an annotation with a reason are dropped. */
 export function analyze(objects: readonly KubernetesObject[], options: AnalyzeOptions = {}): Finding[] {
   const index = new ObjectIndex(objects);
   const findings: Finding[] = [];
   for (const check of options.checks ?? CHECKS) {
     check.run(index, (source, field, message, severity) => {
-      findings.push({ check: check.name, severity: severity ?? check.severity, object: objectRef(source), field, message, source });
+      findings.push(findingOf(check, source, field, message, severity));
     }, { production: options.production ?? false });
   }
+  return suppressed(findings);
+}
+
+function suppressed(findings: readonly Finding[]): Finding[] {
   const kept: Finding[] = [];
   for (const f of findings) {
-    const annotations = (f.source.metadata as any)?.annotations ?? {};
-    const reason = annotations[`${SUPPRESS_ANNOTATION_PREFIX}${f.check}`];
+    const annotations = f.source.metadata?.annotations;
+    const reason: unknown = annotations && typeof annotations === 'object' ? annotations[`${SUPPRESS_ANNOTATION_PREFIX}${f.check}`] : undefined;
     if (reason === undefined) kept.push(f);
     else if (typeof reason !== 'string' || reason.trim() === '') {
       kept.push({ ...f, message: `${f.message} (The suppression annotation has no reason: write why in its value.)` });
@@ -66,13 +80,15 @@ export async function validateAndAnalyze(objects: readonly KubernetesObject[], o
   const byRef = new Map(objects.map((o) => [describe(o), o]));
   const findings: Finding[] = [];
   for (const p of await validateSchemas(objects)) {
-    findings.push({ check: 'SchemaInvalid', severity: 'error', object: toRef(p.object, byRef), field: '', message: p.message, source: byRef.get(p.object)! });
+    const source = byRef.get(p.object);
+    if (source) findings.push(findingOf(SCHEMA_INVALID, source, '', p.message));
   }
   for (const p of (options.crds ?? istioCrdSchemas()).validate(objects)) {
     const [field, ...rest] = p.message.split(': ');
-    findings.push({ check: 'CustomResourceInvalid', severity: 'error', object: toRef(p.object, byRef), field: pointerToField(field), message: rest.join(': '), source: byRef.get(p.object)! });
+    const source = byRef.get(p.object);
+    if (source) findings.push(findingOf(CUSTOM_RESOURCE_INVALID, source, pointerToField(field), rest.join(': ')));
   }
-  return [...findings, ...analyze(objects, options)];
+  return [...suppressed(findings), ...analyze(objects, options)];
 }
 
 /** "/spec/http/0/timeout" → "spec.http[0].timeout". */
@@ -84,29 +100,35 @@ function describe(o: KubernetesObject): string {
   return `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '<unnamed>'}`;
 }
 
-function toRef(description: string, byRef: Map<string, KubernetesObject>): string {
-  const o = byRef.get(description);
-  return o ? objectRef(o) : description;
-}
-
 /** True when any finding is an error. */
 export function hasErrors(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === 'error');
 }
 
+/** Where an object came from: its file and the index of its document there. */
+export interface ObjectLocation {
+  readonly file: string;
+  /** 0-based index of the document in the file (of the item, for a kind: List). */
+  readonly document: number;
+}
+
 /** A human-readable report: one line per finding, errors first. */
-export function formatFindings(findings: readonly Finding[], fileOf?: (o: KubernetesObject) => string | undefined): string {
+export function formatFindings(findings: readonly Finding[], locate?: (o: KubernetesObject) => ObjectLocation | string | undefined): string {
   const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
   return [...findings]
     .sort((a, b) => order[a.severity] - order[b.severity])
     .map((f) => {
-      const file = fileOf?.(f.source);
-      return `${f.severity.toUpperCase().padEnd(7)} ${f.check} ${file ? `${file}: ` : ''}${f.object}${f.field ? ` ${f.field}` : ''}: ${f.message}`;
+      const where = locate?.(f.source);
+      const file = typeof where === 'string' ? where : where ? `${where.file}#${where.document}` : undefined;
+      return `${f.severity.toUpperCase().padEnd(7)} ${f.check} ${file ? `${file}: ` : ''}${f.object}${f.field ? ` ${f.field}` : ''}: ${f.message} [${f.code}${f.istioCode ? ` ${f.istioCode}` : ''}]`;
     })
     .join('\n');
 }
 
 /** Findings as plain JSON (without the source objects). */
-export function findingsJson(findings: readonly Finding[], fileOf?: (o: KubernetesObject) => string | undefined): object[] {
-  return findings.map(({ source, ...f }) => ({ ...f, file: fileOf?.(source) }));
+export function findingsJson(findings: readonly Finding[], locate?: (o: KubernetesObject) => ObjectLocation | string | undefined): object[] {
+  return findings.map(({ source, ...f }) => {
+    const where = locate?.(source);
+    return typeof where === 'string' ? { ...f, file: where } : where ? { ...f, file: where.file, document: where.document } : f;
+  });
 }
