@@ -41,7 +41,7 @@ export function destinations(vs: KubernetesObject): AnnotatedDestination[] {
     list(route?.route).forEach((r, j) => {
       if (r?.destination && typeof r.destination === 'object') out.push({ destination: r.destination, field: `spec.${kind}[${i}].route[${j}].destination`, kind });
     });
-    const mirror = kind === 'http' ? (route as HttpRoute).mirror : undefined;
+    const mirror = kind === 'http' ? (route as HttpRoute | null)?.mirror : undefined;
     if (mirror && typeof mirror === 'object') out.push({ destination: mirror, field: `spec.http[${i}].mirror`, kind: 'mirror' });
   });
   routes('http', list(spec.http));

@@ -46,7 +46,7 @@ interface PrefixMatch {
 }
 
 function prefixMatch(m: HttpMatchRequest, rule: string, match: string, field: string): PrefixMatch | undefined {
-  const prefix = m.uri?.prefix;
+  const prefix = m?.uri?.prefix;
   if (typeof prefix !== 'string' || prefix === '') return undefined;
   const map = (r: Readonly<Record<string, StringMatch>> | undefined) => new Map(Object.entries(r ?? {}).map(([k, v]) => [k, exactOrPrefix(v)]));
   return {
