@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { namespaceOf } from '../../object-index';
+import { CLUSTER_SCOPED_KINDS, namespaceOf } from '../../object-index';
 
 /** Two objects with the same kind, namespace and name. */
 export const duplicateObject: Check = {
@@ -11,7 +11,7 @@ export const duplicateObject: Check = {
   details: 'Applying both keeps only the last one. Rename one, or analyze one environment at a time.',
   run(index, report) {
     for (const o of index.duplicates) {
-      report(o, 'metadata.name', `Another ${o.kind} named "${o.metadata?.name}" in namespace "${namespaceOf(o)}" is already in the set; applying both keeps only the last. Rename one, or analyze one environment at a time.`);
+      report(o, 'metadata.name', `Another ${o.kind} named "${o.metadata?.name}"${CLUSTER_SCOPED_KINDS.has(o.kind) ? '' : ` in namespace "${namespaceOf(o)}"`} is already in the set; applying both keeps only the last. Rename one, or analyze one environment at a time.`);
     }
   },
 };
