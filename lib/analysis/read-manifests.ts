@@ -7,10 +7,18 @@
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { load, YAMLException } from 'js-yaml';
+import * as jsYaml from 'js-yaml';
+import { CORE_SCHEMA, load, Type, YAMLException } from 'js-yaml';
 import { Finding } from './check';
 import { DOCUMENT_INVALID } from './messages';
 import { KubernetesObject } from '../kubernetes-object';
+
+/**
+ * YAML 1.2's core schema with merge keys (`<<`), as Kubernetes reads manifests: timestamps stay
+ * strings (js-yaml's default schema would turn them into Dates).
+ */
+// js-yaml exports its types at run time; @types/js-yaml does not declare them.
+const MANIFEST_SCHEMA = CORE_SCHEMA.extend({ implicit: [(jsYaml as unknown as { types: { merge: Type } }).types.merge] });
 
 /** Where an object (or a bad document) came from. */
 export interface ManifestLocation {
@@ -152,7 +160,7 @@ async function readYaml(file: string, into: Collector): Promise<void> {
     if (text.trim() === '' && !sawContent) return;
     let value: unknown;
     try {
-      value = load(text, { filename: file });
+      value = load(text, { filename: file, schema: MANIFEST_SCHEMA });
     } catch (e) {
       into.problem({ file, document: index, line: start }, yamlError(e, start));
       index++;

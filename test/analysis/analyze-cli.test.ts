@@ -101,6 +101,12 @@ describe('analyze', () => {
     expect(status).toBe(0);
   });
 
+  it('reads YAML as Kubernetes does: dates stay strings, merge keys merge', async () => {
+    const { stdout, status } = await run(dir({ 'y.yaml': 'base: &b { apiVersion: v1, kind: ConfigMap }\n<<: *b\nmetadata: { name: c, namespace: app }\ndata: { when: 2024-01-01 }\n' }));
+    expect(stdout).toBe('1 objects: 0 errors, 0 warnings, 0 infos.\n');
+    expect(status).toBe(0);
+  });
+
   it('reports bad documents as findings with file and document index, and analyzes the rest (exit 1)', async () => {
     const d = dir({
       'bad.yaml': [CONFIG_MAP, 'just a string\n', '- a\n- b\n', 'metadata: { name: x }\n', 'apiVersion: v1\nkind: List\nitems: [null]\n', 'a: [unclosed\n', 'apiVersion: v1\nkind: ConfigMap\nmetadata: 5\n'].join('---\n'),
