@@ -18,6 +18,8 @@ export * from './analysis/crd-schema';
 export * from './analysis/analyze';
 export * from './analysis/cel';
 export * from './analysis/object-index';
+export * from './analysis/messages';
+export * from './analysis/read-manifests';
 export * from './synth';
 export * from './alerts';
 export * from './dashboard';
