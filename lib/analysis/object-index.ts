@@ -221,6 +221,19 @@ export class ObjectIndex {
     return `${kind}${group}|${CLUSTER_SCOPED_KINDS.has(kind) ? '' : namespace}|${name}`;
   }
 
+  private readonly memos = new Map<string, WeakMap<object, unknown>>();
+
+  /** `compute(o)`, computed once per index (that is, per analysis) for each object and name. */
+  public memo<O extends object, T>(name: string, o: O, compute: (o: O) => T): T {
+    let map = this.memos.get(name);
+    if (!map) {
+      map = new WeakMap();
+      this.memos.set(name, map);
+    }
+    if (!map.has(o)) map.set(o, compute(o));
+    return map.get(o) as T;
+  }
+
   /** Objects of a kind. */
   public ofKind(kind: string): KubernetesObject[] {
     return this.byKind.get(kind) ?? [];

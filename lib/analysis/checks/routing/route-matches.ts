@@ -6,6 +6,7 @@
  * (same port, method, authority, headers, query parameters) is ineffective too.
  */
 import { KubernetesObject } from '../../../kubernetes-object';
+import { ObjectIndex } from '../../object-index';
 import { HttpMatchRequest, HttpRoute, list, specOf, StringMatch, VirtualServiceSpec } from '../../model';
 
 /** One finding of the route-order analysis. */
@@ -72,8 +73,12 @@ function covers(a: PrefixMatch, b: PrefixMatch): boolean {
     && mapsCovered(a.headers, b.headers) && mapsCovered(a.queryParams, b.queryParams) && mapsCovered(a.withoutHeaders, b.withoutHeaders);
 }
 
-/** The route-order problems of a VirtualService's HTTP, TCP and TLS routes. */
-export function routeOrderProblems(vs: KubernetesObject): RouteOrderProblem[] {
+/** The route-order problems of a VirtualService's HTTP, TCP and TLS routes (computed once per analysis). */
+export function routeOrderProblems(index: ObjectIndex, vs: KubernetesObject): RouteOrderProblem[] {
+  return index.memo('routeOrderProblems', vs, computeRouteOrderProblems);
+}
+
+function computeRouteOrderProblems(vs: KubernetesObject): RouteOrderProblem[] {
   const spec = specOf<VirtualServiceSpec>(vs);
   const out: RouteOrderProblem[] = [];
   for (const kind of ['http', 'tcp', 'tls'] as const) {

@@ -17,7 +17,7 @@ export const virtualServiceIneffectiveMatch: Check = {
   details: 'The first matching rule wins, so a match equal to an earlier one, or a prefix an earlier shorter prefix covers, is never used (an info, as istioctl reports it). A path match that does not start with "/" never holds (a warning). Put the more specific match first, or fix the path.',
   run(index, report) {
     for (const vs of index.ofKind('VirtualService')) {
-      for (const p of routeOrderProblems(vs)) if (p.kind === 'ineffective') report(vs, p.field, p.message);
+      for (const p of routeOrderProblems(index, vs)) if (p.kind === 'ineffective') report(vs, p.field, p.message);
       list(specOf<VirtualServiceSpec>(vs).http).forEach((route, i) => {
         list(route?.match).forEach((m: HttpMatchRequest, j) => {
           for (const kind of ['exact', 'prefix'] as const) {

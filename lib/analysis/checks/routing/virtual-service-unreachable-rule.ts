@@ -12,7 +12,7 @@ export const virtualServiceUnreachableRule: Check = {
   details: 'Rules are evaluated in order and the first match wins: a rule after a rule without matches, or whose every match repeats an earlier one, is never used. Reorder the rules (most specific first) or remove it.',
   run(index, report) {
     for (const vs of index.ofKind('VirtualService')) {
-      for (const p of routeOrderProblems(vs)) if (p.kind === 'unreachable') report(vs, p.field, p.message);
+      for (const p of routeOrderProblems(index, vs)) if (p.kind === 'unreachable') report(vs, p.field, p.message);
     }
   },
 };
