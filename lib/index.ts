@@ -56,13 +56,25 @@ export type { EdgeMonitoringProps } from './edge-monitoring';
 export { AlertSeverity } from './alerts';
 export type { AlertGroup, AlertRule, AlertThresholds } from './alerts';
 
-// Synthesis.
-export { manifestsToYaml, synthesizeApp, writeApp } from './synth';
-export type { SynthesizedChart } from './synth';
+// Synthesis, in the Istio form and in the Kubernetes Gateway API form.
+export { manifestsToYaml, synthesizeApp, synthesizeGatewayApi, writeApp, writeGatewayApi } from './synth';
+export type { GatewayApiCharts, SynthesizedChart } from './synth';
+export { GatewayApiOmission, toGatewayApi } from './gateway-api/convert';
+export type { GatewayApiForm, GatewayApiOptions } from './gateway-api/convert';
+export { gatewayApiToIstio } from './gateway-api/to-istio';
 
 // Checks before the cluster.
 export { analyze, CHECKS, findingsJson, formatFindings, hasErrors, SUPPRESS_ANNOTATION_PREFIX, validateAndAnalyze } from './analysis/analyze';
 export type { AnalyzeOptions, Check, Finding, Severity, ValidateOptions } from './analysis/analyze';
 export { CrdSchemas, ISTIO_CRDS_FILE, istioCrdSchemas } from './analysis/crd-schema';
+export { GATEWAY_API_CRDS_FILE, gatewayApiCrdSchemas } from './analysis/gateway-api-crd';
 export { validateSchemas } from './analysis/schema';
 export type { SchemaProblem } from './analysis/schema';
+export { MESSAGES, messageByName } from './analysis/messages';
+export type { MessageEntry } from './analysis/messages';
+export { readManifests, UnreadableInputError } from './analysis/read-manifests';
+export type { ManifestLocation, ReadResult } from './analysis/read-manifests';
+
+// Where a request goes: explain and request tables.
+export { checkRequestTable, explainRequest, formatExplanation, formatTableResults, parseRequestTable } from './analysis/explain';
+export type { Explanation, ExplainOptions, ExplainRequest, RequestCase, RequestCaseResult, RequestExpectation } from './analysis/explain';

@@ -103,7 +103,9 @@ describe('properties', () => {
       const objects = synth(build(spec));
       expect(await validateSchemas(objects)).toEqual([]);
       expect(istioCrdSchemas().validate(objects)).toEqual([]);
-      const findings = analyze(objects).filter((f) => !(f.check === 'GatewayCredentialNotFound' && spec.https));
+      // Infos are not failures: a route prefix "/d" before "/d0" takes /d0's requests, which the
+      // analysis reports as an info (VirtualServiceIneffectiveMatch, as istioctl's IST0131).
+      const findings = analyze(objects).filter((f) => f.severity !== 'info' && !(f.check === 'GatewayCredentialNotFound' && spec.https));
       expect(findings.map((f) => `${f.check}: ${f.message}`)).toEqual([]);
     }), { numRuns: RUNS });
   });

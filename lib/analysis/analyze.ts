@@ -3,18 +3,16 @@
  * against its published schema, custom resources against their CRDs (OpenAPI schema and CEL rules),
  * and the cross-object checks of {@link CHECKS}.
  */
-import { Check, CHECKS as ISTIO_CHECKS, Finding, Severity } from './checks';
-import { GATEWAY_API_CHECKS } from './gateway-api-checks';
-import { gatewayApiCrdSchemas } from './gateway-api-crd';
+import { Check, Finding, Severity } from './check';
+import { CHECKS } from './checks';
 import { CrdSchemas, istioCrdSchemas } from './crd-schema';
+import { gatewayApiCrdSchemas } from './gateway-api-crd';
+import { CUSTOM_RESOURCE_INVALID, MessageEntry, SCHEMA_INVALID } from './messages';
 import { ObjectIndex, objectRef } from './object-index';
 import { KubernetesObject } from '../kubernetes-object';
 import { validateSchemas } from './schema';
 
-/** Every check: Istio's objects and the workloads around them, and the Gateway API form. */
-export const CHECKS: readonly Check[] = [...ISTIO_CHECKS, ...GATEWAY_API_CHECKS];
-
-export { Check, Finding, Severity };
+export { Check, CHECKS, Finding, Severity };
 
 /**
  * The annotation that suppresses a named check on an object; its value is the reason, which is
@@ -36,19 +34,31 @@ export interface AnalyzeOptions {
   readonly production?: boolean;
 }
 
+/** A finding of a catalogue message on an object. */
+export function findingOf(entry: Pick<MessageEntry, 'name' | 'code' | 'istioCode' | 'severity'>, source: KubernetesObject, field: string, message: string, severity?: Severity): Finding {
+  return {
+    check: entry.name, code: entry.code, ...(entry.istioCode ? { istioCode: entry.istioCode } : {}), severity: severity ?? entry.severity,
+    object: objectRef(source), field, message, source,
+  };
+}
+
 /** Runs the cross-object checks; findings suppressed by an annotation with a reason are dropped. */
 export function analyze(objects: readonly KubernetesObject[], options: AnalyzeOptions = {}): Finding[] {
   const index = new ObjectIndex(objects);
   const findings: Finding[] = [];
   for (const check of options.checks ?? CHECKS) {
     check.run(index, (source, field, message, severity) => {
-      findings.push({ check: check.name, severity: severity ?? check.severity, object: objectRef(source), field, message, source });
+      findings.push(findingOf(check, source, field, message, severity));
     }, { production: options.production ?? false });
   }
+  return suppressed(findings);
+}
+
+function suppressed(findings: readonly Finding[]): Finding[] {
   const kept: Finding[] = [];
   for (const f of findings) {
-    const annotations = (f.source.metadata as any)?.annotations ?? {};
-    const reason = annotations[`${SUPPRESS_ANNOTATION_PREFIX}${f.check}`];
+    const annotations = f.source.metadata?.annotations;
+    const reason: unknown = annotations && typeof annotations === 'object' ? annotations[`${SUPPRESS_ANNOTATION_PREFIX}${f.check}`] : undefined;
     if (reason === undefined) kept.push(f);
     else if (typeof reason !== 'string' || reason.trim() === '') {
       kept.push({ ...f, message: `${f.message} (The suppression annotation has no reason: write why in its value.)` });
@@ -61,7 +71,7 @@ export function analyze(objects: readonly KubernetesObject[], options: AnalyzeOp
 export interface ValidateOptions extends AnalyzeOptions {
   /**
    * CRDs to validate custom resources against (schema and CEL rules).
-   * @default - the CRDs of the pinned Istio release (crds/)
+   * @default - the CRDs of the pinned Istio release and of the Gateway API v1.5.1 standard channel (crds/)
    */
   readonly crds?: CrdSchemas;
 }
@@ -71,14 +81,16 @@ export async function validateAndAnalyze(objects: readonly KubernetesObject[], o
   const byRef = new Map(objects.map((o) => [describe(o), o]));
   const findings: Finding[] = [];
   for (const p of await validateSchemas(objects)) {
-    findings.push({ check: 'SchemaInvalid', severity: 'error', object: toRef(p.object, byRef), field: '', message: p.message, source: byRef.get(p.object)! });
+    const source = byRef.get(p.object);
+    if (source) findings.push(findingOf(SCHEMA_INVALID, source, '', p.message));
   }
   const crdProblems = options.crds ? options.crds.validate(objects) : [...istioCrdSchemas().validate(objects), ...gatewayApiCrdSchemas().validate(objects)];
   for (const p of crdProblems) {
     const [field, ...rest] = p.message.split(': ');
-    findings.push({ check: 'CustomResourceInvalid', severity: 'error', object: toRef(p.object, byRef), field: pointerToField(field), message: rest.join(': '), source: byRef.get(p.object)! });
+    const source = byRef.get(p.object);
+    if (source) findings.push(findingOf(CUSTOM_RESOURCE_INVALID, source, pointerToField(field), rest.join(': ')));
   }
-  return [...findings, ...analyze(objects, options)];
+  return [...suppressed(findings), ...analyze(objects, options)];
 }
 
 /** "/spec/http/0/timeout" → "spec.http[0].timeout". */
@@ -90,29 +102,35 @@ function describe(o: KubernetesObject): string {
   return `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '<unnamed>'}`;
 }
 
-function toRef(description: string, byRef: Map<string, KubernetesObject>): string {
-  const o = byRef.get(description);
-  return o ? objectRef(o) : description;
-}
-
 /** True when any finding is an error. */
 export function hasErrors(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === 'error');
 }
 
+/** Where an object came from: its file and the index of its document there. */
+export interface ObjectLocation {
+  readonly file: string;
+  /** 0-based index of the document in the file (of the item, for a kind: List). */
+  readonly document: number;
+}
+
 /** A human-readable report: one line per finding, errors first. */
-export function formatFindings(findings: readonly Finding[], fileOf?: (o: KubernetesObject) => string | undefined): string {
+export function formatFindings(findings: readonly Finding[], locate?: (o: KubernetesObject) => ObjectLocation | string | undefined): string {
   const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
   return [...findings]
     .sort((a, b) => order[a.severity] - order[b.severity])
     .map((f) => {
-      const file = fileOf?.(f.source);
-      return `${f.severity.toUpperCase().padEnd(7)} ${f.check} ${file ? `${file}: ` : ''}${f.object}${f.field ? ` ${f.field}` : ''}: ${f.message}`;
+      const where = locate?.(f.source);
+      const file = typeof where === 'string' ? where : where ? `${where.file}#${where.document}` : undefined;
+      return `${f.severity.toUpperCase().padEnd(7)} ${f.check} ${file ? `${file}: ` : ''}${f.object}${f.field ? ` ${f.field}` : ''}: ${f.message} [${f.code}${f.istioCode ? ` ${f.istioCode}` : ''}]`;
     })
     .join('\n');
 }
 
 /** Findings as plain JSON (without the source objects). */
-export function findingsJson(findings: readonly Finding[], fileOf?: (o: KubernetesObject) => string | undefined): object[] {
-  return findings.map(({ source, ...f }) => ({ ...f, file: fileOf?.(source) }));
+export function findingsJson(findings: readonly Finding[], locate?: (o: KubernetesObject) => ObjectLocation | string | undefined): object[] {
+  return findings.map(({ source, ...f }) => {
+    const where = locate?.(source);
+    return typeof where === 'string' ? { ...f, file: where } : where ? { ...f, file: where.file, document: where.document } : f;
+  });
 }

@@ -634,7 +634,7 @@ class Explainer {
     const host = serviceFqdn(str(dest.host) ?? '', vsNs);
     const subset = str(dest.subset);
     const service = this.index.services.get(host);
-    const serviceFound = !!service || this.index.serviceEntryHosts.has(host) || this.index.serviceEntryHosts.has(str(dest.host) ?? '');
+    const serviceFound = !!service || this.index.registryHasAnywhere(str(dest.host) ?? '', vsNs) !== undefined || this.index.registryHost(str(dest.host) ?? '', vsNs) !== undefined;
     let port = num(rec(dest.port).number);
     if (!serviceFound) {
       this.unknowns.push(`${host} is not among the manifests (no Service or ServiceEntry): it may exist in the cluster; if not, Envoy answers 503.`);

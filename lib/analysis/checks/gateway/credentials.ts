@@ -1,0 +1,17 @@
+/** Where a Gateway's TLS credentials live: the gateway workload's namespace, as Istio reads them. */
+import { KubernetesObject } from '../../../kubernetes-object';
+import { Server } from '../../model';
+import { gatewayPods } from '../../istio';
+import { ObjectIndex } from '../../object-index';
+
+/** The namespace of the gateway workload (the first pod template the selector picks), if any. */
+export function gatewayWorkloadNamespace(index: ObjectIndex, gw: KubernetesObject): string | undefined {
+  return gatewayPods(index, gw)[0]?.namespace;
+}
+
+/** The credential names of a server (`credentialName` and `credentialNames`). */
+export function credentialNames(server: Server): string[] {
+  const tls = server.tls;
+  if (!tls || typeof tls !== 'object') return [];
+  return [tls.credentialName, ...(Array.isArray(tls.credentialNames) ? tls.credentialNames : [])].filter((n): n is string => typeof n === 'string' && n !== '');
+}

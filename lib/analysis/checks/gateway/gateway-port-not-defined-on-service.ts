@@ -1,0 +1,32 @@
+import { Check } from '../../check';
+import { list, ServiceSpec, specOf } from '../../model';
+import { gatewayPods, gatewaySelector, selectorString, servers } from '../../istio';
+import { namespaceOf } from '../../object-index';
+
+/**
+ * A Gateway server port that no Service in front of the gateway pods exposes (as a TCP `port`),
+ * so no traffic reaches it from outside the pods.
+ */
+export const gatewayPortNotDefinedOnService: Check = {
+  name: 'GatewayPortNotDefinedOnService',
+  code: 'EDGE1003',
+  istioCode: 'IST0162',
+  severity: 'error',
+  kinds: ['Gateway', 'Service', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod'],
+  description: 'A Gateway port that the Service in front of its pods does not expose.',
+  details: 'Clients reach the gateway through its Service; a Gateway server on a port the Service does not list receives nothing. Add the port to the Service (IngressGateway does this for its servers).',
+  run(index, report) {
+    for (const gw of index.istioGateways()) {
+      const fronting = [...new Set(gatewayPods(index, gw).flatMap((p) => index.servicesSelecting(p)))];
+      if (fronting.length === 0) continue;
+      const exposed = new Set(fronting.flatMap((s) => list(specOf<ServiceSpec>(s).ports)
+        .filter((p) => (p.protocol ?? 'TCP') === 'TCP').map((p) => p.port)));
+      for (const { server, index: i } of servers(gw)) {
+        const port = server.port?.number;
+        if (typeof port === 'number' && !exposed.has(port)) {
+          report(gw, `spec.servers[${i}].port.number`, `Port ${port} is not a port of Service ${fronting.map((s) => `${namespaceOf(s)}/${s.metadata?.name}`).join(', ')} (${[...exposed].join(', ')}) in front of the pods {${selectorString(gatewaySelector(gw))}}, so no traffic reaches it: add it to the Service.`);
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,34 @@
+import { Check } from '../../check';
+import { gatewayPods, gatewaySelector, selectorString } from '../../istio';
+
+/** Selectors of gateways the platform runs (the AKS Istio add-on's managed ingress gateways). */
+export const MANAGED_GATEWAY_SELECTORS: ReadonlyArray<Readonly<Record<string, string>>> = [
+  { istio: 'aks-istio-ingressgateway-external' },
+  { istio: 'aks-istio-ingressgateway-internal' },
+];
+
+/**
+ * A Gateway whose selector picks no pod template of the set: no proxy serves its servers. Skipped
+ * when the set deploys no workload at all (configuration analyzed alone), and for the AKS add-on's
+ * managed gateways, which run outside any manifest.
+ */
+export const gatewaySelectorMatchesNoWorkload: Check = {
+  name: 'GatewaySelectorMatchesNoWorkload',
+  code: 'EDGE1002',
+  istioCode: 'IST0101',
+  severity: 'error',
+  kinds: ['Gateway', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod'],
+  description: 'A Gateway whose selector matches no gateway workload.',
+  details: 'A Gateway configures the proxies its selector picks (in any namespace); with none, its hosts are served by no one. Fix the selector to the labels of the gateway pods (istio: ingressgateway by default) or deploy the gateway.',
+  run(index, report) {
+    if (index.podTemplates.length === 0) return;
+    for (const gw of index.istioGateways()) {
+      const selector = gatewaySelector(gw);
+      if (Object.keys(selector).length === 0) continue;
+      if (MANAGED_GATEWAY_SELECTORS.some((m) => selectorString(m) === selectorString(selector))) continue;
+      if (gatewayPods(index, gw).length === 0) {
+        report(gw, 'spec.selector', `Selector {${selectorString(selector)}} matches no pod template of the set, so no proxy serves this Gateway: use the labels of the gateway pods, or deploy the gateway workload.`);
+      }
+    }
+  },
+};

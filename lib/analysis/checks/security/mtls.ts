@@ -1,0 +1,17 @@
+/** Mutual TLS readings shared by checks. */
+import { KubernetesObject } from '../../../kubernetes-object';
+import { specOf, WorkloadPolicySpec } from '../../model';
+import { namespaceOf, ObjectIndex } from '../../object-index';
+import { ROOT_NAMESPACES } from './root-namespaces';
+
+/** Namespaces that run sidecars: the application namespaces of the mesh. */
+export function isMeshNamespace(ns: KubernetesObject): boolean {
+  const labels = ns.metadata?.labels ?? {};
+  return labels['istio-injection'] === 'enabled' || labels['istio.io/rev'] !== undefined;
+}
+
+/** The STRICT PeerAuthentication covering a whole namespace (its own, or the mesh-wide one), if any. */
+export function strictMtls(index: ObjectIndex, namespace: string): KubernetesObject | undefined {
+  return index.ofKind('PeerAuthentication').find((pa) => (namespaceOf(pa) === namespace || ROOT_NAMESPACES.includes(namespaceOf(pa)))
+    && !specOf<WorkloadPolicySpec>(pa).selector && specOf<WorkloadPolicySpec>(pa).mtls?.mode === 'STRICT');
+}
