@@ -3,6 +3,7 @@
  * file of lib/cli/ and is registered in {@link COMMANDS}.
  */
 import { ANALYZE_USAGE, CommandIo, PROCESS_IO, runAnalyze } from './analyze';
+import { EXPLAIN_USAGE, runExplainCli } from './explain';
 
 /** A command of the tool. */
 export interface Command {
@@ -17,6 +18,7 @@ export interface Command {
 /** The commands, by name (explain, plan and init join here). */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   analyze: { summary: 'validate and analyze manifests (istioctl analyze, offline)', usage: ANALYZE_USAGE, run: runAnalyze },
+  explain: { summary: 'where a request goes: gateway server, route, destinations, policies; request tables; the edge picture', usage: EXPLAIN_USAGE, run: (argv, io) => runExplainCli(argv, io) },
 };
 
 /** The tool's usage text. */
