@@ -28,6 +28,12 @@ export interface IRoutableService extends IMeshCaller {
   readonly autoscalerNames: readonly string[];
   /** Its PodDisruptionBudget, when the app defines one. */
   readonly disruptionBudgetName?: string;
+  /**
+   * The host routes and DestinationRules name, when it is not the Service's cluster DNS name (a
+   * ServiceEntry's host, for example).
+   * @default - `<name>` in its own namespace, `<name>.<namespace>.svc.cluster.local` elsewhere
+   */
+  readonly routeHost?: string;
   /** Whether the Service's DestinationRule defines this subset. */
   hasSubset(name: string): boolean;
 }
@@ -42,5 +48,6 @@ export interface IRouteTarget extends IConstruct {
 
 /** The host of `service` as seen from `fromNamespace`: the short name in its own namespace, else the FQDN. */
 export function serviceHost(service: IRoutableService, fromNamespace: string): string {
+  if (service.routeHost !== undefined) return service.routeHost;
   return service.namespace === fromNamespace ? service.serviceName : `${service.serviceName}.${service.namespace}.${CLUSTER_DOMAIN}`;
 }
