@@ -26,15 +26,19 @@ export type { GlobalRateLimitOptions, LocalRateLimitOptions } from './rate-limit
 export { AppProtocol, ServiceVersion, VersionedService } from './versioned-service';
 export type { ServiceAttributes, ServicePortOptions, VersionedServiceProps, VersionOptions } from './versioned-service';
 export type { IMeshCaller, IRoutableService, IRouteTarget } from './service-reference';
-export { ClientTls, HashKey, LoadBalancer } from './destination-policy';
-export type { ConnectionPoolOptions, OutlierDetectionOptions, TrafficPolicy } from './destination-policy';
+export { ClientTls, H2UpgradePolicy, HashKey, LoadBalancer } from './destination-policy';
+export type {
+  ClientTlsOptions, ConnectionPoolOptions, MutualClientTlsOptions, OutlierDetectionOptions, PortTrafficPolicy, TrafficPolicy,
+} from './destination-policy';
 
 // Routes.
-export { AppRoute } from './app-route';
+export { AppRoute, RedirectPort, UnmatchedPreflights } from './app-route';
 export type {
   AppRouteOptions, AppRouteProps, CorsOptions, FaultOptions, HeaderOperations, HttpRouteOptions, MirrorOptions, RedirectOptions,
-  RetryOptions, RewriteOptions, RouteMatch,
+  RetryOptions, RewriteOptions, RouteMatch, TcpRouteMatch, TcpRouteOptions, TlsRouteMatch, TlsRouteOptions,
 } from './app-route';
+export { RouteRequests } from './route-requests';
+export { DEFINED_ELSEWHERE_ANNOTATION } from './private/defined-elsewhere';
 export { HttpMethod, PathMatch, StringMatch } from './match';
 export { Traffic } from './route-traffic';
 export type { CanaryOptions, WeightedTarget } from './route-traffic';

@@ -48,6 +48,12 @@ export interface IIngressGateway extends IConstruct {
   readonly principal?: string;
   /** Name of the gateway's HorizontalPodAutoscaler, when the app defines one. */
   readonly autoscalerName?: string;
+  /**
+   * True for a Gateway the app does not define (`fromGatewayAttributes`): routes tell the analysis
+   * it exists elsewhere.
+   * @default false
+   */
+  readonly imported?: boolean;
   /** Name of the gateway's PodDisruptionBudget, when the app defines one. */
   readonly disruptionBudgetName?: string;
   /** Adds a route (a VirtualService) bound to this gateway. */
@@ -369,6 +375,7 @@ function tlsVersion(scope: IConstruct, version: TlsVersion): GatewaySpecServersT
 
 /** A Gateway defined elsewhere: routes bind to it; what else it can do depends on what is known of its pods. */
 class ImportedIngressGateway extends GatewayBase {
+  public readonly imported = true;
   public readonly gatewayName: string;
   public readonly namespace: string;
   public readonly hosts: readonly string[];

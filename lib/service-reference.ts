@@ -34,6 +34,12 @@ export interface IRoutableService extends IMeshCaller {
    * @default - `<name>` in its own namespace, `<name>.<namespace>.svc.cluster.local` elsewhere
    */
   readonly routeHost?: string;
+  /**
+   * True for an object the app does not define (`fromServiceAttributes`): routes tell the analysis
+   * it exists elsewhere.
+   * @default false
+   */
+  readonly imported?: boolean;
   /** Whether the Service's DestinationRule defines this subset. */
   hasSubset(name: string): boolean;
 }
@@ -44,6 +50,12 @@ export interface IRouteTarget extends IConstruct {
   readonly routableService: IRoutableService;
   /** The subset, for a version. */
   readonly subset?: string;
+  /**
+   * The DestinationRule that defines the subset, when it is not the service's own (a standalone
+   * DestinationRule's subset).
+   * @default - the service's
+   */
+  readonly destinationRule?: ApiObject;
 }
 
 /** The host of `service` as seen from `fromNamespace`: the short name in its own namespace, else the FQDN. */

@@ -483,6 +483,7 @@ export interface ServiceAttributes {
 
 /** A Service defined elsewhere: routable (no subsets), monitorable by its metrics, a caller when its identity is known. */
 class ImportedService extends Construct implements IRoutableService, IRouteTarget {
+  public readonly imported = true;
   public readonly serviceName: string;
   public readonly namespace: string;
   public readonly servicePorts: readonly number[];

@@ -3,6 +3,7 @@
  * checks of the package, made offline on a set of manifests. Names follow `istioctl analyze` where
  * one matches. Every check reads the indexes of {@link ObjectIndex}: cost is linear in the objects.
  */
+import { definedElsewhere } from '../private/defined-elsewhere';
 import { allowedDisruptions } from '../private/disruption-budget';
 import { hostCoveredBy } from '../private/hosts';
 import { namespaceOf, ObjectIndex, PodTemplate, SERVICE_SUFFIX, serviceFqdn } from './object-index';
@@ -65,9 +66,16 @@ function destinations(vs: KubernetesObject): Array<{ destination: any; field: st
     });
     if (route.mirror) out.push({ destination: route.mirror, field: `spec.http[${i}].mirror`, routeIndex: i });
   });
-  ((any(vs).spec?.tcp ?? []) as any[]).forEach((route, i) => {
-    ((route.route ?? []) as any[]).forEach((r, j) => {
-      if (r?.destination) out.push({ destination: r.destination, field: `spec.tcp[${i}].route[${j}].destination`, routeIndex: i });
+  for (const kind of ['tcp', 'tls'] as const) {
+    ((any(vs).spec?.[kind] ?? []) as any[]).forEach((route, i) => {
+      ((route.route ?? []) as any[]).forEach((r, j) => {
+        if (r?.destination) out.push({ destination: r.destination, field: `spec.${kind}[${i}].route[${j}].destination`, routeIndex: i });
+      });
+    });
+  }
+  ((any(vs).spec?.http ?? []) as any[]).forEach((route, i) => {
+    ((route.mirrors ?? []) as any[]).forEach((m, j) => {
+      if (m?.destination) out.push({ destination: m.destination, field: `spec.http[${i}].mirrors[${j}].destination`, routeIndex: i });
     });
   });
   return out;
@@ -122,8 +130,10 @@ export const CHECKS: Check[] = [
     description: 'A VirtualService refers to a Gateway, Service host or subset the set does not contain.',
     run(index, report) {
       for (const vs of index.ofKind('VirtualService')) {
+        // References the VirtualService declares as defined outside these manifests (imports).
+        const elsewhere = definedElsewhere(any(vs).metadata?.annotations);
         for (const g of gatewayRefs(vs)) {
-          if (!index.get('Gateway', g.namespace, g.name)) {
+          if (!index.get('Gateway', g.namespace, g.name) && !elsewhere.has(`Gateway ${g.namespace}/${g.name}`)) {
             report(vs, g.field, `Gateway "${g.namespace}/${g.name}" (from "${g.ref}") is not defined: define it, or fix the reference (write "<namespace>/<name>" for a Gateway in another namespace).`);
           }
         }
@@ -131,6 +141,7 @@ export const CHECKS: Check[] = [
           const host = destination.host as string;
           if (typeof host !== 'string') continue;
           const fqdn = serviceFqdn(host, namespaceOf(vs));
+          if (elsewhere.has(`Service ${fqdn}`)) continue;
           if (isClusterHost(host) && !index.services.has(fqdn) && !index.serviceEntryHosts.has(host) && !index.serviceEntryHosts.has(fqdn)) {
             report(vs, `${field}.host`, `Host "${host}" (${fqdn}) matches no Service in the set, so requests get 503 NR: define the Service, or fix the host (a short name resolves in the VirtualService's namespace "${namespaceOf(vs)}").`);
             continue;
@@ -174,8 +185,10 @@ export const CHECKS: Check[] = [
         const gws = gatewayRefs(vs).map((g) => index.get('Gateway', g.namespace, g.name)).filter(Boolean) as KubernetesObject[];
         if (gws.length === 0) continue;
         const served = [...new Set(gws.flatMap((g) => servers(g).flatMap((s) => s.hosts)))];
+        // Bound to the mesh too, a host no Gateway serves is a host of the sidecars.
+        const mesh = ((any(vs).spec?.gateways ?? []) as string[]).includes('mesh');
         ((any(vs).spec?.hosts ?? []) as string[]).forEach((host, i) => {
-          if (!served.some((s) => hostCoveredBy(host, s))) {
+          if (!mesh && !served.some((s) => hostCoveredBy(host, s))) {
             report(vs, `spec.hosts[${i}]`, `Host "${host}" is not served by its Gateways (${gws.map((g) => `${namespaceOf(g)}/${g.metadata?.name}`).join(', ')}: ${served.join(', ')}), so requests get 404: add it to a Gateway's hosts or remove it.`);
           }
         });
