@@ -8,8 +8,11 @@ export type { KubernetesObject, ObjectMeta } from './kubernetes-object';
 // Gateways.
 export { IngressGateway } from './ingress-gateway';
 export type { GatewayAttributes, IIngressGateway, IngressGatewayProps } from './ingress-gateway';
-export { TlsMode, TlsVersion } from './gateway-server';
-export type { HttpServerOptions, HttpsServerOptions } from './gateway-server';
+export { GatewayServer, HttpProtocol, TlsMode, TlsVersion } from './gateway-server';
+export type {
+  HttpGatewayServerOptions, HttpsGatewayServerOptions, HttpServerOptions, HttpsServerOptions, ServerOptions, ServerTlsOptions,
+  TcpGatewayServerOptions, TlsGatewayServerOptions,
+} from './gateway-server';
 export { AksIngressGateway, GatewayWorkload } from './gateway-workload';
 export type {
   AksAddonGatewayOptions, ExistingGatewayWorkloadOptions, GatewayWorkloadSettings, GracefulShutdownOptions, ManagedGatewayWorkloadOptions,
@@ -26,6 +29,10 @@ export type { GlobalRateLimitOptions, LocalRateLimitOptions } from './rate-limit
 export { AppProtocol, ServiceVersion, VersionedService } from './versioned-service';
 export type { ServiceAttributes, ServicePortOptions, VersionedServiceProps, VersionOptions } from './versioned-service';
 export type { IMeshCaller, IRoutableService, IRouteTarget } from './service-reference';
+export { ServiceEntry, ServiceLocation, ServiceProtocol, ServiceResolution } from './service-entry';
+export type { ServiceEntryEndpoint, ServiceEntryPort, ServiceEntryProps } from './service-entry';
+export { DestinationRule } from './destination-rule';
+export type { DestinationRuleProps, DestinationSubset } from './destination-rule';
 export { ClientTls, H2UpgradePolicy, HashKey, LoadBalancer } from './destination-policy';
 export type {
   ClientTlsOptions, ConnectionPoolOptions, MutualClientTlsOptions, OutlierDetectionOptions, PortTrafficPolicy, TrafficPolicy,
