@@ -9,6 +9,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Gateway, GatewaySpec } from '../imports/istio-networking.istio.io';
 import { AuthorizationPolicy } from '../imports/istio-security.istio.io';
+import { PodSecurityLevel, podSecurityLabels } from './app-namespace';
 import type { AppRouteOptions } from './app-route';
 import { AppRoute } from './app-route';
 import { Certificate, CertificateBinding, CertificateWorkloadChanges } from './certificate';
@@ -220,6 +221,12 @@ export interface IngressGatewayProps extends GatewayWorkloadSettings {
    */
   readonly workload?: GatewayWorkload;
   /**
+   * Create the Gateway's namespace (labelled for Pod Security "restricted", which the managed
+   * gateway pods meet). Leave it false when the namespace exists or another construct creates it.
+   * @default false
+   */
+  readonly createNamespace?: boolean;
+  /**
    * Rate limits enforced at the gateway, as EnvoyFilters.
    * @default - none
    */
@@ -247,6 +254,8 @@ export class IngressGateway extends GatewayBase {
   public readonly workloadNamespace: string;
   /** The Gateway resource. */
   public readonly gateway: Gateway;
+  /** The namespace, when `createNamespace` is set. */
+  public readonly namespaceObject?: k8s.KubeNamespace;
   /** The gateway Deployment, for a managed workload. */
   public readonly deployment?: ApiObject;
   /** The LoadBalancer Service, for a managed workload. */
@@ -273,6 +282,9 @@ export class IngressGateway extends GatewayBase {
     if (!(workload instanceof GatewayWorkload)) fail(this, 'workload', workload, 'Use GatewayWorkload.managed(...), GatewayWorkload.existing(...) or GatewayWorkload.aksAddon(...).');
     this.gatewayName = validateDnsSubdomain(this, 'name', props.name ?? id);
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? workload._defaultGatewayNamespace() ?? 'istio-ingress');
+    if (props.createNamespace) {
+      this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: this.namespace, labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) } });
+    }
     const bound = workload._bind(this, this.namespace, props);
     this.workloadNamespace = bound.namespace;
     this.workloadName = bound.deploymentName;
