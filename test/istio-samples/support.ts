@@ -11,7 +11,7 @@ import { synthValid } from '../support/synth';
 /** The gateway pods of Istio's samples: the default ingress gateway (`istio: ingressgateway` in istio-system). */
 export function sampleGateway(chart: Chart, name: string, options: { namespace?: string; port?: number } = {}): IngressGateway {
   return new IngressGateway(chart, name, {
-    namespace: options.namespace,
+    namespace: options.namespace ?? 'default',
     hosts: ['*'],
     http: { port: options.port ?? 80 },
     workload: GatewayWorkload.existing({ namespace: 'istio-system', selector: { istio: 'ingressgateway' } }),
