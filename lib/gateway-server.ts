@@ -252,11 +252,13 @@ function common(scope: IConstruct, property: string, o: ServerOptions, protocol:
 export function validateServerHost(scope: IConstruct, property: string, value: string): string {
   if (typeof value !== 'string') fail(scope, property, value, 'Give a host such as "shop.example.com" or "./shop.example.com".');
   const slash = value.indexOf('/');
-  if (slash >= 0) {
-    const ns = value.slice(0, slash);
+  try {
+    const ns = slash >= 0 ? value.slice(0, slash) : '.';
     if (ns !== '.' && ns !== '*') validateDnsLabel(scope, property, ns);
     validateHost(scope, property, value.slice(slash + 1));
-  } else validateHost(scope, property, value);
+  } catch {
+    fail(scope, property, value, 'Use a host ("shop.example.com", "*.example.com", "*"), optionally after "<namespace>/", "./" or "*/".');
+  }
   return value;
 }
 
