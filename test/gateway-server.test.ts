@@ -64,7 +64,7 @@ describe('GatewayServer', () => {
   });
 
   describe('bad input', () => {
-    const make = (servers: GatewayServer[], hosts: string[] | undefined = ['shop.example.com']) => () => new IngressGateway(newChart(), 'edge', { hosts, servers });
+    const make = (servers: GatewayServer[]) => () => new IngressGateway(newChart(), 'edge', { hosts: ['shop.example.com'], servers });
     it('credentials by mode, versions, ports and hosts', () => {
       expectProblem(make([GatewayServer.https({})]), 'test/edge', 'servers[0].certificate', 'undefined', /TLS mode SIMPLE needs a credential/);
       expectProblem(make([GatewayServer.tls({ port: 15443, certificate: Certificate.fromSecret('x') })]), 'test/edge', 'servers[0].certificate', '"(set)"', /PASSTHROUGH uses no credential/);
@@ -74,7 +74,7 @@ describe('GatewayServer', () => {
       expectProblem(make([GatewayServer.http(), GatewayServer.tcp({ port: 80 })]), 'test/edge', 'servers[1].port', '80', /already a HTTP server/);
       expectProblem(make([GatewayServer.http(), GatewayServer.http({ port: 8080 })]), 'test/edge', 'servers[1].portName', '"http"', /unique within a Gateway/);
       expectProblem(make([GatewayServer.http({ hosts: ['bad/ns/host'] })]), 'test/edge', 'servers[0].hosts[0]', '"bad/ns/host"', /./);
-      expectProblem(make([GatewayServer.http()], undefined), 'test/edge', 'hosts', 'undefined', /every server its own hosts/);
+      expectProblem(() => new IngressGateway(newChart(), 'edge', { servers: [GatewayServer.http()] }), 'test/edge', 'hosts', 'undefined', /every server its own hosts/);
       expectProblem(() => new IngressGateway(newChart(), 'edge', { hosts: ['a.example.com'], servers: [GatewayServer.http()], http: { port: 81 } }),
         'test/edge', 'servers', '"(set, with http or https)"', /either servers or the http\/https shorthands/);
       expectProblem(make([{} as GatewayServer]), 'test/edge', 'servers[0]', '{}', /GatewayServer.http/);
