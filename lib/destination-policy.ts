@@ -314,6 +314,6 @@ function renderPortPolicy(scope: IConstruct, property: string, p: PortTrafficPol
   if ((p as TrafficPolicy).portLevelSettings !== undefined) fail(scope, `${property}.portLevelSettings`, '(set)', 'Port-level settings cannot nest: remove it.');
   const rendered = renderTrafficPolicy(scope, property, p) ?? {};
   // The port-level policy has the same fields as the top-level one but for portLevelSettings; the generated types differ only by name.
-  const { portLevelSettings: _none, ...rest } = rendered;
+  const rest = Object.fromEntries(Object.entries(rendered).filter(([k]) => k !== 'portLevelSettings'));
   return { port: { number: validatePort(scope, `${property}.port`, p.port) }, ...(rest as Omit<DestinationRuleSpecTrafficPolicyPortLevelSettings, 'port'>) };
 }

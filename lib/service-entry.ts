@@ -175,7 +175,7 @@ export class ServiceEntry extends Construct implements IRoutableService, IRouteT
       const number = validatePort(this, `ports[${i}].number`, p.number);
       return {
         number,
-        protocol: p.protocol as string,
+        protocol: p.protocol,
         name: validateDnsLabel(this, `ports[${i}].name`, p.name ?? (props.ports.length > 1 ? `${p.protocol.toLowerCase()}-${number}` : p.protocol.toLowerCase())),
         targetPort: p.targetPort === undefined ? undefined : validatePort(this, `ports[${i}].targetPort`, p.targetPort),
       };

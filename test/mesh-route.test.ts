@@ -1,6 +1,5 @@
 // AppRoute beyond the gateway (issue 11): mesh routes, the route fields added with them, TCP and
 // TLS routes, path rewrites that never produce "//", and imports the analysis does not report.
-import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
   analyze, AppRoute, DEFINED_ELSEWHERE_ANNOTATION, GatewayServer, GatewayWorkload, IngressGateway, KubernetesObject, PathMatch, StringMatch, TlsMode,

@@ -3,7 +3,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  AppRoute, ClientTls, GatewayWorkload, IngressGateway, PathMatch, StringMatch, Traffic, VersionedService,
+  AppRoute, ClientTls, GatewayWorkload, IngressGateway, LoadBalancer, PathMatch, StringMatch, Traffic, VersionedService,
 } from '../../lib';
 import { newChart } from '../support/synth';
 import { meaning, sampleGateway, sampleService, specOf, synthClean } from './support';
@@ -98,7 +98,7 @@ describe('bookinfo: DestinationRules', () => {
   it('destination-rule-reviews.yaml: a RANDOM load balancer', async () => {
     const chart = newChart('default');
     new VersionedService(chart, 'reviews', {
-      port: 9080, trafficPolicy: { loadBalancer: (await import('../../lib')).LoadBalancer.RANDOM },
+      port: 9080, trafficPolicy: { loadBalancer: LoadBalancer.RANDOM },
       versions: ['v1', 'v2', 'v3'].map((v) => ({ name: v, image: `reviews:${v}` })),
     });
     const objects = await synthClean(chart);
