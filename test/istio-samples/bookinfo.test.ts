@@ -3,7 +3,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  AppRoute, ClientTls, GatewayWorkload, IngressGateway, LoadBalancer, PathMatch, StringMatch, Traffic, VersionedService,
+  AppRoute, ClientTls, GatewayWorkload, IngressGateway, LoadBalancer, PathMatch, ServiceEntry, ServiceProtocol, StringMatch, Traffic, VersionedService,
 } from '../../lib';
 import { newChart } from '../support/synth';
 import { meaning, sampleGateway, sampleService, specOf, synthClean } from './support';
@@ -72,6 +72,47 @@ describe('bookinfo: the gateway (bookinfo-gateway.yaml)', () => {
         match: [{ uri: { exact: '/productpage' } }, { uri: { prefix: '/static' } }, { uri: { exact: '/login' } }, { uri: { exact: '/logout' } }, { uri: { prefix: '/api/v1/products' } }],
         route: [{ destination: { host: 'productpage' } }],
       }],
+    });
+  });
+});
+
+describe('bookinfo: the second gateway (bookinfo-gateway2.yaml)', () => {
+  it('a Gateway on port 80 of other gateway pods, exact and prefix matches to productpage:9080', async () => {
+    const { chart, productpage } = bookinfo();
+    const gateway = new IngressGateway(chart, 'bookinfo-gateway2', {
+      namespace: 'default', hosts: ['*'],
+      workload: GatewayWorkload.existing({ namespace: 'istio-system', selector: { istio: 'ingressgateway2' } }),
+    });
+    gateway.addRoute('bookinfo2', {
+      routes: [{
+        name: 'productpage',
+        match: [{ path: PathMatch.exact('/productpage') }, { path: PathMatch.exact('/login') }, { path: PathMatch.exact('/logout') }, { path: PathMatch.prefix('/api/v1/products') }],
+        to: Traffic.to(productpage, { port: 9080 }),
+      }],
+    });
+    const objects = await synthClean(chart);
+    expect(specOf(objects, 'Gateway', 'bookinfo-gateway2')).toEqual({
+      selector: { istio: 'ingressgateway2' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }],
+    });
+    expect(meaning(specOf(objects, 'VirtualService', 'bookinfo2'))).toEqual({
+      hosts: ['*'], gateways: ['bookinfo-gateway2'],
+      http: [{
+        name: 'productpage',
+        match: [{ uri: { exact: '/productpage' } }, { uri: { exact: '/login' } }, { uri: { exact: '/logout' } }, { uri: { prefix: '/api/v1/products' } }],
+        route: [{ destination: { host: 'productpage', port: { number: 9080 } } }],
+      }],
+    });
+  });
+});
+
+describe('bookinfo: egress-rule-google-apis.yaml', () => {
+  it('a ServiceEntry for www.googleapis.com:443, outside the mesh, resolved by DNS', async () => {
+    const chart = newChart('default');
+    new ServiceEntry(chart, 'googleapis', { hosts: ['www.googleapis.com'], ports: [{ number: 443, name: 'https', protocol: ServiceProtocol.HTTP }] });
+    const objects = await synthClean(chart);
+    // Istio reads protocols case-insensitively: the sample's "http" is HTTP.
+    expect(specOf(objects, 'ServiceEntry', 'googleapis')).toEqual({
+      hosts: ['www.googleapis.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTP' }], location: 'MESH_EXTERNAL', resolution: 'DNS',
     });
   });
 });
@@ -163,6 +204,16 @@ describe('bookinfo: mesh VirtualServices', () => {
     }), { ratings: [
       { name: 'jason', match: [{ headers: { 'end-user': { exact: 'jason' } } }], fault: { abort: { httpStatus: 500, percentage: { value: 100 } } }, route: [to('ratings', 'v1')] },
       { name: 'others', route: [to('ratings', 'v1')] },
+    ] }],
+    ['fault-injection-details-v1.yaml', (b) => new AppRoute(b.chart, 'details-vs', {
+      name: 'details',
+      routes: [
+        { name: 'abort', fault: { abort: { httpStatus: 555, percent: 100 } }, to: Traffic.to(b.details.version('v1')) },
+        { name: 'others', to: Traffic.to(b.details.version('v1')) },
+      ],
+    }), { details: [
+      { name: 'abort', fault: { abort: { httpStatus: 555, percentage: { value: 100 } } }, route: [to('details', 'v1')] },
+      { name: 'others', route: [to('details', 'v1')] },
     ] }],
     ['virtual-service-details-v2.yaml', (b) => new AppRoute(b.chart, 'details-vs', { name: 'details',
       routes: [{ name: 'v2', to: Traffic.to(b.details.version('v2')) }],
