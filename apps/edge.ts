@@ -1,8 +1,7 @@
 import { ApiObject, App, Chart, Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  AlertGroup, AppNamespace, Certificate, Disruption, PodSecurityLevel, podSecurityLabels, EdgeMonitoring, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, MetricsBackend, PathMatch, RateLimit,
+  AlertGroup, AppNamespace, Certificate, Disruption, PodSecurityLevel, EdgeMonitoring, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, MetricsBackend, PathMatch, RateLimit,
   SUPPRESS_ANNOTATION_PREFIX, synthesizeApp, Traffic, VersionedService,
 } from '../lib';
 import { EdgeEnvironment } from './environments';
@@ -27,11 +26,10 @@ export class EdgeChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const revision = options.istioRevision;
 
-    // The gateway pods meet Pod Security "restricted" (non-root, seccomp, the safe unprivileged-port sysctl).
-    new k8s.KubeNamespace(this, 'GatewayNamespace', { metadata: { name: GATEWAY_NAMESPACE, labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) } });
-
     this.gateway = new IngressGateway(this, 'shop-gateway', {
       namespace: GATEWAY_NAMESPACE,
+      // The gateway pods meet Pod Security "restricted" (non-root, seccomp, the safe unprivileged-port sysctl).
+      createNamespace: true,
       workload: GatewayWorkload.managed({ revision }),
       hosts: env.hosts,
       https: {
@@ -48,9 +46,8 @@ export class EdgeChart extends Chart {
     // driver, or created by hand (README: "Reaching the gateway").
     ApiObject.of(this.gateway.gateway).metadata.addAnnotation(`${SUPPRESS_ANNOTATION_PREFIX}GatewayCredentialNotFound`,
       env.keyVault ? 'the TLS secret is synced from Azure Key Vault by the Secrets Store CSI driver' : 'the TLS secret is created by the certificate process, not by these manifests');
-    // Authorization at the gateway: no admin paths from outside, a JWT on the order API.
+    // Authorization at the gateway: no admin paths from outside (a JWT on the order API, below).
     this.gateway.denyRequests('block-admin', { paths: ['/admin', '/admin/*'] });
-    this.gateway.requireJwt('orders-jwt', { ...env.jwt, paths: ['/api/orders', '/api/orders/*'] });
 
     // The shop's namespace: sidecars (of the default revision, or of the named one such as the AKS
     // add-on's asm-1-XX), STRICT mutual TLS, NetworkPolicies that admit the gateway. With the add-on
@@ -81,16 +78,24 @@ export class EdgeChart extends Chart {
       ],
     });
 
-    this.gateway.addRoute('shop', {
+    const canary = Traffic.canary(this.api.version('v1'), this.api.version('v2'), { percent: 10, header: { name: 'x-canary', value: 'true' } });
+    const shop = this.gateway.addRoute('shop', {
       namespace: APP_NAMESPACE,
       routes: [
+        {
+          // The order API: the same service, behind a JWT (below).
+          name: 'orders',
+          match: [{ path: PathMatch.prefix('/api/orders') }],
+          rewrite: { uri: '/orders' },
+          to: canary,
+          retries: { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: ['5xx', 'connect-failure', 'reset'] },
+          timeout: Duration.seconds(10),
+        },
         {
           name: 'api',
           match: [{ path: PathMatch.prefix('/api') }],
           rewrite: { uri: '/' },
-          to: Traffic.canary(this.api.version('v1'), this.api.version('v2'), {
-            percent: 10, header: { name: 'x-canary', value: 'true' },
-          }),
+          to: canary,
           retries: { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: ['5xx', 'connect-failure', 'reset'] },
           timeout: Duration.seconds(10),
         },
@@ -102,6 +107,9 @@ export class EdgeChart extends Chart {
         },
       ],
     });
+
+    // A JWT on exactly the requests the orders route takes (prefix /api/orders, so /api/orders* too).
+    this.gateway.requireJwt('orders-jwt', { ...env.jwt, routes: [shop.route('orders')] });
 
     // Behind the gateway, each service accepts only its callers.
     this.storefront.allowFrom(this.gateway);

@@ -1,16 +1,21 @@
-import { Duration, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Chart, Duration, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import {
-  VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecHttpCorsPolicy, VirtualServiceSpecHttpFault,
-  VirtualServiceSpecHttpHeadersRequest, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpRedirect, VirtualServiceSpecHttpRetries,
-  VirtualServiceSpecHttpRewrite, VirtualServiceSpecHttpRoute, VirtualServiceSpecHttpRouteDestination,
+  VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecHttpCorsPolicy, VirtualServiceSpecHttpCorsPolicyUnmatchedPreflights,
+  VirtualServiceSpecHttpFault, VirtualServiceSpecHttpHeadersRequest, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpMirrors,
+  VirtualServiceSpecHttpRedirect, VirtualServiceSpecHttpRedirectDerivePort, VirtualServiceSpecHttpRetries, VirtualServiceSpecHttpRewrite,
+  VirtualServiceSpecHttpRoute, VirtualServiceSpecHttpRouteDestination, VirtualServiceSpecTcp, VirtualServiceSpecTcpMatch, VirtualServiceSpecTls,
 } from '../imports/istio-networking.istio.io';
-import { IRoutableService, IRouteTarget, serviceHost } from './service-reference';
+import { IRouteTarget, serviceHost } from './service-reference';
 import { describeProblem, fail } from './errors';
 import { istioDuration } from './private/duration';
-import { DNS_LABEL, validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validatePercent, validatePort } from './private/validate';
+import {
+  DNS_LABEL, validateCidrs, validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validateLabels, validatePercent, validatePort,
+} from './private/validate';
 import type { IIngressGateway } from './ingress-gateway';
-import { hostCoveredBy } from './private/hosts';
+import { DEFINED_ELSEWHERE_ANNOTATION } from './private/defined-elsewhere';
+import { CLUSTER_DOMAIN, hostCoveredBy } from './private/hosts';
+import { RouteRequests } from './route-requests';
 import { HttpMethod, PathMatch, StringMatch } from './match';
 import { Traffic, WeightedTarget } from './route-traffic';
 
@@ -44,15 +49,48 @@ export interface RouteMatch {
    * @default false
    */
   readonly ignoreUriCase?: boolean;
+  /**
+   * Headers that must be absent, or not match (names in lower case).
+   * @default - no condition
+   */
+  readonly withoutHeaders?: Record<string, StringMatch>;
+  /**
+   * The port the request was addressed to (on a gateway: the server's port).
+   * @default - any port
+   */
+  readonly port?: number;
+  /**
+   * Labels of the calling workload (mesh routes; on a gateway, the gateway's own pods).
+   * @default - any caller
+   */
+  readonly sourceLabels?: Record<string, string>;
+  /**
+   * Namespace of the calling workload (mesh routes).
+   * @default - any namespace
+   */
+  readonly sourceNamespace?: string;
+  /**
+   * The Host/Authority header.
+   * @default - any authority
+   */
+  readonly authority?: StringMatch;
 }
 
 /** Rewrites applied before forwarding. */
 export interface RewriteOptions {
   /**
-   * Replaces the matched path prefix (or the whole path for exact and regex matches).
+   * Replaces the matched path prefix (or the whole path for exact and regex matches). With prefix
+   * matches and a rewrite ending in "/" (`PathMatch.prefix('/api')`, `uri: '/'`), the route renders
+   * `uriRegexRewrite` `^/api/?` → `/` instead, so `/api/items` becomes `/items`, never `//items`.
    * @default - path unchanged
    */
   readonly uri?: string;
+  /**
+   * Rewrites the path with an RE2 regular expression (`uriRegexRewrite`); `rewrite` may use `\1`
+   * for groups. Give this or `uri`.
+   * @default - none
+   */
+  readonly uriRegex?: { readonly match: string; readonly rewrite: string };
   /**
    * Replaces the Host/Authority header.
    * @default - unchanged
@@ -82,6 +120,32 @@ export interface RedirectOptions {
    * @default 301
    */
   readonly code?: number;
+  /**
+   * The port of the new location.
+   * @default - the request's port (or see `derivePort`)
+   */
+  readonly port?: number;
+  /**
+   * Derive the port of the new location (give this or `port`).
+   * @default - the request's port
+   */
+  readonly derivePort?: RedirectPort;
+}
+
+/** How a redirect derives its port. */
+export enum RedirectPort {
+  /** 80 for http, 443 for https. */
+  FROM_PROTOCOL_DEFAULT = 'FROM_PROTOCOL_DEFAULT',
+  /** The port of the request. */
+  FROM_REQUEST_PORT = 'FROM_REQUEST_PORT',
+}
+
+/** What the proxy does with a CORS preflight request whose origin is not allowed. */
+export enum UnmatchedPreflights {
+  /** Forward it to the destination (Istio's default). */
+  FORWARD = 'FORWARD',
+  /** Answer it without CORS headers and do not forward it. */
+  IGNORE = 'IGNORE',
 }
 
 /**
@@ -101,6 +165,16 @@ export interface RetryOptions {
    * @default - Istio's default (connect-failure, refused-stream, unavailable, cancelled, retriable-status-codes)
    */
   readonly retryOn?: string[];
+  /**
+   * Base interval of the exponential backoff between retries.
+   * @default - Envoy's default (25 ms)
+   */
+  readonly backoff?: Duration;
+  /**
+   * Retry on endpoints in other localities.
+   * @default - Envoy's default (false)
+   */
+  readonly retryRemoteLocalities?: boolean;
 }
 
 /** Failures injected for testing resilience. */
@@ -165,6 +239,11 @@ export interface CorsOptions {
    * @default - not set
    */
   readonly allowCredentials?: boolean;
+  /**
+   * What happens to preflight requests from origins not allowed.
+   * @default UnmatchedPreflights.FORWARD (Istio's default)
+   */
+  readonly unmatchedPreflights?: UnmatchedPreflights;
 }
 
 /** Changes to the headers of requests or responses. */
@@ -231,6 +310,11 @@ export interface HttpRouteOptions {
    */
   readonly mirror?: MirrorOptions;
   /**
+   * Mirror traffic to several destinations (`mirrors`), each with its own percentage. Give this or `mirror`.
+   * @default - none
+   */
+  readonly mirrors?: MirrorOptions[];
+  /**
    * CORS policy.
    * @default - none
    */
@@ -242,6 +326,61 @@ export interface HttpRouteOptions {
   readonly headers?: { readonly request?: HeaderOperations; readonly response?: HeaderOperations };
 }
 
+/**
+ * Conditions on a TCP connection; all fields of one match must hold.
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#L4MatchAttributes
+ */
+export interface TcpRouteMatch {
+  /**
+   * The port the connection is addressed to.
+   * @default - any port
+   */
+  readonly port?: number;
+  /**
+   * Labels of the calling workload (mesh routes).
+   * @default - any caller
+   */
+  readonly sourceLabels?: Record<string, string>;
+  /**
+   * Namespace of the calling workload (mesh routes).
+   * @default - any namespace
+   */
+  readonly sourceNamespace?: string;
+  /**
+   * Destination addresses (CIDR).
+   * @default - any address
+   */
+  readonly destinationSubnets?: string[];
+}
+
+/** One TCP route of a VirtualService (opaque TCP: no HTTP features). */
+export interface TcpRouteOptions {
+  /**
+   * Conditions; any one of them selects the route.
+   * @default - every connection
+   */
+  readonly match?: TcpRouteMatch[];
+  /** Where matching connections go. */
+  readonly to: Traffic;
+}
+
+/**
+ * Conditions on a TLS connection that is not terminated (passthrough): the SNI is read.
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#TLSMatchAttributes
+ */
+export interface TlsRouteMatch extends TcpRouteMatch {
+  /** The SNI values (each covered by the VirtualService's hosts). */
+  readonly sniHosts: string[];
+}
+
+/** One TLS route of a VirtualService (TLS passthrough, routed by SNI). */
+export interface TlsRouteOptions {
+  /** Conditions (at least one); any one of them selects the route. */
+  readonly match: TlsRouteMatch[];
+  /** Where matching connections go. */
+  readonly to: Traffic;
+}
+
 /** Options of an {@link AppRoute} created from a gateway (`gateway.addRoute`). */
 export interface AppRouteOptions {
   /**
@@ -251,32 +390,62 @@ export interface AppRouteOptions {
   readonly name?: string;
   /**
    * The VirtualService's namespace.
-   * @default - the namespace of the first gateway
+   * @default - the namespace of the first gateway; for a mesh-only route, the namespace of the first
+   * destination given in the props, else the chart's
    */
   readonly namespace?: string;
   /**
-   * The hosts this route set applies to; each must be served by a bound gateway.
-   * @default - every host of the bound gateways
+   * The hosts this route set applies to. With gateways, each must be served by a bound gateway
+   * (hosts only the mesh uses are allowed when `mesh` is set).
+   * @default - every host of the bound gateways; for a mesh-only route, the hosts of its destinations
    */
   readonly hosts?: string[];
+  /**
+   * Apply the routes to traffic between workloads of the mesh too (the gateway `mesh`), that is,
+   * at every sidecar calling the hosts.
+   * @default - true when the route binds to no gateway, false otherwise
+   * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#VirtualService-gateways
+   */
+  readonly mesh?: boolean;
   /**
    * The HTTP routes, in order; more can be added with `addRoute`.
    * @default - none yet
    */
   readonly routes?: HttpRouteOptions[];
+  /**
+   * TCP routes, in order; more can be added with `addTcpRoute`.
+   * @default - none
+   */
+  readonly tcpRoutes?: TcpRouteOptions[];
+  /**
+   * TLS passthrough routes (by SNI), in order; more can be added with `addTlsRoute`.
+   * @default - none
+   */
+  readonly tlsRoutes?: TlsRouteOptions[];
+  /**
+   * The namespaces the VirtualService is visible to ("." its own, "*" all).
+   * @default - all namespaces (Istio's default)
+   */
+  readonly exportTo?: string[];
 }
 
 /** Props of {@link AppRoute}. */
 export interface AppRouteProps extends AppRouteOptions {
-  /** The gateways whose traffic the routes apply to. */
-  readonly gateways: IIngressGateway[];
+  /**
+   * The gateways whose traffic the routes apply to.
+   * @default - none: a mesh route (applies at the sidecars calling the hosts)
+   */
+  readonly gateways?: IIngressGateway[];
 }
 
 const REDIRECT_CODES = [301, 302, 303, 307, 308];
+/** The reserved gateway name of the sidecars; never namespace-qualified. */
+const MESH = 'mesh';
 
 /**
- * A VirtualService bound to one or more gateways: ordered HTTP routes whose gateways, hosts,
- * destination hosts, subsets and ports all derive from the objects they reference.
+ * A VirtualService: ordered HTTP, TCP and TLS routes for traffic from gateways, from the mesh, or
+ * both, whose gateways, hosts, destination hosts, subsets and ports all derive from the objects they
+ * reference.
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/
  */
 export class AppRoute extends Construct {
@@ -286,44 +455,79 @@ export class AppRoute extends Construct {
   public readonly namespace: string;
   /** The VirtualService. */
   public readonly virtualService: VirtualService;
-  private readonly gateways: IIngressGateway[];
+  /** Whether the routes apply to the mesh (sidecars). */
+  public readonly mesh: boolean;
+  private readonly _gateways: IIngressGateway[];
   private readonly explicitHosts?: string[];
   private readonly http: VirtualServiceSpecHttp[] = [];
+  private readonly tcp: VirtualServiceSpecTcp[] = [];
+  private readonly tls: VirtualServiceSpecTls[] = [];
   private readonly routeNames = new Set<string>();
+  private readonly routeMatches = new Map<string, VirtualServiceSpecHttpMatch[] | undefined>();
+  private readonly destinationHosts: string[] = [];
+  private readonly definedElsewhere: string[] = [];
   private routeCount = 0;
   private readonly dependedOn = new Set<unknown>();
 
-  public constructor(scope: Construct, id: string, props: AppRouteProps) {
+  public constructor(scope: Construct, id: string, props: AppRouteProps = {}) {
     super(scope, id);
-    if (!props.gateways || props.gateways.length === 0) fail(this, 'gateways', props.gateways, 'Bind the route to at least one IngressGateway.');
-    this.gateways = [...props.gateways];
+    if (props === null || typeof props !== 'object') fail(this, 'props', props, 'Pass { gateways?, routes, ... }.');
+    if (props.gateways !== undefined && !Array.isArray(props.gateways)) fail(this, 'gateways', props.gateways, 'Give a list of gateways, or leave gateways out for a mesh route.');
+    this._gateways = [...(props.gateways ?? [])];
+    this.mesh = props.mesh ?? this._gateways.length === 0;
+    if (!this.mesh && this._gateways.length === 0) fail(this, 'mesh', false, 'A route applies to gateways, to the mesh, or both: bind a gateway, or leave mesh out.');
     this.routeName = validateDnsSubdomain(this, 'name', props.name ?? id);
-    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.gateways[0].namespace);
+    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this._gateways[0]?.namespace ?? firstDestinationNamespace(props) ?? Chart.of(this).namespace ?? '');
     if (props.hosts) {
-      if (props.hosts.length === 0) fail(this, 'hosts', [], 'List at least one host, or leave hosts out to use the gateways\' hosts.');
+      if (props.hosts.length === 0) fail(this, 'hosts', [], 'List at least one host, or leave hosts out to use the gateways\' (or the destinations\') hosts.');
       props.hosts.forEach((h, i) => validateHost(this, `hosts[${i}]`, h));
       this.explicitHosts = [...props.hosts];
     }
+    const exportTo = props.exportTo?.map((n, i) => validateExportTo(this, `exportTo[${i}]`, n));
     this.virtualService = new VirtualService(this, 'Resource', {
       metadata: { name: this.routeName, namespace: this.namespace },
       spec: Lazy.any({
         produce: (): VirtualServiceSpec => ({
           hosts: this.hosts,
-          gateways: this.gateways.map((g) => `${g.namespace}/${g.gatewayName}`),
-          http: this.http,
+          gateways: this._gateways.length ? [...this._gateways.map((g) => `${g.namespace}/${g.gatewayName}`), ...(this.mesh ? [MESH] : [])] : undefined,
+          http: this.http.length ? this.http : undefined,
+          tcp: this.tcp.length ? this.tcp : undefined,
+          tls: this.tls.length ? this.tls : undefined,
+          exportTo,
         }),
       }) as VirtualServiceSpec,
     });
+    for (const g of this._gateways) if (g.imported) this.markDefinedElsewhere(`Gateway ${g.namespace}/${g.gatewayName}`);
     for (const r of props.routes ?? []) this.addRoute(r);
+    for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);
+    for (const r of props.tlsRoutes ?? []) this.addTlsRoute(r);
     this.node.addValidation({ validate: () => this.validateHosts() });
+  }
+
+  /** The gateways the routes apply to (the mesh aside). */
+  public get gateways(): readonly IIngressGateway[] {
+    return this._gateways;
   }
 
   /** The hosts the VirtualService applies to. */
   public get hosts(): string[] {
     if (this.explicitHosts) return [...this.explicitHosts];
     const all: string[] = [];
-    for (const g of this.gateways) for (const h of g.hosts) if (!all.includes(h)) all.push(h);
+    const from = this._gateways.length ? this._gateways.flatMap((g) => [...g.hosts]) : this.destinationHosts;
+    for (const h of from) if (!all.includes(h)) all.push(h);
     return all;
+  }
+
+  /**
+   * The requests the HTTP route `name` matches, for gateway authorization
+   * (`gateway.requireJwt(..., { routes: [route.route('orders')] })`): the policy then covers
+   * exactly those requests.
+   */
+  public route(name: string): RouteRequests {
+    if (!this.routeMatches.has(name)) {
+      fail(this, 'route', name, `The VirtualService has the HTTP routes [${[...this.routeMatches.keys()].join(', ')}]: name one of them.`);
+    }
+    return new RouteRequests(this, name, () => this.hosts, this.routeMatches.get(name));
   }
 
   /** Appends an HTTP route (routes are matched in order). */
@@ -339,17 +543,19 @@ export class AppRoute extends Construct {
       fail(this, `${at}.to`, route.to === undefined ? undefined : '(set, with redirect)', 'Give a route exactly one of `to` (forward) and `redirect`.');
     }
     if (route.redirect && route.rewrite) fail(this, `${at}.rewrite`, route.rewrite, 'A redirect cannot be combined with a rewrite: put the new path in redirect.uri.');
-    if (route.redirect && route.mirror) fail(this, `${at}.mirror`, '(set)', 'A redirect forwards nothing to mirror: remove mirror.');
+    if (route.redirect && (route.mirror || route.mirrors)) fail(this, `${at}.mirror`, '(set)', 'A redirect forwards nothing to mirror: remove mirror.');
+    if (route.mirror && route.mirrors) fail(this, `${at}.mirrors`, '(set, with mirror)', 'Give either mirror (one destination) or mirrors (several), not both.');
 
     const match = route.match?.map((m, i) => this.renderMatch(`${at}.match[${i}]`, m));
     // Everything but name, match and route: shared by a canary's override and its split.
     const common: Omit<VirtualServiceSpecHttp, 'name' | 'match' | 'route'> = {
-      rewrite: route.rewrite ? this.renderRewrite(`${at}.rewrite`, route.rewrite) : undefined,
+      rewrite: route.rewrite ? this.renderRewrite(`${at}.rewrite`, route.rewrite, route.match) : undefined,
       redirect: route.redirect ? this.renderRedirect(`${at}.redirect`, route.redirect) : undefined,
       retries: route.retries ? this.renderRetries(`${at}.retries`, route.retries) : undefined,
       timeout: route.timeout ? istioDuration(validateDuration(this, `${at}.timeout`, route.timeout)) : undefined,
       fault: route.fault ? this.renderFault(`${at}.fault`, route.fault) : undefined,
       ...(route.mirror ? this.renderMirror(`${at}.mirror`, route.mirror) : {}),
+      mirrors: route.mirrors ? this.renderMirrors(`${at}.mirrors`, route.mirrors) : undefined,
       corsPolicy: route.cors ? this.renderCors(`${at}.cors`, route.cors) : undefined,
       headers: route.headers ? {
         request: renderHeaderOps(route.headers.request),
@@ -359,9 +565,7 @@ export class AppRoute extends Construct {
 
     const entries: VirtualServiceSpecHttp[] = [];
     if (route.to) {
-      const traffic = route.to;
-      if (!(traffic instanceof Traffic)) fail(this, `${at}.to`, traffic, 'Use Traffic.to(...), Traffic.split([...]) or Traffic.canary(...).');
-      traffic._check(this, `${at}.to`);
+      const traffic = this.checkTraffic(`${at}.to`, route.to);
       const destinations = this.renderDestinations(`${at}.to`, traffic.targets);
       const override = traffic._override();
       if (override) {
@@ -374,8 +578,7 @@ export class AppRoute extends Construct {
         });
       }
       entries.push({ name, match, route: destinations.length === 1 ? [{ ...destinations[0], weight: undefined }] : destinations, ...common });
-      for (const t of traffic.targets) this.dependOn(t.to.routableService);
-      if (route.mirror) this.dependOn(route.mirror.to.routableService);
+      for (const m of [...(route.mirror ? [route.mirror] : []), ...(route.mirrors ?? [])]) this.useService(m.to);
     } else {
       entries.push({ name, match, ...common });
     }
@@ -383,16 +586,63 @@ export class AppRoute extends Construct {
       if (this.routeNames.has(e.name ?? '')) fail(this, `${at}.name`, e.name, 'Route names must be unique within the VirtualService: rename one.');
       this.routeNames.add(e.name ?? '');
     }
+    this.routeMatches.set(name, match);
     this.routeCount++;
     this.http.push(...entries);
   }
 
-  /** Make-before-break: the DestinationRule that defines the subsets is applied before this VirtualService. */
-  private dependOn(service: IRoutableService): void {
-    if (service.destinationRule && !this.dependedOn.has(service.destinationRule)) {
-      this.dependedOn.add(service.destinationRule);
-      this.virtualService.addDependency(service.destinationRule);
+  /** Appends a TCP route (opaque TCP; routes are matched in order). */
+  public addTcpRoute(route: TcpRouteOptions): void {
+    const at = `tcpRoutes[${this.tcp.length}]`;
+    if (route === null || typeof route !== 'object') fail(this, at, route, 'Give a route: { match?, to }.');
+    const traffic = this.checkTraffic(`${at}.to`, route.to);
+    const match = route.match?.map((m, i) => this.renderL4Match(`${at}.match[${i}]`, m));
+    const destinations = this.renderDestinations(`${at}.to`, traffic.targets);
+    this.tcp.push({ match, route: destinations.length === 1 ? [{ ...destinations[0], weight: undefined }] : destinations });
+  }
+
+  /** Appends a TLS passthrough route, selected by SNI (routes are matched in order). */
+  public addTlsRoute(route: TlsRouteOptions): void {
+    const at = `tlsRoutes[${this.tls.length}]`;
+    if (route === null || typeof route !== 'object') fail(this, at, route, 'Give a route: { match: [{ sniHosts }], to }.');
+    if (!Array.isArray(route.match) || route.match.length === 0) fail(this, `${at}.match`, route.match, 'A TLS route needs at least one match with sniHosts, for example [{ sniHosts: ["nginx.example.com"] }].');
+    const match = route.match.map((m, i) => {
+      if (!Array.isArray(m?.sniHosts) || m.sniHosts.length === 0) fail(this, `${at}.match[${i}].sniHosts`, m?.sniHosts, 'List the SNI hosts this route takes.');
+      m.sniHosts.forEach((h, j) => validateHost(this, `${at}.match[${i}].sniHosts[${j}]`, h));
+      return { ...this.renderL4Match(`${at}.match[${i}]`, m, true), sniHosts: [...m.sniHosts] };
+    });
+    const traffic = this.checkTraffic(`${at}.to`, route.to);
+    const destinations = this.renderDestinations(`${at}.to`, traffic.targets);
+    this.tls.push({ match, route: destinations.length === 1 ? [{ ...destinations[0], weight: undefined }] : destinations });
+  }
+
+  private checkTraffic(at: string, traffic: Traffic): Traffic {
+    if (!(traffic instanceof Traffic)) fail(this, at, traffic, 'Use Traffic.to(...), Traffic.split([...]) or Traffic.canary(...).');
+    traffic._check(this, at);
+    for (const t of traffic.targets) this.useService(t.to);
+    return traffic;
+  }
+
+  /** Records a destination: its host (mesh routes' default hosts), its imports, and its DestinationRule. */
+  private useService(target: IRouteTarget): void {
+    const service = target?.routableService;
+    if (!service) return;
+    const host = serviceHost(service, this.namespace);
+    if (!this.destinationHosts.includes(host)) this.destinationHosts.push(host);
+    if (service.imported) this.markDefinedElsewhere(`Service ${service.routeHost ?? `${service.serviceName}.${service.namespace}.${CLUSTER_DOMAIN}`}`);
+    // Make-before-break: the DestinationRule that defines the subsets is applied before this VirtualService.
+    for (const rule of [service.destinationRule, target.destinationRule]) {
+      if (rule && !this.dependedOn.has(rule)) {
+        this.dependedOn.add(rule);
+        this.virtualService.addDependency(rule);
+      }
     }
+  }
+
+  private markDefinedElsewhere(ref: string): void {
+    if (this.definedElsewhere.includes(ref)) return;
+    this.definedElsewhere.push(ref);
+    this.virtualService.metadata.addAnnotation(DEFINED_ELSEWHERE_ANNOTATION, this.definedElsewhere.join(', '));
   }
 
   private renderDestinations(at: string, targets: readonly WeightedTarget[]): VirtualServiceSpecHttpRoute[] {
@@ -415,8 +665,8 @@ export class AppRoute extends Construct {
 
   private renderDestination(at: string, target: IRouteTarget, port?: number): { destination: VirtualServiceSpecHttpRouteDestination } {
     const service = target?.routableService;
-    if (!service) fail(this, at, target, 'Route to a VersionedService, one of its versions (service.version("v1")), or VersionedService.fromServiceAttributes(...).');
-    if (target.subset !== undefined && !service.hasSubset(target.subset)) {
+    if (!service) fail(this, at, target, 'Route to a VersionedService, one of its versions (service.version("v1")), a ServiceEntry, or VersionedService.fromServiceAttributes(...).');
+    if (target.subset !== undefined && !target.destinationRule && !service.hasSubset(target.subset)) {
       fail(this, `${at}.subset`, target.subset, `Service "${service.serviceName}" has no version "${target.subset}": add it with addVersion() or route to an existing version.`);
     }
     const ports = service.servicePorts;
@@ -431,29 +681,76 @@ export class AppRoute extends Construct {
   }
 
   private renderMatch(at: string, m: RouteMatch): VirtualServiceSpecHttpMatch {
+    if (m === null || typeof m !== 'object') fail(this, at, m, 'Give a match: { path?, headers?, method?, ... }.');
     if (m.path !== undefined && !(m.path instanceof PathMatch)) fail(this, `${at}.path`, m.path, 'Use PathMatch.prefix(...), PathMatch.exact(...) or PathMatch.regex(...).');
+    if (m.authority !== undefined && !(m.authority instanceof StringMatch)) fail(this, `${at}.authority`, m.authority, 'Use StringMatch.exact(...), StringMatch.prefix(...) or StringMatch.regex(...).');
     const strings = (kind: string, rec?: Record<string, StringMatch>) => {
       if (!rec) return undefined;
       return Object.fromEntries(Object.entries(rec).map(([k, v]) => {
         if (!(v instanceof StringMatch)) fail(this, `${at}.${kind}["${k}"]`, v, 'Use StringMatch.exact(...), StringMatch.prefix(...) or StringMatch.regex(...).');
-        if (kind === 'headers' && k !== k.toLowerCase()) fail(this, `${at}.headers`, k, 'Header names in matches must be lower case.');
+        if (kind !== 'queryParams' && k !== k.toLowerCase()) fail(this, `${at}.${kind}`, k, 'Header names in matches must be lower case.');
         return [k, v._json];
       }));
     };
     const json: VirtualServiceSpecHttpMatch = {
       uri: m.path?._json,
       headers: strings('headers', m.headers),
+      withoutHeaders: strings('withoutHeaders', m.withoutHeaders),
       queryParams: strings('queryParams', m.queryParams),
       method: m.method ? { exact: m.method } : undefined,
+      authority: m.authority?._json,
       ignoreUriCase: m.ignoreUriCase,
+      ...this.renderSource(at, m),
     };
     if (Object.values(json).every((v) => v === undefined)) fail(this, at, m, 'A match needs at least one condition; leave `match` out to match every request.');
     return json;
   }
 
-  private renderRewrite(at: string, r: RewriteOptions): VirtualServiceSpecHttpRewrite {
-    if (r.uri !== undefined && !r.uri.startsWith('/')) fail(this, `${at}.uri`, r.uri, 'Use a path starting with "/".');
+  private renderSource(at: string, m: { port?: number; sourceLabels?: Record<string, string>; sourceNamespace?: string }): Pick<VirtualServiceSpecHttpMatch, 'port' | 'sourceLabels' | 'sourceNamespace'> {
+    return {
+      port: m.port === undefined ? undefined : validatePort(this, `${at}.port`, m.port),
+      sourceLabels: m.sourceLabels === undefined ? undefined : { ...validateLabels(this, `${at}.sourceLabels`, m.sourceLabels) },
+      sourceNamespace: m.sourceNamespace === undefined ? undefined : validateDnsLabel(this, `${at}.sourceNamespace`, m.sourceNamespace),
+    };
+  }
+
+  private renderL4Match(at: string, m: TcpRouteMatch, sni = false): VirtualServiceSpecTcpMatch {
+    if (m === null || typeof m !== 'object') fail(this, at, m, 'Give a match: { port?, sourceLabels?, sourceNamespace?, destinationSubnets? }.');
+    const json: VirtualServiceSpecTcpMatch = {
+      ...this.renderSource(at, m),
+      destinationSubnets: m.destinationSubnets === undefined ? undefined : validateCidrs(this, `${at}.destinationSubnets`, m.destinationSubnets),
+    };
+    if (!sni && Object.values(json).every((v) => v === undefined)) fail(this, at, m, 'A match needs at least one condition; leave `match` out to match every connection.');
+    return json;
+  }
+
+  private renderRewrite(at: string, r: RewriteOptions, match: RouteMatch[] | undefined): VirtualServiceSpecHttpRewrite {
+    if (r.uri !== undefined && r.uriRegex !== undefined) fail(this, `${at}.uriRegex`, '(set, with uri)', 'Give either uri or uriRegex, not both.');
+    if (r.uri !== undefined && (typeof r.uri !== 'string' || !r.uri.startsWith('/'))) fail(this, `${at}.uri`, r.uri, 'Use a path starting with "/".');
     if (r.authority !== undefined) validateHost(this, `${at}.authority`, r.authority, false);
+    if (r.uriRegex !== undefined) {
+      if (typeof r.uriRegex?.rewrite !== 'string') fail(this, `${at}.uriRegex.rewrite`, r.uriRegex?.rewrite, 'Give the replacement, for example "/\\1".');
+      PathMatch.regex(r.uriRegex.match);
+      return { uriRegexRewrite: { match: r.uriRegex.match, rewrite: r.uriRegex.rewrite }, authority: r.authority };
+    }
+    if (r.uri === undefined) return { authority: r.authority };
+    const prefixes = (match ?? []).map((m) => m.path?._json.prefix);
+    if (prefixes.some((p) => p !== undefined)) {
+      // Envoy replaces the matched prefix by the rewrite: "/api" → "/" turns "/api/items" into "//items".
+      if (r.uri.endsWith('/') && prefixes.some((p) => p !== undefined && !p.endsWith('/'))) {
+        if (prefixes.some((p) => p === undefined)) {
+          fail(this, `${at}.uri`, r.uri, 'With a prefix match, a rewrite ending in "/" is rendered as uriRegexRewrite (so "/api/items" does not become "//items"), which needs every match of the route to be a path prefix: split the route, or give rewrite.uriRegex.');
+        }
+        const alternatives = [...new Set(prefixes as string[])].map((p) => escapeRegex(p.replace(/\/$/, ''))).sort((a, b) => b.length - a.length);
+        const caseless = (match ?? []).some((m) => m.ignoreUriCase) ? '(?i)' : '';
+        const head = alternatives.length === 1 ? alternatives[0] : `(?:${alternatives.join('|')})`;
+        return { uriRegexRewrite: { match: `${caseless}^${head}/?`, rewrite: r.uri }, authority: r.authority };
+      }
+      if (!r.uri.endsWith('/') && prefixes.some((p) => p !== undefined && p.endsWith('/'))) {
+        const p = prefixes.find((x) => x !== undefined && x.endsWith('/'));
+        fail(this, `${at}.uri`, r.uri, `The prefix "${p}" ends with "/" and the rewrite does not, so "${p}items" would become "${r.uri}items": end the rewrite with "/" ("${r.uri}/").`);
+      }
+    }
     return { uri: r.uri, authority: r.authority };
   }
 
@@ -462,7 +759,17 @@ export class AppRoute extends Construct {
     if (!REDIRECT_CODES.includes(code)) fail(this, `${at}.code`, code, `Use one of ${REDIRECT_CODES.join(', ')}.`);
     if (r.uri !== undefined && !r.uri.startsWith('/')) fail(this, `${at}.uri`, r.uri, 'Use a path starting with "/".');
     if (r.authority !== undefined) validateHost(this, `${at}.authority`, r.authority, false);
-    return { uri: r.uri, authority: r.authority, scheme: r.scheme, redirectCode: code };
+    if (r.scheme !== undefined && r.scheme !== 'http' && r.scheme !== 'https') fail(this, `${at}.scheme`, r.scheme, 'Use "http" or "https".');
+    if (r.port !== undefined && r.derivePort !== undefined) fail(this, `${at}.derivePort`, r.derivePort, 'Give either port or derivePort, not both.');
+    if (r.derivePort !== undefined && !Object.values(RedirectPort).includes(r.derivePort)) fail(this, `${at}.derivePort`, r.derivePort, 'Use RedirectPort.FROM_PROTOCOL_DEFAULT or RedirectPort.FROM_REQUEST_PORT.');
+    return {
+      uri: r.uri,
+      authority: r.authority,
+      scheme: r.scheme,
+      port: r.port === undefined ? undefined : validatePort(this, `${at}.port`, r.port),
+      derivePort: r.derivePort as string as VirtualServiceSpecHttpRedirectDerivePort | undefined,
+      redirectCode: code,
+    };
   }
 
   private renderRetries(at: string, r: RetryOptions): VirtualServiceSpecHttpRetries {
@@ -471,6 +778,8 @@ export class AppRoute extends Construct {
       attempts: r.attempts,
       perTryTimeout: r.perTryTimeout ? istioDuration(validateDuration(this, `${at}.perTryTimeout`, r.perTryTimeout)) : undefined,
       retryOn: r.retryOn?.length ? r.retryOn.join(',') : undefined,
+      backoff: r.backoff ? istioDuration(validateDuration(this, `${at}.backoff`, r.backoff)) : undefined,
+      retryRemoteLocalities: r.retryRemoteLocalities,
     };
   }
 
@@ -493,8 +802,19 @@ export class AppRoute extends Construct {
     return { mirror: destination, mirrorPercentage: { value: validatePercent(this, `${at}.percent`, m.percent ?? 100) } };
   }
 
+  private renderMirrors(at: string, mirrors: MirrorOptions[]): VirtualServiceSpecHttpMirrors[] {
+    if (!Array.isArray(mirrors) || mirrors.length === 0) fail(this, at, mirrors, 'List at least one mirror, or leave mirrors out.');
+    return mirrors.map((m, i) => ({
+      destination: this.renderDestination(`${at}[${i}]`, m.to, m.port).destination,
+      percentage: { value: validatePercent(this, `${at}[${i}].percent`, m.percent ?? 100) },
+    }));
+  }
+
   private renderCors(at: string, c: CorsOptions): VirtualServiceSpecHttpCorsPolicy {
     if (!c.allowOrigins?.length) fail(this, `${at}.allowOrigins`, c.allowOrigins, 'List at least one allowed origin, for example StringMatch.exact("https://shop.example.com").');
+    if (c.unmatchedPreflights !== undefined && !Object.values(UnmatchedPreflights).includes(c.unmatchedPreflights)) {
+      fail(this, `${at}.unmatchedPreflights`, c.unmatchedPreflights, 'Use UnmatchedPreflights.FORWARD or UnmatchedPreflights.IGNORE.');
+    }
     return {
       allowOrigins: c.allowOrigins.map((o) => o._json),
       allowMethods: c.allowMethods,
@@ -502,19 +822,39 @@ export class AppRoute extends Construct {
       exposeHeaders: c.exposeHeaders,
       maxAge: c.maxAge ? istioDuration(validateDuration(this, `${at}.maxAge`, c.maxAge)) : undefined,
       allowCredentials: c.allowCredentials,
+      unmatchedPreflights: c.unmatchedPreflights as string as VirtualServiceSpecHttpCorsPolicyUnmatchedPreflights | undefined,
     };
   }
 
   private validateHosts(): string[] {
     const errors: string[] = [];
-    const served = this.gateways.flatMap((g) => g.hosts);
-    this.hosts.forEach((host, i) => {
-      if (!served.some((s) => hostCoveredBy(host, s))) {
-        errors.push(describeProblem(this, `hosts[${i}]`, host,
-          `No bound gateway serves it (they serve ${served.join(', ')}), so its requests would get 404: add the host to a gateway (gateway.addHost) or bind a gateway that serves it.`));
+    const hosts = this.hosts;
+    if (hosts.length === 0) {
+      errors.push(describeProblem(this, 'hosts', [], 'A mesh route without destinations has no default host: list the hosts (the services whose callers it applies to).'));
+    }
+    if (this._gateways.length) {
+      const served = this._gateways.flatMap((g) => [...g.hosts]);
+      hosts.forEach((host, i) => {
+        // With the mesh, a host no gateway serves is a host of the sidecars only.
+        if (!this.mesh && !served.some((s) => hostCoveredBy(host, s))) {
+          errors.push(describeProblem(this, `hosts[${i}]`, host,
+            `No bound gateway serves it (they serve ${served.join(', ')}), so its requests would get 404: add the host to a gateway (gateway.addHost) or bind a gateway that serves it.`));
+        }
+      });
+    }
+    if (this.mesh) {
+      hosts.forEach((host, i) => {
+        if (host === '*') errors.push(describeProblem(this, `hosts[${i}]`, host, 'Istio rejects the host "*" on a route bound to the mesh: name the hosts.'));
+      });
+    }
+    this.tls.forEach((route, i) => route.match.forEach((m, j) => m.sniHosts.forEach((sni, k) => {
+      if (!hosts.some((h) => hostCoveredBy(sni, h))) {
+        errors.push(describeProblem(this, `tlsRoutes[${i}].match[${j}].sniHosts[${k}]`, sni, `Istio requires each SNI host to be one of the VirtualService's hosts (${hosts.join(', ')}): add it to hosts or fix it.`));
       }
-    });
-    if (this.http.length === 0) errors.push(describeProblem(this, 'routes', [], 'A VirtualService needs at least one route: pass routes or call addRoute().'));
+    })));
+    if (this.http.length + this.tcp.length + this.tls.length === 0) {
+      errors.push(describeProblem(this, 'routes', [], 'A VirtualService needs at least one route: pass routes (or tcpRoutes, tlsRoutes) or call addRoute().'));
+    }
     return errors;
   }
 }
@@ -522,4 +862,25 @@ export class AppRoute extends Construct {
 function renderHeaderOps(ops?: HeaderOperations): VirtualServiceSpecHttpHeadersRequest | undefined {
   if (!ops) return undefined;
   return { set: ops.set, add: ops.add, remove: ops.remove };
+}
+
+/** The namespace of the first destination given in the props (mesh routes live by their service). */
+function firstDestinationNamespace(props: AppRouteProps): string | undefined {
+  const traffic = [...(props.routes ?? []).map((r) => r?.to), ...(props.tcpRoutes ?? []).map((r) => r?.to), ...(props.tlsRoutes ?? []).map((r) => r?.to)];
+  for (const t of traffic) {
+    const ns = t instanceof Traffic ? t.targets[0]?.to?.routableService?.namespace : undefined;
+    if (ns) return ns;
+  }
+  return undefined;
+}
+
+/** Escapes RE2 metacharacters. */
+function escapeRegex(s: string): string {
+  return s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+}
+
+/** An `exportTo` entry: ".", "*" or a namespace. */
+export function validateExportTo(scope: IConstruct, property: string, value: string): string {
+  if (value === '.' || value === '*') return value;
+  return validateDnsLabel(scope, property, value);
 }

@@ -1,12 +1,12 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import {
-  DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancer, DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHash,
+  DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyConnectionPoolHttpH2UpgradePolicy, DestinationRuleSpecTrafficPolicyPortLevelSettings, DestinationRuleSpecTrafficPolicyLoadBalancer, DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHash,
   DestinationRuleSpecTrafficPolicyLoadBalancerSimple as Simple, DestinationRuleSpecTrafficPolicyTls, DestinationRuleSpecTrafficPolicyTlsMode as TlsMode,
 } from '../imports/istio-networking.istio.io';
 import { fail } from './errors';
 import { istioDuration } from './private/duration';
-import { validateDuration, validatePercent, validatePositiveInteger } from './private/validate';
+import { validateDnsSubdomain, validateDuration, validateHost, validatePercent, validatePort, validatePositiveInteger } from './private/validate';
 
 /** What a consistent-hash load balancer hashes on. */
 export class HashKey {
@@ -67,11 +67,91 @@ export class ClientTls {
    * TLS to a destination outside the mesh. Without `caCertificates` or `credentialName`, the
    * server's certificate is checked against the proxy's default CA bundle.
    */
-  public static simple(options: { readonly sni?: string; readonly caCertificates?: string; readonly credentialName?: string; readonly subjectAltNames?: string[] } = {}): ClientTls {
-    return new ClientTls({ mode: TlsMode.SIMPLE, ...options });
+  public static simple(options: ClientTlsOptions = {}): ClientTls {
+    return new ClientTls({ mode: TlsMode.SIMPLE, ...checkClientTls('ClientTls.simple', options) });
+  }
+
+  /**
+   * Mutual TLS to a destination outside the mesh (TLS origination with a client certificate):
+   * either `credentialName` (a Secret with `tls.crt`, `tls.key` and `ca.crt`, read by gateways; from
+   * Istio 1.20 by sidecars too) or the file paths of the certificate, key and CA mounted in the proxy.
+   * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-tls-origination/
+   */
+  public static mutual(options: MutualClientTlsOptions): ClientTls {
+    const where = 'ClientTls.mutual';
+    if (options === null || typeof options !== 'object') fail(where, 'options', options, 'Pass { credentialName } or { clientCertificate, privateKey, caCertificates }.');
+    const files = options.clientCertificate !== undefined || options.privateKey !== undefined;
+    if (files === (options.credentialName !== undefined)) {
+      fail(where, 'credentialName', options.credentialName, 'Give either credentialName (a Secret) or clientCertificate and privateKey (files in the proxy), not both and not neither.');
+    }
+    if (files && (!options.clientCertificate || !options.privateKey)) {
+      fail(where, options.clientCertificate ? 'privateKey' : 'clientCertificate', options.clientCertificate ? options.privateKey : options.clientCertificate, 'Give both the client certificate and its private key (file paths in the proxy).');
+    }
+    return new ClientTls({ mode: TlsMode.MUTUAL, ...checkClientTls(where, options), clientCertificate: options.clientCertificate, privateKey: options.privateKey });
   }
 
   private constructor(/** @internal */ public readonly _json: DestinationRuleSpecTrafficPolicyTls) {}
+}
+
+/** Options of TLS to a destination. */
+export interface ClientTlsOptions {
+  /**
+   * The SNI sent in the handshake.
+   * @default - the destination's host (Istio sets it from the route's host in recent releases)
+   */
+  readonly sni?: string;
+  /**
+   * Path of the CA bundle (in the proxy) that checks the server's certificate.
+   * @default - the proxy's default CA bundle (or the credential's ca.crt)
+   */
+  readonly caCertificates?: string;
+  /**
+   * A Secret holding the client credential and/or CA (in the namespace of the proxy that reads it).
+   * @default - none
+   */
+  readonly credentialName?: string;
+  /**
+   * Names accepted in the server's certificate.
+   * @default - any name the CA vouches for
+   */
+  readonly subjectAltNames?: string[];
+}
+
+/** Options of mutual TLS to a destination (TLS origination with a client certificate). */
+export interface MutualClientTlsOptions extends ClientTlsOptions {
+  /**
+   * Path (in the proxy) of the client certificate.
+   * @default - from `credentialName`
+   */
+  readonly clientCertificate?: string;
+  /**
+   * Path (in the proxy) of the client's private key.
+   * @default - from `credentialName`
+   */
+  readonly privateKey?: string;
+}
+
+function checkClientTls(where: string, o: ClientTlsOptions): ClientTlsOptions {
+  if (o.sni !== undefined) validateHost(where, 'sni', o.sni, false);
+  if (o.credentialName !== undefined) validateDnsSubdomain(where, 'credentialName', o.credentialName);
+  for (const key of ['caCertificates', 'clientCertificate', 'privateKey'] as const) {
+    const v = (o as MutualClientTlsOptions)[key];
+    if (v !== undefined && (typeof v !== 'string' || !v.startsWith('/'))) fail(where, key, v, 'Give an absolute file path in the proxy, for example "/etc/certs/client.pem".');
+  }
+  return { sni: o.sni, caCertificates: o.caCertificates, credentialName: o.credentialName, subjectAltNames: o.subjectAltNames };
+}
+
+/**
+ * Whether HTTP/1.1 connections to a destination are upgraded to HTTP/2.
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#ConnectionPoolSettings-HTTPSettings-H2UpgradePolicy
+ */
+export enum H2UpgradePolicy {
+  /** The mesh's default (`meshConfig.h2UpgradePolicy`). */
+  DEFAULT = 'DEFAULT',
+  /** Never upgrade. */
+  DO_NOT_UPGRADE = 'DO_NOT_UPGRADE',
+  /** Upgrade to HTTP/2. */
+  UPGRADE = 'UPGRADE',
 }
 
 /** Limits on connections and requests to each endpoint. */
@@ -101,6 +181,10 @@ export interface ConnectionPoolOptions {
     readonly maxRetries?: number;
     /** Close connections idle this long. */
     readonly idleTimeout?: Duration;
+    /** Whether HTTP/1.1 connections are upgraded to HTTP/2. */
+    readonly h2UpgradePolicy?: H2UpgradePolicy;
+    /** Use the client's protocol (HTTP/1.1 or HTTP/2) towards the destination. */
+    readonly useClientProtocol?: boolean;
   };
 }
 
@@ -158,9 +242,20 @@ export interface TrafficPolicy {
   readonly outlierDetection?: OutlierDetectionOptions;
   /**
    * TLS to the destination.
-   * @default - Istio's automatic mutual TLS
+   * @default - Istio's automatic mutual TLS: mutual TLS to endpoints with a sidecar, plain text to others
    */
   readonly tls?: ClientTls;
+  /**
+   * Policies for single ports of the destination, overriding this one there.
+   * @default - none
+   */
+  readonly portLevelSettings?: PortTrafficPolicy[];
+}
+
+/** A traffic policy for one port of a destination. */
+export interface PortTrafficPolicy extends Omit<TrafficPolicy, 'portLevelSettings'> {
+  /** The destination's port. */
+  readonly port: number;
 }
 
 /** Checks and renders a traffic policy for a DestinationRule (typed by the imported Istio CRD). */
@@ -187,6 +282,8 @@ export function renderTrafficPolicy(scope: IConstruct, property: string, policy?
         maxRequestsPerConnection: positive('connectionPool.http.maxRequestsPerConnection', pool.http.maxRequestsPerConnection),
         maxRetries: positive('connectionPool.http.maxRetries', pool.http.maxRetries),
         idleTimeout: duration('connectionPool.http.idleTimeout', pool.http.idleTimeout),
+        h2UpgradePolicy: h2Upgrade(scope, `${property}.connectionPool.http.h2UpgradePolicy`, pool.http.h2UpgradePolicy),
+        useClientProtocol: pool.http.useClientProtocol,
       } : undefined,
     } : undefined,
     outlierDetection: od ? {
@@ -196,6 +293,27 @@ export function renderTrafficPolicy(scope: IConstruct, property: string, policy?
       baseEjectionTime: duration('outlierDetection.baseEjectionTime', od.baseEjectionTime),
       maxEjectionPercent: od.maxEjectionPercent,
     } : undefined,
-    tls: policy.tls?._json,
+    tls: tlsOf(scope, `${property}.tls`, policy.tls),
+    portLevelSettings: policy.portLevelSettings?.map((p, i) => renderPortPolicy(scope, `${property}.portLevelSettings[${i}]`, p)),
   };
+}
+
+function tlsOf(scope: IConstruct, property: string, tls: ClientTls | undefined): DestinationRuleSpecTrafficPolicyTls | undefined {
+  if (tls !== undefined && !(tls instanceof ClientTls)) fail(scope, property, tls, 'Use ClientTls.ISTIO_MUTUAL, ClientTls.DISABLE, ClientTls.simple(...) or ClientTls.mutual(...).');
+  return tls?._json;
+}
+
+function h2Upgrade(scope: IConstruct, property: string, v: H2UpgradePolicy | undefined): DestinationRuleSpecTrafficPolicyConnectionPoolHttpH2UpgradePolicy | undefined {
+  if (v === undefined) return undefined;
+  if (!Object.values(H2UpgradePolicy).includes(v)) fail(scope, property, v, 'Use H2UpgradePolicy.DEFAULT, DO_NOT_UPGRADE or UPGRADE.');
+  return v as string as DestinationRuleSpecTrafficPolicyConnectionPoolHttpH2UpgradePolicy;
+}
+
+function renderPortPolicy(scope: IConstruct, property: string, p: PortTrafficPolicy): DestinationRuleSpecTrafficPolicyPortLevelSettings {
+  if (p === null || typeof p !== 'object') fail(scope, property, p, 'Give { port, ...policy }.');
+  if ((p as TrafficPolicy).portLevelSettings !== undefined) fail(scope, `${property}.portLevelSettings`, '(set)', 'Port-level settings cannot nest: remove it.');
+  const rendered = renderTrafficPolicy(scope, property, p) ?? {};
+  // The port-level policy has the same fields as the top-level one but for portLevelSettings; the generated types differ only by name.
+  const rest = Object.fromEntries(Object.entries(rendered).filter(([k]) => k !== 'portLevelSettings'));
+  return { port: { number: validatePort(scope, `${property}.port`, p.port) }, ...(rest as Omit<DestinationRuleSpecTrafficPolicyPortLevelSettings, 'port'>) };
 }

@@ -10,6 +10,7 @@ import {
 } from '../imports/istio-security.istio.io';
 import { fail } from './errors';
 import { HttpMethod } from './match';
+import { RouteRequests } from './route-requests';
 import { DNS_LABEL, validateCidrs, validateHost } from './private/validate';
 
 /** Which requests a gateway rule applies to. */
@@ -24,6 +25,13 @@ export interface RequestScope {
    * @default - every path
    */
   readonly paths?: string[];
+  /**
+   * Routes of `AppRoute`s bound to this gateway (`appRoute.route('orders')`): the rule then covers
+   * exactly the requests they match (hosts, path prefixes as "prefix*", exact paths, methods,
+   * exact and prefix headers). Give this or hosts/paths/methods.
+   * @default - none
+   */
+  readonly routes?: RouteRequests[];
 }
 
 /** Options of a source IP allow-list. */
@@ -90,16 +98,19 @@ export class GatewayAuthorization {
     if (!pods.clientIpKnown) {
       fail(this.scope, `${at}.cidrs`, options.cidrs, 'With ExternalTrafficPolicy.CLUSTER the gateway sees node addresses, not clients\': set azure.externalTrafficPolicy to ExternalTrafficPolicy.LOCAL.');
     }
+    const from = [{ source: { notRemoteIpBlocks: validateCidrs(this.scope, `${at}.cidrs`, options.cidrs) } }];
+    const routed = this.routeRules(at, options);
+    if (routed) return this.policy(name, AuthorizationPolicySpecAction.DENY, routed.map((r) => ({ from, ...r })));
     const op = this.operation(at, pods, options);
-    return this.policy(name, AuthorizationPolicySpecAction.DENY, [{
-      from: [{ source: { notRemoteIpBlocks: validateCidrs(this.scope, `${at}.cidrs`, options.cidrs) } }],
-      to: op ? [{ operation: op }] : undefined,
-    }]);
+    return this.policy(name, AuthorizationPolicySpecAction.DENY, [{ from, to: op ? [{ operation: op }] : undefined }]);
   }
 
   /** A DENY policy for the matching requests. */
   public denyRequests(name: string, options: DenyRequestsOptions): AuthorizationPolicy {
     const at = this.property(name);
+    const routed = this.routeRules(at, options, options.methods);
+    if (routed?.some((r) => !r.to && !r.when)) fail(this.scope, `${at}.routes`, '(a route matching every request)', 'Denying everything would close the gateway: name routes with conditions, or give paths.');
+    if (routed) return this.policy(name, AuthorizationPolicySpecAction.DENY, routed);
     const op = this.operation(at, this.pods(), options, options.methods);
     if (!op) fail(this.scope, at, options, 'Say which requests to deny: hosts, paths or methods (denying everything would close the gateway).');
     return this.policy(name, AuthorizationPolicySpecAction.DENY, [{ to: [{ operation: op }] }]);
@@ -110,7 +121,8 @@ export class GatewayAuthorization {
     const at = this.property(name);
     validateJwt(this.scope, at, options);
     const pods = this.pods();
-    const op = this.operation(at, pods, options);
+    const routed = this.routeRules(at, options);
+    const op = routed ? undefined : this.operation(at, pods, options);
     new RequestAuthentication(this.scope, `Jwt-${name}`, {
       metadata: { name: `${pods.baseName}-${name}`, namespace: pods.namespace },
       spec: {
@@ -118,10 +130,28 @@ export class GatewayAuthorization {
         jwtRules: [{ issuer: options.issuer, jwksUri: options.jwksUri, audiences: options.audiences, forwardOriginalToken: options.forwardOriginalToken ?? true }],
       },
     });
-    return this.policy(name, AuthorizationPolicySpecAction.DENY, [{
-      from: [{ source: { notRequestPrincipals: ['*'] } }],
-      to: op ? [{ operation: op }] : undefined,
-    }]);
+    const from = [{ source: { notRequestPrincipals: ['*'] } }];
+    if (routed) return this.policy(name, AuthorizationPolicySpecAction.DENY, routed.map((r) => ({ from, ...r })));
+    return this.policy(name, AuthorizationPolicySpecAction.DENY, [{ from, to: op ? [{ operation: op }] : undefined }]);
+  }
+
+  /** The rules covering exactly the requests of the given routes (one per route match), or undefined without routes. */
+  private routeRules(property: string, r: RequestScope, methods?: HttpMethod[]): AuthorizationPolicySpecRules[] | undefined {
+    if (r.routes === undefined) return undefined;
+    if (r.hosts !== undefined || r.paths !== undefined || methods !== undefined) {
+      fail(this.scope, `${property}.routes`, '(set, with hosts, paths or methods)', 'Give either routes (the policy covers what they match) or hosts/paths/methods, not both.');
+    }
+    if (!Array.isArray(r.routes) || r.routes.length === 0) fail(this.scope, `${property}.routes`, r.routes, 'List at least one route, for example [appRoute.route("orders")].');
+    return r.routes.flatMap((route, i) => {
+      if (!(route instanceof RouteRequests)) fail(this.scope, `${property}.routes[${i}]`, route, 'Use appRoute.route("<route name>").');
+      if (!route.appRoute.gateways.includes(this.scope)) {
+        fail(this.scope, `${property}.routes[${i}]`, route.appRoute.node.path, 'The route is not bound to this gateway, so the gateway never sees its requests: pass a route of this gateway.');
+      }
+      return route._rules(this.scope, `${property}.routes[${i}]`).map((rule) => ({
+        to: Object.keys(rule.operation).length ? [{ operation: { ...rule.operation } }] : undefined,
+        when: rule.when?.map((w) => ({ key: w.key, values: [...w.values] })),
+      }));
+    });
   }
 
   private property(name: string): string {

@@ -8,8 +8,11 @@ export type { KubernetesObject, ObjectMeta } from './kubernetes-object';
 // Gateways.
 export { IngressGateway } from './ingress-gateway';
 export type { GatewayAttributes, IIngressGateway, IngressGatewayProps } from './ingress-gateway';
-export { TlsMode, TlsVersion } from './gateway-server';
-export type { HttpServerOptions, HttpsServerOptions } from './gateway-server';
+export { GatewayServer, HttpProtocol, TlsMode, TlsVersion } from './gateway-server';
+export type {
+  HttpGatewayServerOptions, HttpsGatewayServerOptions, HttpServerOptions, HttpsServerOptions, ServerOptions, ServerTlsOptions,
+  TcpGatewayServerOptions, TlsGatewayServerOptions,
+} from './gateway-server';
 export { AksIngressGateway, GatewayWorkload } from './gateway-workload';
 export type {
   AksAddonGatewayOptions, ExistingGatewayWorkloadOptions, GatewayWorkloadSettings, GracefulShutdownOptions, ManagedGatewayWorkloadOptions,
@@ -26,15 +29,23 @@ export type { GlobalRateLimitOptions, LocalRateLimitOptions } from './rate-limit
 export { AppProtocol, ServiceVersion, VersionedService } from './versioned-service';
 export type { ServiceAttributes, ServicePortOptions, VersionedServiceProps, VersionOptions } from './versioned-service';
 export type { IMeshCaller, IRoutableService, IRouteTarget } from './service-reference';
-export { ClientTls, HashKey, LoadBalancer } from './destination-policy';
-export type { ConnectionPoolOptions, OutlierDetectionOptions, TrafficPolicy } from './destination-policy';
+export { ServiceEntry, ServiceLocation, ServiceProtocol, ServiceResolution } from './service-entry';
+export type { ServiceEntryEndpoint, ServiceEntryPort, ServiceEntryProps } from './service-entry';
+export { DestinationRule } from './destination-rule';
+export type { DestinationRuleProps, DestinationSubset } from './destination-rule';
+export { ClientTls, H2UpgradePolicy, HashKey, LoadBalancer } from './destination-policy';
+export type {
+  ClientTlsOptions, ConnectionPoolOptions, MutualClientTlsOptions, OutlierDetectionOptions, PortTrafficPolicy, TrafficPolicy,
+} from './destination-policy';
 
 // Routes.
-export { AppRoute } from './app-route';
+export { AppRoute, RedirectPort, UnmatchedPreflights } from './app-route';
 export type {
   AppRouteOptions, AppRouteProps, CorsOptions, FaultOptions, HeaderOperations, HttpRouteOptions, MirrorOptions, RedirectOptions,
-  RetryOptions, RewriteOptions, RouteMatch,
+  RetryOptions, RewriteOptions, RouteMatch, TcpRouteMatch, TcpRouteOptions, TlsRouteMatch, TlsRouteOptions,
 } from './app-route';
+export { RouteRequests } from './route-requests';
+export { DEFINED_ELSEWHERE_ANNOTATION } from './private/defined-elsewhere';
 export { HttpMethod, PathMatch, StringMatch } from './match';
 export { Traffic } from './route-traffic';
 export type { CanaryOptions, WeightedTarget } from './route-traffic';

@@ -7,21 +7,21 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import {
-  Gateway, GatewaySpec, GatewaySpecServers, GatewaySpecServersTlsMinProtocolVersion, GatewaySpecServersTlsMode,
-} from '../imports/istio-networking.istio.io';
+import { Gateway, GatewaySpec } from '../imports/istio-networking.istio.io';
 import { AuthorizationPolicy } from '../imports/istio-security.istio.io';
+import { PodSecurityLevel, podSecurityLabels } from './app-namespace';
 import type { AppRouteOptions } from './app-route';
 import { AppRoute } from './app-route';
-import { Certificate } from './certificate';
+import { Certificate, CertificateBinding, CertificateWorkloadChanges } from './certificate';
 import { fail } from './errors';
 import {
   DenyRequestsOptions, GatewayAuthorization, RequireJwtOptions, SourceIpAllowListOptions,
 } from './gateway-authorization';
-import { HttpServerOptions, HttpsServerOptions, TlsMode, TlsVersion } from './gateway-server';
+import { GatewayServer, HttpServerOptions, HttpsServerOptions, RenderedServer, serverHostName } from './gateway-server';
 import { GatewayServicePort, GatewayWorkload, GatewayWorkloadSettings } from './gateway-workload';
+import { DEFINED_ELSEWHERE_ANNOTATION } from './private/defined-elsewhere';
 import { principal } from './private/identity';
-import { validateDnsLabel, validateDnsSubdomain, validateHost, validateLabels, validatePort } from './private/validate';
+import { validateDnsLabel, validateDnsSubdomain, validateHost, validateLabels } from './private/validate';
 import { RateLimit } from './rate-limit';
 
 /**
@@ -48,6 +48,12 @@ export interface IIngressGateway extends IConstruct {
   readonly principal?: string;
   /** Name of the gateway's HorizontalPodAutoscaler, when the app defines one. */
   readonly autoscalerName?: string;
+  /**
+   * True for a Gateway the app does not define (`fromGatewayAttributes`): routes tell the analysis
+   * it exists elsewhere.
+   * @default false
+   */
+  readonly imported?: boolean;
   /** Name of the gateway's PodDisruptionBudget, when the app defines one. */
   readonly disruptionBudgetName?: string;
   /** Adds a route (a VirtualService) bound to this gateway. */
@@ -188,10 +194,18 @@ export interface IngressGatewayProps extends GatewayWorkloadSettings {
    */
   readonly namespace?: string;
   /**
-   * The hosts the gateway serves, exact ("shop.example.com") or wildcard ("*.example.com"). At least one.
+   * The hosts the gateway serves, exact ("shop.example.com") or wildcard ("*.example.com"): the
+   * hosts of every server without hosts of its own.
+   * @default - none: every server of `servers` must list its hosts
    * @see https://istio.io/latest/docs/reference/config/networking/gateway/#Server
    */
-  readonly hosts: string[];
+  readonly hosts?: string[];
+  /**
+   * The servers: any number of ports, protocols, hosts and TLS settings. Give this or the
+   * `http`/`https` shorthands.
+   * @default - the shorthands: HTTP on port 80, and HTTPS on 443 when `https` is set
+   */
+  readonly servers?: GatewayServer[];
   /**
    * The plain-HTTP server.
    * @default - port 80 enabled (redirecting to HTTPS when `https.redirectHttp` is set)
@@ -207,6 +221,12 @@ export interface IngressGatewayProps extends GatewayWorkloadSettings {
    * @default GatewayWorkload.managed()
    */
   readonly workload?: GatewayWorkload;
+  /**
+   * Create the Gateway's namespace (labelled for Pod Security "restricted", which the managed
+   * gateway pods meet). Leave it false when the namespace exists or another construct creates it.
+   * @default false
+   */
+  readonly createNamespace?: boolean;
   /**
    * Rate limits enforced at the gateway, as EnvoyFilters.
    * @default - none
@@ -235,6 +255,8 @@ export class IngressGateway extends GatewayBase {
   public readonly workloadNamespace: string;
   /** The Gateway resource. */
   public readonly gateway: Gateway;
+  /** The namespace, when `createNamespace` is set. */
+  public readonly namespaceObject?: k8s.KubeNamespace;
   /** The gateway Deployment, for a managed workload. */
   public readonly deployment?: ApiObject;
   /** The LoadBalancer Service, for a managed workload. */
@@ -252,7 +274,7 @@ export class IngressGateway extends GatewayBase {
   protected readonly baseName: string;
   protected readonly clientIpKnown: boolean;
   private readonly _hosts: string[] = [];
-  private readonly servers: GatewaySpecServers[];
+  private readonly servers: RenderedServer[];
 
   public constructor(scope: Construct, id: string, props: IngressGatewayProps) {
     super(scope, id);
@@ -261,6 +283,9 @@ export class IngressGateway extends GatewayBase {
     if (!(workload instanceof GatewayWorkload)) fail(this, 'workload', workload, 'Use GatewayWorkload.managed(...), GatewayWorkload.existing(...) or GatewayWorkload.aksAddon(...).');
     this.gatewayName = validateDnsSubdomain(this, 'name', props.name ?? id);
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? workload._defaultGatewayNamespace() ?? 'istio-ingress');
+    if (props.createNamespace) {
+      this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: this.namespace, labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) } });
+    }
     const bound = workload._bind(this, this.namespace, props);
     this.workloadNamespace = bound.namespace;
     this.workloadName = bound.deploymentName;
@@ -269,24 +294,23 @@ export class IngressGateway extends GatewayBase {
     this.serviceAccountName = bound.serviceAccountName;
     this.clientIpKnown = bound.clientIpKnown;
 
-    if (!Array.isArray(props.hosts) || props.hosts.length === 0) fail(this, 'hosts', props.hosts, 'List at least one host the gateway serves, for example ["shop.example.com"].');
-    props.hosts.forEach((h) => this.addHost(h));
+    if (props.hosts !== undefined && !Array.isArray(props.hosts)) fail(this, 'hosts', props.hosts, 'List at least one host the gateway serves, for example ["shop.example.com"].');
+    if (props.hosts === undefined && props.servers === undefined) fail(this, 'hosts', props.hosts, 'List at least one host the gateway serves, for example ["shop.example.com"].');
+    (props.hosts ?? []).forEach((h) => this.addHost(h));
 
     this.servers = this.buildServers(props);
-    if (props.https && !(props.https.certificate instanceof Certificate)) {
-      fail(this, 'https.certificate', props.https.certificate, 'An HTTPS server needs a credential: set certificate to Certificate.fromSecret("<tls secret in the gateway namespace>").');
+    if (this._hosts.length === 0 && this.servers.some((s) => !s.ownHosts)) {
+      fail(this, 'hosts', props.hosts, 'List at least one host the gateway serves, for example ["shop.example.com"] (or give every server its own hosts).');
     }
-    const certificate = props.https?.certificate._bind(this, { namespace: this.workloadNamespace, hosts: () => this._hosts, deploysPods: bound.deploysPods });
+    const certificate = bindCertificates(this, this.servers, { namespace: this.workloadNamespace, hosts: () => this.hosts, deploysPods: bound.deploysPods });
     this.gateway = new Gateway(this, 'Resource', {
       metadata: { name: this.gatewayName, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this.renderSpec() }) as GatewaySpec,
     });
+    // Pods the app does not deploy: the analysis is told they run elsewhere (not a missing workload).
+    if (!bound.deploysPods) this.gateway.metadata.addAnnotation(DEFINED_ELSEWHERE_ANNOTATION, `Workload ${bound.namespace}`);
 
-    const ports: GatewayServicePort[] = this.servers.map((s) => ({
-      number: s.port?.number ?? 0,
-      name: s.port?.name === 'http' ? 'http2' : 'https',
-    }));
-    const created = workload._deploy(this, bound, props, ports, certificate);
+    const created = workload._deploy(this, bound, props, servicePorts(this.servers), certificate);
     this.deployment = created.deployment;
     this.service = created.service;
     this.autoscaler = created.autoscaler;
@@ -297,42 +321,48 @@ export class IngressGateway extends GatewayBase {
     for (const limit of props.rateLimits ?? []) this.addRateLimit(limit);
   }
 
-  /** The hosts the Gateway serves. */
+  /** The hosts the Gateway serves: the gateway's, and those of servers with their own ("ns/" removed). */
   public get hosts(): readonly string[] {
-    return this._hosts;
+    const all = [...this._hosts];
+    for (const s of this.servers ?? []) {
+      if (!s.ownHosts) continue;
+      for (const h of s.server.hosts.map(serverHostName)) if (!all.includes(h)) all.push(h);
+    }
+    return all;
   }
 
-  /** Serves one more host on every server of the Gateway. */
+  /** Serves one more host on every server of the Gateway that has no hosts of its own. */
   public addHost(host: string): void {
     validateHost(this, `hosts[${this._hosts.length}]`, host);
     if (this._hosts.includes(host)) fail(this, 'hosts', host, 'Each host may be listed once: remove the duplicate.');
     this._hosts.push(host);
   }
 
-  private buildServers(props: IngressGatewayProps): GatewaySpecServers[] {
-    const servers: GatewaySpecServers[] = [];
+  private buildServers(props: IngressGatewayProps): RenderedServer[] {
+    if (props.servers !== undefined) {
+      if (props.http !== undefined || props.https !== undefined) fail(this, 'servers', '(set, with http or https)', 'Give either servers or the http/https shorthands, not both.');
+      if (!Array.isArray(props.servers) || props.servers.length === 0) fail(this, 'servers', props.servers, 'List at least one server, for example [GatewayServer.http()].');
+      const rendered = props.servers.map((s, i) => {
+        if (!(s instanceof GatewayServer)) fail(this, `servers[${i}]`, s, 'Use GatewayServer.http(...), GatewayServer.https(...), GatewayServer.tls(...) or GatewayServer.tcp(...).');
+        return s._render(this, `servers[${i}]`);
+      });
+      checkServers(this, rendered, (i) => `servers[${i}]`);
+      return rendered;
+    }
+    // The shorthands: a plain-HTTP server (port 80) and an optional HTTPS server (port 443).
+    const servers: RenderedServer[] = [];
     const https = props.https;
     const httpEnabled = props.http?.enabled ?? true;
     if (httpEnabled) {
-      const port = validatePort(this, 'http.port', props.http?.port ?? 80);
-      servers.push({
-        port: { number: port, name: 'http', protocol: 'HTTP' },
-        hosts: this._hosts,
-        tls: https?.redirectHttp ? { httpsRedirect: true } : undefined,
-      });
+      servers.push(GatewayServer.http({ port: props.http?.port ?? 80, httpsRedirect: https?.redirectHttp })._render(this, 'http'));
     }
     if (https) {
-      const port = validatePort(this, 'https.port', https.port ?? 443);
-      if (httpEnabled && servers[0].port?.number === port) fail(this, 'https.port', port, 'The HTTP and HTTPS servers need different ports.');
-      servers.push({
-        port: { number: port, name: 'https', protocol: 'HTTPS' },
-        hosts: this._hosts,
-        tls: {
-          mode: tlsMode(this, https.mode ?? TlsMode.SIMPLE),
-          credentialName: https.certificate?.credentialName,
-          minProtocolVersion: tlsVersion(this, https.minProtocolVersion ?? TlsVersion.TLSV1_2),
-        },
-      });
+      if (!(https.certificate instanceof Certificate)) {
+        fail(this, 'https.certificate', https.certificate, 'An HTTPS server needs a credential: set certificate to Certificate.fromSecret("<tls secret in the gateway namespace>").');
+      }
+      const server = GatewayServer.https({ certificate: https.certificate, mode: https.mode, minProtocolVersion: https.minProtocolVersion, port: https.port })._render(this, 'https');
+      if (httpEnabled && servers[0].server.port.number === server.server.port.number) fail(this, 'https.port', server.server.port.number, 'The HTTP and HTTPS servers need different ports.');
+      servers.push(server);
     } else if (props.http?.enabled === false) {
       fail(this, 'http.enabled', false, 'A gateway needs at least one server: keep HTTP enabled or configure https.');
     }
@@ -341,34 +371,52 @@ export class IngressGateway extends GatewayBase {
   }
 
   private renderSpec(): GatewaySpec {
-    return { selector: { ...this.selector }, servers: this.servers.map((s) => ({ ...s, hosts: [...this._hosts] })) };
+    return { selector: { ...this.selector }, servers: this.servers.map((s) => ({ ...s.server, hosts: s.ownHosts ? [...s.server.hosts] : [...this._hosts] })) };
   }
 }
 
-/** The generated enums hold the same values under other names (`TLSV1_UNDERSCORE_2`). */
-const TLS_MODES: Record<TlsMode, GatewaySpecServersTlsMode> = {
-  [TlsMode.SIMPLE]: GatewaySpecServersTlsMode.SIMPLE,
-  [TlsMode.MUTUAL]: GatewaySpecServersTlsMode.MUTUAL,
-};
-const TLS_VERSIONS: Record<TlsVersion, GatewaySpecServersTlsMinProtocolVersion> = {
-  [TlsVersion.TLSV1_2]: GatewaySpecServersTlsMinProtocolVersion.TLSV1_UNDERSCORE_2,
-  [TlsVersion.TLSV1_3]: GatewaySpecServersTlsMinProtocolVersion.TLSV1_UNDERSCORE_3,
-};
-
-function tlsMode(scope: IConstruct, mode: TlsMode): GatewaySpecServersTlsMode {
-  const found = TLS_MODES[mode];
-  if (!found) fail(scope, 'https.mode', mode, `Use one of ${Object.values(TlsMode).map((m) => `TlsMode.${m}`).join(', ')}.`);
-  return found;
+/** Servers on one port share a protocol; port names are unique; a server without hosts needs the gateway's. */
+function checkServers(scope: IConstruct, servers: readonly RenderedServer[], at: (i: number) => string): void {
+  const protocols = new Map<number, string>();
+  const names = new Set<string>();
+  servers.forEach((s, i) => {
+    const { number, protocol, name } = s.server.port;
+    const other = protocols.get(number);
+    if (other !== undefined && other !== protocol) fail(scope, `${at(i)}.port`, number, `Port ${number} is already a ${other} server: servers on one port share a protocol; use another port.`);
+    protocols.set(number, protocol ?? '');
+    if (names.has(name ?? '')) fail(scope, `${at(i)}.portName`, name, 'Port names must be unique within a Gateway: set portName.');
+    names.add(name ?? '');
+  });
 }
 
-function tlsVersion(scope: IConstruct, version: TlsVersion): GatewaySpecServersTlsMinProtocolVersion {
-  const found = TLS_VERSIONS[version];
-  if (!found) fail(scope, 'https.minProtocolVersion', version, `Use one of ${Object.values(TlsVersion).map((v) => `TlsVersion.${v}`).join(', ')}.`);
-  return found;
+/** The gateway's Service ports: one per server port, named for the protocol (http2, https, tls, tcp, grpc). */
+function servicePorts(servers: readonly RenderedServer[]): GatewayServicePort[] {
+  const ports: GatewayServicePort[] = [];
+  for (const s of servers) {
+    const number = s.server.port.number;
+    if (ports.some((p) => p.number === number)) continue;
+    const name = ports.some((p) => p.name === s.servicePortName) ? `${s.servicePortName}-${number}` : s.servicePortName;
+    ports.push({ number, name });
+  }
+  return ports;
+}
+
+/** Binds each distinct certificate of the servers and merges what they add to the gateway pods. */
+function bindCertificates(scope: Construct, servers: readonly RenderedServer[], binding: CertificateBinding): CertificateWorkloadChanges | undefined {
+  const certificates = [...new Set(servers.flatMap((s) => (s.certificate ? [s.certificate] : [])))];
+  if (certificates.length === 0) return undefined;
+  const changes = certificates.map((c, i) => c._bind(i === 0 ? scope : new Construct(scope, `Certificate${i}`), binding));
+  return {
+    volumes: changes.flatMap((c) => c.volumes),
+    volumeMounts: changes.flatMap((c) => c.volumeMounts),
+    serviceAccountAnnotations: Object.assign({}, ...changes.map((c) => c.serviceAccountAnnotations)) as Record<string, string>,
+    podLabels: Object.assign({}, ...changes.map((c) => c.podLabels)) as Record<string, string>,
+  };
 }
 
 /** A Gateway defined elsewhere: routes bind to it; what else it can do depends on what is known of its pods. */
 class ImportedIngressGateway extends GatewayBase {
+  public readonly imported = true;
   public readonly gatewayName: string;
   public readonly namespace: string;
   public readonly hosts: readonly string[];

@@ -28,6 +28,18 @@ export interface IRoutableService extends IMeshCaller {
   readonly autoscalerNames: readonly string[];
   /** Its PodDisruptionBudget, when the app defines one. */
   readonly disruptionBudgetName?: string;
+  /**
+   * The host routes and DestinationRules name, when it is not the Service's cluster DNS name (a
+   * ServiceEntry's host, for example).
+   * @default - `<name>` in its own namespace, `<name>.<namespace>.svc.cluster.local` elsewhere
+   */
+  readonly routeHost?: string;
+  /**
+   * True for an object the app does not define (`fromServiceAttributes`): routes tell the analysis
+   * it exists elsewhere.
+   * @default false
+   */
+  readonly imported?: boolean;
   /** Whether the Service's DestinationRule defines this subset. */
   hasSubset(name: string): boolean;
 }
@@ -38,9 +50,16 @@ export interface IRouteTarget extends IConstruct {
   readonly routableService: IRoutableService;
   /** The subset, for a version. */
   readonly subset?: string;
+  /**
+   * The DestinationRule that defines the subset, when it is not the service's own (a standalone
+   * DestinationRule's subset).
+   * @default - the service's
+   */
+  readonly destinationRule?: ApiObject;
 }
 
 /** The host of `service` as seen from `fromNamespace`: the short name in its own namespace, else the FQDN. */
 export function serviceHost(service: IRoutableService, fromNamespace: string): string {
+  if (service.routeHost !== undefined) return service.routeHost;
   return service.namespace === fromNamespace ? service.serviceName : `${service.serviceName}.${service.namespace}.${CLUSTER_DOMAIN}`;
 }

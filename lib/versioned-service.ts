@@ -10,7 +10,7 @@ import { fail } from './errors';
 import { validateDnsLabel, validateLabels, validatePort, validatePositiveInteger } from './private/validate';
 import { ContainerResources, SERVICE_DEFAULT_RESOURCES, validateResources } from './resources';
 import { SpreadPolicy, topologySpread } from './scheduling';
-import { ClientTls, TrafficPolicy, renderTrafficPolicy } from './destination-policy';
+import { TrafficPolicy, renderTrafficPolicy } from './destination-policy';
 import { principal } from './private/identity';
 import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-context';
 
@@ -140,7 +140,7 @@ export interface VersionedServiceProps {
   /**
    * Traffic policy of the DestinationRule.
    * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/
-   * @default - Istio mutual TLS (`tls: ClientTls.ISTIO_MUTUAL`), Istio's defaults otherwise
+   * @default - Istio's defaults; no `tls`, so Istio's automatic mutual TLS applies (set `tls: ClientTls.ISTIO_MUTUAL` to force it)
    */
   readonly trafficPolicy?: TrafficPolicy;
   /**
@@ -221,7 +221,8 @@ export class VersionedService extends Construct implements IRoutableService, IRo
       metadata: { name: this.serviceName, namespace: this.namespace, labels },
       automountToken: false,
     });
-    const policy = renderTrafficPolicy(this, 'trafficPolicy', { tls: ClientTls.ISTIO_MUTUAL, ...props.trafficPolicy });
+    // No `tls` unless asked: Istio's auto mTLS sends mutual TLS to pods with a sidecar and plain text to others.
+    const policy = renderTrafficPolicy(this, 'trafficPolicy', props.trafficPolicy);
     this.destinationRule = new DestinationRule(this, 'Resource', {
       metadata: { name: this.serviceName, namespace: this.namespace, labels },
       spec: Lazy.any({
@@ -482,6 +483,7 @@ export interface ServiceAttributes {
 
 /** A Service defined elsewhere: routable (no subsets), monitorable by its metrics, a caller when its identity is known. */
 class ImportedService extends Construct implements IRoutableService, IRouteTarget {
+  public readonly imported = true;
   public readonly serviceName: string;
   public readonly namespace: string;
   public readonly servicePorts: readonly number[];

@@ -73,8 +73,26 @@ describe.each(['dev', 'prod'] as const)('example edge, %s', (name) => {
       [443, environments[name].hosts, { mode: 'SIMPLE', credentialName: environments[name].tlsSecret, minProtocolVersion: 'TLSV1_2' }],
     ]);
     const vs = objects.find((o) => o.kind === 'VirtualService') as any;
-    expect(vs.spec.http.map((r: any) => r.name)).toEqual(['api-canary-override', 'api', 'storefront']);
-    expect(vs.spec.http[1].route.map((r: any) => [r.destination.subset, r.weight])).toEqual([['v1', 90], ['v2', 10]]);
+    expect(vs.spec.http.map((r: any) => r.name)).toEqual(['orders-canary-override', 'orders', 'api-canary-override', 'api', 'storefront']);
+    expect(vs.spec.http[3].route.map((r: any) => [r.destination.subset, r.weight])).toEqual([['v1', 90], ['v2', 10]]);
+  });
+
+  it('rewrites /api/items to /items for the api service, never //items (issue 11)', () => {
+    const vs = objects.find((o) => o.kind === 'VirtualService') as any;
+    const api = vs.spec.http.find((r: any) => r.name === 'api');
+    expect(rewritten(api, '/api/items')).toBe('/items');
+    expect(rewritten(api, '/api')).toBe('/');
+    const orders = vs.spec.http.find((r: any) => r.name === 'orders');
+    expect(rewritten(orders, '/api/orders/42')).toBe('/orders/42');
+  });
+
+  it('requires the JWT on every request the orders route takes, /api/ordersX included (issue 11)', () => {
+    const policy = objects.find((o) => o.kind === 'AuthorizationPolicy' && o.metadata?.name?.endsWith('orders-jwt')) as any;
+    const paths: string[] = policy.spec.rules.flatMap((r: any) => r.to?.flatMap((t: any) => t.operation.paths ?? []) ?? []);
+    for (const path of ['/api/orders', '/api/orders/42', '/api/ordersX']) {
+      expect(paths.some((p) => authorizationPathMatches(p, path)), path).toBe(true);
+    }
+    expect(paths.some((p) => authorizationPathMatches(p, '/api/items'))).toBe(false);
   });
 
   it('is deterministic: two runs give identical bytes', () => {
@@ -104,3 +122,19 @@ describe('environments', () => {
     expect(readFileSync(join(outdir, 'dev', 'edge.md'), 'utf8')).toMatch(/^# Edge: dev\n[\s\S]*```mermaid\nflowchart LR\n/);
   });
 });
+
+/** The path Envoy forwards for `path` on an HTTP route of a VirtualService (prefix or regex rewrite). */
+function rewritten(route: any, path: string): string {
+  const rw = route.rewrite ?? {};
+  if (rw.uriRegexRewrite) return path.replace(new RegExp(rw.uriRegexRewrite.match), rw.uriRegexRewrite.rewrite);
+  const prefix = route.match?.find((m: any) => m.uri?.prefix && path.startsWith(m.uri.prefix))?.uri.prefix;
+  return rw.uri !== undefined && prefix !== undefined ? rw.uri + path.slice(prefix.length) : path;
+}
+
+/** Istio's AuthorizationPolicy path match: exact, "prefix*", "*suffix" or "*". */
+function authorizationPathMatches(pattern: string, path: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('*')) return path.startsWith(pattern.slice(0, -1));
+  if (pattern.startsWith('*')) return path.endsWith(pattern.slice(1));
+  return pattern === path;
+}

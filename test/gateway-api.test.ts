@@ -153,7 +153,7 @@ describe('the Gateway API form', () => {
     expect(error(make({ routes: [{ name: 'a', retries: { attempts: 3 } }] }), { omit: [GatewayApiOmission.RETRIES] })).toBe('');
     expect(error(make({ routes: [{ name: 'a', fault: { abort: { httpStatus: 503, percent: 1 } } }] }))).toContain('invalid routes["a"].fault');
     expect(error(make({ routes: [{ name: 'a', match: [{ path: PathMatch.prefix('/api') }], rewrite: { uri: '/' } }] })))
-      .toContain('invalid routes["a"].rewrite.uri: received "/". Istio replaces a string prefix and the Gateway API an element-wise prefix');
+      .toContain('invalid routes["a"].rewrite.uriRegexRewrite: received {"match":"^/api/?","rewrite":"/"}. The Gateway API has no regex rewrite');
     expect(error(make({ routes: [{ name: 'a', match: [{ path: PathMatch.prefix('/api'), ignoreUriCase: true }] }] })))
       .toContain('invalid routes["a"].match[0].ignoreUriCase: received true. The Gateway API has no ignoreUriCase match');
     // Istio ranks Gateway API rules by precedence: a catch-all prefix "/" would come before a regex.

@@ -70,8 +70,8 @@ describe('the guide, reproduced', () => {
     expect(dr.spec).toEqual({
       host: 'myapp',
       subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }],
-      // Beyond the guide: mutual TLS to the service is explicit (the package's secure default).
-      trafficPolicy: { loadBalancer: { simple: 'LEAST_REQUEST' }, tls: { mode: 'ISTIO_MUTUAL' } },
+      // As the guide: no tls, so Istio's auto mTLS applies (mutual TLS to pods with a sidecar).
+      trafficPolicy: { loadBalancer: { simple: 'LEAST_REQUEST' } },
     });
   });
 

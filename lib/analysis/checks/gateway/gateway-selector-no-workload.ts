@@ -1,4 +1,5 @@
 import { Check } from '../../check';
+import { definedElsewhere } from '../../../private/defined-elsewhere';
 import { gatewayPods, gatewaySelector, selectorString } from '../../istio';
 
 /** Selectors of gateways the platform runs (the AKS Istio add-on's managed ingress gateways). */
@@ -26,6 +27,8 @@ export const gatewaySelectorMatchesNoWorkload: Check = {
       const selector = gatewaySelector(gw);
       if (Object.keys(selector).length === 0) continue;
       if (MANAGED_GATEWAY_SELECTORS.some((m) => selectorString(m) === selectorString(selector))) continue;
+      // The constructs declare pods the app does not deploy (GatewayWorkload.existing) as running elsewhere.
+      if ([...definedElsewhere(gw.metadata?.annotations)].some((d) => d.startsWith('Workload '))) continue;
       if (gatewayPods(index, gw).length === 0) {
         report(gw, 'spec.selector', `Selector {${selectorString(selector)}} matches no pod template of the set, so no proxy serves this Gateway: use the labels of the gateway pods, or deploy the gateway workload.`);
       }

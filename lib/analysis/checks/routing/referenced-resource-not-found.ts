@@ -2,6 +2,7 @@ import { Check } from '../../check';
 import { DestinationRuleSpec, list, specOf } from '../../model';
 import { destinations, gatewayRefs } from '../../istio';
 import { isClusterHost, namespaceOf, serviceFqdn, SERVICE_SUFFIX } from '../../object-index';
+import { definedElsewhere } from '../../../private/defined-elsewhere';
 
 /**
  * What a VirtualService refers to and the set does not define, as Istio resolves it: a Gateway,
@@ -21,8 +22,10 @@ export const referencedResourceNotFound: Check = {
   run(index, report) {
     for (const vs of index.ofKind('VirtualService')) {
       const ns = namespaceOf(vs);
+      // References the VirtualService declares as defined outside these manifests (imported objects).
+      const elsewhere = definedElsewhere(vs.metadata?.annotations);
       for (const g of gatewayRefs(vs)) {
-        if (!index.get('Gateway', g.namespace, g.name)) {
+        if (!index.get('Gateway', g.namespace, g.name) && !elsewhere.has(`Gateway ${g.namespace}/${g.name}`)) {
           report(vs, g.field, `Gateway "${g.namespace}/${g.name}" (from "${g.ref}") is not defined: define it, or fix the reference (write "<namespace>/<name>" for a Gateway in another namespace).`);
         }
       }
@@ -30,6 +33,7 @@ export const referencedResourceNotFound: Check = {
         const host = destination.host;
         if (typeof host !== 'string') continue;
         const fqdn = serviceFqdn(host, ns);
+        if (elsewhere.has(`Service ${fqdn}`)) continue;
         const entry = index.registryHost(host, ns);
         if (entry) {
           const port = destination.port?.number;

@@ -1,4 +1,5 @@
 import { Check } from '../../check';
+import { definedElsewhere } from '../../../private/defined-elsewhere';
 import { list, specOf, VirtualServiceSpec } from '../../model';
 import { gatewayRefs, hostsMatch, serverHostsFor, servers } from '../../istio';
 import { namespaceOf } from '../../object-index';
@@ -20,8 +21,10 @@ export const virtualServiceHostNotFoundInGateway: Check = {
     for (const vs of index.ofKind('VirtualService')) {
       const ns = namespaceOf(vs);
       const hosts = list(specOf<VirtualServiceSpec>(vs).hosts).filter((h): h is string => typeof h === 'string');
+      const elsewhere = definedElsewhere(vs.metadata?.annotations);
       for (const g of gatewayRefs(vs)) {
         const gw = index.get('Gateway', g.namespace, g.name);
+        if (!gw && elsewhere.has(`Gateway ${g.namespace}/${g.name}`)) continue; // an imported Gateway: its servers are not in the set
         const served = gw ? servers(gw).flatMap(({ server }) => serverHostsFor(gw, server, ns)) : [];
         if (!hosts.some((h) => served.some((s) => hostsMatch(s, h)))) {
           report(vs, g.field, `Hosts ${hosts.join(', ')} are not served by Gateway ${g.namespace}/${g.name} (${gw ? `it offers ${served.length ? served.join(', ') : 'no host'} to namespace "${ns}"` : 'not defined'}), so requests get 404: add a host to the Gateway's servers or bind to another Gateway.`);
