@@ -40,6 +40,7 @@ export class EdgeChart extends Chart {
       },
       resources: env.gatewayResources,
       autoscaling: env.gatewayAutoscaling,
+      zones: env.zones,
       disruption: Disruption.minAvailable(1),
       azure: env.publicIp ? { publicIp: env.publicIp } : undefined,
       rateLimits: [RateLimit.local({ maxTokens: env.requestsPerSecondPerPod, fillInterval: Duration.seconds(1) })],

@@ -16,7 +16,7 @@ async function main(): Promise<number> {
     const charts = writeApp(app, path.join(outdir, env.name));
     mkdirSync(path.join(outdir, 'alerts'), { recursive: true });
     writeFileSync(path.join(outdir, 'alerts', `${env.name}.rules.yaml`), edgeChartOf(app).monitoring.ruleFile({ includeDashboardQueries: true }));
-    const findings = await validateAndAnalyze(charts.flatMap((c) => c.objects), { production: env.production });
+    const findings = await validateAndAnalyze(charts.flatMap((c) => c.objects), { production: env.production, zones: env.zones });
     if (findings.length) console.error(`${env.name}:\n${formatFindings(findings)}`);
     failed ||= hasErrors(findings);
   }

@@ -29,6 +29,11 @@ export interface AnalyzeOptions {
    * @default false
    */
   readonly production?: boolean;
+  /**
+   * Availability zones the cluster's nodes span, for the zone-loss check (`GatewayZoneLoss`).
+   * @default 3
+   */
+  readonly zones?: number;
 }
 
 /** Runs the cross-object checks; findings suppressed by an annotation with a reason are dropped. */
@@ -38,7 +43,7 @@ export function analyze(objects: readonly KubernetesObject[], options: AnalyzeOp
   for (const check of options.checks ?? CHECKS) {
     check.run(index, (source, field, message, severity) => {
       findings.push({ check: check.name, severity: severity ?? check.severity, object: objectRef(source), field, message, source });
-    }, { production: options.production ?? false });
+    }, { production: options.production ?? false, zones: options.zones });
   }
   const kept: Finding[] = [];
   for (const f of findings) {

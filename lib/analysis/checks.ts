@@ -7,6 +7,7 @@ import { allowedDisruptions } from '../private/disruption-budget';
 import { hostCoveredBy } from '../private/hosts';
 import { namespaceOf, ObjectIndex, PodTemplate, SERVICE_SUFFIX, serviceFqdn } from './object-index';
 import { KubernetesObject } from '../kubernetes-object';
+import { GATEWAY_ZONE_LOSS } from './zone-loss';
 
 /** How bad a finding is: errors fail synth and `npm run analyze`; warnings and infos are printed. */
 export type Severity = 'error' | 'warning' | 'info';
@@ -30,6 +31,11 @@ export interface Finding {
 export interface CheckContext {
   /** Production rules apply (HTTPS redirects, authorization on public hosts). */
   readonly production: boolean;
+  /**
+   * Availability zones the cluster's nodes span (the zone-loss check).
+   * @default 3
+   */
+  readonly zones?: number;
 }
 
 /** Reports a finding; a check may lower its severity for a finding. */
@@ -385,6 +391,7 @@ export const CHECKS: Check[] = [
       }
     },
   },
+  GATEWAY_ZONE_LOSS,
   {
     name: 'GatewayWorkloadSingleReplica',
     severity: 'warning',

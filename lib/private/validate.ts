@@ -140,3 +140,11 @@ export function validateLabels(scope: IConstruct | string, property: string, lab
 export function isArray<T>(value: unknown): value is readonly T[] {
   return Array.isArray(value);
 }
+
+/** Validates a number of availability zones (1 to 5: Azure regions have 3). */
+export function validateZoneCount(scope: IConstruct | string, property: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 5) {
+    fail(scope, property, value, 'Use the number of availability zones the nodes span, an integer from 1 to 5 (3 in Azure regions with zones).');
+  }
+  return value;
+}

@@ -5,7 +5,7 @@ import { analyze, CHECKS, KubernetesObject, SUPPRESS_ANNOTATION_PREFIX } from '.
 /** A small, correct edge written by hand: gateway workload, Gateway, routes, two versions. */
 function edge(): any[] {
   const gwLabels = { app: 'gw', istio: 'ingressgateway' };
-  const spread = [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: gwLabels } }];
+  const spread = [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', minDomains: 2, nodeTaintsPolicy: 'Honor', labelSelector: { matchLabels: gwLabels } }];
   const container = (name: string) => ({ name, image: 'img', resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } } });
   const deployment = (ns: string, name: string, labels: Record<string, string>, replicas?: number) => ({
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns },
@@ -22,7 +22,7 @@ function edge(): any[] {
       spec: { selector: { matchLabels: { istio: 'ingressgateway' } }, action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin/*'] } }] }] } },
     deployment('istio-ingress', 'gw', gwLabels),
     { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'gw', namespace: 'istio-ingress' },
-      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'gw' }, minReplicas: 2, maxReplicas: 5,
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'gw' }, minReplicas: 3, maxReplicas: 5,
         metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }] } },
     { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'gw', namespace: 'istio-ingress' }, spec: { minAvailable: 1, selector: { matchLabels: gwLabels } } },
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'gw', namespace: 'istio-ingress' },
@@ -71,11 +71,15 @@ const CASES: Array<[string, (o: any[]) => void, RegExp, boolean?]> = [
   ['VirtualServiceIneffectiveMatch', (o) => { const http = find(o, 'VirtualService', 'shop').spec.http; http.splice(1, 0, structuredClone(http[0])); http[1].name = 'again'; }, /repeats one of route 0/],
   ['VirtualServiceDestinationPortSelectorRequired', (o) => { find(o, 'Service', 'api').spec.ports.push({ name: 'grpc', port: 9090 }); }, /has ports 8080, 9090: choose one/],
   ['GatewayPortNotDefinedOnService', (o) => { find(o, 'Service', 'gw').spec.ports.pop(); }, /Port 443 is not a port of Service istio-ingress\/gw/],
-  ['PodDisruptionBudgetBlocksEviction', (o) => { find(o, 'PodDisruptionBudget', 'gw').spec.minAvailable = 2; }, /minAvailable 2 over 2 pod\(s\) \(gw\) allows no eviction/],
+  ['PodDisruptionBudgetBlocksEviction', (o) => { find(o, 'PodDisruptionBudget', 'gw').spec.minAvailable = 3; }, /minAvailable 3 over 3 pod\(s\) \(gw\) allows no eviction/],
   ['PodDisruptionBudgetBlocksEviction', (o) => { find(o, 'PodDisruptionBudget', 'api').spec = { minAvailable: '100%', selector: { matchLabels: { app: 'api' } } }; }, /minAvailable "100%" over 3 pod\(s\)/],
   ['HorizontalPodAutoscalerTargetWithoutRequests', (o) => { delete find(o, 'Deployment', 'gw').spec.template.spec.containers[0].resources.requests.cpu; }, /Container "app" of Deployment gw has no cpu request/],
   ['ReplicasWithHorizontalPodAutoscaler', (o) => { find(o, 'Deployment', 'gw').spec.replicas = 3; }, /sets replicas 3 while HorizontalPodAutoscaler gw drives it/],
   ['GatewayWorkloadWithoutZoneSpread', (o) => { delete find(o, 'Deployment', 'gw').spec.template.spec.topologySpreadConstraints; }, /not spread over topology.kubernetes.io\/zone/],
+  ['GatewayZoneLoss', (o) => { find(o, 'Deployment', 'gw').spec.template.spec.topologySpreadConstraints[0].whenUnsatisfiable = 'ScheduleAnyway'; },
+    /^At the minimum of 3 pod\(s\) over 3 zone\(s\) \(no required zone spread: every pod may sit in one zone\), losing one zone leaves 0 gateway pod\(s\); production needs at least 2: spread over zones with whenUnsatisfiable DoNotSchedule \(SpreadPolicy.REQUIRED\) and run at least 3 pods \(replicas or the autoscaler.s minReplicas\).$/, true],
+  ['GatewayZoneLoss', (o) => { find(o, 'HorizontalPodAutoscaler', 'gw').spec.minReplicas = 2; },
+    /At the minimum of 2 pod\(s\) over 3 zone\(s\) \(DoNotSchedule zone spread, maxSkew 1, over 3 zone\(s\)\), losing one zone leaves 1 gateway pod\(s\); production needs at least 2/, true],
   ['GatewayWorkloadSingleReplica', (o) => { find(o, 'HorizontalPodAutoscaler', 'gw').spec.minReplicas = 1; find(o, 'PodDisruptionBudget', 'gw').spec = { maxUnavailable: 1, selector: { matchLabels: { app: 'gw' } } }; }, /runs at least 1 pod/],
   ['GatewayHttpsWithoutCredential', (o) => { delete find(o, 'Gateway', 'edge').spec.servers[1].tls.credentialName; }, /HTTPS server "https" has no credential/],
   ['NoServerCertificateVerification', (o) => { find(o, 'DestinationRule', 'api').spec.trafficPolicy = { tls: { mode: 'SIMPLE' } }; }, /TLS mode SIMPLE without caCertificates/],
@@ -138,7 +142,7 @@ describe('analysis checks', () => {
   it('an annotation with a reason suppresses a named check on its object; without a reason it does not', () => {
     const objects = edge();
     const pdb = find(objects, 'PodDisruptionBudget', 'gw');
-    pdb.spec.minAvailable = 2;
+    pdb.spec.minAvailable = 3;
     pdb.metadata.annotations = { [`${SUPPRESS_ANNOTATION_PREFIX}PodDisruptionBudgetBlocksEviction`]: 'drains are done by hand in this cluster' };
     expect(checks(objects)).toEqual([]);
     pdb.metadata.annotations[`${SUPPRESS_ANNOTATION_PREFIX}PodDisruptionBudgetBlocksEviction`] = ' ';
