@@ -57,8 +57,8 @@ export { AlertSeverity } from './alerts';
 export type { AlertGroup, AlertRule, AlertThresholds } from './alerts';
 
 // Synthesis.
-export { manifestsToYaml, synthesizeApp, writeApp } from './synth';
-export type { SynthesizedChart } from './synth';
+export { chartFiles, manifestsToYaml, synthesizeApp, synthesizeChecked, writeApp, writeFilesAtomically } from './synth';
+export type { OutputFile, SynthesizedChart, SynthOutcome, SynthTarget } from './synth';
 
 // Checks before the cluster.
 export { analyze, CHECKS, findingsJson, formatFindings, hasErrors, SUPPRESS_ANNOTATION_PREFIX, validateAndAnalyze } from './analysis/analyze';
