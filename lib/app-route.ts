@@ -8,7 +8,8 @@ import {
 import { IRoutableService, IRouteTarget, serviceHost } from './service-reference';
 import { describeProblem, fail } from './errors';
 import { istioDuration } from './private/duration';
-import { validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validatePercent, validatePort } from './private/validate';
+import { validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validatePort, validateWholeSeconds } from './private/validate';
+import { INT32_MAX, validateFinePercent, validateHeaderName, validateHeaderValue, validateModifiableHeader, validateRetryOn } from './private/http';
 import type { IIngressGateway } from './ingress-gateway';
 import { hostCoveredBy } from './private/hosts';
 import { HttpMethod, PathMatch, StringMatch } from './match';
@@ -352,8 +353,8 @@ export class AppRoute extends Construct {
       ...(route.mirror ? this.renderMirror(`${at}.mirror`, route.mirror) : {}),
       corsPolicy: route.cors ? this.renderCors(`${at}.cors`, route.cors) : undefined,
       headers: route.headers ? {
-        request: renderHeaderOps(route.headers.request),
-        response: renderHeaderOps(route.headers.response),
+        request: renderHeaderOps(this, `${at}.headers.request`, route.headers.request),
+        response: renderHeaderOps(this, `${at}.headers.response`, route.headers.response),
       } : undefined,
     };
 
@@ -436,7 +437,8 @@ export class AppRoute extends Construct {
       if (!rec) return undefined;
       return Object.fromEntries(Object.entries(rec).map(([k, v]) => {
         if (!(v instanceof StringMatch)) fail(this, `${at}.${kind}["${k}"]`, v, 'Use StringMatch.exact(...), StringMatch.prefix(...) or StringMatch.regex(...).');
-        if (kind === 'headers' && k !== k.toLowerCase()) fail(this, `${at}.headers`, k, 'Header names in matches must be lower case.');
+        if (kind === 'headers') validateHeaderName(this, `${at}.headers`, k, true);
+        if (kind === 'queryParams' && (k.length === 0 || CONTROL_OR_SPACE.test(k))) fail(this, `${at}.queryParams`, k, 'Use a query parameter name without spaces or control characters.');
         return [k, v._json];
       }));
     };
@@ -452,6 +454,7 @@ export class AppRoute extends Construct {
   }
 
   private renderRewrite(at: string, r: RewriteOptions): VirtualServiceSpecHttpRewrite {
+    if (r.uri === undefined && r.authority === undefined) fail(this, at, r, 'A rewrite changes the path (uri), the host (authority) or both: give one, or remove rewrite.');
     if (r.uri !== undefined && !r.uri.startsWith('/')) fail(this, `${at}.uri`, r.uri, 'Use a path starting with "/".');
     if (r.authority !== undefined) validateHost(this, `${at}.authority`, r.authority, false);
     return { uri: r.uri, authority: r.authority };
@@ -462,11 +465,23 @@ export class AppRoute extends Construct {
     if (!REDIRECT_CODES.includes(code)) fail(this, `${at}.code`, code, `Use one of ${REDIRECT_CODES.join(', ')}.`);
     if (r.uri !== undefined && !r.uri.startsWith('/')) fail(this, `${at}.uri`, r.uri, 'Use a path starting with "/".');
     if (r.authority !== undefined) validateHost(this, `${at}.authority`, r.authority, false);
+    if (r.scheme !== undefined && r.scheme !== 'http' && r.scheme !== 'https') fail(this, `${at}.scheme`, r.scheme, 'Use "http" or "https".');
+    if (r.uri === undefined && r.authority === undefined && r.scheme === undefined) {
+      fail(this, at, r, 'A redirect to the same URL loops: give the new path (uri), host (authority) or scheme.');
+    }
     return { uri: r.uri, authority: r.authority, scheme: r.scheme, redirectCode: code };
   }
 
   private renderRetries(at: string, r: RetryOptions): VirtualServiceSpecHttpRetries {
-    if (!Number.isInteger(r.attempts) || r.attempts < 0) fail(this, `${at}.attempts`, r.attempts, 'Use a whole number of attempts (0 disables retries).');
+    if (r === null || typeof r !== 'object') fail(this, at, r, 'Give { attempts, perTryTimeout?, retryOn? }.');
+    if (typeof r.attempts !== 'number' || !Number.isInteger(r.attempts) || r.attempts < 0 || r.attempts > INT32_MAX) {
+      fail(this, `${at}.attempts`, r.attempts, `Use a whole number of attempts from 0 (0 disables retries) to ${INT32_MAX}.`);
+    }
+    if (r.retryOn !== undefined && !Array.isArray(r.retryOn)) fail(this, `${at}.retryOn`, r.retryOn, 'Give a list of conditions, for example ["5xx", "reset"].');
+    if (r.attempts === 0 && (r.perTryTimeout !== undefined || r.retryOn?.length)) {
+      fail(this, `${at}.attempts`, 0, 'Attempts 0 disables retries, so perTryTimeout and retryOn would do nothing: remove them, or allow at least 1 attempt.');
+    }
+    r.retryOn?.forEach((c, i) => validateRetryOn(this, `${at}.retryOn[${i}]`, c));
     return {
       attempts: r.attempts,
       perTryTimeout: r.perTryTimeout ? istioDuration(validateDuration(this, `${at}.perTryTimeout`, r.perTryTimeout)) : undefined,
@@ -482,15 +497,15 @@ export class AppRoute extends Construct {
     return {
       delay: f.delay ? {
         fixedDelay: istioDuration(validateDuration(this, `${at}.delay.fixedDelay`, f.delay.fixedDelay)),
-        percentage: { value: validatePercent(this, `${at}.delay.percent`, f.delay.percent) },
+        percentage: { value: validateFinePercent(this, `${at}.delay.percent`, f.delay.percent) },
       } : undefined,
-      abort: f.abort ? { httpStatus: f.abort.httpStatus, percentage: { value: validatePercent(this, `${at}.abort.percent`, f.abort.percent) } } : undefined,
+      abort: f.abort ? { httpStatus: f.abort.httpStatus, percentage: { value: validateFinePercent(this, `${at}.abort.percent`, f.abort.percent) } } : undefined,
     };
   }
 
   private renderMirror(at: string, m: MirrorOptions): Pick<VirtualServiceSpecHttp, 'mirror' | 'mirrorPercentage'> {
     const { destination } = this.renderDestination(at, m.to, m.port);
-    return { mirror: destination, mirrorPercentage: { value: validatePercent(this, `${at}.percent`, m.percent ?? 100) } };
+    return { mirror: destination, mirrorPercentage: { value: validateFinePercent(this, `${at}.percent`, m.percent ?? 100) } };
   }
 
   private renderCors(at: string, c: CorsOptions): VirtualServiceSpecHttpCorsPolicy {
@@ -498,9 +513,10 @@ export class AppRoute extends Construct {
     return {
       allowOrigins: c.allowOrigins.map((o) => o._json),
       allowMethods: c.allowMethods,
-      allowHeaders: c.allowHeaders,
-      exposeHeaders: c.exposeHeaders,
-      maxAge: c.maxAge ? istioDuration(validateDuration(this, `${at}.maxAge`, c.maxAge)) : undefined,
+      allowHeaders: c.allowHeaders?.map((h, i) => validateHeaderName(this, `${at}.allowHeaders[${i}]`, h)),
+      exposeHeaders: c.exposeHeaders?.map((h, i) => validateHeaderName(this, `${at}.exposeHeaders[${i}]`, h)),
+      // Access-Control-Max-Age is in whole seconds.
+      maxAge: c.maxAge ? `${validateWholeSeconds(this, `${at}.maxAge`, c.maxAge)}s` : undefined,
       allowCredentials: c.allowCredentials,
     };
   }
@@ -519,7 +535,20 @@ export class AppRoute extends Construct {
   }
 }
 
-function renderHeaderOps(ops?: HeaderOperations): VirtualServiceSpecHttpHeadersRequest | undefined {
+const CONTROL_OR_SPACE = /[\s\u0000-\u001f\u007f]/;
+
+function renderHeaderOps(scope: Construct, at: string, ops?: HeaderOperations): VirtualServiceSpecHttpHeadersRequest | undefined {
   if (!ops) return undefined;
-  return { set: ops.set, add: ops.add, remove: ops.remove };
+  const values = (field: 'set' | 'add', rec?: Record<string, string>) => {
+    if (rec === undefined) return undefined;
+    if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) fail(scope, `${at}.${field}`, rec, 'Give an object of header names to values, for example { "x-env": "prod" }.');
+    for (const [k, v] of Object.entries(rec)) {
+      validateModifiableHeader(scope, `${at}.${field} key`, k);
+      validateHeaderValue(scope, `${at}.${field}["${k}"]`, v);
+    }
+    return rec;
+  };
+  if (ops.remove !== undefined && !Array.isArray(ops.remove)) fail(scope, `${at}.remove`, ops.remove, 'Give a list of header names, for example ["x-debug"].');
+  ops.remove?.forEach((h, i) => validateModifiableHeader(scope, `${at}.remove[${i}]`, h));
+  return { set: values('set', ops.set), add: values('add', ops.add), remove: ops.remove };
 }

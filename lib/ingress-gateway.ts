@@ -21,7 +21,7 @@ import {
 import { HttpServerOptions, HttpsServerOptions, TlsMode, TlsVersion } from './gateway-server';
 import { GatewayServicePort, GatewayWorkload, GatewayWorkloadSettings } from './gateway-workload';
 import { principal } from './private/identity';
-import { validateDnsLabel, validateDnsSubdomain, validateHost, validateLabels, validatePort } from './private/validate';
+import { validateDnsLabel, validateDnsSubdomain, validateGatewayPort, validateHost, validateLabels } from './private/validate';
 import { RateLimit } from './rate-limit';
 
 /**
@@ -259,7 +259,7 @@ export class IngressGateway extends GatewayBase {
     if (props === null || typeof props !== 'object') fail(this, 'props', props, 'Pass the gateway\'s props, at least { hosts: ["shop.example.com"] }.');
     const workload = props.workload ?? GatewayWorkload.managed();
     if (!(workload instanceof GatewayWorkload)) fail(this, 'workload', workload, 'Use GatewayWorkload.managed(...), GatewayWorkload.existing(...) or GatewayWorkload.aksAddon(...).');
-    this.gatewayName = validateDnsSubdomain(this, 'name', props.name ?? id);
+    this.gatewayName = validateDnsLabel(this, 'name', props.name ?? id); // Istio refers to Gateways as namespace/name: a DNS label
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? workload._defaultGatewayNamespace() ?? 'istio-ingress');
     const bound = workload._bind(this, this.namespace, props);
     this.workloadNamespace = bound.namespace;
@@ -314,7 +314,7 @@ export class IngressGateway extends GatewayBase {
     const https = props.https;
     const httpEnabled = props.http?.enabled ?? true;
     if (httpEnabled) {
-      const port = validatePort(this, 'http.port', props.http?.port ?? 80);
+      const port = validateGatewayPort(this, 'http.port', props.http?.port ?? 80);
       servers.push({
         port: { number: port, name: 'http', protocol: 'HTTP' },
         hosts: this._hosts,
@@ -322,7 +322,7 @@ export class IngressGateway extends GatewayBase {
       });
     }
     if (https) {
-      const port = validatePort(this, 'https.port', https.port ?? 443);
+      const port = validateGatewayPort(this, 'https.port', https.port ?? 443);
       if (httpEnabled && servers[0].port?.number === port) fail(this, 'https.port', port, 'The HTTP and HTTPS servers need different ports.');
       servers.push({
         port: { number: port, name: 'https', protocol: 'HTTPS' },

@@ -7,7 +7,7 @@ import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling }
 import { IMeshCaller, IRoutableService, IRouteTarget } from './service-reference';
 import { Disruption } from './disruption';
 import { fail } from './errors';
-import { validateDnsLabel, validateLabels, validatePort, validatePositiveInteger } from './private/validate';
+import { validateDnsLabel, validateEnv, validateLabels, validatePort, validatePositiveInteger, validateServiceName } from './private/validate';
 import { ContainerResources, SERVICE_DEFAULT_RESOURCES, validateResources } from './resources';
 import { SpreadPolicy, topologySpread } from './scheduling';
 import { ClientTls, TrafficPolicy, renderTrafficPolicy } from './destination-policy';
@@ -201,7 +201,7 @@ export class VersionedService extends Construct implements IRoutableService, IRo
   public constructor(scope: Construct, id: string, props: VersionedServiceProps = {}) {
     super(scope, id);
     this.props = props;
-    this.serviceName = validateDnsLabel(this, 'name', props.name ?? id);
+    this.serviceName = validateServiceName(this, 'name', props.name ?? id);
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');
     if (props.resources) validateResources(this, 'resources', props.resources);
     this.ports = this.resolvePorts(props);
@@ -413,7 +413,7 @@ export class ServiceVersion extends Construct implements IRouteTarget {
         name: 'app',
         image: options.image,
         ports: ctx.ports.map((p) => ({ number: p.targetPort, name: p.name.slice(0, 15) })),
-        envVariables: Object.fromEntries(Object.entries(options.env ?? {}).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+        envVariables: Object.fromEntries(Object.entries(validateEnv(this, 'env', options.env ?? {})).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
         readiness: options.readiness ?? kplus.Probe.fromTcpSocket({ port: firstPort }),
         liveness: options.liveness ?? kplus.Probe.fromTcpSocket({ port: firstPort, initialDelaySeconds: Duration.seconds(15) }),
         command: options.command,
