@@ -8,7 +8,7 @@ import {
 import { IRoutableService, IRouteTarget, serviceHost } from './service-reference';
 import { describeProblem, fail } from './errors';
 import { istioDuration } from './private/duration';
-import { validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validatePort, validateWholeSeconds } from './private/validate';
+import { validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validateId, validatePort, validateWholeSeconds } from './private/validate';
 import { INT32_MAX, validateFinePercent, validateHeaderName, validateHeaderValue, validateModifiableHeader, validateRetryOn } from './private/http';
 import type { IIngressGateway } from './ingress-gateway';
 import { hostCoveredBy } from './private/hosts';
@@ -295,7 +295,7 @@ export class AppRoute extends Construct {
   private readonly dependedOn = new Set<unknown>();
 
   public constructor(scope: Construct, id: string, props: AppRouteProps) {
-    super(scope, id);
+    super(scope, validateId(scope, id));
     if (!props.gateways || props.gateways.length === 0) fail(this, 'gateways', props.gateways, 'Bind the route to at least one IngressGateway.');
     this.gateways = [...props.gateways];
     this.routeName = validateDnsSubdomain(this, 'name', props.name ?? id);
@@ -454,16 +454,18 @@ export class AppRoute extends Construct {
   }
 
   private renderRewrite(at: string, r: RewriteOptions): VirtualServiceSpecHttpRewrite {
+    if (typeof r !== 'object') fail(this, at, r, 'Give { uri?, authority? }.');
     if (r.uri === undefined && r.authority === undefined) fail(this, at, r, 'A rewrite changes the path (uri), the host (authority) or both: give one, or remove rewrite.');
-    if (r.uri !== undefined && !r.uri.startsWith('/')) fail(this, `${at}.uri`, r.uri, 'Use a path starting with "/".');
+    if (r.uri !== undefined && (typeof r.uri !== 'string' || !r.uri.startsWith('/'))) fail(this, `${at}.uri`, r.uri, 'Use a path starting with "/".');
     if (r.authority !== undefined) validateHost(this, `${at}.authority`, r.authority, false);
     return { uri: r.uri, authority: r.authority };
   }
 
   private renderRedirect(at: string, r: RedirectOptions): VirtualServiceSpecHttpRedirect {
+    if (typeof r !== 'object') fail(this, at, r, 'Give { uri?, authority?, scheme?, code? }.');
     const code = r.code ?? 301;
     if (!REDIRECT_CODES.includes(code)) fail(this, `${at}.code`, code, `Use one of ${REDIRECT_CODES.join(', ')}.`);
-    if (r.uri !== undefined && !r.uri.startsWith('/')) fail(this, `${at}.uri`, r.uri, 'Use a path starting with "/".');
+    if (r.uri !== undefined && (typeof r.uri !== 'string' || !r.uri.startsWith('/'))) fail(this, `${at}.uri`, r.uri, 'Use a path starting with "/".');
     if (r.authority !== undefined) validateHost(this, `${at}.authority`, r.authority, false);
     if (r.scheme !== undefined && r.scheme !== 'http' && r.scheme !== 'https') fail(this, `${at}.scheme`, r.scheme, 'Use "http" or "https".');
     if (r.uri === undefined && r.authority === undefined && r.scheme === undefined) {
@@ -535,6 +537,7 @@ export class AppRoute extends Construct {
   }
 }
 
+// eslint-disable-next-line no-control-regex -- the point is to find control characters
 const CONTROL_OR_SPACE = /[\s\u0000-\u001f\u007f]/;
 
 function renderHeaderOps(scope: Construct, at: string, ops?: HeaderOperations): VirtualServiceSpecHttpHeadersRequest | undefined {

@@ -191,7 +191,7 @@ export function resolveAutoscaling(
   if (minReplicas > maxReplicas) {
     fail(scope, `${property}.minReplicas`, `${minReplicas} (maxReplicas ${maxReplicas})`, 'minReplicas must not exceed maxReplicas: lower minReplicas or raise maxReplicas.');
   }
-  if (!Number.isInteger(targetCpuUtilization) || targetCpuUtilization < 0) {
+  if (!Number.isInteger(targetCpuUtilization) || targetCpuUtilization < 0 || targetCpuUtilization > 2 ** 31 - 1) {
     fail(scope, `${property}.targetCpuUtilization`, targetCpuUtilization, 'Use a whole percentage of at least 1, or 0 to scale on other metrics only.');
   }
   const mem = options.targetMemoryUtilization;

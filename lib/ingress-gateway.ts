@@ -21,7 +21,7 @@ import {
 import { HttpServerOptions, HttpsServerOptions, TlsMode, TlsVersion } from './gateway-server';
 import { GatewayServicePort, GatewayWorkload, GatewayWorkloadSettings } from './gateway-workload';
 import { principal } from './private/identity';
-import { validateDnsLabel, validateDnsSubdomain, validateGatewayPort, validateHost, validateLabels } from './private/validate';
+import { validateDnsLabel, validateDnsSubdomain, validateGatewayPort, validateHost, validateId, validateLabels } from './private/validate';
 import { RateLimit } from './rate-limit';
 
 /**
@@ -255,7 +255,7 @@ export class IngressGateway extends GatewayBase {
   private readonly servers: GatewaySpecServers[];
 
   public constructor(scope: Construct, id: string, props: IngressGatewayProps) {
-    super(scope, id);
+    super(scope, validateId(scope, id));
     if (props === null || typeof props !== 'object') fail(this, 'props', props, 'Pass the gateway\'s props, at least { hosts: ["shop.example.com"] }.');
     const workload = props.workload ?? GatewayWorkload.managed();
     if (!(workload instanceof GatewayWorkload)) fail(this, 'workload', workload, 'Use GatewayWorkload.managed(...), GatewayWorkload.existing(...) or GatewayWorkload.aksAddon(...).');
@@ -380,7 +380,7 @@ class ImportedIngressGateway extends GatewayBase {
   protected readonly clientIpKnown: boolean;
 
   public constructor(scope: Construct, id: string, attrs: GatewayAttributes) {
-    super(scope, id);
+    super(scope, validateId(scope, id));
     if (attrs === null || typeof attrs !== 'object') fail(this, 'attrs', attrs, 'Pass { name, namespace, hosts } of the existing Gateway.');
     this.gatewayName = validateDnsSubdomain(this, 'name', attrs.name);
     this.namespace = validateDnsLabel(this, 'namespace', attrs.namespace);

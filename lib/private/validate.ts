@@ -188,3 +188,15 @@ export function validateZoneCount(scope: IConstruct | string, property: string, 
   }
   return value;
 }
+
+/**
+ * Validates a construct id before the construct is created (`super(scope, validateId(scope, id))`):
+ * a non-empty string without "/" (constructs' rule), so that a JavaScript caller's number or
+ * undefined gets a named error rather than constructs' TypeError.
+ */
+export function validateId(scope: IConstruct, id: unknown): string {
+  if (typeof id !== 'string' || id.length === 0 || id.includes('/')) {
+    fail(scope, 'id', id, 'Give the construct a non-empty string id without "/", for example "edge".');
+  }
+  return id;
+}
