@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from './errors';
-import { validateDnsSubdomain, validateDuration, validatePositiveInteger } from './private/validate';
+import { validateDnsSubdomain, validatePositiveInteger, validateWholeSeconds } from './private/validate';
 import { ContainerResources } from './resources';
 
 /**
@@ -212,12 +212,17 @@ export function resolveAutoscaling(
     }
   }
   for (const [dir, rules] of [['scaleUp', options.scaleUp], ['scaleDown', options.scaleDown]] as const) {
+    if (rules !== undefined && (rules === null || typeof rules !== 'object')) fail(scope, `${property}.${dir}`, rules, 'Give { stabilizationWindow?, policies?, selectPolicy? }.');
+    // The autoscaler reads whole seconds (stabilizationWindowSeconds, periodSeconds).
+    if (rules?.stabilizationWindow !== undefined) validateWholeSeconds(scope, `${property}.${dir}.stabilizationWindow`, rules.stabilizationWindow, 0);
+    if (rules?.policies !== undefined && !Array.isArray(rules.policies)) fail(scope, `${property}.${dir}.policies`, rules.policies, 'Give a list of ScalingPolicy objects.');
     if (rules?.stabilizationWindow && rules.stabilizationWindow.toSeconds() > 3600) {
       fail(scope, `${property}.${dir}.stabilizationWindow`, rules.stabilizationWindow, 'Use at most 1 hour.');
     }
     rules?.policies?.forEach((p, i) => {
       validatePositiveInteger(scope, `${property}.${dir}.policies[${i}].value`, p.value);
-      validateDuration(scope, `${property}.${dir}.policies[${i}].period`, p.period);
+      if (p === null || typeof p !== 'object') fail(scope, `${property}.${dir}.policies[${i}]`, p, 'Give { type, value, period }.');
+      validateWholeSeconds(scope, `${property}.${dir}.policies[${i}].period`, p.period);
       if (p.period.toSeconds() > 1800) fail(scope, `${property}.${dir}.policies[${i}].period`, p.period, 'Use a period between 1s and 30 minutes.');
     });
   }

@@ -37,7 +37,8 @@ function showDuration(value: Duration): string {
     return istioDuration(value);
   } catch {
     try {
-      return `Duration ${value.toHumanString()}`; // not a whole number of milliseconds
+      const human = value.toHumanString(); // not a whole number of milliseconds
+      return human ? `Duration ${human}` : 'a Duration that is not a number';
     } catch {
       return 'a Duration that is not a number';
     }

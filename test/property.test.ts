@@ -186,7 +186,7 @@ function validInput(): Input {
 /** Where a change may land (a path into {@link validInput}), and what it may be. */
 const TARGETS = [
   'gatewayId', 'serviceId', 'gateway.name', 'gateway.hosts', 'gateway.hosts.0', 'gateway.autoscaling.minReplicas', 'gateway.autoscaling.maxReplicas',
-  'gateway.autoscaling.targetCpuUtilization', 'gateway.zones', 'gateway.http.port', 'gateway.https.port', 'gateway.shutdown.preStopDelay',
+  'gateway.autoscaling.targetCpuUtilization', 'gateway.autoscaling.scaleDown.stabilizationWindow', 'gateway.autoscaling.scaleUp.policies.0', 'gateway.zones', 'gateway.http.port', 'gateway.https.port', 'gateway.shutdown.preStopDelay',
   'gateway.shutdown.drainDuration', 'gateway.shutdown.terminationGracePeriod', 'gateway.rateLimits.0.maxTokens', 'gateway.rateLimits.0.fillInterval',
   'gateway.rateLimits.1', 'gateway.rateLimits.0.name', 'gateway.resources.cpu.request', 'gateway.resources.memory.limit',
   'service.port', 'service.name', 'service.versions.0.name', 'service.versions.0.replicas', 'service.versions.0.image', 'service.versions.0.env',

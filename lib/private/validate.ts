@@ -121,6 +121,7 @@ export function validateDuration(scope: IConstruct | string, property: string, v
  * sleeps, autoscaler windows); returns the seconds.
  */
 export function validateWholeSeconds(scope: IConstruct | string, property: string, value: Duration, min = 1): number {
+  if (min === 0 && value instanceof Duration && millisOf(value) === 0) return 0;
   validateDuration(scope, property, value);
   const ms = value.toMilliseconds();
   if (ms % 1000 !== 0 || ms / 1000 < min) {
