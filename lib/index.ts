@@ -65,4 +65,6 @@ export { analyze, CHECKS, findingsJson, formatFindings, hasErrors, SUPPRESS_ANNO
 export type { AnalyzeOptions, Check, Finding, Severity, ValidateOptions } from './analysis/analyze';
 export { CrdSchemas, ISTIO_CRDS_FILE, istioCrdSchemas } from './analysis/crd-schema';
 export { validateSchemas } from './analysis/schema';
+export { worstCaseAfterZoneLoss, zoneLossRequirement } from './analysis/zone-loss';
+export type { ZoneLossWorstCase } from './analysis/zone-loss';
 export type { SchemaProblem } from './analysis/schema';
