@@ -38,6 +38,7 @@ export class EdgeChart extends Chart {
       },
       resources: env.gatewayResources,
       autoscaling: env.gatewayAutoscaling,
+      zones: env.zones,
       disruption: Disruption.minAvailable(1),
       azure: env.publicIp ? { publicIp: env.publicIp } : undefined,
       rateLimits: [RateLimit.local({ maxTokens: env.requestsPerSecondPerPod, fillInterval: Duration.seconds(1) })],
@@ -85,16 +86,18 @@ export class EdgeChart extends Chart {
         {
           // The order API: the same service, behind a JWT (below).
           name: 'orders',
-          match: [{ path: PathMatch.prefix('/api/orders') }],
-          rewrite: { uri: '/orders' },
+          // Element-wise prefixes (exactly P, or below P/), which mean the same in the Gateway API
+          // form (PathPrefix); the regex rewrite replaces P without leaving "//".
+          match: [{ path: PathMatch.exact('/api/orders') }, { path: PathMatch.prefix('/api/orders/') }],
+          rewrite: { uriRegex: { match: '^/api/orders', rewrite: '/orders' } },
           to: canary,
           retries: { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: ['5xx', 'connect-failure', 'reset'] },
           timeout: Duration.seconds(10),
         },
         {
           name: 'api',
-          match: [{ path: PathMatch.prefix('/api') }],
-          rewrite: { uri: '/' },
+          match: [{ path: PathMatch.exact('/api') }, { path: PathMatch.prefix('/api/') }],
+          rewrite: { uriRegex: { match: '^/api/?', rewrite: '/' } },
           to: canary,
           retries: { attempts: 3, perTryTimeout: Duration.seconds(2), retryOn: ['5xx', 'connect-failure', 'reset'] },
           timeout: Duration.seconds(10),

@@ -23,6 +23,12 @@ export interface EdgeEnvironment {
   readonly jwt: { readonly issuer: string; readonly jwksUri: string };
   /** Gateway container resources. */
   readonly gatewayResources: ContainerResources;
+  /**
+   * Availability zones the cluster's user nodes span (the `zones` of Pulumi.<env>.yaml): the
+   * gateway spreads over them and the analysis checks that losing one leaves enough gateway pods
+   * (2 in production, 1 elsewhere).
+   */
+  readonly zones: number;
   /** Gateway autoscaling. */
   readonly gatewayAutoscaling: AutoscalingOptions;
   /**
@@ -53,6 +59,7 @@ export const environments: Record<'dev' | 'prod', EdgeEnvironment> = {
       cpu: { request: Cpu.millis(500), limit: Cpu.millis(1000) },
       memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) },
     },
+    zones: 3,
     gatewayAutoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 70 },
     publicIp: { name: 'pip-shop-dev-ingress', resourceGroup: 'rg-shop-dev' },
     requestsPerSecondPerPod: 100,
@@ -74,6 +81,7 @@ export const environments: Record<'dev' | 'prod', EdgeEnvironment> = {
       cpu: { request: Cpu.millis(1000), limit: Cpu.millis(2000) },
       memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) },
     },
+    zones: 3,
     gatewayAutoscaling: { minReplicas: 3, maxReplicas: 12, targetCpuUtilization: 70 },
     publicIp: { name: 'pip-shop-prod-ingress', resourceGroup: 'rg-shop-prod' },
     requestsPerSecondPerPod: 1000,

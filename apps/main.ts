@@ -1,31 +1,48 @@
-// Entry point of `cdk8s synth` (see cdk8s.yaml): writes <outdir>/<environment>/ for every
-// environment and the alert rules as a Prometheus rule file <outdir>/alerts/<environment>.rules.yaml
-// (for promtool and review; Azure Monitor gets them from the Pulumi program), then validates and
-// analyzes each environment's objects: warnings are printed, errors fail the synth. Beside the YAML,
-// edge.svg and edge.md draw the edge (lib/analysis/explain/graph.ts).
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Entry point of `cdk8s synth` (see cdk8s.yaml): synthesizes every environment in both forms,
+// validates and analyzes their objects (warnings are printed, errors fail the synth), and only when
+// nothing has an error writes, all at once: <outdir>/<environment>/ (the Istio form, with edge.svg
+// and edge.md drawing the edge), <outdir>/gateway-api/<environment>/ (the Kubernetes Gateway API
+// form), and the alert rules as a Prometheus rule file <outdir>/alerts/<environment>.rules.yaml
+// (for promtool and review; Azure Monitor gets them from the Pulumi program). A failed synth
+// writes nothing.
 import * as path from 'node:path';
-import { formatFindings, hasErrors, validateAndAnalyze, writeApp } from '../lib';
-import { writeEdgePictures } from '../lib/analysis/explain';
+import { formatFindings, GatewayApiOmission, synthesizeChecked, SynthTarget } from '../lib';
+import { buildEdgeGraph, renderSvg, toMermaidMarkdown } from '../lib/analysis/explain';
 import { buildEdgeApp, edgeChartOf } from './edge';
 import { environments } from './environments';
 
+/**
+ * What the example's Gateway API form may leave out: its explicit retry policies (HTTPRoute retries
+ * are not in the v1.5 standard channel; Istio's default retry policy applies there).
+ */
+export const GATEWAY_API_OMISSIONS = [GatewayApiOmission.RETRIES];
+
 async function main(): Promise<number> {
   const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
-  let failed = false;
-  for (const env of Object.values(environments)) {
+  const targets: SynthTarget[] = Object.values(environments).flatMap((env): SynthTarget[] => {
     const app = buildEdgeApp(env);
-    const charts = writeApp(app, path.join(outdir, env.name));
-    mkdirSync(path.join(outdir, 'alerts'), { recursive: true });
-    writeFileSync(path.join(outdir, 'alerts', `${env.name}.rules.yaml`), edgeChartOf(app).monitoring.ruleFile({ includeDashboardQueries: true }));
-    const objects = charts.flatMap((c) => c.objects);
-    await writeEdgePictures(objects, path.join(outdir, env.name), { title: `Edge: ${env.name}` });
-    const findings = await validateAndAnalyze(objects, { production: env.production });
-    if (findings.length) console.error(`${env.name}:\n${formatFindings(findings)}`);
-    failed ||= hasErrors(findings);
-  }
-  if (failed) console.error('Synth found errors (above): fix them before applying these manifests.');
-  return failed ? 1 : 0;
+    const validation = { production: env.production, zones: env.zones };
+    return [
+      {
+        name: env.name,
+        app,
+        validation,
+        extraFiles: async (objects) => {
+          const graph = buildEdgeGraph(objects, { title: `Edge: ${env.name}` });
+          return [
+            { path: path.join('alerts', `${env.name}.rules.yaml`), content: edgeChartOf(app).monitoring.ruleFile({ includeDashboardQueries: true }) },
+            { path: path.join(env.name, 'edge.svg'), content: await renderSvg(graph) },
+            { path: path.join(env.name, 'edge.md'), content: toMermaidMarkdown(graph) },
+          ];
+        },
+      },
+      { name: path.join('gateway-api', env.name), app: buildEdgeApp(env), validation, gatewayApi: { omit: GATEWAY_API_OMISSIONS } },
+    ];
+  });
+  const outcome = await synthesizeChecked(outdir, targets);
+  for (const { name, findings } of outcome.findings) if (findings.length) console.error(`${name}:\n${formatFindings(findings)}`);
+  if (!outcome.written) console.error(`Synth found errors (above): nothing was written to ${outdir}/. Fix them, then synthesize again.`);
+  return outcome.written ? 0 : 1;
 }
 
 main().then((code) => { process.exitCode = code; }, (e) => {

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/istio-security.istio.io';
 import { fail } from './errors';
 import type { IIngressGateway } from './ingress-gateway';
-import { validateDnsLabel } from './private/validate';
+import { validateDnsLabel, validateId } from './private/validate';
 
 /** Pod Security Admission levels. */
 export enum PodSecurityLevel {
@@ -88,7 +88,7 @@ export class AppNamespace extends Construct {
   public readonly peerAuthentication: PeerAuthentication;
 
   public constructor(scope: Construct, id: string, props: AppNamespaceProps = {}) {
-    super(scope, id);
+    super(scope, validateId(scope, id));
     const name = validateDnsLabel(this, 'name', props.name ?? id);
     this.namespaceName = name;
     const injection: Record<string, string> = props.istioRevision ? { 'istio.io/rev': validateDnsLabel(this, 'istioRevision', props.istioRevision) } : { 'istio-injection': 'enabled' };

@@ -10,8 +10,10 @@ import { IRouteTarget, serviceHost } from './service-reference';
 import { describeProblem, fail } from './errors';
 import { istioDuration } from './private/duration';
 import {
-  DNS_LABEL, validateCidrs, validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validateLabels, validatePercent, validatePort,
+  DNS_LABEL, validateCidrs, validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validateId, validateLabels, validatePercent, validatePort,
+  validateWholeSeconds,
 } from './private/validate';
+import { INT32_MAX, validateFinePercent, validateHeaderName, validateHeaderValue, validateModifiableHeader, validateRetryOn } from './private/http';
 import type { IIngressGateway } from './ingress-gateway';
 import { DEFINED_ELSEWHERE_ANNOTATION } from './private/defined-elsewhere';
 import { CLUSTER_DOMAIN, hostCoveredBy } from './private/hosts';
@@ -470,7 +472,7 @@ export class AppRoute extends Construct {
   private readonly dependedOn = new Set<unknown>();
 
   public constructor(scope: Construct, id: string, props: AppRouteProps = {}) {
-    super(scope, id);
+    super(scope, validateId(scope, id));
     if (props === null || typeof props !== 'object') fail(this, 'props', props, 'Pass { gateways?, routes, ... }.');
     if (props.gateways !== undefined && !Array.isArray(props.gateways)) fail(this, 'gateways', props.gateways, 'Give a list of gateways, or leave gateways out for a mesh route.');
     this._gateways = [...(props.gateways ?? [])];
@@ -558,8 +560,8 @@ export class AppRoute extends Construct {
       mirrors: route.mirrors ? this.renderMirrors(`${at}.mirrors`, route.mirrors) : undefined,
       corsPolicy: route.cors ? this.renderCors(`${at}.cors`, route.cors) : undefined,
       headers: route.headers ? {
-        request: renderHeaderOps(route.headers.request),
-        response: renderHeaderOps(route.headers.response),
+        request: renderHeaderOps(this, `${at}.headers.request`, route.headers.request),
+        response: renderHeaderOps(this, `${at}.headers.response`, route.headers.response),
       } : undefined,
     };
 
@@ -688,7 +690,8 @@ export class AppRoute extends Construct {
       if (!rec) return undefined;
       return Object.fromEntries(Object.entries(rec).map(([k, v]) => {
         if (!(v instanceof StringMatch)) fail(this, `${at}.${kind}["${k}"]`, v, 'Use StringMatch.exact(...), StringMatch.prefix(...) or StringMatch.regex(...).');
-        if (kind !== 'queryParams' && k !== k.toLowerCase()) fail(this, `${at}.${kind}`, k, 'Header names in matches must be lower case.');
+        if (kind !== 'queryParams') validateHeaderName(this, `${at}.${kind}`, k, true);
+        if (kind === 'queryParams' && (k.length === 0 || CONTROL_OR_SPACE.test(k))) fail(this, `${at}.queryParams`, k, 'Use a query parameter name without spaces or control characters.');
         return [k, v._json];
       }));
     };
@@ -725,6 +728,8 @@ export class AppRoute extends Construct {
   }
 
   private renderRewrite(at: string, r: RewriteOptions, match: RouteMatch[] | undefined): VirtualServiceSpecHttpRewrite {
+    if (r === null || typeof r !== 'object') fail(this, at, r, 'Give { uri?, uriRegex?, authority? }.');
+    if (r.uri === undefined && r.uriRegex === undefined && r.authority === undefined) fail(this, at, r, 'A rewrite changes the path (uri or uriRegex), the host (authority) or both: give one, or remove rewrite.');
     if (r.uri !== undefined && r.uriRegex !== undefined) fail(this, `${at}.uriRegex`, '(set, with uri)', 'Give either uri or uriRegex, not both.');
     if (r.uri !== undefined && (typeof r.uri !== 'string' || !r.uri.startsWith('/'))) fail(this, `${at}.uri`, r.uri, 'Use a path starting with "/".');
     if (r.authority !== undefined) validateHost(this, `${at}.authority`, r.authority, false);
@@ -755,11 +760,15 @@ export class AppRoute extends Construct {
   }
 
   private renderRedirect(at: string, r: RedirectOptions): VirtualServiceSpecHttpRedirect {
+    if (typeof r !== 'object') fail(this, at, r, 'Give { uri?, authority?, scheme?, code? }.');
     const code = r.code ?? 301;
     if (!REDIRECT_CODES.includes(code)) fail(this, `${at}.code`, code, `Use one of ${REDIRECT_CODES.join(', ')}.`);
-    if (r.uri !== undefined && !r.uri.startsWith('/')) fail(this, `${at}.uri`, r.uri, 'Use a path starting with "/".');
+    if (r.uri !== undefined && (typeof r.uri !== 'string' || !r.uri.startsWith('/'))) fail(this, `${at}.uri`, r.uri, 'Use a path starting with "/".');
     if (r.authority !== undefined) validateHost(this, `${at}.authority`, r.authority, false);
     if (r.scheme !== undefined && r.scheme !== 'http' && r.scheme !== 'https') fail(this, `${at}.scheme`, r.scheme, 'Use "http" or "https".');
+    if (r.uri === undefined && r.authority === undefined && r.scheme === undefined && r.port === undefined && r.derivePort === undefined) {
+      fail(this, at, r, 'A redirect to the same URL loops: give the new path (uri), host (authority), scheme or port.');
+    }
     if (r.port !== undefined && r.derivePort !== undefined) fail(this, `${at}.derivePort`, r.derivePort, 'Give either port or derivePort, not both.');
     if (r.derivePort !== undefined && !Object.values(RedirectPort).includes(r.derivePort)) fail(this, `${at}.derivePort`, r.derivePort, 'Use RedirectPort.FROM_PROTOCOL_DEFAULT or RedirectPort.FROM_REQUEST_PORT.');
     return {
@@ -773,7 +782,15 @@ export class AppRoute extends Construct {
   }
 
   private renderRetries(at: string, r: RetryOptions): VirtualServiceSpecHttpRetries {
-    if (!Number.isInteger(r.attempts) || r.attempts < 0) fail(this, `${at}.attempts`, r.attempts, 'Use a whole number of attempts (0 disables retries).');
+    if (r === null || typeof r !== 'object') fail(this, at, r, 'Give { attempts, perTryTimeout?, retryOn? }.');
+    if (typeof r.attempts !== 'number' || !Number.isInteger(r.attempts) || r.attempts < 0 || r.attempts > INT32_MAX) {
+      fail(this, `${at}.attempts`, r.attempts, `Use a whole number of attempts from 0 (0 disables retries) to ${INT32_MAX}.`);
+    }
+    if (r.retryOn !== undefined && !Array.isArray(r.retryOn)) fail(this, `${at}.retryOn`, r.retryOn, 'Give a list of conditions, for example ["5xx", "reset"].');
+    if (r.attempts === 0 && (r.perTryTimeout !== undefined || r.retryOn?.length)) {
+      fail(this, `${at}.attempts`, 0, 'Attempts 0 disables retries, so perTryTimeout and retryOn would do nothing: remove them, or allow at least 1 attempt.');
+    }
+    r.retryOn?.forEach((c, i) => validateRetryOn(this, `${at}.retryOn[${i}]`, c));
     return {
       attempts: r.attempts,
       perTryTimeout: r.perTryTimeout ? istioDuration(validateDuration(this, `${at}.perTryTimeout`, r.perTryTimeout)) : undefined,
@@ -791,15 +808,15 @@ export class AppRoute extends Construct {
     return {
       delay: f.delay ? {
         fixedDelay: istioDuration(validateDuration(this, `${at}.delay.fixedDelay`, f.delay.fixedDelay)),
-        percentage: { value: validatePercent(this, `${at}.delay.percent`, f.delay.percent) },
+        percentage: { value: validateFinePercent(this, `${at}.delay.percent`, f.delay.percent) },
       } : undefined,
-      abort: f.abort ? { httpStatus: f.abort.httpStatus, percentage: { value: validatePercent(this, `${at}.abort.percent`, f.abort.percent) } } : undefined,
+      abort: f.abort ? { httpStatus: f.abort.httpStatus, percentage: { value: validateFinePercent(this, `${at}.abort.percent`, f.abort.percent) } } : undefined,
     };
   }
 
   private renderMirror(at: string, m: MirrorOptions): Pick<VirtualServiceSpecHttp, 'mirror' | 'mirrorPercentage'> {
     const { destination } = this.renderDestination(at, m.to, m.port);
-    return { mirror: destination, mirrorPercentage: { value: validatePercent(this, `${at}.percent`, m.percent ?? 100) } };
+    return { mirror: destination, mirrorPercentage: { value: validateFinePercent(this, `${at}.percent`, m.percent ?? 100) } };
   }
 
   private renderMirrors(at: string, mirrors: MirrorOptions[]): VirtualServiceSpecHttpMirrors[] {
@@ -818,9 +835,10 @@ export class AppRoute extends Construct {
     return {
       allowOrigins: c.allowOrigins.map((o) => o._json),
       allowMethods: c.allowMethods,
-      allowHeaders: c.allowHeaders,
-      exposeHeaders: c.exposeHeaders,
-      maxAge: c.maxAge ? istioDuration(validateDuration(this, `${at}.maxAge`, c.maxAge)) : undefined,
+      allowHeaders: c.allowHeaders?.map((h, i) => validateHeaderName(this, `${at}.allowHeaders[${i}]`, h)),
+      exposeHeaders: c.exposeHeaders?.map((h, i) => validateHeaderName(this, `${at}.exposeHeaders[${i}]`, h)),
+      // Access-Control-Max-Age is in whole seconds.
+      maxAge: c.maxAge ? `${validateWholeSeconds(this, `${at}.maxAge`, c.maxAge)}s` : undefined,
       allowCredentials: c.allowCredentials,
       unmatchedPreflights: c.unmatchedPreflights as string as VirtualServiceSpecHttpCorsPolicyUnmatchedPreflights | undefined,
     };
@@ -859,9 +877,23 @@ export class AppRoute extends Construct {
   }
 }
 
-function renderHeaderOps(ops?: HeaderOperations): VirtualServiceSpecHttpHeadersRequest | undefined {
+// eslint-disable-next-line no-control-regex -- the point is to find control characters
+const CONTROL_OR_SPACE = /[\s\u0000-\u001f\u007f]/;
+
+function renderHeaderOps(scope: Construct, at: string, ops?: HeaderOperations): VirtualServiceSpecHttpHeadersRequest | undefined {
   if (!ops) return undefined;
-  return { set: ops.set, add: ops.add, remove: ops.remove };
+  const values = (field: 'set' | 'add', rec?: Record<string, string>) => {
+    if (rec === undefined) return undefined;
+    if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) fail(scope, `${at}.${field}`, rec, 'Give an object of header names to values, for example { "x-env": "prod" }.');
+    for (const [k, v] of Object.entries(rec)) {
+      validateModifiableHeader(scope, `${at}.${field} key`, k);
+      validateHeaderValue(scope, `${at}.${field}["${k}"]`, v);
+    }
+    return rec;
+  };
+  if (ops.remove !== undefined && !Array.isArray(ops.remove)) fail(scope, `${at}.remove`, ops.remove, 'Give a list of header names, for example ["x-debug"].');
+  ops.remove?.forEach((h, i) => validateModifiableHeader(scope, `${at}.remove[${i}]`, h));
+  return { set: values('set', ops.set), add: values('add', ops.add), remove: ops.remove };
 }
 
 /** The namespace of the first destination given in the props (mesh routes live by their service). */

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from './errors';
-import { validateDnsSubdomain, validateDuration, validatePositiveInteger } from './private/validate';
+import { validateDnsSubdomain, validatePositiveInteger, validateWholeSeconds } from './private/validate';
 import { ContainerResources } from './resources';
 
 /**
@@ -190,7 +190,7 @@ export function resolveAutoscaling(
   if (minReplicas > maxReplicas) {
     fail(scope, `${property}.minReplicas`, `${minReplicas} (maxReplicas ${maxReplicas})`, 'minReplicas must not exceed maxReplicas: lower minReplicas or raise maxReplicas.');
   }
-  if (!Number.isInteger(targetCpuUtilization) || targetCpuUtilization < 0) {
+  if (!Number.isInteger(targetCpuUtilization) || targetCpuUtilization < 0 || targetCpuUtilization > 2 ** 31 - 1) {
     fail(scope, `${property}.targetCpuUtilization`, targetCpuUtilization, 'Use a whole percentage of at least 1, or 0 to scale on other metrics only.');
   }
   const mem = options.targetMemoryUtilization;
@@ -211,12 +211,17 @@ export function resolveAutoscaling(
     }
   }
   for (const [dir, rules] of [['scaleUp', options.scaleUp], ['scaleDown', options.scaleDown]] as const) {
+    if (rules !== undefined && (rules === null || typeof rules !== 'object')) fail(scope, `${property}.${dir}`, rules, 'Give { stabilizationWindow?, policies?, selectPolicy? }.');
+    // The autoscaler reads whole seconds (stabilizationWindowSeconds, periodSeconds).
+    if (rules?.stabilizationWindow !== undefined) validateWholeSeconds(scope, `${property}.${dir}.stabilizationWindow`, rules.stabilizationWindow, 0);
+    if (rules?.policies !== undefined && !Array.isArray(rules.policies)) fail(scope, `${property}.${dir}.policies`, rules.policies, 'Give a list of ScalingPolicy objects.');
     if (rules?.stabilizationWindow && rules.stabilizationWindow.toSeconds() > 3600) {
       fail(scope, `${property}.${dir}.stabilizationWindow`, rules.stabilizationWindow, 'Use at most 1 hour.');
     }
     rules?.policies?.forEach((p, i) => {
       validatePositiveInteger(scope, `${property}.${dir}.policies[${i}].value`, p.value);
-      validateDuration(scope, `${property}.${dir}.policies[${i}].period`, p.period);
+      if (p === null || typeof p !== 'object') fail(scope, `${property}.${dir}.policies[${i}]`, p, 'Give { type, value, period }.');
+      validateWholeSeconds(scope, `${property}.${dir}.policies[${i}].period`, p.period);
       if (p.period.toSeconds() > 1800) fail(scope, `${property}.${dir}.policies[${i}].period`, p.period, 'Use a period between 1s and 30 minutes.');
     });
   }

@@ -6,7 +6,7 @@ import {
 } from '../imports/istio-networking.istio.io';
 import { fail } from './errors';
 import { istioDuration } from './private/duration';
-import { validateDnsSubdomain, validateDuration, validateHost, validatePercent, validatePort, validatePositiveInteger } from './private/validate';
+import { validateDnsSubdomain, validateDuration, validateHost, validatePort, validatePositiveInteger } from './private/validate';
 
 /** What a consistent-hash load balancer hashes on. */
 export class HashKey {
@@ -265,7 +265,9 @@ export function renderTrafficPolicy(scope: IConstruct, property: string, policy?
   const positive = (name: string, v: number | undefined) => (v === undefined ? undefined : validatePositiveInteger(scope, `${property}.${name}`, v));
   const duration = (name: string, v: Duration | undefined) => (v === undefined ? undefined : istioDuration(validateDuration(scope, `${property}.${name}`, v)));
   const od = policy.outlierDetection;
-  if (od?.maxEjectionPercent !== undefined) validatePercent(scope, `${property}.outlierDetection.maxEjectionPercent`, od.maxEjectionPercent);
+  if (od?.maxEjectionPercent !== undefined && (!Number.isInteger(od.maxEjectionPercent) || od.maxEjectionPercent < 0 || od.maxEjectionPercent > 100)) {
+    fail(scope, `${property}.outlierDetection.maxEjectionPercent`, od.maxEjectionPercent, 'Use a whole percentage between 0 and 100 (Istio reads an integer).');
+  }
   if (policy.loadBalancer !== undefined && !(policy.loadBalancer instanceof LoadBalancer)) {
     fail(scope, `${property}.loadBalancer`, policy.loadBalancer, 'Use LoadBalancer.ROUND_ROBIN, LEAST_REQUEST, RANDOM or LoadBalancer.consistentHash(...).');
   }

@@ -9,7 +9,7 @@ import {
 import { AlertGroup, AlertThresholds, edgeAlertGroups, GatewayTarget, resolveThresholds, ServiceTarget } from './alerts';
 import { dashboardQueries, grafanaDashboard } from './dashboard';
 import { fail } from './errors';
-import { validateDnsLabel, validateDnsSubdomain, validateDuration, validateLabels, validatePercent } from './private/validate';
+import { validateDnsLabel, validateDnsSubdomain, validateDuration, validateId, validateLabels, validatePercent } from './private/validate';
 import { IIngressGateway } from './ingress-gateway';
 import { promDuration } from './private/duration';
 import { lazy } from './private/lazy';
@@ -103,7 +103,7 @@ export class EdgeMonitoring extends Construct {
   private readonly props: EdgeMonitoringProps;
 
   public constructor(scope: Construct, id: string, props: EdgeMonitoringProps) {
-    super(scope, id);
+    super(scope, validateId(scope, id));
     this.props = props;
     const gw = props.gateway;
     if (!gw?.node || typeof gw.gatewayName !== 'string') fail(this, 'gateway', gw, 'Pass the IngressGateway to monitor (or one from IngressGateway.fromGatewayAttributes).');

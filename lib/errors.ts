@@ -23,6 +23,7 @@ function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value instanceof Duration) return showDuration(value);
   if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value); // NaN and Infinity, not JSON's null
   try {
     return JSON.stringify(value) ?? primitive(value);
   } catch {
@@ -36,7 +37,8 @@ function showDuration(value: Duration): string {
     return istioDuration(value);
   } catch {
     try {
-      return `Duration ${value.toHumanString()}`; // not a whole number of milliseconds
+      const human = value.toHumanString(); // not a whole number of milliseconds
+      return human ? `Duration ${human}` : 'a Duration that is not a number';
     } catch {
       return 'a Duration that is not a number';
     }

@@ -8,7 +8,7 @@ import {
 } from '../imports/istio-networking.istio.io';
 import { Certificate } from './certificate';
 import { fail } from './errors';
-import { validateDnsLabel, validateHost, validatePort } from './private/validate';
+import { validateDnsLabel, validateGatewayPort, validateHost } from './private/validate';
 
 /**
  * TLS mode of a gateway server.
@@ -241,7 +241,7 @@ function common(scope: IConstruct, property: string, o: ServerOptions, protocol:
     o.hosts.forEach((h, i) => validateServerHost(scope, `${property}.hosts[${i}]`, h));
   }
   return {
-    port: { number: validatePort(scope, `${property}.port`, number), name: o.portName === undefined ? protocol.toLowerCase() : validateDnsLabel(scope, `${property}.portName`, o.portName), protocol },
+    port: { number: validateGatewayPort(scope, `${property}.port`, number), name: o.portName === undefined ? protocol.toLowerCase() : validateDnsLabel(scope, `${property}.portName`, o.portName), protocol },
     hosts: o.hosts ? [...o.hosts] : [],
     name: o.name === undefined ? undefined : validateDnsLabel(scope, `${property}.name`, o.name),
     ownHosts: o.hosts !== undefined,

@@ -13,9 +13,9 @@ import { CertificateWorkloadChanges } from './certificate';
 import { Disruption } from './disruption';
 import { fail } from './errors';
 import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-context';
-import { validateDnsLabel, validateLabels, validatePositiveInteger, validateWholeSeconds } from './private/validate';
+import { validateDnsLabel, validateLabels, validatePositiveInteger, validateWholeSeconds, validateZoneCount } from './private/validate';
 import { ContainerResources, GATEWAY_DEFAULT_RESOURCES, renderResources, validateResources } from './resources';
-import { SpreadPolicy, topologySpread } from './scheduling';
+import { gatewayTopologySpread, SpreadPolicy } from './scheduling';
 
 /** Options of a gateway workload the package deploys (gateway injection). */
 export interface ManagedGatewayWorkloadOptions {
@@ -118,10 +118,20 @@ export interface GatewayWorkloadSettings {
    */
   readonly disruption?: Disruption;
   /**
-   * How gateway pods spread over zones and nodes (managed workload only).
-   * @default SpreadPolicy.PREFERRED
+   * How gateway pods spread over zones and nodes (managed workload only). With
+   * `SpreadPolicy.REQUIRED` one zone never holds more than one pod more than another, so losing one
+   * of 3 zones leaves at least 2 of 3 pods; `nodeTaintsPolicy: Honor` and `minDomains` keep
+   * replacement and surge pods schedulable while a zone is down (see `zones`).
+   * @default - SpreadPolicy.REQUIRED over 2 zones or more, SpreadPolicy.PREFERRED with `zones: 1`
    */
   readonly spread?: SpreadPolicy;
+  /**
+   * How many availability zones the nodes of the gateway pods span (AKS: zones 1, 2, 3 of the
+   * region). With `SpreadPolicy.REQUIRED` and 3 zones or more, `minDomains` is `zones - 1`.
+   * Check the node pools: their minimum node count must put a node in every zone.
+   * @default 3
+   */
+  readonly zones?: number;
   /**
    * Graceful shutdown of gateway pods (managed workload only).
    * @default - 5s pre-stop delay, 20s drain, 30s grace period
@@ -134,7 +144,7 @@ export interface GatewayWorkloadSettings {
   readonly azure?: AzureLoadBalancerOptions;
 }
 
-const MANAGED_ONLY: ReadonlyArray<keyof GatewayWorkloadSettings> = ['resources', 'autoscaling', 'replicas', 'disruption', 'spread', 'shutdown', 'azure'];
+const MANAGED_ONLY: ReadonlyArray<keyof GatewayWorkloadSettings> = ['resources', 'autoscaling', 'replicas', 'disruption', 'spread', 'zones', 'shutdown', 'azure'];
 
 /** A port of a gateway server, as the workload's Service exposes it. */
 export interface GatewayServicePort {
@@ -287,6 +297,12 @@ class ManagedGatewayWorkload extends GatewayWorkload {
       ? resolveAutoscaling(scope, 'autoscaling', props.autoscaling ?? {}, [{ name: 'istio-proxy', resources }])
       : undefined;
 
+    const zones = props.zones === undefined ? 3 : validateZoneCount(scope, 'zones', props.zones);
+    const spread = props.spread ?? (zones >= 2 ? SpreadPolicy.REQUIRED : SpreadPolicy.PREFERRED);
+    if (spread !== SpreadPolicy.REQUIRED && spread !== SpreadPolicy.PREFERRED) {
+      fail(scope, 'spread', spread, 'Use SpreadPolicy.REQUIRED or SpreadPolicy.PREFERRED.');
+    }
+
     const shutdown = props.shutdown ?? {};
     const preStop = validateWholeSeconds(scope, 'shutdown.preStopDelay', shutdown.preStopDelay ?? Duration.seconds(5));
     const drain = validateWholeSeconds(scope, 'shutdown.drainDuration', shutdown.drainDuration ?? Duration.seconds(20));
@@ -333,7 +349,7 @@ class ManagedGatewayWorkload extends GatewayWorkload {
               seccompProfile: RUNTIME_DEFAULT_SECCOMP,
               sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }],
             },
-            topologySpreadConstraints: topologySpread(matchLabels, props.spread ?? SpreadPolicy.PREFERRED),
+            topologySpreadConstraints: gatewayTopologySpread(matchLabels, spread, zones),
             containers: [{
               name: 'istio-proxy',
               // "auto": the injection webhook fills in the proxy image of the matching revision.

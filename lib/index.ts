@@ -68,8 +68,10 @@ export { AlertSeverity } from './alerts';
 export type { AlertGroup, AlertRule, AlertThresholds } from './alerts';
 
 // Synthesis, in the Istio form and in the Kubernetes Gateway API form.
-export { manifestsToYaml, synthesizeApp, synthesizeGatewayApi, writeApp, writeGatewayApi } from './synth';
-export type { GatewayApiCharts, SynthesizedChart } from './synth';
+export {
+  chartFiles, manifestsToYaml, synthesizeApp, synthesizeChecked, synthesizeGatewayApi, writeApp, writeFilesAtomically, writeGatewayApi,
+} from './synth';
+export type { GatewayApiCharts, OutputFile, SynthesizedChart, SynthOutcome, SynthTarget } from './synth';
 export { GatewayApiOmission, toGatewayApi } from './gateway-api/convert';
 export type { GatewayApiForm, GatewayApiOptions } from './gateway-api/convert';
 export { gatewayApiToIstio } from './gateway-api/to-istio';
@@ -80,6 +82,8 @@ export type { AnalyzeOptions, Check, Finding, Severity, ValidateOptions } from '
 export { CrdSchemas, ISTIO_CRDS_FILE, istioCrdSchemas } from './analysis/crd-schema';
 export { GATEWAY_API_CRDS_FILE, gatewayApiCrdSchemas } from './analysis/gateway-api-crd';
 export { validateSchemas } from './analysis/schema';
+export { worstCaseAfterZoneLoss, zoneLossRequirement } from './analysis/zone-loss';
+export type { ZoneLossWorstCase } from './analysis/zone-loss';
 export type { SchemaProblem } from './analysis/schema';
 export { MESSAGES, messageByName } from './analysis/messages';
 export type { MessageEntry } from './analysis/messages';

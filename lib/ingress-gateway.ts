@@ -21,7 +21,7 @@ import { GatewayServer, HttpServerOptions, HttpsServerOptions, RenderedServer, s
 import { GatewayServicePort, GatewayWorkload, GatewayWorkloadSettings } from './gateway-workload';
 import { DEFINED_ELSEWHERE_ANNOTATION } from './private/defined-elsewhere';
 import { principal } from './private/identity';
-import { validateDnsLabel, validateDnsSubdomain, validateHost, validateLabels } from './private/validate';
+import { validateDnsLabel, validateDnsSubdomain, validateHost, validateId, validateLabels } from './private/validate';
 import { RateLimit } from './rate-limit';
 
 /**
@@ -277,11 +277,11 @@ export class IngressGateway extends GatewayBase {
   private readonly servers: RenderedServer[];
 
   public constructor(scope: Construct, id: string, props: IngressGatewayProps) {
-    super(scope, id);
+    super(scope, validateId(scope, id));
     if (props === null || typeof props !== 'object') fail(this, 'props', props, 'Pass the gateway\'s props, at least { hosts: ["shop.example.com"] }.');
     const workload = props.workload ?? GatewayWorkload.managed();
     if (!(workload instanceof GatewayWorkload)) fail(this, 'workload', workload, 'Use GatewayWorkload.managed(...), GatewayWorkload.existing(...) or GatewayWorkload.aksAddon(...).');
-    this.gatewayName = validateDnsSubdomain(this, 'name', props.name ?? id);
+    this.gatewayName = validateDnsLabel(this, 'name', props.name ?? id); // Istio refers to Gateways as namespace/name: a DNS label
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? workload._defaultGatewayNamespace() ?? 'istio-ingress');
     if (props.createNamespace) {
       this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: this.namespace, labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) } });
@@ -428,7 +428,7 @@ class ImportedIngressGateway extends GatewayBase {
   protected readonly clientIpKnown: boolean;
 
   public constructor(scope: Construct, id: string, attrs: GatewayAttributes) {
-    super(scope, id);
+    super(scope, validateId(scope, id));
     if (attrs === null || typeof attrs !== 'object') fail(this, 'attrs', attrs, 'Pass { name, namespace, hosts } of the existing Gateway.');
     this.gatewayName = validateDnsSubdomain(this, 'name', attrs.name);
     this.namespace = validateDnsLabel(this, 'namespace', attrs.namespace);

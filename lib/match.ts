@@ -1,4 +1,5 @@
 import { fail } from './errors';
+import { validateRe2 } from './private/re2';
 
 /**
  * How a string in a request (a header, a query parameter, the authority) is matched.
@@ -70,11 +71,5 @@ function checkPath(where: string, path: string): void {
 }
 
 function checkRegex(where: string, pattern: string): void {
-  try {
-    if (typeof pattern !== 'string' || pattern.length === 0) throw new Error('empty');
-    // RE2 is close to a subset of JavaScript's syntax: a pattern JavaScript rejects is surely wrong.
-    new RegExp(pattern);
-  } catch {
-    fail(where, 'pattern', pattern, 'Use a valid RE2 regular expression, for example "^/v[0-9]+/.*".');
-  }
+  validateRe2(where, 'pattern', pattern);
 }

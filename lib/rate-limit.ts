@@ -176,6 +176,14 @@ class GlobalRateLimit extends RateLimit {
   }
 }
 
+/** Refuses a second EnvoyFilter of the same name on the gateway (the later would replace the earlier). */
+function uniqueFilterName(scope: IConstruct, property: string, name: string): string {
+  if (scope.node.children.some((c) => c instanceof EnvoyFilter && c.name === name)) {
+    fail(scope, property, name, 'Another rate limit of this gateway already has this EnvoyFilter name, and the later would replace the earlier: give each its own name.');
+  }
+  return name;
+}
+
 function priority(scope: IConstruct, property: string, value: number): number {
   if (!Number.isInteger(value)) fail(scope, `${property}.priority`, value, 'Use an integer (lower values apply first).');
   return value;
@@ -193,14 +201,15 @@ function beforeRouter(value: Record<string, unknown>): EnvoyFilterSpecConfigPatc
 }
 
 function createLocal(scope: Construct, id: string, property: string, target: RateLimitTarget, o: LocalRateLimitOptions): EnvoyFilter {
-  const maxTokens = validatePositiveInteger(scope, `${property}.maxTokens`, o.maxTokens);
-  const tokensPerFill = validatePositiveInteger(scope, `${property}.tokensPerFill`, o.tokensPerFill ?? maxTokens);
+  // Envoy's token bucket counts in uint32.
+  const maxTokens = validatePositiveInteger(scope, `${property}.maxTokens`, o.maxTokens, 2 ** 32 - 1);
+  const tokensPerFill = validatePositiveInteger(scope, `${property}.tokensPerFill`, o.tokensPerFill ?? maxTokens, 2 ** 32 - 1);
   const fillInterval = o.fillInterval ?? Duration.seconds(1);
   validateDuration(scope, `${property}.fillInterval`, fillInterval);
   if (fillInterval.toMilliseconds() < 50) fail(scope, `${property}.fillInterval`, fillInterval, 'Envoy requires a fill interval of at least 50ms.');
   const header = o.responseHeader ?? { name: 'x-local-rate-limit', value: 'true' };
   if (!/^[A-Za-z0-9-]+$/.test(header.name)) fail(scope, `${property}.responseHeader.name`, header.name, 'Use an HTTP header name (letters, digits and "-").');
-  const name = validateDnsSubdomain(scope, `${property}.name`, o.name ?? `${target.baseName}-local-ratelimit`);
+  const name = uniqueFilterName(scope, `${property}.name`, validateDnsSubdomain(scope, `${property}.name`, o.name ?? `${target.baseName}-local-ratelimit`));
   const percent100 = (key: string) => ({ runtime_key: key, default_value: { numerator: 100, denominator: 'HUNDRED' } });
   return new EnvoyFilter(scope, id, {
     metadata: { name, namespace: target.namespace },
@@ -233,7 +242,7 @@ function createGlobal(scope: Construct, id: string, property: string, target: Ra
   if (descriptors.length === 0 || descriptors.some((d) => d.length === 0)) {
     fail(scope, `${property}.descriptors`, descriptors.map((d) => d.length), 'Give at least one descriptor, each with at least one RateLimitAction.');
   }
-  const name = validateDnsSubdomain(scope, `${property}.name`, o.name ?? `${target.baseName}-ratelimit`);
+  const name = uniqueFilterName(scope, `${property}.name`, validateDnsSubdomain(scope, `${property}.name`, o.name ?? `${target.baseName}-ratelimit`));
   validateDnsLabel(scope, `${property}.serviceHost`, host.split('.')[0]);
   return new EnvoyFilter(scope, id, {
     metadata: { name, namespace: target.namespace },

@@ -37,8 +37,10 @@ export function memoryQuantity(size: Size): string {
  * @param property the property path shown in the error, for example "resources".
  */
 export function validateResources(scope: IConstruct | string, property: string, resources: ContainerResources): ContainerResources {
+  if (resources === null || typeof resources !== 'object') fail(scope, property, resources, 'Give { cpu?: { request?, limit? }, memory?: { request?, limit? } }.');
   const cpu = resources.cpu;
   for (const [kind, value] of [['request', cpu?.request], ['limit', cpu?.limit]] as const) {
+    if (value !== undefined && (!(value instanceof Cpu) || typeof value.amount !== 'string')) fail(scope, `${property}.cpu.${kind}`, value, 'Use Cpu.millis(500) or Cpu.units(1).');
     if (value && !(cpuMillis(value) > 0)) fail(scope, `${property}.cpu.${kind}`, value.amount, 'Use a positive amount, for example Cpu.millis(500).');
   }
   if (cpu?.request && cpu.limit && cpuMillis(cpu.request) > cpuMillis(cpu.limit)) {
@@ -47,6 +49,8 @@ export function validateResources(scope: IConstruct | string, property: string, 
   }
   const mem = resources.memory;
   for (const [kind, value] of [['request', mem?.request], ['limit', mem?.limit]] as const) {
+    if (value !== undefined && !(value instanceof Size)) fail(scope, `${property}.memory.${kind}`, value, 'Use Size.mebibytes(256) or Size.gibibytes(1).');
+    if (value && !(value.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) < Number.POSITIVE_INFINITY)) fail(scope, `${property}.memory.${kind}`, value.toMebibytes({ rounding: SizeRoundingBehavior.NONE }), 'Use a finite size, for example Size.mebibytes(256).');
     if (value && !(value.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) > 0)) fail(scope, `${property}.memory.${kind}`, memoryQuantity(value), 'Use a positive size, for example Size.mebibytes(256).');
   }
   if (mem?.request && mem.limit && mem.request.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) > mem.limit.toKibibytes({ rounding: SizeRoundingBehavior.NONE })) {

@@ -4,12 +4,14 @@
  * js-yaml, about three times faster than the `yaml` package cdk8s uses, which dominated synth time
  * at scale (see the README's Performance section).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { dump } from 'js-yaml';
 import { GatewayApiOptions, toGatewayApi } from './gateway-api/convert';
 import { KubernetesObject } from './kubernetes-object';
+import { Finding } from './analysis/check';
+import { hasErrors, validateAndAnalyze, ValidateOptions } from './analysis/analyze';
 
 /** The objects of one chart. */
 export interface SynthesizedChart {
@@ -113,4 +115,93 @@ export function writeGatewayApi(app: App, outdir: string, options: GatewayApiOpt
 
 function objectKey(apiVersion: string, kind: string, namespace: string | undefined, name: string | undefined): string {
   return `${apiVersion}/${kind}/${namespace ?? ''}/${name ?? ''}`;
+}
+
+/** A file to write: its path and its text. */
+export interface OutputFile {
+  /** The path, relative to the output folder. */
+  readonly path: string;
+  /** The file's text. */
+  readonly content: string;
+}
+
+/** The files of synthesized charts under `dir`: `<dir>/<chart>.k8s.yaml`. */
+export function chartFiles(charts: readonly SynthesizedChart[], dir: string): OutputFile[] {
+  return charts.map((chart) => ({ path: path.join(dir, `${chart.name}.k8s.yaml`), content: manifestsToYaml(chart.objects) }));
+}
+
+/**
+ * Writes `files` under `outdir` all or nothing: every file is first written next to its target
+ * (`<name>.<pid>.tmp`), then each is renamed over its target; a failure while writing removes the
+ * temporary files and leaves the targets as they were. Call it only once validation has passed,
+ * so that a failed synth writes nothing.
+ */
+export function writeFilesAtomically(outdir: string, files: readonly OutputFile[]): void {
+  const staged: Array<[string, string]> = [];
+  try {
+    for (const f of files) {
+      const target = path.join(outdir, f.path);
+      mkdirSync(path.dirname(target), { recursive: true });
+      const tmp = `${target}.${process.pid}.tmp`;
+      writeFileSync(tmp, f.content);
+      staged.push([tmp, target]);
+    }
+  } catch (e) {
+    for (const [tmp] of staged) rmSync(tmp, { force: true });
+    throw e;
+  }
+  for (const [tmp, target] of staged) renameSync(tmp, target);
+}
+
+/** One app to synthesize into `<outdir>/<name>/`, with the options of its validation. */
+export interface SynthTarget {
+  /** The folder under the output folder (the environment's name). */
+  readonly name: string;
+  /** The app. */
+  readonly app: App;
+  /**
+   * Validation and analysis options (production rules, zones).
+   * @default - the defaults of validateAndAnalyze
+   */
+  readonly validation?: ValidateOptions;
+  /**
+   * More files to write once everything is valid, relative to the output folder; given the target's objects.
+   * @default - none
+   */
+  readonly extraFiles?: (objects: readonly KubernetesObject[]) => OutputFile[] | Promise<OutputFile[]>;
+  /**
+   * Synthesize the Kubernetes Gateway API form of the app (see {@link synthesizeGatewayApi}).
+   * @default - the Istio form
+   */
+  readonly gatewayApi?: GatewayApiOptions;
+}
+
+/** What {@link synthesizeChecked} found and did. */
+export interface SynthOutcome {
+  /** The findings of each target, by name. */
+  readonly findings: ReadonlyArray<{ readonly name: string; readonly findings: readonly Finding[] }>;
+  /** Whether the files were written: false when any target has an error. */
+  readonly written: boolean;
+}
+
+/**
+ * Synthesizes every target, validates and analyzes its objects, and writes the manifests (and the
+ * extra files) only when no target has an error, all at once ({@link writeFilesAtomically}): a
+ * failed synth leaves the output folder as it was. Construct errors throw before anything is written.
+ */
+export async function synthesizeChecked(outdir: string, targets: readonly SynthTarget[]): Promise<SynthOutcome> {
+  const files: OutputFile[] = [];
+  const findings: Array<{ name: string; findings: Finding[] }> = [];
+  const objectsOf = new Map<SynthTarget, KubernetesObject[]>();
+  for (const t of targets) {
+    const charts = t.gatewayApi ? synthesizeGatewayApi(t.app, t.gatewayApi).charts : synthesizeApp(t.app);
+    files.push(...chartFiles(charts, t.name));
+    const objects = charts.flatMap((c) => c.objects);
+    objectsOf.set(t, objects);
+    findings.push({ name: t.name, findings: await validateAndAnalyze(objects, t.validation) });
+  }
+  if (findings.some((f) => hasErrors(f.findings))) return { findings, written: false };
+  for (const t of targets) files.push(...(await t.extraFiles?.(objectsOf.get(t) ?? []) ?? []));
+  writeFilesAtomically(outdir, files);
+  return { findings, written: true };
 }

@@ -7,7 +7,7 @@ import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling }
 import { IMeshCaller, IRoutableService, IRouteTarget } from './service-reference';
 import { Disruption } from './disruption';
 import { fail } from './errors';
-import { validateDnsLabel, validateLabels, validatePort, validatePositiveInteger } from './private/validate';
+import { validateDnsLabel, validateEnv, validateId, validateLabels, validatePort, validatePositiveInteger, validateServiceName } from './private/validate';
 import { ContainerResources, SERVICE_DEFAULT_RESOURCES, validateResources } from './resources';
 import { SpreadPolicy, topologySpread } from './scheduling';
 import { TrafficPolicy, renderTrafficPolicy } from './destination-policy';
@@ -199,9 +199,9 @@ export class VersionedService extends Construct implements IRoutableService, IRo
   private readonly props: VersionedServiceProps;
 
   public constructor(scope: Construct, id: string, props: VersionedServiceProps = {}) {
-    super(scope, id);
+    super(scope, validateId(scope, id));
     this.props = props;
-    this.serviceName = validateDnsLabel(this, 'name', props.name ?? id);
+    this.serviceName = validateServiceName(this, 'name', props.name ?? id);
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');
     if (props.resources) validateResources(this, 'resources', props.resources);
     this.ports = this.resolvePorts(props);
@@ -238,6 +238,7 @@ export class VersionedService extends Construct implements IRoutableService, IRo
     this.disruptionBudget = disruption._create(this, 'DisruptionBudget', this.serviceName, this.namespace, labels);
     this.disruptionBudgetName = this.disruptionBudget.name;
 
+    if (props.versions !== undefined && !Array.isArray(props.versions)) fail(this, 'versions', props.versions, 'Give a list of versions, for example [{ name: "v1", image: "registry.example.com/app:1" }].');
     for (const v of props.versions ?? []) this.addVersion(v);
 
     this.node.addValidation({
@@ -274,6 +275,7 @@ export class VersionedService extends Construct implements IRoutableService, IRo
 
   /** Adds a version: a Deployment and a DestinationRule subset. */
   public addVersion(options: VersionOptions): ServiceVersion {
+    if (options === null || typeof options !== 'object') fail(this, `versions[${this._versions.length}]`, options, 'Give a version as { name: "v1", image: "registry.example.com/app:1" }.');
     const name = validateDnsLabel(this, `versions[${this._versions.length}].name`, options.name);
     if (this._versions.some((v) => v.versionName === name)) {
       fail(this, `versions[${this._versions.length}].name`, name, `Version names must be unique within the service: "${name}" already exists; pick another name.`);
@@ -414,7 +416,7 @@ export class ServiceVersion extends Construct implements IRouteTarget {
         name: 'app',
         image: options.image,
         ports: ctx.ports.map((p) => ({ number: p.targetPort, name: p.name.slice(0, 15) })),
-        envVariables: Object.fromEntries(Object.entries(options.env ?? {}).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+        envVariables: Object.fromEntries(Object.entries(validateEnv(this, 'env', options.env ?? {})).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
         readiness: options.readiness ?? kplus.Probe.fromTcpSocket({ port: firstPort }),
         liveness: options.liveness ?? kplus.Probe.fromTcpSocket({ port: firstPort, initialDelaySeconds: Duration.seconds(15) }),
         command: options.command,
@@ -493,7 +495,7 @@ class ImportedService extends Construct implements IRoutableService, IRouteTarge
   public readonly routableService: IRoutableService = this;
 
   public constructor(scope: Construct, id: string, attrs: ServiceAttributes) {
-    super(scope, id);
+    super(scope, validateId(scope, id));
     if (attrs === null || typeof attrs !== 'object') fail(this, 'attrs', attrs, 'Pass { name, namespace, ports } of the existing Service.');
     this.serviceName = validateDnsLabel(this, 'name', attrs.name);
     this.namespace = validateDnsLabel(this, 'namespace', attrs.namespace);

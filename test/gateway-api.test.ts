@@ -1,12 +1,15 @@
 // The Kubernetes Gateway API form: converted from the same constructs, validated against the
 // vendored v1.5.1 standard CRDs, and proven to route as the Istio form does (explain on both).
 import { App, Chart, Duration } from 'cdk8s';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { buildEdgeApp } from '../apps/edge';
+import { environments } from '../apps/environments';
 import {
   analyze, validateAndAnalyze, Certificate, HttpMethod, IngressGateway, KubernetesObject, PathMatch, StringMatch, Traffic, VersionedService, GatewayWorkload,
 } from '../lib';
 import { gatewayApiCrdSchemas } from '../lib/analysis/gateway-api-crd';
-import { explainRequest, ExplainRequest, Explanation } from '../lib/analysis/explain';
+import { explainRequest, ExplainRequest, Explanation, parseRequestTable } from '../lib/analysis/explain';
 import { GatewayApiOmission } from '../lib/gateway-api/convert';
 import { gatewayApiToIstio } from '../lib/gateway-api/to-istio';
 import { synthesizeApp, synthesizeGatewayApi } from '../lib/synth';
@@ -265,5 +268,33 @@ describe('analysis of the Gateway API form', () => {
   it('the converted shop edge validates and analyzes clean, in production mode', async () => {
     const objects = objectsOf(synthesizeGatewayApi(shopApp()).charts);
     expect((await validateAndAnalyze(objects, { production: true })).map((f) => `${f.check} ${f.object} ${f.message}`)).toEqual([]);
+  });
+});
+
+describe('the example in both forms', () => {
+  it.each(['dev', 'prod'] as const)('%s: validates and analyzes clean, and every request of its table routes the same on both forms', async (name) => {
+    const env = environments[name];
+    const istio = objectsOf(synthesizeApp(buildEdgeApp(env)));
+    const gatewayApi = objectsOf(synthesizeGatewayApi(buildEdgeApp(env), { omit: [GatewayApiOmission.RETRIES] }).charts);
+    expect((await validateAndAnalyze(gatewayApi, { production: env.production, zones: env.zones })).map((f) => `${f.check} ${f.object} ${f.message}`)).toEqual([]);
+    const versions = new Map<string, { host: string; subset?: string }>();
+    for (const o of gatewayApi) {
+      const labels = o.metadata?.labels;
+      if (o.kind === 'Service' && labels?.version) versions.set(String(o.metadata?.name), { host: labels.app, subset: labels.version });
+    }
+    const short = (host: string) => host.split('.')[0];
+    const read = gatewayApiToIstio(gatewayApi);
+    const cases = parseRequestTable(readFileSync(`apps/requests/${name}.yaml`, 'utf8'));
+    expect(cases.length).toBeGreaterThan(10);
+    for (const c of cases) {
+      const a = explainRequest(istio, c.request);
+      const b = explainRequest(read, c.request);
+      expect(outcome(b, (h) => versions.get(short(h)) ?? { host: short(h) }), c.name).toEqual(outcome(a, (h) => ({ host: short(h) })));
+      expect(b.jwt.required, c.name).toEqual(a.jwt.required);
+    }
+  });
+
+  it('without the retries omission, the example\'s explicit retries are a named error', () => {
+    expect(() => synthesizeGatewayApi(buildEdgeApp(environments.prod))).toThrow(/invalid routes\["orders"\]\.retries: received .*HTTPRoute retries are not in the Gateway API v1\.5 standard channel/);
   });
 });

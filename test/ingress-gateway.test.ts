@@ -219,7 +219,7 @@ describe('IngressGateway', () => {
       new IngressGateway(newChart(), id, { hosts: ['shop.example.com'], ...props });
 
     it('invalid names', () => {
-      expectProblem(make({}, 'Edge_Gateway'), 'test/Edge_Gateway', 'name', '"Edge_Gateway"', /DNS-1123 subdomain/);
+      expectProblem(make({}, 'Edge_Gateway'), 'test/Edge_Gateway', 'name', '"Edge_Gateway"', /DNS-1123 label: at most 63 characters/);
       expectProblem(make({ namespace: 'Istio' }), 'test/edge', 'namespace', '"Istio"', /DNS-1123 label/);
       expectProblem(make({ workload: GatewayWorkload.managed({ name: 'gw.1' }) }), 'test/edge', 'workload.name', '"gw.1"', /DNS-1123 label/);
     });

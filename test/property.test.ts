@@ -4,8 +4,10 @@
 import { Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Cpu } from 'cdk8s-plus-27';
+import { App, Chart, Size } from 'cdk8s';
 import {
-  Certificate, Disruption, IngressGateway, PathMatch, RateLimit, Traffic, VersionedService, analyze, istioCrdSchemas,
+  Certificate, Disruption, IngressGateway, PathMatch, RateLimit, StringMatch, Traffic, VersionedService, analyze, istioCrdSchemas,
 } from '../lib';
 import { newChart, synth } from './support/synth';
 import { validateSchemas } from '../lib';
@@ -141,5 +143,139 @@ describe('properties', () => {
       expect((error as Error).message).toMatch(/(^|\] )test[\w/-]*: invalid [^\n]+: received [^\n]+\. \S/m);
       expect((error as Error).message).toMatch(expected);
     }), { numRuns: RUNS });
+  });
+});
+
+// Adversarial inputs: a valid edge with 1 to 3 of its inputs replaced by values a JavaScript
+// caller, a typo or an edge of a numeric range can give. Each case either throws the package's
+// named error (plain Error, construct path, property, value and fix) or synthesizes objects that
+// pass the schemas, the CRDs and the analysis; anything else (a TypeError, a RangeError, cdk8s's
+// or constructs' own message, a raw exception) fails the test.
+const ADVERSARIAL_RUNS = Number(process.env.FC_ADVERSARIAL_RUNS ?? 2000);
+
+type Input = Record<string, any>;
+
+function validInput(): Input {
+  return {
+    gatewayId: 'edge',
+    gateway: {
+      hosts: ['shop.example.com'],
+      https: { certificate: Certificate.fromSecret('edge-tls'), redirectHttp: true },
+      autoscaling: { minReplicas: 3, maxReplicas: 6, targetCpuUtilization: 70 },
+      disruption: Disruption.minAvailable(1),
+      shutdown: { preStopDelay: Duration.seconds(5), drainDuration: Duration.seconds(20) },
+      rateLimits: [{ maxTokens: 100, fillInterval: Duration.seconds(1) }],
+    },
+    serviceId: 'api',
+    service: {
+      namespace: 'shop', port: 8080,
+      trafficPolicy: { outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), maxEjectionPercent: 50 } },
+      versions: [{ name: 'v1', image: 'registry.example.com/api:1', replicas: 2, env: { LOG_LEVEL: 'info' } }],
+    },
+    route: {
+      name: 'api',
+      match: [{ path: ['prefix', '/api'], headers: { 'x-tenant': ['exact', 'a'] } }],
+      retries: { attempts: 2, perTryTimeout: Duration.seconds(2), retryOn: ['5xx', 'reset'] },
+      timeout: Duration.seconds(10),
+      fault: { delay: { fixedDelay: Duration.seconds(1), percent: 0.5 } },
+      cors: { allowOrigins: [['exact', 'https://shop.example.com']], allowHeaders: ['authorization'], maxAge: Duration.hours(1) },
+      headers: { request: { set: { 'x-env': 'prod' }, remove: ['x-debug'] } },
+      rewrite: { uri: '/' },
+    },
+  };
+}
+
+/** Where a change may land (a path into {@link validInput}), and what it may be. */
+const TARGETS = [
+  'gatewayId', 'serviceId', 'gateway.name', 'gateway.hosts', 'gateway.hosts.0', 'gateway.autoscaling.minReplicas', 'gateway.autoscaling.maxReplicas',
+  'gateway.autoscaling.targetCpuUtilization', 'gateway.autoscaling.scaleDown.stabilizationWindow', 'gateway.autoscaling.scaleUp.policies.0', 'gateway.zones', 'gateway.http.port', 'gateway.https.port', 'gateway.shutdown.preStopDelay',
+  'gateway.shutdown.drainDuration', 'gateway.shutdown.terminationGracePeriod', 'gateway.rateLimits.0.maxTokens', 'gateway.rateLimits.0.fillInterval',
+  'gateway.rateLimits.1', 'gateway.rateLimits.0.name', 'gateway.resources.cpu.request', 'gateway.resources.memory.limit',
+  'service.port', 'service.name', 'service.versions.0.name', 'service.versions.0.replicas', 'service.versions.0.image', 'service.versions.0.env',
+  'service.versions.0.env.LOG_LEVEL', 'service.trafficPolicy.outlierDetection.maxEjectionPercent', 'service.trafficPolicy.outlierDetection.interval',
+  'service.trafficPolicy.outlierDetection.consecutive5xxErrors', 'service.versions.1',
+  'route.name', 'route.match.0.path.1', 'route.match.0.headers', 'route.retries.attempts', 'route.retries.perTryTimeout', 'route.retries.retryOn',
+  'route.retries.retryOn.0', 'route.timeout', 'route.fault.delay.percent', 'route.fault.delay.fixedDelay', 'route.cors.maxAge', 'route.cors.allowHeaders.0',
+  'route.headers.request.set', 'route.headers.request.remove.0', 'route.rewrite', 'route.rewrite.uri', 'route.redirect', 'route.match.0.path',
+];
+
+const VALUES: unknown[] = [
+  undefined, null, Number.NaN, Number.POSITIVE_INFINITY, -1, 0, 1, 1.5, 50.5, 0.00001, 15021, 70000, 2 ** 31, 2 ** 32, 1e21,
+  '', ' ', 'Bad Name', 'a.example.com', 'x'.repeat(64), ':path', 'host', 'a\nb', 'MY-VAR=1', '9api', 'api', '5xx', 'teapot',
+  ['regex', '(?=a)'], ['regex', 'a{1001}'], ['regex', '(?i)^/api'], ['regex', '(a)\\1'], ['regex', '\\Z'], ['prefix', ''],
+  { ':authority': 'x' }, { host: 'x' }, { 'x-ok': 'a\u0000b' }, { 'x ok': 'a' }, { 'X-Up': 'a' }, { 'MY-VAR=1': '1' },
+  {}, [], [null], ['shop.example.com', 'shop.example.com'],
+  Duration.millis(1500), Duration.seconds(1e21), Duration.seconds(Number.NaN), Duration.millis(0), Duration.hours(1),
+  Size.mebibytes(Number.NaN), Cpu.millis(Number.NaN), Size.mebibytes(100), Cpu.millis(100),
+  { maxTokens: 5, fillInterval: Duration.seconds(1) }, { maxTokens: 5, fillInterval: Duration.seconds(1), name: 'istio-ingressgateway-local-ratelimit' },
+  { name: 'v2', image: 'registry.example.com/api:2' }, { uri: '/new' }, { authority: 'other.example.com' },
+];
+
+function setPath(o: Input, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let at: any = o;
+  for (const k of keys.slice(0, -1)) {
+    if (at[k] === null || typeof at[k] !== 'object') at[k] = /^\d+$/.test(k) ? [] : {};
+    at = at[k];
+  }
+  at[keys[keys.length - 1]] = value;
+}
+
+const stringMatch = (m: any) => (Array.isArray(m) && ['prefix', 'exact', 'regex'].includes(m[0]) ? (StringMatch as any)[m[0]](m[1]) : m);
+const pathMatch = (m: any) => (Array.isArray(m) && ['prefix', 'exact', 'regex'].includes(m[0]) ? (PathMatch as any)[m[0]](m[1]) : m);
+
+function buildAdversarial(input: Input): Chart {
+  // A plain App (Testing.app() makes a temporary folder per call, which dominated the run time).
+  const chart = new Chart(new App(), 'test', { disableResourceNameHashes: true });
+  const g = input.gateway;
+  const rateLimits = Array.isArray(g?.rateLimits) ? g.rateLimits.map((r: any) => (r && typeof r === 'object' && !(r instanceof RateLimit) ? RateLimit.local(r) : r)) : g?.rateLimits;
+  const gateway = new IngressGateway(chart, input.gatewayId, g && typeof g === 'object' ? { ...g, rateLimits } : g);
+  const svc = new VersionedService(chart, input.serviceId, input.service);
+  const r = input.route;
+  const match = Array.isArray(r?.match) ? r.match.map((m: any) => (m && typeof m === 'object' ? {
+    ...m,
+    path: pathMatch(m.path),
+    headers: m.headers && typeof m.headers === 'object' ? Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k, stringMatch(v)])) : m.headers,
+  } : m)) : r?.match;
+  const cors = r?.cors && typeof r.cors === 'object' ? { ...r.cors, allowOrigins: Array.isArray(r.cors.allowOrigins) ? r.cors.allowOrigins.map(stringMatch) : r.cors.allowOrigins } : r?.cors;
+  const redirect = r?.redirect;
+  gateway.addRoute('routes', { namespace: 'shop', routes: [{ ...r, match, cors, ...(redirect ? { to: undefined, rewrite: undefined } : { to: Traffic.to(svc.version('v1')) }) }] });
+  return chart;
+}
+
+/** The package's named error: "<construct path>: invalid <property>: received <value>. <fix>", possibly in cdk8s's list. */
+/** Static factories (PathMatch.regex, RateLimit.local, ...) name themselves where there is no construct yet. */
+const NAMED = /(^|\n {2}|\] )(test|[A-Z]\w*\.\w+)[^\n]*?: invalid [^\n]+: received [^\n]*\. \S/;
+
+describe('adversarial properties', () => {
+  it(`${ADVERSARIAL_RUNS} valid edges with 1-3 adversarial changes: a named error or valid output, never a raw exception`, async () => {
+    const raw: string[] = [];
+    let named = 0;
+    let valid = 0;
+    const cases = fc.sample(fc.array(fc.tuple(fc.constantFrom(...TARGETS), fc.nat(VALUES.length - 1)), { minLength: 1, maxLength: 3 }), { numRuns: ADVERSARIAL_RUNS, seed: 13 });
+    for (const changes of cases) {
+      const input = validInput();
+      for (const [path, v] of changes) setPath(input, path, VALUES[v]);
+      const describeCase = changes.map(([p, v]) => `${p}=${String(JSON.stringify(VALUES[v]) ?? VALUES[v])}`).join(', ');
+      let objects;
+      try {
+        objects = synth(buildAdversarial(input));
+      } catch (e) {
+        if (e instanceof Error && e.constructor === Error && NAMED.test(e.message)) named++;
+        else raw.push(`${describeCase}: ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`);
+        continue;
+      }
+      // Accepted: the output must pass what the cluster and the analysis check.
+      const problems = [
+        ...(await validateSchemas(objects)).map((p) => p.message),
+        ...istioCrdSchemas().validate(objects).map((p) => p.message),
+        ...analyze(objects).filter((f) => f.severity === 'error' && f.check !== 'GatewayCredentialNotFound').map((f) => `${f.check}: ${f.message}`),
+      ];
+      if (problems.length) raw.push(`${describeCase}: accepted, but invalid: ${problems.join('; ')}`);
+      else valid++;
+    }
+    expect(raw.slice(0, 60)).toEqual([]);
+    expect(named + valid).toBe(ADVERSARIAL_RUNS);
+    expect(valid).toBeGreaterThan(ADVERSARIAL_RUNS / 100); // some changes leave the input valid (about 1 in 40)
   });
 });

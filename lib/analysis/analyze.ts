@@ -32,6 +32,11 @@ export interface AnalyzeOptions {
    * @default false
    */
   readonly production?: boolean;
+  /**
+   * Availability zones the cluster's nodes span, for the zone-loss check (`GatewayZoneLoss`).
+   * @default 3
+   */
+  readonly zones?: number;
 }
 
 /** A finding of a catalogue message on an object. */
@@ -49,7 +54,7 @@ export function analyze(objects: readonly KubernetesObject[], options: AnalyzeOp
   for (const check of options.checks ?? CHECKS) {
     check.run(index, (source, field, message, severity) => {
       findings.push(findingOf(check, source, field, message, severity));
-    }, { production: options.production ?? false });
+    }, { production: options.production ?? false, zones: options.zones });
   }
   return suppressed(findings);
 }

@@ -28,6 +28,11 @@ export interface Finding {
 export interface CheckContext {
   /** Production rules apply (HTTPS redirects, authorization on public hosts). */
   readonly production: boolean;
+  /**
+   * Availability zones the cluster's nodes span (the zone-loss check).
+   * @default 3
+   */
+  readonly zones?: number;
 }
 
 /** Reports a finding; a check may lower or raise its severity for one finding. */

@@ -197,7 +197,8 @@ export class ObjectIndex {
       if (ref) this.autoscalers.set(`${ns}/${ref.kind}/${ref.name}`, o);
     }
     const spec = specOf<WorkloadSpec & PodSpec>(o);
-    const template = WORKLOAD_KINDS.has(o.kind) ? spec.template : o.kind === 'Pod' ? { metadata: o.metadata, spec } : undefined;
+    const template = WORKLOAD_KINDS.has(o.kind) ? spec.template : o.kind === 'Pod' ? { metadata: o.metadata, spec }
+      : isGatewayApiGateway(o) ? gatewayApiPods(o) : undefined;
     if (template && typeof template === 'object') {
       const pod: PodTemplate = {
         workload: o, namespace: ns, labels: labelsOf(template.metadata?.labels), spec: template.spec ?? {},
@@ -312,4 +313,18 @@ export class ObjectIndex {
     if (hpa) return specOf<HorizontalPodAutoscalerSpec>(hpa).minReplicas ?? 1;
     return specOf<WorkloadSpec>(w).replicas ?? 1;
   }
+}
+
+function isGatewayApiGateway(o: KubernetesObject): boolean {
+  return o.kind === 'Gateway' && o.apiVersion.startsWith('gateway.networking.k8s.io/');
+}
+
+/**
+ * The pods Istio deploys for a Gateway API Gateway (its automated deployment), as a pod template:
+ * labelled with the Gateway's name and its `spec.infrastructure.labels`, so policies, monitors and
+ * NetworkPolicies that select them are seen to select something.
+ */
+function gatewayApiPods(o: KubernetesObject): { metadata: { labels: Record<string, string> }; spec: PodSpec } {
+  const infra = (o.spec as { infrastructure?: { labels?: Record<string, string> } } | undefined)?.infrastructure;
+  return { metadata: { labels: { ...infra?.labels, 'gateway.networking.k8s.io/gateway-name': o.metadata?.name ?? '' } }, spec: {} };
 }

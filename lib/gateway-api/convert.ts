@@ -641,7 +641,19 @@ function convertRewrite(route: IstioHttpRoute, prefixes: ReadonlyArray<string | 
   if (!r) return undefined;
   const out: Record<string, unknown> = {};
   if (r.authority !== undefined) out.hostname = r.authority;
-  if (r.uriRegexRewrite) problems.add(path, `${at}.rewrite.uriRegexRewrite`, r.uriRegexRewrite, 'The Gateway API has no regex rewrite: rewrite a PathPrefix match (exact P and prefix P/) to "/" instead, or keep the Istio form.');
+  if (r.uriRegexRewrite) {
+    // Replacing an element-wise prefix P: `^P/?` by "/", or `^P` by R (R not ending in "/"), is exactly
+    // the Gateway API's ReplacePrefixMatch when every match of the route is PathPrefix P.
+    const { match, rewrite } = r.uriRegexRewrite;
+    const prefix = prefixes.length > 0 && prefixes.every((p) => p !== undefined && p !== '/' && p === prefixes[0]) ? prefixes[0] : undefined;
+    const exact = prefix !== undefined && rewrite !== undefined && (
+      (rewrite === '/' && match === `^${escapeRe2(prefix)}/?`) || (!rewrite.endsWith('/') && rewrite.startsWith('/') && match === `^${escapeRe2(prefix)}`));
+    if (exact) out.path = { type: 'ReplacePrefixMatch', replacePrefixMatch: rewrite };
+    else {
+      problems.add(path, `${at}.rewrite.uriRegexRewrite`, r.uriRegexRewrite,
+        'The Gateway API has no regex rewrite; it replaces a PathPrefix: match exactly P and below P/ (PathMatch.exact(P), PathMatch.prefix(P + "/")) and rewrite with uriRegex { match: "^P/?", rewrite: "/" } or { match: "^P", rewrite: "/new" }, or keep the Istio form.');
+    }
+  }
   if (r.uri !== undefined) {
     const matches = route.match ?? [];
     const allExact = matches.length > 0 && matches.every((m) => m.uri?.exact !== undefined);

@@ -53,10 +53,50 @@ export function validatePort(scope: IConstruct | string, property: string, value
   return value;
 }
 
-/** Validates a number that must be a positive integer (counts, replicas, tokens). */
-export function validatePositiveInteger(scope: IConstruct | string, property: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) fail(scope, property, value, 'Use an integer of at least 1.');
+/** Validates a number that must be a positive integer (counts, replicas, tokens): at most `max` (an int32 by default). */
+export function validatePositiveInteger(scope: IConstruct | string, property: string, value: number, max = 2 ** 31 - 1): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) fail(scope, property, value, `Use an integer of at least 1 and at most ${max}.`);
   return value;
+}
+
+/**
+ * Ports the Istio proxy binds in every pod it runs in (15000-15090: admin 15000, outbound 15001,
+ * inbound 15006, agent 15020, status 15021, DNS 15053, metrics 15090): a gateway server cannot
+ * listen on them.
+ */
+export const ISTIO_RESERVED_PORTS = { from: 15000, to: 15090 };
+
+/** Validates a port a gateway server listens on: 1-65535 and outside the proxy's reserved range. */
+export function validateGatewayPort(scope: IConstruct | string, property: string, value: number): number {
+  validatePort(scope, property, value);
+  if (value >= ISTIO_RESERVED_PORTS.from && value <= ISTIO_RESERVED_PORTS.to) {
+    fail(scope, property, value, `Ports ${ISTIO_RESERVED_PORTS.from}-${ISTIO_RESERVED_PORTS.to} belong to the Istio proxy (15021 is the status port the load balancer probes): use another port, such as 8443.`);
+  }
+  return value;
+}
+
+/** A DNS-1035 label: a DNS-1123 label that starts with a letter (Kubernetes Service names). */
+export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Validates a Kubernetes Service name: a DNS-1035 label (starts with a letter), at most 63 characters. */
+export function validateServiceName(scope: IConstruct | string, property: string, value: string): string {
+  if (typeof value !== 'string' || value.length > 63 || !DNS_1035_LABEL.test(value)) {
+    fail(scope, property, value, 'Use a Service name, a DNS-1035 label (a DNS-1123 label that starts with a letter): at most 63 lower-case letters, digits and "-", starting with a letter and ending with a letter or digit (for example "api").');
+  }
+  return value;
+}
+
+/** An environment variable name Kubernetes accepts everywhere (C identifiers plus "-" and "."). */
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/** Validates environment variables: names Kubernetes accepts, string values. */
+export function validateEnv(scope: IConstruct | string, property: string, env: unknown): Record<string, string> {
+  if (env === null || typeof env !== 'object' || Array.isArray(env)) fail(scope, property, env, 'Give an object of names to values, for example { LOG_LEVEL: "info" }.');
+  for (const [k, v] of Object.entries(env)) {
+    if (!ENV_NAME.test(k)) fail(scope, `${property} key`, k, 'Use an environment variable name of letters, digits, "_", "-" and ".", not starting with a digit (no "=" or spaces), for example "LOG_LEVEL".');
+    if (typeof v !== 'string') fail(scope, `${property}["${k}"]`, v, 'Give the value as a string, for example "1".');
+  }
+  return env as Record<string, string>;
 }
 
 /** Validates a percentage between 0 and 100 (inclusive). */
@@ -81,6 +121,7 @@ export function validateDuration(scope: IConstruct | string, property: string, v
  * sleeps, autoscaler windows); returns the seconds.
  */
 export function validateWholeSeconds(scope: IConstruct | string, property: string, value: Duration, min = 1): number {
+  if (min === 0 && value instanceof Duration && millisOf(value) === 0) return 0;
   validateDuration(scope, property, value);
   const ms = value.toMilliseconds();
   if (ms % 1000 !== 0 || ms / 1000 < min) {
@@ -139,4 +180,24 @@ export function validateLabels(scope: IConstruct | string, property: string, lab
 /** `Array.isArray` without widening the element type to `any`. */
 export function isArray<T>(value: unknown): value is readonly T[] {
   return Array.isArray(value);
+}
+
+/** Validates a number of availability zones (1 to 5: Azure regions have 3). */
+export function validateZoneCount(scope: IConstruct | string, property: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 5) {
+    fail(scope, property, value, 'Use the number of availability zones the nodes span, an integer from 1 to 5 (3 in Azure regions with zones).');
+  }
+  return value;
+}
+
+/**
+ * Validates a construct id before the construct is created (`super(scope, validateId(scope, id))`):
+ * a non-empty string without "/" (constructs' rule), so that a JavaScript caller's number or
+ * undefined gets a named error rather than constructs' TypeError.
+ */
+export function validateId(scope: IConstruct, id: unknown): string {
+  if (typeof id !== 'string' || id.length === 0 || id.includes('/')) {
+    fail(scope, 'id', id, 'Give the construct a non-empty string id without "/", for example "edge".');
+  }
+  return id;
 }

@@ -10,7 +10,8 @@ export const TLS_DATA = { 'tls.crt': b64('tls.crt'), 'tls.key': b64('tls.key') }
 
 export function edge(): any[] {
   const gwLabels = { app: 'gw', istio: 'ingressgateway', 'sidecar.istio.io/inject': 'true' };
-  const spread = [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'gw' } } }];
+  // Required over zones (survives the loss of one zone: GatewayZoneLoss), as the package's gateways are.
+  const spread = [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', minDomains: 2, nodeTaintsPolicy: 'Honor', labelSelector: { matchLabels: { app: 'gw' } } }];
   const container = (name: string, image = 'img') => ({ name, image, resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } } });
   const deployment = (ns: string, name: string, labels: Record<string, string>, replicas?: number) => ({
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns },
@@ -31,7 +32,7 @@ export function edge(): any[] {
       spec: { selector: { matchLabels: { istio: 'ingressgateway' } }, action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin/*'] } }] }] } },
     deployment('istio-ingress', 'gw', gwLabels),
     { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'gw', namespace: 'istio-ingress' },
-      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'gw' }, minReplicas: 2, maxReplicas: 5,
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'gw' }, minReplicas: 3, maxReplicas: 5,
         metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }] } },
     { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'gw', namespace: 'istio-ingress' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'gw' } } } },
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'gw', namespace: 'istio-ingress' },

@@ -26,7 +26,7 @@ describe('explain', () => {
     const r = await run(dir, '--host', 'shop.dev.example.com', '--path', '/api/items', '--header', 'x-canary: true', '--scheme', 'https');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Decision: routed');
-    expect(r.stdout).toContain('Route:    shop/shop "api-canary-override" (http[2], match 0)');
+    expect(r.stdout).toContain('Route:    shop/shop "api-canary-override" (http[2], match 1)');
     expect(r.stdout).toContain('To:       api.shop.svc.cluster.local subset v2 port 8080 weight 100');
   });
 
@@ -34,7 +34,7 @@ describe('explain', () => {
     const r = await run(join(dir, 'edge.k8s.yaml'), '--host', 'shop.dev.example.com', '--path', '/api/items', '--port', '443', '--json');
     const json = JSON.parse(r.stdout);
     expect(json.decision).toBe('routed');
-    expect(json.route).toEqual({ virtualService: 'shop/shop', name: 'api', index: 3, match: 0 });
+    expect(json.route).toEqual({ virtualService: 'shop/shop', name: 'api', index: 3, match: 1 });
     expect(json.destinations.map((d: any) => [d.host, d.subset, d.port, d.weight])).toEqual([
       ['api.shop.svc.cluster.local', 'v1', 8080, 90], ['api.shop.svc.cluster.local', 'v2', 8080, 10],
     ]);

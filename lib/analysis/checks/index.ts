@@ -27,6 +27,7 @@ import { gatewayApiReferenceNotPermitted } from './gateway-api/gateway-api-refer
 import { gatewayApiConflictingListeners } from './gateway-api/gateway-api-conflicting-listeners';
 import { gatewayApiAllWeightsZero } from './gateway-api/gateway-api-all-weights-zero';
 import { duplicateObject } from './objects/duplicate-object';
+import { GATEWAY_ZONE_LOSS } from '../zone-loss';
 import { ingressRouteRulesNotAffected } from './routing/ingress-route-rules-not-affected';
 import { jwtClaimBasedRoutingWithoutRequestAuthN } from './routing/jwt-claim-routing-without-request-authn';
 import { referencedResourceNotFound } from './routing/referenced-resource-not-found';
@@ -53,7 +54,7 @@ export const CHECKS: readonly Check[] = [
   duplicateObject,
   conflictingGateways, gatewaySelectorMatchesNoWorkload, gatewayPortNotDefinedOnService, gatewayCredentialNotFound,
   invalidGatewayCredential, gatewayDuplicateCertificate, gatewayHttpsWithoutCredential, gatewayTlsBelow12,
-  gatewayHttpWithoutRedirect, gatewayHostWithoutAuthorization, gatewayWorkloadSingleReplica, gatewayWorkloadWithoutZoneSpread,
+  gatewayHttpWithoutRedirect, gatewayHostWithoutAuthorization, gatewayWorkloadSingleReplica, gatewayWorkloadWithoutZoneSpread, GATEWAY_ZONE_LOSS,
   referencedResourceNotFound, virtualServiceHostNotFoundInGateway, virtualServiceRouteWeightsNotSum100,
   virtualServiceUnreachableRule, virtualServiceIneffectiveMatch, virtualServiceDestinationPortSelectorRequired,
   ingressRouteRulesNotAffected, jwtClaimBasedRoutingWithoutRequestAuthN,

@@ -1,0 +1,23 @@
+/** Regular expressions as Envoy and Istio read them: RE2, checked with a real RE2 engine (re2js). */
+import { IConstruct } from 'constructs';
+import { RE2JS } from 're2js';
+import { fail } from '../errors';
+
+/**
+ * Validates an RE2 regular expression (Istio's and Envoy's syntax): refuses what RE2 rejects,
+ * such as look-arounds `(?=`, back-references `\1`, repeats above 1000 `a{1001}` and `\Z`, and
+ * accepts RE2-only syntax such as `(?i)`, `(?P<name>...)` and `(?s)`.
+ * @see https://github.com/google/re2/wiki/Syntax
+ */
+export function validateRe2(scope: IConstruct | string, property: string, pattern: unknown): string {
+  if (typeof pattern !== 'string' || pattern.length === 0) {
+    fail(scope, property, pattern, 'Use a non-empty RE2 regular expression, for example "^/v[0-9]+/.*".');
+  }
+  try {
+    RE2JS.compile(pattern);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message.replace(/^error parsing regexp: /, '') : String(e);
+    fail(scope, property, pattern, `Use a valid RE2 regular expression (RE2 says: ${reason}); RE2 has no look-arounds, back-references or \\Z, and repeats at most 1000 times.`);
+  }
+  return pattern;
+}

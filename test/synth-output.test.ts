@@ -1,0 +1,65 @@
+// `npm run synth` writes nothing when validation fails: synthesizeChecked validates every target
+// before it writes, and writeFilesAtomically writes all files or none.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { synthesizeChecked, writeFilesAtomically } from '../lib';
+
+function app(minAvailable: number): App {
+  const a = new App();
+  const chart = new Chart(a, 'edge', { disableResourceNameHashes: true });
+  const labels = { app: 'web' };
+  new ApiObject(chart, 'Deployment', {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' },
+    spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { securityContext: { runAsNonRoot: true }, containers: [{ name: 'web', image: 'web:1' }] } } },
+  });
+  new ApiObject(chart, 'Budget', {
+    apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'shop' },
+    spec: { minAvailable, selector: { matchLabels: labels }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+  });
+  return a;
+}
+
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'synth-'));
+
+describe('synthesizeChecked', () => {
+  it('writes every target once all are valid', async () => {
+    const out = tmp();
+    const outcome = await synthesizeChecked(out, [{ name: 'dev', app: app(1) }, { name: 'prod', app: app(1), extraFiles: () => [{ path: 'alerts/prod.rules.yaml', content: 'groups: []\n' }] }]);
+    expect(outcome.written).toBe(true);
+    expect(readdirSync(path.join(out, 'dev'))).toEqual(['edge.k8s.yaml']);
+    expect(readFileSync(path.join(out, 'alerts', 'prod.rules.yaml'), 'utf8')).toBe('groups: []\n');
+  });
+
+  it('writes nothing, not even the valid targets or the extra files, when one target has an error', async () => {
+    const out = tmp();
+    writeFileSync(path.join(out, 'kept.txt'), 'before');
+    let extra = 0;
+    const outcome = await synthesizeChecked(out, [
+      { name: 'dev', app: app(1), extraFiles: () => { extra++; return [{ path: 'x', content: '' }]; } },
+      { name: 'prod', app: app(2) },
+    ]);
+    expect(outcome.written).toBe(false);
+    expect(outcome.findings.find((f) => f.name === 'prod')!.findings.map((f) => f.check)).toContain('PodDisruptionBudgetBlocksEviction');
+    expect(readdirSync(out)).toEqual(['kept.txt']);
+    expect(extra).toBe(0);
+  });
+});
+
+describe('writeFilesAtomically', () => {
+  it('leaves every target as it was, and no temporary file, when one file cannot be written', () => {
+    const out = tmp();
+    mkdirSync(path.join(out, 'dev'));
+    writeFileSync(path.join(out, 'dev', 'edge.k8s.yaml'), 'old');
+    writeFileSync(path.join(out, 'blocker'), 'a file where a folder is needed');
+    expect(() => writeFilesAtomically(out, [
+      { path: 'dev/edge.k8s.yaml', content: 'new' },
+      { path: 'blocker/prod/edge.k8s.yaml', content: 'new' },
+    ])).toThrow();
+    expect(readFileSync(path.join(out, 'dev', 'edge.k8s.yaml'), 'utf8')).toBe('old');
+    expect(readdirSync(path.join(out, 'dev'))).toEqual(['edge.k8s.yaml']);
+    expect(existsSync(path.join(out, 'blocker', 'prod'))).toBe(false);
+  });
+});
