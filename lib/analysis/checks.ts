@@ -7,6 +7,7 @@ import { allowedDisruptions } from '../private/disruption-budget';
 import { hostCoveredBy } from '../private/hosts';
 import { namespaceOf, ObjectIndex, PodTemplate, SERVICE_SUFFIX, serviceFqdn } from './object-index';
 import { KubernetesObject } from '../kubernetes-object';
+import { RATE_LIMIT_CHECKS } from './rate-limit-checks';
 
 /** How bad a finding is: errors fail synth and `npm run analyze`; warnings and infos are printed. */
 export type Severity = 'error' | 'warning' | 'info';
@@ -580,6 +581,8 @@ export const CHECKS: Check[] = [
       }
     },
   },
+  // Global rate limiting: filter, configuration and local limits (lib/analysis/rate-limit-checks.ts).
+  ...RATE_LIMIT_CHECKS,
 ];
 
 /** A check for an EnvoyFilter patch operation that Envoy ignores for some `applyTo` values. */
