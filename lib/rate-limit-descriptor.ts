@@ -216,7 +216,7 @@ export function mergeConfigDescriptors(scope: IConstruct, property: string, entr
     const limitA = JSON.stringify([seen.rate_limit, seen.shadow_mode ?? false]);
     const limitB = JSON.stringify([e.rate_limit, e.shadow_mode ?? false]);
     if (seen.rate_limit && e.rate_limit && limitA !== limitB) {
-      fail(scope, property, `${id}: ${limitA} and ${limitB}`, 'The rate-limit service holds one limit per descriptor: give this entry a single limit, or nest one of them under a genericKey to tell them apart.');
+      fail(scope, property, id, `It has two limits, ${limitA} and ${limitB}, but the rate-limit service holds one limit per descriptor: give this entry a single limit, or nest one of them under a genericKey to tell them apart.`);
     }
     const rateLimit = seen.rate_limit ?? e.rate_limit;
     const shadow = seen.rate_limit ? seen.shadow_mode : e.shadow_mode;
