@@ -3,7 +3,7 @@
 // `npm run synth` writes for the stack's environment, synthesized in-process.
 import * as pulumi from '@pulumi/pulumi';
 import { CONFIG_KEYS, ConfigError, EdgeStack, IstioMode, parseStackConfig } from '../lib/infra';
-import { synthEdge } from './edge';
+import { RATE_LIMIT_NAMESPACE, synthEdge } from './edge';
 import { environments } from './environments';
 
 function edgeProgram() {
@@ -25,6 +25,10 @@ function edgeProgram() {
   const stack = new EdgeStack('edge', {
     config, objects, alertGroups, publicIp: env.publicIp, hostnames: env.hosts,
     keyVault: env.keyVault ? { vaultName: env.keyVault.vaultName, clientId: env.keyVault.clientId, serviceAccount: gatewayServiceAccount } : undefined,
+    // Azure's managed Redis and the Secret the rate-limit service reads, where the environment asks for it.
+    managedRedis: env.globalRateLimit.redis.kind === 'azure-managed'
+      ? { cacheName: env.globalRateLimit.redis.cacheName, secret: { namespace: RATE_LIMIT_NAMESPACE, name: env.globalRateLimit.redis.secretName } }
+      : undefined,
   });
   return {
     kubeconfig: stack.aks.kubeconfig,
@@ -37,6 +41,7 @@ function edgeProgram() {
     gatewayIdentityClientId: stack.keyVault?.clientId,
     tenantId: stack.keyVault?.tenantId,
     grafanaEndpoint: stack.monitoring?.grafana?.properties.apply((p) => p.endpoint),
+    rateLimitRedisHost: stack.redis?.url,
   };
 }
 

@@ -26,6 +26,7 @@ export { RateLimitDescriptor, RateLimitUnit } from './rate-limit-descriptor';
 export type { DescriptorLimitOptions, RateLimitConfigDescriptor } from './rate-limit-descriptor';
 export { RATE_LIMIT_SERVICE_IMAGE, RateLimitRedis, RateLimitService } from './rate-limit-service';
 export type { InClusterRedisOptions, RateLimitServiceProps, SecretRedisOptions } from './rate-limit-service';
+export type { RateLimitAlertThresholds } from './rate-limit-alerts';
 
 // Services.
 export { AppProtocol, ServiceVersion, VersionedService } from './versioned-service';
