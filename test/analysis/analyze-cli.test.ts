@@ -22,7 +22,7 @@ describe('npm run analyze', () => {
       expect(stdout, name).toMatch(new RegExp(`^(ERROR|WARNING|INFO) +${name} test/fixtures/broken/\\w+\\.yaml: \\w+ ([a-z-]+/)?[a-z-]+`, 'm'));
     }
     expect(stdout).toMatch(/CustomResourceInvalid test\/fixtures\/broken\/schema.yaml: VirtualService schema\/no-timeout spec.http\[0\].timeout: must be a valid duration greater than 1ms/);
-    expect(stdout).toMatch(/^31 objects: \d+ errors, \d+ warnings, 0 infos\.$/m);
+    expect(stdout).toMatch(/^35 objects: \d+ errors, \d+ warnings, 0 infos\.$/m);
   });
 
   it('gives JSON on request', () => {
@@ -40,7 +40,7 @@ describe('npm run analyze', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'edge-analyze-'));
     writeApp(buildEdgeApp(environments[name]), outdir);
     const { stdout, status } = analyze(outdir, ...(environments[name].production ? ['--production'] : []));
-    expect(stdout).toMatch(new RegExp(`^${name === 'prod' ? 40 : 39} objects: 0 errors, 0 warnings, 0 infos\\.$`, 'm'));
+    expect(stdout).toMatch(new RegExp(`^${name === 'prod' ? 54 : 56} objects: 0 errors, 0 warnings, 0 infos\\.$`, 'm'));
     expect(status).toBe(0);
   });
 

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import {
   analyze, ExternalTrafficPolicy, IngressGateway, KubernetesObject, RateLimit, RateLimitDescriptor, RateLimitRedis, RateLimitService, RateLimitUnit,
 } from '../../lib';
+import { RATE_LIMIT_CHECKS } from '../../lib/analysis/rate-limit-checks';
+import { CHECKS } from '../../lib';
 import { newChart, synth } from '../support/synth';
 
 /** A consistent edge: a per-client global limit, a route limit, and a local backstop well above them. */
@@ -37,6 +39,13 @@ function editConfig(objects: any[], edit: (config: any) => void): void {
 }
 
 describe('rate-limit checks', () => {
+  it('are registered in the analysis, and each has a failing case below', () => {
+    expect(RATE_LIMIT_CHECKS.every((c) => CHECKS.includes(c))).toBe(true);
+    expect(RATE_LIMIT_CHECKS.map((c) => c.name)).toEqual([
+      'RateLimitConfigInvalid', 'RateLimitChainWithoutLimit', 'RateLimitUnreachableLimit', 'RateLimitServiceNotFound', 'RateLimitLocalContradictsGlobal',
+    ]);
+  });
+
   it('a consistent edge has no rate-limit finding', () => {
     expect(analyze(edge() as KubernetesObject[]).filter((f) => f.check.startsWith('RateLimit'))).toEqual([]);
   });
