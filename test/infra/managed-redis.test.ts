@@ -1,10 +1,12 @@
 // Azure's managed Redis for the rate-limit service, under Pulumi's mocks: created in prod with the
 // Secret the service reads, absent in dev (in-cluster Redis), private when given a subnet.
+import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { describe, expect, it } from 'vitest';
 import edgeProgram from '../../apps/pulumi';
 import { environments } from '../../apps/environments';
 import { stackConfig } from '../../apps/plan';
+import { ManagedRedis } from '../../lib/infra/managed-redis';
 import { EdgeMocks, settle, valueOf } from '../../lib/infra/mocks';
 
 async function run(stack: string) {
@@ -68,8 +70,6 @@ describe('managed Redis for the rate-limit service', () => {
   it('with a private endpoint: public access disabled, the endpoint, the privatelink zone linked to the VNet', async () => {
     const mocks = new EdgeMocks();
     await mocks.install('istio-aks-edge', 'prod', stackConfig('prod'));
-    const { ManagedRedis } = await import('../../lib/infra/managed-redis');
-    const k8s = await import('@pulumi/kubernetes');
     const provider = new k8s.Provider('k', { kubeconfig: 'x' });
     new ManagedRedis('r', {
       cacheName: 'redis-private', resourceGroupName: 'rg', location: 'westeurope', zones: ['1', '2', '3'],
@@ -86,8 +86,6 @@ describe('managed Redis for the rate-limit service', () => {
   });
 
   it('a bad cache name or capacity is refused before anything is declared', async () => {
-    const { ManagedRedis } = await import('../../lib/infra/managed-redis');
-    const k8s = await import('@pulumi/kubernetes');
     const mocks = new EdgeMocks();
     await mocks.install('istio-aks-edge', 'dev', stackConfig('dev'));
     const provider = new k8s.Provider('k', { kubeconfig: 'x' });
