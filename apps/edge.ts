@@ -1,8 +1,7 @@
 import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AlertGroup, AppNamespace, Certificate, Disruption, PodSecurityLevel, EdgeMonitoring, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, MetricsBackend, PathMatch, RateLimit,
-  SUPPRESS_ANNOTATION_PREFIX, synthesizeApp, Traffic, VersionedService,
+  AlertGroup, AppNamespace, Certificate, Disruption, EdgeMonitoring, ExternalTrafficPolicy, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, MetricsBackend, PathMatch, PodSecurityLevel, RateLimit, RateLimitDescriptor, RateLimitRedis, RateLimitService, RateLimitUnit, SUPPRESS_ANNOTATION_PREFIX, synthesizeApp, Traffic, VersionedService,
 } from '../lib';
 import { EdgeEnvironment } from './environments';
 
@@ -10,21 +9,34 @@ import { EdgeEnvironment } from './environments';
 export const GATEWAY_NAMESPACE = 'istio-ingress';
 /** Namespace of the shop's services. */
 export const APP_NAMESPACE = 'shop';
+/** Namespace of the rate-limit service (and of the in-cluster Redis). */
+export const RATE_LIMIT_NAMESPACE = 'ratelimit';
 
 /**
  * The example edge: an HTTPS gateway redirecting HTTP, a `storefront` service at "/", and an `api`
  * service at "/api" (rewritten to "/") with a 90/10 canary between v1 and v2 and an
- * `x-canary: true` override, behind a local rate limit.
+ * `x-canary: true` override; a global per-client limit on the API route (Envoy's rate-limit service
+ * with Redis) and a local per-pod limit as a backstop.
  */
 export class EdgeChart extends Chart {
   public readonly gateway: IngressGateway;
   public readonly storefront: VersionedService;
   public readonly api: VersionedService;
   public readonly monitoring: EdgeMonitoring;
+  public readonly rateLimitService: RateLimitService;
 
   public constructor(scope: Construct, id: string, env: EdgeEnvironment, options: EdgeOptions = {}) {
     super(scope, id, { disableResourceNameHashes: true });
     const revision = options.istioRevision;
+
+    // Global limits are counted by Envoy's rate-limit service in Redis: in the cluster (dev), or
+    // Azure's managed Redis, whose address and key the Pulumi program writes into a Secret (prod).
+    const redis = env.globalRateLimit.redis;
+    this.rateLimitService = new RateLimitService(this, 'ratelimit', {
+      domain: 'shop-edge',
+      namespace: RATE_LIMIT_NAMESPACE,
+      redis: redis.kind === 'azure-managed' ? RateLimitRedis.fromSecret({ secretName: redis.secretName }) : RateLimitRedis.inCluster(),
+    });
 
     this.gateway = new IngressGateway(this, 'shop-gateway', {
       namespace: GATEWAY_NAMESPACE,
@@ -40,8 +52,17 @@ export class EdgeChart extends Chart {
       autoscaling: env.gatewayAutoscaling,
       zones: env.zones,
       disruption: Disruption.minAvailable(1),
-      azure: env.publicIp ? { publicIp: env.publicIp } : undefined,
-      rateLimits: [RateLimit.local({ maxTokens: env.requestsPerSecondPerPod, fillInterval: Duration.seconds(1) })],
+      // Local: the gateway sees clients' addresses (per-client limits), and Azure probes the nodes.
+      azure: { publicIp: env.publicIp, externalTrafficPolicy: ExternalTrafficPolicy.LOCAL },
+      rateLimits: [
+        // Per client on the API route (the VirtualService route "api"), counted across gateway pods.
+        RateLimit.global({
+          service: this.rateLimitService,
+          routeLimits: { api: [RateLimitDescriptor.remoteAddress().limit(env.globalRateLimit.apiRequestsPerMinutePerClient, RateLimitUnit.MINUTE)] },
+        }),
+        // The backstop: a token bucket per pod that holds even when the rate-limit service is down.
+        RateLimit.local({ maxTokens: env.requestsPerSecondPerPod, fillInterval: Duration.seconds(1) }),
+      ],
     });
     // The certificate's Secret is created outside these manifests: synced from Key Vault by the CSI
     // driver, or created by hand (README: "Reaching the gateway").
@@ -59,6 +80,10 @@ export class EdgeChart extends Chart {
       podSecurity: options.istioCni === false ? PodSecurityLevel.PRIVILEGED : PodSecurityLevel.RESTRICTED,
       gateways: [this.gateway],
     });
+
+    // The rate-limit service's namespace: in the mesh, admitting the gateway's calls.
+    new AppNamespace(this, 'RateLimitNamespace', { name: RATE_LIMIT_NAMESPACE, istioRevision: revision, gateways: [this.gateway],
+      podSecurity: options.istioCni === false ? PodSecurityLevel.PRIVILEGED : PodSecurityLevel.RESTRICTED });
 
     this.storefront = new VersionedService(this, 'storefront', {
       namespace: APP_NAMESPACE,
@@ -125,6 +150,7 @@ export class EdgeChart extends Chart {
       backend: MetricsBackend.AZURE_MANAGED_PROMETHEUS,
       thresholds: env.alertThresholds,
       tracingSamplingPercent: env.tracingSamplingPercent,
+      rateLimitService: this.rateLimitService,
     });
   }
 }

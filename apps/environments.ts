@@ -36,8 +36,17 @@ export interface EdgeEnvironment {
    * resource group also holds the cluster); the gateway Service names them in its annotations.
    */
   readonly publicIp?: { readonly name: string; readonly resourceGroup: string };
-  /** Local rate limit per gateway pod: requests per second. */
+  /** Local rate limit per gateway pod: requests per second (the backstop behind the global limit). */
   readonly requestsPerSecondPerPod: number;
+  /**
+   * The global per-client limit on the API route (requests per minute per client address), counted
+   * by the rate-limit service in Redis: an in-cluster one, or Azure's managed Redis that the Pulumi
+   * program creates (with the Secret the service reads).
+   */
+  readonly globalRateLimit: {
+    readonly apiRequestsPerMinutePerClient: number;
+    readonly redis: { readonly kind: 'in-cluster' } | { readonly kind: 'azure-managed'; readonly cacheName: string; readonly secretName: string };
+  };
   /** Replicas of each application version. */
   readonly appReplicas: number;
   /** Autoscaling of the api's stable version. */
@@ -63,6 +72,7 @@ export const environments: Record<'dev' | 'prod', EdgeEnvironment> = {
     gatewayAutoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 70 },
     publicIp: { name: 'pip-shop-dev-ingress', resourceGroup: 'rg-shop-dev' },
     requestsPerSecondPerPod: 100,
+    globalRateLimit: { apiRequestsPerMinutePerClient: 600, redis: { kind: 'in-cluster' } },
     appReplicas: 2,
     apiAutoscaling: { minReplicas: 2, maxReplicas: 4 },
     alertThresholds: { serverErrorRatio: 0.1, latencyP95Ms: 800, latencyP99Ms: 1500 },
@@ -85,6 +95,7 @@ export const environments: Record<'dev' | 'prod', EdgeEnvironment> = {
     gatewayAutoscaling: { minReplicas: 3, maxReplicas: 12, targetCpuUtilization: 70 },
     publicIp: { name: 'pip-shop-prod-ingress', resourceGroup: 'rg-shop-prod' },
     requestsPerSecondPerPod: 1000,
+    globalRateLimit: { apiRequestsPerMinutePerClient: 300, redis: { kind: 'azure-managed', cacheName: 'redis-shop-prod-ratelimit', secretName: 'ratelimit-azure-redis' } },
     appReplicas: 3,
     apiAutoscaling: { minReplicas: 3, maxReplicas: 20 },
     alertThresholds: { serverErrorRatio: 0.05, latencyP95Ms: 500, latencyP99Ms: 1000 },

@@ -71,6 +71,8 @@ function details(type: string, inputs: Record<string, any>): string {
       return inputs.resourceName;
     case 'azure-native:managedidentity:FederatedIdentityCredential':
       return inputs.subject;
+    case 'azure-native:redis:Redis':
+      return `${inputs.name} ${inputs.sku.name} ${inputs.sku.family}${inputs.sku.capacity} zones ${(inputs.zones ?? []).join(',')}, TLS ${inputs.minimumTlsVersion} only, public network ${inputs.publicNetworkAccess}`;
     case 'kubernetes:helm.sh/v3:Release':
       return `${inputs.chart} ${inputs.version} in ${inputs.namespace}`;
     default:

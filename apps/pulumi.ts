@@ -4,7 +4,7 @@
 // identity's real client and tenant IDs and the vault's name in place of the committed ones).
 import * as pulumi from '@pulumi/pulumi';
 import { CONFIG_NAMESPACE, ConfigError, deployedFacts, EdgeStack, IstioMode, parseStackConfig, refuseChangesAzureRefuses } from '../lib/infra';
-import { synthEdge } from './edge';
+import { RATE_LIMIT_NAMESPACE, synthEdge } from './edge';
 import { environments } from './environments';
 
 /** Every key of the project's namespace the stack sets (unknown ones are refused, not ignored). */
@@ -35,6 +35,10 @@ async function edgeProgram() {
   const stack = new EdgeStack('edge', {
     config, objects, alertGroups, publicIp: env.publicIp, hostnames: env.hosts,
     keyVault: kv ? { vaultName: kv.vaultName, clientId: kv.clientId, tenantId: kv.tenantId, serviceAccount: gatewayServiceAccount } : undefined,
+    // Azure's managed Redis and the Secret the rate-limit service reads, where the environment asks for it.
+    managedRedis: env.globalRateLimit.redis.kind === 'azure-managed'
+      ? { cacheName: env.globalRateLimit.redis.cacheName, secret: { namespace: RATE_LIMIT_NAMESPACE, name: env.globalRateLimit.redis.secretName } }
+      : undefined,
   });
   return {
     kubeconfig: stack.aks.kubeconfig,
@@ -49,6 +53,7 @@ async function edgeProgram() {
     grafanaEndpoint: stack.monitoring?.grafana?.properties.apply((p) => p.endpoint),
     // Read back by the next run (lib/infra/previous-deployment.ts) to refuse changes Azure refuses.
     deployed: deployedFacts(config),
+    rateLimitRedisHost: stack.redis?.url,
   };
 }
 

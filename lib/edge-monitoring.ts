@@ -13,6 +13,8 @@ import { validateDnsLabel, validateDnsSubdomain, validateDuration, validateId, v
 import { IIngressGateway } from './ingress-gateway';
 import { promDuration } from './private/duration';
 import { lazy } from './private/lazy';
+import { rateLimitAlertGroup, RateLimitAlertThresholds } from './rate-limit-alerts';
+import type { RateLimitService } from './rate-limit-service';
 import { IRoutableService } from './service-reference';
 
 /** Who scrapes the metrics: the API group of the PodMonitors. */
@@ -86,6 +88,17 @@ export interface EdgeMonitoringProps {
    * @default - the gateway's namespace
    */
   readonly dashboardNamespace?: string | false;
+  /**
+   * The global rate-limit service to scrape and alert on (its errors, its availability, the rate of
+   * requests over a limit).
+   * @default - none
+   */
+  readonly rateLimitService?: RateLimitService;
+  /**
+   * Thresholds of the rate-limit service's alerts.
+   * @default - see RateLimitAlertThresholds
+   */
+  readonly rateLimitThresholds?: RateLimitAlertThresholds;
 }
 
 /**
@@ -138,6 +151,10 @@ export class EdgeMonitoring extends Construct {
         matchExpressions: [{ key: 'app', operator: 'In', values: lazy(() => this.services.filter((s) => s.namespace === ns).map((s) => s.name)) }],
       }, backend, interval);
     }
+
+    // The rate-limit service: its metrics merged into the sidecar's endpoint, like the services'.
+    const rls = props.rateLimitService;
+    if (rls) this.podMonitor('RateLimitMetrics', `${rls.deploymentName}-metrics`, rls.namespace, { matchLabels: { ...rls.selector } }, backend, interval);
 
     // Istio Telemetry.
     if (props.accessLogs ?? true) {
@@ -197,7 +214,9 @@ export class EdgeMonitoring extends Construct {
 
   /** The alert rule groups. */
   public get alertGroups(): AlertGroup[] {
-    return edgeAlertGroups(this.node.path, this.gatewayTarget, this.services, this.props.thresholds);
+    const groups = edgeAlertGroups(this.node.path, this.gatewayTarget, this.services, this.props.thresholds);
+    const rls = this.props.rateLimitService;
+    return rls ? [...groups, rateLimitAlertGroup({ deployment: rls.deploymentName, namespace: rls.namespace, domain: rls.domain }, this.props.rateLimitThresholds)] : groups;
   }
 
   /** The Grafana dashboard (JSON model). */

@@ -142,9 +142,18 @@ export interface GatewayWorkloadSettings {
    * @default - public, dynamic address, probes on /healthz/ready, ExternalTrafficPolicy.CLUSTER
    */
   readonly azure?: AzureLoadBalancerOptions;
+  /**
+   * Proxies in front of the gateway that add `X-Forwarded-For` (Azure Front Door, Application
+   * Gateway): the gateway then takes the client's address from that header, so per-client rate
+   * limits and source-IP rules see the client (the proxy config's `gatewayTopology.numTrustedProxies`,
+   * set through the `proxy.istio.io/config` pod annotation; managed workload only).
+   * @default 0 - the address the gateway's connection comes from
+   * @see https://istio.io/latest/docs/ops/configuration/traffic-management/network-topologies/
+   */
+  readonly numTrustedProxies?: number;
 }
 
-const MANAGED_ONLY: ReadonlyArray<keyof GatewayWorkloadSettings> = ['resources', 'autoscaling', 'replicas', 'disruption', 'spread', 'zones', 'shutdown', 'azure'];
+const MANAGED_ONLY: ReadonlyArray<keyof GatewayWorkloadSettings> = ['resources', 'autoscaling', 'replicas', 'disruption', 'spread', 'zones', 'shutdown', 'azure', 'numTrustedProxies'];
 
 /** A port of a gateway server, as the workload's Service exposes it. */
 export interface GatewayServicePort {
@@ -277,7 +286,7 @@ class ManagedGatewayWorkload extends GatewayWorkload {
       selector,
       serviceAccountName: name,
       deploymentName: name,
-      clientIpKnown: settings.azure?.externalTrafficPolicy === ExternalTrafficPolicy.LOCAL,
+      clientIpKnown: settings.azure?.externalTrafficPolicy === ExternalTrafficPolicy.LOCAL || (settings.numTrustedProxies ?? 0) > 0,
       deploysPods: true,
     };
   }
@@ -315,6 +324,10 @@ class ManagedGatewayWorkload extends GatewayWorkload {
         `It must be longer than preStopDelay + drainDuration (${minGrace}s), or Kubernetes kills the proxy while it drains: use at least ${minGrace + 1}s.`);
     }
 
+    const trustedProxies = props.numTrustedProxies ?? 0;
+    if (!Number.isInteger(trustedProxies) || trustedProxies < 0) {
+      fail(scope, 'numTrustedProxies', props.numTrustedProxies, 'Use the number of proxies in front of the gateway that add X-Forwarded-For (0 or more, a whole number).');
+    }
     const saAnnotations = certificate?.serviceAccountAnnotations ?? {};
     const sa = new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
       metadata: { name, namespace, labels: matchLabels, annotations: Object.keys(saAnnotations).length ? saAnnotations : undefined },
@@ -334,7 +347,10 @@ class ManagedGatewayWorkload extends GatewayWorkload {
             labels: podLabels,
             annotations: {
               'inject.istio.io/templates': 'gateway',
-              'proxy.istio.io/config': JSON.stringify({ terminationDrainDuration: `${drain}s` }),
+              'proxy.istio.io/config': JSON.stringify({
+                terminationDrainDuration: `${drain}s`,
+                ...(trustedProxies ? { gatewayTopology: { numTrustedProxies: trustedProxies } } : {}),
+              }),
               'prometheus.io/scrape': 'true',
               'prometheus.io/port': '15020',
               'prometheus.io/path': '/stats/prometheus',

@@ -24,6 +24,12 @@ export type { CertManagerCertificateOptions, KeyVaultCertificateOptions } from '
 export type { DenyRequestsOptions, RequestScope, RequireJwtOptions, SourceIpAllowListOptions } from './gateway-authorization';
 export { RateLimit, RateLimitAction } from './rate-limit';
 export type { GlobalRateLimitOptions, LocalRateLimitOptions } from './rate-limit';
+export { EXTERNAL_RATE_LIMIT_SERVICE_ANNOTATION } from './rate-limit';
+export { RateLimitDescriptor, RateLimitUnit } from './rate-limit-descriptor';
+export type { DescriptorLimitOptions, RateLimitConfigDescriptor } from './rate-limit-descriptor';
+export { RATE_LIMIT_SERVICE_IMAGE, RateLimitRedis, RateLimitService } from './rate-limit-service';
+export type { InClusterRedisOptions, RateLimitServiceProps, SecretRedisOptions } from './rate-limit-service';
+export type { RateLimitAlertThresholds } from './rate-limit-alerts';
 
 // Services.
 export { AppProtocol, ServiceVersion, VersionedService } from './versioned-service';

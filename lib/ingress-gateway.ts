@@ -142,6 +142,7 @@ abstract class GatewayBase extends Construct implements IIngressGateway {
       selector: pods.selector,
       baseName: this.baseName,
       gateway: `${this.namespace}/${this.gatewayName}`,
+      clientAddressKnown: this.clientIpKnown,
     });
   }
 

@@ -5,6 +5,8 @@ import {
   EnvoyFilterSpecConfigPatchesMatchContext as Context, EnvoyFilterSpecConfigPatchesPatchOperation as Operation,
 } from '../imports/istio-networking.istio.io';
 import { fail } from './errors';
+import { ActionChain, RateLimitDescriptor } from './rate-limit-descriptor';
+import { RateLimitService } from './rate-limit-service';
 import { istioDuration } from './private/duration';
 import { validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validatePort, validatePositiveInteger } from './private/validate';
 
@@ -72,35 +74,63 @@ export interface LocalRateLimitOptions {
   readonly priority?: number;
 }
 
-/** Options of the global rate limit, enforced by an external rate-limit service (envoyproxy/ratelimit). */
+/**
+ * Options of the global rate limit, enforced by Envoy's rate-limit service (envoyproxy/ratelimit).
+ * Give `service` (a {@link RateLimitService} of this app) and the limits: the filter's domain,
+ * cluster, timeout and failure mode then come from the service, and the limits go into its
+ * configuration. Without `service`, give `domain` and `serviceHost` of a service outside the app.
+ */
 export interface GlobalRateLimitOptions {
   /**
-   * The rate-limit domain: the `domain` of the rate-limit service's configuration.
+   * The rate-limit service of this app: domain, cluster, timeout and failure mode come from it, and
+   * the limits are added to its configuration.
+   * @default - a service outside the app: give domain and serviceHost
    */
-  readonly domain: string;
+  readonly service?: RateLimitService;
   /**
-   * The rate-limit service's fully qualified host name (a Kubernetes Service in the mesh).
+   * Limits on every request of the gateway's hosts (a VIRTUAL_HOST patch): each descriptor, with its
+   * nested descriptors, becomes the action chains Envoy sends and the entries of the configuration.
+   * @default - none
+   */
+  readonly limits?: RateLimitDescriptor[];
+  /**
+   * Limits on the requests of one route, by the `name` of the VirtualService's HTTP route (an
+   * HTTP_ROUTE patch matched by route name). In the configuration they are nested under a
+   * `route` generic key with the route's name, so they count apart from the gateway's limits, which
+   * still apply to the route.
+   * @default - none
+   */
+  readonly routeLimits?: Readonly<Record<string, RateLimitDescriptor[]>>;
+  /**
+   * The rate-limit domain of a service outside the app.
+   * @default - the service's domain
+   */
+  readonly domain?: string;
+  /**
+   * The fully qualified host name of a rate-limit service outside the app (a Kubernetes Service in the mesh).
    * @example 'ratelimit.ratelimit.svc.cluster.local'
+   * @default - the service's host
    */
-  readonly serviceHost: string;
+  readonly serviceHost?: string;
   /**
-   * The rate-limit service's gRPC port.
+   * The gRPC port of a rate-limit service outside the app.
    * @default 8081
    */
   readonly servicePort?: number;
   /**
-   * Deny requests when the rate-limit service cannot be reached.
-   * @default false - fail open, so an outage of the rate-limit service does not take the edge down
+   * Deny requests when a service outside the app cannot be reached.
+   * @default - the service's failureModeDeny; false for a service outside the app
    */
   readonly failureModeDeny?: boolean;
   /**
-   * How long the gateway waits for the rate-limit service's answer.
-   * @default Duration.millis(100)
+   * How long the gateway waits for the answer of a service outside the app.
+   * @default - the service's timeout; Duration.millis(100) for a service outside the app
    */
   readonly timeout?: Duration;
   /**
-   * The descriptors sent for every request of the gateway's hosts: each is a list of actions.
-   * @default - one descriptor: the request path ("PATH")
+   * Untyped descriptors for a service outside the app whose configuration is kept elsewhere: each is
+   * a list of actions.
+   * @default - one descriptor, the request path ("PATH"), when neither limits nor routeLimits are given
    */
   readonly descriptors?: RateLimitAction[][];
   /**
@@ -125,7 +155,16 @@ export interface RateLimitTarget {
   readonly baseName: string;
   /** The Gateway resource, as "namespace/name". */
   readonly gateway: string;
+  /**
+   * Whether the gateway sees clients' addresses (externalTrafficPolicy Local, trusted proxy hops,
+   * or pods the app does not deploy).
+   * @default true
+   */
+  readonly clientAddressKnown?: boolean;
 }
+
+/** Annotation of an EnvoyFilter whose rate-limit service is outside the output (the analysis skips its cluster). */
+export const EXTERNAL_RATE_LIMIT_SERVICE_ANNOTATION = 'ratelimit.istio-aks-edge.io/external-service';
 
 const HCM = 'envoy.filters.network.http_connection_manager';
 const ROUTER = 'envoy.filters.http.router';
@@ -232,48 +271,124 @@ function createLocal(scope: Construct, id: string, property: string, target: Rat
   });
 }
 
+/** The route generic key that separates a route's limits from the gateway's in the configuration. */
+const ROUTE_KEY = 'route';
+
+function chainsOf(scope: Construct, property: string, limits: readonly RateLimitDescriptor[] | undefined, prefix: RateLimitDescriptor[] = []): ActionChain[] {
+  if (limits === undefined) return [];
+  if (!Array.isArray(limits)) fail(scope, property, limits, 'Give a list of RateLimitDescriptor, for example [RateLimitDescriptor.remoteAddress().limit(100, RateLimitUnit.MINUTE)].');
+  return limits.flatMap((d, i) => {
+    if (!(d instanceof RateLimitDescriptor)) fail(scope, `${property}[${i}]`, d, 'Use RateLimitDescriptor.remoteAddress(), .requestHeader(...), .path() or .genericKey(...) with .limit(...).');
+    return d._chains(scope, `${property}[${i}]`, prefix);
+  });
+}
+
 function createGlobal(scope: Construct, id: string, property: string, target: RateLimitTarget, o: GlobalRateLimitOptions): EnvoyFilter {
-  if (!o.domain || !/^[A-Za-z0-9_.-]+$/.test(o.domain)) fail(scope, `${property}.domain`, o.domain, 'Use the domain of the rate-limit service configuration, for example "istio-ingress".');
-  const host = validateHost(scope, `${property}.serviceHost`, o.serviceHost, false);
-  if (host.startsWith('*.')) fail(scope, `${property}.serviceHost`, host, 'Use the exact host of the rate-limit Service, for example "ratelimit.ratelimit.svc.cluster.local".');
-  const port = validatePort(scope, `${property}.servicePort`, o.servicePort ?? 8081);
-  const timeout = validateDuration(scope, `${property}.timeout`, o.timeout ?? Duration.millis(100));
-  const descriptors = o.descriptors ?? [[RateLimitAction.path()]];
-  if (descriptors.length === 0 || descriptors.some((d) => d.length === 0)) {
-    fail(scope, `${property}.descriptors`, descriptors.map((d) => d.length), 'Give at least one descriptor, each with at least one RateLimitAction.');
+  const service = o.service;
+  if (service !== undefined && !(service instanceof RateLimitService)) fail(scope, `${property}.service`, service, 'Pass a RateLimitService of this app, or leave service out and give domain and serviceHost.');
+  if (service) {
+    for (const key of ['domain', 'serviceHost', 'servicePort', 'failureModeDeny', 'timeout', 'descriptors'] as const) {
+      if (o[key] !== undefined) fail(scope, `${property}.${key}`, o[key], `With service, ${key === 'descriptors' ? 'the actions come from limits and routeLimits' : `the ${key} comes from the RateLimitService`}: remove ${key}.`);
+    }
   }
+  const domain = service?.domain ?? o.domain;
+  if (!domain || !/^[A-Za-z0-9_.-]+$/.test(domain)) fail(scope, `${property}.domain`, domain, 'Give service (a RateLimitService), or the domain of the rate-limit service configuration, for example "istio-ingress".');
+  const host = service?.host ?? validateHost(scope, `${property}.serviceHost`, o.serviceHost ?? '', false);
+  if (host.startsWith('*.')) fail(scope, `${property}.serviceHost`, host, 'Use the exact host of the rate-limit Service, for example "ratelimit.ratelimit.svc.cluster.local".');
+  const port = service?.port ?? validatePort(scope, `${property}.servicePort`, o.servicePort ?? 8081);
+  const timeout = service?.timeout ?? validateDuration(scope, `${property}.timeout`, o.timeout ?? Duration.millis(100));
+  const failureModeDeny = service?.failureModeDeny ?? o.failureModeDeny ?? false;
+
+  // The typed limits: the gateway's, and each route's under its route key.
+  const gatewayChains = chainsOf(scope, `${property}.limits`, o.limits);
+  const routes = Object.entries(o.routeLimits ?? {}).map(([route, limits]) => {
+    if (!/^[A-Za-z0-9_.-]+$/.test(route)) fail(scope, `${property}.routeLimits`, route, 'Use the name of an HTTP route of a VirtualService bound to this gateway (http[].name).');
+    const chains = chainsOf(scope, `${property}.routeLimits.${route}`, limits, [RateLimitDescriptor.genericKey(route, ROUTE_KEY)]);
+    if (chains.length === 0) fail(scope, `${property}.routeLimits.${route}`, limits, 'Give at least one descriptor with a limit, or remove the route.');
+    return { route, chains };
+  });
+  const typed = o.limits !== undefined || o.routeLimits !== undefined;
+  if (typed && o.descriptors !== undefined) fail(scope, `${property}.descriptors`, o.descriptors.length, 'Use either typed limits (limits, routeLimits) or untyped descriptors, not both.');
+  if (service && !typed) fail(scope, `${property}.limits`, undefined, 'Give the limits the service enforces, for example limits: [RateLimitDescriptor.remoteAddress().limit(100, RateLimitUnit.MINUTE)].');
+  if (typed && gatewayChains.length === 0 && routes.length === 0) fail(scope, `${property}.limits`, 0, 'Give at least one descriptor with a limit.');
+
+  const untyped = typed ? [] : (o.descriptors ?? [[RateLimitAction.path()]]);
+  if (!typed && (untyped.length === 0 || untyped.some((d) => d.length === 0))) {
+    fail(scope, `${property}.descriptors`, untyped.map((d) => d.length), 'Give at least one descriptor, each with at least one RateLimitAction.');
+  }
+
+  // A per-client limit needs the client's address.
+  const remote = [
+    ...gatewayChains.map((c, i) => ({ uses: c.usesRemoteAddress, where: `${property}.limits (chain ${i})` })),
+    ...routes.flatMap((r) => r.chains.map((c, i) => ({ uses: c.usesRemoteAddress, where: `${property}.routeLimits.${r.route} (chain ${i})` }))),
+    ...untyped.map((d, i) => ({ uses: d.some((a) => 'remote_address' in a.envoyAction), where: `${property}.descriptors[${i}]` })),
+  ].find((r) => r.uses);
+  if (remote && target.clientAddressKnown === false) {
+    fail(scope, remote.where, 'remote_address with externalTrafficPolicy Cluster',
+      'Behind the Azure load balancer with externalTrafficPolicy Cluster the gateway sees a node\'s address, so a per-client limit would count per node: set azure: { externalTrafficPolicy: ExternalTrafficPolicy.LOCAL } on the gateway (see the README for its health-probe consequences), or numTrustedProxies when a proxy in front of the gateway adds X-Forwarded-For.');
+  }
+
+  if (service) {
+    service._register(`${target.gateway}:${property}`, [
+      ...(o.limits ?? []).map((d) => d._config()),
+      ...routes.map((r) => RateLimitDescriptor.genericKey(r.route, ROUTE_KEY).nest(...(o.routeLimits?.[r.route] ?? []))._config()),
+    ]);
+  }
+
   const name = uniqueFilterName(scope, `${property}.name`, validateDnsSubdomain(scope, `${property}.name`, o.name ?? `${target.baseName}-ratelimit`));
   validateDnsLabel(scope, `${property}.serviceHost`, host.split('.')[0]);
+  const vhostLimits = typed ? gatewayChains.map((c) => ({ actions: c.actions })) : untyped.map((actions) => ({ actions: actions.map((a) => a.envoyAction) }));
+  const patches: EnvoyFilterSpecConfigPatches[] = [
+    beforeRouter({
+      name: 'envoy.filters.http.ratelimit',
+      typed_config: {
+        '@type': 'type.googleapis.com/envoy.extensions.filters.http.ratelimit.v3.RateLimit',
+        domain,
+        failure_mode_deny: failureModeDeny,
+        timeout: istioDuration(timeout),
+        rate_limit_service: {
+          grpc_service: { envoy_grpc: { cluster_name: `outbound|${port}||${host}`, authority: host } },
+          transport_api_version: 'V3',
+        },
+      },
+    }),
+  ];
+  if (vhostLimits.length) {
+    patches.push({
+      // The filter only asks the service about requests whose route or virtual host carries
+      // rate_limits actions: add them to every virtual host of this gateway.
+      applyTo: ApplyTo.VIRTUAL_UNDERSCORE_HOST,
+      match: { context: Context.GATEWAY, routeConfiguration: { gateway: target.gateway } },
+      patch: { operation: Operation.MERGE, value: { rate_limits: vhostLimits } },
+    });
+  }
+  for (const r of routes) {
+    patches.push({
+      // Routes of a VirtualService carry its http[].name as their Envoy route name.
+      applyTo: ApplyTo.HTTP_UNDERSCORE_ROUTE,
+      match: { context: Context.GATEWAY, routeConfiguration: { gateway: target.gateway, vhost: { route: { name: r.route } } } },
+      patch: {
+        operation: Operation.MERGE,
+        value: {
+          route: {
+            rate_limits: r.chains.map((c) => ({ actions: c.actions })),
+            // A route with its own rate_limits skips the virtual host's unless told to include them.
+            ...(vhostLimits.length ? { include_vh_rate_limits: true } : {}),
+          },
+        },
+      },
+    });
+  }
   return new EnvoyFilter(scope, id, {
-    metadata: { name, namespace: target.namespace },
+    metadata: {
+      name,
+      namespace: target.namespace,
+      annotations: service ? undefined : { [EXTERNAL_RATE_LIMIT_SERVICE_ANNOTATION]: 'true' },
+    },
     spec: {
       workloadSelector: { labels: { ...target.selector } },
       priority: priority(scope, property, o.priority ?? 20),
-      configPatches: [
-        beforeRouter({
-          name: 'envoy.filters.http.ratelimit',
-          typed_config: {
-            '@type': 'type.googleapis.com/envoy.extensions.filters.http.ratelimit.v3.RateLimit',
-            domain: o.domain,
-            failure_mode_deny: o.failureModeDeny ?? false,
-            timeout: istioDuration(timeout),
-            rate_limit_service: {
-              grpc_service: { envoy_grpc: { cluster_name: `outbound|${port}||${host}`, authority: host } },
-              transport_api_version: 'V3',
-            },
-          },
-        }),
-        {
-          // The filter only asks the service about requests whose route or virtual host carries
-          // rate_limits actions: add them to every virtual host of this gateway.
-          applyTo: ApplyTo.VIRTUAL_UNDERSCORE_HOST,
-          match: { context: Context.GATEWAY, routeConfiguration: { gateway: target.gateway } },
-          patch: {
-            operation: Operation.MERGE,
-            value: { rate_limits: descriptors.map((actions) => ({ actions: actions.map((a) => a.envoyAction) })) },
-          },
-        },
-      ],
+      configPatches: patches,
     },
   });
 }

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { GatewayWorkload, IngressGateway, RateLimit, RateLimitAction } from '../lib';
+import { ExternalTrafficPolicy, GatewayWorkload, IngressGateway, RateLimit, RateLimitAction } from '../lib';
 import { all, expectProblem, newChart, synthValid } from './support/synth';
 
 const ROUTER_MATCH = {
@@ -10,7 +10,8 @@ const ROUTER_MATCH = {
 
 async function filters(...limits: RateLimit[]) {
   const chart = newChart();
-  new IngressGateway(chart, 'edge', { hosts: ['shop.example.com'], rateLimits: limits });
+  // Clients' addresses are seen (the global test counts by remote_address).
+  new IngressGateway(chart, 'edge', { hosts: ['shop.example.com'], azure: { externalTrafficPolicy: ExternalTrafficPolicy.LOCAL }, rateLimits: limits });
   return all(await synthValid(chart), 'EnvoyFilter');
 }
 
@@ -50,6 +51,8 @@ describe('RateLimit', () => {
       priority: 5,
     }));
     expect(ef.metadata.name).toBe('istio-ingressgateway-ratelimit');
+    // Untyped descriptors name a service outside the app: the analysis does not look for its Service.
+    expect(ef.metadata.annotations).toEqual({ 'ratelimit.istio-aks-edge.io/external-service': 'true' });
     expect(ef.spec.priority).toBe(5);
     const [filter, vhost] = ef.spec.configPatches;
     expect(filter.match).toEqual(ROUTER_MATCH);

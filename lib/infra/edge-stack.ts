@@ -11,6 +11,7 @@ import { GatewayKeyVault } from './gateway-key-vault';
 import { CommittedKeyVault } from './identity-binding';
 import { IngressPublicIp } from './ingress-public-ip';
 import { IstioControlPlane } from './istio-control-plane';
+import { ManagedRedis } from './managed-redis';
 import { keyVaultName } from './names';
 import { Deployer, deployerPrincipalType } from './role-assignment';
 
@@ -39,6 +40,12 @@ export interface EdgeStackArgs {
    * @default - no Key Vault
    */
   readonly keyVault?: CommittedKeyVault & { readonly serviceAccount: { readonly namespace: string; readonly name: string } };
+  /**
+   * Azure's managed Redis for the rate-limit service, and the Secret (namespace and name) that
+   * `RateLimitRedis.fromSecret` reads. See lib/infra/managed-redis.ts.
+   * @default - no managed Redis (the edge uses an in-cluster Redis, or none)
+   */
+  readonly managedRedis?: { readonly cacheName: string; readonly secret: { readonly namespace: string; readonly name: string } };
 }
 
 /**
@@ -62,6 +69,8 @@ export class EdgeStack extends pulumi.ComponentResource {
   public readonly keyVault?: GatewayKeyVault;
   /** Azure Managed Prometheus, the alert rule groups and Grafana, when monitoring is on. */
   public readonly monitoring?: AzureMonitoring;
+  /** Azure's managed Redis and its Secret, for the rate-limit service (issue 16). */
+  public readonly redis?: ManagedRedis;
 
   public constructor(name: string, args: EdgeStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super('istio-aks-edge:index:EdgeStack', name, {}, opts);
@@ -142,6 +151,24 @@ export class EdgeStack extends pulumi.ComponentResource {
         tags: config.tags,
         deployer,
         grafanaAdminGroupObjectIds: config.entraId?.adminGroupObjectIds,
+      }, { parent: this });
+    }
+    // --- Managed Redis for the rate-limit service (issue 16): kept to this block. ---
+    if (args.managedRedis) {
+      // The Secret needs its namespace, which the edge objects create first (EdgeDeployment applies
+      // namespaces before anything else); waiting for all of them would wait on the rate-limit
+      // Deployment, which waits on this Secret.
+      const namespaceCount = args.objects.filter((o) => o.kind === 'Namespace').length;
+      this.redis = new ManagedRedis(`${name}-redis`, {
+        cacheName: args.managedRedis.cacheName,
+        resourceGroupName: this.resourceGroup.name,
+        location: config.location,
+        zones: config.zones,
+        secret: args.managedRedis.secret,
+        provider: this.aks.provider,
+        secretDependsOn: this.edge.resources.slice(0, namespaceCount),
+        tags: config.tags,
+        protect: config.production,
       }, { parent: this });
     }
     this.registerOutputs({});

@@ -13,3 +13,4 @@ export * from './names';
 export * from './previous-deployment';
 export * from './role-assignment';
 export * from './support-window';
+export * from './managed-redis';

@@ -105,6 +105,8 @@ function computed(type: string, inputs: Record<string, any>, name: string, ident
         identity: { ...inputs.identity, principalId: '44444444-4444-4444-4444-444444444444' },
         properties: { ...inputs.properties, endpoint: `https://${inputs.workspaceName}.weu.grafana.azure.com` },
       };
+    case 'azure-native:redis:Redis':
+      return { name: inputs.name ?? name, hostName: `${inputs.name ?? name}.redis.cache.windows.net`, sslPort: 6380, port: 6379 };
     default:
       return {};
   }
@@ -162,6 +164,8 @@ export class EdgeMocks implements pulumi.runtime.Mocks {
         return { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(args.inputs.format === 'exec' ? MOCK_EXEC_KUBECONFIG : MOCK_KUBECONFIG).toString('base64') }] };
       case 'azure-native:keyvault:getVault':
         return { id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${args.inputs.resourceGroupName}/providers/Microsoft.KeyVault/vaults/${args.inputs.vaultName}`, name: args.inputs.vaultName };
+      case 'azure-native:redis:listRedisKeys':
+        return { primaryKey: `mock-primary-key-of-${args.inputs.name}`, secondaryKey: 'mock-secondary-key' };
       case 'azure-native:authorization:getClientConfig':
         return { ...MOCK_DEPLOYER, subscriptionId: SUBSCRIPTION };
       case 'azure-native:authorization:getClientToken':

@@ -45,7 +45,7 @@ requests:
     expect(r.passed).toBe(false);
     expect(r.failures).toEqual([
       'route: expected "storefront", got "api"',
-      'rateLimits: expected no-such-filter, got ["istio-ingress/istio-ingressgateway-local-ratelimit"]',
+      'rateLimits: expected no-such-filter, got ["istio-ingress/istio-ingressgateway-ratelimit","istio-ingress/istio-ingressgateway-local-ratelimit"]',
       'destinations: expected 1, got 2 (api.shop.svc.cluster.local/v1, api.shop.svc.cluster.local/v2)',
     ]);
     expect(formatTableResults([r])).toMatch(/^FAIL wrong\n {7}route: expected "storefront", got "api"[\s\S]*\n0 passed, 1 failed$/);

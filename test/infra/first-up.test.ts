@@ -143,7 +143,7 @@ describe.each(['dev', 'prod'] as const)('stack %s: what AKS and the autoscaler c
     expect(pool.inputs.agentPoolName).toMatch(/^apps[0-9a-f]{4}$/);
     const protectedTypes = mocks.resources.filter((r) => r.options.protect).map((r) => r.type).sort();
     expect(protectedTypes).toEqual(stack === 'prod' ? [
-      'azure-native:containerservice:ManagedCluster', 'azure-native:keyvault:Vault', 'azure-native:network:PublicIPAddress', 'azure-native:resources:ResourceGroup',
+      'azure-native:containerservice:ManagedCluster', 'azure-native:keyvault:Vault', 'azure-native:network:PublicIPAddress', 'azure-native:redis:Redis', 'azure-native:resources:ResourceGroup',
     ] : []);
   });
 
@@ -201,7 +201,7 @@ describe.each(['dev', 'prod'] as const)('preview of a new %s stack (computed out
     // Role assignments on unknown scopes or principals: unknown names, not guesses.
     for (const r of mocks.ofType('azure-native:authorization:RoleAssignment')) expect(r.rawInputs.roleAssignmentName, r.name).toBe(UNKNOWN);
     // The edge objects are still planned, all of them.
-    expect(mocks.resources.filter((r) => r.type.startsWith('kubernetes:') && r.type !== 'kubernetes:helm.sh/v3:Release').length).toBe(stack === 'prod' ? 40 : 39);
+    expect(mocks.resources.filter((r) => r.type.startsWith('kubernetes:') && r.type !== 'kubernetes:helm.sh/v3:Release').length).toBe(stack === 'prod' ? 55 : 56);
     expect(warn).not.toHaveBeenCalled();
   });
 

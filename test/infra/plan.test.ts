@@ -31,7 +31,7 @@ describe('npm run plan', () => {
     const { stdout, status } = plan('dev');
     expect(status).toBe(0);
     expect(stdout).toMatch(/^\+ azure-native:network:PublicIPAddress +edge-ingress-ip +pip-shop-dev-ingress Standard Static zones 1,2,3$/m);
-    expect(stdout).toMatch(/Edge objects applied \(39\)/);
+    expect(stdout).toMatch(/Edge objects applied \(56\)/);
   });
 
   it('--preview: what Azure computes is <unknown>, as `pulumi preview` shows it', () => {

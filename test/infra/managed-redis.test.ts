@@ -1,0 +1,97 @@
+// Azure's managed Redis for the rate-limit service, under Pulumi's mocks: created in prod with the
+// Secret the service reads, absent in dev (in-cluster Redis), private when given a subnet.
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { describe, expect, it } from 'vitest';
+import edgeProgram from '../../apps/pulumi';
+import { environments } from '../../apps/environments';
+import { stackConfig } from '../../apps/plan';
+import { ManagedRedis } from '../../lib/infra/managed-redis';
+import { EdgeMocks, settle, valueOf } from '../../lib/infra/mocks';
+
+async function run(stack: string) {
+  const mocks = new EdgeMocks();
+  await mocks.install('istio-aks-edge', stack, stackConfig(stack));
+  const outputs = await edgeProgram();
+  const redisHost = await valueOf(outputs.rateLimitRedisHost as never);
+  await settle();
+  return { mocks, redisHost };
+}
+
+const unsecret = (v: any) => (v && v[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig ? v.value : v);
+
+describe('managed Redis for the rate-limit service', () => {
+  it('prod: a zone-redundant, TLS-only Premium cache and the Secret with its address and key, after the namespaces', async () => {
+    const { mocks, redisHost } = await run('prod');
+    const [cache] = mocks.ofType('azure-native:redis:Redis');
+    const redis = environments.prod.globalRateLimit.redis;
+    if (redis.kind !== 'azure-managed') throw new Error('prod uses the managed Redis');
+    expect(cache.inputs).toMatchObject({
+      name: redis.cacheName,
+      resourceGroupName: environments.prod.publicIp!.resourceGroup,
+      sku: { name: 'Premium', family: 'P', capacity: 1 },
+      zones: ['1', '2', '3'],
+      replicasPerMaster: 2,
+      enableNonSslPort: false,
+      minimumTlsVersion: '1.2',
+      publicNetworkAccess: 'Enabled',
+    });
+    expect(cache.parent).toBe('istio-aks-edge:azure:ManagedRedis::edge-redis');
+    const keys = mocks.calls.filter((c) => c.token === 'azure-native:redis:listRedisKeys');
+    expect(keys.map((c) => c.inputs)).toEqual([{ name: redis.cacheName, resourceGroupName: environments.prod.publicIp!.resourceGroup }]);
+
+    const [secret] = mocks.ofType('kubernetes:core/v1:Secret').filter((r) => r.parent?.startsWith('istio-aks-edge:azure:ManagedRedis::'));
+    expect(secret.inputs.metadata).toEqual({ name: redis.secretName, namespace: 'ratelimit' });
+    const data = unsecret(secret.inputs.stringData);
+    expect({ url: unsecret(data.url), password: unsecret(data.password) }).toEqual({
+      url: `${redis.cacheName}.redis.cache.windows.net:6380`, password: `mock-primary-key-of-${redis.cacheName}`,
+    });
+    expect(redisHost).toBe(`${redis.cacheName}.redis.cache.windows.net:6380`);
+    // The Secret waits for the edge's namespaces (the "ratelimit" one among them), not for the rate-limit Deployment.
+    const namespaces = mocks.resources.filter((r) => r.type.startsWith('kubernetes:') && r.inputs.kind === 'Namespace');
+    expect(namespaces.map((n) => n.inputs.metadata.name)).toContain('ratelimit');
+    expect(secret.dependencies).toEqual(expect.arrayContaining(namespaces.map((n) => n.urn)));
+    expect(secret.dependencies.some((d) => d.includes('deployment-ratelimit-ratelimit'))).toBe(false);
+    expect(secret.provider).toMatch(/pulumi:providers:kubernetes/);
+    // The service reads that Secret.
+    const deployment = mocks.resources.find((r) => r.inputs.kind === 'Deployment' && r.inputs.metadata?.name === 'ratelimit');
+    const env = deployment!.inputs.spec.template.spec.containers[0].env;
+    expect(env.find((e: any) => e.name === 'REDIS_URL').valueFrom.secretKeyRef).toEqual({ name: redis.secretName, key: 'url' });
+  });
+
+  it('dev: no Azure cache, no Secret written; the in-cluster Redis is among the edge objects', async () => {
+    const { mocks, redisHost } = await run('dev');
+    expect(mocks.ofType('azure-native:redis:Redis')).toEqual([]);
+    expect(mocks.resources.filter((r) => r.parent?.startsWith('istio-aks-edge:azure:ManagedRedis::'))).toEqual([]);
+    expect(redisHost).toBeUndefined();
+    expect(mocks.resources.some((r) => r.inputs.kind === 'Deployment' && r.inputs.metadata?.name === 'ratelimit-redis')).toBe(true);
+  });
+
+  it('with a private endpoint: public access disabled, the endpoint, the privatelink zone linked to the VNet', async () => {
+    const mocks = new EdgeMocks();
+    await mocks.install('istio-aks-edge', 'prod', stackConfig('prod'));
+    const provider = new k8s.Provider('k', { kubeconfig: 'x' });
+    new ManagedRedis('r', {
+      cacheName: 'redis-private', resourceGroupName: 'rg', location: 'westeurope', zones: ['1', '2', '3'],
+      privateEndpoint: { subnetId: '/subnets/pe', virtualNetworkId: '/vnets/v' }, secret: { namespace: 'ratelimit', name: 's' }, provider,
+    });
+    await settle();
+    expect(mocks.ofType('azure-native:redis:Redis')[0].inputs.publicNetworkAccess).toBe('Disabled');
+    expect(mocks.ofType('azure-native:network:PrivateEndpoint')[0].inputs).toMatchObject({
+      subnet: { id: '/subnets/pe' }, privateLinkServiceConnections: [{ groupIds: ['redisCache'], privateLinkServiceId: 'r-cache-id' }],
+    });
+    expect(mocks.ofType('azure-native:privatedns:PrivateZone')[0].inputs.privateZoneName).toBe('privatelink.redis.cache.windows.net');
+    expect(mocks.ofType('azure-native:privatedns:VirtualNetworkLink')[0].inputs.virtualNetwork).toEqual({ id: '/vnets/v' });
+    expect(mocks.ofType('azure-native:network:PrivateDnsZoneGroup')).toHaveLength(1);
+  });
+
+  it('a bad cache name or capacity is refused before anything is declared', async () => {
+    const mocks = new EdgeMocks();
+    await mocks.install('istio-aks-edge', 'dev', stackConfig('dev'));
+    const provider = new k8s.Provider('k', { kubeconfig: 'x' });
+    const base = { resourceGroupName: 'rg', location: 'westeurope', zones: ['1'], secret: { namespace: 'n', name: 's' }, provider };
+    expect(() => new ManagedRedis('a', { ...base, cacheName: 'Bad_Name' })).toThrow(/ManagedRedis a: invalid cacheName: received "Bad_Name"\. Use 1-63 lower-case/);
+    expect(() => new ManagedRedis('b', { ...base, cacheName: 'ok', capacity: 9 })).toThrow(/invalid capacity: received 9\. Use a Premium capacity/);
+    expect(mocks.ofType('azure-native:redis:Redis')).toEqual([]);
+  });
+});
