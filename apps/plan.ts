@@ -85,7 +85,7 @@ export async function plan(stack: string, options: { preview?: boolean } = {}): 
   const mocks = new EdgeMocks({ preview: options.preview });
   await mocks.install('istio-aks-edge', stack, stackConfig(stack));
   // Loaded like Pulumi's language host loads a CommonJS program: require(main), then call it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const program = require(path.join(ROOT, 'apps', 'pulumi.ts')) as () => Promise<Record<string, unknown>>;
   const exported = await program();
   const outputs: Record<string, unknown> = {};

@@ -164,7 +164,7 @@ function celProblems(schema: Schema, value: unknown, where: string): string[] {
  * `additionalProperties: false` unless they preserve unknown fields. `metadata` is left open.
  */
 function strictSchema(schema: Schema, root = false): Schema {
-  if (Array.isArray(schema)) return schema.map((s) => strictSchema(s)) as unknown as Schema;
+  if (Array.isArray(schema)) return (schema as readonly Schema[]).map((s) => strictSchema(s)) as unknown as Schema;
   if (!schema || typeof schema !== 'object') return schema;
   const out: Schema = {};
   for (const [key, value] of Object.entries(schema)) {

@@ -375,7 +375,7 @@ export function fieldsOf<T>(o: KubernetesObject): T {
 
 /** `value` when it is an array, else `[]`: parsed YAML may hold anything where a list is expected. */
 export function list<T>(value: readonly T[] | undefined): readonly T[] {
-  return Array.isArray(value) ? value : [];
+  return Array.isArray(value) ? (value as readonly T[]) : [];
 }
 
 /** `value` when it is a string map, else `{}`. */

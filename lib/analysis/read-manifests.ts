@@ -4,6 +4,7 @@
  * expanded. A document that is not a Kubernetes object becomes a finding naming the file and the
  * document's index instead of an exception.
  */
+import { text } from '../private/text';
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -134,7 +135,7 @@ function objectProblem(v: unknown): string | undefined {
   if (!isRecord(v)) return `A ${typeof v} (${JSON.stringify(v).slice(0, 40)}), not an object: each document must be a mapping with apiVersion, kind and metadata.`;
   const missing = ['apiVersion', 'kind'].filter((k) => typeof v[k] !== 'string' || v[k] === '');
   if (missing.length) return `An object without ${missing.join(' and ')}${typeof v.kind === 'string' ? ` (kind ${v.kind})` : ''}: every Kubernetes object needs apiVersion and kind.`;
-  if (v.metadata !== undefined && !isRecord(v.metadata)) return `${v.kind}: metadata is not a mapping: give it name (and namespace).`;
+  if (v.metadata !== undefined && !isRecord(v.metadata)) return `${text(v.kind)}: metadata is not a mapping: give it name (and namespace).`;
   return undefined;
 }
 

@@ -37,7 +37,7 @@ export function isoDuration(prom: string): string {
 
 /** Azure Monitor's numeric severities: 0 critical ... 4 verbose. */
 function azureSeverity(severity: string): number {
-  return severity === AlertSeverity.CRITICAL ? 0 : 2;
+  return severity === (AlertSeverity.CRITICAL as string) ? 0 : 2;
 }
 
 /**

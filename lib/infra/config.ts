@@ -194,7 +194,7 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
     const v = raw(key);
     if (typeof v !== 'string') return v;
     try {
-      return JSON.parse(v);
+      return JSON.parse(v) as unknown;
     } catch {
       return v;
     }
@@ -307,7 +307,7 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
       bad(`${key}.minCount`, min, `Use at least ${zones.length}, the number of zones (${zones.join(', ')}): the autoscaler's minimum then keeps a node in every zone, so losing one zone leaves the others serving.`);
     }
     if (!Number.isInteger(max) || (max as number) < 1 || (max as number) > 1000) bad(`${key}.maxCount`, max, 'Use an integer between 1 and 1000.');
-    else if (Number.isInteger(min) && (min as number) > (max as number)) bad(`${key}.minCount`, `${min} (maxCount ${max})`, 'minCount must not exceed maxCount: lower minCount or raise maxCount.');
+    else if (Number.isInteger(min) && (min as number) > (max as number)) bad(`${key}.minCount`, `${min as number} (maxCount ${max as number})`, 'minCount must not exceed maxCount: lower minCount or raise maxCount.');
     return { name: name as string, vmSize: o.vmSize as string, minCount: min as number, maxCount: max as number };
   };
   const systemPool = pool('systemPool', json('systemPool'), true);

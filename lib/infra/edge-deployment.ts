@@ -35,7 +35,7 @@ export class EdgeDeployment extends pulumi.ComponentResource {
 
   public constructor(name: string, args: EdgeDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     super('istio-aks-edge:kubernetes:EdgeDeployment', name, {}, opts);
-    const bound = args.keyVault ? bindKeyVault(args.objects, args.keyVault) : args.objects.map((o) => ({ object: o as unknown as Record<string, unknown>, needsIdentity: false }));
+    const bound = args.keyVault ? bindKeyVault(args.objects, args.keyVault) : args.objects.map((o) => ({ object: o, needsIdentity: false }));
     const identity = args.keyVault?.dependsOn ?? [];
     const apply = (i: number, dependsOn: pulumi.Input<pulumi.Resource>[]) => {
       const { object, needsIdentity } = bound[i];

@@ -122,7 +122,7 @@ export class EdgeStack extends pulumi.ComponentResource {
         const stale = [['clientId', kv.clientId, clientId], ['tenantId', kv.tenantId, tenantId], ['vaultName', kv.vaultName, vault]]
           .filter(([, committed, real]) => real && committed !== real);
         if (stale.length) {
-          pulumi.log.warn(`The stack applies the gateway's real Key Vault values, but the environment's keyVault (what \`npm run synth\` writes for GitOps) differs: ${stale.map(([k, committed, real]) => `${k} is "${committed}", Azure's is "${real}"`).join('; ')}. Set them in the environment so the committed manifests match.`, this);
+          void pulumi.log.warn(`The stack applies the gateway's real Key Vault values, but the environment's keyVault (what \`npm run synth\` writes for GitOps) differs: ${stale.map(([k, committed, real]) => `${k} is "${committed}", Azure's is "${real}"`).join('; ')}. Set them in the environment so the committed manifests match.`, this);
         }
       });
     }

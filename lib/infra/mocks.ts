@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call -- Pulumi's runtime.Mocks interface types resource inputs, outputs and call arguments as `any`; these mocks pass them through. */
 /**
  * Pulumi's own mocks (`pulumi.runtime.setMocks`) for the edge stack: plausible outputs for the
  * Azure resources and functions the program uses, and a record of every resource registered

@@ -51,7 +51,7 @@ export function changesAzureRefuses(previous: unknown, config: StackConfig, stac
  */
 export async function refuseChangesAzureRefuses(config: StackConfig): Promise<void> {
   const self = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`);
-  const previous = (await self.getOutputDetails('deployed')).value;
+  const previous: unknown = (await self.getOutputDetails('deployed')).value;
   const problems = changesAzureRefuses(previous, config, pulumi.getStack());
   if (problems.length) throw new ConfigError(problems.join('\n'));
 }

@@ -18,9 +18,9 @@ export interface AuthzContext {
   /** Request headers, lower-case names. */
   readonly headers: Readonly<Record<string, string>>;
   /** The mTLS identity of the sender (`cluster.local/ns/<ns>/sa/<sa>`); undefined when none (a client outside the mesh); 'unknown' when it cannot be told. */
-  readonly principal: string | undefined | 'unknown';
+  readonly principal: string | undefined;
   /** The sender's namespace; undefined outside the mesh. */
-  readonly sourceNamespace: string | undefined | 'unknown';
+  readonly sourceNamespace: string | undefined;
   /** The client's IP address when given. */
   readonly sourceIp?: string;
   /** The JWT principal (`<iss>/<sub>`), undefined without a valid token; `'<iss>/?'` when the subject is not given. */
@@ -118,7 +118,7 @@ function listField(positive: unknown, negative: unknown, test: Field): Tri {
   return and(parts);
 }
 
-function known(value: string | undefined | 'unknown', test: (v: string | undefined) => boolean): Tri {
+function known(value: string | undefined, test: (v: string | undefined) => boolean): Tri {
   return value === 'unknown' ? 'unknown' : test(value);
 }
 
@@ -187,7 +187,7 @@ function operationMatches(op: Record<string, unknown>, ctx: AuthzContext, why: s
   return and(parts);
 }
 
-function conditionValue(key: string, ctx: AuthzContext): string | string[] | undefined | 'unknown' {
+function conditionValue(key: string, ctx: AuthzContext): string | string[] | undefined {
   const header = /^request\.headers\[(.+)\]$/.exec(key);
   if (header) return ctx.headers[header[1].toLowerCase()];
   const claim = /^request\.auth\.claims\[(.+)\]$/.exec(key);

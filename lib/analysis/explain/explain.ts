@@ -11,6 +11,7 @@
  * the authorization of each destination's workload. A request from a sidecar (`source`) is
  * routed by the VirtualServices bound to `mesh`, or by the default route to the Service.
  */
+import { text } from '../../private/text';
 import { KubernetesObject } from '../../kubernetes-object';
 import { CLUSTER_DOMAIN } from '../../private/hosts';
 import { ObjectIndex, serviceFqdn } from '../object-index';
@@ -734,7 +735,7 @@ class Explainer {
     const port = request.port ?? (servicePorts.length === 1 ? servicePorts[0] : 80);
     const r: Req = { ...req, port };
     const sourceLabels = source.labels ?? {};
-    let principal: string | 'unknown' = source.principal ?? 'unknown';
+    let principal: string = source.principal ?? 'unknown';
     if (!source.principal && Object.keys(sourceLabels).length) {
       const pods = this.index.podsMatching(sourceLabels, source.namespace);
       if (pods.length) principal = `cluster.local/ns/${source.namespace}/sa/${str(rec(pods[0].spec).serviceAccountName) ?? 'default'}`;
@@ -773,8 +774,8 @@ interface ProxyInfo {
   gatewayNames: Set<string>;
   proxyLabels?: Readonly<Record<string, string>>;
   proxyNamespace?: string;
-  sourcePrincipal: string | undefined | 'unknown';
-  sourceNamespace: string | undefined | 'unknown';
+  sourcePrincipal: string | undefined;
+  sourceNamespace: string | undefined;
   sourceIsGateway: boolean;
 }
 
@@ -815,9 +816,9 @@ export function describeMatch(m: Record<string, unknown>): string {
   for (const [k, v] of Object.entries(rec(m.headers))) parts.push(`header ${k} ${describeStringMatch(v)}`);
   for (const [k, v] of Object.entries(rec(m.withoutHeaders))) parts.push(`without header ${k} ${describeStringMatch(v)}`);
   for (const [k, v] of Object.entries(rec(m.queryParams))) parts.push(`query ${k} ${describeStringMatch(v)}`);
-  if (m.port !== undefined) parts.push(`port ${String(m.port)}`);
+  if (m.port !== undefined) parts.push(`port ${text(m.port)}`);
   if (m.sourceLabels !== undefined) parts.push(`from ${JSON.stringify(m.sourceLabels)}`);
-  if (m.sourceNamespace !== undefined) parts.push(`from namespace ${String(m.sourceNamespace)}`);
+  if (m.sourceNamespace !== undefined) parts.push(`from namespace ${text(m.sourceNamespace)}`);
   if (m.gateways !== undefined) parts.push(`via ${strings(m.gateways).join(', ')}`);
   return parts.join(', ');
 }

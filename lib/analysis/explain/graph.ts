@@ -6,6 +6,7 @@
  * One graph model, rendered as Graphviz DOT (laid out to SVG by Graphviz compiled to WebAssembly,
  * @viz-js/viz) and as a Mermaid flowchart for Markdown code review.
  */
+import { text } from '../../private/text';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { KubernetesObject } from '../../kubernetes-object';
@@ -153,7 +154,7 @@ export function buildEdgeGraph(objects: readonly KubernetesObject[], options: Ed
     const tp = rec(rec(dr?.spec).trafficPolicy);
     const ports = svc ? arr(rec(svc.spec).ports).map((p) => num(rec(p).port)).filter((p) => p !== undefined) : [];
     clusters.push({ id: cid, label: `Service ${name}${ports.length ? ` :${ports.join(', ')}` : ''}${svc ? '' : ' (not in these manifests)'}` });
-    const policy = [str(rec(tp.loadBalancer).simple), tp.outlierDetection ? `outlier ${String(rec(tp.outlierDetection).consecutive5xxErrors ?? '')}×5xx` : undefined, str(rec(tp.tls).mode)].filter(Boolean).join(', ');
+    const policy = [str(rec(tp.loadBalancer).simple), tp.outlierDetection ? `outlier ${text(rec(tp.outlierDetection).consecutive5xxErrors)}×5xx` : undefined, str(rec(tp.tls).mode)].filter(Boolean).join(', ');
     const node = add({ id: idOf(cid, 'service'), kind: 'service', cluster: cid, lines: [host, ...(dr ? [`DestinationRule ${ref(dr)}${policy ? `: ${policy}` : ''}`] : [])] });
     s = { cluster: cid, versions: new Map(), node };
     services.set(host, s);
@@ -200,7 +201,7 @@ export function buildEdgeGraph(objects: readonly KubernetesObject[], options: Ed
       const extras = [
         http.rewrite !== undefined ? `rewrite ${[str(rec(http.rewrite).uri), str(rec(http.rewrite).authority)].filter(Boolean).join(' ')}` : undefined,
         str(http.timeout) ? `timeout ${str(http.timeout)}` : undefined,
-        http.retries !== undefined ? `retries ${String(rec(http.retries).attempts ?? '')}` : undefined,
+        http.retries !== undefined ? `retries ${text(rec(http.retries).attempts)}` : undefined,
         http.fault !== undefined ? 'fault injection' : undefined,
         http.mirror !== undefined || http.mirrors !== undefined ? 'mirror' : undefined,
         http.corsPolicy !== undefined ? 'CORS' : undefined,

@@ -3,6 +3,7 @@
  * semantics), header and query presence, host names with wildcards and Envoy's choice of the most
  * specific virtual host domain.
  */
+import { text } from '../../private/text';
 import { RE2JS } from 're2js';
 import { hostCoveredBy } from '../../private/hosts';
 import { rec, str, Tri } from './values';
@@ -59,8 +60,8 @@ export function stringMatch(match: unknown, value: string | undefined, ignoreCas
 export function describeStringMatch(match: unknown): string {
   if (isPresenceMatch(match)) return 'present';
   const m = rec(match);
-  if (m.exact !== undefined) return `= ${String(m.exact)}`;
-  if (m.prefix !== undefined) return `prefix ${String(m.prefix)}`;
+  if (m.exact !== undefined) return `= ${text(m.exact)}`;
+  if (m.prefix !== undefined) return `prefix ${text(m.prefix)}`;
   return `~ ${String(m.regex)}`;
 }
 

@@ -12,6 +12,7 @@
  *       destinations: [{ host: api.shop, subset: v2, port: 8080, weight: 100 }]
  * ```
  */
+import { text as asText } from '../../private/text';
 import { parse } from 'yaml';
 import { describeProblem } from '../../errors';
 import { KubernetesObject } from '../../kubernetes-object';
@@ -87,12 +88,12 @@ export function parseRequestTable(text: string, file = '<request table>'): Reque
     for (const k of Object.keys(request)) if (!REQUEST_KEYS.includes(k)) throw new Error(describeProblem(`${at} (${name})`, `request.${k}`, request[k], `Use only ${REQUEST_KEYS.join(', ')}.`));
     if (r.expect === undefined || Object.keys(expect).length === 0) throw new Error(describeProblem(`${at} (${name})`, 'expect', r.expect, `Say what must happen, with at least one of ${EXPECT_KEYS.join(', ')}.`));
     for (const k of Object.keys(expect)) if (!EXPECT_KEYS.includes(k)) throw new Error(describeProblem(`${at} (${name})`, `expect.${k}`, expect[k], `Use only ${EXPECT_KEYS.join(', ')}.`));
-    if (expect.decision !== undefined && !DECISIONS.includes(String(expect.decision))) throw new Error(describeProblem(`${at} (${name})`, 'expect.decision', expect.decision, `Use one of ${DECISIONS.join(', ')}.`));
+    if (expect.decision !== undefined && !DECISIONS.includes(asText(expect.decision))) throw new Error(describeProblem(`${at} (${name})`, 'expect.decision', expect.decision, `Use one of ${DECISIONS.join(', ')}.`));
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(rec(request.headers))) headers[k] = String(v);
     const query: Record<string, string> = {};
     for (const [k, v] of Object.entries(rec(request.query))) query[k] = String(v);
-    return { name, request: { ...(request as unknown as ExplainRequest), headers, query }, expect: expect as RequestExpectation };
+    return { name, request: { ...(request as unknown as ExplainRequest), headers, query }, expect: expect };
   });
 }
 

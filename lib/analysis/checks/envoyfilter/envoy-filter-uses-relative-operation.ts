@@ -24,7 +24,7 @@ export const envoyFilterUsesRelativeOperation: Check = {
         const op = p?.patch?.operation;
         const applyTo = p?.applyTo ?? '';
         const name = typeof (p?.patch?.value as { name?: unknown } | undefined)?.name === 'string'
-          ? (p!.patch!.value as { name: string }).name : p?.match?.listener?.filterChain?.filter?.name ?? '';
+          ? (p.patch!.value as { name: string }).name : p?.match?.listener?.filterChain?.filter?.name ?? '';
         const relative = op === 'INSERT_BEFORE' || op === 'INSERT_AFTER'
           || (op === 'REPLACE' && REPLACE_APPLIES_TO.has(applyTo)) || (op === 'REMOVE' && !NO_ADD_REMOVE_APPLIES_TO.has(applyTo));
         if (relative && !spec.priority) {

@@ -13,5 +13,6 @@ export function gatewayWorkloadNamespace(index: ObjectIndex, gw: KubernetesObjec
 export function credentialNames(server: Server): string[] {
   const tls = server.tls;
   if (!tls || typeof tls !== 'object') return [];
-  return [tls.credentialName, ...(Array.isArray(tls.credentialNames) ? tls.credentialNames : [])].filter((n): n is string => typeof n === 'string' && n !== '');
+  const names: readonly unknown[] = Array.isArray(tls.credentialNames) ? (tls.credentialNames as readonly unknown[]) : [];
+  return [tls.credentialName, ...names].filter((n): n is string => typeof n === 'string' && n !== '');
 }

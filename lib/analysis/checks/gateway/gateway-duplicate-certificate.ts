@@ -30,7 +30,7 @@ export const gatewayDuplicateCertificate: Check = {
       const selector = gatewaySelector(gw);
       for (const other of gateways) {
         if (other === gw || !matchesLabels(selector, gatewaySelector(other))) continue;
-        const dup = servers(gw).find(({ server }) => server.tls && servers(other).some((o) => o.server.tls && sameCertificate(server.tls!, o.server.tls!)));
+        const dup = servers(gw).find(({ server }) => server.tls && servers(other).some((o) => o.server.tls && sameCertificate(server.tls!, o.server.tls)));
         if (dup) {
           report(gw, `spec.servers[${dup.index}].tls`, `Gateways ${namespaceOf(gw)}/${gw.metadata?.name} and ${namespaceOf(other)}/${other.metadata?.name} use the same certificate on the same workload: clients reusing an HTTP/2 connection get 404. Serve these hosts from one Gateway server, or use distinct certificates.`);
         }

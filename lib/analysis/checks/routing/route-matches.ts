@@ -27,7 +27,8 @@ function canonical(value: unknown): string {
 
 function withoutName(match: unknown): unknown {
   if (match === null || typeof match !== 'object') return match;
-  const { name: _name, ...rest } = match as Record<string, unknown>;
+  const rest: Record<string, unknown> = { ...(match as Record<string, unknown>) };
+  delete rest.name;
   return rest;
 }
 
@@ -83,7 +84,7 @@ function computeRouteOrderProblems(vs: KubernetesObject): RouteOrderProblem[] {
   const out: RouteOrderProblem[] = [];
   for (const kind of ['http', 'tcp', 'tls'] as const) {
     const routes = list(spec[kind]) as ReadonlyArray<HttpRoute | undefined>;
-    const ruleName = (i: number) => (kind === 'http' && typeof routes[i]?.name === 'string' ? `"${routes[i]!.name}"` : `#${i}`);
+    const ruleName = (i: number) => (kind === 'http' && typeof routes[i]?.name === 'string' ? `"${routes[i].name}"` : `#${i}`);
     const seen = new Map<string, number>();
     const prefixes: PrefixMatch[] = [];
     let catchAll = -1;
@@ -98,7 +99,7 @@ function computeRouteOrderProblems(vs: KubernetesObject): RouteOrderProblem[] {
       let duplicates = 0;
       matches.forEach((m, j) => {
         const field = `spec.${kind}[${i}].match[${j}]`;
-        const matchName = kind === 'http' && typeof (m as HttpMatchRequest)?.name === 'string' ? `"${(m as HttpMatchRequest).name}"` : `#${j}`;
+        const matchName = kind === 'http' && typeof (m)?.name === 'string' ? `"${(m).name}"` : `#${j}`;
         if (catchAll >= 0) {
           out.push({ kind: 'unreachable', field: `spec.${kind}[${i}]`, message: `Rule ${ruleName(i)} is never used: rule ${ruleName(catchAll)} before it has no match and takes every request. Move it before, or remove it.` });
           return;
@@ -112,7 +113,7 @@ function computeRouteOrderProblems(vs: KubernetesObject): RouteOrderProblem[] {
         }
         seen.set(key, i);
         if (kind === 'http') {
-          const p = prefixMatch(m as HttpMatchRequest, ruleName(i), matchName, field);
+          const p = prefixMatch(m, ruleName(i), matchName, field);
           if (p) prefixes.push(p);
         }
       });
