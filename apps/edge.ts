@@ -1,8 +1,9 @@
 import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AlertGroup, AppNamespace, Certificate, Disruption, EdgeMonitoring, ExternalTrafficPolicy, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, MetricsBackend, PathMatch, PodSecurityLevel, RateLimit, RateLimitDescriptor, RateLimitRedis, RateLimitService, RateLimitUnit, SUPPRESS_ANNOTATION_PREFIX, synthesizeApp, Traffic, VersionedService,
+  AlertGroup, AppNamespace, Certificate, Disruption, EdgeMonitoring, ExternalTrafficPolicy, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, MetricsBackend, PathMatch, PodSecurityLevel, RateLimit, RateLimitDescriptor, RateLimitRedis, RateLimitService, RateLimitUnit, SUPPRESS_ANNOTATION_PREFIX, synthesizeApp, synthesizeGatewayApi, Traffic, VersionedService,
 } from '../lib';
+import type { GatewayApiOptions } from '../lib';
 import { EdgeEnvironment } from './environments';
 
 /** Namespace of the gateway workload and its Gateway. */
@@ -191,7 +192,7 @@ export function edgeChartOf(app: App): EdgeChart {
  * The objects `npm run synth` writes for an environment, synthesized in-process by the same code,
  * and its alert rule groups (the Pulumi program applies the objects and creates the groups).
  */
-export function synthEdge(env: EdgeEnvironment, options: EdgeOptions = {}): {
+export function synthEdge(env: EdgeEnvironment, options: EdgeOptions & { readonly gatewayApi?: GatewayApiOptions } = {}): {
   objects: KubernetesObject[];
   alertGroups: AlertGroup[];
   gatewayServiceAccount: { namespace: string; name: string };
@@ -199,7 +200,8 @@ export function synthEdge(env: EdgeEnvironment, options: EdgeOptions = {}): {
   const app = buildEdgeApp(env, options);
   const chart = edgeChartOf(app);
   return {
-    objects: synthesizeApp(app).flatMap((c) => c.objects),
+    // The Kubernetes Gateway API form when asked (the same omissions as `npm run synth` allows).
+    objects: (options.gatewayApi ? synthesizeGatewayApi(app, options.gatewayApi).charts : synthesizeApp(app)).flatMap((c) => c.objects),
     alertGroups: chart.monitoring.alertGroups,
     gatewayServiceAccount: { namespace: chart.gateway.workloadNamespace, name: chart.gateway.serviceAccountName! },
   };

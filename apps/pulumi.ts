@@ -3,6 +3,7 @@
 // objects that `npm run synth` writes for the stack's environment, synthesized in-process (with the
 // identity's real client and tenant IDs and the vault's name in place of the committed ones).
 import * as pulumi from '@pulumi/pulumi';
+import { GatewayApiOmission } from '../lib';
 import { CONFIG_NAMESPACE, ConfigError, deployedFacts, EdgeStack, IstioMode, parseStackConfig, refuseChangesAzureRefuses } from '../lib/infra';
 import { RATE_LIMIT_NAMESPACE, synthEdge } from './edge';
 import { environments } from './environments';
@@ -25,6 +26,8 @@ async function edgeProgram() {
   const { objects, alertGroups, gatewayServiceAccount } = synthEdge(env, {
     istioRevision: config.istio.revision,
     istioCni: config.istio.mode === IstioMode.HELM,
+    // `gatewayApi: true`: the Gateway API form, with the omissions `npm run synth` allows (explicit retries).
+    gatewayApi: config.gatewayApi ? { omit: [GatewayApiOmission.RETRIES] } : undefined,
   });
   if (!config.monitoring.enabled && objects.some((o) => o.apiVersion.startsWith('azmonitoring.coreos.com/'))) {
     throw new ConfigError(`Pulumi stack "${pulumi.getStack()}": invalid config istio-aks-edge:monitoring.enabled: received false. The edge's PodMonitors are for Azure Managed Prometheus, whose CRDs the metrics add-on installs: enable monitoring, or scrape with the Prometheus Operator (EdgeMonitoring backend).`);
