@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildEdgeApp } from '../apps/edge';
 import { environments } from '../apps/environments';
 import {
-  analyze, validateAndAnalyze, Certificate, HttpMethod, IngressGateway, KubernetesObject, PathMatch, StringMatch, Traffic, VersionedService, GatewayWorkload,
+  analyze, AppRoute, validateAndAnalyze, Certificate, HttpMethod, IngressGateway, KubernetesObject, PathMatch, StringMatch, Traffic, VersionedService, GatewayWorkload,
 } from '../lib';
 import { gatewayApiCrdSchemas } from '../lib/analysis/gateway-api-crd';
 import { explainRequest, ExplainRequest, Explanation, parseRequestTable } from '../lib/analysis/explain';
@@ -296,5 +296,47 @@ describe('the example in both forms', () => {
 
   it('without the retries omission, the example\'s explicit retries are a named error', () => {
     expect(() => synthesizeGatewayApi(buildEdgeApp(environments.prod))).toThrow(/invalid routes\["orders"\]\.retries: received .*HTTPRoute retries are not in the Gateway API v1\.5 standard channel/);
+  });
+});
+
+describe('Istio\'s bookinfo Gateway API mesh samples (GAMMA), re-expressed with the constructs', () => {
+  // samples/bookinfo/gateway-api/route-reviews-v1.yaml: an HTTPRoute "reviews" whose parent is the
+  // Service reviews (port 9080), sending everything to reviews-v1; route-reviews-50-v3.yaml: 50/50
+  // between reviews-v1 and reviews-v3.
+  const reviewsApp = (to: (reviews: VersionedService) => Traffic) => {
+    const app = new App();
+    const chart = new Chart(app, 'bookinfo', { disableResourceNameHashes: true, namespace: 'default' });
+    const reviews = new VersionedService(chart, 'reviews', {
+      namespace: 'default', port: 9080, versions: ['v1', 'v2', 'v3'].map((v) => ({ name: v, image: `docker.io/istio/examples-bookinfo-reviews-${v}:1.20.3` })),
+    });
+    new AppRoute(chart, 'reviews-route', { name: 'reviews', namespace: 'default', routes: [{ name: 'reviews', to: to(reviews) }] });
+    return app;
+  };
+  const route = (app: App) => objectsOf(synthesizeGatewayApi(app).charts).find((o) => o.kind === 'HTTPRoute') as any;
+
+  it('route-reviews-v1: the Service is the parent, everything to reviews-v1', () => {
+    const app = reviewsApp((r) => Traffic.to(r.version('v1')));
+    expect(route(app).spec).toEqual({
+      parentRefs: [{ group: '', kind: 'Service', name: 'reviews' }],
+      rules: [{ name: 'reviews', backendRefs: [{ group: '', kind: 'Service', name: 'reviews-v1', port: 9080 }] }],
+    });
+    const objects = objectsOf(synthesizeGatewayApi(reviewsApp((r) => Traffic.to(r.version('v1')))).charts);
+    expect(gatewayApiCrdSchemas().validate(objects)).toEqual([]);
+    // The version Service selects the version's pods, as the sample's reviews-v1 Service does.
+    expect((objects.find((o) => o.kind === 'Service' && o.metadata?.name === 'reviews-v1') as any).spec.selector).toEqual({ app: 'reviews', version: 'v1' });
+  });
+
+  it('route-reviews-50-v3: 50/50 between reviews-v1 and reviews-v3, and explain agrees on both forms for a mesh request', () => {
+    const app = () => reviewsApp((r) => Traffic.split([{ to: r.version('v1'), weight: 50 }, { to: r.version('v3'), weight: 50 }]));
+    expect(route(app()).spec.rules[0].backendRefs).toEqual([
+      { group: '', kind: 'Service', name: 'reviews-v1', port: 9080, weight: 50 },
+      { group: '', kind: 'Service', name: 'reviews-v3', port: 9080, weight: 50 },
+    ]);
+    const request = { host: 'reviews', path: '/reviews/0', source: { namespace: 'default', labels: { app: 'productpage' } } };
+    const a = explainRequest(objectsOf(synthesizeApp(app())), request);
+    const b = explainRequest(gatewayApiToIstio(objectsOf(synthesizeGatewayApi(app()).charts)), request);
+    expect(a.destinations.map((d) => [d.subset, d.weight])).toEqual([['v1', 50], ['v3', 50]]);
+    expect(b.destinations.map((d) => [d.host.split('.')[0], d.weight])).toEqual([['reviews-v1', 50], ['reviews-v3', 50]]);
+    expect(b.decision).toBe(a.decision);
   });
 });
