@@ -36,7 +36,7 @@ async function main(): Promise<number> {
           ];
         },
       },
-      { name: path.join('gateway-api', env.name), app: buildEdgeApp(env), validation, gatewayApi: { omit: GATEWAY_API_OMISSIONS } },
+      { name: path.join('gateway-api', env.name), app, validation, gatewayApi: { omit: GATEWAY_API_OMISSIONS } },
     ];
   });
   const outcome = await synthesizeChecked(outdir, targets);

@@ -11,6 +11,7 @@ import { dump } from 'js-yaml';
 import { describeProblem } from '../errors';
 import { KubernetesObject } from '../kubernetes-object';
 import { CLUSTER_DOMAIN } from '../private/hosts';
+import { escapeRe2 } from '../private/re2';
 import {
   IstioDestination, IstioDestinationRule, IstioGateway, IstioHttpMatch, IstioHttpRoute, IstioServer, IstioStringMatch,
   IstioVirtualService, isKind, KubeDeployment, KubeService,
@@ -54,7 +55,8 @@ const GW_VERSION = `${GW_GROUP}/v1`;
 /** Istio's annotations that keep the automated deployment's names (so identities, monitors and policies still match). */
 const NAME_OVERRIDE = 'gateway.istio.io/name-override';
 const SERVICE_ACCOUNT = 'gateway.istio.io/service-account';
-const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
+/** The label Istio's automated deployment puts on a Gateway's pods. */
+export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
 /** A problem found during conversion. */
 class Problems {
@@ -554,9 +556,6 @@ interface ConvertedMatches {
   readonly prefixes: Array<string | undefined>;
 }
 
-function escapeRe2(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-}
 
 function stringMatch(m: IstioStringMatch): { type: string; value: string } | undefined {
   if (m.exact !== undefined) return { type: 'Exact', value: m.exact };

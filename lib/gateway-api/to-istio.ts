@@ -8,8 +8,9 @@
  */
 import { KubernetesObject } from '../kubernetes-object';
 import { CLUSTER_DOMAIN } from '../private/hosts';
+import { escapeRe2 } from '../private/re2';
+import { GATEWAY_NAME_LABEL } from './convert';
 
-const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
 interface GwStringMatch { readonly type?: string; readonly name?: string; readonly value: string }
 interface GwMatch {
@@ -47,9 +48,6 @@ function isGw(o: KubernetesObject, kind: string): boolean {
   return o.kind === kind && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('gateway.networking.k8s.io/');
 }
 
-function escapeRe2(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-}
 
 /** The objects with Gateway API Gateways and HTTPRoutes replaced by their Istio reading. */
 export function gatewayApiToIstio(objects: readonly KubernetesObject[]): KubernetesObject[] {

@@ -21,3 +21,8 @@ export function validateRe2(scope: IConstruct | string, property: string, patter
   }
   return pattern;
 }
+
+/** `text` as an RE2 pattern that matches exactly it. */
+export function escapeRe2(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}
