@@ -8,3 +8,4 @@ export * from './istio-control-plane';
 export * from './mocks';
 export * from './azure-monitoring';
 export * from './gateway-key-vault';
+export * from './edge-program';
