@@ -1,43 +1,13 @@
 // The Pulumi program (Pulumi.yaml `main`): `pulumi up` on a stack creates the AKS cluster, the
 // gateway's public IP and the Istio control plane, and applies the edge objects that
-// `npm run synth` writes for the stack's environment, synthesized in-process.
-import * as pulumi from '@pulumi/pulumi';
-import { CONFIG_KEYS, ConfigError, EdgeStack, IstioMode, parseStackConfig } from '../lib/infra';
-import { synthEdge } from './edge';
+// `npm run synth` writes for the stack's environment, synthesized in-process. The example is one
+// user of the package's edgeProgram: a team's own program is the same few lines over its edge.
+import { edgeProgram } from '../lib/infra';
+import { buildEdgeApp } from './edge';
 import { environments } from './environments';
 
-function edgeProgram() {
-  const cfg = new pulumi.Config();
-  const facts = Object.fromEntries(Object.entries(environments).map(([name, e]) => [name, { gatewayMinReplicas: e.gatewayAutoscaling.minReplicas ?? 2 }]));
-  const config = parseStackConfig(Object.fromEntries(CONFIG_KEYS.map((k) => [k, cfg.get(k)])), pulumi.getStack(), facts);
-  const base = environments[config.environment as keyof typeof environments];
-  const env = { ...base, hosts: config.hostnames ?? base.hosts, tlsSecret: config.tlsSecretName ?? base.tlsSecret };
-  if (!env.publicIp) {
-    throw new ConfigError(`Environment "${config.environment}" has no publicIp: give it { name, resourceGroup } in apps/environments.ts; the program creates both.`);
-  }
-  const { objects, alertGroups, gatewayServiceAccount } = synthEdge(env, {
-    istioRevision: config.istio.revision,
-    istioCni: config.istio.mode === IstioMode.HELM,
-  });
-  if (!config.monitoring.enabled && objects.some((o) => o.apiVersion.startsWith('azmonitoring.coreos.com/'))) {
-    throw new ConfigError(`Pulumi stack "${pulumi.getStack()}": invalid config istio-aks-edge:monitoring.enabled: received false. The edge's PodMonitors are for Azure Managed Prometheus, whose CRDs the metrics add-on installs: enable monitoring, or scrape with the Prometheus Operator (EdgeMonitoring backend).`);
-  }
-  const stack = new EdgeStack('edge', {
-    config, objects, alertGroups, publicIp: env.publicIp, hostnames: env.hosts,
-    keyVault: env.keyVault ? { vaultName: env.keyVault.vaultName, clientId: env.keyVault.clientId, serviceAccount: gatewayServiceAccount } : undefined,
-  });
-  return {
-    kubeconfig: stack.aks.kubeconfig,
-    clusterName: stack.aks.cluster.name,
-    resourceGroupName: stack.resourceGroup.name,
-    ingressIp: stack.ingressIp.ipAddress,
-    hostnames: env.hosts,
-    monitoringWorkspaceId: stack.monitoring?.workspace.id,
-    keyVaultName: stack.keyVault?.vaultName,
-    gatewayIdentityClientId: stack.keyVault?.clientId,
-    tenantId: stack.keyVault?.tenantId,
-    grafanaEndpoint: stack.monitoring?.grafana?.properties.apply((p) => p.endpoint),
-  };
-}
-
-export = edgeProgram;
+export = edgeProgram((facts) => {
+  const base = environments[facts.environment as keyof typeof environments];
+  const env = { ...base, hosts: facts.hostnames ? [...facts.hostnames] : base.hosts, tlsSecret: facts.tlsSecretName ?? base.tlsSecret };
+  return buildEdgeApp(env, { istioRevision: facts.istioRevision, istioCni: facts.istioCni });
+}, { environments: Object.keys(environments) });
