@@ -59,6 +59,8 @@ export type { AlertGroup, AlertRule, AlertThresholds } from './alerts';
 // Synthesis.
 export { manifestsToYaml, synthesizeApp, writeApp } from './synth';
 export type { SynthesizedChart } from './synth';
+export { synthAndCheck, SynthCheckError } from './synth-check';
+export type { SynthAndCheckOptions, SynthAndCheckResult } from './synth-check';
 
 // Checks before the cluster.
 export { analyze, CHECKS, findingsJson, formatFindings, hasErrors, SUPPRESS_ANNOTATION_PREFIX, validateAndAnalyze } from './analysis/analyze';

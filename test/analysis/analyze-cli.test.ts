@@ -65,6 +65,6 @@ x-kubernetes-validations:
   it('explains its usage', () => {
     const { stderr, status } = analyze();
     expect(status).toBe(2);
-    expect(stderr).toMatch(/Usage: npm run analyze -- <files or folders>/);
+    expect(stderr).toMatch(/Usage: istio-aks-edge analyze <files or folders>/);
   });
 });
