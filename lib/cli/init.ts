@@ -254,7 +254,7 @@ describe.each(Object.keys(environments))('edge %s', (name) => {
   it('passes validation and analysis', async () => {
     const findings = await validateAndAnalyze(objects, { production: environments[name].production });
     expect(hasErrors(findings), formatFindings(findings)).toBe(false);
-  });
+  }, 60_000); // the first validation loads the Kubernetes and Istio schemas
 
   it('synthesizes the reviewed manifests', async () => {
     await expect(manifestsToYaml(objects)).toMatchFileSnapshot(\`__snapshots__/\${name}.k8s.yaml\`);

@@ -141,7 +141,7 @@ export async function planCommand(args: readonly string[], root?: string): Promi
   const dirAt = args.indexOf('--dir');
   const dir = dirAt >= 0 ? args[dirAt + 1] : undefined;
   if (dirAt >= 0 && !dir) throw new Error(PLAN_USAGE);
-  const stack = args.find((a, n) => !a.startsWith('-') && n !== dirAt + 1);
+  const stack = args.find((a, n) => !a.startsWith('-') && (dirAt < 0 || n !== dirAt + 1));
   if (!stack) throw new Error(PLAN_USAGE);
   const started = process.hrtime.bigint();
   const { rows, counts, outputs } = await plan(stack, dir ? path.resolve(dir) : root);
