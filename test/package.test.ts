@@ -37,7 +37,7 @@ describe('istio-aks-edge init', () => {
 
   it('scaffolds a project that synthesizes, tests green (with and without CI) and plans right after its install', () => {
     installPackage(dir, tgz);
-    expect(ok(run(dir, 'istio-aks-edge', ['init', '.', '--force', '--package-spec', `file:${tgz}`]))).toMatch(/Created 11 files/);
+    expect(ok(run(dir, 'istio-aks-edge', ['init', '.', '--force', '--name', 'team-edge', '--package-spec', `file:${tgz}`]))).toMatch(/Created 11 files/);
     for (const f of ['package.json', 'tsconfig.json', 'cdk8s.yaml', 'Pulumi.yaml', 'Pulumi.dev.yaml', 'edge.ts', 'main.ts', 'pulumi.ts', 'test/edge.test.ts', 'README.md']) {
       expect(existsSync(join(dir, f)), f).toBe(true);
     }
@@ -54,12 +54,12 @@ describe('istio-aks-edge init', () => {
     expect(ok(run(dir, 'npm', ['run', 'analyze']))).toMatch(/^\d+ objects: 0 errors, 0 warnings/m);
     const plan = ok(run(dir, 'npm', ['run', 'plan']));
     expect(plan).toMatch(/\+ azure-native:containerservice:ManagedCluster/);
-    expect(plan).toMatch(/\+ azure-native:network:PublicIPAddress +edge-ingress-pip +pip-[a-z0-9-]+-dev Standard Static zones 1,2,3/);
+    expect(plan).toMatch(/\+ azure-native:network:PublicIPAddress +\S+ +pip-team-edge-dev Standard Static zones 1,2,3/);
     expect(plan).toMatch(/networking\.istio\.io\/v1:VirtualService/);
   }, 600_000);
 
   it('refuses a folder that is not empty, and a bad name; --help on every command', () => {
-    const r = run(dir, 'istio-aks-edge', ['init', '.']);
+    const r = run(dir, 'istio-aks-edge', ['init', '.', '--name', 'team-edge']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/is not empty\. Use an empty or new folder, or --force/);
     const bad = run(dir, 'istio-aks-edge', ['init', newProjectDir('edge-init-'), '--name', 'Bad_Name']);
