@@ -10,7 +10,9 @@ import {
   AlertRule, EdgeMonitoring, GatewayWorkload, IngressGateway, MetricsBackend, VersionedService,
 } from '../lib';
 import { promDuration } from '../lib/private/duration';
-import { promtool } from './support/promtool';
+import { parser } from '@prometheus-io/lezer-promql';
+import { parse as parseYaml } from 'yaml';
+import { itWithPromtool, promtool } from './support/promtool';
 import { all, expectProblem, find, newChart, synthValid } from './support/synth';
 
 function smallEdge(backend?: MetricsBackend) {
@@ -118,6 +120,28 @@ describe('EdgeMonitoring', () => {
   });
 });
 
+describe('PromQL syntax, in every run (the Prometheus parser from npm)', () => {
+  /** The syntax errors of an expression, as Prometheus's own Lezer grammar finds them. */
+  const syntaxErrors = (expr: string) => {
+    const errors: number[] = [];
+    parser.parse(expr).iterate({ enter: (n) => { if (n.type.isError) errors.push(n.from); } });
+    return errors;
+  };
+
+  it('every alert rule and dashboard query of dev and prod parses', () => {
+    for (const env of ['dev', 'prod'] as const) {
+      const file = parseYaml(edgeChartOf(buildEdgeApp(environments[env])).monitoring.ruleFile({ includeDashboardQueries: true }));
+      const exprs: string[] = file.groups.flatMap((g: { rules: { expr: string }[] }) => g.rules.map((r) => r.expr));
+      expect(exprs.length).toBeGreaterThan(10);
+      for (const e of exprs) expect(syntaxErrors(e), e).toEqual([]);
+    }
+  });
+
+  it('the parser finds a broken expression', () => {
+    expect(syntaxErrors('sum(rate(istio_requests_total[5m]) by (destination_service')).not.toEqual([]);
+  });
+});
+
 describe('alert rules, exercised with promtool', () => {
   const app = buildEdgeApp(environments.prod);
   const monitoring = edgeChartOf(app).monitoring;
@@ -125,7 +149,7 @@ describe('alert rules, exercised with promtool', () => {
   const dir = mkdtempSync(join(tmpdir(), 'edge-promtool-'));
   writeFileSync(join(dir, 'edge.rules.yaml'), monitoring.ruleFile({ includeDashboardQueries: true }));
 
-  it('promtool checks every generated rule and every dashboard query, for dev and prod', () => {
+  itWithPromtool('promtool checks every generated rule and every dashboard query, for dev and prod', () => {
     for (const env of ['dev', 'prod'] as const) {
       const file = join(dir, `${env}.rules.yaml`);
       writeFileSync(file, edgeChartOf(buildEdgeApp(environments[env])).monitoring.ruleFile({ includeDashboardQueries: true }));
@@ -146,7 +170,7 @@ describe('alert rules, exercised with promtool', () => {
     series: `istio_request_duration_milliseconds_bucket{${api}, destination_version="${version}", le="${bound}"}`, values,
   }));
 
-  it('promtool test rules: 5xx at 6% fires and at 1% does not; a slow canary fires P99 for that version only; an HPA pinned at max fires', () => {
+  itWithPromtool('promtool test rules: 5xx at 6% fires and at 1% does not; a slow canary fires P99 for that version only; an HPA pinned at max fires', () => {
     const tests = {
       rule_files: ['edge.rules.yaml'],
       evaluation_interval: '1m',
