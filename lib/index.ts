@@ -73,7 +73,7 @@ export type { EdgeMonitoringProps } from './edge-monitoring';
 export { AlertSeverity } from './alerts';
 export type { AlertGroup, AlertRule, AlertThresholds } from './alerts';
 
-// Synthesis, in the Istio form and in the Kubernetes Gateway API form.
+// Synthesis, in the Istio form and in the Kubernetes Gateway API form; synthAndCheck, the synth entry of any app.
 export {
   chartFiles, manifestsToYaml, synthesizeApp, synthesizeChecked, synthesizeGatewayApi, writeApp, writeFilesAtomically, writeGatewayApi,
 } from './synth';
@@ -81,6 +81,8 @@ export type { GatewayApiCharts, OutputFile, SynthesizedChart, SynthOutcome, Synt
 export { GatewayApiOmission, toGatewayApi } from './gateway-api/convert';
 export type { GatewayApiForm, GatewayApiOptions } from './gateway-api/convert';
 export { gatewayApiToIstio } from './gateway-api/to-istio';
+export { synthAndCheck, SynthCheckError } from './synth-check';
+export type { SynthAndCheckOptions, SynthAndCheckResult } from './synth-check';
 
 // Checks before the cluster.
 export { analyze, CHECKS, findingsJson, formatFindings, hasErrors, SUPPRESS_ANNOTATION_PREFIX, validateAndAnalyze } from './analysis/analyze';

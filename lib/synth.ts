@@ -91,7 +91,11 @@ export interface GatewayApiCharts {
  * cannot say. Messages name the construct that defined the object.
  */
 export function synthesizeGatewayApi(app: App, options: GatewayApiOptions = {}): GatewayApiCharts {
-  const charts = synthesizeApp(app);
+  return convertToGatewayApi(app, synthesizeApp(app), options);
+}
+
+/** Converts the charts {@link synthesizeApp} returned for `app` to the Gateway API form (messages name `app`'s constructs). */
+export function convertToGatewayApi(app: App, charts: readonly SynthesizedChart[], options: GatewayApiOptions = {}): GatewayApiCharts {
   const paths = new Map<string, string>();
   for (const o of app.node.findAll()) {
     if (o instanceof ApiObject) paths.set(objectKey(o.apiVersion, o.kind, o.metadata.namespace, o.name), o.node.scope?.node.path ?? o.node.path);

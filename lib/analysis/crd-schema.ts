@@ -10,9 +10,10 @@ import { loadAll } from 'js-yaml';
 import { evaluateRule } from './cel';
 import { KubernetesObject } from '../kubernetes-object';
 import { describeObject, SchemaProblem } from './schema';
+import { packageFile } from '../private/package-files';
 
 /** The CRDs of the Istio release the package is pinned to (the source of `imports/`). */
-export const ISTIO_CRDS_FILE = path.join(__dirname, '..', '..', 'crds', 'istio-1.30.3-crd-all.gen.yaml');
+export const ISTIO_CRDS_FILE = packageFile(path.join('crds', 'istio-1.30.3-crd-all.gen.yaml'));
 
 type Schema = Record<string, unknown>;
 

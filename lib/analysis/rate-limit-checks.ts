@@ -7,15 +7,15 @@
  * @see https://github.com/envoyproxy/ratelimit#configuration
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
 import { load } from 'js-yaml';
 import { KubernetesObject } from '../kubernetes-object';
 import type { Check, Report } from './check';
 import { namespaceOf, ObjectIndex } from './object-index';
+import { packageFile } from '../private/package-files';
 
 /** The JSON schema of envoyproxy/ratelimit's configuration file, written from its README (vendored). */
-export const RATE_LIMIT_CONFIG_SCHEMA_FILE = path.join(__dirname, '..', '..', 'schemas', 'envoyproxy-ratelimit-config.schema.json');
+export const RATE_LIMIT_CONFIG_SCHEMA_FILE = packageFile('schemas/envoyproxy-ratelimit-config.schema.json');
 /** Annotation of an EnvoyFilter whose rate-limit service is outside the set (kept equal to lib/rate-limit.ts). */
 const EXTERNAL_ANNOTATION = 'ratelimit.istio-aks-edge.io/external-service';
 const RATELIMIT_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.ratelimit.v3.RateLimit';

@@ -10,18 +10,10 @@ import { CrdSchemas } from '../analysis/crd-schema';
 import { MESSAGES } from '../analysis/messages';
 import { formatLocation, ManifestLocation, readManifests, UnreadableInputError } from '../analysis/read-manifests';
 import { KubernetesObject } from '../kubernetes-object';
+import { CommandIo, PROCESS_IO, UsageError } from './io';
 
-/** Where the command writes. */
-export interface CommandIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
+export { CommandIo, PROCESS_IO, UsageError };
 
-/** The process's stdout and stderr. */
-export const PROCESS_IO: CommandIo = {
-  stdout: (t) => { process.stdout.write(t); },
-  stderr: (t) => { process.stderr.write(t); },
-};
 
 /** The output formats. */
 export const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -29,7 +21,7 @@ export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = typeof FORMATS[number];
 
 /** The usage text of `analyze`. */
-export const ANALYZE_USAGE = `Usage: analyze <files or folders>... [options]
+export const ANALYZE_USAGE = `Usage: istio-aks-edge analyze <files or folders>... [options]
 
 Validates Kubernetes and Istio manifests (YAML or JSON, kind: List included) against their
 schemas and CRDs, and analyzes them across objects as istioctl analyze does, offline.
@@ -45,8 +37,6 @@ Options:
 Exit status: 0 no error, 1 errors found, 2 unreadable input, no objects, or a usage error.
 Messages: docs/analysis-messages.md`;
 
-/** A wrong command line. */
-export class UsageError extends Error {}
 
 /** The parsed command line. */
 export interface AnalyzeArgs {

@@ -13,21 +13,17 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { KubernetesObject } from '../kubernetes-object';
+import { CommandIo, PROCESS_IO, UsageError } from './io';
 import {
   buildEdgeGraph, checkRequestTable, ExplainRequest, explainRequest, explanationJson, formatExplanation, formatTableResults, parseRequestTable, renderSvg, toDot, toMermaidMarkdown,
 } from '../analysis/explain';
 
 /** The usage line of the command. */
-export const EXPLAIN_USAGE = 'Usage: explain <files or folders> --host H [--path P] [--method M] [--header name:value]... [--query k=v]... [--port N] [--scheme http|https] '
+export const EXPLAIN_USAGE = 'Usage: istio-aks-edge explain <files or folders> --host H [--path P] [--method M] [--header name:value]... [--query k=v]... [--port N] [--scheme http|https] '
   + '[--sni S] [--gateway ns/name] [--jwt issuer|invalid [--jwt-subject sub]] [--source-ip IP] [--from-namespace NS] [--from-label k=v]... [--json] | --check table.yaml... | --graph out.svg|out.md|out.dot [--title T]';
 
-/** Where the command writes. */
-export interface CliOutput {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
-
-const defaultOutput: CliOutput = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+/** Where the command writes (the tool's {@link CommandIo}). */
+export type CliOutput = CommandIo;
 
 /** Reads every YAML document below the paths (a `List` contributes its items). */
 export function readManifestPaths(paths: readonly string[]): KubernetesObject[] {
@@ -50,7 +46,6 @@ export function readManifestPaths(paths: readonly string[]): KubernetesObject[] 
   return objects;
 }
 
-class UsageError extends Error {}
 
 function pair(value: string | undefined, separator: string, option: string): [string, string] {
   const i = value?.indexOf(separator) ?? -1;
@@ -59,7 +54,11 @@ function pair(value: string | undefined, separator: string, option: string): [st
 }
 
 /** Runs the command; returns the exit status. */
-export async function runExplainCli(argv: readonly string[], out: CliOutput = defaultOutput): Promise<number> {
+export async function runExplainCli(argv: readonly string[], out: CliOutput = PROCESS_IO): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    out.stdout(`${EXPLAIN_USAGE}\n\nAnswers where a request goes through the manifests (files or folders of YAML), without a cluster:\nthe gateway server, the route, the destinations and the policies on the way. --check runs request\ntables; --graph draws the edge. Exit status: 0 on success, 1 when a request table fails, 2 on a\nusage or input error.\n`);
+    return 0;
+  }
   try {
     const paths: string[] = [];
     const headers: Record<string, string> = {};

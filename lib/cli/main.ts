@@ -1,24 +1,37 @@
+#!/usr/bin/env node
 /**
  * The command-line tool: `istio-aks-edge <command> [arguments]`. Each command lives in its own
- * file of lib/cli/ and is registered in {@link COMMANDS}.
+ * file of lib/cli/ and is registered in {@link COMMANDS}; its module is loaded only when it runs
+ * (`init`, `analyze` and `explain` never load Pulumi).
  */
-import { ANALYZE_USAGE, CommandIo, PROCESS_IO, runAnalyze } from './analyze';
-import { EXPLAIN_USAGE, runExplainCli } from './explain';
+import { CommandIo, PROCESS_IO, UsageError } from './io';
 
 /** A command of the tool. */
 export interface Command {
   /** One line for the list of commands. */
   readonly summary: string;
-  /** Its usage text. */
-  readonly usage: string;
-  /** Runs it; resolves to the exit status. */
+  /** Runs it (`--help` included); resolves to the exit status. */
   run(argv: readonly string[], io: CommandIo): Promise<number>;
 }
 
-/** The commands, by name (explain, plan and init join here). */
+/** The commands, by name; each module is imported when its command runs. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
-  analyze: { summary: 'validate and analyze manifests (istioctl analyze, offline)', usage: ANALYZE_USAGE, run: runAnalyze },
-  explain: { summary: 'where a request goes: gateway server, route, destinations, policies; request tables; the edge picture', usage: EXPLAIN_USAGE, run: (argv, io) => runExplainCli(argv, io) },
+  init: {
+    summary: 'scaffold a project: an edge, its synth entry, its Pulumi program, tests',
+    run: async (argv, io) => (await import('./init.js')).runInit(argv, io),
+  },
+  analyze: {
+    summary: 'validate and analyze manifests (istioctl analyze, offline)',
+    run: async (argv, io) => (await import('./analyze.js')).runAnalyze(argv, io),
+  },
+  explain: {
+    summary: 'where a request goes: gateway server, route, destinations, policies; request tables; the edge picture',
+    run: async (argv, io) => (await import('./explain.js')).runExplainCli(argv, io),
+  },
+  plan: {
+    summary: 'run a Pulumi project\'s program for a stack under mocks: what pulumi up would create',
+    run: async (argv, io) => (await import('./plan.js')).runPlan(argv, io),
+  },
 };
 
 /** The tool's usage text. */
@@ -28,19 +41,28 @@ export function mainUsage(): string {
   return `Usage: istio-aks-edge <command> [arguments]\n\nCommands:\n${names.map((n) => `  ${n.padEnd(width)}  ${COMMANDS[n].summary}`).join('\n')}\n\nRun "istio-aks-edge <command> --help" for a command's options.`;
 }
 
-/** Dispatches to a command; returns the exit status (2 for an unknown command). */
+/**
+ * Dispatches to a command; returns the exit status (2 for an unknown command or a usage error).
+ * A command's {@link UsageError} is printed with the command's name; other errors propagate.
+ */
 export async function main(argv: readonly string[], io: CommandIo = PROCESS_IO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io[name === undefined ? 'stderr' : 'stdout'](`${mainUsage()}\n`);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     io.stderr(`Unknown command "${name}".\n\n${mainUsage()}\n`);
     return 2;
   }
-  return command.run(rest, io);
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`${name}: ${e.message}\n`);
+    return 2;
+  }
 }
 
 /** Runs {@link main} as the process, setting its exit status; an unexpected error exits 2 with its message. */
@@ -50,3 +72,5 @@ export function runMain(argv: readonly string[], run: (argv: readonly string[], 
     process.exitCode = 2;
   });
 }
+
+if (require.main === module) runMain(process.argv.slice(2));

@@ -14,3 +14,4 @@ export * from './previous-deployment';
 export * from './role-assignment';
 export * from './support-window';
 export * from './managed-redis';
+export * from './edge-program';

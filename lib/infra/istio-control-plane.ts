@@ -1,7 +1,7 @@
-import * as path from 'node:path';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { IstioConfig, IstioMode } from './config';
+import { packageFile } from '../private/package-files';
 
 /** Istio's official Helm repository. */
 export const ISTIO_HELM_REPOSITORY = 'https://istio-release.storage.googleapis.com/charts';
@@ -20,7 +20,7 @@ export interface IstioControlPlaneArgs {
 }
 
 /** The vendored standard-channel CRDs of the Gateway API release Istio 1.30 reads. */
-export const GATEWAY_API_CRDS = path.join(__dirname, '..', '..', 'crds', 'gateway-api-v1.5.1-standard-install.yaml');
+export const GATEWAY_API_CRDS = packageFile('crds/gateway-api-v1.5.1-standard-install.yaml');
 
 /**
  * The Istio control plane. In helm mode: the official `base` (CRDs), `cni` and `istiod` charts in

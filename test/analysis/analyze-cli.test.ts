@@ -57,7 +57,7 @@ describe('analyze', () => {
   it('--help prints the usage and exits 0', () => {
     const { stdout, status } = spawnAnalyze('--help');
     expect(status).toBe(0);
-    expect(stdout).toMatch(/^Usage: analyze <files or folders>/);
+    expect(stdout).toMatch(/^Usage: istio-aks-edge analyze <files or folders>/);
     expect(stdout).toMatch(/--format text\|json\|sarif/);
   });
 
@@ -72,7 +72,7 @@ describe('analyze', () => {
       const { stderr, status } = await run(...args);
       expect(status).toBe(2);
       expect(stderr).toMatch(message);
-      expect(stderr).toMatch(/Usage: analyze/);
+      expect(stderr).toMatch(/Usage: istio-aks-edge analyze/);
     }
   });
 
@@ -188,9 +188,24 @@ describe('the command dispatcher', () => {
   };
 
   it('lists its commands, runs one, and refuses an unknown one (exit 2)', async () => {
-    expect(await capture('--help')).toMatchObject({ status: 0, out: expect.stringMatching(/Commands:\n {2}analyze +validate and analyze manifests/) });
-    expect(await capture('analyze', '--help')).toMatchObject({ status: 0, out: expect.stringMatching(/^Usage: analyze/) });
+    const help = await capture('--help');
+    expect(help.status).toBe(0);
+    expect(help.out.match(/^ {2}(\w+) {2,}/gm)?.map((l) => l.trim())).toEqual(['init', 'analyze', 'explain', 'plan']);
+    expect(help.out).toMatch(/^ {2}analyze +validate and analyze manifests/m);
+    expect(await capture('analyze', '--help')).toMatchObject({ status: 0, out: expect.stringMatching(/^Usage: istio-aks-edge analyze/) });
     expect(await capture('deploy')).toMatchObject({ status: 2, err: expect.stringMatching(/^Unknown command "deploy"\./) });
     expect(await capture()).toMatchObject({ status: 2, err: expect.stringMatching(/^Usage: istio-aks-edge <command>/) });
+  });
+
+  it.each(['init', 'analyze', 'explain', 'plan'])('%s --help prints its usage and exits 0', async (command) => {
+    const { status, out } = await capture(command, '--help');
+    expect(status).toBe(0);
+    expect(out).toMatch(new RegExp(`^Usage: istio-aks-edge ${command} `));
+  });
+
+  it('a usage error names the command and exits 2', async () => {
+    expect(await capture('init', '--name')).toMatchObject({ status: 2, err: expect.stringMatching(/^init: --name takes a value\./) });
+    expect(await capture('plan')).toMatchObject({ status: 2, err: expect.stringMatching(/^plan: Give one stack name; received none\./) });
+    expect(await capture('plan', 'dev', '--dir', '/nonexistent-project')).toMatchObject({ status: 2, err: expect.stringMatching(/^plan: No Pulumi project in \/nonexistent-project: Pulumi.yaml does not exist/) });
   });
 });

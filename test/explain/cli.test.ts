@@ -81,6 +81,6 @@ describe('explain', () => {
     const r = await run(...(argv as string[]));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
-    expect(r.stderr).toContain('Usage: explain');
+    expect(r.stderr).toContain('Usage: istio-aks-edge explain');
   });
 });

@@ -45,7 +45,7 @@ describe('npm run plan', () => {
 
   it('refuses an unknown stack', () => {
     const { stderr, status } = plan('staging');
-    expect(status).toBe(1);
+    expect(status).toBe(2);
     expect(stderr).toMatch(/No stack "staging": Pulumi.staging.yaml does not exist/);
   });
 });

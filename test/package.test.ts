@@ -1,0 +1,137 @@
+// The package as teams install it: `npm pack`, installed into temporary projects with nothing else
+// of this repository (test/support/package.ts), then `init`'s project and a hand-written consumer
+// synthesized, tested, analyzed and planned exactly as their READMEs say.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { installPackage, newProjectDir, packOnce, run } from './support/package';
+
+let tgz: string;
+beforeAll(() => { tgz = packOnce(); }, 600_000);
+
+const ok = (r: { status: number | null; stdout: string; stderr: string }) => {
+  expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+  return r.stdout;
+};
+
+describe('the tarball', () => {
+  it('holds the build (JavaScript and declarations), the CRDs, LICENSE and CHANGELOG; no sources, apps or tests', () => {
+    const files = execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
+    for (const f of ['package.json', 'LICENSE', 'CHANGELOG.md', 'README.md', 'crds/istio-1.30.3-crd-all.gen.yaml', 'build/lib/index.js', 'build/lib/index.d.ts',
+      'build/lib/analysis/index.js', 'build/lib/infra/index.d.ts', 'build/lib/cli/main.js']) {
+      expect(files, f).toContain(f);
+    }
+    expect(files.filter((f) => /^(apps|test|bench|lib)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
+    const pkg = JSON.parse(execFileSync('tar', ['-xzOf', tgz, 'package/package.json'], { encoding: 'utf8' }));
+    expect(pkg.private).toBeUndefined();
+    expect(pkg.version).toMatch(/^0\.\d+\.\d+$/);
+    expect(pkg.engines.node).toBe('>=22');
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['@pulumi/azure-native', '@pulumi/kubernetes', '@pulumi/pulumi', 'cdk8s', 'constructs']);
+    expect(readFileSync('LICENSE', 'utf8')).toMatch(/Apache License\s+Version 2\.0, January 2004/);
+  });
+});
+
+describe('istio-aks-edge init', () => {
+  const dir = newProjectDir('edge-init-');
+
+  it('scaffolds a project that synthesizes, tests green (with and without CI) and plans right after its install', () => {
+    installPackage(dir, tgz);
+    expect(ok(run(dir, 'istio-aks-edge', ['init', '.', '--force', '--name', 'team-edge', '--package-spec', `file:${tgz}`]))).toMatch(/Created 11 files/);
+    for (const f of ['package.json', 'tsconfig.json', 'cdk8s.yaml', 'Pulumi.yaml', 'Pulumi.dev.yaml', 'edge.ts', 'main.ts', 'pulumi.ts', 'test/edge.test.ts', 'README.md']) {
+      expect(existsSync(join(dir, f)), f).toBe(true);
+    }
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies['istio-aks-edge']).toBe(`file:${tgz}`);
+    ok(run(dir, 'npm', ['run', 'synth']));
+    const yaml = readFileSync(join(dir, 'dist', 'dev', 'edge.k8s.yaml'), 'utf8');
+    expect(yaml).toMatch(/kind: Gateway\n/);
+    expect(yaml).toMatch(/kind: VirtualService\n/);
+    expect(yaml).toMatch(/kind: DestinationRule\n/);
+    // The first run writes the snapshot (as on a developer's machine); under CI it must then match.
+    expect(ok(run(dir, 'npm', ['test'], { CI: undefined }))).toMatch(/2 passed/);
+    expect(readFileSync(join(dir, 'test', '__snapshots__', 'dev.k8s.yaml'), 'utf8')).toBe(yaml);
+    expect(ok(run(dir, 'npm', ['test'], { CI: 'true' }))).toMatch(/2 passed/);
+    expect(ok(run(dir, 'npm', ['run', 'analyze']))).toMatch(/^\d+ objects: 0 errors, 0 warnings/m);
+    const plan = ok(run(dir, 'npm', ['run', 'plan']));
+    expect(plan).toMatch(/\+ azure-native:containerservice:ManagedCluster/);
+    expect(plan).toMatch(/\+ azure-native:network:PublicIPAddress +\S+ +pip-team-edge-dev Standard Static zones 1,2,3/);
+    expect(plan).toMatch(/networking\.istio\.io\/v1:VirtualService/);
+  }, 600_000);
+
+  it('refuses a folder that is not empty, and a bad name; --help on every command', () => {
+    const r = run(dir, 'istio-aks-edge', ['init', '.', '--name', 'team-edge']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/is not empty\. Use an empty or new folder, or --force/);
+    const bad = run(dir, 'istio-aks-edge', ['init', newProjectDir('edge-init-'), '--name', 'Bad_Name']);
+    expect(bad.stderr).toMatch(/^init: invalid project name: received "Bad_Name"\. Use 2-40 lower-case letters/);
+    expect(ok(run(dir, 'istio-aks-edge', ['--help']))).toMatch(/init +scaffold[\s\S]*analyze[\s\S]*explain[\s\S]*plan/);
+    for (const c of ['init', 'analyze', 'explain', 'plan']) expect(ok(run(dir, 'istio-aks-edge', [c, '--help']))).toMatch(new RegExp(`^Usage: istio-aks-edge ${c}`));
+  }, 120_000);
+});
+
+describe('a consumer project: its own edge with the public imports only', () => {
+  const dir = newProjectDir('edge-consumer-');
+  const write = (file: string, text: string) => {
+    mkdirSync(join(dir, file, '..'), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  };
+
+  it('type-checks, synthesizes with cdk8s synth, analyzes with the CLI, and runs its Pulumi program under mocks', () => {
+    installPackage(dir, tgz);
+    write('package.json', JSON.stringify({ name: 'consumer', private: true, dependencies: { 'istio-aks-edge': `file:${tgz}` } }));
+    write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] } }));
+    write('cdk8s.yaml', 'language: typescript\napp: node --import tsx main.ts\noutput: dist\n');
+    write('edge.ts', `
+import { App, Chart } from 'cdk8s';
+import { Certificate, IngressGateway, PathMatch, Traffic, VersionedService } from 'istio-aks-edge';
+export function teamEdge(hosts: string[] = ['orders.example.org']): App {
+  const app = new App();
+  const chart = new Chart(app, 'orders', { disableResourceNameHashes: true });
+  const gateway = new IngressGateway(chart, 'gw', {
+    namespace: 'edge', hosts, https: { certificate: Certificate.fromSecret('orders-tls'), redirectHttp: true },
+    azure: { publicIp: { name: 'pip-orders', resourceGroup: 'rg-orders' } },
+  });
+  const orders = new VersionedService(chart, 'orders', {
+    namespace: 'orders', port: 8080,
+    versions: [{ name: 'v1', image: 'ghcr.io/team/orders:1.0.0', replicas: 2 }, { name: 'v2', image: 'ghcr.io/team/orders:1.1.0', replicas: 2 }],
+  });
+  gateway.addRoute('orders', { namespace: 'orders', routes: [{ name: 'orders', match: [{ path: PathMatch.prefix('/') }], to: Traffic.canary(orders.version('v1'), orders.version('v2'), { percent: 20 }) }] });
+  return app;
+}
+`);
+    write('main.ts', `
+import { synthAndCheck } from 'istio-aks-edge';
+import { teamEdge } from './edge';
+synthAndCheck(teamEdge(), { outdir: 'dist/prod' }).catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exitCode = 1; });
+`);
+    write('Pulumi.yaml', 'name: orders-edge\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n    nodeargs: --import tsx\nmain: pulumi.ts\n');
+    write('Pulumi.prod.yaml', [
+      'config:', '  istio-aks-edge:environment: prod', '  istio-aks-edge:location: northeurope', '  istio-aks-edge:kubernetesVersion: "1.36"',
+      '  istio-aks-edge:systemPool: { name: system, vmSize: Standard_D2ds_v5, minCount: 3, maxCount: 4 }',
+      '  istio-aks-edge:istio: { mode: helm, version: 1.30.3 }', '  istio-aks-edge:monitoring: { enabled: false }', '',
+    ].join('\n'));
+    write('pulumi.ts', `
+import { edgeProgram } from 'istio-aks-edge/pulumi';
+import { teamEdge } from './edge';
+export = edgeProgram((facts) => teamEdge(facts.hostnames ? [...facts.hostnames] : undefined), { environments: ['prod'] });
+`);
+    ok(run(dir, 'tsc', ['-p', '.']));
+    ok(run(dir, 'cdk8s', ['synth', '--no-check-upgrade']));
+    const yaml = readFileSync(join(dir, 'dist', 'prod', 'orders.k8s.yaml'), 'utf8');
+    expect(yaml).toMatch(/weight: 80\n[\s\S]*weight: 20\n/);
+    expect(ok(run(dir, 'istio-aks-edge', ['analyze', 'dist']))).toMatch(/objects: 0 errors/);
+    const plan = JSON.parse(ok(run(dir, 'istio-aks-edge', ['plan', 'prod', '--json'])));
+    expect(plan.rows.find((r: { type: string }) => r.type === 'azure-native:network:PublicIPAddress').details).toBe('pip-orders Standard Static zones 1,2,3');
+    expect(plan.rows.find((r: { type: string }) => r.type === 'azure-native:resources:ResourceGroup').details).toBe('rg-orders in northeurope');
+    const applied = Object.entries(plan.counts as Record<string, number>).filter(([t]) => t.startsWith('kubernetes:') && t !== 'kubernetes:helm.sh/v3:Release').reduce((s, [, n]) => s + n, 0);
+    expect(applied).toBe(yaml.split(/^---$/m).length);
+    expect(plan.outputs.hostnames).toEqual(['orders.example.org']);
+  }, 600_000);
+
+  it('the constructs entry never loads Pulumi; internals are not importable', () => {
+    const probe = `require('istio-aks-edge'); require('istio-aks-edge/analysis');
+console.log(Object.keys(require.cache).some((k) => k.includes('@pulumi')));
+try { require('istio-aks-edge/build/lib/synth'); } catch (e) { console.log(e.code); }`;
+    expect(ok(run(dir, process.execPath, ['-e', probe])).trim().split('\n')).toEqual(['false', 'ERR_PACKAGE_PATH_NOT_EXPORTED']);
+  }, 120_000);
+});
