@@ -78,9 +78,9 @@ function dependencyEdges(all: readonly IConstruct[]): Array<[IConstruct, IConstr
   return edges;
 }
 
-/** A key that JavaScript orders before the others in an object: a canonical array index. */
-function isArrayIndex(key: string): boolean {
-  return /^(0|[1-9][0-9]*)$/.test(key) && Number(key) < 2 ** 32 - 1;
+/** A path that a plain object lists before the others: a canonical array index (no "/" in it). */
+function isArrayIndex(path: string): boolean {
+  return path.length > 0 && path.length <= 10 && /^(0|[1-9][0-9]*)$/.test(path) && Number(path) < 2 ** 32 - 1;
 }
 
 /**
@@ -89,54 +89,64 @@ function isArrayIndex(key: string): boolean {
  */
 export function topology(root: IConstruct, cache: FindAllCache): IConstruct[] {
   const all = cache.findAll(root);
-  // cdk8s keys vertices by path in a plain object: a later construct with the same path replaces
-  // an earlier one in its place, and Object.values() lists array-index keys first, in numeric order.
-  const byPath = new Map<string, IConstruct>();
-  for (const c of all) byPath.set(c.node.path, c);
-  const vertices = new Set(byPath.values());
-  const children = new Map<IConstruct, Set<IConstruct>>();
+  // cdk8s keys vertices by path (unique in a tree) in a plain object, whose values list
+  // array-index keys first, in numeric order: roots are adopted in that order.
+  const inTree = new Set(all);
+  const children = new Map<IConstruct, IConstruct[]>();
   const hasParent = new Set<IConstruct>();
   for (const source of all) {
-    for (const target of source.node.dependencies) {
-      const t = byPath.get(target.node.path);
-      if (!t) continue;
-      const s = byPath.get(source.node.path)!;
-      let set = children.get(s);
-      if (!set) children.set(s, (set = new Set()));
-      set.add(t);
-      hasParent.add(t);
+    const deps = source.node.dependencies;
+    if (deps.length === 0) continue;
+    for (const target of deps) {
+      if (!inTree.has(target)) continue;
+      let list = children.get(source);
+      if (!list) children.set(source, (list = []));
+      if (!list.includes(target)) list.push(target);
+      hasParent.add(target);
     }
   }
-  const keys = [...byPath.keys()];
-  const ordered = [...keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isArrayIndex(k))];
-  const roots = ordered.map((k) => byPath.get(k)!).filter((c) => !hasParent.has(c));
+  const indexed: IConstruct[] = [];
+  const roots: IConstruct[] = [];
+  for (const c of all) {
+    if (hasParent.has(c)) continue;
+    (isArrayIndex(c.node.path) ? indexed : roots).push(c);
+  }
+  indexed.sort((a, b) => Number(a.node.path) - Number(b.node.path));
 
   const out: IConstruct[] = [];
   const done = new Set<IConstruct>();
   const active = new Set<IConstruct>();
-  let cycle = false;
+  const none: IConstruct[] = [];
   // Iterative post-order walk (deep dependency chains must not overflow the stack).
-  for (const r of roots) {
+  for (const r of [...indexed, ...roots]) {
     if (done.has(r)) continue;
-    const stack: Array<[IConstruct, Iterator<IConstruct>]> = [[r, (children.get(r) ?? new Set<IConstruct>()).values()]];
+    const kids = children.get(r);
+    if (!kids) {
+      done.add(r);
+      out.push(r);
+      continue;
+    }
+    const stack: Array<{ c: IConstruct; kids: IConstruct[]; i: number }> = [{ c: r, kids, i: 0 }];
     active.add(r);
     while (stack.length) {
       const top = stack[stack.length - 1];
-      const next = top[1].next();
-      if (next.done) {
+      if (top.i === top.kids.length) {
         stack.pop();
-        active.delete(top[0]);
-        done.add(top[0]);
-        out.push(top[0]);
-      } else if (active.has(next.value)) {
-        cycle = true;
-      } else if (!done.has(next.value)) {
-        active.add(next.value);
-        stack.push([next.value, (children.get(next.value) ?? new Set<IConstruct>()).values()]);
+        active.delete(top.c);
+        done.add(top.c);
+        out.push(top.c);
+        continue;
+      }
+      const next = top.kids[top.i++];
+      // A cycle: cdk8s throws its own error.
+      if (active.has(next)) return new DependencyGraph(root.node).topology();
+      if (!done.has(next)) {
+        active.add(next);
+        stack.push({ c: next, kids: children.get(next) ?? none, i: 0 });
       }
     }
   }
-  // A cycle, or vertices only reachable through one: cdk8s throws its own error (or orders them its way).
-  if (cycle || out.length !== vertices.size) return new DependencyGraph(root.node).topology();
+  // Vertices only reachable through a cycle: cdk8s throws its own error.
+  if (out.length !== all.length) return new DependencyGraph(root.node).topology();
   return out;
 }
