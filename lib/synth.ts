@@ -1,17 +1,20 @@
 /**
  * Synthesis of a cdk8s App to manifests, as `App.synth()` does it (construct validations,
- * dependency order, one file per chart named `<chart>.k8s.yaml`), with a faster YAML writer:
- * js-yaml, about three times faster than the `yaml` package cdk8s uses, which dominated synth time
- * at scale (see the README's Performance section).
+ * dependency order, one file per chart named `<chart>.k8s.yaml`), with a faster YAML writer
+ * (js-yaml's output, byte for byte, see private/yaml.ts; about three times faster than the `yaml`
+ * package cdk8s uses, which dominated synth time at scale) and the charts' and objects' order
+ * computed once per synthesis instead of once per chart (private/synth-order.ts). See the README's
+ * Performance section.
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { dump } from 'js-yaml';
 import { GatewayApiOptions, toGatewayApi } from './gateway-api/convert';
 import { KubernetesObject } from './kubernetes-object';
 import { Finding } from './analysis/check';
 import { hasErrors, validateAndAnalyze, ValidateOptions } from './analysis/analyze';
+import { dumpManifest } from './private/yaml';
+import { FindAllCache, resolveDependencies, topology } from './private/synth-order';
 
 /** The objects of one chart. */
 export interface SynthesizedChart {
@@ -42,12 +45,26 @@ export function synthesizeApp(app: App): SynthesizedChart[] {
       if (from !== to && !from.node.dependencies.includes(to)) from.node.addDependency(to);
     }
   }
-  const charts = app.charts;
+  // `app.charts` and `chart.toJson()` would each build a DependencyGraph (slow at thousands of
+  // objects) and re-validate the whole app per chart: the same orders, computed in linear time, and
+  // the validation above once (see private/synth-order.ts).
+  const charts = topology(app, new FindAllCache()).filter((c): c is Chart => c instanceof Chart);
   const indexed = charts.some((c) => c.node.dependencies.length > 0);
   return charts.map((chart, i) => ({
     name: indexed ? `${String(i).padStart(4, '0')}-${chart.node.id}` : chart.node.id,
-    objects: chart.toJson(),
+    objects: chartToJson(app, chart),
   }));
+}
+
+/** `chart.toJson()` (cdk8s's `App._synthChart`) without its second validation of the app. */
+function chartToJson(app: App, chart: Chart): KubernetesObject[] {
+  // A chart class of its own rendering may do more: leave it to its toJson.
+  if (chart.toJson !== Chart.prototype.toJson) return chart.toJson() as KubernetesObject[];
+  const cache = new FindAllCache();
+  resolveDependencies(app, cache);
+  return topology(chart, cache)
+    .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
+    .map((o) => o.toJson() as KubernetesObject);
 }
 
 /**
@@ -66,7 +83,7 @@ export function orderNamespacesFirst(app: App): void {
 
 /** Renders objects as a multi-document YAML stream. */
 export function manifestsToYaml(objects: readonly object[]): string {
-  return objects.map((o) => dump(o, { noRefs: true, lineWidth: -1, quotingType: '"' })).join('---\n');
+  return objects.map(dumpManifest).join('---\n');
 }
 
 /** Synthesizes `app` and writes `<outdir>/<chart>.k8s.yaml` per chart; returns the charts. */

@@ -1,0 +1,152 @@
+/**
+ * The order in which cdk8s synthesizes charts and objects, computed once per app instead of once
+ * per chart and per call.
+ *
+ * cdk8s's `Chart.toJson()` (which `App.synth()` calls for every chart) resolves the app's
+ * dependencies, validates the whole app, and builds a `DependencyGraph` of the chart to order its
+ * objects; `App.charts` builds one of the whole app. `DependencyGraph` keys its vertices by
+ * construct path in a plain object, checks each edge for a cycle with a search, and walks the
+ * graph without remembering what it visited: at 8,000 objects these graphs cost as much as
+ * rendering the objects. The functions here give the same orders (cdk8s 2.70's algorithm: vertices
+ * in `findAll()` pre-order, roots adopted in the order of the object's keys, post-order depth-first
+ * walk with children in the order their edges were added) in linear time, and fall back to
+ * cdk8s's own `DependencyGraph` when the graph has a cycle, so that the error is cdk8s's.
+ */
+import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
+/** Caches `findAll()` per construct for one synthesis (as cdk8s's SynthRequestCache does). */
+export class FindAllCache {
+  private readonly cache = new Map<IConstruct, IConstruct[]>();
+
+  /** `c.node.findAll()`, computed once. */
+  public findAll(c: IConstruct): IConstruct[] {
+    let all = this.cache.get(c);
+    if (!all) {
+      all = c.node.findAll();
+      this.cache.set(c, all);
+    }
+    return all;
+  }
+}
+
+/**
+ * Adds the dependencies cdk8s's `App._synthChart` adds before rendering (cdk8s 2.70,
+ * `resolveDependencies` in lib/app.js): a parent chart depends on its nested charts, a chart on
+ * the charts its constructs depend on, and each object on the objects of the constructs its
+ * construct depends on. Idempotent. Returns whether some chart depends on another.
+ */
+export function resolveDependencies(app: IConstruct, cache: FindAllCache): boolean {
+  let dependantCharts = false;
+  const all = cache.findAll(app);
+  for (const parent of all) {
+    if (!(parent instanceof Chart)) continue;
+    for (const child of parent.node.children) {
+      if (child instanceof Chart) {
+        parent.node.addDependency(child);
+        dependantCharts = true;
+      }
+    }
+  }
+  for (const [source, target] of dependencyEdges(all)) {
+    const sourceChart = Chart.of(source);
+    const targetChart = Chart.of(target);
+    if (sourceChart !== targetChart) {
+      sourceChart.node.addDependency(targetChart);
+      dependantCharts = true;
+    }
+  }
+  for (const [source, target] of dependencyEdges(all)) {
+    const sourceChart = Chart.of(source);
+    const targetChart = Chart.of(target);
+    const targets = cache.findAll(target).filter((c) => c instanceof ApiObject && Chart.of(c) === targetChart);
+    const sources = cache.findAll(source).filter((c) => c instanceof ApiObject && Chart.of(c) === sourceChart);
+    for (const t of targets) {
+      for (const s of sources) {
+        if (t !== s) s.node.addDependency(t);
+      }
+    }
+  }
+  return dependantCharts;
+}
+
+function dependencyEdges(all: readonly IConstruct[]): Array<[IConstruct, IConstruct]> {
+  const edges: Array<[IConstruct, IConstruct]> = [];
+  for (const source of all) {
+    for (const target of source.node.dependencies) edges.push([source, target]);
+  }
+  return edges;
+}
+
+/** A path that a plain object lists before the others: a canonical array index (no "/" in it). */
+function isArrayIndex(path: string): boolean {
+  return path.length > 0 && path.length <= 10 && /^(0|[1-9][0-9]*)$/.test(path) && Number(path) < 2 ** 32 - 1;
+}
+
+/**
+ * `new DependencyGraph(root.node).topology()`: `root` and the constructs under it, each after the
+ * constructs it depends on (dependencies outside `root` are left out, as cdk8s does).
+ */
+export function topology(root: IConstruct, cache: FindAllCache): IConstruct[] {
+  const all = cache.findAll(root);
+  // cdk8s keys vertices by path (unique in a tree) in a plain object, whose values list
+  // array-index keys first, in numeric order: roots are adopted in that order.
+  const inTree = new Set(all);
+  const children = new Map<IConstruct, IConstruct[]>();
+  const hasParent = new Set<IConstruct>();
+  for (const source of all) {
+    const deps = source.node.dependencies;
+    if (deps.length === 0) continue;
+    for (const target of deps) {
+      if (!inTree.has(target)) continue;
+      let list = children.get(source);
+      if (!list) children.set(source, (list = []));
+      if (!list.includes(target)) list.push(target);
+      hasParent.add(target);
+    }
+  }
+  const indexed: IConstruct[] = [];
+  const roots: IConstruct[] = [];
+  for (const c of all) {
+    if (hasParent.has(c)) continue;
+    (isArrayIndex(c.node.path) ? indexed : roots).push(c);
+  }
+  indexed.sort((a, b) => Number(a.node.path) - Number(b.node.path));
+
+  const out: IConstruct[] = [];
+  const done = new Set<IConstruct>();
+  const active = new Set<IConstruct>();
+  const none: IConstruct[] = [];
+  // Iterative post-order walk (deep dependency chains must not overflow the stack).
+  for (const r of [...indexed, ...roots]) {
+    if (done.has(r)) continue;
+    const kids = children.get(r);
+    if (!kids) {
+      done.add(r);
+      out.push(r);
+      continue;
+    }
+    const stack: Array<{ c: IConstruct; kids: IConstruct[]; i: number }> = [{ c: r, kids, i: 0 }];
+    active.add(r);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.i === top.kids.length) {
+        stack.pop();
+        active.delete(top.c);
+        done.add(top.c);
+        out.push(top.c);
+        continue;
+      }
+      const next = top.kids[top.i++];
+      // A cycle: cdk8s throws its own error.
+      if (active.has(next)) return new DependencyGraph(root.node).topology();
+      if (!done.has(next)) {
+        active.add(next);
+        stack.push({ c: next, kids: children.get(next) ?? none, i: 0 });
+      }
+    }
+  }
+  // Vertices only reachable through a cycle: cdk8s throws its own error.
+  if (out.length !== all.length) return new DependencyGraph(root.node).topology();
+  return out;
+}

@@ -1,0 +1,154 @@
+// The fast paths of synthesis (issue 19) against what they replace: the YAML writer against
+// js-yaml's dump with the project's options, and the chart and object order against cdk8s's
+// DependencyGraph. Differential tests: both sides run on the same inputs.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import * as fc from 'fast-check';
+import { dump, loadAll } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { manifestsToYaml, synthesizeApp } from '../lib';
+import { orderNamespacesFirst } from '../lib/synth';
+import { DUMP_OPTIONS, dumpManifest } from '../lib/private/yaml';
+import { FindAllCache, topology } from '../lib/private/synth-order';
+
+const RUNS = Number(process.env.FC_RUNS ?? 200);
+const jsYaml = (o: unknown) => dump(o, DUMP_OPTIONS);
+
+describe('dumpManifest writes what js-yaml writes', () => {
+  it('on every object of the reviewed goldens', () => {
+    for (const env of ['dev', 'prod']) {
+      const text = readFileSync(path.join(__dirname, 'goldens', `${env}.k8s.yaml`), 'utf8');
+      const objects = loadAll(text);
+      expect(objects.length).toBeGreaterThan(10);
+      for (const o of objects) expect(dumpManifest(o)).toBe(jsYaml(o));
+      expect(manifestsToYaml(objects as object[])).toBe(text);
+    }
+  });
+
+  // Strings made of the characters YAML gives a meaning to, and words it reads as other types.
+  const tricky = fc.oneof(
+    fc.string({ unit: fc.constantFrom('a', 'Z', '0', '9', ' ', ':', '#', '-', '?', '!', '&', '*', '|', '>', "'", '"', '%', '@', '`', ',', '[', ']', '{', '}', '.', '+', '_', '\t', '\r', '\n', '\\', '\u0085', '\u2028', 'é', '\u{1F600}', '\u0000', '\uFEFF'), maxLength: 12 }),
+    fc.constantFrom('', 'true', 'False', 'yes', 'NO', 'on', 'y', 'n', 'null', '~', 'Null', '0x1F', '0o17', '017', '1_000', '1e3', '.5', '-.inf', '.NaN', '12:30:45', '2026-11-27', '2026-11-27T01:02:03Z', '<<', '=', '- a', 'a: b', 'a #b', ' lead', 'trail ', 'line\n', '\nline', 'a\n\nb\n', '  x\ny'),
+    fc.string(),
+  );
+  const values = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      tricky,
+      fc.integer(),
+      fc.double(),
+      fc.constantFrom(0, -0, 1e21, 2 ** 53, NaN, Infinity, -Infinity, 0.1, 5e-7),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(tricky, tie('value'), { maxKeys: 4 }),
+    ),
+  })).value;
+
+  it('on random values: tricky strings and keys, numbers, nesting, empty collections', () => {
+    fc.assert(fc.property(values, (v) => { expect(dumpManifest(v)).toBe(jsYaml(v)); }), { numRuns: RUNS * 5 });
+  });
+
+  it('on what it leaves to js-yaml: undefined, dates, class instances, long keys, line breaks', () => {
+    class Box { constructor(public readonly x: number) {} }
+    const cases: unknown[] = [
+      { a: undefined, b: 1 },
+      { a: [undefined, 1, , 2] }, // eslint-disable-line no-sparse-arrays
+      { when: new Date(0) },
+      { box: new Box(1) },
+      { ['k'.repeat(1100)]: 'v' },
+      { script: 'line one\nline two\n', nested: { deeper: ['a\nb', { c: 'x\n\ny' }] } },
+      { 'multi\nline key': 1 },
+      Object.assign(Object.create(null) as object, { a: 1 }),
+    ];
+    for (const c of cases) expect(dumpManifest(c)).toBe(jsYaml(c));
+  });
+
+  it("throws js-yaml's error for what YAML cannot hold", () => {
+    const f = { f: () => 1 };
+    expect(() => jsYaml(f)).toThrow(/unacceptable kind of an object to dump/);
+    expect(() => dumpManifest(f)).toThrow(/unacceptable kind of an object to dump/);
+  });
+});
+
+describe("the synthesis order is cdk8s's", () => {
+  // A random tree of constructs and ApiObjects under charts (some nested), with random
+  // dependencies that point backwards in creation order (so that there is no cycle).
+  const plans = fc.record({
+    charts: fc.integer({ min: 1, max: 3 }),
+    nested: fc.boolean(),
+    items: fc.array(fc.record({ parent: fc.nat(), object: fc.boolean(), id: fc.constantFrom('a', 'b', '0', '1', '10', '2', 'Resource', 'x') }), { minLength: 1, maxLength: 25 }),
+    deps: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 20 }),
+  });
+  interface Plan { charts: number; nested: boolean; items: Array<{ parent: number; object: boolean; id: string }>; deps: Array<[number, number]> }
+  function build(plan: Plan): App {
+    const app = new App();
+    const scopes: IConstruct[] = [];
+    for (let i = 0; i < plan.charts; i++) {
+      const parent = plan.nested && i > 0 ? scopes[0] : app;
+      scopes.push(new Chart(parent as Construct, `${i === 1 ? '7' : 'c'}${i}`, { disableResourceNameHashes: true }));
+    }
+    plan.items.forEach((item, i) => {
+      const parent = scopes[item.parent % scopes.length];
+      const id = `${item.id}${i}`;
+      scopes.push(item.object
+        ? new ApiObject(parent as Construct, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { i: String(i) } })
+        : new Construct(parent as Construct, id));
+    });
+    const items = scopes.slice(plan.charts);
+    for (const [a, b] of plan.deps) {
+      const [later, earlier] = [items[Math.max(a, b) % items.length], items[Math.min(a, b) % items.length]];
+      const li = items.indexOf(later);
+      const ei = items.indexOf(earlier);
+      // Depend only on an earlier construct that is not an ancestor or descendant (no cycles).
+      if (ei < li && !later.node.scopes.includes(earlier) && !earlier.node.scopes.includes(later)) later.node.addDependency(earlier);
+    }
+    return app;
+  }
+
+  it('topology() gives DependencyGraph.topology() on random trees with dependencies', () => {
+    fc.assert(fc.property(plans, (plan) => {
+      const app = build(plan);
+      expect(topology(app, new FindAllCache())).toEqual(new DependencyGraph(app.node).topology());
+      for (const chart of app.node.findAll().filter((c) => c instanceof Chart)) {
+        expect(topology(chart, new FindAllCache())).toEqual(new DependencyGraph(chart.node).topology());
+      }
+    }), { numRuns: RUNS });
+  });
+
+  // synthesizeApp as it was before issue 19: cdk8s's App.charts and Chart.toJson().
+  function reference(app: App): Array<{ name: string; objects: unknown[] }> {
+    orderNamespacesFirst(app);
+    for (const c of app.node.findAll()) {
+      for (const dep of c.node.dependencies) {
+        const from = Chart.of(c);
+        const to = Chart.of(dep);
+        if (from !== to && !from.node.dependencies.includes(to)) from.node.addDependency(to);
+      }
+    }
+    const charts = app.charts;
+    const indexed = charts.some((c) => c.node.dependencies.length > 0);
+    return charts.map((chart, i) => ({ name: indexed ? `${String(i).padStart(4, '0')}-${chart.node.id}` : chart.node.id, objects: chart.toJson() as unknown[] }));
+  }
+
+  it('synthesizeApp gives the charts, names and objects of cdk8s (App.charts, then Chart.toJson() each)', () => {
+    fc.assert(fc.property(plans, (plan) => {
+      // Including the error (a nested chart that depends on its parent is a cycle for cdk8s).
+      const outcome = (f: () => unknown) => { try { return { value: f() }; } catch (e) { return { error: String(e) }; } };
+      expect(outcome(() => synthesizeApp(build(plan)))).toEqual(outcome(() => reference(build(plan))));
+    }), { numRuns: RUNS });
+  });
+
+  it("reports a dependency cycle with cdk8s's error", () => {
+    const app = new App();
+    const chart = new Chart(app, 'c');
+    const a = new ApiObject(chart, 'a', { apiVersion: 'v1', kind: 'ConfigMap' });
+    const b = new ApiObject(chart, 'b', { apiVersion: 'v1', kind: 'ConfigMap' });
+    a.addDependency(b);
+    b.addDependency(a);
+    expect(() => new DependencyGraph(chart.node).topology()).toThrow(/Dependency cycle detected/);
+    expect(() => topology(chart, new FindAllCache())).toThrow(/Dependency cycle detected: c\/[ab] => c\/[ab] => c\/[ab]/);
+  });
+});
