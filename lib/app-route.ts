@@ -1,5 +1,5 @@
 import { Chart, Duration, Lazy } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecHttpCorsPolicy, VirtualServiceSpecHttpCorsPolicyUnmatchedPreflights,
   VirtualServiceSpecHttpFault, VirtualServiceSpecHttpHeadersRequest, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpMirrors,
@@ -11,8 +11,9 @@ import { describeProblem, fail } from './errors';
 import { istioDuration } from './private/duration';
 import {
   DNS_LABEL, validateCidrs, validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validateId, validateLabels, validatePercent, validatePort,
-  validateWholeSeconds,
+  validateExportTo, validateWholeSeconds,
 } from './private/validate';
+import { escapeRe2 } from './private/re2';
 import { INT32_MAX, validateFinePercent, validateHeaderName, validateHeaderValue, validateModifiableHeader, validateRetryOn } from './private/http';
 import type { IIngressGateway } from './ingress-gateway';
 import { DEFINED_ELSEWHERE_ANNOTATION } from './private/defined-elsewhere';
@@ -746,7 +747,7 @@ export class AppRoute extends Construct {
         if (prefixes.some((p) => p === undefined)) {
           fail(this, `${at}.uri`, r.uri, 'With a prefix match, a rewrite ending in "/" is rendered as uriRegexRewrite (so "/api/items" does not become "//items"), which needs every match of the route to be a path prefix: split the route, or give rewrite.uriRegex.');
         }
-        const alternatives = [...new Set(prefixes as string[])].map((p) => escapeRegex(p.replace(/\/$/, ''))).sort((a, b) => b.length - a.length);
+        const alternatives = [...new Set(prefixes as string[])].map((p) => escapeRe2(p.replace(/\/$/, ''))).sort((a, b) => b.length - a.length);
         const caseless = (match ?? []).some((m) => m.ignoreUriCase) ? '(?i)' : '';
         const head = alternatives.length === 1 ? alternatives[0] : `(?:${alternatives.join('|')})`;
         return { uriRegexRewrite: { match: `${caseless}^${head}/?`, rewrite: r.uri }, authority: r.authority };
@@ -906,13 +907,3 @@ function firstDestinationNamespace(props: AppRouteProps): string | undefined {
   return undefined;
 }
 
-/** Escapes RE2 metacharacters. */
-function escapeRegex(s: string): string {
-  return s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
-}
-
-/** An `exportTo` entry: ".", "*" or a namespace. */
-export function validateExportTo(scope: IConstruct, property: string, value: string): string {
-  if (value === '.' || value === '*') return value;
-  return validateDnsLabel(scope, property, value);
-}

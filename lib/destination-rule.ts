@@ -6,11 +6,10 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DestinationRule as DestinationRuleResource, DestinationRuleSpec, DestinationRuleSpecSubsetsTrafficPolicy } from '../imports/istio-networking.istio.io';
-import { validateExportTo } from './app-route';
 import { TrafficPolicy, renderTrafficPolicy } from './destination-policy';
 import { fail } from './errors';
 import { IRoutableService, IRouteTarget, serviceHost } from './service-reference';
-import { validateDnsLabel, validateDnsSubdomain, validateHost, validateLabels } from './private/validate';
+import { validateDnsLabel, validateDnsSubdomain, validateExportTo, validateHost, validateLabels } from './private/validate';
 
 /** A named subset of a destination's endpoints. */
 export interface DestinationSubset {

@@ -6,10 +6,9 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceEntry as ServiceEntryResource, ServiceEntrySpecLocation, ServiceEntrySpecResolution } from '../imports/istio-networking.istio.io';
-import { validateExportTo } from './app-route';
 import { fail } from './errors';
 import { IRoutableService, IRouteTarget } from './service-reference';
-import { validateDnsLabel, validateDnsSubdomain, validateHost, validateLabels, validatePort, validatePositiveInteger } from './private/validate';
+import { validateDnsLabel, validateDnsSubdomain, validateExportTo, validateHost, validateLabels, validatePort, validatePositiveInteger } from './private/validate';
 
 /** The protocol of a ServiceEntry port. */
 export enum ServiceProtocol {

@@ -201,3 +201,9 @@ export function validateId(scope: IConstruct, id: unknown): string {
   }
   return id;
 }
+
+/** An Istio `exportTo` entry: "." (this namespace), "*" (every namespace) or a namespace's name. */
+export function validateExportTo(scope: IConstruct | string, property: string, value: string): string {
+  if (value === '.' || value === '*') return value;
+  return validateDnsLabel(scope, property, value);
+}
