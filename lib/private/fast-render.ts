@@ -84,9 +84,24 @@ function resolveAndSanitize(value: unknown, options: SanitizeOptions): unknown {
   // A class instance no resolver took: resolve leaves it, sanitizeValue refuses it (or, for an
   // object named Object from elsewhere, sanitizes it without resolving).
   if (value.constructor != Object) return sanitize(value, options);
-  const resolved: Record<string, unknown> = {};
   const source = value as Record<string, unknown>;
-  for (const k of Object.keys(source)) resolved[k] = resolveAndSanitize(source[k], options);
+  const keys = Object.keys(source);
+  if ((!options.sortKeys || isSorted(keys)) && !keys.includes('__proto__')) {
+    // Keys already in output order (the usual case): resolve and keep in one object.
+    const out: Record<string, unknown> = {};
+    let empty = true;
+    for (const k of keys) {
+      const x = resolveAndSanitize(source[k], options);
+      if (x !== undefined) {
+        out[k] = x;
+        empty = false;
+      }
+    }
+    return options.filterEmptyObjects && empty ? undefined : out;
+  }
+  // Values resolved in the object's order (the order cdk8s calls `produce()` in), then sorted.
+  const resolved: Record<string, unknown> = {};
+  for (const k of keys) resolved[k] = resolveAndSanitize(source[k], options);
   return sanitizeKeys(resolved, options, (x) => x);
 }
 
