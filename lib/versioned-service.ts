@@ -411,7 +411,7 @@ export class ServiceVersion extends Construct implements IRouteTarget {
     // context keep their meaning), the Deployment around it as plain data: a cdk8s-plus Deployment
     // builds a construct tree, a hashed address label and a lazy pod spec per version, about a third
     // of synth's time at a thousand services (README, Performance). The fields below are the ones
-    // cdk8s-plus's Deployment and pod wrote (test/versioned-service.test.ts compares the two).
+    // cdk8s-plus's Deployment and pod wrote (test/versioned-service-rendering.test.ts compares the two).
     const container = new kplus.Container({
       name: 'app',
       image: options.image,
