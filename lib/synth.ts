@@ -15,6 +15,7 @@ import { Finding } from './analysis/check';
 import { hasErrors, validateAndAnalyze, ValidateOptions } from './analysis/analyze';
 import { dumpManifest } from './private/yaml';
 import { FindAllCache, resolveDependencies, topology } from './private/synth-order';
+import { withFastRendering } from './private/fast-render';
 
 /** The objects of one chart. */
 export interface SynthesizedChart {
@@ -50,10 +51,11 @@ export function synthesizeApp(app: App): SynthesizedChart[] {
   // the validation above once (see private/synth-order.ts).
   const charts = topology(app, new FindAllCache()).filter((c): c is Chart => c instanceof Chart);
   const indexed = charts.some((c) => c.node.dependencies.length > 0);
-  return charts.map((chart, i) => ({
+  // cdk8s's rendering with its token resolution in one pass (same JSON: see private/fast-render.ts).
+  return withFastRendering(() => charts.map((chart, i) => ({
     name: indexed ? `${String(i).padStart(4, '0')}-${chart.node.id}` : chart.node.id,
     objects: chartToJson(app, chart),
-  }));
+  })));
 }
 
 /** `chart.toJson()` (cdk8s's `App._synthChart`) without its second validation of the app. */

@@ -3,7 +3,8 @@
 // DependencyGraph. Differential tests: both sides run on the same inputs.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph, JsonPatch, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import * as fc from 'fast-check';
 import { dump, loadAll } from 'js-yaml';
@@ -12,6 +13,10 @@ import { manifestsToYaml, synthesizeApp } from '../lib';
 import { orderNamespacesFirst } from '../lib/synth';
 import { DUMP_OPTIONS, dumpManifest } from '../lib/private/yaml';
 import { FindAllCache, topology } from '../lib/private/synth-order';
+import { withFastRendering } from '../lib/private/fast-render';
+import { buildEdgeApp } from '../apps/edge';
+import { environments } from '../apps/environments';
+import { buildScaleEdge } from '../bench/scale-edge';
 
 const RUNS = Number(process.env.FC_RUNS ?? 200);
 const jsYaml = (o: unknown) => dump(o, DUMP_OPTIONS);
@@ -150,5 +155,92 @@ describe("the synthesis order is cdk8s's", () => {
     b.addDependency(a);
     expect(() => new DependencyGraph(chart.node).topology()).toThrow(/Dependency cycle detected/);
     expect(() => topology(chart, new FindAllCache())).toThrow(/Dependency cycle detected: c\/[ab] => c\/[ab] => c\/[ab]/);
+  });
+});
+
+describe('withFastRendering renders what cdk8s\'s ApiObject.toJson renders', () => {
+  /** Each ApiObject of the app rendered by cdk8s, then in one pass: the same JSON, keys in the same order. */
+  function expectSameRendering(app: App): number {
+    const objects = app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    const theirs = objects.map((o) => JSON.stringify(o.toJson()));
+    const ours = withFastRendering(() => objects.map((o) => JSON.stringify(o.toJson())));
+    expect(ApiObject.prototype.toJson).toBe(cdk8sToJson);
+    expect(ours).toEqual(theirs);
+    return objects.length;
+  }
+  const cdk8sToJson = ApiObject.prototype.toJson;
+
+  it('on every object of the example (dev, prod) and of the generated edge', () => {
+    for (const env of ['dev', 'prod'] as const) expect(expectSameRendering(buildEdgeApp(environments[env]))).toBeGreaterThan(30);
+    expect(expectSameRendering(buildScaleEdge(20))).toBe(20 * 8 + 9);
+  });
+
+  class Box {
+    public constructor(public readonly inner: unknown) {}
+  }
+  class Token {
+    public calls = 0;
+    public constructor(private readonly v: unknown) {}
+    public resolve(): unknown {
+      this.calls++;
+      return this.v;
+    }
+  }
+
+  function objectOf(app: App, props: Record<string, unknown>, metadata: Record<string, unknown> = {}): ApiObject {
+    const chart = new Chart(app, `c${app.node.children.length}`, { disableResourceNameHashes: true, labels: { team: 'shop' } });
+    return new ApiObject(chart, 'o', { apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 'x', ...metadata }, ...props });
+  }
+
+  it('on tokens, lazies, unions, empty and missing values, and unsorted keys', () => {
+    const app = new App();
+    let produced = 0;
+    const token = new Token({ z: 1, a: [new Token('deep'), null, undefined, Lazy.any({ produce: () => ({ b: 2, a: undefined }) })] });
+    const o = objectOf(app, {
+      zeta: 1, alpha: { y: null, x: undefined, w: [], v: {}, u: [[]], t: 'text', s: false, r: 0 },
+      lazy: Lazy.any({ produce: () => { produced++; return { k2: Lazy.any({ produce: () => 'nested' }), k1: [1, 2] }; } }),
+      token,
+      quantity: k8s.Quantity.fromString('250m'), port: k8s.IntOrString.fromNumber(8080), percent: k8s.IntOrString.fromString('25%'),
+      fn: () => 1, list: [null, undefined, 3, 'a', { q: undefined }],
+      sorted: { a: null, b: Lazy.any({ produce: () => { produced++; return []; } }), c: undefined, d: {}, e: [null] },
+    }, {
+      labels: { b: '2', a: Lazy.any({ produce: () => '1' }) }, annotations: {}, finalizers: [], ownerReferences: [],
+      extra: { empty: {}, none: [], kept: 'yes' },
+    });
+    o.metadata.addAnnotation('z', 'last');
+    o.addJsonPatch(JsonPatch.add('/spec', { added: true }), JsonPatch.remove('/zeta'));
+    expectSameRendering(app);
+    expect(produced).toBe(4);
+    expect(token.calls).toBe(2);
+  });
+
+  it('with CDK8S_DISABLE_SORT', () => {
+    const app = new App();
+    objectOf(app, { b: { d: 1, c: [{ f: 1, e: 2 }] }, a: 1 });
+    process.env.CDK8S_DISABLE_SORT = '1';
+    try {
+      expectSameRendering(app);
+    } finally {
+      delete process.env.CDK8S_DISABLE_SORT;
+    }
+  });
+
+  it('leaves apps with resolvers of their own to cdk8s', () => {
+    const seen: string[] = [];
+    const app = new App({ resolvers: [{ resolve: (ctx) => { if (ctx.value === 'old') ctx.replaceValue('new'); seen.push(ctx.key.join('.')); } }] });
+    objectOf(app, { spec: { image: 'old' } });
+    expectSameRendering(app);
+    const json = withFastRendering(() => (app.node.findAll().find((c) => c instanceof ApiObject) as ApiObject).toJson());
+    expect(json.spec).toEqual({ image: 'new' });
+    expect(seen).toContain('spec.image');
+  });
+
+  it('fails as cdk8s does on a value it cannot render', () => {
+    const app = new App();
+    const o = objectOf(app, { spec: { box: new Box(1) } });
+    const theirs = (() => { try { o.toJson(); return 'no error'; } catch (e) { return String(e); } })();
+    const ours = withFastRendering(() => { try { o.toJson(); return 'no error'; } catch (e) { return String(e); } });
+    expect(theirs).toContain('can\'t render non-simple object of type \'Box\'');
+    expect(ours).toBe(theirs);
   });
 });

@@ -1,0 +1,194 @@
+/**
+ * cdk8s's `ApiObject.toJson()` with its token resolution done in one pass: the same JSON, faster.
+ *
+ * cdk8s renders an object by resolving every value (`resolve` in cdk8s/lib/resolve.js: for each
+ * value, a `ResolutionContext`, the app's resolvers looked up again, the path copied) and then
+ * walking the result again to sort keys and drop empty values (`sanitizeValue`, lib/_util.js), for
+ * the object and again for its metadata. At thousands of objects that is about half of synth's
+ * time. {@link withFastRendering} runs a function (the package's synthesis) with
+ * `ApiObject.prototype.toJson` and `ApiObjectMetadataDefinition.prototype.toJson` replaced by
+ * versions that resolve and sanitize in one walk, then puts cdk8s's back.
+ *
+ * The walk applies cdk8s's three built-in resolvers in cdk8s's order and with cdk8s's tests (a
+ * `Lazy` is produced, a value with a `resolve()` method is resolved, a class instance with a
+ * number or string `value` becomes `{ value }`, each result resolved again), then sanitizes as
+ * `sanitizeValue` does (keys sorted unless `CDK8S_DISABLE_SORT`, null and undefined dropped, a
+ * class instance an error with cdk8s's message). So it returns what cdk8s returns, calling
+ * `produce()` and `resolve()` as often and in the same order (one difference, in failures only:
+ * cdk8s resolves the whole object before it finds a value it cannot render, this stops at the first,
+ * so with two such values the one named may differ). Where an app has resolvers of its own
+ * (`new App({ resolvers })`), which may rewrite any value, or an object lacks the fields this reads
+ * (another cdk8s version), cdk8s's own method runs. test/fast-render.test.ts compares the two on
+ * the example's objects and on values of every kind.
+ */
+import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, IResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
+interface SanitizeOptions {
+  readonly sortKeys: boolean;
+  readonly filterEmptyArrays: boolean;
+  readonly filterEmptyObjects: boolean;
+}
+
+/** ApiObject's fields this reads (private in cdk8s's types, plain properties at run time). */
+interface ApiObjectInternals {
+  readonly props?: Record<string, unknown>;
+  readonly patches?: JsonPatch[];
+}
+
+/** ApiObjectMetadataDefinition's fields this reads. */
+interface MetadataInternals {
+  readonly _additionalAttributes?: Record<string, unknown>;
+  readonly labels?: Record<string, unknown>;
+  readonly annotations?: Record<string, unknown>;
+  readonly finalizers?: unknown[];
+  readonly ownerReferences?: unknown[];
+  readonly apiObject?: ApiObject;
+}
+
+// cdk8s's methods, called with `.call(this)` where the fast path does not apply and put back after.
+// eslint-disable-next-line @typescript-eslint/unbound-method
+const originalToJson = ApiObject.prototype.toJson;
+// eslint-disable-next-line @typescript-eslint/unbound-method
+const originalMetadataToJson = ApiObjectMetadataDefinition.prototype.toJson;
+
+/** Whether `app` resolves with cdk8s's built-in resolvers only, in their order. */
+function hasDefaultResolvers(app: App): boolean {
+  const r: readonly IResolver[] = app.resolvers;
+  return r.length === 3 && r[0].constructor === LazyResolver && r[1].constructor === ImplicitTokenResolver && r[2].constructor === NumberStringUnionResolver;
+}
+
+function appOf(c: IConstruct): App | undefined {
+  const root = c.node.root;
+  return root instanceof App ? root : undefined;
+}
+
+/** A value as cdk8s's resolvers see it: `value.resolve`, `value.constructor`, `value.value`. */
+type Probed = { resolve?: unknown; constructor?: unknown; value?: unknown; produce?: () => unknown };
+
+/** `sanitizeValue(resolve([], value, o), options)` with cdk8s's three built-in resolvers. */
+function resolveAndSanitize(value: unknown, options: SanitizeOptions): unknown {
+  if (value === null || value === undefined) return undefined;
+  // The resolvers, in App's order; each replacement is resolved again.
+  if (value instanceof Lazy) return resolveAndSanitize(value.produce(), options);
+  const v = value as Probed;
+  if (typeof v.resolve === 'function') return resolveAndSanitize((v as { resolve: () => unknown }).resolve(), options);
+  if (v.constructor !== Object && (typeof v.value === 'number' || typeof v.value === 'string')) {
+    return resolveAndSanitize({ value: v.value }, options);
+  }
+  if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    if (options.filterEmptyArrays && value.length === 0) return undefined;
+    return value.map((x) => resolveAndSanitize(x, options));
+  }
+  // A class instance no resolver took: resolve leaves it, sanitizeValue refuses it (or, for an
+  // object named Object from elsewhere, sanitizes it without resolving).
+  if (value.constructor != Object) return sanitize(value, options);
+  const source = value as Record<string, unknown>;
+  const keys = Object.keys(source);
+  if ((!options.sortKeys || isSorted(keys)) && !keys.includes('__proto__')) {
+    // Keys already in output order (the usual case): resolve and keep in one object.
+    const out: Record<string, unknown> = {};
+    let empty = true;
+    for (const k of keys) {
+      const x = resolveAndSanitize(source[k], options);
+      if (x !== undefined) {
+        out[k] = x;
+        empty = false;
+      }
+    }
+    return options.filterEmptyObjects && empty ? undefined : out;
+  }
+  // Values resolved in the object's order (the order cdk8s calls `produce()` in), then sorted.
+  const resolved: Record<string, unknown> = {};
+  for (const k of keys) resolved[k] = resolveAndSanitize(source[k], options);
+  return sanitizeKeys(resolved, options, (x) => x);
+}
+
+/** cdk8s's `sanitizeValue`. */
+function sanitize(value: unknown, options: SanitizeOptions): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    if (options.filterEmptyArrays && value.length === 0) return undefined;
+    return value.map((x) => sanitize(x, options));
+  }
+  const name = (value.constructor as { name: string }).name;
+  if (name !== 'Object') throw new Error(`can't render non-simple object of type '${name}'`);
+  return sanitizeKeys(value as Record<string, unknown>, options, (x) => sanitize(x, options));
+}
+
+/** Whether `keys` are in the order `sort()` puts them (UTF-16 code units, as `<` compares strings). */
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (!(keys[i - 1] < keys[i])) return false;
+  return true;
+}
+
+/** The object part of `sanitizeValue`, over values `each` sanitizes. */
+function sanitizeKeys(obj: Record<string, unknown>, options: SanitizeOptions, each: (x: unknown) => unknown): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  const keys = Object.keys(obj);
+  if (options.sortKeys && !isSorted(keys)) keys.sort();
+  let empty = true;
+  for (const key of keys) {
+    const x = each(obj[key]);
+    if (x !== null && x !== undefined) {
+      out[key] = x;
+      empty = false;
+    }
+  }
+  return options.filterEmptyObjects && empty ? undefined : out;
+}
+
+function fastMetadataToJson(this: ApiObjectMetadataDefinition): unknown {
+  const m = this as unknown as MetadataInternals;
+  const app = m.apiObject ? appOf(m.apiObject) : undefined;
+  if (!app || !hasDefaultResolvers(app) || !('_additionalAttributes' in m) || !('labels' in m) || !('annotations' in m)) {
+    return originalMetadataToJson.call(this);
+  }
+  return resolveAndSanitize({
+    ...m._additionalAttributes,
+    name: this.name,
+    namespace: this.namespace,
+    annotations: m.annotations,
+    finalizers: m.finalizers,
+    ownerReferences: m.ownerReferences,
+    labels: m.labels,
+  }, { sortKeys: true, filterEmptyArrays: true, filterEmptyObjects: true });
+}
+
+function fastToJson(this: ApiObject): unknown {
+  const o = this as unknown as ApiObjectInternals;
+  const app = appOf(this);
+  if (!app || !hasDefaultResolvers(app) || typeof o.props !== 'object' || !Array.isArray(o.patches)) return originalToJson.call(this);
+  try {
+    const metadata: unknown = this.metadata.toJson();
+    const data = { ...o.props, metadata };
+    const json = resolveAndSanitize(data, { sortKeys: !process.env.CDK8S_DISABLE_SORT, filterEmptyArrays: false, filterEmptyObjects: false });
+    const patched = JsonPatch.apply(json, ...o.patches) as Record<string, unknown>;
+    // apiVersion, kind and metadata first, then the rest (as cdk8s orders them).
+    const result: Record<string, unknown> = {};
+    for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) {
+      if (k in patched) result[k] = patched[k];
+    }
+    return result;
+  } catch (e) {
+    throw new Error(`Failed serializing construct at path '${this.node.path}' with name '${this.name}': ${String(e)}`, { cause: e });
+  }
+}
+
+/**
+ * Runs `fn` with cdk8s's `ApiObject` and metadata `toJson` replaced by their one-pass equivalents
+ * (see the file's header); cdk8s's are back when it returns or throws. Synchronous only.
+ */
+export function withFastRendering<T>(fn: () => T): T {
+  if (ApiObject.prototype.toJson !== originalToJson) return fn();
+  ApiObject.prototype.toJson = fastToJson;
+  ApiObjectMetadataDefinition.prototype.toJson = fastMetadataToJson;
+  try {
+    return fn();
+  } finally {
+    ApiObject.prototype.toJson = originalToJson;
+    ApiObjectMetadataDefinition.prototype.toJson = originalMetadataToJson;
+  }
+}
