@@ -4,7 +4,7 @@
  * are loaded on first use with a dynamic import, which works from CommonJS too.
  */
 
-import Ajv from 'ajv';
+import { newAjv } from '../private/ajv';
 
 import { KubernetesObject } from '../kubernetes-object';
 import { gatewayApiCrdSchemas } from './gateway-api-crd';
@@ -66,7 +66,7 @@ const OWN_SCHEMAS: Record<string, (o: KubernetesObject) => string[]> = {
 function ajvCheck(schema: object): (o: KubernetesObject) => string[] {
   let validate: ((o: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null } | undefined;
   return (o) => {
-    validate ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+    validate ??= newAjv({ allErrors: true, strict: false }).compile(schema);
     return validate(o) ? [] : (validate.errors ?? []).map((e) => `data${e.instancePath} ${e.message}`);
   };
 }
