@@ -108,6 +108,7 @@ function generateValidators(root, outDir) {
   const crdFiles = walk(crdDir, (n) => /\.ya?ml$/.test(n)).sort();
   const crdSchema = path.join(outDir, 'lib', 'analysis', 'crd-schema.js');
   const index = path.join(outDir, 'crd-validators', 'index.json');
+  if (!fs.existsSync(crdSchema) || crdFiles.length === 0) return false;
   const built = mtime(index);
   const inputs = [...crdFiles, crdDir, path.join(root, 'schemas'), ...walk(path.join(root, 'schemas'), () => true), crdSchema, path.join(outDir, 'lib', 'private', 'ajv.js')];
   if (built >= 0 && inputs.every((f) => mtime(f) <= built)) return false;
