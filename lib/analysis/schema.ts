@@ -113,6 +113,9 @@ export function describeObject(o: KubernetesObject): string {
  */
 export async function validateSchemas(objects: readonly KubernetesObject[]): Promise<SchemaProblem[]> {
   const problems: SchemaProblem[] = [];
+  // Every kind's module at once: the ES module loader reads and links them concurrently.
+  const kinds = new Map(objects.map((o) => [`${o.apiVersion}/${o.kind}`, o]));
+  await Promise.all([...kinds.values()].map((o) => loadModel(o.apiVersion, o.kind)));
   for (const o of objects) {
     const Model = await loadModel(o.apiVersion, o.kind);
     const own = OWN_SCHEMAS[`${o.apiVersion}/${o.kind}`];
