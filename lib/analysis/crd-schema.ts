@@ -6,7 +6,7 @@
 import type Ajv from 'ajv';
 import type { Options, ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { loadAll } from 'js-yaml';
@@ -365,9 +365,4 @@ export function jsonSchemaValidator(file: string): ValidateFunction {
   const id = found?.index.json?.[sha256(text)];
   if (found && id) return createRequire(path.join(found.dir, 'index.json'))(`./${id}.js`) as ValidateFunction;
   return newAjv(JSON_SCHEMA_OPTIONS).compile(JSON.parse(text) as object);
-}
-
-/** Whether `file` (CRD text) has prebuilt validators this process can use. */
-export function hasPrebuiltValidators(file: string): boolean {
-  return existsSync(file) && prebuiltSource(readFileSync(file, 'utf8')) !== undefined;
 }
