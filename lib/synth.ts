@@ -216,8 +216,15 @@ export async function synthesizeChecked(outdir: string, targets: readonly SynthT
   const files: OutputFile[] = [];
   const findings: Array<{ name: string; findings: Finding[] }> = [];
   const objectsOf = new Map<SynthTarget, KubernetesObject[]>();
+  // An app in both forms is synthesized once: the Gateway API form converts the Istio form's charts.
+  const synthesized = new Map<App, SynthesizedChart[]>();
+  const chartsOf = (app: App): SynthesizedChart[] => {
+    let charts = synthesized.get(app);
+    if (!charts) synthesized.set(app, charts = synthesizeApp(app));
+    return charts;
+  };
   for (const t of targets) {
-    const charts = t.gatewayApi ? synthesizeGatewayApi(t.app, t.gatewayApi).charts : synthesizeApp(t.app);
+    const charts = t.gatewayApi ? convertToGatewayApi(t.app, chartsOf(t.app), t.gatewayApi).charts : chartsOf(t.app);
     files.push(...chartFiles(charts, t.name));
     const objects = charts.flatMap((c) => c.objects);
     objectsOf.set(t, objects);

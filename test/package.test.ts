@@ -19,7 +19,7 @@ describe('the tarball', () => {
   it('holds the build (JavaScript and declarations), the CRDs, LICENSE and CHANGELOG; no sources, apps or tests', () => {
     const files = execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
     for (const f of ['package.json', 'LICENSE', 'CHANGELOG.md', 'README.md', 'crds/istio-1.30.3-crd-all.gen.yaml', 'build/lib/index.js', 'build/lib/index.d.ts',
-      'build/lib/analysis/index.js', 'build/lib/infra/index.d.ts', 'build/lib/cli/main.js']) {
+      'build/lib/analysis/index.js', 'build/lib/infra/index.d.ts', 'build/lib/cli/main.js', 'build/crd-validators/index.json']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /^(apps|test|bench|lib)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
@@ -127,6 +127,16 @@ export = edgeProgram((facts) => teamEdge(facts.hostnames ? [...facts.hostnames] 
     expect(applied).toBe(yaml.split(/^---$/m).length);
     expect(plan.outputs.hostnames).toEqual(['orders.example.org']);
   }, 600_000);
+
+  it('validates with the CRD validators compiled at build time, without loading ajv\'s compiler', () => {
+    const probe = `const { validateAndAnalyze } = require('istio-aks-edge/analysis');
+validateAndAnalyze([{ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'web', namespace: 'shop' }, spec: { hosts: ['web'], notAField: 1 } }]).then((findings) => {
+  console.log(findings.some((f) => /notAField/.test(f.message)));
+  const loaded = Object.keys(require.cache);
+  console.log(loaded.some((k) => /crd-validators[\\\\/][0-9a-f]+\\.js$/.test(k)), loaded.some((k) => /ajv[\\\\/]dist[\\\\/]core\\.js$/.test(k)));
+});`;
+    expect(ok(run(dir, process.execPath, ['-e', probe])).trim().split('\n')).toEqual(['true', 'true false']);
+  }, 120_000);
 
   it('the constructs entry never loads Pulumi; internals are not importable', () => {
     const probe = `require('istio-aks-edge'); require('istio-aks-edge/analysis');

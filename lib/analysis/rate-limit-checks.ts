@@ -6,13 +6,13 @@
  * token buckets against the global limits of the same pods.
  * @see https://github.com/envoyproxy/ratelimit#configuration
  */
-import { readFileSync } from 'node:fs';
-import Ajv, { ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { load } from 'js-yaml';
 import { KubernetesObject } from '../kubernetes-object';
 import type { Check, Report } from './check';
 import { namespaceOf, ObjectIndex } from './object-index';
 import { packageFile } from '../private/package-files';
+import { jsonSchemaValidator } from './crd-schema';
 
 /** The JSON schema of envoyproxy/ratelimit's configuration file, written from its README (vendored). */
 export const RATE_LIMIT_CONFIG_SCHEMA_FILE = packageFile('schemas/envoyproxy-ratelimit-config.schema.json');
@@ -71,7 +71,7 @@ interface GlobalFilter {
 
 let schemaCheck: ValidateFunction | undefined;
 function configSchema(): ValidateFunction {
-  schemaCheck ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(RATE_LIMIT_CONFIG_SCHEMA_FILE, 'utf8')) as object);
+  schemaCheck ??= jsonSchemaValidator(RATE_LIMIT_CONFIG_SCHEMA_FILE);
   return schemaCheck;
 }
 

@@ -4,7 +4,7 @@
  * are loaded on first use with a dynamic import, which works from CommonJS too.
  */
 
-import Ajv from 'ajv';
+import { newAjv } from '../private/ajv';
 
 import { KubernetesObject } from '../kubernetes-object';
 import { gatewayApiCrdSchemas } from './gateway-api-crd';
@@ -66,7 +66,7 @@ const OWN_SCHEMAS: Record<string, (o: KubernetesObject) => string[]> = {
 function ajvCheck(schema: object): (o: KubernetesObject) => string[] {
   let validate: ((o: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null } | undefined;
   return (o) => {
-    validate ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+    validate ??= newAjv({ allErrors: true, strict: false }).compile(schema);
     return validate(o) ? [] : (validate.errors ?? []).map((e) => `data${e.instancePath} ${e.message}`);
   };
 }
@@ -113,6 +113,9 @@ export function describeObject(o: KubernetesObject): string {
  */
 export async function validateSchemas(objects: readonly KubernetesObject[]): Promise<SchemaProblem[]> {
   const problems: SchemaProblem[] = [];
+  // Every kind's module at once: the ES module loader reads and links them concurrently.
+  const kinds = new Map(objects.map((o) => [`${o.apiVersion}/${o.kind}`, o]));
+  await Promise.all([...kinds.values()].map((o) => loadModel(o.apiVersion, o.kind)));
   for (const o of objects) {
     const Model = await loadModel(o.apiVersion, o.kind);
     const own = OWN_SCHEMAS[`${o.apiVersion}/${o.kind}`];

@@ -1,7 +1,16 @@
 /** Regular expressions as Envoy and Istio read them: RE2, checked with a real RE2 engine (re2js). */
 import { IConstruct } from 'constructs';
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
 import { fail } from '../errors';
+
+let engine: typeof RE2JS | undefined;
+
+/** The RE2 engine, loaded on first use (a synth without regular expressions never loads it). */
+export function re2js(): typeof RE2JS {
+  engine ??= (createRequire(__filename)('re2js') as { RE2JS: typeof RE2JS }).RE2JS;
+  return engine;
+}
 
 /**
  * Validates an RE2 regular expression (Istio's and Envoy's syntax): refuses what RE2 rejects,
@@ -14,7 +23,7 @@ export function validateRe2(scope: IConstruct | string, property: string, patter
     fail(scope, property, pattern, 'Use a non-empty RE2 regular expression, for example "^/v[0-9]+/.*".');
   }
   try {
-    RE2JS.compile(pattern);
+    re2js().compile(pattern);
   } catch (e) {
     const reason = e instanceof Error ? e.message.replace(/^error parsing regexp: /, '') : String(e);
     fail(scope, property, pattern, `Use a valid RE2 regular expression (RE2 says: ${reason}); RE2 has no look-arounds, back-references or \\Z, and repeats at most 1000 times.`);

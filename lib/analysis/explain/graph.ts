@@ -334,10 +334,12 @@ export function toMermaidMarkdown(g: EdgeGraph): string {
 
 /** Lays the graph out with Graphviz (WebAssembly, @viz-js/viz) and returns the SVG. */
 export async function renderSvg(g: EdgeGraph): Promise<string> {
-  const viz = await import('@viz-js/viz');
-  const instance = await viz.instance();
-  return instance.renderString(toDot(g), { format: 'svg', engine: 'dot' });
+  // Loaded when the first picture is drawn, and one instance for all of them.
+  graphviz ??= import('@viz-js/viz').then((viz) => viz.instance());
+  return (await graphviz).renderString(toDot(g), { format: 'svg', engine: 'dot' });
 }
+
+let graphviz: Promise<Awaited<ReturnType<typeof import('@viz-js/viz').instance>>> | undefined;
 
 /**
  * Writes the picture of the edge beside its manifests: `<outdir>/edge.svg` (Graphviz) and

@@ -4,8 +4,9 @@
  * specific virtual host domain.
  */
 import { text } from '../../private/text';
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 import { hostCoveredBy } from '../../private/hosts';
+import { re2js } from '../../private/re2';
 import { rec, str, Tri } from './values';
 
 const compiled = new Map<string, RE2JS | Error>();
@@ -18,7 +19,7 @@ export function re2(expression: string): RE2JS | Error {
   let re = compiled.get(expression);
   if (!re) {
     try {
-      re = RE2JS.compile(expression);
+      re = re2js().compile(expression);
     } catch (e) {
       re = new Error(`"${expression}" is not a valid RE2 expression (${e instanceof Error ? e.message : String(e)}); Istio rejects it`);
     }

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// `npm run synth [-- --output <dir>]`, and the app cdk8s.yaml gives `cdk8s synth`: brings build/ up
+// to date with lib/, apps/ and imports/ (scripts/compile.cjs: only what changed since the last run,
+// so an edit is never run stale), then runs the example's synth entry, build/apps/main.js, in this
+// process: compiled JavaScript, no TypeScript loader. The output folder is --output (-o), else
+// $CDK8S_OUTDIR (set by `cdk8s synth`), else dist.
+'use strict';
+const path = require('node:path');
+const { compileStale } = require('./compile.cjs');
+
+const root = path.join(__dirname, '..');
+const args = process.argv.slice(2);
+for (let i = 0; i < args.length; i++) {
+  if ((args[i] === '--output' || args[i] === '-o') && args[i + 1]) process.env.CDK8S_OUTDIR = args[++i];
+  else if (args[i].startsWith('--output=')) process.env.CDK8S_OUTDIR = args[i].slice('--output='.length);
+  else {
+    console.error(`synth: unknown argument ${args[i]}: the only option is --output <dir> (default: $CDK8S_OUTDIR, else dist).`);
+    process.exit(2);
+  }
+}
+const { transpiled, removed, validators } = compileStale(root);
+// Node 22.1+ keeps V8's compiled code of the modules on disk (node:module enableCompileCache, in the
+// system's temporary folder): later starts skip most of the parsing. Node 20 has no such cache.
+require('node:module').enableCompileCache?.();
+if (process.env.SYNTH_VERBOSE) console.error(`synth: transpiled ${transpiled.length}, removed ${removed.length}, validators ${validators ? 'generated' : 'up to date'}`);
+require(path.join(root, 'build', 'apps', 'main.js'));

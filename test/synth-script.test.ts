@@ -1,0 +1,107 @@
+// `npm run synth` (scripts/synth.cjs, also cdk8s.yaml's app) runs compiled JavaScript: it brings
+// build/ up to date with lib/, apps/ and imports/ (scripts/compile.cjs) and runs build/apps/main.js.
+// Run on a copy of the repository (its own build/, so that the package test's `npm pack` cannot
+// race it): the output is the goldens', an edit is never run stale, and only what changed is compiled.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(__dirname, '..');
+const copy = mkdtempSync(join(tmpdir(), 'edge-synth-script-'));
+for (const f of ['lib', 'apps', 'imports', 'crds', 'schemas', 'scripts', 'tsconfig.json', 'package.json']) cpSync(join(ROOT, f), join(copy, f), { recursive: true });
+symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+interface Run { transpiled: number; removed: number; validators: string; stdout: string; stderr: string; status: number | null }
+
+/** Runs the synth script in the copy, with its report (SYNTH_VERBOSE). */
+function synth(out: string, args = ['--output', out]): Run {
+  const r = spawnSync(process.execPath, [join(copy, 'scripts', 'synth.cjs'), ...args], {
+    cwd: copy, encoding: 'utf8', env: { ...process.env, SYNTH_VERBOSE: '1', CDK8S_OUTDIR: undefined },
+  });
+  const m = /synth: transpiled (\d+), removed (\d+), validators (generated|up to date)/.exec(r.stderr);
+  return { transpiled: Number(m?.[1] ?? -1), removed: Number(m?.[2] ?? -1), validators: m?.[3] ?? '', stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+/**
+ * Makes `file` (something the script wrote) ten minutes old, as if the edit that follows came later:
+ * so that the test does not depend on the clock's resolution.
+ */
+function age(file: string): void {
+  const t = new Date(Date.now() - 600_000);
+  utimesSync(file, t, t);
+}
+
+const out = (name: string) => join(copy, 'out', name);
+const golden = (env: string) => readFileSync(join(ROOT, 'test', 'goldens', `${env}.k8s.yaml`), 'utf8');
+const sources = (['lib', 'apps', 'imports'] as const).map((d) => spawnSync('find', [join(copy, d), '-name', '*.ts', '-not', '-name', '*.d.ts'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).length).reduce((a, b) => a + b, 0);
+
+describe('npm run synth (scripts/synth.cjs)', () => {
+  it('is what npm run synth and cdk8s synth run', () => {
+    expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.synth).toBe('node scripts/synth.cjs');
+    expect(readFileSync(join(ROOT, 'cdk8s.yaml'), 'utf8')).toMatch(/^app: node scripts\/synth\.cjs$/m);
+  });
+
+  it('compiles everything on a fresh clone, writes the goldens, then compiles nothing until something changes', () => {
+    const first = synth(out('1'));
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.transpiled).toBe(sources);
+    expect(first.validators).toBe('generated');
+    expect(existsSync(join(copy, 'build', 'crd-validators', 'index.json'))).toBe(true);
+    for (const env of ['dev', 'prod']) expect(readFileSync(join(out('1'), env, 'edge.k8s.yaml'), 'utf8')).toBe(golden(env));
+    const second = synth(out('2'));
+    expect([second.status, second.transpiled, second.removed, second.validators]).toEqual([0, 0, 0, 'up to date']);
+    expect(readFileSync(join(out('2'), 'prod', 'edge.k8s.yaml'), 'utf8')).toBe(golden('prod'));
+  }, 300_000);
+
+  it('runs an edit of lib/ or apps/ at once: only the edited file is compiled again', () => {
+    const file = join(copy, 'lib', 'private', 'yaml.ts');
+    const text = readFileSync(file, 'utf8');
+    // The YAML writer now ends every manifest with a comment: the output must show it.
+    writeFileSync(file, text.replace(/export function dumpManifest\(([^)]*)\): string \{/, 'export function dumpManifest($1): string {\n  return dumpManifestEdited(object) + \'# edited\\n\';\n}\nfunction dumpManifestEdited($1): string {'));
+    expect(readFileSync(file, 'utf8')).not.toBe(text);
+    age(join(copy, 'build', 'lib', 'private', 'yaml.js'));
+    const edited = synth(out('3'));
+    expect([edited.status, edited.transpiled], edited.stderr).toEqual([0, 1]);
+    expect(readFileSync(join(out('3'), 'prod', 'edge.k8s.yaml'), 'utf8')).toMatch(/# edited\n/);
+    writeFileSync(file, text);
+    age(join(copy, 'build', 'lib', 'private', 'yaml.js'));
+    const restored = synth(out('4'));
+    expect([restored.status, restored.transpiled]).toEqual([0, 1]);
+    expect(readFileSync(join(out('4'), 'prod', 'edge.k8s.yaml'), 'utf8')).toBe(golden('prod'));
+  }, 300_000);
+
+  it('removes the JavaScript of a deleted source, and compiles everything again when the compiler options change', () => {
+    writeFileSync(join(copy, 'apps', 'extra.ts'), 'export const extra = 1;\n');
+    expect(synth(out('5')).transpiled).toBe(1);
+    expect(existsSync(join(copy, 'build', 'apps', 'extra.js'))).toBe(true);
+    rmSync(join(copy, 'apps', 'extra.ts'));
+    const removed = synth(out('6'));
+    expect([removed.status, removed.transpiled, removed.removed]).toEqual([0, 0, 1]);
+    expect(existsSync(join(copy, 'build', 'apps', 'extra.js'))).toBe(false);
+    const tsconfig = JSON.parse(readFileSync(join(copy, 'tsconfig.json'), 'utf8'));
+    writeFileSync(join(copy, 'tsconfig.json'), JSON.stringify({ ...tsconfig, compilerOptions: { ...tsconfig.compilerOptions, useDefineForClassFields: true } }));
+    expect(synth(out('7')).transpiled).toBe(sources);
+  }, 300_000);
+
+  it('generates the CRD validators again when a vendored CRD file changes', () => {
+    age(join(copy, 'build', 'crd-validators', 'index.json'));
+    const crd = join(copy, 'crds', 'gateway-api-v1.5.1-standard-install.yaml');
+    utimesSync(crd, new Date(), new Date());
+    const r = synth(out('8'));
+    expect([r.status, r.validators]).toEqual([0, 'generated']);
+    expect(synth(out('9')).validators).toBe('up to date');
+  }, 300_000);
+
+  it('takes --output, else $CDK8S_OUTDIR, and refuses other arguments', () => {
+    const r = synth('', ['--verbose']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown argument --verbose: the only option is --output <dir>/);
+    const env = spawnSync(process.execPath, [join(copy, 'scripts', 'synth.cjs')], { cwd: copy, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: out('10') } });
+    expect(env.status, env.stderr).toBe(0);
+    expect(readFileSync(join(out('10'), 'dev', 'edge.k8s.yaml'), 'utf8')).toBe(golden('dev'));
+  }, 300_000);
+});
+
