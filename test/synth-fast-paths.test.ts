@@ -214,6 +214,24 @@ describe('withFastRendering renders what cdk8s\'s ApiObject.toJson renders', () 
     expect(token.calls).toBe(2);
   });
 
+  it('on strings and numbers when a prototype gives them a resolve() or a value (cdk8s resolves them then)', () => {
+    // Each replacement of another type, which the others leave alone (else cdk8s would recurse forever).
+    const cases = [[String.prototype, 'resolve', () => 42], [Number.prototype, 'value', 'seven'], [Boolean.prototype, 'resolve', () => 'yes']] as const;
+    for (const [proto, key, value] of cases) {
+      const app = new App();
+      objectOf(app, { spec: { text: 'plain', count: 3, on: true } });
+      Object.defineProperty(proto, key, { configurable: true, value });
+      try {
+        expectSameRendering(app);
+        // The case is real: cdk8s's output differs from the values given.
+        const json = (app.node.findAll().find((c) => c instanceof ApiObject) as ApiObject).toJson();
+        expect(JSON.stringify(json.spec)).not.toBe(JSON.stringify({ count: 3, on: true, text: 'plain' }));
+      } finally {
+        delete (proto as unknown as Record<string, unknown>)[key];
+      }
+    }
+  });
+
   it('with CDK8S_DISABLE_SORT', () => {
     const app = new App();
     objectOf(app, { b: { d: 1, c: [{ f: 1, e: 2 }] }, a: 1 });

@@ -63,12 +63,27 @@ function appOf(c: IConstruct): App | undefined {
   return root instanceof App ? root : undefined;
 }
 
+/**
+ * Whether strings, numbers and booleans reach the output as they are: cdk8s's resolvers look up
+ * `resolve` and `value` on every value, primitives included, so a prototype defining either (no
+ * library does; a test may) would change them. Set by {@link withFastRendering} for its duration.
+ */
+let primitivesPass = false;
+
+function primitivesPassThrough(): boolean {
+  return [String.prototype, Number.prototype, Boolean.prototype].every((p) => !('resolve' in p) && !('value' in p));
+}
+
 /** A value as cdk8s's resolvers see it: `value.resolve`, `value.constructor`, `value.value`. */
 type Probed = { resolve?: unknown; constructor?: unknown; value?: unknown; produce?: () => unknown };
 
 /** `sanitizeValue(resolve([], value, o), options)` with cdk8s's three built-in resolvers. */
 function resolveAndSanitize(value: unknown, options: SanitizeOptions): unknown {
   if (value === null || value === undefined) return undefined;
+  // Strings, numbers and booleans (most values) pass every resolver unchanged, unless a prototype
+  // gives them a `resolve` or `value` (checked once per rendering, see `primitivesPassThrough`).
+  const t = typeof value;
+  if ((t === 'string' || t === 'number' || t === 'boolean') && primitivesPass) return value;
   // The resolvers, in App's order; each replacement is resolved again.
   if (value instanceof Lazy) return resolveAndSanitize(value.produce(), options);
   const v = value as Probed;
@@ -185,9 +200,11 @@ export function withFastRendering<T>(fn: () => T): T {
   if (ApiObject.prototype.toJson !== originalToJson) return fn();
   ApiObject.prototype.toJson = fastToJson;
   ApiObjectMetadataDefinition.prototype.toJson = fastMetadataToJson;
+  primitivesPass = primitivesPassThrough();
   try {
     return fn();
   } finally {
+    primitivesPass = false;
     ApiObject.prototype.toJson = originalToJson;
     ApiObjectMetadataDefinition.prototype.toJson = originalMetadataToJson;
   }
