@@ -192,7 +192,7 @@ export interface DeployedGatewayWorkload {
   readonly deployment?: ApiObject;
   readonly service?: k8s.KubeService;
   readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
-  readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  readonly disruptionBudget?: ApiObject;
 }
 
 /** The gateway's status port: readiness (`/healthz/ready`), probed by Azure's load balancer. */

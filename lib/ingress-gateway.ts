@@ -264,8 +264,11 @@ export class IngressGateway extends GatewayBase {
   public readonly service?: k8s.KubeService;
   /** The HorizontalPodAutoscaler, for a managed, autoscaled workload. */
   public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
-  /** The PodDisruptionBudget, for a managed workload. */
-  public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  /**
+   * The PodDisruptionBudget, for a managed workload: a plain cdk8s `ApiObject` of kind
+   * PodDisruptionBudget (change it with `addJsonPatch`, `metadata.addLabel`/`addAnnotation`).
+   */
+  public readonly disruptionBudget?: ApiObject;
   /** The gateway pods' service account (the caller identity services see), when known. */
   public readonly serviceAccountName?: string;
   /** The gateway pods' Deployment: the managed one, or the existing one's when given. */

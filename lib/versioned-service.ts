@@ -185,8 +185,11 @@ export class VersionedService extends Construct implements IRoutableService, IRo
   public readonly service: kplus.k8s.KubeService;
   /** The DestinationRule (subsets and traffic policy). */
   public readonly destinationRule: DestinationRule;
-  /** The PodDisruptionBudget over all versions. */
-  public readonly disruptionBudget: kplus.k8s.KubePodDisruptionBudget;
+  /**
+   * The PodDisruptionBudget over all versions: a plain cdk8s `ApiObject` of kind
+   * PodDisruptionBudget (change it with `addJsonPatch`, `metadata.addLabel`/`addAnnotation`).
+   */
+  public readonly disruptionBudget: ApiObject;
   /** The ServiceAccount every version runs as: the service's identity in the mesh. */
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The service itself as a route target (no subset). */

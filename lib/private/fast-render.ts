@@ -180,7 +180,8 @@ function fastToJson(this: ApiObject): unknown {
     const metadata: unknown = this.metadata.toJson();
     const data = { ...o.props, metadata };
     const json = resolveAndSanitize(data, { sortKeys: !process.env.CDK8S_DISABLE_SORT, filterEmptyArrays: false, filterEmptyObjects: false });
-    const patched = JsonPatch.apply(json, ...o.patches) as Record<string, unknown>;
+    // No patches (the usual case): cdk8s's apply would clone an empty list and return `json` as is.
+    const patched = (o.patches.length === 0 ? json : JsonPatch.apply(json, ...o.patches)) as Record<string, unknown>;
     // apiVersion, kind and metadata first, then the rest (as cdk8s orders them).
     const result: Record<string, unknown> = {};
     for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) {
