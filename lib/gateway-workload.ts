@@ -191,7 +191,7 @@ export interface BoundGatewayWorkload {
 export interface DeployedGatewayWorkload {
   readonly deployment?: ApiObject;
   readonly service?: k8s.KubeService;
-  readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  readonly autoscaler?: ApiObject;
   readonly disruptionBudget?: ApiObject;
 }
 

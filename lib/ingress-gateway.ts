@@ -262,8 +262,8 @@ export class IngressGateway extends GatewayBase {
   public readonly deployment?: ApiObject;
   /** The LoadBalancer Service, for a managed workload. */
   public readonly service?: k8s.KubeService;
-  /** The HorizontalPodAutoscaler, for a managed, autoscaled workload. */
-  public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  /** The HorizontalPodAutoscaler, for a managed, autoscaled workload: a plain cdk8s `ApiObject` of kind HorizontalPodAutoscaler (`autoscaling/v2`). */
+  public readonly autoscaler?: ApiObject;
   /**
    * The PodDisruptionBudget, for a managed workload: a plain cdk8s `ApiObject` of kind
    * PodDisruptionBudget (change it with `addJsonPatch`, `metadata.addLabel`/`addAnnotation`).

@@ -181,8 +181,11 @@ export class VersionedService extends Construct implements IRoutableService, IRo
 
   public readonly serviceName: string;
   public readonly namespace: string;
-  /** The Kubernetes Service. */
-  public readonly service: kplus.k8s.KubeService;
+  /**
+   * The Kubernetes Service: a plain cdk8s `ApiObject` of kind Service (change it with
+   * `addJsonPatch`, `metadata.addLabel`/`addAnnotation`).
+   */
+  public readonly service: ApiObject;
   /** The DestinationRule (subsets and traffic policy). */
   public readonly destinationRule: DestinationRule;
   /**
@@ -210,12 +213,16 @@ export class VersionedService extends Construct implements IRoutableService, IRo
     this.ports = this.resolvePorts(props);
     const labels = { app: this.serviceName };
 
-    this.service = new kplus.k8s.KubeService(this, 'Service', {
+    // A plain ApiObject (until 0.2 a KubeService, whose generated mapping wrote the same manifest;
+    // test/plain-objects-rendering.test.ts compares the two).
+    this.service = new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: { name: this.serviceName, namespace: this.namespace, labels },
       spec: {
         selector: labels,
         ports: this.ports.map((p) => ({
-          name: p.name, port: p.port, targetPort: kplus.k8s.IntOrString.fromNumber(p.targetPort), protocol: 'TCP', appProtocol: p.protocol,
+          name: p.name, port: p.port, targetPort: p.targetPort, protocol: 'TCP', appProtocol: p.protocol,
         })),
       },
     });
@@ -378,8 +385,8 @@ export class ServiceVersion extends Construct implements IRouteTarget {
    * `metadata.addAnnotation(...)`, `addDependency(...)`.
    */
   public readonly deployment: ApiObject;
-  /** The autoscaler, when the version is autoscaled. */
-  public readonly autoscaler?: kplus.k8s.KubeHorizontalPodAutoscalerV2;
+  /** The autoscaler, when the version is autoscaled: a plain cdk8s `ApiObject` of kind HorizontalPodAutoscaler (`autoscaling/v2`). */
+  public readonly autoscaler?: ApiObject;
   /** The fewest pods this version runs (replicas or the autoscaler's minimum). */
   public readonly minReplicas: number;
   /** @internal */
