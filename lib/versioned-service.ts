@@ -13,6 +13,7 @@ import { SpreadPolicy, topologySpread } from './scheduling';
 import { TrafficPolicy, renderTrafficPolicy } from './destination-policy';
 import { principal } from './private/identity';
 import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-context';
+import { plainK8sJson, sortsKeys } from './private/k8s-json';
 
 /** The application protocol of a Service port; Istio picks its proxy behaviour by it. */
 export enum AppProtocol {
@@ -440,9 +441,10 @@ export class ServiceVersion extends Construct implements IRouteTarget {
         ...options.securityContext,
       },
     })._toKube();
-    // Rendered by the generated mapping (the types the props take render themselves); the rest is
-    // written as JSON directly: the generated mapping copies each object once per field.
-    const containerJson = kplus.k8s.toJson_Container(container) as Record<string, unknown> & { securityContext?: Record<string, unknown> };
+    // The container as the generated mapping renders it, in one copy where the rendering sorts keys
+    // (private/k8s-json.ts); the rest is written as JSON directly: the generated mapping copies each
+    // object once per field.
+    const containerJson = ((sortsKeys() ? plainK8sJson(container) : undefined) ?? kplus.k8s.toJson_Container(container)) as Record<string, unknown> & { securityContext?: Record<string, unknown> };
     if (!options.securityContext?.capabilities) {
       // Hardened by default (Pod Security "restricted"): no capabilities unless asked.
       containerJson.securityContext = { ...containerJson.securityContext, capabilities: { drop: [...HARDENED_CONTAINER.capabilities.drop] } };
