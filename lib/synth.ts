@@ -76,6 +76,7 @@ function chartToJson(app: App, chart: Chart): KubernetesObject[] {
  * Makes every object depend on the Namespace it lives in (when the same chart defines it), so that
  * namespaces come first and a single `kubectl apply` of the output works. The one ordering rule
  * {@link synthesizeApp} adds to cdk8s's own; idempotent.
+ * @param cache the tree walk to reuse (synthesizeApp shares one with its ordering; a new one by default)
  */
 export function orderNamespacesFirst(app: App, cache: FindAllCache = new FindAllCache()): void {
   const objects = cache.findAll(app).filter((c): c is ApiObject => c instanceof ApiObject);
