@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from './errors';
@@ -236,21 +236,30 @@ export interface ScaleTarget {
   readonly namespace: string;
 }
 
-/** Creates the `autoscaling/v2` HorizontalPodAutoscaler for resolved settings. */
-export function createHorizontalPodAutoscaler(scope: Construct, id: string, target: ScaleTarget, scaling: ResolvedAutoscaling): k8s.KubeHorizontalPodAutoscalerV2 {
+/**
+ * Creates the `autoscaling/v2` HorizontalPodAutoscaler for resolved settings: a plain cdk8s
+ * `ApiObject` (until 0.2 a `KubeHorizontalPodAutoscalerV2`, whose generated mapping wrote the same
+ * manifest: its fields are in alphabetical order, as the rendering sorts them, and the metrics'
+ * quantities are written by the generated `toJson_MetricSpecV2` here; test/plain-objects-rendering.test.ts
+ * compares the two byte for byte).
+ */
+export function createHorizontalPodAutoscaler(scope: Construct, id: string, target: ScaleTarget, scaling: ResolvedAutoscaling): ApiObject {
   const name = validateDnsSubdomain(scope, 'autoscaling.name', scaling.options.name ?? target.name);
-  const metrics: k8s.MetricSpecV2[] = [];
+  const metrics: unknown[] = [];
   if (scaling.targetCpuUtilization > 0) {
     metrics.push({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: scaling.targetCpuUtilization } } });
   }
   if (scaling.targetMemoryUtilization !== undefined) {
     metrics.push({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: scaling.targetMemoryUtilization } } });
   }
-  for (const m of scaling.options.metrics ?? []) metrics.push(m._spec);
+  // Quantities as the generated class wrote them (their string, not `{ value }`).
+  for (const m of scaling.options.metrics ?? []) metrics.push(k8s.toJson_MetricSpecV2(m._spec));
   const behavior = scaling.options.scaleUp || scaling.options.scaleDown
     ? { scaleUp: rules(scaling.options.scaleUp), scaleDown: rules(scaling.options.scaleDown) }
     : undefined;
-  return new k8s.KubeHorizontalPodAutoscalerV2(scope, id, {
+  return new ApiObject(scope, id, {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
     metadata: { name, namespace: target.namespace },
     spec: {
       scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: target.name },

@@ -191,8 +191,8 @@ export interface BoundGatewayWorkload {
 export interface DeployedGatewayWorkload {
   readonly deployment?: ApiObject;
   readonly service?: k8s.KubeService;
-  readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
-  readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  readonly autoscaler?: ApiObject;
+  readonly disruptionBudget?: ApiObject;
 }
 
 /** The gateway's status port: readiness (`/healthz/ready`), probed by Azure's load balancer. */

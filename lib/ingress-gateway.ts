@@ -262,10 +262,13 @@ export class IngressGateway extends GatewayBase {
   public readonly deployment?: ApiObject;
   /** The LoadBalancer Service, for a managed workload. */
   public readonly service?: k8s.KubeService;
-  /** The HorizontalPodAutoscaler, for a managed, autoscaled workload. */
-  public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
-  /** The PodDisruptionBudget, for a managed workload. */
-  public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  /** The HorizontalPodAutoscaler, for a managed, autoscaled workload: a plain cdk8s `ApiObject` of kind HorizontalPodAutoscaler (`autoscaling/v2`). */
+  public readonly autoscaler?: ApiObject;
+  /**
+   * The PodDisruptionBudget, for a managed workload: a plain cdk8s `ApiObject` of kind
+   * PodDisruptionBudget (change it with `addJsonPatch`, `metadata.addLabel`/`addAnnotation`).
+   */
+  public readonly disruptionBudget?: ApiObject;
   /** The gateway pods' service account (the caller identity services see), when known. */
   public readonly serviceAccountName?: string;
   /** The gateway pods' Deployment: the managed one, or the existing one's when given. */

@@ -37,7 +37,10 @@ export function synthesizeApp(app: App): SynthesizedChart[] {
   // The package's messages start with the construct path; others (cdk8s's own) get it in front.
   const errors = all.flatMap((c) => c.node.validate().map((e) => (e.startsWith(`${c.node.path}: `) ? e : `[${c.node.path}] ${e}`)));
   if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-  orderNamespacesFirst(app);
+  // One walk of the tree, as validation left it, for the ordering below (nothing adds constructs
+  // between here and the rendering; each chart's rendering walks again, as cdk8s's does).
+  const cache = new FindAllCache();
+  orderNamespacesFirst(app, cache);
   // Dependencies between objects of different charts order the charts (as cdk8s does).
   for (const c of all) {
     for (const dep of c.node.dependencies) {
@@ -49,7 +52,7 @@ export function synthesizeApp(app: App): SynthesizedChart[] {
   // `app.charts` and `chart.toJson()` would each build a DependencyGraph (slow at thousands of
   // objects) and re-validate the whole app per chart: the same orders, computed in linear time, and
   // the validation above once (see private/synth-order.ts).
-  const charts = topology(app, new FindAllCache()).filter((c): c is Chart => c instanceof Chart);
+  const charts = topology(app, cache).filter((c): c is Chart => c instanceof Chart);
   const indexed = charts.some((c) => c.node.dependencies.length > 0);
   // cdk8s's rendering with its token resolution in one pass (same JSON: see private/fast-render.ts).
   return withFastRendering(() => charts.map((chart, i) => ({
@@ -73,9 +76,10 @@ function chartToJson(app: App, chart: Chart): KubernetesObject[] {
  * Makes every object depend on the Namespace it lives in (when the same chart defines it), so that
  * namespaces come first and a single `kubectl apply` of the output works. The one ordering rule
  * {@link synthesizeApp} adds to cdk8s's own; idempotent.
+ * @param cache the tree walk to reuse (synthesizeApp shares one with its ordering; a new one by default)
  */
-export function orderNamespacesFirst(app: App): void {
-  const objects = app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+export function orderNamespacesFirst(app: App, cache: FindAllCache = new FindAllCache()): void {
+  const objects = cache.findAll(app).filter((c): c is ApiObject => c instanceof ApiObject);
   const namespaces = new Map(objects.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1').map((o) => [o.name, o]));
   for (const o of objects) {
     const ns = namespaces.get(o.metadata.namespace ?? '');

@@ -13,6 +13,7 @@ import { SpreadPolicy, topologySpread } from './scheduling';
 import { TrafficPolicy, renderTrafficPolicy } from './destination-policy';
 import { principal } from './private/identity';
 import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-context';
+import { plainK8sJson, sortsKeys } from './private/k8s-json';
 
 /** The application protocol of a Service port; Istio picks its proxy behaviour by it. */
 export enum AppProtocol {
@@ -181,12 +182,18 @@ export class VersionedService extends Construct implements IRoutableService, IRo
 
   public readonly serviceName: string;
   public readonly namespace: string;
-  /** The Kubernetes Service. */
-  public readonly service: kplus.k8s.KubeService;
+  /**
+   * The Kubernetes Service: a plain cdk8s `ApiObject` of kind Service (change it with
+   * `addJsonPatch`, `metadata.addLabel`/`addAnnotation`).
+   */
+  public readonly service: ApiObject;
   /** The DestinationRule (subsets and traffic policy). */
   public readonly destinationRule: DestinationRule;
-  /** The PodDisruptionBudget over all versions. */
-  public readonly disruptionBudget: kplus.k8s.KubePodDisruptionBudget;
+  /**
+   * The PodDisruptionBudget over all versions: a plain cdk8s `ApiObject` of kind
+   * PodDisruptionBudget (change it with `addJsonPatch`, `metadata.addLabel`/`addAnnotation`).
+   */
+  public readonly disruptionBudget: ApiObject;
   /** The ServiceAccount every version runs as: the service's identity in the mesh. */
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The service itself as a route target (no subset). */
@@ -207,12 +214,16 @@ export class VersionedService extends Construct implements IRoutableService, IRo
     this.ports = this.resolvePorts(props);
     const labels = { app: this.serviceName };
 
-    this.service = new kplus.k8s.KubeService(this, 'Service', {
+    // A plain ApiObject (until 0.2 a KubeService, whose generated mapping wrote the same manifest;
+    // test/plain-objects-rendering.test.ts compares the two).
+    this.service = new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: { name: this.serviceName, namespace: this.namespace, labels },
       spec: {
         selector: labels,
         ports: this.ports.map((p) => ({
-          name: p.name, port: p.port, targetPort: kplus.k8s.IntOrString.fromNumber(p.targetPort), protocol: 'TCP', appProtocol: p.protocol,
+          name: p.name, port: p.port, targetPort: p.targetPort, protocol: 'TCP', appProtocol: p.protocol,
         })),
       },
     });
@@ -375,8 +386,8 @@ export class ServiceVersion extends Construct implements IRouteTarget {
    * `metadata.addAnnotation(...)`, `addDependency(...)`.
    */
   public readonly deployment: ApiObject;
-  /** The autoscaler, when the version is autoscaled. */
-  public readonly autoscaler?: kplus.k8s.KubeHorizontalPodAutoscalerV2;
+  /** The autoscaler, when the version is autoscaled: a plain cdk8s `ApiObject` of kind HorizontalPodAutoscaler (`autoscaling/v2`). */
+  public readonly autoscaler?: ApiObject;
   /** The fewest pods this version runs (replicas or the autoscaler's minimum). */
   public readonly minReplicas: number;
   /** @internal */
@@ -430,9 +441,10 @@ export class ServiceVersion extends Construct implements IRouteTarget {
         ...options.securityContext,
       },
     })._toKube();
-    // Rendered by the generated mapping (the types the props take render themselves); the rest is
-    // written as JSON directly: the generated mapping copies each object once per field.
-    const containerJson = kplus.k8s.toJson_Container(container) as Record<string, unknown> & { securityContext?: Record<string, unknown> };
+    // The container as the generated mapping renders it, in one copy where the rendering sorts keys
+    // (private/k8s-json.ts); the rest is written as JSON directly: the generated mapping copies each
+    // object once per field.
+    const containerJson = ((sortsKeys() ? plainK8sJson(container) : undefined) ?? kplus.k8s.toJson_Container(container)) as Record<string, unknown> & { securityContext?: Record<string, unknown> };
     if (!options.securityContext?.capabilities) {
       // Hardened by default (Pod Security "restricted"): no capabilities unless asked.
       containerJson.securityContext = { ...containerJson.securityContext, capabilities: { drop: [...HARDENED_CONTAINER.capabilities.drop] } };

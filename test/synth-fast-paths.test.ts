@@ -214,6 +214,44 @@ describe('withFastRendering renders what cdk8s\'s ApiObject.toJson renders', () 
     expect(token.calls).toBe(2);
   });
 
+  it('on strings and numbers when a prototype gives them a resolve() or a value (cdk8s resolves them then)', () => {
+    // Each replacement of another type, which the others leave alone (else cdk8s would recurse forever).
+    const cases = [[String.prototype, 'resolve', () => 42], [Number.prototype, 'value', 'seven'], [Boolean.prototype, 'resolve', () => 'yes']] as const;
+    for (const [proto, key, value] of cases) {
+      const app = new App();
+      objectOf(app, { spec: { text: 'plain', count: 3, on: true } });
+      Object.defineProperty(proto, key, { configurable: true, value });
+      try {
+        expectSameRendering(app);
+        // The case is real: cdk8s's output differs from the values given.
+        const json = (app.node.findAll().find((c) => c instanceof ApiObject) as ApiObject).toJson();
+        expect(JSON.stringify(json.spec)).not.toBe(JSON.stringify({ count: 3, on: true, text: 'plain' }));
+      } finally {
+        delete (proto as unknown as Record<string, unknown>)[key];
+      }
+    }
+  });
+
+  it('on metadata of plain strings (written directly) and of anything else (the full walk)', () => {
+    const app = new App();
+    objectOf(app, {}, { labels: { z: '1', a: '2', 'example.com/m': '3' }, annotations: { y: 'b', b: 'y' } });
+    objectOf(app, {}, { namespace: 'shop', annotations: {} });
+    objectOf(app, {}, { labels: {}, annotations: { only: '' } });
+    objectOf(app, {}, { generateName: 'x-', labels: { b: '1' } });
+    objectOf(app, {}, { finalizers: ['f'], ownerReferences: [{ apiVersion: 'v1', kind: 'X', name: 'n', uid: 'u' }] });
+    objectOf(app, {}, { labels: { n: 1 as unknown as string } });
+    const last = objectOf(app, {}, { labels: { b: '1' } });
+    last.metadata.addLabel('a', '0');
+    last.metadata.addAnnotation('c', 'd');
+    const unnamed = new ApiObject(new Chart(app, 'unnamed'), 'o', { apiVersion: 'v1', kind: 'ConfigMap' });
+    unnamed.metadata.addLabel('k', 'v');
+    expect(expectSameRendering(app)).toBe(8);
+    // The metadata's own rendering too (an object's rendering sorts it again).
+    const objects = app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    const theirs = objects.map((o) => JSON.stringify(o.metadata.toJson()));
+    expect(withFastRendering(() => objects.map((o) => JSON.stringify(o.metadata.toJson())))).toEqual(theirs);
+  });
+
   it('with CDK8S_DISABLE_SORT', () => {
     const app = new App();
     objectOf(app, { b: { d: 1, c: [{ f: 1, e: 2 }] }, a: 1 });

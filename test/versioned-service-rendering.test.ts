@@ -1,13 +1,14 @@
 // The versions' Deployments are written as plain data (lib/versioned-service.ts); until 0.2 they were
 // cdk8s-plus Deployments with JSON patches. This renders the same versions both ways and compares
 // the YAML byte for byte, so that the faster rendering keeps every field cdk8s-plus wrote.
-import { ApiObject, App, Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, JsonPatch, Lazy, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import { AppProtocol, Cpu, manifestsToYaml, SpreadPolicy, synthesizeApp, VersionedService, VersionedServiceProps, VersionOptions } from '../lib';
 import { SERVICE_DEFAULT_RESOURCES } from '../lib/resources';
 import { topologySpread } from '../lib/scheduling';
 import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from '../lib/private/security-context';
+import { plainK8sJson } from '../lib/private/k8s-json';
 
 /** The Deployment as 0.1 rendered it: a cdk8s-plus Deployment and four JSON patches. */
 function cdk8sPlusDeployment(chart: Chart, service: string, namespace: string, ports: Array<{ name: string; targetPort: number }>, v: VersionOptions, props: VersionedServiceProps): void {
@@ -104,6 +105,35 @@ describe('VersionedService versions\' Deployments', () => {
       expect(deployments(ours)).toBe(expected);
     });
   }
+
+  // The container is copied in one pass where the rendering sorts keys, and goes through the
+  // generated mapping otherwise (lib/private/k8s-json.ts), whose order (the Kubernetes OpenAPI's,
+  // alphabetical) then reaches the output.
+  it('with CDK8S_DISABLE_SORT, write the container in the generated mapping\'s order', () => {
+    process.env.CDK8S_DISABLE_SORT = '1';
+    try {
+      for (const c of CASES) {
+        const app = Testing.app();
+        new VersionedService(new Chart(app, 'test', { disableResourceNameHashes: true }), 'api', { namespace: 'shop', ...c.props });
+        for (const d of synthesizeApp(app).flatMap((ch) => ch.objects).filter((o) => o.kind === 'Deployment') as any[]) {
+          const container = d.spec.template.spec.containers[0];
+          const keys = Object.keys(container);
+          expect(keys).toEqual([...keys].sort());
+          expect(keys.indexOf('name')).toBeGreaterThan(keys.indexOf('image'));
+          const probe = Object.keys(container.readinessProbe);
+          expect(probe).toEqual([...probe].sort());
+        }
+      }
+    } finally {
+      delete process.env.CDK8S_DISABLE_SORT;
+    }
+  });
+
+  it('copy a container in one pass only when it holds plain data, IntOrString and Quantity', () => {
+    const port = kplus.k8s.IntOrString.fromNumber(8080);
+    expect(plainK8sJson({ b: [1, { port }], a: undefined, q: kplus.k8s.Quantity.fromString('1Gi') })).toEqual({ b: [1, { port: 8080 }], q: '1Gi' });
+    expect(plainK8sJson({ a: { lazy: Lazy.any({ produce: () => 1 }) } })).toBeUndefined();
+  });
 
   it('are ApiObjects: patches and annotations reach the output', () => {
     const app = Testing.app();

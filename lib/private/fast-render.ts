@@ -18,8 +18,11 @@
  * cdk8s resolves the whole object before it finds a value it cannot render, this stops at the first,
  * so with two such values the one named may differ). Where an app has resolvers of its own
  * (`new App({ resolvers })`), which may rewrite any value, or an object lacks the fields this reads
- * (another cdk8s version), cdk8s's own method runs. test/fast-render.test.ts compares the two on
- * the example's objects and on values of every kind.
+ * (another cdk8s version), cdk8s's own method runs. test/synth-fast-paths.test.ts compares the two on
+ * the example's objects and on values of every kind. Two shortcuts where nothing can resolve:
+ * strings, numbers and booleans are returned as they are (unless a prototype gives them a `resolve`
+ * or a `value`), and metadata of plain strings (name, namespace, labels, annotations) is written
+ * directly in sorted order.
  */
 import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, IResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { IConstruct } from 'constructs';
@@ -63,12 +66,27 @@ function appOf(c: IConstruct): App | undefined {
   return root instanceof App ? root : undefined;
 }
 
+/**
+ * Whether strings, numbers and booleans reach the output as they are: cdk8s's resolvers look up
+ * `resolve` and `value` on every value, primitives included, so a prototype defining either (no
+ * library does; a test may) would change them. Set by {@link withFastRendering} for its duration.
+ */
+let primitivesPass = false;
+
+function primitivesPassThrough(): boolean {
+  return [String.prototype, Number.prototype, Boolean.prototype].every((p) => !('resolve' in p) && !('value' in p));
+}
+
 /** A value as cdk8s's resolvers see it: `value.resolve`, `value.constructor`, `value.value`. */
 type Probed = { resolve?: unknown; constructor?: unknown; value?: unknown; produce?: () => unknown };
 
 /** `sanitizeValue(resolve([], value, o), options)` with cdk8s's three built-in resolvers. */
 function resolveAndSanitize(value: unknown, options: SanitizeOptions): unknown {
   if (value === null || value === undefined) return undefined;
+  // Strings, numbers and booleans (most values) pass every resolver unchanged, unless a prototype
+  // gives them a `resolve` or `value` (checked once per rendering, see `primitivesPassThrough`).
+  const t = typeof value;
+  if ((t === 'string' || t === 'number' || t === 'boolean') && primitivesPass) return value;
   // The resolvers, in App's order; each replacement is resolved again.
   if (value instanceof Lazy) return resolveAndSanitize(value.produce(), options);
   const v = value as Probed;
@@ -140,12 +158,54 @@ function sanitizeKeys(obj: Record<string, unknown>, options: SanitizeOptions, ea
   return options.filterEmptyObjects && empty ? undefined : out;
 }
 
+/** A map of strings, its keys sorted (as `sanitizeKeys` writes it), or undefined if empty; false if any value is not a string. */
+function sortedStrings(map: Record<string, unknown> | undefined): Record<string, unknown> | undefined | false {
+  if (map === undefined) return undefined;
+  const keys = Object.keys(map);
+  if (keys.length === 0) return undefined;
+  if (!isSorted(keys)) keys.sort();
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = map[k];
+    if (typeof v !== 'string') return false;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** The metadata keys `toJson` writes from the definition's fields, over the constructor's options. */
+const OVERRIDDEN = new Set(['name', 'namespace', 'annotations', 'finalizers', 'ownerReferences', 'labels']);
+
+/**
+ * The usual metadata (a name, a namespace, labels and annotations of plain strings, nothing else)
+ * written directly in sorted order: what `resolveAndSanitize` gives for it, with nothing to resolve
+ * (so no `produce()` whose order could matter). Undefined where anything else is present.
+ */
+function plainMetadata(name: unknown, namespace: unknown, m: MetadataInternals): Record<string, unknown> | undefined {
+  if (!primitivesPass || (name !== undefined && typeof name !== 'string') || (namespace !== undefined && typeof namespace !== 'string')) return undefined;
+  if ((m.finalizers !== undefined && m.finalizers.length > 0) || (m.ownerReferences !== undefined && m.ownerReferences.length > 0)) return undefined;
+  // The constructor's options, whose keys the fields below override; any other key: the full walk.
+  const extra = m._additionalAttributes;
+  if (extra !== undefined && !Object.keys(extra).every((k) => OVERRIDDEN.has(k))) return undefined;
+  const annotations = sortedStrings(m.annotations);
+  const labels = sortedStrings(m.labels);
+  if (annotations === false || labels === false) return undefined;
+  const out: Record<string, unknown> = {};
+  if (annotations) out.annotations = annotations;
+  if (labels) out.labels = labels;
+  if (name !== undefined) out.name = name;
+  if (namespace !== undefined) out.namespace = namespace;
+  return out;
+}
+
 function fastMetadataToJson(this: ApiObjectMetadataDefinition): unknown {
   const m = this as unknown as MetadataInternals;
   const app = m.apiObject ? appOf(m.apiObject) : undefined;
   if (!app || !hasDefaultResolvers(app) || !('_additionalAttributes' in m) || !('labels' in m) || !('annotations' in m)) {
     return originalMetadataToJson.call(this);
   }
+  const direct = plainMetadata(this.name, this.namespace, m);
+  if (direct) return direct;
   return resolveAndSanitize({
     ...m._additionalAttributes,
     name: this.name,
@@ -165,7 +225,8 @@ function fastToJson(this: ApiObject): unknown {
     const metadata: unknown = this.metadata.toJson();
     const data = { ...o.props, metadata };
     const json = resolveAndSanitize(data, { sortKeys: !process.env.CDK8S_DISABLE_SORT, filterEmptyArrays: false, filterEmptyObjects: false });
-    const patched = JsonPatch.apply(json, ...o.patches) as Record<string, unknown>;
+    // No patches (the usual case): cdk8s's apply would clone an empty list and return `json` as is.
+    const patched = (o.patches.length === 0 ? json : JsonPatch.apply(json, ...o.patches)) as Record<string, unknown>;
     // apiVersion, kind and metadata first, then the rest (as cdk8s orders them).
     const result: Record<string, unknown> = {};
     for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) {
@@ -185,9 +246,11 @@ export function withFastRendering<T>(fn: () => T): T {
   if (ApiObject.prototype.toJson !== originalToJson) return fn();
   ApiObject.prototype.toJson = fastToJson;
   ApiObjectMetadataDefinition.prototype.toJson = fastMetadataToJson;
+  primitivesPass = primitivesPassThrough();
   try {
     return fn();
   } finally {
+    primitivesPass = false;
     ApiObject.prototype.toJson = originalToJson;
     ApiObjectMetadataDefinition.prototype.toJson = originalMetadataToJson;
   }
