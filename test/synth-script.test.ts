@@ -103,5 +103,25 @@ describe('npm run synth (scripts/synth.cjs)', () => {
     expect(env.status, env.stderr).toBe(0);
     expect(readFileSync(join(out('10'), 'dev', 'edge.k8s.yaml'), 'utf8')).toBe(golden('dev'));
   }, 300_000);
-});
 
+  it('exits 1 and writes nothing when validation or analysis finds an error', () => {
+    const file = join(copy, 'apps', 'main.ts');
+    const text = readFileSync(file, 'utf8');
+    // A Service whose port is a name where Kubernetes wants a number: constructs accept raw objects,
+    // the schema validation of synth must not.
+    writeFileSync(file, `import { ApiObject } from 'cdk8s';\n${text.replace('const app = buildEdgeApp(env);',
+      "const app = buildEdgeApp(env);\n    new ApiObject(edgeChartOf(app), 'broken', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'broken', namespace: 'shop' }, spec: { ports: [{ port: 'http' }] } });")}`);
+    expect(readFileSync(file, 'utf8')).toMatch(/'broken'/);
+    age(join(copy, 'build', 'apps', 'main.js'));
+    const before = readFileSync(join(out('10'), 'dev', 'edge.k8s.yaml'), 'utf8');
+    const failed = synth(out('10'));
+    expect(failed.status, failed.stderr).toBe(1);
+    expect(failed.stderr).toMatch(/Service shop\/broken/);
+    expect(failed.stderr).toMatch(/nothing was written to .*out\/10\//);
+    expect(readFileSync(join(out('10'), 'dev', 'edge.k8s.yaml'), 'utf8')).toBe(before);
+    expect(spawnSync('find', [out('10'), '-name', '*.tmp'], { encoding: 'utf8' }).stdout).toBe('');
+    writeFileSync(file, text);
+    age(join(copy, 'build', 'apps', 'main.js'));
+    expect(synth(out('10')).status).toBe(0);
+  }, 300_000);
+});
