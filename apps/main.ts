@@ -7,7 +7,7 @@
 // writes nothing.
 import * as path from 'node:path';
 import { formatFindings, GatewayApiOmission, synthesizeChecked, SynthTarget } from '../lib';
-import { buildEdgeGraph, renderSvg, toMermaidMarkdown } from '../lib/analysis/explain';
+import { buildEdgeGraph, renderSvg, toMermaidMarkdown } from '../lib/explain';
 import { buildEdgeApp, edgeChartOf } from './edge';
 import { environments } from './environments';
 

@@ -16,8 +16,8 @@ import {
 import { escapeRe2 } from './private/re2';
 import { INT32_MAX, validateFinePercent, validateHeaderName, validateHeaderValue, validateModifiableHeader, validateRetryOn } from './private/http';
 import type { IIngressGateway } from './ingress-gateway';
-import { DEFINED_ELSEWHERE_ANNOTATION } from './private/defined-elsewhere';
-import { CLUSTER_DOMAIN, hostCoveredBy } from './private/hosts';
+import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
+import { CLUSTER_DOMAIN, hostCoveredBy } from './contract/hosts';
 import { RouteRequests } from './route-requests';
 import { HttpMethod, PathMatch, StringMatch } from './match';
 import { Traffic, WeightedTarget } from './route-traffic';

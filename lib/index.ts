@@ -3,7 +3,7 @@
 // lib/ (rendering, validation rules, lib/private/) is internal and may change in any release.
 
 // Core object type.
-export type { KubernetesObject, ObjectMeta } from './kubernetes-object';
+export type { KubernetesObject, ObjectMeta } from './model/kubernetes-object';
 
 // Gateways.
 export { IngressGateway } from './ingress-gateway';
@@ -51,7 +51,7 @@ export type {
   RetryOptions, RewriteOptions, RouteMatch, TcpRouteMatch, TcpRouteOptions, TlsRouteMatch, TlsRouteOptions,
 } from './app-route';
 export { RouteRequests } from './route-requests';
-export { DEFINED_ELSEWHERE_ANNOTATION } from './private/defined-elsewhere';
+export { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
 export { HttpMethod, PathMatch, StringMatch } from './match';
 export { Traffic } from './route-traffic';
 export type { CanaryOptions, WeightedTarget } from './route-traffic';
@@ -76,28 +76,28 @@ export type { AlertGroup, AlertRule, AlertThresholds } from './alerts';
 // Synthesis, in the Istio form and in the Kubernetes Gateway API form; synthAndCheck, the synth entry of any app.
 export {
   chartFiles, manifestsToYaml, synthesizeApp, synthesizeChecked, synthesizeGatewayApi, writeApp, writeFilesAtomically, writeGatewayApi,
-} from './synth';
-export type { GatewayApiCharts, OutputFile, SynthesizedChart, SynthOutcome, SynthTarget } from './synth';
+} from './synth/synth';
+export type { GatewayApiCharts, OutputFile, SynthesizedChart, SynthOutcome, SynthTarget } from './synth/synth';
 export { GatewayApiOmission, toGatewayApi } from './gateway-api/convert';
 export type { GatewayApiForm, GatewayApiOptions } from './gateway-api/convert';
 export { gatewayApiToIstio } from './gateway-api/to-istio';
-export { synthAndCheck, SynthCheckError } from './synth-check';
-export type { SynthAndCheckOptions, SynthAndCheckResult } from './synth-check';
+export { synthAndCheck, SynthCheckError } from './synth/synth-check';
+export type { SynthAndCheckOptions, SynthAndCheckResult } from './synth/synth-check';
 
 // Checks before the cluster.
 export { analyze, CHECKS, findingsJson, formatFindings, hasErrors, SUPPRESS_ANNOTATION_PREFIX, validateAndAnalyze } from './analysis/analyze';
 export type { AnalyzeOptions, Check, Finding, Severity, ValidateOptions } from './analysis/analyze';
-export { CrdSchemas, ISTIO_CRDS_FILE, istioCrdSchemas } from './analysis/crd-schema';
-export { GATEWAY_API_CRDS_FILE, gatewayApiCrdSchemas } from './analysis/gateway-api-crd';
-export { validateSchemas } from './analysis/schema';
-export { worstCaseAfterZoneLoss, zoneLossRequirement } from './analysis/zone-loss';
-export type { ZoneLossWorstCase } from './analysis/zone-loss';
-export type { SchemaProblem } from './analysis/schema';
+export { CrdSchemas, ISTIO_CRDS_FILE, istioCrdSchemas } from './analysis/schema/crd-schema';
+export { GATEWAY_API_CRDS_FILE, gatewayApiCrdSchemas } from './analysis/schema/gateway-api-crd';
+export { validateSchemas } from './analysis/schema/schema';
+export { worstCaseAfterZoneLoss, zoneLossRequirement } from './analysis/checks/workload/gateway-zone-loss';
+export type { ZoneLossWorstCase } from './analysis/checks/workload/gateway-zone-loss';
+export type { SchemaProblem } from './analysis/schema/schema';
 export { MESSAGES, messageByName } from './analysis/messages';
 export type { MessageEntry } from './analysis/messages';
-export { readManifests, UnreadableInputError } from './analysis/read-manifests';
-export type { ManifestLocation, ReadResult } from './analysis/read-manifests';
+export { readManifests, UnreadableInputError } from './model/read-manifests';
+export type { ManifestLocation, ReadResult } from './model/read-manifests';
 
 // Where a request goes: explain and request tables.
-export { checkRequestTable, explainRequest, formatExplanation, formatTableResults, parseRequestTable } from './analysis/explain';
-export type { Explanation, ExplainOptions, ExplainRequest, RequestCase, RequestCaseResult, RequestExpectation } from './analysis/explain';
+export { checkRequestTable, explainRequest, formatExplanation, formatTableResults, parseRequestTable } from './explain';
+export type { Explanation, ExplainOptions, ExplainRequest, RequestCase, RequestCaseResult, RequestExpectation } from './explain';

@@ -19,7 +19,7 @@ import {
 } from './gateway-authorization';
 import { GatewayServer, HttpServerOptions, HttpsServerOptions, RenderedServer, serverHostName } from './gateway-server';
 import { GatewayServicePort, GatewayWorkload, GatewayWorkloadSettings } from './gateway-workload';
-import { DEFINED_ELSEWHERE_ANNOTATION } from './private/defined-elsewhere';
+import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
 import { principal } from './private/identity';
 import { validateDnsLabel, validateDnsSubdomain, validateHost, validateId, validateLabels } from './private/validate';
 import { RateLimit } from './rate-limit';

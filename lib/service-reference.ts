@@ -4,7 +4,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { CLUSTER_DOMAIN } from './private/hosts';
+import { CLUSTER_DOMAIN } from './contract/hosts';
 
 /** A workload identity that calls services in the mesh: a gateway or a service. */
 export interface IMeshCaller extends IConstruct {

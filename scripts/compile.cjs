@@ -99,14 +99,14 @@ function compileStale(root, options = {}) {
 }
 
 /**
- * Generates build/crd-validators/ (lib/analysis/crd-schema.ts `writePrebuiltValidators`) when it is
+ * Generates build/crd-validators/ (lib/analysis/schema/crd-schema.ts `writePrebuiltValidators`) when it is
  * older than a vendored CRD file or than the code that writes it. The validation checks each CRD
  * file's hash against the index anyway: a stale index costs time, never a wrong answer.
  */
 function generateValidators(root, outDir) {
   const crdDir = path.join(root, 'crds');
   const crdFiles = walk(crdDir, (n) => /\.ya?ml$/.test(n)).sort();
-  const crdSchema = path.join(outDir, 'lib', 'analysis', 'crd-schema.js');
+  const crdSchema = path.join(outDir, 'lib', 'analysis', 'schema', 'crd-schema.js');
   const index = path.join(outDir, 'crd-validators', 'index.json');
   if (!fs.existsSync(crdSchema) || crdFiles.length === 0) return false;
   const built = mtime(index);

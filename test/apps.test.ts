@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildEdgeApp, edgeChartOf } from '../apps/edge';
 import { environments } from '../apps/environments';
 import { KubernetesObject, writeApp } from '../lib';
-import { orderNamespacesFirst } from '../lib/synth';
+import { orderNamespacesFirst } from '../lib/synth/synth';
 import { expectValid } from './support/synth';
 
 function synthEnvironment(name: keyof typeof environments): { yaml: string; objects: KubernetesObject[] } {
@@ -36,7 +36,7 @@ describe.each(['dev', 'prod'] as const)('example edge, %s', (name) => {
     await expect(`${JSON.stringify(edgeChartOf(app).monitoring.dashboard, null, 2)}\n`).toMatchFileSnapshot(`goldens/${name}.dashboard.json`);
   });
 
-  it('lib/synth.ts writes the same files, objects and order as cdk8s\'s own App.synth() (given its namespaces-first rule)', () => {
+  it('lib/synth/synth.ts writes the same files, objects and order as cdk8s\'s own App.synth() (given its namespaces-first rule)', () => {
     const ours = mkdtempSync(join(tmpdir(), `edge-${name}-ours-`));
     const theirs = mkdtempSync(join(tmpdir(), `edge-${name}-cdk8s-`));
     writeApp(buildEdgeApp(environments[name]), ours);

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { describeProblem } from '../lib/errors';
 import { istioDuration } from '../lib/private/duration';
-import { hostCoveredBy } from '../lib/private/hosts';
+import { hostCoveredBy } from '../lib/contract/hosts';
 import { validateDnsLabel, validateHost, validateLabels, validatePort } from '../lib/private/validate';
 
 describe('errors and validators', () => {

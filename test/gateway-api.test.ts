@@ -8,11 +8,11 @@ import { environments } from '../apps/environments';
 import {
   analyze, AppRoute, validateAndAnalyze, Certificate, HttpMethod, IngressGateway, KubernetesObject, PathMatch, StringMatch, Traffic, VersionedService, GatewayWorkload,
 } from '../lib';
-import { gatewayApiCrdSchemas } from '../lib/analysis/gateway-api-crd';
-import { explainRequest, ExplainRequest, Explanation, parseRequestTable } from '../lib/analysis/explain';
+import { gatewayApiCrdSchemas } from '../lib/analysis/schema/gateway-api-crd';
+import { explainRequest, ExplainRequest, Explanation, parseRequestTable } from '../lib/explain';
 import { GatewayApiOmission } from '../lib/gateway-api/convert';
 import { gatewayApiToIstio } from '../lib/gateway-api/to-istio';
-import { synthesizeApp, synthesizeGatewayApi } from '../lib/synth';
+import { synthesizeApp, synthesizeGatewayApi } from '../lib/synth/synth';
 import { expectValid } from './support/synth';
 
 function shopApp(): App {

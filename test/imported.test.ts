@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   analyze, AppNamespace, EdgeMonitoring, IngressGateway, PathMatch, RateLimit, Traffic, VersionedService,
 } from '../lib';
-import { synthesizeApp } from '../lib/synth';
+import { synthesizeApp } from '../lib/synth/synth';
 import { all, expectProblem, find, newChart, synth, synthValid } from './support/synth';
 
 describe('an imported gateway', () => {

@@ -10,7 +10,7 @@ import {
   analyze, ExternalTrafficPolicy, GatewayWorkload, IngressGateway, RATE_LIMIT_SERVICE_IMAGE, RateLimit, RateLimitDescriptor, RateLimitRedis,
   RateLimitService, RateLimitUnit,
 } from '../lib';
-import { RATE_LIMIT_CONFIG_SCHEMA_FILE } from '../lib/analysis/rate-limit-checks';
+import { RATE_LIMIT_CONFIG_SCHEMA_FILE } from '../lib/analysis/checks/rate-limit/rate-limit-checks';
 import { all, expectProblem, find, newChart, synthValid } from './support/synth';
 
 const schema = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(RATE_LIMIT_CONFIG_SCHEMA_FILE, 'utf8')) as object);

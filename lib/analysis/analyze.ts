@@ -5,12 +5,12 @@
  */
 import { Check, Finding, Severity } from './check';
 import { CHECKS } from './checks';
-import { CrdSchemas, istioCrdSchemas } from './crd-schema';
-import { gatewayApiCrdSchemas } from './gateway-api-crd';
+import { CrdSchemas, istioCrdSchemas } from './schema/crd-schema';
+import { gatewayApiCrdSchemas } from './schema/gateway-api-crd';
 import { CUSTOM_RESOURCE_INVALID, MessageEntry, SCHEMA_INVALID } from './messages';
-import { ObjectIndex, objectRef } from './object-index';
-import { KubernetesObject } from '../kubernetes-object';
-import { validateSchemas } from './schema';
+import { ObjectIndex, objectRef } from '../model/object-index';
+import { KubernetesObject } from '../model/kubernetes-object';
+import { validateSchemas } from './schema/schema';
 
 export { Check, CHECKS, Finding, Severity };
 

@@ -1,6 +1,6 @@
 /** The shape of a check of the analysis, and of what it reports. */
-import { KubernetesObject } from '../kubernetes-object';
-import { ObjectIndex } from './object-index';
+import { KubernetesObject } from '../model/kubernetes-object';
+import { ObjectIndex } from '../model/object-index';
 
 /** How bad a finding is: errors fail synth and `analyze`; warnings and infos are printed. */
 export type Severity = 'error' | 'warning' | 'info';

@@ -1,10 +1,10 @@
 // The `istio-aks-edge/analysis` entry point: validation and analysis of any manifests (our output
 // or YAML written by hand), without the constructs or cdk8s.
-export type { KubernetesObject, ObjectMeta } from '../kubernetes-object';
+export type { KubernetesObject, ObjectMeta } from '../model/kubernetes-object';
 export { analyze, CHECKS, findingsJson, formatFindings, hasErrors, SUPPRESS_ANNOTATION_PREFIX, validateAndAnalyze } from './analyze';
 export type { AnalyzeOptions, Check, Finding, Severity, ValidateOptions } from './analyze';
-export { CrdSchemas, ISTIO_CRDS_FILE, istioCrdSchemas } from './crd-schema';
-export { validateSchemas } from './schema';
-export type { SchemaProblem } from './schema';
-export { formatLocation, readManifests, UnreadableInputError } from './read-manifests';
-export type { ManifestLocation, ReadResult } from './read-manifests';
+export { CrdSchemas, ISTIO_CRDS_FILE, istioCrdSchemas } from './schema/crd-schema';
+export { validateSchemas } from './schema/schema';
+export type { SchemaProblem } from './schema/schema';
+export { formatLocation, readManifests, UnreadableInputError } from '../model/read-manifests';
+export type { ManifestLocation, ReadResult } from '../model/read-manifests';

@@ -6,10 +6,10 @@
  */
 import * as path from 'node:path';
 import { Finding, hasErrors, validateAndAnalyze } from '../analysis/analyze';
-import { CrdSchemas } from '../analysis/crd-schema';
+import { CrdSchemas } from '../analysis/schema/crd-schema';
 import { MESSAGES } from '../analysis/messages';
-import { formatLocation, ManifestLocation, readManifests, UnreadableInputError } from '../analysis/read-manifests';
-import { KubernetesObject } from '../kubernetes-object';
+import { formatLocation, ManifestLocation, readManifests, UnreadableInputError } from '../model/read-manifests';
+import { KubernetesObject } from '../model/kubernetes-object';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
 
 export { CommandIo, PROCESS_IO, UsageError };

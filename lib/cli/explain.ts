@@ -12,11 +12,11 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { KubernetesObject } from '../kubernetes-object';
+import { KubernetesObject } from '../model/kubernetes-object';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
 import {
   buildEdgeGraph, checkRequestTable, ExplainRequest, explainRequest, explanationJson, formatExplanation, formatTableResults, parseRequestTable, renderSvg, toDot, toMermaidMarkdown,
-} from '../analysis/explain';
+} from '../explain';
 
 /** The usage line of the command. */
 export const EXPLAIN_USAGE = 'Usage: istio-aks-edge explain <files or folders> --host H [--path P] [--method M] [--header name:value]... [--query k=v]... [--port N] [--scheme http|https] '

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { SUPPORTED_KUBERNETES_MINORS } from '../infra/support-window';
+import { SUPPORTED_KUBERNETES_MINORS } from '../infra/program/support-window';
 import { packageFile } from '../private/package-files';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
 

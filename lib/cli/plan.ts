@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { EdgeMocks, settle, UNKNOWN, valueOf } from '../infra/mocks';
+import { EdgeMocks, settle, UNKNOWN, valueOf } from '../infra/testing/mocks';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
 
 /** The usage text of `plan`. */

@@ -9,8 +9,8 @@
  */
 import { dump } from 'js-yaml';
 import { describeProblem } from '../errors';
-import { KubernetesObject } from '../kubernetes-object';
-import { CLUSTER_DOMAIN } from '../private/hosts';
+import { KubernetesObject } from '../model/kubernetes-object';
+import { CLUSTER_DOMAIN } from '../contract/hosts';
 import { escapeRe2 } from '../private/re2';
 import {
   IstioDestination, IstioDestinationRule, IstioGateway, IstioHttpMatch, IstioHttpRoute, IstioServer, IstioStringMatch,

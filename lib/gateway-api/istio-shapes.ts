@@ -2,7 +2,7 @@
  * The parts of synthesized Istio and Kubernetes objects the Gateway API conversion reads, typed
  * after the Istio and Kubernetes APIs (only the fields it reads).
  */
-import { KubernetesObject } from '../kubernetes-object';
+import { KubernetesObject } from '../model/kubernetes-object';
 
 /** A StringMatch of Istio. */
 export interface IstioStringMatch {

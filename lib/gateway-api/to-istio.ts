@@ -6,8 +6,8 @@
  * compared request by request.
  * @see https://github.com/istio/istio/blob/master/pilot/pkg/config/kube/gateway/conversion.go
  */
-import { KubernetesObject } from '../kubernetes-object';
-import { CLUSTER_DOMAIN } from '../private/hosts';
+import { KubernetesObject } from '../model/kubernetes-object';
+import { CLUSTER_DOMAIN } from '../contract/hosts';
 import { escapeRe2 } from '../private/re2';
 import { GATEWAY_NAME_LABEL } from './convert';
 

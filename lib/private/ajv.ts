@@ -1,6 +1,6 @@
 /**
  * ajv, loaded when a schema is first compiled: the validators of the vendored CRDs and schemas are
- * compiled at build time (build/crd-validators/, see analysis/crd-schema.ts), so a synth of
+ * compiled at build time (build/crd-validators/, see analysis/schema/crd-schema.ts), so a synth of
  * ordinary objects never loads ajv's compiler.
  */
 import type Ajv from 'ajv';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CrdSchemas, istioCrdSchemas } from '../../lib';
-import { evaluateRule, toCel } from '../../lib/analysis/cel';
+import { evaluateRule, toCel } from '../../lib/analysis/schema/cel';
 import { testCrd } from '../support/crd';
 
 describe('Kubernetes CEL', () => {

@@ -9,9 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildEdgeApp } from '../../apps/edge';
 import { environments } from '../../apps/environments';
 import { GatewayApiOmission, KubernetesObject, synthesizeGatewayApi } from '../../lib';
-import { CrdSchemas, ISTIO_CRDS_FILE, jsonSchemaValidator, writePrebuiltValidators } from '../../lib/analysis/crd-schema';
-import { GATEWAY_API_CRDS_FILE } from '../../lib/analysis/gateway-api-crd';
-import { RATE_LIMIT_CONFIG_SCHEMA_FILE } from '../../lib/analysis/rate-limit-checks';
+import { CrdSchemas, ISTIO_CRDS_FILE, jsonSchemaValidator, writePrebuiltValidators } from '../../lib/analysis/schema/crd-schema';
+import { GATEWAY_API_CRDS_FILE } from '../../lib/analysis/schema/gateway-api-crd';
+import { RATE_LIMIT_CONFIG_SCHEMA_FILE } from '../../lib/analysis/checks/rate-limit/rate-limit-checks';
 
 // Inside the repository, as build/crd-validators/ is inside the package: the generated code
 // requires ajv's runtime helpers from the node_modules above it.

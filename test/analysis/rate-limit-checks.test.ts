@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   analyze, ExternalTrafficPolicy, IngressGateway, KubernetesObject, RateLimit, RateLimitDescriptor, RateLimitRedis, RateLimitService, RateLimitUnit,
 } from '../../lib';
-import { RATE_LIMIT_CHECKS } from '../../lib/analysis/rate-limit-checks';
+import { RATE_LIMIT_CHECKS } from '../../lib/analysis/checks/rate-limit/rate-limit-checks';
 import { CHECKS } from '../../lib';
 import { newChart, synth } from '../support/synth';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateSchemas } from '../../lib';
-import { schemaModule } from '../../lib/analysis/schema';
+import { schemaModule } from '../../lib/analysis/schema/schema';
 
 const gateway = {
   apiVersion: 'networking.istio.io/v1',

@@ -1,7 +1,7 @@
 // The zone-loss arithmetic and the GatewayZoneLoss check's severities and its Pending warning.
 import { describe, expect, it } from 'vitest';
 import { analyze, KubernetesObject } from '../../lib';
-import { minimumReplicas, worstCaseAfterZoneLoss } from '../../lib/analysis/zone-loss';
+import { minimumReplicas, worstCaseAfterZoneLoss } from '../../lib/analysis/checks/workload/gateway-zone-loss';
 
 const ZONE = 'topology.kubernetes.io/zone';
 const required = (extra: Record<string, unknown> = {}) => ({ topologySpreadConstraints: [{ topologyKey: ZONE, maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule', nodeTaintsPolicy: 'Honor', ...extra }] });

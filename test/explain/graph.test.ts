@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { synthEdge } from '../../apps/edge';
 import { environments } from '../../apps/environments';
-import { buildEdgeGraph, renderSvg, toDot, toMermaid, toMermaidMarkdown } from '../../lib/analysis/explain';
-import { KubernetesObject } from '../../lib/kubernetes-object';
+import { buildEdgeGraph, renderSvg, toDot, toMermaid, toMermaidMarkdown } from '../../lib/explain';
+import { KubernetesObject } from '../../lib/model/kubernetes-object';
 
 /** The texts of an SVG's <text> elements, entities decoded. */
 function svgTexts(svg: string): string[] {

@@ -4,8 +4,8 @@
 // DestinationRule policy, authorization and mesh requests.
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { ExplainRequest, explainRequest as explain } from '../../lib/analysis/explain';
-import { KubernetesObject } from '../../lib/kubernetes-object';
+import { ExplainRequest, explainRequest as explain } from '../../lib/explain';
+import { KubernetesObject } from '../../lib/model/kubernetes-object';
 
 function yaml(text: string): KubernetesObject[] {
   return parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { synthEdge } from '../../apps/edge';
 import { environments } from '../../apps/environments';
-import { checkRequestTable, formatTableResults, parseRequestTable } from '../../lib/analysis/explain';
+import { checkRequestTable, formatTableResults, parseRequestTable } from '../../lib/explain';
 
 describe.each(['dev', 'prod'] as const)('the %s request table', (name) => {
   const file = `apps/requests/${name}.yaml`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aksOwnsKubernetesVersion, ConfigError, IstioMode, parseStackConfig } from '../../lib/infra/config';
-import { changesAzureRefuses, deployedFacts } from '../../lib/infra/previous-deployment';
+import { aksOwnsKubernetesVersion, ConfigError, IstioMode, parseStackConfig } from '../../lib/infra/program/config';
+import { changesAzureRefuses, deployedFacts } from '../../lib/infra/program/previous-deployment';
 
 const environments = { dev: { gatewayMinReplicas: 2 }, prod: { gatewayMinReplicas: 3 }, lab: { gatewayMinReplicas: 1 } };
 const valid = {
@@ -133,7 +133,7 @@ describe('parseStackConfig: strict configuration (issue 15, point 5)', () => {
   it('wrong types: a YAML number where the version string is due says to quote it; booleans must be booleans', () => {
     // Unquoted `kubernetesVersion: 1.30` reaches the program as "1.3".
     expect(problem({ kubernetesVersion: '1.3' }))
-      .toBe(`${P}kubernetesVersion: received "1.3". A YAML number: quote the version ("1.30", not 1.30, which YAML reads as 1.3). Use a version AKS and Istio 1.30 both support: "1.35", "1.36" (the window is kept in lib/infra/support-window.ts; az aks get-versions -l <location>).`);
+      .toBe(`${P}kubernetesVersion: received "1.3". A YAML number: quote the version ("1.30", not 1.30, which YAML reads as 1.3). Use a version AKS and Istio 1.30 both support: "1.35", "1.36" (the window is kept in lib/infra/program/support-window.ts; az aks get-versions -l <location>).`);
     expect(problem({ kubernetesVersion: 1.35 })).toMatch(/kubernetesVersion: received 1\.35\. A YAML number: quote the version/);
     expect(problem({ production: '"yes"' })).toBe(`${P}production: received "yes". Use true or false (a YAML boolean, unquoted).`);
     expect(problem({ entraId: '{"azureRbac":"true"}' })).toBe(`${P}entraId.azureRbac: received "true". Use true or false (a YAML boolean, unquoted).`);
@@ -142,10 +142,10 @@ describe('parseStackConfig: strict configuration (issue 15, point 5)', () => {
 
   it('Kubernetes versions outside the window AKS and Istio 1.30 share; long-term support', () => {
     expect(problem({ kubernetesVersion: '1.33' }))
-      .toBe(`${P}kubernetesVersion: received "1.33". Use a version AKS and Istio 1.30 both support: "1.35", "1.36" (the window is kept in lib/infra/support-window.ts; az aks get-versions -l <location>). 1.33 is only in long-term support: set longTermSupport: true (Premium tier).`);
+      .toBe(`${P}kubernetesVersion: received "1.33". Use a version AKS and Istio 1.30 both support: "1.35", "1.36" (the window is kept in lib/infra/program/support-window.ts; az aks get-versions -l <location>). 1.33 is only in long-term support: set longTermSupport: true (Premium tier).`);
     expect(problem({ kubernetesVersion: '1.37' })).toMatch(/kubernetesVersion: received "1.37"\. Use a version AKS and Istio 1.30 both support: "1.35", "1.36"/);
     expect(problem({ kubernetesVersion: '1.31', longTermSupport: 'true' }))
-      .toBe(`${P}kubernetesVersion: received "1.31". Use a version AKS and Istio 1.30 both support: "1.33", "1.34", "1.35", "1.36" (long-term support) (the window is kept in lib/infra/support-window.ts; az aks get-versions -l <location>).`);
+      .toBe(`${P}kubernetesVersion: received "1.31". Use a version AKS and Istio 1.30 both support: "1.33", "1.34", "1.35", "1.36" (long-term support) (the window is kept in lib/infra/program/support-window.ts; az aks get-versions -l <location>).`);
     const lts = parseStackConfig({ ...valid, kubernetesVersion: '1.33', longTermSupport: 'true' }, 'prod', environments);
     expect([lts.kubernetesVersion, lts.longTermSupport]).toEqual(['1.33', true]);
     expect(problem({ kubernetesVersion: '1.33', longTermSupport: 'true', autoUpgradeChannel: 'stable' }))
@@ -175,7 +175,7 @@ describe('parseStackConfig: strict configuration (issue 15, point 5)', () => {
 
   it('add-on revisions come from the list AKS supports', () => {
     expect(problem({ istio: '{"mode":"aks-addon","revision":"asm-1-20"}' }))
-      .toBe(`${P}istio.revision: received "asm-1-20". Use a revision the AKS add-on supports: "asm-1-29", "asm-1-30" (kept in lib/infra/support-window.ts; az aks mesh get-revisions -l <location>).`);
+      .toBe(`${P}istio.revision: received "asm-1-20". Use a revision the AKS add-on supports: "asm-1-29", "asm-1-30" (kept in lib/infra/program/support-window.ts; az aks mesh get-revisions -l <location>).`);
   });
 
   it('Key Vault: a name that Azure would refuse; recovery only for a created vault', () => {

@@ -7,11 +7,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import edgeProgram from '../../apps/pulumi';
 import { environments } from '../../apps/environments';
 import { stackConfig } from '../../apps/plan';
-import { AKS_SERVER_APP_ID } from '../../lib/infra/aks-cluster';
-import { SKIP_AWAIT_ANNOTATION } from '../../lib/infra/identity-binding';
-import { EdgeMocks, EdgeMocksOptions, MOCK_AKS_TOKEN, MOCK_DEPLOYER, RecordedResource, settle, UNKNOWN, valueOf } from '../../lib/infra/mocks';
-import { deterministicGuid } from '../../lib/infra/names';
-import { deployerPrincipalType } from '../../lib/infra/role-assignment';
+import { AKS_SERVER_APP_ID } from '../../lib/infra/components/aks-cluster';
+import { SKIP_AWAIT_ANNOTATION } from '../../lib/infra/components/identity-binding';
+import { EdgeMocks, EdgeMocksOptions, MOCK_AKS_TOKEN, MOCK_DEPLOYER, RecordedResource, settle, UNKNOWN, valueOf } from '../../lib/infra/testing/mocks';
+import { deterministicGuid } from '../../lib/infra/program/names';
+import { deployerPrincipalType } from '../../lib/infra/components/role-assignment';
 
 async function run(stack: 'dev' | 'prod', options: EdgeMocksOptions = {}, overrides: Record<string, string> = {}) {
   const mocks = new EdgeMocks(options);

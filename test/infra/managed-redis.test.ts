@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import edgeProgram from '../../apps/pulumi';
 import { environments } from '../../apps/environments';
 import { stackConfig } from '../../apps/plan';
-import { ManagedRedis } from '../../lib/infra/managed-redis';
-import { EdgeMocks, settle, valueOf } from '../../lib/infra/mocks';
+import { ManagedRedis } from '../../lib/infra/components/managed-redis';
+import { EdgeMocks, settle, valueOf } from '../../lib/infra/testing/mocks';
 
 async function run(stack: string) {
   const mocks = new EdgeMocks();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bindKeyVault, SKIP_AWAIT_ANNOTATION } from '../../lib/infra/identity-binding';
-import { deterministicGuid, KEY_VAULT_NAME, keyVaultName, userPoolAksName } from '../../lib/infra/names';
-import { closest } from '../../lib/infra/support-window';
-import { KubernetesObject } from '../../lib/kubernetes-object';
+import { bindKeyVault, SKIP_AWAIT_ANNOTATION } from '../../lib/infra/components/identity-binding';
+import { deterministicGuid, KEY_VAULT_NAME, keyVaultName, userPoolAksName } from '../../lib/infra/program/names';
+import { closest } from '../../lib/infra/program/support-window';
+import { KubernetesObject } from '../../lib/model/kubernetes-object';
 
 describe('derived names', () => {
   it('role assignment names: the same parts give the same GUID, other parts another', () => {

@@ -10,7 +10,7 @@
 // pod tolerates are eligible (the system pool's CriticalAddonsOnly taint, the unreachable taint of
 // a lost zone's nodes). ScheduleAnyway rules are preferences: the adversary ignores them. The
 // adversary tries every placement order and keeps the worst; it is independent of the arithmetic
-// of lib/analysis/zone-loss.ts, which the test compares against it.
+// of lib/analysis/checks/workload/gateway-zone-loss.ts, which the test compares against it.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { load } from 'js-yaml';
@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { buildEdgeApp } from '../../apps/edge';
 import { environments } from '../../apps/environments';
 import { analyze, KubernetesObject, synthesizeApp } from '../../lib';
-import { worstCaseAfterZoneLoss, zoneLossRequirement } from '../../lib/analysis/zone-loss';
+import { worstCaseAfterZoneLoss, zoneLossRequirement } from '../../lib/analysis/checks/workload/gateway-zone-loss';
 
 interface Pool { readonly name: string; readonly minCount: number; readonly zones?: string[]; readonly nodeTaints?: string[] }
 interface StackConfig { readonly zones: string[]; readonly systemPool: Pool; readonly userPools: Pool[] }

@@ -27,8 +27,8 @@ import { gatewayApiReferenceNotPermitted } from './gateway-api/gateway-api-refer
 import { gatewayApiConflictingListeners } from './gateway-api/gateway-api-conflicting-listeners';
 import { gatewayApiAllWeightsZero } from './gateway-api/gateway-api-all-weights-zero';
 import { duplicateObject } from './objects/duplicate-object';
-import { GATEWAY_ZONE_LOSS } from '../zone-loss';
-import { RATE_LIMIT_CHECKS } from '../rate-limit-checks';
+import { GATEWAY_ZONE_LOSS } from './workload/gateway-zone-loss';
+import { RATE_LIMIT_CHECKS } from './rate-limit/rate-limit-checks';
 import { ingressRouteRulesNotAffected } from './routing/ingress-route-rules-not-affected';
 import { jwtClaimBasedRoutingWithoutRequestAuthN } from './routing/jwt-claim-routing-without-request-authn';
 import { referencedResourceNotFound } from './routing/referenced-resource-not-found';

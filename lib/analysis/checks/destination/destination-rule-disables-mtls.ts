@@ -1,7 +1,7 @@
 import { Check } from '../../check';
-import { ClientTls, DestinationRuleSpec, list, specOf } from '../../model';
-import { clusterHostNamespace, namespaceOf } from '../../object-index';
-import { destinationRuleFqdn } from '../../istio';
+import { ClientTls, DestinationRuleSpec, list, specOf } from '../../../model/objects';
+import { clusterHostNamespace, namespaceOf } from '../../../model/object-index';
+import { destinationRuleFqdn } from '../../../model/istio';
 import { strictMtls } from '../security/mtls';
 
 /** A DestinationRule disabling TLS towards a namespace that accepts only mutual TLS. */

@@ -1,6 +1,6 @@
 import { Check } from '../../check';
-import { DestinationRuleSpec, labelsOf, list, specOf } from '../../model';
-import { namespaceOf } from '../../object-index';
+import { DestinationRuleSpec, labelsOf, list, specOf } from '../../../model/objects';
+import { namespaceOf } from '../../../model/object-index';
 
 /**
  * Labels Istio adds to every endpoint from its node (locality, host, network, cluster): a subset

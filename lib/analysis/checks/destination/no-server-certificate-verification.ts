@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { ClientTls, DestinationRuleSpec, list, specOf, TrafficPolicy } from '../../model';
+import { ClientTls, DestinationRuleSpec, list, specOf, TrafficPolicy } from '../../../model/objects';
 
 /**
  * Client TLS (SIMPLE or MUTUAL) towards a host with nothing to verify its certificate against:

@@ -1,6 +1,6 @@
 import { Check } from '../../check';
-import { DestinationRuleSpec, specOf } from '../../model';
-import { isClusterHost, namespaceOf, serviceFqdn } from '../../object-index';
+import { DestinationRuleSpec, specOf } from '../../../model/objects';
+import { isClusterHost, namespaceOf, serviceFqdn } from '../../../model/object-index';
 
 /**
  * A DestinationRule whose host is a cluster host (short name or `*.svc.cluster.local`) that no

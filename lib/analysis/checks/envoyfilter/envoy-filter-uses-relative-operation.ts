@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { EnvoyFilterSpec, list, specOf } from '../../model';
+import { EnvoyFilterSpec, list, specOf } from '../../../model/objects';
 import { NO_ADD_REMOVE_APPLIES_TO, REPLACE_APPLIES_TO } from './patches';
 
 /**

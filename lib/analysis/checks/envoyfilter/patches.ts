@@ -1,7 +1,7 @@
 /** The patches of EnvoyFilters, and which operations Istio applies for which `applyTo`. */
-import { KubernetesObject } from '../../../kubernetes-object';
-import { EnvoyFilterSpec, list, specOf } from '../../model';
-import { ObjectIndex } from '../../object-index';
+import { KubernetesObject } from '../../../model/kubernetes-object';
+import { EnvoyFilterSpec, list, specOf } from '../../../model/objects';
+import { ObjectIndex } from '../../../model/object-index';
 
 /** One patch of an EnvoyFilter. */
 export type Patch = NonNullable<EnvoyFilterSpec['configPatches']>[number];

@@ -1,6 +1,6 @@
 /** What the Gateway API checks share: the shapes they read and how references resolve. */
-import { KubernetesObject } from '../../../kubernetes-object';
-import { ObjectIndex } from '../../object-index';
+import { KubernetesObject } from '../../../model/kubernetes-object';
+import { ObjectIndex } from '../../../model/object-index';
 
 export const GROUP = 'gateway.networking.k8s.io';
 

@@ -1,6 +1,6 @@
 /** Gateway API form: gatewayApiHostnameNotAccepted. */
 import { Check } from '../../check';
-import { KubernetesObject } from '../../../kubernetes-object';
+import { KubernetesObject } from '../../../model/kubernetes-object';
 import { hostnameAccepts, isGatewayApi, listeners, ns, routeSpec, routes } from './common';
 
 export const gatewayApiHostnameNotAccepted: Check = {

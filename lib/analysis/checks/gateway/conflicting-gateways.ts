@@ -1,6 +1,6 @@
 import { Check } from '../../check';
-import { bareHost, gatewayPods, gatewaySelector, hostsMatch, selectorString, servers } from '../../istio';
-import { matchesLabels, namespaceOf } from '../../object-index';
+import { bareHost, gatewayPods, gatewaySelector, hostsMatch, selectorString, servers } from '../../../model/istio';
+import { matchesLabels, namespaceOf } from '../../../model/object-index';
 
 /**
  * Two Gateways whose selectors pick a common workload claim the same port and overlapping hosts:

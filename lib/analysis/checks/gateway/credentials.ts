@@ -1,8 +1,8 @@
 /** Where a Gateway's TLS credentials live: the gateway workload's namespace, as Istio reads them. */
-import { KubernetesObject } from '../../../kubernetes-object';
-import { Server } from '../../model';
-import { gatewayPods } from '../../istio';
-import { ObjectIndex } from '../../object-index';
+import { KubernetesObject } from '../../../model/kubernetes-object';
+import { Server } from '../../../model/objects';
+import { gatewayPods } from '../../../model/istio';
+import { ObjectIndex } from '../../../model/object-index';
 
 /** The namespace of the gateway workload (the first pod template the selector picks), if any. */
 export function gatewayWorkloadNamespace(index: ObjectIndex, gw: KubernetesObject): string | undefined {

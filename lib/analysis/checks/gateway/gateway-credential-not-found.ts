@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { servers } from '../../istio';
+import { servers } from '../../../model/istio';
 import { credentialNames, gatewayWorkloadNamespace } from './credentials';
 
 /**

@@ -1,7 +1,7 @@
 import { Check } from '../../check';
-import { ServerTls } from '../../model';
-import { gatewaySelector, servers } from '../../istio';
-import { matchesLabels, namespaceOf } from '../../object-index';
+import { ServerTls } from '../../../model/objects';
+import { gatewaySelector, servers } from '../../../model/istio';
+import { matchesLabels, namespaceOf } from '../../../model/object-index';
 
 function sameCertificate(a: ServerTls, b: ServerTls): boolean {
   if (a.credentialName && b.credentialName) return a.credentialName === b.credentialName;

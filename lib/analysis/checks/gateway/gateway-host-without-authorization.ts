@@ -1,7 +1,7 @@
 import { Check } from '../../check';
-import { labelsOf, list, ServiceSpec, specOf, WorkloadPolicySpec } from '../../model';
-import { bareHost, gatewayPods, servers } from '../../istio';
-import { matchesLabels, namespaceOf } from '../../object-index';
+import { labelsOf, list, ServiceSpec, specOf, WorkloadPolicySpec } from '../../../model/objects';
+import { bareHost, gatewayPods, servers } from '../../../model/istio';
+import { matchesLabels, namespaceOf } from '../../../model/object-index';
 
 const INTERNAL_LB = 'service.beta.kubernetes.io/azure-load-balancer-internal';
 

@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { servers } from '../../istio';
+import { servers } from '../../../model/istio';
 
 /** In production, a plain-HTTP server that does not redirect to HTTPS. */
 export const gatewayHttpWithoutRedirect: Check = {

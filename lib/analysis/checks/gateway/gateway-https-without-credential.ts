@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { servers } from '../../istio';
+import { servers } from '../../../model/istio';
 
 /** An HTTPS server that terminates TLS (SIMPLE, MUTUAL, OPTIONAL_MUTUAL) without any credential. */
 export const gatewayHttpsWithoutCredential: Check = {

@@ -1,7 +1,7 @@
 import { Check } from '../../check';
-import { list, ServiceSpec, specOf } from '../../model';
-import { gatewayPods, gatewaySelector, selectorString, servers } from '../../istio';
-import { namespaceOf } from '../../object-index';
+import { list, ServiceSpec, specOf } from '../../../model/objects';
+import { gatewayPods, gatewaySelector, selectorString, servers } from '../../../model/istio';
+import { namespaceOf } from '../../../model/object-index';
 
 /**
  * A Gateway server port that no Service in front of the gateway pods exposes (as a TCP `port`),

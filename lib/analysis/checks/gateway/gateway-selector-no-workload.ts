@@ -1,6 +1,6 @@
 import { Check } from '../../check';
-import { definedElsewhere } from '../../../private/defined-elsewhere';
-import { gatewayPods, gatewaySelector, selectorString } from '../../istio';
+import { definedElsewhere } from '../../../contract/defined-elsewhere';
+import { gatewayPods, gatewaySelector, selectorString } from '../../../model/istio';
 
 /** Selectors of gateways the platform runs (the AKS Istio add-on's managed ingress gateways). */
 export const MANAGED_GATEWAY_SELECTORS: ReadonlyArray<Readonly<Record<string, string>>> = [

@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { servers } from '../../istio';
+import { servers } from '../../../model/istio';
 
 /** A server accepting TLS 1.0 or 1.1. */
 export const gatewayTlsBelow12: Check = {

@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { gatewayWorkloads } from '../../istio';
+import { gatewayWorkloads } from '../../../model/istio';
 
 /** A gateway workload running fewer than 2 pods at its minimum. */
 export const gatewayWorkloadSingleReplica: Check = {

@@ -1,6 +1,6 @@
 import { Check } from '../../check';
-import { gatewayWorkloads } from '../../istio';
-import { list } from '../../model';
+import { gatewayWorkloads } from '../../../model/istio';
+import { list } from '../../../model/objects';
 
 const ZONE = 'topology.kubernetes.io/zone';
 

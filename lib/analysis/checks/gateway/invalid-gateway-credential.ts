@@ -1,8 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { Check } from '../../check';
-import { KubernetesObject } from '../../../kubernetes-object';
-import { fieldsOf, SecretFields } from '../../model';
-import { servers } from '../../istio';
+import { KubernetesObject } from '../../../model/kubernetes-object';
+import { fieldsOf, SecretFields } from '../../../model/objects';
+import { servers } from '../../../model/istio';
 import { credentialNames, gatewayWorkloadNamespace } from './credentials';
 
 /** The value of a Secret key: `stringData` as is, `data` decoded from base64. */

@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { CLUSTER_SCOPED_KINDS, namespaceOf } from '../../object-index';
+import { CLUSTER_SCOPED_KINDS, namespaceOf } from '../../../model/object-index';
 
 /** Two objects with the same kind, namespace and name. */
 export const duplicateObject: Check = {

@@ -1,8 +1,8 @@
 import { Check } from '../../check';
-import { KubernetesObject } from '../../../kubernetes-object';
-import { list, specOf, VirtualServiceSpec } from '../../model';
-import { appliesToMesh, gatewayRefs } from '../../istio';
-import { namespaceOf, serviceFqdn } from '../../object-index';
+import { KubernetesObject } from '../../../model/kubernetes-object';
+import { list, specOf, VirtualServiceSpec } from '../../../model/objects';
+import { appliesToMesh, gatewayRefs } from '../../../model/istio';
+import { namespaceOf, serviceFqdn } from '../../../model/object-index';
 
 /**
  * A gateway route to a host without a subset, where a mesh VirtualService for that host splits

@@ -1,7 +1,7 @@
 import { Check } from '../../check';
-import { labelsOf, list, specOf, VirtualServiceSpec, WorkloadPolicySpec } from '../../model';
-import { gatewayPods, gatewayRefs } from '../../istio';
-import { matchesLabels, namespaceOf } from '../../object-index';
+import { labelsOf, list, specOf, VirtualServiceSpec, WorkloadPolicySpec } from '../../../model/objects';
+import { gatewayPods, gatewayRefs } from '../../../model/istio';
+import { matchesLabels, namespaceOf } from '../../../model/object-index';
 import { ROOT_NAMESPACES } from '../security/root-namespaces';
 
 const CLAIM_PREFIX = '@request.auth.claims';

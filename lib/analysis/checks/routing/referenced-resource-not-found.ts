@@ -1,8 +1,8 @@
 import { Check } from '../../check';
-import { DestinationRuleSpec, list, specOf } from '../../model';
-import { destinations, gatewayRefs } from '../../istio';
-import { isClusterHost, namespaceOf, serviceFqdn, SERVICE_SUFFIX } from '../../object-index';
-import { definedElsewhere } from '../../../private/defined-elsewhere';
+import { DestinationRuleSpec, list, specOf } from '../../../model/objects';
+import { destinations, gatewayRefs } from '../../../model/istio';
+import { isClusterHost, namespaceOf, serviceFqdn, SERVICE_SUFFIX } from '../../../model/object-index';
+import { definedElsewhere } from '../../../contract/defined-elsewhere';
 
 /**
  * What a VirtualService refers to and the set does not define, as Istio resolves it: a Gateway,

@@ -5,9 +5,9 @@
  * matches are ineffective is unreachable; for HTTP, a prefix match an earlier prefix match covers
  * (same port, method, authority, headers, query parameters) is ineffective too.
  */
-import { KubernetesObject } from '../../../kubernetes-object';
-import { ObjectIndex } from '../../object-index';
-import { HttpMatchRequest, HttpRoute, list, specOf, StringMatch, VirtualServiceSpec } from '../../model';
+import { KubernetesObject } from '../../../model/kubernetes-object';
+import { ObjectIndex } from '../../../model/object-index';
+import { HttpMatchRequest, HttpRoute, list, specOf, StringMatch, VirtualServiceSpec } from '../../../model/objects';
 
 /** One finding of the route-order analysis. */
 export interface RouteOrderProblem {

@@ -1,6 +1,6 @@
 import { Check } from '../../check';
-import { destinations } from '../../istio';
-import { namespaceOf } from '../../object-index';
+import { destinations } from '../../../model/istio';
+import { namespaceOf } from '../../../model/object-index';
 
 /** A destination without a port, to a host with several ports. */
 export const virtualServiceDestinationPortSelectorRequired: Check = {

@@ -1,8 +1,8 @@
 import { Check } from '../../check';
-import { definedElsewhere } from '../../../private/defined-elsewhere';
-import { list, specOf, VirtualServiceSpec } from '../../model';
-import { gatewayRefs, hostsMatch, serverHostsFor, servers } from '../../istio';
-import { namespaceOf } from '../../object-index';
+import { definedElsewhere } from '../../../contract/defined-elsewhere';
+import { list, specOf, VirtualServiceSpec } from '../../../model/objects';
+import { gatewayRefs, hostsMatch, serverHostsFor, servers } from '../../../model/istio';
+import { namespaceOf } from '../../../model/object-index';
 
 /**
  * For each Gateway a VirtualService binds to: none of the VirtualService's hosts is served by that

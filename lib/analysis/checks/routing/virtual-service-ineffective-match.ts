@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { HttpMatchRequest, list, specOf, VirtualServiceSpec } from '../../model';
+import { HttpMatchRequest, list, specOf, VirtualServiceSpec } from '../../../model/objects';
 import { routeOrderProblems } from './route-matches';
 
 /**

@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { list, specOf, VirtualServiceSpec } from '../../model';
+import { list, specOf, VirtualServiceSpec } from '../../../model/objects';
 
 /** Route weights that do not sum to 100 (or a negative weight). */
 export const virtualServiceRouteWeightsNotSum100: Check = {

@@ -1,7 +1,7 @@
 /** Mutual TLS readings shared by checks. */
-import { KubernetesObject } from '../../../kubernetes-object';
-import { specOf, WorkloadPolicySpec } from '../../model';
-import { namespaceOf, ObjectIndex } from '../../object-index';
+import { KubernetesObject } from '../../../model/kubernetes-object';
+import { specOf, WorkloadPolicySpec } from '../../../model/objects';
+import { namespaceOf, ObjectIndex } from '../../../model/object-index';
 import { ROOT_NAMESPACES } from './root-namespaces';
 
 /** Namespaces that run sidecars: the application namespaces of the mesh. */

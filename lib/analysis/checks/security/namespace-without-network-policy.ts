@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { namespaceOf } from '../../object-index';
+import { namespaceOf } from '../../../model/object-index';
 import { isMeshNamespace } from './mtls';
 
 /** An application namespace without any NetworkPolicy. */

@@ -1,7 +1,7 @@
 import { Check } from '../../check';
-import { labelsOf, specOf, WorkloadPolicySpec } from '../../model';
-import { namespaceOf } from '../../object-index';
-import { selectorString } from '../../istio';
+import { labelsOf, specOf, WorkloadPolicySpec } from '../../../model/objects';
+import { namespaceOf } from '../../../model/object-index';
+import { selectorString } from '../../../model/istio';
 import { knowsNamespace } from '../workload/known-namespaces';
 import { ROOT_NAMESPACES } from './root-namespaces';
 

@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { specOf, WorkloadPolicySpec } from '../../model';
+import { specOf, WorkloadPolicySpec } from '../../../model/objects';
 import { isMeshNamespace, strictMtls } from './mtls';
 
 /** PERMISSIVE or DISABLE mutual TLS, or an application namespace no STRICT PeerAuthentication covers. */

@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { list } from '../../model';
+import { list } from '../../../model/objects';
 
 /** A privileged container, one that runs as root or may escalate privileges; a warning when nothing forbids root. */
 export const privilegedOrRootContainer: Check = {

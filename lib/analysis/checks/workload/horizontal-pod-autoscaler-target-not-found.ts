@@ -1,6 +1,6 @@
 import { Check } from '../../check';
-import { HorizontalPodAutoscalerSpec, specOf } from '../../model';
-import { namespaceOf } from '../../object-index';
+import { HorizontalPodAutoscalerSpec, specOf } from '../../../model/objects';
+import { namespaceOf } from '../../../model/object-index';
 
 /** An autoscaler whose scaleTargetRef names no object of the set in its namespace. */
 export const horizontalPodAutoscalerTargetNotFound: Check = {

@@ -1,6 +1,6 @@
 import { Check } from '../../check';
-import { HorizontalPodAutoscalerSpec, list, specOf, WorkloadSpec } from '../../model';
-import { namespaceOf } from '../../object-index';
+import { HorizontalPodAutoscalerSpec, list, specOf, WorkloadSpec } from '../../../model/objects';
+import { namespaceOf } from '../../../model/object-index';
 
 /** An autoscaler with a CPU or memory utilization target over containers without that request. */
 export const horizontalPodAutoscalerTargetWithoutRequests: Check = {

@@ -1,7 +1,7 @@
 import { Check } from '../../check';
-import { KubernetesObject } from '../../../kubernetes-object';
-import { fieldsOf, LabelSelector, list, MutatingWebhookFields } from '../../model';
-import { ObjectIndex, PodTemplate, selects } from '../../object-index';
+import { KubernetesObject } from '../../../model/kubernetes-object';
+import { fieldsOf, LabelSelector, list, MutatingWebhookFields } from '../../../model/objects';
+import { ObjectIndex, PodTemplate, selects } from '../../../model/object-index';
 
 /**
  * The injection webhooks of Istio's default installation (istiod's `sidecar-injector` chart, and

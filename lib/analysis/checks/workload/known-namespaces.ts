@@ -1,5 +1,5 @@
 /** Namespaces the set describes fully enough to say "nothing there matches". */
-import { ObjectIndex } from '../../object-index';
+import { ObjectIndex } from '../../../model/object-index';
 
 /**
  * Whether the set deploys workloads into `namespace` (a pod template there) or creates it (a

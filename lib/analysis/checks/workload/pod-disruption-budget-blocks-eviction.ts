@@ -1,7 +1,7 @@
 import { Check } from '../../check';
 import { allowedDisruptions } from '../../../private/disruption-budget';
-import { PodDisruptionBudgetSpec, specOf } from '../../model';
-import { namespaceOf } from '../../object-index';
+import { PodDisruptionBudgetSpec, specOf } from '../../../model/objects';
+import { namespaceOf } from '../../../model/object-index';
 
 /** A PodDisruptionBudget that forbids every eviction given its workloads' replicas or autoscaler minimum. */
 export const podDisruptionBudgetBlocksEviction: Check = {

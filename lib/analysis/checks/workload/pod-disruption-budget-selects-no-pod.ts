@@ -1,6 +1,6 @@
 import { Check } from '../../check';
-import { PodDisruptionBudgetSpec, specOf } from '../../model';
-import { namespaceOf } from '../../object-index';
+import { PodDisruptionBudgetSpec, specOf } from '../../../model/objects';
+import { namespaceOf } from '../../../model/object-index';
 import { knowsNamespace } from './known-namespaces';
 
 /** A PodDisruptionBudget that selects no pod template of its namespace: it protects nothing. */

@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { specOf, WorkloadSpec } from '../../model';
+import { specOf, WorkloadSpec } from '../../../model/objects';
 
 /** `spec.replicas` set on a workload an autoscaler drives. */
 export const replicasWithHorizontalPodAutoscaler: Check = {

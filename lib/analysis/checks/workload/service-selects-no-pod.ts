@@ -1,6 +1,6 @@
 import { Check } from '../../check';
-import { labelsOf, ServiceSpec, specOf } from '../../model';
-import { namespaceOf } from '../../object-index';
+import { labelsOf, ServiceSpec, specOf } from '../../../model/objects';
+import { namespaceOf } from '../../../model/object-index';
 import { knowsNamespace } from './known-namespaces';
 
 /**

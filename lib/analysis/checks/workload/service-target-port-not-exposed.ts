@@ -1,6 +1,6 @@
 import { Check } from '../../check';
-import { labelsOf, list, ServiceSpec, specOf } from '../../model';
-import { namespaceOf, PodTemplate } from '../../object-index';
+import { labelsOf, list, ServiceSpec, specOf } from '../../../model/objects';
+import { namespaceOf, PodTemplate } from '../../../model/object-index';
 
 /** Whether a pod's proxy is injected (its ports come from the injection template, not the manifest). */
 function injectedProxy(pod: PodTemplate): boolean {

@@ -1,0 +1,145 @@
+/**
+ * Structural validation of synthesized objects against the published schemas: `kubernetes-models`
+ * for Kubernetes kinds and `@kubernetes-models/istio` for Istio kinds. Both are ES modules; they
+ * are loaded on first use with a dynamic import, which works from CommonJS too.
+ */
+
+import { newAjv } from '../../private/ajv';
+
+import { KubernetesObject } from '../../model/kubernetes-object';
+import { gatewayApiCrdSchemas } from './gateway-api-crd';
+
+/** One object that failed validation. */
+export interface SchemaProblem {
+  /** "<apiVersion> <kind> <namespace>/<name>". */
+  readonly object: string;
+  /** What the validator said. */
+  readonly message: string;
+}
+
+type ModelClass = new (data: unknown) => { validate(): void };
+
+/**
+ * Schemas for kinds no npm package publishes, written for this package from the projects' API
+ * definitions: the Secrets Store CSI driver's SecretProviderClass.
+ */
+const OWN_SCHEMAS: Record<string, (o: KubernetesObject) => string[]> = {
+  'secrets-store.csi.x-k8s.io/v1/SecretProviderClass': ajvCheck({
+    type: 'object',
+    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    additionalProperties: false,
+    properties: {
+      apiVersion: { type: 'string' },
+      kind: { type: 'string' },
+      metadata: { type: 'object' },
+      spec: {
+        type: 'object',
+        required: ['provider'],
+        additionalProperties: false,
+        properties: {
+          provider: { type: 'string', minLength: 1 },
+          parameters: { type: 'object', additionalProperties: { type: 'string' } },
+          secretObjects: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['secretName', 'type', 'data'],
+              properties: {
+                secretName: { type: 'string', minLength: 1 },
+                type: { type: 'string', minLength: 1 },
+                labels: { type: 'object', additionalProperties: { type: 'string' } },
+                annotations: { type: 'object', additionalProperties: { type: 'string' } },
+                data: {
+                  type: 'array',
+                  items: { type: 'object', additionalProperties: false, required: ['objectName', 'key'], properties: { objectName: { type: 'string' }, key: { type: 'string' } } },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  }),
+};
+
+function ajvCheck(schema: object): (o: KubernetesObject) => string[] {
+  let validate: ((o: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null } | undefined;
+  return (o) => {
+    validate ??= newAjv({ allErrors: true, strict: false }).compile(schema);
+    return validate(o) ? [] : (validate.errors ?? []).map((e) => `data${e.instancePath} ${e.message}`);
+  };
+}
+const models = new Map<string, Promise<ModelClass | undefined>>();
+
+/**
+ * API groups whose kinds have the schema of another group's: Azure Managed Prometheus reads the
+ * Prometheus Operator's PodMonitor and ServiceMonitor under its own group.
+ */
+const SCHEMA_ALIASES: Record<string, string> = { 'azmonitoring.coreos.com/v1': 'monitoring.coreos.com/v1' };
+
+/** The npm module that publishes the schema of `apiVersion`/`kind`. */
+export function schemaModule(apiVersion: string, kind: string): string {
+  const version = SCHEMA_ALIASES[apiVersion] ?? apiVersion;
+  const group = version.includes('/') ? version.split('/')[0] : '';
+  const pkg = group.endsWith('istio.io') ? '@kubernetes-models/istio'
+    : group === 'monitoring.coreos.com' ? '@kubernetes-models/prometheus-operator'
+      : group.endsWith('cert-manager.io') ? '@kubernetes-models/cert-manager'
+        : 'kubernetes-models';
+  return `${pkg}/${version}/${kind}`;
+}
+
+function loadModel(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
+  const key = `${apiVersion}/${kind}`;
+  let found = models.get(key);
+  if (!found) {
+    found = import(schemaModule(apiVersion, kind))
+      .then((mod: Record<string, ModelClass>) => mod[kind])
+      .catch(() => undefined);
+    models.set(key, found);
+  }
+  return found;
+}
+
+/** Names an object for messages. */
+export function describeObject(o: KubernetesObject): string {
+  const ns = o.metadata?.namespace ? `${o.metadata.namespace}/` : '';
+  return `${o.apiVersion} ${o.kind} ${ns}${o.metadata?.name ?? '<unnamed>'}`;
+}
+
+/**
+ * Validates every object against its published schema. An object whose kind has no published
+ * schema is itself a problem: nothing unchecked passes silently.
+ */
+export async function validateSchemas(objects: readonly KubernetesObject[]): Promise<SchemaProblem[]> {
+  const problems: SchemaProblem[] = [];
+  // Every kind's module at once: the ES module loader reads and links them concurrently.
+  const kinds = new Map(objects.map((o) => [`${o.apiVersion}/${o.kind}`, o]));
+  await Promise.all([...kinds.values()].map((o) => loadModel(o.apiVersion, o.kind)));
+  for (const o of objects) {
+    const Model = await loadModel(o.apiVersion, o.kind);
+    const own = OWN_SCHEMAS[`${o.apiVersion}/${o.kind}`];
+    if (!Model && own) {
+      for (const message of own(o)) problems.push({ object: describeObject(o), message });
+      continue;
+    }
+    if (!Model && o.apiVersion.startsWith('gateway.networking.k8s.io/')) {
+      // The Gateway API kinds are checked against the vendored CRDs (gateway-api-crd.ts), schema and CEL.
+      if (!gatewayApiCrdSchemas().defines(o.apiVersion, o.kind)) {
+        problems.push({ object: describeObject(o), message: `${o.apiVersion} ${o.kind} is not a kind of the Gateway API v1.5.1 standard channel (crds/): use a standard kind and version.` });
+      }
+      continue;
+    }
+    if (!Model) {
+      problems.push({ object: describeObject(o), message: `no published schema for ${o.apiVersion} ${o.kind} (looked for ${schemaModule(o.apiVersion, o.kind)})` });
+      continue;
+    }
+    try {
+      const aliased = SCHEMA_ALIASES[o.apiVersion];
+      new Model(aliased ? { ...o, apiVersion: aliased } : o).validate();
+    } catch (e) {
+      problems.push({ object: describeObject(o), message: (e as Error).message });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,203 @@
+import * as authorization from '@pulumi/azure-native/authorization';
+import * as containerservice from '@pulumi/azure-native/containerservice';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { dump, load } from 'js-yaml';
+import { aksOwnsKubernetesVersion, IstioMode, PoolConfig, StackConfig } from '../program/config';
+import { userPoolAksName } from '../program/names';
+import { assignRole, Deployer } from './role-assignment';
+
+/**
+ * The application ID of the AKS Microsoft Entra server ("Azure Kubernetes Service AAD Server"), the
+ * same in every tenant: the audience of the tokens an Entra ID cluster accepts (kubelogin's
+ * `--server-id`).
+ */
+export const AKS_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
+
+/**
+ * Replaces every user of a kubeconfig with a bearer token: the Kubernetes provider then calls the
+ * API server as the identity the token was issued to, with no exec plugin (no kubelogin, no Azure
+ * CLI session).
+ */
+export function tokenKubeconfig(kubeconfig: string, token: string): string {
+  const doc = load(kubeconfig) as { users?: Array<{ name?: string; user?: unknown }> };
+  for (const u of doc.users ?? []) u.user = { token };
+  return dump(doc, { lineWidth: -1 });
+}
+
+/** Rewrites a kubelogin exec kubeconfig to log in with the Azure CLI's session (`--login azurecli`). */
+export function kubeloginAzureCli(kubeconfig: string): string {
+  const doc = load(kubeconfig) as { users?: Array<{ user?: { exec?: { command?: string; args?: string[] } } }> };
+  for (const u of doc.users ?? []) {
+    const exec = u.user?.exec;
+    if (!exec || !/kubelogin$/.test(exec.command ?? '')) continue;
+    const args = exec.args ?? [];
+    const serverId = args[args.indexOf('--server-id') + 1];
+    exec.args = ['get-token', '--login', 'azurecli', ...(args.includes('--server-id') ? ['--server-id', serverId] : [])];
+  }
+  return dump(doc, { lineWidth: -1 });
+}
+
+/** Inputs of {@link AksCluster}. */
+export interface AksClusterArgs {
+  /** The validated stack configuration. */
+  readonly config: StackConfig;
+  /** The resource group of the cluster. */
+  readonly resourceGroupName: pulumi.Input<string>;
+  /** The deploying identity, made cluster admin with Entra ID and Azure RBAC. */
+  readonly deployer: Deployer;
+}
+
+/**
+ * An AKS cluster spread over availability zones behind a Standard load balancer: the system pool
+ * inline, user pools as separate AgentPool resources (changing an inline pool disturbs the whole
+ * cluster), autoscaled pools whose minimum keeps a node in every configured zone, Azure CNI overlay,
+ * managed identity, RBAC, OIDC issuer and workload identity, an auto-upgrade channel, Entra ID with
+ * Azure RBAC (the deploying identity made cluster admin) and the optional Istio add-on.
+ *
+ * What AKS or the autoscaler changes after creation is ignored (pool counts; the version under the
+ * "stable" or "rapid" channel); production protects the cluster from deletion; a user pool's VM
+ * size change creates its replacement before deleting it (its AKS name carries the size).
+ * Exposes the kubeconfig for people (secret) and a Kubernetes provider for the program.
+ */
+export class AksCluster extends pulumi.ComponentResource {
+  /** The cluster. */
+  public readonly cluster: containerservice.ManagedCluster;
+  /** The user pools. */
+  public readonly userPools: containerservice.AgentPool[];
+  /**
+   * The user kubeconfig, secret; unknown during preview, never awaited. With Entra ID it
+   * authenticates through kubelogin with the Azure CLI's session (`--login azurecli`).
+   */
+  public readonly kubeconfig: pulumi.Output<string>;
+  /** A Kubernetes provider for the cluster: pass it explicitly to every Kubernetes resource. */
+  public readonly provider: k8s.Provider;
+  /** The principal ID of the cluster's system-assigned identity (control plane). */
+  public readonly principalId: pulumi.Output<string>;
+  /** The deployer's "Azure Kubernetes Service RBAC Cluster Admin" assignment (Entra ID with Azure RBAC). */
+  public readonly clusterAdmin?: pulumi.CustomResource;
+
+  public constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('istio-aks-edge:azure:AksCluster', name, {}, opts);
+    const { config } = args;
+    const zones = config.zones;
+    const autoscaled = (pool: PoolConfig) => ({
+      vmSize: pool.vmSize,
+      // The initial size only: the autoscaler owns the count afterwards (ignoreChanges below).
+      count: pool.minCount,
+      minCount: pool.minCount,
+      maxCount: pool.maxCount,
+      enableAutoScaling: true,
+      availabilityZones: zones,
+      type: containerservice.AgentPoolType.VirtualMachineScaleSets,
+      osType: containerservice.OSType.Linux,
+      osSKU: containerservice.OSSKU.AzureLinux,
+    });
+    const tier = config.longTermSupport ? containerservice.ManagedClusterSKUTier.Premium
+      : config.production ? containerservice.ManagedClusterSKUTier.Standard : containerservice.ManagedClusterSKUTier.Free;
+
+    this.cluster = new containerservice.ManagedCluster(`${name}-cluster`, {
+      resourceGroupName: args.resourceGroupName,
+      resourceName: config.clusterName,
+      location: config.location,
+      dnsPrefix: config.clusterName,
+      kubernetesVersion: config.kubernetesVersion,
+      // Production gets the Standard tier (a financially backed API server SLA over the zones);
+      // long-term support needs Premium and the LTS plan.
+      sku: { name: containerservice.ManagedClusterSKUName.Base, tier },
+      supportPlan: config.longTermSupport ? containerservice.KubernetesSupportPlan.AKSLongTermSupport : undefined,
+      identity: { type: containerservice.ResourceIdentityType.SystemAssigned },
+      enableRBAC: true,
+      agentPoolProfiles: [{
+        name: config.systemPool.name,
+        mode: containerservice.AgentPoolMode.System,
+        ...autoscaled(config.systemPool),
+        // Keep application pods, the gateway included, on the user pools.
+        nodeTaints: config.userPools.length ? ['CriticalAddonsOnly=true:NoSchedule'] : undefined,
+      }],
+      networkProfile: {
+        networkPlugin: containerservice.NetworkPlugin.Azure,
+        networkPluginMode: containerservice.NetworkPluginMode.Overlay,
+        // The engine that enforces the edge's NetworkPolicies (Cilium: Azure CNI powered by Cilium).
+        networkDataplane: config.networkPolicy === 'cilium' ? 'cilium' : undefined,
+        networkPolicy: config.networkPolicy,
+        podCidr: '10.244.0.0/16',
+        loadBalancerSku: containerservice.LoadBalancerSku.Standard,
+        outboundType: containerservice.OutboundType.LoadBalancer,
+      },
+      oidcIssuerProfile: { enabled: true },
+      apiServerAccessProfile: config.apiServerAuthorizedIpRanges.length ? { authorizedIPRanges: config.apiServerAuthorizedIpRanges } : undefined,
+      addonProfiles: {
+        // Syncs certificates from Key Vault (the gateway's Certificate.fromKeyVault), with rotation.
+        azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: 'true', rotationPollInterval: '2m' } },
+        azurepolicy: { enabled: config.azurePolicy },
+      },
+      // Azure Managed Prometheus' collector (with kube-state-metrics), when monitoring is on.
+      azureMonitorProfile: config.monitoring.enabled ? { metrics: { enabled: true, kubeStateMetrics: { metricLabelsAllowlist: '', metricAnnotationsAllowList: '' } } } : undefined,
+      securityProfile: { workloadIdentity: { enabled: true } },
+      autoUpgradeProfile: { upgradeChannel: config.autoUpgradeChannel, nodeOSUpgradeChannel: 'NodeImage' },
+      aadProfile: config.entraId ? {
+        managed: true,
+        enableAzureRBAC: config.entraId.azureRbac,
+        adminGroupObjectIDs: config.entraId.adminGroupObjectIds.length ? config.entraId.adminGroupObjectIds : undefined,
+      } : undefined,
+      disableLocalAccounts: config.entraId?.disableLocalAccounts ?? false,
+      serviceMeshProfile: config.istio.mode === IstioMode.AKS_ADDON ? {
+        mode: containerservice.ServiceMeshMode.Istio,
+        istio: { revisions: [config.istio.revision!] },
+      } : undefined,
+      tags: config.tags,
+    }, {
+      parent: this,
+      protect: config.production,
+      // The autoscaler owns the system pool's count; under "stable"/"rapid" AKS owns the version.
+      ignoreChanges: ['agentPoolProfiles[0].count', ...(aksOwnsKubernetesVersion(config) ? ['kubernetesVersion'] : [])],
+    });
+
+    this.userPools = config.userPools.map((pool) => new containerservice.AgentPool(`${name}-pool-${pool.name}`, {
+      resourceGroupName: args.resourceGroupName,
+      resourceName: this.cluster.name,
+      agentPoolName: userPoolAksName(pool.name, pool.vmSize),
+      mode: containerservice.AgentPoolMode.User,
+      ...autoscaled(pool),
+      tags: config.tags,
+    }, { parent: this, ignoreChanges: ['count'], deleteBeforeReplace: false }));
+
+    // Entra ID: the deployer is cluster admin through Azure RBAC, and the provider calls the API
+    // server with the deployer's own Entra token for the AKS server application (no kubelogin).
+    const entra = config.entraId !== undefined;
+    if (config.entraId?.azureRbac) {
+      this.clusterAdmin = assignRole(`${name}-deployer-cluster-admin`, {
+        principalId: args.deployer.objectId,
+        principalType: args.deployer.principalType,
+        role: 'aksRbacClusterAdmin',
+        scope: this.cluster.id,
+        subscriptionId: args.deployer.subscriptionId,
+      }, { parent: this });
+    }
+    const credentials = containerservice.listManagedClusterUserCredentialsOutput({
+      resourceGroupName: args.resourceGroupName,
+      resourceName: this.cluster.name,
+      format: entra ? 'exec' : undefined,
+    }, { parent: this });
+    const raw = credentials.kubeconfigs.apply((k) => Buffer.from(k[0].value, 'base64').toString('utf8'));
+    this.kubeconfig = pulumi.secret(entra ? raw.apply(kubeloginAzureCli) : raw);
+    let providerKubeconfig: pulumi.Output<string> = this.kubeconfig;
+    if (entra) {
+      // An access token lives about an hour (Entra ID's default lifetime, 60-90 minutes): enough for
+      // one `pulumi up`; each run fetches a new one.
+      const token = authorization.getClientTokenOutput({ endpoint: AKS_SERVER_APP_ID }, { parent: this });
+      providerKubeconfig = pulumi.secret(pulumi.all([raw, token.token]).apply(([k, t]) => tokenKubeconfig(k, t)));
+    }
+    this.principalId = this.cluster.identity.apply((i) => i?.principalId ?? '');
+    this.provider = new k8s.Provider(`${name}-k8s`, {
+      kubeconfig: providerKubeconfig,
+      // The token changes on every run: only another cluster replaces the provider (and with it
+      // every Kubernetes resource); a new token is an update.
+      clusterIdentifier: pulumi.interpolate`${args.resourceGroupName}/${config.clusterName}`,
+      enableServerSideApply: true,
+    }, { parent: this, dependsOn: [...this.userPools, ...(this.clusterAdmin ? [this.clusterAdmin] : [])] });
+
+    this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
+  }
+}

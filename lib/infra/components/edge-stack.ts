@@ -1,0 +1,176 @@
+import * as authorization from '@pulumi/azure-native/authorization';
+import * as resources from '@pulumi/azure-native/resources';
+import * as pulumi from '@pulumi/pulumi';
+import { AlertGroup } from '../../alerts';
+import { KubernetesObject } from '../../model/kubernetes-object';
+import { AksCluster } from './aks-cluster';
+import { AzureMonitoring } from './azure-monitoring';
+import { StackConfig } from '../program/config';
+import { EdgeDeployment } from './edge-deployment';
+import { GatewayKeyVault } from './gateway-key-vault';
+import { CommittedKeyVault } from './identity-binding';
+import { IngressPublicIp } from './ingress-public-ip';
+import { IstioControlPlane } from './istio-control-plane';
+import { ManagedRedis } from './managed-redis';
+import { keyVaultName } from '../program/names';
+import { Deployer, deployerPrincipalType } from './role-assignment';
+
+/** Inputs of {@link EdgeStack}. */
+export interface EdgeStackArgs {
+  /** The validated stack configuration. */
+  readonly config: StackConfig;
+  /** The synthesized edge objects for the stack's environment. */
+  readonly objects: readonly KubernetesObject[];
+  /**
+   * The gateway's public IP, as the edge app names it in the Service's Azure annotations: the
+   * resource group is created with this name and holds the cluster and the IP.
+   */
+  readonly publicIp: { readonly name: string; readonly resourceGroup: string };
+  /** The hosts the gateway serves. */
+  readonly hostnames: readonly string[];
+  /**
+   * The edge's alert rule groups, created as Azure Monitor Prometheus rule groups.
+   * @default - none
+   */
+  readonly alertGroups?: readonly AlertGroup[];
+  /**
+   * The gateway's certificate in Key Vault: the values the synthesized objects carry (the
+   * environment's, which a GitOps user commits) and the gateway pods' service account. The stack
+   * creates the vault and identity and applies their real values instead.
+   * @default - no Key Vault
+   */
+  readonly keyVault?: CommittedKeyVault & { readonly serviceAccount: { readonly namespace: string; readonly name: string } };
+  /**
+   * Azure's managed Redis for the rate-limit service, and the Secret (namespace and name) that
+   * `RateLimitRedis.fromSecret` reads. See lib/infra/managed-redis.ts.
+   * @default - no managed Redis (the edge uses an in-cluster Redis, or none)
+   */
+  readonly managedRedis?: { readonly cacheName: string; readonly secret: { readonly namespace: string; readonly name: string } };
+}
+
+/**
+ * Everything the edge needs on Azure, and the edge itself: a resource group, the AKS cluster, a
+ * zone-redundant static public IP for the gateway, the Istio control plane, the gateway's Key Vault
+ * and identity, monitoring, and the synthesized objects applied after them. Call
+ * `refuseChangesAzureRefuses` first (the program does).
+ */
+export class EdgeStack extends pulumi.ComponentResource {
+  /** The resource group of the cluster, the IP, the vault and the monitoring. */
+  public readonly resourceGroup: resources.ResourceGroup;
+  /** The cluster. */
+  public readonly aks: AksCluster;
+  /** The gateway's public IP. */
+  public readonly ingressIp: IngressPublicIp;
+  /** Istio. */
+  public readonly istio: IstioControlPlane;
+  /** The applied edge objects. */
+  public readonly edge: EdgeDeployment;
+  /** The gateway's Key Vault, identity and access, when its certificate comes from Key Vault. */
+  public readonly keyVault?: GatewayKeyVault;
+  /** Azure Managed Prometheus, the alert rule groups and Grafana, when monitoring is on. */
+  public readonly monitoring?: AzureMonitoring;
+  /** Azure's managed Redis and its Secret, for the rate-limit service (issue 16). */
+  public readonly redis?: ManagedRedis;
+
+  public constructor(name: string, args: EdgeStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('istio-aks-edge:index:EdgeStack', name, {}, opts);
+    const { config } = args;
+    const client = authorization.getClientConfigOutput({ parent: this });
+    const deployer: Deployer = {
+      objectId: client.objectId,
+      principalType: client.clientId.apply((id) => deployerPrincipalType(id, config.deployerPrincipalType)),
+      subscriptionId: client.subscriptionId,
+      tenantId: client.tenantId,
+    };
+    this.resourceGroup = new resources.ResourceGroup(`${name}-rg`, {
+      resourceGroupName: args.publicIp.resourceGroup,
+      location: config.location,
+      tags: config.tags,
+    }, { parent: this, protect: config.production });
+    this.aks = new AksCluster(`${name}-aks`, { config, resourceGroupName: this.resourceGroup.name, deployer }, { parent: this });
+    this.ingressIp = new IngressPublicIp(`${name}-ingress`, {
+      name: args.publicIp.name,
+      resourceGroupName: this.resourceGroup.name,
+      resourceGroupId: this.resourceGroup.id,
+      location: config.location,
+      zones: config.zones,
+      clusterPrincipalId: this.aks.principalId,
+      subscriptionId: client.subscriptionId,
+      tags: config.tags,
+      protect: config.production,
+    }, { parent: this });
+    if (args.keyVault) {
+      const kv = args.keyVault;
+      const vaultName = config.keyVault.name
+        ?? (config.keyVault.existingResourceGroup ? kv.vaultName : client.subscriptionId.apply((s) => keyVaultName(config.environment, s, args.publicIp.resourceGroup)));
+      this.keyVault = new GatewayKeyVault(`${name}-keyvault`, {
+        vaultName,
+        existingResourceGroup: config.keyVault.existingResourceGroup,
+        resourceGroupName: this.resourceGroup.name,
+        location: config.location,
+        oidcIssuerUrl: this.aks.cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? ''),
+        serviceAccount: kv.serviceAccount,
+        production: config.production,
+        recover: config.keyVault.recover,
+        identityName: `id-${config.clusterName}-gateway`,
+        deployer,
+        tags: config.tags,
+      }, { parent: this });
+      // GitOps users commit the values into the manifests: say when theirs are stale (only once
+      // they are known: in preview they are not, and nothing is decided on them).
+      pulumi.all([this.keyVault.clientId, this.keyVault.tenantId, this.keyVault.vaultName]).apply(([clientId, tenantId, vault]) => {
+        const stale = [['clientId', kv.clientId, clientId], ['tenantId', kv.tenantId, tenantId], ['vaultName', kv.vaultName, vault]]
+          .filter(([, committed, real]) => real && committed !== real);
+        if (stale.length) {
+          void pulumi.log.warn(`The stack applies the gateway's real Key Vault values, but the environment's keyVault (what \`npm run synth\` writes for GitOps) differs: ${stale.map(([k, committed, real]) => `${k} is "${committed}", Azure's is "${real}"`).join('; ')}. Set them in the environment so the committed manifests match.`, this);
+        }
+      });
+    }
+    this.istio = new IstioControlPlane(`${name}-istio`, { istio: config.istio, provider: this.aks.provider, gatewayApi: config.gatewayApi }, { parent: this });
+    this.edge = new EdgeDeployment(`${name}-edge`, {
+      objects: args.objects,
+      provider: this.aks.provider,
+      // The IP must exist (and be usable by the cluster) before the gateway Service asks for it.
+      dependsOn: [...this.istio.ready, this.ingressIp],
+      keyVault: this.keyVault && args.keyVault ? {
+        clientId: this.keyVault.clientId,
+        tenantId: this.keyVault.tenantId,
+        vaultName: this.keyVault.vaultName,
+        committed: args.keyVault,
+        dependsOn: this.keyVault.ready,
+      } : undefined,
+    }, { parent: this });
+    if (config.monitoring.enabled) {
+      this.monitoring = new AzureMonitoring(`${name}-monitoring`, {
+        config: config.monitoring,
+        resourceGroupName: this.resourceGroup.name,
+        location: config.location,
+        clusterName: config.clusterName,
+        clusterId: this.aks.cluster.id,
+        alertGroups: args.alertGroups ?? [],
+        tags: config.tags,
+        deployer,
+        grafanaAdminGroupObjectIds: config.entraId?.adminGroupObjectIds,
+      }, { parent: this });
+    }
+    // --- Managed Redis for the rate-limit service (issue 16): kept to this block. ---
+    if (args.managedRedis) {
+      // The Secret needs its namespace, which the edge objects create first (EdgeDeployment applies
+      // namespaces before anything else); waiting for all of them would wait on the rate-limit
+      // Deployment, which waits on this Secret.
+      const namespaceCount = args.objects.filter((o) => o.kind === 'Namespace').length;
+      this.redis = new ManagedRedis(`${name}-redis`, {
+        cacheName: args.managedRedis.cacheName,
+        resourceGroupName: this.resourceGroup.name,
+        location: config.location,
+        zones: config.zones,
+        secret: args.managedRedis.secret,
+        provider: this.aks.provider,
+        secretDependsOn: this.edge.resources.slice(0, namespaceCount),
+        tags: config.tags,
+        protect: config.production,
+      }, { parent: this });
+    }
+    this.registerOutputs({});
+  }
+}

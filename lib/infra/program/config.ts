@@ -1,0 +1,455 @@
+/**
+ * The Pulumi stack's configuration: read as plain values, validated before any resource is
+ * declared, so a wrong zone list or load balancer SKU (both fixed at cluster creation) never
+ * reaches Azure. Pure functions: tested without Pulumi's mocks.
+ */
+import { describeProblem } from '../../errors';
+import { KEY_VAULT_NAME } from './names';
+import { AKS_ISTIO_ADDON_REVISIONS, AZURE_REGIONS, closest, LTS_KUBERNETES_MINORS, SUPPORTED_KUBERNETES_MINORS } from './support-window';
+
+/** The Istio release the constructs' CRD imports come from. */
+export const PINNED_ISTIO_VERSION = '1.30.3';
+
+/** The configuration namespace (the Pulumi project's name). */
+export const CONFIG_NAMESPACE = 'istio-aks-edge';
+
+/** A node pool. */
+export interface PoolConfig {
+  /** The pool's name (lower-case letters and digits, at most 12). */
+  readonly name: string;
+  /** The VM size, for example "Standard_D4ds_v5". */
+  readonly vmSize: string;
+  /** The autoscaler's minimum node count. */
+  readonly minCount: number;
+  /** The autoscaler's maximum node count. */
+  readonly maxCount: number;
+}
+
+/** How the Istio control plane is installed. */
+export enum IstioMode {
+  /** The official `base` and `istiod` Helm charts, pinned to the imported CRDs' release. */
+  HELM = 'helm',
+  /** The AKS Istio add-on (`serviceMeshProfile`), at a revision AKS supports. */
+  AKS_ADDON = 'aks-addon',
+}
+
+/** Istio settings. */
+export interface IstioConfig {
+  readonly mode: IstioMode;
+  /** Helm chart version (helm mode). */
+  readonly version: string;
+  /** The revision: required for the AKS add-on ("asm-1-27"); optional in helm mode. */
+  readonly revision?: string;
+}
+
+/** Microsoft Entra ID integration of the cluster (on by default in production). */
+export interface EntraIdConfig {
+  /**
+   * Object IDs of groups that get cluster-admin besides the deploying identity (which always gets
+   * "Azure Kubernetes Service RBAC Cluster Admin" through Azure RBAC).
+   * @default - none
+   */
+  readonly adminGroupObjectIds: string[];
+  /** Authorize Kubernetes API calls with Azure RBAC. */
+  readonly azureRbac: boolean;
+  /** Disable the cluster's local accounts (people then sign in with kubelogin). */
+  readonly disableLocalAccounts: boolean;
+}
+
+/** Azure Managed Prometheus, alerting and Grafana. */
+export interface MonitoringConfig {
+  /** Enable Azure Managed Prometheus and the alert rule groups. */
+  readonly enabled: boolean;
+  /** E-mail addresses the action group notifies. */
+  readonly emails: string[];
+  /** HTTPS webhooks the action group calls. */
+  readonly webhooks: string[];
+  /** Create Azure Managed Grafana on the workspace. */
+  readonly grafana: boolean;
+}
+
+/** The gateway's Key Vault, as the stack creates or references it. */
+export interface KeyVaultConfig {
+  /**
+   * An existing vault's resource group: the vault is referenced, not created.
+   * @default - the stack creates the vault
+   */
+  readonly existingResourceGroup?: string;
+  /**
+   * The vault's name.
+   * @default - derived: "kv-<environment>-<hash of subscription, resource group, environment>"
+   *   for a created vault; the environment's `vaultName` for an existing one
+   */
+  readonly name?: string;
+  /**
+   * Recover a soft-deleted vault of the same name instead of creating it (after a `destroy`, a
+   * purge-protected vault's name stays taken for its 90-day retention).
+   * @default false
+   */
+  readonly recover: boolean;
+}
+
+/** The validated configuration of a stack. */
+export interface StackConfig {
+  /** The edge environment deployed (a key of the app's environments). */
+  readonly environment: string;
+  /** Production rules apply (at least two zones, two gateway replicas, Entra ID, protection). */
+  readonly production: boolean;
+  /** The Azure region (one of {@link AZURE_REGIONS}). */
+  readonly location: string;
+  /** "1.35" or "1.35.2": inside {@link SUPPORTED_KUBERNETES_MINORS} (or the LTS window). */
+  readonly kubernetesVersion: string;
+  /** Long-term support: the Premium tier and the `AKSLongTermSupport` plan. */
+  readonly longTermSupport: boolean;
+  /** Availability zones of every node pool and of the public IP. */
+  readonly zones: string[];
+  /** The inline system pool. */
+  readonly systemPool: PoolConfig;
+  /** The user pools (separate AgentPool resources). */
+  readonly userPools: PoolConfig[];
+  /** Always "standard". */
+  readonly loadBalancerSku: 'standard';
+  /** How Istio is installed. */
+  readonly istio: IstioConfig;
+  /** The cluster's auto-upgrade channel. */
+  readonly autoUpgradeChannel: string;
+  /** Entra ID integration; on by default in production. */
+  readonly entraId?: EntraIdConfig;
+  /** Azure Managed Prometheus, alerting and Grafana. */
+  readonly monitoring: MonitoringConfig;
+  /** The gateway's Key Vault. */
+  readonly keyVault: KeyVaultConfig;
+  /** Address ranges allowed to reach the API server (none: unrestricted). */
+  readonly apiServerAuthorizedIpRanges: string[];
+  /** The network policy engine (NetworkPolicies need one). */
+  readonly networkPolicy: 'cilium' | 'azure' | 'calico';
+  /** The Azure Policy add-on. */
+  readonly azurePolicy: boolean;
+  /**
+   * Deploy the edge in its Kubernetes Gateway API form (Gateway, HTTPRoute) instead of Istio's
+   * Gateway and VirtualService; the Gateway API CRDs (v1.5.1, standard channel) are installed first.
+   */
+  readonly gatewayApi: boolean;
+  /** Tags of every Azure resource. */
+  readonly tags: Record<string, string>;
+  /**
+   * The deploying identity's principal type, for its role assignments.
+   * @default - "User" when `pulumi up` runs with a person's sign-in (Azure CLI, PowerShell, VS Code), else "ServicePrincipal"
+   */
+  readonly deployerPrincipalType?: 'User' | 'ServicePrincipal';
+  /** The cluster's name, also its DNS prefix. */
+  readonly clusterName: string;
+  /** Override of the environment's hosts (then what is applied differs from `npm run synth`). */
+  readonly hostnames?: string[];
+  /** Override of the environment's TLS secret name. */
+  readonly tlsSecretName?: string;
+}
+
+/** What the validator needs to know of the app's environments. */
+export interface EnvironmentFacts {
+  /** The gateway autoscaler's minimum replicas. */
+  readonly gatewayMinReplicas: number;
+}
+
+/** A configuration error: names the key, the value and the fix. */
+export class ConfigError extends Error {}
+
+const AUTO_UPGRADE_CHANNELS = ['none', 'patch', 'stable', 'rapid', 'node-image'];
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** AKS DNS prefix: 1-54 letters, digits and "-", starting and ending with a letter or digit. */
+const DNS_PREFIX = /^[a-zA-Z0-9]([-a-zA-Z0-9]{0,52}[a-zA-Z0-9])?$/;
+
+/** Every key the stack reads, without the namespace. */
+export const CONFIG_KEYS = [
+  'environment', 'production', 'location', 'kubernetesVersion', 'longTermSupport', 'zones', 'systemPool', 'userPools',
+  'loadBalancerSku', 'istio', 'autoUpgradeChannel', 'entraId', 'monitoring', 'tags', 'clusterName', 'hostnames',
+  'tlsSecretName', 'keyVault', 'apiServerAuthorizedIpRanges', 'networkPolicy', 'azurePolicy', 'deployerPrincipalType',
+  'gatewayApi',
+] as const;
+
+/** The keys of each object-valued setting. */
+const OBJECT_KEYS: Record<string, readonly string[]> = {
+  systemPool: ['name', 'vmSize', 'minCount', 'maxCount'],
+  userPools: ['name', 'vmSize', 'minCount', 'maxCount'],
+  istio: ['mode', 'version', 'revision'],
+  entraId: ['enabled', 'adminGroupObjectIds', 'azureRbac', 'disableLocalAccounts'],
+  monitoring: ['enabled', 'emails', 'webhooks', 'grafana'],
+  keyVault: ['existingResourceGroup', 'name', 'recover'],
+};
+
+/**
+ * Validates a stack's configuration: every problem at once, before any resource is declared.
+ * @param values the raw values by key (without namespace), every key of the namespace the stack
+ *   has (unknown keys are refused): strings as Pulumi hands them over, or already-parsed values.
+ * @param stack the stack's name, for messages.
+ * @param environments the app's environments by name.
+ */
+export function parseStackConfig(values: Record<string, unknown>, stack: string, environments: Record<string, EnvironmentFacts>): StackConfig {
+  const errors: string[] = [];
+  const bad = (key: string, value: unknown, fix: string) => {
+    errors.push(describeProblem(`Pulumi stack "${stack}"`, `config ${CONFIG_NAMESPACE}:${key}`, value, fix));
+  };
+  const raw = (key: string) => values[key];
+  const json = (key: string) => {
+    const v = raw(key);
+    if (typeof v !== 'string') return v;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      return v;
+    }
+  };
+  const str = (key: string, fallback?: string): string | undefined => {
+    const v = raw(key);
+    if (v === undefined || v === '') return fallback;
+    if (typeof v !== 'string') {
+      bad(key, v, 'Use a string.');
+      return fallback;
+    }
+    return v;
+  };
+  const bool = (key: string, v: unknown, fallback: boolean): boolean => {
+    if (v === undefined) return fallback;
+    if (typeof v !== 'boolean') {
+      bad(key, v, 'Use true or false (a YAML boolean, unquoted).');
+      return fallback;
+    }
+    return v;
+  };
+  /** An object setting: refuses non-objects and unknown keys; returns {} when absent or wrong. */
+  const object = (key: string, v: unknown, shapeKey = key): Record<string, unknown> => {
+    if (v === undefined) return {};
+    if (!v || typeof v !== 'object' || Array.isArray(v)) {
+      bad(key, v, `Use an object with the keys ${OBJECT_KEYS[shapeKey].join(', ')}.`);
+      return {};
+    }
+    for (const k of Object.keys(v)) {
+      if (!OBJECT_KEYS[shapeKey].includes(k)) {
+        const hint = closest(k, OBJECT_KEYS[shapeKey]);
+        bad(`${key}.${k}`, (v as Record<string, unknown>)[k], `Unknown key${hint ? `: did you mean "${hint}"?` : '.'} ${key} takes ${OBJECT_KEYS[shapeKey].join(', ')}.`);
+      }
+    }
+    return v as Record<string, unknown>;
+  };
+
+  for (const key of Object.keys(values)) {
+    if (values[key] !== undefined && !(CONFIG_KEYS as readonly string[]).includes(key)) {
+      const hint = closest(key, CONFIG_KEYS);
+      bad(key, values[key], `Unknown key${hint ? `: did you mean "${hint}"?` : '.'} Remove it (pulumi config rm ${CONFIG_NAMESPACE}:${key}); the stack reads ${CONFIG_KEYS.join(', ')}.`);
+    }
+  }
+
+  const environment = str('environment');
+  if (environment === undefined || !(environment in environments)) {
+    bad('environment', environment, `Use one of the app's environments: ${Object.keys(environments).join(', ')} (pulumi config set environment <name>).`);
+  }
+  const production = bool('production', json('production'), environment === 'prod');
+
+  const location = str('location');
+  if (location === undefined || !AZURE_REGIONS.includes(location)) {
+    const hint = location ? closest(location, AZURE_REGIONS) : undefined;
+    bad('location', location, `Use an Azure region name${hint ? `: did you mean "${hint}"?` : ' such as "westeurope"'} (az account list-locations --query [].name).`);
+  }
+
+  const longTermSupport = bool('longTermSupport', json('longTermSupport'), false);
+  const autoUpgradeChannel = str('autoUpgradeChannel', 'patch')!;
+  if (!AUTO_UPGRADE_CHANNELS.includes(autoUpgradeChannel)) bad('autoUpgradeChannel', autoUpgradeChannel, `Use one of ${AUTO_UPGRADE_CHANNELS.join(', ')}.`);
+  if (longTermSupport && (autoUpgradeChannel === 'stable' || autoUpgradeChannel === 'rapid')) {
+    bad('autoUpgradeChannel', autoUpgradeChannel, 'Long-term support keeps a minor version: use "patch" (or "none", "node-image"); "stable" and "rapid" would move the cluster off it.');
+  }
+
+  const versionRaw = raw('kubernetesVersion');
+  const window = longTermSupport ? LTS_KUBERNETES_MINORS : SUPPORTED_KUBERNETES_MINORS;
+  const windowFix = `Use a version AKS and Istio ${PINNED_ISTIO_VERSION.replace(/\.\d+$/, '')} both support: ${window.map((v) => `"${v}"`).join(', ')}${longTermSupport ? ' (long-term support)' : ''} (the window is kept in lib/infra/program/support-window.ts; az aks get-versions -l <location>).`;
+  let kubernetesVersion = '';
+  if (typeof versionRaw === 'number' || (typeof versionRaw === 'string' && /^1\.\d$/.test(versionRaw))) {
+    bad('kubernetesVersion', versionRaw, `A YAML number: quote the version ("1.30", not 1.30, which YAML reads as 1.3). ${windowFix}`);
+  } else if (typeof versionRaw !== 'string' || !/^1\.\d+(\.\d+)?$/.test(versionRaw)) {
+    bad('kubernetesVersion', versionRaw, `Use a quoted version such as "${SUPPORTED_KUBERNETES_MINORS[0]}". ${windowFix}`);
+  } else {
+    kubernetesVersion = versionRaw;
+    const minor = versionRaw.split('.').slice(0, 2).join('.');
+    if (!window.includes(minor)) {
+      const lts = !longTermSupport && LTS_KUBERNETES_MINORS.includes(minor) ? ` ${minor} is only in long-term support: set longTermSupport: true (Premium tier).` : '';
+      bad('kubernetesVersion', versionRaw, `${windowFix}${lts}`);
+    } else if (autoUpgradeChannel === 'patch' && versionRaw !== minor) {
+      bad('kubernetesVersion', versionRaw, `With autoUpgradeChannel "patch", give the minor version only ("${minor}"): AKS picks and upgrades the patch, and a pinned patch would ask for a downgrade after the first automatic upgrade.`);
+    }
+  }
+
+  const zonesRaw = json('zones') ?? ['1', '2', '3'];
+  let zones: string[] = ['1', '2', '3'];
+  if (!Array.isArray(zonesRaw) || zonesRaw.length === 0 || zonesRaw.some((z) => !['1', '2', '3'].includes(String(z)))
+    || new Set(zonesRaw.map(String)).size !== zonesRaw.length) {
+    bad('zones', zonesRaw, 'Use a list of distinct availability zones among "1", "2", "3"; zones are fixed when a pool is created.');
+  } else {
+    zones = zonesRaw.map(String).sort();
+    if (production && zones.length < 2) bad('zones', zonesRaw, 'Production needs at least two zones (preferably ["1", "2", "3"]) so one zone can fail.');
+  }
+
+  const pool = (key: string, p: unknown, system: boolean): PoolConfig | undefined => {
+    if (!p || typeof p !== 'object' || Array.isArray(p)) {
+      bad(key, p, `Use an object { "name": "...", "vmSize": "Standard_D4ds_v5", "minCount": ${zones.length}, "maxCount": 6 }.`);
+      return undefined;
+    }
+    const o = object(key, p, system ? 'systemPool' : 'userPools');
+    const name = o.name ?? (system ? 'system' : undefined);
+    // A user pool's AKS name gets 4 characters of its VM size (create-before-delete on a size change).
+    const nameMax = system ? 12 : 8;
+    if (typeof name !== 'string' || !new RegExp(`^[a-z][a-z0-9]{0,${nameMax - 1}}$`).test(name)) {
+      bad(`${key}.name`, name, `Use at most ${nameMax} lower-case letters and digits, starting with a letter${system ? '' : ' (AKS names the pool <name><4 characters of the VM size>, at most 12)'}.`);
+    }
+    if (typeof o.vmSize !== 'string' || !/^Standard_[A-Za-z0-9_]+$/.test(o.vmSize)) bad(`${key}.vmSize`, o.vmSize, 'Use an Azure VM size such as "Standard_D4ds_v5".');
+    const min = o.minCount;
+    const max = o.maxCount;
+    if (!Number.isInteger(min) || (min as number) < 1) bad(`${key}.minCount`, min, `Use an integer of at least ${zones.length}.`);
+    else if ((min as number) < zones.length) {
+      bad(`${key}.minCount`, min, `Use at least ${zones.length}, the number of zones (${zones.join(', ')}): the autoscaler's minimum then keeps a node in every zone, so losing one zone leaves the others serving.`);
+    }
+    if (!Number.isInteger(max) || (max as number) < 1 || (max as number) > 1000) bad(`${key}.maxCount`, max, 'Use an integer between 1 and 1000.');
+    else if (Number.isInteger(min) && (min as number) > (max as number)) bad(`${key}.minCount`, `${min as number} (maxCount ${max as number})`, 'minCount must not exceed maxCount: lower minCount or raise maxCount.');
+    return { name: name as string, vmSize: o.vmSize as string, minCount: min as number, maxCount: max as number };
+  };
+  const systemPool = pool('systemPool', json('systemPool'), true);
+  const userPoolsRaw = json('userPools') ?? [];
+  const userPools: PoolConfig[] = [];
+  if (!Array.isArray(userPoolsRaw)) bad('userPools', userPoolsRaw, 'Use a list of pools.');
+  else userPoolsRaw.forEach((p, i) => { const r = pool(`userPools[${i}]`, p, false); if (r) userPools.push(r); });
+  const names = [systemPool?.name, ...userPools.map((p) => p.name)];
+  names.forEach((n, i) => { if (n && names.indexOf(n) !== i) bad(i === 0 ? 'systemPool.name' : `userPools[${i - 1}].name`, n, 'Pool names must be unique.'); });
+
+  const sku = str('loadBalancerSku', 'standard')!;
+  if (sku.toLowerCase() !== 'standard') {
+    bad('loadBalancerSku', sku, 'Use "standard": the Basic load balancer is retired, has no availability zones and no SLA; the SKU is fixed at cluster creation.');
+  }
+
+  const istioRaw = json('istio') ?? { mode: IstioMode.HELM };
+  let istio: IstioConfig = { mode: IstioMode.HELM, version: PINNED_ISTIO_VERSION };
+  if (!istioRaw || typeof istioRaw !== 'object' || Array.isArray(istioRaw)) {
+    bad('istio', istioRaw, `Use { "mode": "helm" } or { "mode": "aks-addon", "revision": "${AKS_ISTIO_ADDON_REVISIONS[AKS_ISTIO_ADDON_REVISIONS.length - 1]}" }.`);
+  } else {
+    const o = object('istio', istioRaw);
+    const mode = o.mode ?? IstioMode.HELM;
+    if (mode !== IstioMode.HELM && mode !== IstioMode.AKS_ADDON) bad('istio.mode', mode, 'Use "helm" or "aks-addon".');
+    const version = o.version ?? PINNED_ISTIO_VERSION;
+    if (typeof version !== 'string' || !/^1\.30\.\d+$/.test(version)) {
+      bad('istio.version', version, `Use a quoted 1.30 patch release (default ${PINNED_ISTIO_VERSION}): the constructs are generated from Istio ${PINNED_ISTIO_VERSION}'s CRDs.`);
+    }
+    const revision = o.revision;
+    if (mode === IstioMode.AKS_ADDON) {
+      if (typeof revision !== 'string' || !AKS_ISTIO_ADDON_REVISIONS.includes(revision)) {
+        bad('istio.revision', revision, `Use a revision the AKS add-on supports: ${AKS_ISTIO_ADDON_REVISIONS.map((r) => `"${r}"`).join(', ')} (kept in lib/infra/program/support-window.ts; az aks mesh get-revisions -l <location>).`);
+      }
+    } else if (revision !== undefined && (typeof revision !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(revision))) {
+      bad('istio.revision', revision, 'Use a DNS-1123 label such as "1-30-3", or leave it out for the default revision.');
+    }
+    istio = { mode: mode as IstioMode, version: version as string, revision: revision as string | undefined };
+  }
+
+  const entraRaw = object('entraId', json('entraId'));
+  let entraId: EntraIdConfig | undefined;
+  // On in production; elsewhere on as soon as entraId is configured.
+  if (bool('entraId.enabled', entraRaw.enabled, production || json('entraId') !== undefined)) {
+    const groups = entraRaw.adminGroupObjectIds ?? [];
+    if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string' || !GUID.test(g))) {
+      bad('entraId.adminGroupObjectIds', groups, 'List the object IDs (GUIDs) of Entra ID groups that administer the cluster, or leave it out: the deploying identity is made cluster admin.');
+    }
+    entraId = {
+      adminGroupObjectIds: Array.isArray(groups) ? groups as string[] : [],
+      azureRbac: bool('entraId.azureRbac', entraRaw.azureRbac, true),
+      disableLocalAccounts: bool('entraId.disableLocalAccounts', entraRaw.disableLocalAccounts, true),
+    };
+    if (entraId.disableLocalAccounts && !entraId.azureRbac && entraId.adminGroupObjectIds.length === 0) {
+      bad('entraId.azureRbac', false, 'With local accounts disabled and no admin group, only Azure RBAC can let the deploying identity in: keep azureRbac true or list adminGroupObjectIds.');
+    }
+  }
+
+  const monRaw = object('monitoring', json('monitoring'));
+  const monitoring: MonitoringConfig = { enabled: true, emails: [], webhooks: [], grafana: false };
+  {
+    const list = (key: string, ok: (v: string) => boolean, fix: string): string[] => {
+      const v = monRaw[key] ?? [];
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || !ok(x))) {
+        bad(`monitoring.${key}`, v, fix);
+        return [];
+      }
+      return v as string[];
+    };
+    Object.assign(monitoring, {
+      enabled: bool('monitoring.enabled', monRaw.enabled, true),
+      grafana: bool('monitoring.grafana', monRaw.grafana, false),
+      emails: list('emails', (x) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(x), 'List e-mail addresses, for example ["ops@example.com"].'),
+      webhooks: list('webhooks', (x) => /^https:\/\/[^\s]+$/.test(x), 'List HTTPS URLs.'),
+    });
+    if (production && monitoring.enabled && monitoring.emails.length + monitoring.webhooks.length === 0) {
+      bad('monitoring', monRaw, 'Production alerts need someone to notify: give monitoring.emails or monitoring.webhooks.');
+    }
+  }
+
+  const kvRaw = object('keyVault', json('keyVault'));
+  const keyVault: { existingResourceGroup?: string; name?: string; recover: boolean } = { recover: bool('keyVault.recover', kvRaw.recover, false) };
+  if (kvRaw.existingResourceGroup !== undefined) {
+    const rg = kvRaw.existingResourceGroup;
+    if (typeof rg !== 'string' || !/^[-\w._()]{1,90}$/.test(rg)) bad('keyVault.existingResourceGroup', rg, 'Give the resource group of the existing vault, or leave keyVault out to create the vault.');
+    else keyVault.existingResourceGroup = rg;
+  }
+  if (kvRaw.name !== undefined) {
+    if (typeof kvRaw.name !== 'string' || !KEY_VAULT_NAME.test(kvRaw.name)) {
+      bad('keyVault.name', kvRaw.name, 'Use a Key Vault name: 3-24 letters, digits and "-", starting with a letter, no "--"; globally unique. Leave it out for a derived one.');
+    } else keyVault.name = kvRaw.name;
+  }
+  if (keyVault.recover && keyVault.existingResourceGroup) bad('keyVault.recover', true, 'Recovering applies to a vault the stack creates: leave recover out with existingResourceGroup.');
+
+  const ranges = json('apiServerAuthorizedIpRanges') ?? [];
+  const cidr = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
+  if (!Array.isArray(ranges) || ranges.some((r) => typeof r !== 'string' || !cidr.test(r))) {
+    bad('apiServerAuthorizedIpRanges', ranges, 'List IPv4 CIDR ranges, for example ["203.0.113.0/24"]; include where `pulumi up` runs from.');
+  }
+  const networkPolicy = str('networkPolicy', 'cilium')!;
+  if (!['cilium', 'azure', 'calico'].includes(networkPolicy)) bad('networkPolicy', networkPolicy, 'Use "cilium" (default), "azure" or "calico": the edge\'s NetworkPolicies need an engine.');
+  const azurePolicy = bool('azurePolicy', json('azurePolicy'), production);
+  const gatewayApi = bool('gatewayApi', json('gatewayApi'), false);
+
+  const tagsRaw = json('tags') ?? {};
+  if (!tagsRaw || typeof tagsRaw !== 'object' || Array.isArray(tagsRaw) || Object.values(tagsRaw).some((v) => typeof v !== 'string')) {
+    bad('tags', tagsRaw, 'Use an object of string values, for example { "costCenter": "shop" }.');
+  }
+  const clusterName = str('clusterName', `aks-${environment ?? stack}`)!;
+  if (!DNS_PREFIX.test(clusterName)) {
+    bad('clusterName', clusterName, 'The cluster name is also its DNS prefix: use 1-54 letters, digits and "-", starting and ending with a letter or digit (no "_").');
+  }
+
+  const hostnames = json('hostnames');
+  if (hostnames !== undefined && (!Array.isArray(hostnames) || hostnames.length === 0 || hostnames.some((h) => typeof h !== 'string'))) {
+    bad('hostnames', hostnames, 'Use a list of host names, or leave it out to use the environment\'s.');
+  }
+  const tlsSecretName = str('tlsSecretName');
+  const deployerPrincipalType = str('deployerPrincipalType');
+  if (deployerPrincipalType !== undefined && deployerPrincipalType !== 'User' && deployerPrincipalType !== 'ServicePrincipal') {
+    bad('deployerPrincipalType', deployerPrincipalType, 'Use "User" or "ServicePrincipal" (a managed identity is a ServicePrincipal), or leave it out to derive it from the sign-in.');
+  }
+
+  if (environment && environment in environments && production && environments[environment].gatewayMinReplicas < 2) {
+    bad('environment', environment,
+      `Environment "${environment}" runs the gateway with minReplicas ${environments[environment].gatewayMinReplicas}; production needs at least 2 so a pod restart or a node drain never takes the edge down: raise gatewayAutoscaling.minReplicas.`);
+  }
+
+  if (errors.length) throw new ConfigError(errors.join('\n'));
+  return {
+    environment: environment!, production, location: location!, kubernetesVersion, longTermSupport, zones,
+    systemPool: systemPool!, userPools, loadBalancerSku: 'standard', istio, autoUpgradeChannel, entraId, monitoring, keyVault,
+    apiServerAuthorizedIpRanges: ranges as string[], networkPolicy: networkPolicy as StackConfig['networkPolicy'], azurePolicy, gatewayApi,
+    tags: { environment: environment!, 'managed-by': 'pulumi', ...(tagsRaw as Record<string, string>) },
+    clusterName, hostnames: hostnames as string[] | undefined, tlsSecretName,
+    deployerPrincipalType: deployerPrincipalType as StackConfig['deployerPrincipalType'],
+  };
+}
+
+/**
+ * Whether AKS, not the configuration, owns the cluster's `kubernetesVersion` after creation: with
+ * the "stable" or "rapid" channel AKS moves the minor version, so the stack ignores changes to it
+ * (a later update would otherwise send the old version and be refused as a downgrade).
+ */
+export function aksOwnsKubernetesVersion(config: Pick<StackConfig, 'autoUpgradeChannel'>): boolean {
+  return config.autoUpgradeChannel === 'stable' || config.autoUpgradeChannel === 'rapid';
+}

@@ -1,0 +1,245 @@
+/**
+ * A Pulumi program for any edge: the user's edge definition (a function from the stack's facts to
+ * a cdk8s App) is synthesized in-process, and exactly what it synthesizes is deployed on the
+ * cluster the stack creates. What the cluster side needs from the edge (the gateway's public IP,
+ * its Key Vault certificate, the alert rule groups) is read from the synthesized objects and the
+ * app's EdgeMonitoring constructs, so the two cannot drift.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { App } from 'cdk8s';
+import { AlertGroup } from '../../alerts';
+import { EdgeMonitoring } from '../../edge-monitoring';
+import type { GatewayApiOptions } from '../../gateway-api/convert';
+import { KubernetesObject } from '../../model/kubernetes-object';
+import { convertToGatewayApi, synthesizeApp } from '../../synth/synth';
+import { CONFIG_NAMESPACE, ConfigError, IstioMode, parseStackConfig, StackConfig } from './config';
+import { EdgeStack } from '../components/edge-stack';
+import { DeployedFacts, deployedFacts, refuseChangesAzureRefuses } from './previous-deployment';
+
+/** What an edge definition is given: the stack's environment and the facts of the cluster it runs on. */
+export interface EdgeFacts {
+  /** The Pulumi stack's name. */
+  readonly stack: string;
+  /** The environment the stack deploys (config `istio-aks-edge:environment`). */
+  readonly environment: string;
+  /** Whether production rules apply (config `istio-aks-edge:production`). */
+  readonly production: boolean;
+  /**
+   * The Istio revision that injects the proxies (`istio.io/rev`), for example the AKS add-on's.
+   * @default - the default revision
+   */
+  readonly istioRevision?: string;
+  /** Whether Istio CNI is installed (helm mode), so sidecars need no NET_ADMIN init container. */
+  readonly istioCni: boolean;
+  /**
+   * The stack's override of the gateway's hosts (config `istio-aks-edge:hostnames`).
+   * @default - the edge's own hosts
+   */
+  readonly hostnames?: readonly string[];
+  /**
+   * The stack's override of the TLS secret's name (config `istio-aks-edge:tlsSecretName`).
+   * @default - the edge's own secret name
+   */
+  readonly tlsSecretName?: string;
+  /**
+   * Whether the stack deploys the Kubernetes Gateway API form (config `istio-aks-edge:gatewayApi`);
+   * the program converts the app itself, the definition need not look at it.
+   */
+  readonly gatewayApi: boolean;
+}
+
+/** Azure's managed Redis for the edge's rate-limit service (see lib/infra/managed-redis.ts). */
+export interface EdgeManagedRedis {
+  /** The cache's name (globally unique in Azure). */
+  readonly cacheName: string;
+  /** The Secret the program writes the cache's address and key to, which `RateLimitRedis.fromSecret` reads. */
+  readonly secret: { readonly namespace: string; readonly name: string };
+}
+
+/** What an edge definition may return besides its App. */
+export interface EdgeDefinitionResult {
+  /** The edge. */
+  readonly app: App;
+  /**
+   * Azure's managed Redis for the rate-limit service, created by the program.
+   * @default - none (the edge runs Redis in the cluster, or has no global rate limit)
+   */
+  readonly managedRedis?: EdgeManagedRedis;
+}
+
+/** The user's edge: a cdk8s App (one or more charts) for the stack's facts, or the App and the Azure resources it needs. */
+export type EdgeDefinition = (facts: EdgeFacts) => App | EdgeDefinitionResult;
+
+/** What {@link synthesizeEdge} reads from an edge definition's App. */
+export interface SynthesizedEdge {
+  /** Every object of every chart, in the order `cdk8s synth` writes them (in the form asked for). */
+  readonly objects: KubernetesObject[];
+  /** The alert rule groups of the app's EdgeMonitoring constructs. */
+  readonly alertGroups: AlertGroup[];
+  /** The gateway's public IP, from the LoadBalancer Service's Azure annotations. */
+  readonly publicIp?: { readonly name: string; readonly resourceGroup: string };
+  /** The gateway's Key Vault certificate: the vault, the identity's client and tenant IDs, and the pods' service account. */
+  readonly keyVault?: {
+    readonly vaultName: string; readonly clientId: string; readonly tenantId: string;
+    readonly serviceAccount: { readonly namespace: string; readonly name: string };
+  };
+  /** The hosts the app's Istio Gateways serve. */
+  readonly hostnames: string[];
+  /** The smallest number of gateway pods the objects allow (the HPA's minimum, else the replicas). */
+  readonly gatewayMinReplicas: number;
+}
+
+const PIP_NAME = 'service.beta.kubernetes.io/azure-pip-name';
+const PIP_GROUP = 'service.beta.kubernetes.io/azure-load-balancer-resource-group';
+const WORKLOAD_IDENTITY = 'azure.workload.identity/client-id';
+
+type Obj = KubernetesObject & { spec?: Record<string, unknown> };
+const rec = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : {});
+
+/**
+ * Synthesizes an edge definition's App (construct validations included), in the Istio form or, with
+ * `gatewayApi`, in the Kubernetes Gateway API form, and reads what the cluster side needs.
+ */
+export function synthesizeEdge(app: App, gatewayApi?: GatewayApiOptions): SynthesizedEdge {
+  const charts = synthesizeApp(app);
+  // What the cluster side needs is read from the Istio form, which states it in the objects (the
+  // Gateway API form leaves the gateway's Service and Deployment to Istio's gateway controller).
+  const objects = charts.flatMap((c) => c.objects) as Obj[];
+  const deployed = gatewayApi ? convertToGatewayApi(app, charts, gatewayApi).charts.flatMap((c) => c.objects) : objects;
+  const alertGroups = app.node.findAll().filter((c): c is EdgeMonitoring => c instanceof EdgeMonitoring).flatMap((m) => m.alertGroups);
+  const lb = objects.find((o) => o.kind === 'Service' && rec(o.spec).type === 'LoadBalancer' && o.metadata?.annotations?.[PIP_NAME]);
+  const annotations = lb?.metadata?.annotations ?? {};
+  const publicIp = lb && annotations[PIP_GROUP] ? { name: annotations[PIP_NAME], resourceGroup: annotations[PIP_GROUP] } : undefined;
+  const spc = objects.find((o) => o.kind === 'SecretProviderClass' && rec(rec(o.spec).parameters).keyvaultName);
+  let keyVault: SynthesizedEdge['keyVault'];
+  if (spc) {
+    const params = rec(rec(spc.spec).parameters);
+    const clientId = typeof params.clientID === 'string' ? params.clientID : '';
+    const tenantId = typeof params.tenantId === 'string' ? params.tenantId : '';
+    const sa = objects.find((o) => o.kind === 'ServiceAccount' && o.metadata?.annotations?.[WORKLOAD_IDENTITY] === clientId);
+    if (sa?.metadata?.name) {
+      keyVault = { vaultName: String(params.keyvaultName), clientId, tenantId, serviceAccount: { namespace: sa.metadata.namespace ?? 'default', name: sa.metadata.name } };
+    }
+  }
+  const hostnames = [...new Set(objects.filter((o) => o.kind === 'Gateway' && o.apiVersion.startsWith('networking.istio.io/'))
+    .flatMap((g) => (Array.isArray(rec(g.spec).servers) ? rec(g.spec).servers as unknown[] : []))
+    .flatMap((s) => (Array.isArray(rec(s).hosts) ? rec(s).hosts as unknown[] : []))
+    .map((h) => String(h).replace(/^[^/]*\//, '')))];
+  // The gateway pods: the Deployment the LoadBalancer Service selects, and the HPA scaling it.
+  const selector = rec(rec(lb?.spec).selector);
+  const deployment = objects.find((o) => o.kind === 'Deployment' && lb && o.metadata?.namespace === lb.metadata?.namespace
+    && Object.entries(selector).length > 0
+    && Object.entries(selector).every(([k, v]) => rec(rec(rec(rec(o.spec).template).metadata).labels)[k] === v));
+  const hpa = deployment && objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata?.namespace === deployment.metadata?.namespace
+    && rec(rec(o.spec).scaleTargetRef).name === deployment.metadata?.name);
+  const replicas = rec(hpa?.spec).minReplicas ?? rec(deployment?.spec).replicas ?? 1;
+  return { objects: deployed, alertGroups, publicIp, keyVault, hostnames, gatewayMinReplicas: typeof replicas === 'number' ? replicas : 1 };
+}
+
+/** Options of {@link edgeProgram}. */
+export interface EdgeProgramOptions {
+  /** The environments a stack may deploy (config `istio-aks-edge:environment` must be one of them). */
+  readonly environments: readonly string[];
+  /**
+   * The conversion options of the Kubernetes Gateway API form, for stacks with `gatewayApi: true`
+   * (for example `{ omit: [GatewayApiOmission.RETRIES] }`: what that form is allowed to leave out).
+   * @default - nothing may be left out: what the Gateway API form cannot say fails the program
+   */
+  readonly gatewayApi?: GatewayApiOptions;
+}
+
+/** The stack outputs of {@link edgeProgram}. */
+export interface EdgeProgramOutputs {
+  /** The cluster's kubeconfig (secret). */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** The AKS cluster's name. */
+  readonly clusterName: pulumi.Output<string>;
+  /** The resource group holding the cluster and the gateway's IP. */
+  readonly resourceGroupName: pulumi.Output<string>;
+  /** The gateway's public IP address. */
+  readonly ingressIp: pulumi.Output<string | undefined>;
+  /** The hosts the gateway serves. */
+  readonly hostnames: string[];
+  /** The Azure Monitor workspace, when monitoring is on. */
+  readonly monitoringWorkspaceId?: pulumi.Output<string>;
+  /** The gateway's Key Vault, when its certificate comes from Key Vault. */
+  readonly keyVaultName?: pulumi.Output<string>;
+  /** The gateway identity's client ID, when its certificate comes from Key Vault. */
+  readonly gatewayIdentityClientId?: pulumi.Output<string>;
+  /** The tenant of the Key Vault, when its certificate comes from Key Vault. */
+  readonly tenantId?: pulumi.Output<string>;
+  /** Azure Managed Grafana's endpoint, when Grafana is on. */
+  readonly grafanaEndpoint?: pulumi.Output<string | undefined>;
+  /** What the stack deployed, read back by its next run to refuse changes Azure refuses (lib/infra/previous-deployment.ts). */
+  readonly deployed: DeployedFacts;
+  /** The managed Redis's host, when the edge asks for one. */
+  readonly rateLimitRedisHost?: pulumi.Output<string>;
+}
+
+/** Every key of the project's namespace the stack sets (unknown ones are refused, not ignored). */
+function namespaceConfig(): Record<string, string> {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  return Object.fromEntries(Object.entries(pulumi.runtime.allConfig())
+    .filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+}
+
+/**
+ * The Pulumi program of an edge: reads and validates the stack's configuration (namespace
+ * `istio-aks-edge`), synthesizes `definition` for the stack's facts, refuses changes Azure refuses
+ * (zones, region, system pool size, against the stack's previous deployment), and creates the
+ * cluster, the gateway's public IP, the Istio control plane, Key Vault access, managed Redis and
+ * monitoring for it, then applies the synthesized objects unchanged. Use it as the program's export:
+ * `export = edgeProgram((facts) => buildMyEdge(facts), { environments: ['dev', 'prod'] })`.
+ */
+export function edgeProgram(definition: EdgeDefinition, options: EdgeProgramOptions): () => Promise<EdgeProgramOutputs> {
+  return async () => {
+    const stackName = pulumi.getStack();
+    // Production's two-replica rule is checked below on the synthesized objects themselves.
+    const permissive = Object.fromEntries(options.environments.map((e) => [e, { gatewayMinReplicas: Number.MAX_SAFE_INTEGER }]));
+    const config: StackConfig = parseStackConfig(namespaceConfig(), stackName, permissive);
+    const defined = definition({
+      stack: stackName,
+      environment: config.environment,
+      production: config.production,
+      istioRevision: config.istio.revision,
+      istioCni: config.istio.mode === IstioMode.HELM,
+      hostnames: config.hostnames,
+      tlsSecretName: config.tlsSecretName,
+      gatewayApi: config.gatewayApi,
+    });
+    const { app, managedRedis } = defined instanceof App ? { app: defined, managedRedis: undefined } : defined;
+    const where = `Pulumi stack "${stackName}"`;
+    if (!(app instanceof App)) {
+      throw new ConfigError(`${where}: the edge definition given to edgeProgram returned ${app === null ? 'null' : typeof app}, not a cdk8s App: return the App (or { app, managedRedis }) from the function.`);
+    }
+    const edge = synthesizeEdge(app, config.gatewayApi ? options.gatewayApi ?? {} : undefined);
+    if (!edge.publicIp) {
+      throw new ConfigError(`${where}: the edge of environment "${config.environment}" has no gateway Service with the ${PIP_NAME} and ${PIP_GROUP} annotations: give the IngressGateway \`azure: { publicIp: { name, resourceGroup } }\`; the program creates both.`);
+    }
+    if (config.production && edge.gatewayMinReplicas < 2) {
+      throw new ConfigError(`${where}: invalid config ${CONFIG_NAMESPACE}:environment: received "${config.environment}". Its gateway runs with at least ${edge.gatewayMinReplicas} replica(s); production needs at least 2 so a pod restart or a node drain never takes the edge down: raise the gateway's autoscaling.minReplicas.`);
+    }
+    if (!config.monitoring.enabled && edge.objects.some((o) => o.apiVersion.startsWith('azmonitoring.coreos.com/'))) {
+      throw new ConfigError(`${where}: invalid config ${CONFIG_NAMESPACE}:monitoring.enabled: received false. The edge's PodMonitors are for Azure Managed Prometheus, whose CRDs the metrics add-on installs: enable monitoring, or scrape with the Prometheus Operator (EdgeMonitoring backend).`);
+    }
+    // Zones, region, system pool size: compared with the previous deployment before anything is declared.
+    await refuseChangesAzureRefuses(config);
+    const stack = new EdgeStack('edge', {
+      config, objects: edge.objects, alertGroups: edge.alertGroups, publicIp: edge.publicIp, hostnames: edge.hostnames, keyVault: edge.keyVault, managedRedis,
+    });
+    return {
+      kubeconfig: stack.aks.kubeconfig,
+      clusterName: stack.aks.cluster.name,
+      resourceGroupName: stack.resourceGroup.name,
+      ingressIp: stack.ingressIp.ipAddress,
+      hostnames: edge.hostnames,
+      monitoringWorkspaceId: stack.monitoring?.workspace.id,
+      keyVaultName: stack.keyVault?.vaultName,
+      gatewayIdentityClientId: stack.keyVault?.clientId,
+      tenantId: stack.keyVault?.tenantId,
+      grafanaEndpoint: stack.monitoring?.grafana?.properties.apply((p) => p.endpoint),
+      deployed: deployedFacts(config),
+      rateLimitRedisHost: stack.redis?.url,
+    };
+  };
+}

@@ -1,0 +1,241 @@
+/**
+ * Synthesis of a cdk8s App to manifests, as `App.synth()` does it (construct validations,
+ * dependency order, one file per chart named `<chart>.k8s.yaml`), with a faster YAML writer
+ * (js-yaml's output, byte for byte, see private/yaml.ts; about three times faster than the `yaml`
+ * package cdk8s uses, which dominated synth time at scale) and the charts' and objects' order
+ * computed once per synthesis instead of once per chart (private/synth-order.ts). See the README's
+ * Performance section.
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { GatewayApiOptions, toGatewayApi } from '../gateway-api/convert';
+import { KubernetesObject } from '../model/kubernetes-object';
+import { Finding } from '../analysis/check';
+import { hasErrors, validateAndAnalyze, ValidateOptions } from '../analysis/analyze';
+import { dumpManifest } from './yaml';
+import { FindAllCache, resolveDependencies, topology } from './synth-order';
+import { withFastRendering } from './fast-render';
+
+/** The objects of one chart. */
+export interface SynthesizedChart {
+  /**
+   * The chart's file name without extension: its id, prefixed with its position ("0001-") when
+   * charts depend on each other, as cdk8s names them, so that files apply in order.
+   */
+  readonly name: string;
+  readonly objects: KubernetesObject[];
+}
+
+/**
+ * Runs every construct's validations (errors are reported together, in cdk8s's format), puts
+ * namespaces before the objects in them, orders the charts by their dependencies, and returns
+ * each chart's objects in dependency order.
+ */
+export function synthesizeApp(app: App): SynthesizedChart[] {
+  const all = app.node.findAll();
+  // The package's messages start with the construct path; others (cdk8s's own) get it in front.
+  const errors = all.flatMap((c) => c.node.validate().map((e) => (e.startsWith(`${c.node.path}: `) ? e : `[${c.node.path}] ${e}`)));
+  if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  // One walk of the tree, as validation left it, for the ordering below (nothing adds constructs
+  // between here and the rendering; each chart's rendering walks again, as cdk8s's does).
+  const cache = new FindAllCache();
+  orderNamespacesFirst(app, cache);
+  // Dependencies between objects of different charts order the charts (as cdk8s does).
+  for (const c of all) {
+    for (const dep of c.node.dependencies) {
+      const from = Chart.of(c);
+      const to = Chart.of(dep);
+      if (from !== to && !from.node.dependencies.includes(to)) from.node.addDependency(to);
+    }
+  }
+  // `app.charts` and `chart.toJson()` would each build a DependencyGraph (slow at thousands of
+  // objects) and re-validate the whole app per chart: the same orders, computed in linear time, and
+  // the validation above once (see private/synth-order.ts).
+  const charts = topology(app, cache).filter((c): c is Chart => c instanceof Chart);
+  const indexed = charts.some((c) => c.node.dependencies.length > 0);
+  // cdk8s's rendering with its token resolution in one pass (same JSON: see private/fast-render.ts).
+  return withFastRendering(() => charts.map((chart, i) => ({
+    name: indexed ? `${String(i).padStart(4, '0')}-${chart.node.id}` : chart.node.id,
+    objects: chartToJson(app, chart),
+  })));
+}
+
+/** `chart.toJson()` (cdk8s's `App._synthChart`) without its second validation of the app. */
+function chartToJson(app: App, chart: Chart): KubernetesObject[] {
+  // A chart class of its own rendering may do more: leave it to its toJson.
+  if (chart.toJson !== Chart.prototype.toJson) return chart.toJson() as KubernetesObject[];
+  const cache = new FindAllCache();
+  resolveDependencies(app, cache);
+  return topology(chart, cache)
+    .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
+    .map((o) => o.toJson() as KubernetesObject);
+}
+
+/**
+ * Makes every object depend on the Namespace it lives in (when the same chart defines it), so that
+ * namespaces come first and a single `kubectl apply` of the output works. The one ordering rule
+ * {@link synthesizeApp} adds to cdk8s's own; idempotent.
+ * @param cache the tree walk to reuse (synthesizeApp shares one with its ordering; a new one by default)
+ */
+export function orderNamespacesFirst(app: App, cache: FindAllCache = new FindAllCache()): void {
+  const objects = cache.findAll(app).filter((c): c is ApiObject => c instanceof ApiObject);
+  const namespaces = new Map(objects.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1').map((o) => [o.name, o]));
+  for (const o of objects) {
+    const ns = namespaces.get(o.metadata.namespace ?? '');
+    if (ns && ns !== o && Chart.of(ns) === Chart.of(o) && !o.node.dependencies.includes(ns)) o.addDependency(ns);
+  }
+}
+
+/** Renders objects as a multi-document YAML stream. */
+export function manifestsToYaml(objects: readonly object[]): string {
+  return objects.map(dumpManifest).join('---\n');
+}
+
+/** Synthesizes `app` and writes `<outdir>/<chart>.k8s.yaml` per chart; returns the charts. */
+export function writeApp(app: App, outdir: string): SynthesizedChart[] {
+  const charts = synthesizeApp(app);
+  mkdirSync(outdir, { recursive: true });
+  for (const chart of charts) writeFileSync(path.join(outdir, `${chart.name}.k8s.yaml`), manifestsToYaml(chart.objects));
+  return charts;
+}
+
+/** The Gateway API form of an app. */
+export interface GatewayApiCharts {
+  /** Each chart's objects in the Gateway API form. */
+  readonly charts: SynthesizedChart[];
+  /** What `omit` let the conversion leave out. */
+  readonly omitted: string[];
+}
+
+/**
+ * Synthesizes `app` (as {@link synthesizeApp}) and converts each chart to the Kubernetes Gateway
+ * API form: the same edge as Gateway and HTTPRoute objects, or a named error for what that form
+ * cannot say. Messages name the construct that defined the object.
+ */
+export function synthesizeGatewayApi(app: App, options: GatewayApiOptions = {}): GatewayApiCharts {
+  return convertToGatewayApi(app, synthesizeApp(app), options);
+}
+
+/** Converts the charts {@link synthesizeApp} returned for `app` to the Gateway API form (messages name `app`'s constructs). */
+export function convertToGatewayApi(app: App, charts: readonly SynthesizedChart[], options: GatewayApiOptions = {}): GatewayApiCharts {
+  const paths = new Map<string, string>();
+  for (const o of app.node.findAll()) {
+    if (o instanceof ApiObject) paths.set(objectKey(o.apiVersion, o.kind, o.metadata.namespace, o.name), o.node.scope?.node.path ?? o.node.path);
+  }
+  const omitted: string[] = [];
+  const converted = charts.map((chart) => {
+    const form = toGatewayApi(chart.objects, options, (o) => paths.get(objectKey(o.apiVersion, o.kind, o.metadata?.namespace, o.metadata?.name)) ?? `${o.kind} ${o.metadata?.name ?? ''}`);
+    omitted.push(...form.omitted);
+    return { name: chart.name, objects: form.objects };
+  });
+  return { charts: converted, omitted };
+}
+
+/** Writes the Gateway API form of `app` to `<outdir>/<chart>.k8s.yaml`; returns it. */
+export function writeGatewayApi(app: App, outdir: string, options: GatewayApiOptions = {}): GatewayApiCharts {
+  const form = synthesizeGatewayApi(app, options);
+  mkdirSync(outdir, { recursive: true });
+  for (const chart of form.charts) writeFileSync(path.join(outdir, `${chart.name}.k8s.yaml`), manifestsToYaml(chart.objects));
+  return form;
+}
+
+function objectKey(apiVersion: string, kind: string, namespace: string | undefined, name: string | undefined): string {
+  return `${apiVersion}/${kind}/${namespace ?? ''}/${name ?? ''}`;
+}
+
+/** A file to write: its path and its text. */
+export interface OutputFile {
+  /** The path, relative to the output folder. */
+  readonly path: string;
+  /** The file's text. */
+  readonly content: string;
+}
+
+/** The files of synthesized charts under `dir`: `<dir>/<chart>.k8s.yaml`. */
+export function chartFiles(charts: readonly SynthesizedChart[], dir: string): OutputFile[] {
+  return charts.map((chart) => ({ path: path.join(dir, `${chart.name}.k8s.yaml`), content: manifestsToYaml(chart.objects) }));
+}
+
+/**
+ * Writes `files` under `outdir` all or nothing: every file is first written next to its target
+ * (`<name>.<pid>.tmp`), then each is renamed over its target; a failure while writing removes the
+ * temporary files and leaves the targets as they were. Call it only once validation has passed,
+ * so that a failed synth writes nothing.
+ */
+export function writeFilesAtomically(outdir: string, files: readonly OutputFile[]): void {
+  const staged: Array<[string, string]> = [];
+  try {
+    for (const f of files) {
+      const target = path.join(outdir, f.path);
+      mkdirSync(path.dirname(target), { recursive: true });
+      const tmp = `${target}.${process.pid}.tmp`;
+      writeFileSync(tmp, f.content);
+      staged.push([tmp, target]);
+    }
+  } catch (e) {
+    for (const [tmp] of staged) rmSync(tmp, { force: true });
+    throw e;
+  }
+  for (const [tmp, target] of staged) renameSync(tmp, target);
+}
+
+/** One app to synthesize into `<outdir>/<name>/`, with the options of its validation. */
+export interface SynthTarget {
+  /** The folder under the output folder (the environment's name). */
+  readonly name: string;
+  /** The app. */
+  readonly app: App;
+  /**
+   * Validation and analysis options (production rules, zones).
+   * @default - the defaults of validateAndAnalyze
+   */
+  readonly validation?: ValidateOptions;
+  /**
+   * More files to write once everything is valid, relative to the output folder; given the target's objects.
+   * @default - none
+   */
+  readonly extraFiles?: (objects: readonly KubernetesObject[]) => OutputFile[] | Promise<OutputFile[]>;
+  /**
+   * Synthesize the Kubernetes Gateway API form of the app (see {@link synthesizeGatewayApi}).
+   * @default - the Istio form
+   */
+  readonly gatewayApi?: GatewayApiOptions;
+}
+
+/** What {@link synthesizeChecked} found and did. */
+export interface SynthOutcome {
+  /** The findings of each target, by name. */
+  readonly findings: ReadonlyArray<{ readonly name: string; readonly findings: readonly Finding[] }>;
+  /** Whether the files were written: false when any target has an error. */
+  readonly written: boolean;
+}
+
+/**
+ * Synthesizes every target, validates and analyzes its objects, and writes the manifests (and the
+ * extra files) only when no target has an error, all at once ({@link writeFilesAtomically}): a
+ * failed synth leaves the output folder as it was. Construct errors throw before anything is written.
+ */
+export async function synthesizeChecked(outdir: string, targets: readonly SynthTarget[]): Promise<SynthOutcome> {
+  const files: OutputFile[] = [];
+  const findings: Array<{ name: string; findings: Finding[] }> = [];
+  const objectsOf = new Map<SynthTarget, KubernetesObject[]>();
+  // An app in both forms is synthesized once: the Gateway API form converts the Istio form's charts.
+  const synthesized = new Map<App, SynthesizedChart[]>();
+  const chartsOf = (app: App): SynthesizedChart[] => {
+    let charts = synthesized.get(app);
+    if (!charts) synthesized.set(app, charts = synthesizeApp(app));
+    return charts;
+  };
+  for (const t of targets) {
+    const charts = t.gatewayApi ? convertToGatewayApi(t.app, chartsOf(t.app), t.gatewayApi).charts : chartsOf(t.app);
+    files.push(...chartFiles(charts, t.name));
+    const objects = charts.flatMap((c) => c.objects);
+    objectsOf.set(t, objects);
+    findings.push({ name: t.name, findings: await validateAndAnalyze(objects, t.validation) });
+  }
+  if (findings.some((f) => hasErrors(f.findings))) return { findings, written: false };
+  for (const t of targets) files.push(...(await t.extraFiles?.(objectsOf.get(t) ?? []) ?? []));
+  writeFilesAtomically(outdir, files);
+  return { findings, written: true };
+}
