@@ -57,17 +57,17 @@ describe('npm run synth (scripts/synth.cjs)', () => {
   }, 300_000);
 
   it('runs an edit of lib/ or apps/ at once: only the edited file is compiled again', () => {
-    const file = join(copy, 'lib', 'private', 'yaml.ts');
+    const file = join(copy, 'lib', 'synth', 'yaml.ts');
     const text = readFileSync(file, 'utf8');
     // The YAML writer now ends every manifest with a comment: the output must show it.
     writeFileSync(file, text.replace(/export function dumpManifest\(([^)]*)\): string \{/, 'export function dumpManifest($1): string {\n  return dumpManifestEdited(object) + \'# edited\\n\';\n}\nfunction dumpManifestEdited($1): string {'));
     expect(readFileSync(file, 'utf8')).not.toBe(text);
-    age(join(copy, 'build', 'lib', 'private', 'yaml.js'));
+    age(join(copy, 'build', 'lib', 'synth', 'yaml.js'));
     const edited = synth(out('3'));
     expect([edited.status, edited.transpiled], edited.stderr).toEqual([0, 1]);
     expect(readFileSync(join(out('3'), 'prod', 'edge.k8s.yaml'), 'utf8')).toMatch(/# edited\n/);
     writeFileSync(file, text);
-    age(join(copy, 'build', 'lib', 'private', 'yaml.js'));
+    age(join(copy, 'build', 'lib', 'synth', 'yaml.js'));
     const restored = synth(out('4'));
     expect([restored.status, restored.transpiled]).toEqual([0, 1]);
     expect(readFileSync(join(out('4'), 'prod', 'edge.k8s.yaml'), 'utf8')).toBe(golden('prod'));
