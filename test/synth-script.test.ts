@@ -56,6 +56,26 @@ describe('npm run synth (scripts/synth.cjs)', () => {
     expect(readFileSync(join(out('2'), 'prod', 'edge.k8s.yaml'), 'utf8')).toBe(golden('prod'));
   }, 300_000);
 
+  it('leaves a working bin: every command of build/lib/cli/main.js runs from what synth compiled (esbuild), as from tsc\'s output', () => {
+    if (!existsSync(join(copy, 'build', 'lib', 'cli', 'main.js'))) expect(synth(out('1')).status).toBe(0);
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(copy, 'build', 'lib', 'cli', 'main.js'), ...args], { cwd: copy, encoding: 'utf8' });
+    for (const command of ['init', 'analyze', 'explain', 'plan']) {
+      const help = cli(command, '--help');
+      expect([command, help.status, help.stderr]).toEqual([command, 0, '']);
+      expect(help.stdout).toMatch(/usage/i);
+    }
+    const analyzed = cli('analyze', join(out('1'), 'prod'));
+    expect([analyzed.status, analyzed.stderr]).toEqual([0, '']);
+    expect(analyzed.stdout).toMatch(/0 errors/);
+    const explained = cli('explain', join(out('1'), 'prod'), '--host', 'shop.example.com', '--scheme', 'https', '--path', '/api/items', '--json');
+    expect([explained.status, explained.stderr]).toEqual([0, '']);
+    expect(JSON.parse(explained.stdout)).toMatchObject({ decision: 'routed' });
+    const project = join(copy, 'out', 'init-project');
+    const init = cli('init', project);
+    expect([init.status, init.stderr]).toEqual([0, '']);
+    expect(existsSync(join(project, 'package.json'))).toBe(true);
+  }, 300_000);
+
   it('runs an edit of lib/ or apps/ at once: only the edited file is compiled again', () => {
     const file = join(copy, 'lib', 'synth', 'yaml.ts');
     const text = readFileSync(file, 'utf8');
