@@ -12,10 +12,13 @@ import { describeProblem } from '../errors';
 import { KubernetesObject } from '../model/kubernetes-object';
 import { CLUSTER_DOMAIN } from '../contract/hosts';
 import { escapeRe2 } from '../private/re2';
+// The model's checked views (the conversion reads the package's own schema-valid objects), under
+// the conversion's names: Istio* for the source objects, Kube* for core ones.
 import {
-  IstioDestination, IstioDestinationRule, IstioGateway, IstioHttpMatch, IstioHttpRoute, IstioServer, IstioStringMatch,
-  IstioVirtualService, isKind, KubeDeployment, KubeService,
-} from './istio-shapes';
+  CheckedDestination as IstioDestination, CheckedDestinationRule as IstioDestinationRule, CheckedIstioGateway as IstioGateway,
+  HttpMatchRequest as IstioHttpMatch, CheckedHttpRoute as IstioHttpRoute, CheckedServer as IstioServer, StringMatch as IstioStringMatch,
+  CheckedVirtualService as IstioVirtualService, isKind, CheckedWorkload as KubeDeployment, CheckedService as KubeService,
+} from '../model/objects';
 
 /** What the Gateway API (v1.5 standard) cannot say, that a conversion may be allowed to leave out. */
 export enum GatewayApiOmission {
