@@ -56,18 +56,38 @@ describe('npm run synth (scripts/synth.cjs)', () => {
     expect(readFileSync(join(out('2'), 'prod', 'edge.k8s.yaml'), 'utf8')).toBe(golden('prod'));
   }, 300_000);
 
+  it('leaves a working bin: every command of build/lib/cli/main.js runs from what synth compiled (esbuild), as from tsc\'s output', () => {
+    if (!existsSync(join(copy, 'build', 'lib', 'cli', 'main.js'))) expect(synth(out('1')).status).toBe(0);
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(copy, 'build', 'lib', 'cli', 'main.js'), ...args], { cwd: copy, encoding: 'utf8' });
+    for (const command of ['init', 'analyze', 'explain', 'plan']) {
+      const help = cli(command, '--help');
+      expect([command, help.status, help.stderr]).toEqual([command, 0, '']);
+      expect(help.stdout).toMatch(/usage/i);
+    }
+    const analyzed = cli('analyze', join(out('1'), 'prod'));
+    expect([analyzed.status, analyzed.stderr]).toEqual([0, '']);
+    expect(analyzed.stdout).toMatch(/0 errors/);
+    const explained = cli('explain', join(out('1'), 'prod'), '--host', 'shop.example.com', '--scheme', 'https', '--path', '/api/items', '--json');
+    expect([explained.status, explained.stderr]).toEqual([0, '']);
+    expect(JSON.parse(explained.stdout)).toMatchObject({ decision: 'routed' });
+    const project = join(copy, 'out', 'init-project');
+    const init = cli('init', project);
+    expect([init.status, init.stderr]).toEqual([0, '']);
+    expect(existsSync(join(project, 'package.json'))).toBe(true);
+  }, 300_000);
+
   it('runs an edit of lib/ or apps/ at once: only the edited file is compiled again', () => {
-    const file = join(copy, 'lib', 'private', 'yaml.ts');
+    const file = join(copy, 'lib', 'synth', 'yaml.ts');
     const text = readFileSync(file, 'utf8');
     // The YAML writer now ends every manifest with a comment: the output must show it.
     writeFileSync(file, text.replace(/export function dumpManifest\(([^)]*)\): string \{/, 'export function dumpManifest($1): string {\n  return dumpManifestEdited(object) + \'# edited\\n\';\n}\nfunction dumpManifestEdited($1): string {'));
     expect(readFileSync(file, 'utf8')).not.toBe(text);
-    age(join(copy, 'build', 'lib', 'private', 'yaml.js'));
+    age(join(copy, 'build', 'lib', 'synth', 'yaml.js'));
     const edited = synth(out('3'));
     expect([edited.status, edited.transpiled], edited.stderr).toEqual([0, 1]);
     expect(readFileSync(join(out('3'), 'prod', 'edge.k8s.yaml'), 'utf8')).toMatch(/# edited\n/);
     writeFileSync(file, text);
-    age(join(copy, 'build', 'lib', 'private', 'yaml.js'));
+    age(join(copy, 'build', 'lib', 'synth', 'yaml.js'));
     const restored = synth(out('4'));
     expect([restored.status, restored.transpiled]).toEqual([0, 1]);
     expect(readFileSync(join(out('4'), 'prod', 'edge.k8s.yaml'), 'utf8')).toBe(golden('prod'));
