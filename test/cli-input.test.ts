@@ -131,8 +131,8 @@ describe('plan: a broken project or stack file is an input error (exit 2)', () =
   };
   const PULUMI_YAML = 'name: edge\nruntime: nodejs\nmain: program.ts\n';
   const cases: Array<[string, Record<string, string>, string[], RegExp]> = [
-    ['a broken Pulumi.<stack>.yaml', { 'Pulumi.yaml': PULUMI_YAML, 'Pulumi.dev.yaml': 'config:\n  a: [1, 2\n' }, ['dev'], /Pulumi\.dev\.yaml is not valid YAML/],
-    ['a broken Pulumi.yaml', { 'Pulumi.yaml': 'name: [edge\n', 'Pulumi.dev.yaml': 'config: {}\n' }, ['dev'], /Pulumi\.yaml is not valid YAML/],
+    ['a broken Pulumi.<stack>.yaml', { 'Pulumi.yaml': PULUMI_YAML, 'Pulumi.dev.yaml': 'config:\n  a: [1, 2\n' }, ['dev'], /Pulumi\.dev\.yaml: Not valid YAML/],
+    ['a broken Pulumi.yaml', { 'Pulumi.yaml': 'name: [edge\n', 'Pulumi.dev.yaml': 'config: {}\n' }, ['dev'], /Pulumi\.yaml: Not valid YAML/],
     ['a Pulumi.yaml that is a list', { 'Pulumi.yaml': '- name: edge\n', 'Pulumi.dev.yaml': 'config: {}\n' }, ['dev'], /Pulumi\.yaml: expected a mapping/],
     ['a config that is a list', { 'Pulumi.yaml': PULUMI_YAML, 'Pulumi.dev.yaml': 'config: [1]\n' }, ['dev'], /"config" must be a mapping/],
     ['a main that is not a string', { 'Pulumi.yaml': 'name: edge\nmain: 3\n', 'Pulumi.dev.yaml': 'config: {}\n' }, ['dev'], /invalid main: received 3/],

@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml } from '../model/read-manifests';
 import { EdgeMocks, settle, UNKNOWN, valueOf } from '../infra/testing/mocks';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
 
@@ -42,9 +42,9 @@ function readYamlFile(file: string, what: string): unknown {
     throw new UsageError(`${file}: cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
   }
   try {
-    return parse(text);
+    return parseYaml(text, file);
   } catch (e) {
-    throw new UsageError(`${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}. Fix ${what}.`);
+    throw new UsageError(`${(e as Error).message} Fix ${what}.`);
   }
 }
 
