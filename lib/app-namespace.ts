@@ -5,6 +5,8 @@ import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/i
 import { fail } from './errors';
 import type { IIngressGateway } from './ingress-gateway';
 import { validateDnsLabel, validateId } from './private/validate';
+import { checkArgs } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 
 /** Pod Security Admission levels. */
 export enum PodSecurityLevel {
@@ -89,6 +91,7 @@ export class AppNamespace extends Construct {
 
   public constructor(scope: Construct, id: string, props: AppNamespaceProps = {}) {
     super(scope, validateId(scope, id));
+    checkArgs(this, '', props, SHAPES.AppNamespaceProps);
     const name = validateDnsLabel(this, 'name', props.name ?? id);
     this.namespaceName = name;
     const injection: Record<string, string> = props.istioRevision ? { 'istio.io/rev': validateDnsLabel(this, 'istioRevision', props.istioRevision) } : { 'istio-injection': 'enabled' };

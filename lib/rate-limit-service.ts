@@ -20,6 +20,9 @@ import { validateDnsLabel, validateDuration } from './private/validate';
 import { mergeConfigDescriptors, RateLimitConfigDescriptor } from './rate-limit-descriptor';
 import { ContainerResources, renderResources, validateResources } from './resources';
 import { SpreadPolicy, topologySpread } from './scheduling';
+import { checkArgs, req } from './private/args';
+import { validateId } from './private/validate';
+import { SHAPES } from './private/arg-shapes';
 
 /** The rate-limit service's image: Istio's rate-limit sample pins the same commit tag (2024/08/01). */
 export const RATE_LIMIT_SERVICE_IMAGE = 'docker.io/envoyproxy/ratelimit:30a4ce1a';
@@ -87,11 +90,13 @@ export abstract class RateLimitRedis {
    * zero with it): for development.
    */
   public static inCluster(options: InClusterRedisOptions = {}): RateLimitRedis {
+    checkArgs('RateLimitRedis.inCluster', 'options', options, SHAPES.InClusterRedisOptions);
     return new InClusterRedis(options);
   }
 
   /** A Redis outside the cluster (Azure's managed Redis): its address and password from a Secret. */
   public static fromSecret(options: SecretRedisOptions): RateLimitRedis {
+    checkArgs('RateLimitRedis.fromSecret', 'options', options, req(SHAPES.SecretRedisOptions));
     return new SecretRedis(options);
   }
 
@@ -272,8 +277,9 @@ export class RateLimitService extends Construct {
   private readonly registered: Array<{ property: string; entries: RateLimitConfigDescriptor[] }> = [];
 
   public constructor(scope: Construct, id: string, props: RateLimitServiceProps) {
-    super(scope, id);
+    super(scope, validateId(scope, id));
     if (props === null || typeof props !== 'object') fail(this, 'props', props, 'Pass { domain, redis }.');
+    checkArgs(this, '', props, SHAPES.RateLimitServiceProps);
     if (typeof props.domain !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(props.domain)) {
       fail(this, 'domain', props.domain, 'Use letters, digits, "_", "." or "-", for example "istio-ingress".');
     }
