@@ -467,6 +467,8 @@ export class AppRoute extends Construct {
   private readonly tls: VirtualServiceSpecTls[] = [];
   private readonly routeNames = new Set<string>();
   private readonly routeMatches = new Map<string, VirtualServiceSpecHttpMatch[] | undefined>();
+  /** Each HTTP route given (by name) and the names of the HTTP routes it renders: its own, then a canary's override. */
+  private readonly renderedRouteNames = new Map<string, string[]>();
   private readonly destinationHosts: string[] = [];
   private readonly definedElsewhere: string[] = [];
   private routeCount = 0;
@@ -533,6 +535,17 @@ export class AppRoute extends Construct {
     return new RouteRequests(this, name, () => this.hosts, this.routeMatches.get(name));
   }
 
+  /**
+   * Each HTTP route given to this AppRoute, by its name, with the names of every HTTP route of the
+   * VirtualService it renders (Envoy's route names): its own name first, then its canary's header
+   * override (`<name>-canary-override`) when it has one. Whatever attaches to a route by name (a
+   * rate limit's HTTP_ROUTE patch) attaches to all of them, so no request of the route escapes it.
+   * @internal
+   */
+  public _renderedRouteNames(): ReadonlyMap<string, readonly string[]> {
+    return this.renderedRouteNames;
+  }
+
   /** Appends an HTTP route (routes are matched in order). */
   public addRoute(route: HttpRouteOptions): void {
     const at = `routes[${this.routeCount}]`;
@@ -573,6 +586,14 @@ export class AppRoute extends Construct {
       const override = traffic._override();
       if (override) {
         const base: VirtualServiceSpecHttpMatch[] = match ?? [{}];
+        // The override must take a subset of the route's requests (so a policy or limit scoped to the
+        // route covers it): a condition of the route on the same header would be replaced, or contradicted.
+        base.forEach((m, i) => {
+          if (m.headers?.[override.header.name] !== undefined || m.withoutHeaders?.[override.header.name] !== undefined) {
+            fail(this, `${at}.match[${i}].${m.headers?.[override.header.name] !== undefined ? 'headers' : 'withoutHeaders'}["${override.header.name}"]`, '(set)',
+              `The canary's header override sets its own condition on "${override.header.name}", which would replace this one and send requests the route does not match to the canary: use another header for the canary, or remove this condition.`);
+          }
+        });
         entries.push({
           name: `${name}-canary-override`,
           match: base.map((m): VirtualServiceSpecHttpMatch => ({ ...m, headers: { ...m.headers, [override.header.name]: { exact: override.header.value } } })),
@@ -581,7 +602,9 @@ export class AppRoute extends Construct {
         });
       }
       entries.push({ name, match, route: destinations.length === 1 ? [{ ...destinations[0], weight: undefined }] : destinations, ...common });
-      for (const m of [...(route.mirror ? [route.mirror] : []), ...(route.mirrors ?? [])]) this.useService(m.to);
+      // A mirror target is not a host of the route: a mesh VirtualService captures the calls to every
+      // host it lists, so listing it would route every call to the mirror target by this route.
+      for (const m of [...(route.mirror ? [route.mirror] : []), ...(route.mirrors ?? [])]) this.useService(m.to, false);
     } else {
       entries.push({ name, match, ...common });
     }
@@ -590,6 +613,7 @@ export class AppRoute extends Construct {
       this.routeNames.add(e.name ?? '');
     }
     this.routeMatches.set(name, match);
+    this.renderedRouteNames.set(name, [name, ...entries.map((e) => e.name ?? '').filter((n) => n !== name)]);
     this.routeCount++;
     this.http.push(...entries);
   }
@@ -626,12 +650,15 @@ export class AppRoute extends Construct {
     return traffic;
   }
 
-  /** Records a destination: its host (mesh routes' default hosts), its imports, and its DestinationRule. */
-  private useService(target: IRouteTarget): void {
+  /**
+   * Records a destination: its host (mesh routes' default hosts, unless `isHost` is false: a
+   * mirror's), its imports, and its DestinationRule.
+   */
+  private useService(target: IRouteTarget, isHost = true): void {
     const service = target?.routableService;
     if (!service) return;
     const host = serviceHost(service, this.namespace);
-    if (!this.destinationHosts.includes(host)) this.destinationHosts.push(host);
+    if (isHost && !this.destinationHosts.includes(host)) this.destinationHosts.push(host);
     if (service.imported) this.markDefinedElsewhere(`Service ${service.routeHost ?? `${service.serviceName}.${service.namespace}.${CLUSTER_DOMAIN}`}`);
     // Make-before-break: the DestinationRule that defines the subsets is applied before this VirtualService.
     for (const rule of [service.destinationRule, target.destinationRule]) {
@@ -850,6 +877,15 @@ export class AppRoute extends Construct {
     const hosts = this.hosts;
     if (hosts.length === 0) {
       errors.push(describeProblem(this, 'hosts', [], 'A mesh route without destinations has no default host: list the hosts (the services whose callers it applies to).'));
+    }
+    // A mesh VirtualService applies to the calls to each of its hosts. Its default host is its
+    // destination service (the versions of one service: a canary, a split between subsets). Routes
+    // to several services (a split between two services, a route per service) have no default:
+    // listing them all would route the calls to each by this route (calls to the second service
+    // split back to the first), and choosing one would be a guess. The user names them.
+    if (!this.explicitHosts && this._gateways.length === 0 && hosts.length > 1) {
+      errors.push(describeProblem(this, 'hosts', hosts,
+        `Left out, the hosts of a mesh route are its destinations', here several services; a mesh route applies to every call to each host it lists, so calls to ${hosts.slice(1).join(', ')} would be routed by this route too: list the hosts whose callers it applies to, for example hosts: ["${hosts[0]}"].`));
     }
     if (this._gateways.length) {
       const served = this._gateways.flatMap((g) => [...g.hosts]);

@@ -14,6 +14,15 @@ const path = require('node:path');
 /** The folders compiled, relative to the repository. */
 const SOURCE_DIRS = ['lib', 'apps', 'imports'];
 const STAMP = '.compile-stamp.json';
+/**
+ * esbuild's options. `platform: 'node'` makes the CommonJS output end with the
+ * `0 && (module.exports = { ... })` annotation that Node's CommonJS export detection reads: without
+ * it, a module loaded through `import()` (lib/cli/main.ts loads each command so) shows only
+ * `default`, and `(await import('./init.js')).runInit` is undefined. tsc's output
+ * (`exports.runInit = ...`) is detected as it is; with the annotation both outputs serve alike.
+ * The options are part of the stamp: a change of them transpiles everything again.
+ */
+const TRANSFORM = { loader: 'ts', format: 'cjs', platform: 'node', keepNames: true };
 
 function walk(dir, keep, out = []) {
   let entries;
@@ -55,7 +64,7 @@ function compileStale(root, options = {}) {
   const dirs = options.dirs ?? SOURCE_DIRS;
   const tsconfig = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8'));
   const esbuildVersion = JSON.parse(fs.readFileSync(require.resolve('esbuild/package.json', { paths: [root] }), 'utf8')).version;
-  const settings = JSON.stringify({ esbuild: esbuildVersion, compilerOptions: tsconfig.compilerOptions });
+  const settings = JSON.stringify({ esbuild: esbuildVersion, transform: TRANSFORM, compilerOptions: tsconfig.compilerOptions });
   const stampFile = path.join(outDir, STAMP);
   let stamp;
   try {
@@ -87,7 +96,7 @@ function compileStale(root, options = {}) {
     const esbuild = require(require.resolve('esbuild', { paths: [root] }));
     for (const [src, out] of stale) {
       const { code } = esbuild.transformSync(fs.readFileSync(src, 'utf8'), {
-        loader: 'ts', format: 'cjs', target: `node${process.versions.node}`, keepNames: true, sourcefile: src,
+        ...TRANSFORM, target: `node${process.versions.node}`, sourcefile: src,
         tsconfigRaw: { compilerOptions: tsconfig.compilerOptions },
       });
       writeAtomically(out, code);

@@ -3,7 +3,8 @@
  * subset of the published models: `kubernetes-models` and `@kubernetes-models/istio`, whose
  * classes are ES modules with validation attached; the analysis reads plain parsed YAML, where
  * any field may be missing or of the wrong type, so every field is optional and read through
- * {@link specOf}).
+ * {@link specOf}). The same interfaces serve every reader: the analysis, the Gateway API
+ * conversion, explain and the picture; `isKind` narrows an object to one of the typed kinds below.
  */
 import { KubernetesObject } from './kubernetes-object';
 
@@ -34,6 +35,8 @@ export interface RouteDestination {
   readonly destination?: Destination;
   /** The share of the route's traffic, in percent. */
   readonly weight?: number;
+  /** Header operations for this destination. */
+  readonly headers?: Headers;
 }
 
 /** An Istio `StringMatch`. */
@@ -66,7 +69,35 @@ export interface HttpMatchRequest {
   readonly port?: number;
   /** The Gateways (namespace/name) or "mesh" the rule applies to. */
   readonly gateways?: readonly string[];
+  /** Matches paths case-insensitively. */
+  readonly ignoreUriCase?: boolean;
+  /** The URI scheme. */
+  readonly scheme?: StringMatch;
+  /** The labels of the calling workload (mesh only). */
+  readonly sourceLabels?: Readonly<Record<string, string>>;
+  /** The namespace of the calling workload (mesh only). */
+  readonly sourceNamespace?: string;
+  /** The prefix of the match's statistics. */
+  readonly statPrefix?: string;
   readonly [key: string]: unknown;
+}
+
+/** An Istio `HeaderOperations`. */
+export interface HeaderOperations {
+  /** Headers to overwrite. */
+  readonly set?: Readonly<Record<string, string>>;
+  /** Headers to append. */
+  readonly add?: Readonly<Record<string, string>>;
+  /** Headers to remove. */
+  readonly remove?: readonly string[];
+}
+
+/** An Istio `Headers`: operations on the request and on the response. */
+export interface Headers {
+  /** On the request. */
+  readonly request?: HeaderOperations;
+  /** On the response. */
+  readonly response?: HeaderOperations;
 }
 
 /** An Istio `HTTPRoute`. */
@@ -79,6 +110,34 @@ export interface HttpRoute {
   readonly route?: readonly RouteDestination[];
   /** Where requests are mirrored. */
   readonly mirror?: Destination;
+  /** Several mirrors, each with its share. */
+  readonly mirrors?: ReadonlyArray<{ readonly destination?: Destination; readonly percentage?: { readonly value?: number } }>;
+  /** The share of requests mirrored. */
+  readonly mirrorPercentage?: { readonly value?: number };
+  /** A redirect instead of a route. */
+  readonly redirect?: {
+    readonly uri?: string; readonly authority?: string; readonly port?: number; readonly derivePort?: string;
+    readonly scheme?: string; readonly redirectCode?: number;
+  };
+  /** A fixed response instead of a route. */
+  readonly directResponse?: unknown;
+  /** A delegate VirtualService. */
+  readonly delegate?: unknown;
+  /** Rewrites of the path and authority. */
+  readonly rewrite?: { readonly uri?: string; readonly authority?: string; readonly uriRegexRewrite?: { readonly match?: string; readonly rewrite?: string } };
+  /** The request timeout. */
+  readonly timeout?: string;
+  /** The retry policy. */
+  readonly retries?: { readonly attempts?: number; readonly perTryTimeout?: string; readonly retryOn?: string };
+  /** Fault injection. */
+  readonly fault?: unknown;
+  /** The CORS policy. */
+  readonly corsPolicy?: {
+    readonly allowOrigins?: readonly StringMatch[]; readonly allowMethods?: readonly string[]; readonly allowHeaders?: readonly string[];
+    readonly exposeHeaders?: readonly string[]; readonly maxAge?: string; readonly allowCredentials?: boolean; readonly unmatchedPreflights?: string;
+  };
+  /** Header operations. */
+  readonly headers?: Headers;
 }
 
 /** An Istio `TCPRoute` or `TLSRoute`. */
@@ -123,16 +182,28 @@ export interface ServerTls {
   readonly tlsCertificates?: readonly unknown[];
   /** The lowest TLS version accepted. */
   readonly minProtocolVersion?: string;
+  /** The highest TLS version accepted. */
+  readonly maxProtocolVersion?: string;
+  /** The cipher suites accepted. */
+  readonly cipherSuites?: readonly string[];
+  /** The SANs a client certificate must carry. */
+  readonly subjectAltNames?: readonly string[];
+  /** A CA file path for client certificates. */
+  readonly caCertificates?: string;
 }
 
 /** An Istio Gateway `Server`. */
 export interface Server {
   /** The port. */
-  readonly port?: { readonly number?: number; readonly name?: string; readonly protocol?: string };
+  readonly port?: { readonly number?: number; readonly name?: string; readonly protocol?: string; readonly targetPort?: number };
   /** The hosts. */
   readonly hosts?: readonly string[];
   /** The TLS settings of the server. */
   readonly tls?: ServerTls;
+  /** The address the server binds to. */
+  readonly bind?: string;
+  /** The name. */
+  readonly name?: string;
 }
 
 /** `Gateway.spec` (networking.istio.io). */
@@ -155,12 +226,13 @@ export interface ClientTls {
   readonly insecureSkipVerify?: boolean;
 }
 
-/** An Istio `TrafficPolicy`. */
+/** An Istio `TrafficPolicy` (the fields read by name; the others are carried as they are). */
 export interface TrafficPolicy {
   /** The TLS settings. */
   readonly tls?: ClientTls;
   /** Policies for single ports. */
   readonly portLevelSettings?: ReadonlyArray<{ readonly port?: PortSelector; readonly tls?: ClientTls }>;
+  readonly [key: string]: unknown;
 }
 
 /** A DestinationRule `Subset`. */
@@ -209,6 +281,8 @@ export interface ServicePort {
   readonly targetPort?: number | string;
   /** The protocol. */
   readonly protocol?: string;
+  /** The application protocol (Istio reads it before the port name). */
+  readonly appProtocol?: string;
 }
 
 /** `Service.spec`. */
@@ -219,6 +293,8 @@ export interface ServiceSpec {
   readonly selector?: Readonly<Record<string, string>>;
   /** The ports. */
   readonly ports?: readonly ServicePort[];
+  /** Cluster or Local: whether a LoadBalancer Service keeps the client's address. */
+  readonly externalTrafficPolicy?: string;
 }
 
 /** A container of a pod template. */
@@ -233,6 +309,11 @@ export interface Container {
   readonly resources?: { readonly requests?: Readonly<Record<string, string | number>>; readonly limits?: Readonly<Record<string, string | number>> };
   /** The security context. */
   readonly securityContext?: SecurityContext;
+  /** Hooks at start and stop. */
+  readonly lifecycle?: unknown;
+  /** The volumes it mounts. */
+  readonly volumeMounts?: readonly unknown[];
+  readonly [key: string]: unknown;
 }
 
 /** A (pod or container) security context. */
@@ -256,9 +337,16 @@ export interface PodSpec {
   /** The security context. */
   readonly securityContext?: SecurityContext;
   /** How pods spread over topology domains. */
-  readonly topologySpreadConstraints?: ReadonlyArray<{ readonly topologyKey?: string }>;
+  readonly topologySpreadConstraints?: ReadonlyArray<{ readonly topologyKey?: string; readonly labelSelector?: unknown; readonly [key: string]: unknown }>;
   /** Scheduling affinity. */
   readonly affinity?: { readonly podAntiAffinity?: unknown };
+  /** The volumes. */
+  readonly volumes?: readonly unknown[];
+  /** Seconds between SIGTERM and SIGKILL. */
+  readonly terminationGracePeriodSeconds?: number;
+  /** The ServiceAccount the pods run as. */
+  readonly serviceAccountName?: string;
+  readonly [key: string]: unknown;
 }
 
 /** A pod template. */
@@ -277,6 +365,8 @@ export interface WorkloadSpec {
   readonly selector?: LabelSelector;
   /** The pod template. */
   readonly template?: PodTemplateSpec;
+  /** How pods are replaced. */
+  readonly strategy?: unknown;
 }
 
 /** `HorizontalPodAutoscaler.spec` (autoscaling/v2). */
@@ -360,6 +450,79 @@ export interface SecretFields {
 export interface MutatingWebhookFields {
   /** The webhooks. */
   readonly webhooks?: ReadonlyArray<{ readonly name?: string; readonly namespaceSelector?: LabelSelector; readonly objectSelector?: LabelSelector }>;
+}
+
+/** A VirtualService (networking.istio.io). */
+export interface VirtualService extends KubernetesObject { readonly spec?: VirtualServiceSpec }
+/** A Gateway (networking.istio.io). */
+export interface IstioGateway extends KubernetesObject { readonly spec?: GatewaySpec }
+/** A DestinationRule (networking.istio.io). */
+export interface DestinationRule extends KubernetesObject { readonly spec?: DestinationRuleSpec }
+/** A ServiceEntry (networking.istio.io). */
+export interface ServiceEntry extends KubernetesObject { readonly spec?: ServiceEntrySpec }
+/** A Service (core). */
+export interface Service extends KubernetesObject { readonly spec?: ServiceSpec }
+/** A workload (apps: Deployment, StatefulSet, DaemonSet, ReplicaSet; batch: Job). */
+export interface Workload extends KubernetesObject { readonly spec?: WorkloadSpec }
+
+/*
+ * Checked views: the same interfaces where the fields the pinned CRDs and the Kubernetes API
+ * require are present. A reader uses them for objects that passed schema validation (the Gateway
+ * API conversion reads the package's own synthesized objects); hand-written YAML is read through
+ * the interfaces above. They extend those interfaces, so both read the same names.
+ */
+
+/** A `Destination` of a schema-valid object: `host` is required. */
+export interface CheckedDestination extends Destination { readonly host: string }
+/** A weighted destination of a schema-valid object. */
+export interface CheckedRouteDestination extends RouteDestination { readonly destination: CheckedDestination }
+/** An `HTTPRoute` of a schema-valid VirtualService. */
+export interface CheckedHttpRoute extends HttpRoute {
+  readonly route?: readonly CheckedRouteDestination[];
+  readonly mirror?: CheckedDestination;
+  readonly mirrors?: ReadonlyArray<{ readonly destination: CheckedDestination; readonly percentage?: { readonly value?: number } }>;
+}
+/** A schema-valid VirtualService's spec. */
+export interface CheckedVirtualServiceSpec extends VirtualServiceSpec { readonly http?: readonly CheckedHttpRoute[] }
+/** A schema-valid VirtualService. */
+export interface CheckedVirtualService extends VirtualService { readonly spec: CheckedVirtualServiceSpec }
+/** A `Server` of a schema-valid Gateway: port (number, protocol) and hosts are required. */
+export interface CheckedServer extends Server {
+  readonly port: { readonly number: number; readonly name?: string; readonly protocol: string; readonly targetPort?: number };
+  readonly hosts: readonly string[];
+}
+/** A schema-valid Istio Gateway's spec. */
+export interface CheckedGatewaySpec extends GatewaySpec { readonly servers?: readonly CheckedServer[] }
+/** A schema-valid Istio Gateway. */
+export interface CheckedIstioGateway extends IstioGateway { readonly spec: CheckedGatewaySpec }
+/** A subset of a schema-valid DestinationRule: `name` is required. */
+export interface CheckedSubset extends Subset { readonly name: string }
+/** A schema-valid DestinationRule's spec: `host` is required. */
+export interface CheckedDestinationRuleSpec extends DestinationRuleSpec { readonly host: string; readonly subsets?: readonly CheckedSubset[] }
+/** A schema-valid DestinationRule. */
+export interface CheckedDestinationRule extends DestinationRule { readonly spec: CheckedDestinationRuleSpec }
+/** A port of a schema-valid Service: `port` is required. */
+export interface CheckedServicePort extends ServicePort { readonly port: number }
+/** A schema-valid Service's spec. */
+export interface CheckedServiceSpec extends ServiceSpec { readonly ports?: readonly CheckedServicePort[] }
+/** A schema-valid Service. */
+export interface CheckedService extends Service { readonly spec: CheckedServiceSpec }
+/** A container of a schema-valid pod: `name` is required. */
+export interface CheckedContainer extends Container { readonly name: string }
+/** A schema-valid pod spec: the containers are required. */
+export interface CheckedPodSpec extends PodSpec { readonly containers: readonly CheckedContainer[] }
+/** A schema-valid pod template. */
+export interface CheckedPodTemplateSpec extends PodTemplateSpec { readonly spec: CheckedPodSpec }
+/** A schema-valid workload's spec: the pod template is required. */
+export interface CheckedWorkloadSpec extends WorkloadSpec { readonly template: CheckedPodTemplateSpec }
+/** A schema-valid workload. */
+export interface CheckedWorkload extends Workload { readonly spec: CheckedWorkloadSpec }
+
+/** Whether `o` is of `kind` in API `group` ("" for core), narrowing it to `T` (whose fields stay optional). */
+export function isKind<T extends KubernetesObject>(o: KubernetesObject, group: string, kind: string): o is T {
+  const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
+  const g = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+  return o.kind === kind && g === group;
 }
 
 /** An object's `spec`, typed as `T` (every field of which is optional); `{}` when absent or not an object. */

@@ -3,14 +3,14 @@
 // Run on a copy of the repository (its own build/, so that the package test's `npm pack` cannot
 // race it): the output is the goldens', an edit is never run stale, and only what changed is compiled.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const copy = mkdtempSync(join(tmpdir(), 'edge-synth-script-'));
-for (const f of ['lib', 'apps', 'imports', 'crds', 'schemas', 'scripts', 'tsconfig.json', 'package.json']) cpSync(join(ROOT, f), join(copy, f), { recursive: true });
+for (const f of ['lib', 'apps', 'imports', 'crds', 'schemas', 'scripts', 'tsconfig.json', 'package.json', 'cdk8s.yaml']) cpSync(join(ROOT, f), join(copy, f), { recursive: true });
 symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
@@ -41,7 +41,11 @@ const sources = (['lib', 'apps', 'imports'] as const).map((d) => spawnSync('find
 describe('npm run synth (scripts/synth.cjs)', () => {
   it('is what npm run synth and cdk8s synth run', () => {
     expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.synth).toBe('node scripts/synth.cjs');
-    expect(readFileSync(join(ROOT, 'cdk8s.yaml'), 'utf8')).toMatch(/^app: node scripts\/synth\.cjs$/m);
+    const cdk8sYaml = readFileSync(join(ROOT, 'cdk8s.yaml'), 'utf8');
+    // The cdk8s CLI deletes its output folder before it runs the app: that folder is a scratch one,
+    // and the app writes dist/ itself (see the test of a failed synth below).
+    expect(cdk8sYaml).toMatch(/^app: node scripts\/synth\.cjs --output dist$/m);
+    expect(cdk8sYaml).toMatch(/^output: build\/cdk8s\.out$/m);
   });
 
   it('compiles everything on a fresh clone, writes the goldens, then compiles nothing until something changes', () => {
@@ -56,18 +60,38 @@ describe('npm run synth (scripts/synth.cjs)', () => {
     expect(readFileSync(join(out('2'), 'prod', 'edge.k8s.yaml'), 'utf8')).toBe(golden('prod'));
   }, 300_000);
 
+  it('leaves a working bin: every command of build/lib/cli/main.js runs from what synth compiled (esbuild), as from tsc\'s output', () => {
+    if (!existsSync(join(copy, 'build', 'lib', 'cli', 'main.js'))) expect(synth(out('1')).status).toBe(0);
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(copy, 'build', 'lib', 'cli', 'main.js'), ...args], { cwd: copy, encoding: 'utf8' });
+    for (const command of ['init', 'analyze', 'explain', 'plan']) {
+      const help = cli(command, '--help');
+      expect([command, help.status, help.stderr]).toEqual([command, 0, '']);
+      expect(help.stdout).toMatch(/usage/i);
+    }
+    const analyzed = cli('analyze', join(out('1'), 'prod'));
+    expect([analyzed.status, analyzed.stderr]).toEqual([0, '']);
+    expect(analyzed.stdout).toMatch(/0 errors/);
+    const explained = cli('explain', join(out('1'), 'prod'), '--host', 'shop.example.com', '--scheme', 'https', '--path', '/api/items', '--json');
+    expect([explained.status, explained.stderr]).toEqual([0, '']);
+    expect(JSON.parse(explained.stdout)).toMatchObject({ decision: 'routed' });
+    const project = join(copy, 'out', 'init-project');
+    const init = cli('init', project);
+    expect([init.status, init.stderr]).toEqual([0, '']);
+    expect(existsSync(join(project, 'package.json'))).toBe(true);
+  }, 300_000);
+
   it('runs an edit of lib/ or apps/ at once: only the edited file is compiled again', () => {
-    const file = join(copy, 'lib', 'private', 'yaml.ts');
+    const file = join(copy, 'lib', 'synth', 'yaml.ts');
     const text = readFileSync(file, 'utf8');
     // The YAML writer now ends every manifest with a comment: the output must show it.
     writeFileSync(file, text.replace(/export function dumpManifest\(([^)]*)\): string \{/, 'export function dumpManifest($1): string {\n  return dumpManifestEdited(object) + \'# edited\\n\';\n}\nfunction dumpManifestEdited($1): string {'));
     expect(readFileSync(file, 'utf8')).not.toBe(text);
-    age(join(copy, 'build', 'lib', 'private', 'yaml.js'));
+    age(join(copy, 'build', 'lib', 'synth', 'yaml.js'));
     const edited = synth(out('3'));
     expect([edited.status, edited.transpiled], edited.stderr).toEqual([0, 1]);
     expect(readFileSync(join(out('3'), 'prod', 'edge.k8s.yaml'), 'utf8')).toMatch(/# edited\n/);
     writeFileSync(file, text);
-    age(join(copy, 'build', 'lib', 'private', 'yaml.js'));
+    age(join(copy, 'build', 'lib', 'synth', 'yaml.js'));
     const restored = synth(out('4'));
     expect([restored.status, restored.transpiled]).toEqual([0, 1]);
     expect(readFileSync(join(out('4'), 'prod', 'edge.k8s.yaml'), 'utf8')).toBe(golden('prod'));
@@ -102,6 +126,12 @@ describe('npm run synth (scripts/synth.cjs)', () => {
     const env = spawnSync(process.execPath, [join(copy, 'scripts', 'synth.cjs')], { cwd: copy, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: out('10') } });
     expect(env.status, env.stderr).toBe(0);
     expect(readFileSync(join(out('10'), 'dev', 'edge.k8s.yaml'), 'utf8')).toBe(golden('dev'));
+    // An output folder that cannot be created fails at once (Node's recursive mkdir spins forever under /proc).
+    if (existsSync('/proc/self')) {
+      const proc = spawnSync(process.execPath, [join(copy, 'scripts', 'synth.cjs'), '--output', '/proc/x-edge'], { cwd: copy, encoding: 'utf8', timeout: 60_000 });
+      expect([proc.status, proc.signal], proc.stderr).toEqual([1, null]);
+      expect(proc.stderr).toMatch(/cannot create the folder \/proc\/x-edge \(ENOENT\)/);
+    }
   }, 300_000);
 
   it('exits 1 and writes nothing when validation or analysis finds an error', () => {
@@ -120,6 +150,13 @@ describe('npm run synth (scripts/synth.cjs)', () => {
     expect(failed.stderr).toMatch(/nothing was written to .*out\/10\//);
     expect(readFileSync(join(out('10'), 'dev', 'edge.k8s.yaml'), 'utf8')).toBe(before);
     expect(spawnSync('find', [out('10'), '-name', '*.tmp'], { encoding: 'utf8' }).stdout).toBe('');
+    // The same failure through the cdk8s CLI, which deletes its output folder first: dist/ stays.
+    mkdirSync(join(copy, 'dist', 'dev'), { recursive: true });
+    writeFileSync(join(copy, 'dist', 'dev', 'edge.k8s.yaml'), '# the last good synth\n');
+    const cli = spawnSync(process.execPath, [join(copy, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade'], { cwd: copy, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: undefined } });
+    expect(cli.status, cli.stderr).not.toBe(0);
+    expect(`${cli.stdout}${cli.stderr}`).toMatch(/Service shop\/broken/);
+    expect(readFileSync(join(copy, 'dist', 'dev', 'edge.k8s.yaml'), 'utf8')).toBe('# the last good synth\n');
     writeFileSync(file, text);
     age(join(copy, 'build', 'apps', 'main.js'));
     expect(synth(out('10')).status).toBe(0);
