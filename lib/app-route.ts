@@ -17,10 +17,10 @@ import { escapeRe2 } from './private/re2';
 import { INT32_MAX, validateFinePercent, validateHeaderName, validateHeaderValue, validateModifiableHeader, validateRetryOn } from './private/http';
 import type { IIngressGateway } from './ingress-gateway';
 import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
-import { CLUSTER_DOMAIN, hostCoveredBy } from './contract/hosts';
 import { RouteRequests } from './route-requests';
 import { HttpMethod, PathMatch, StringMatch } from './match';
 import { Traffic, WeightedTarget } from './route-traffic';
+import { hostCoveredBy, serviceFqdnOf } from './contract/hosts';
 
 /**
  * Conditions a request must meet; all fields of one match must hold.
@@ -632,7 +632,7 @@ export class AppRoute extends Construct {
     if (!service) return;
     const host = serviceHost(service, this.namespace);
     if (!this.destinationHosts.includes(host)) this.destinationHosts.push(host);
-    if (service.imported) this.markDefinedElsewhere(`Service ${service.routeHost ?? `${service.serviceName}.${service.namespace}.${CLUSTER_DOMAIN}`}`);
+    if (service.imported) this.markDefinedElsewhere(`Service ${service.routeHost ?? serviceFqdnOf(service.serviceName, service.namespace)}`);
     // Make-before-break: the DestinationRule that defines the subsets is applied before this VirtualService.
     for (const rule of [service.destinationRule, target.destinationRule]) {
       if (rule && !this.dependedOn.has(rule)) {
