@@ -56,7 +56,7 @@ export class EdgeChart extends Chart {
       // Local: the gateway sees clients' addresses (per-client limits), and Azure probes the nodes.
       azure: { publicIp: env.publicIp, externalTrafficPolicy: ExternalTrafficPolicy.LOCAL },
       rateLimits: [
-        // Per client on the API route (the VirtualService route "api"), counted across gateway pods.
+        // Per client on the API route (the route "api" and its canary override), counted across gateway pods.
         RateLimit.global({
           service: this.rateLimitService,
           routeLimits: { api: [RateLimitDescriptor.remoteAddress().limit(env.globalRateLimit.apiRequestsPerMinutePerClient, RateLimitUnit.MINUTE)] },

@@ -467,6 +467,8 @@ export class AppRoute extends Construct {
   private readonly tls: VirtualServiceSpecTls[] = [];
   private readonly routeNames = new Set<string>();
   private readonly routeMatches = new Map<string, VirtualServiceSpecHttpMatch[] | undefined>();
+  /** Each HTTP route given (by name) and the names of the HTTP routes it renders: its own, then a canary's override. */
+  private readonly renderedRouteNames = new Map<string, string[]>();
   private readonly destinationHosts: string[] = [];
   private readonly definedElsewhere: string[] = [];
   private routeCount = 0;
@@ -533,6 +535,17 @@ export class AppRoute extends Construct {
     return new RouteRequests(this, name, () => this.hosts, this.routeMatches.get(name));
   }
 
+  /**
+   * Each HTTP route given to this AppRoute, by its name, with the names of every HTTP route of the
+   * VirtualService it renders (Envoy's route names): its own name first, then its canary's header
+   * override (`<name>-canary-override`) when it has one. Whatever attaches to a route by name (a
+   * rate limit's HTTP_ROUTE patch) attaches to all of them, so no request of the route escapes it.
+   * @internal
+   */
+  public _renderedRouteNames(): ReadonlyMap<string, readonly string[]> {
+    return this.renderedRouteNames;
+  }
+
   /** Appends an HTTP route (routes are matched in order). */
   public addRoute(route: HttpRouteOptions): void {
     const at = `routes[${this.routeCount}]`;
@@ -573,6 +586,14 @@ export class AppRoute extends Construct {
       const override = traffic._override();
       if (override) {
         const base: VirtualServiceSpecHttpMatch[] = match ?? [{}];
+        // The override must take a subset of the route's requests (so a policy or limit scoped to the
+        // route covers it): a condition of the route on the same header would be replaced, or contradicted.
+        base.forEach((m, i) => {
+          if (m.headers?.[override.header.name] !== undefined || m.withoutHeaders?.[override.header.name] !== undefined) {
+            fail(this, `${at}.match[${i}].${m.headers?.[override.header.name] !== undefined ? 'headers' : 'withoutHeaders'}["${override.header.name}"]`, '(set)',
+              `The canary's header override sets its own condition on "${override.header.name}", which would replace this one and send requests the route does not match to the canary: use another header for the canary, or remove this condition.`);
+          }
+        });
         entries.push({
           name: `${name}-canary-override`,
           match: base.map((m): VirtualServiceSpecHttpMatch => ({ ...m, headers: { ...m.headers, [override.header.name]: { exact: override.header.value } } })),
@@ -590,6 +611,7 @@ export class AppRoute extends Construct {
       this.routeNames.add(e.name ?? '');
     }
     this.routeMatches.set(name, match);
+    this.renderedRouteNames.set(name, [name, ...entries.map((e) => e.name ?? '').filter((n) => n !== name)]);
     this.routeCount++;
     this.http.push(...entries);
   }

@@ -8,6 +8,8 @@ import { Construct } from 'constructs';
 import { DestinationRule as DestinationRuleResource, DestinationRuleSpec, DestinationRuleSpecSubsetsTrafficPolicy } from '../imports/istio-networking.istio.io';
 import { TrafficPolicy, renderTrafficPolicy } from './destination-policy';
 import { fail } from './errors';
+import { CLUSTER_DOMAIN } from './contract/hosts';
+import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
 import { IRoutableService, IRouteTarget, serviceHost } from './service-reference';
 import { validateDnsLabel, validateDnsSubdomain, validateExportTo, validateHost, validateLabels } from './private/validate';
 
@@ -104,8 +106,12 @@ export class DestinationRule extends Construct {
     });
     const trafficPolicy = renderTrafficPolicy(this, 'trafficPolicy', props.trafficPolicy);
     const exportTo = props.exportTo?.map((n, i) => validateExportTo(this, `exportTo[${i}]`, n));
+    // A rule for a Service the app does not define (fromServiceAttributes): the analysis is told it
+    // exists elsewhere, as a route to it is, instead of reporting that the rule applies to nothing.
+    const service = this.service;
+    const annotations = service?.imported ? { [DEFINED_ELSEWHERE_ANNOTATION]: `Service ${service.routeHost ?? `${service.serviceName}.${service.namespace}.${CLUSTER_DOMAIN}`}` } : undefined;
     this.resource = new DestinationRuleResource(this, 'Resource', {
-      metadata: { name: this.ruleName, namespace: this.namespace },
+      metadata: { name: this.ruleName, namespace: this.namespace, annotations },
       spec: Lazy.any({
         produce: (): DestinationRuleSpec => ({ host: this.host, trafficPolicy, subsets: subsets.length ? subsets : undefined, exportTo }),
       }) as DestinationRuleSpec,

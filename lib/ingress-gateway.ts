@@ -143,7 +143,27 @@ abstract class GatewayBase extends Construct implements IIngressGateway {
       baseName: this.baseName,
       gateway: `${this.namespace}/${this.gatewayName}`,
       clientAddressKnown: this.clientIpKnown,
+      httpRoutes: () => this.boundHttpRoutes(),
     });
+  }
+
+  /**
+   * The HTTP routes of the app's AppRoutes bound to this Gateway (this construct, or another import
+   * of the same namespace/name: Envoy sees them all in the gateway's route configuration), by the
+   * name each was given, with the names of the HTTP routes each renders (a canary's override too).
+   */
+  private boundHttpRoutes(): ReadonlyMap<string, readonly string[]> {
+    const key = `${this.namespace}/${this.gatewayName}`;
+    const out = new Map<string, string[]>();
+    for (const c of this.node.root.node.findAll()) {
+      if (!(c instanceof AppRoute) || !c.gateways.some((g) => g === this || `${g.namespace}/${g.gatewayName}` === key)) continue;
+      for (const [name, rendered] of c._renderedRouteNames()) {
+        const names = out.get(name) ?? [];
+        for (const n of rendered) if (!names.includes(n)) names.push(n);
+        out.set(name, names);
+      }
+    }
+    return out;
   }
 
   /**

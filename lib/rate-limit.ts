@@ -1,10 +1,10 @@
-import { Duration } from 'cdk8s';
+import { Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
   EnvoyFilter, EnvoyFilterSpecConfigPatches, EnvoyFilterSpecConfigPatchesApplyTo as ApplyTo,
   EnvoyFilterSpecConfigPatchesMatchContext as Context, EnvoyFilterSpecConfigPatchesPatchOperation as Operation,
 } from '../imports/istio-networking.istio.io';
-import { fail } from './errors';
+import { describeProblem, fail } from './errors';
 import { ActionChain, RateLimitDescriptor } from './rate-limit-descriptor';
 import { RateLimitService } from './rate-limit-service';
 import { istioDuration } from './private/duration';
@@ -94,10 +94,12 @@ export interface GlobalRateLimitOptions {
    */
   readonly limits?: RateLimitDescriptor[];
   /**
-   * Limits on the requests of one route, by the `name` of the VirtualService's HTTP route (an
-   * HTTP_ROUTE patch matched by route name). In the configuration they are nested under a
-   * `route` generic key with the route's name, so they count apart from the gateway's limits, which
-   * still apply to the route.
+   * Limits on the requests of one route, by the `name` of an HTTP route of an `AppRoute` bound to
+   * this gateway (one HTTP_ROUTE patch matched by route name for every HTTP route it renders: a
+   * canary's header override `<name>-canary-override` is limited with the route, in the same
+   * counter). In the configuration they are nested under a `route` generic key with the route's
+   * name, so they count apart from the gateway's limits, which still apply to the route. A name
+   * that no route bound to the gateway has is an error at synth.
    * @default - none
    */
   readonly routeLimits?: Readonly<Record<string, RateLimitDescriptor[]>>;
@@ -161,6 +163,12 @@ export interface RateLimitTarget {
    * @default true
    */
   readonly clientAddressKnown?: boolean;
+  /**
+   * The HTTP routes bound to the gateway, read at synth (routes may be added after the rate limit):
+   * each route's name as given to its AppRoute, with the names of every HTTP route it renders
+   * (its own, then a canary's header override).
+   */
+  readonly httpRoutes: () => ReadonlyMap<string, readonly string[]>;
 }
 
 /** Annotation of an EnvoyFilter whose rate-limit service is outside the output (the analysis skips its cluster). */
@@ -362,11 +370,14 @@ function createGlobal(scope: Construct, id: string, property: string, target: Ra
       patch: { operation: Operation.MERGE, value: { rate_limits: vhostLimits } },
     });
   }
-  for (const r of routes) {
-    patches.push({
-      // Routes of a VirtualService carry its http[].name as their Envoy route name.
+  // The routes' patches are rendered at synth: the routes they name may be added after this limit.
+  const routePatches = (): EnvoyFilterSpecConfigPatches[] => {
+    const bound = target.httpRoutes();
+    return routes.flatMap((r) => (bound.get(r.route) ?? []).map((envoyRoute): EnvoyFilterSpecConfigPatches => ({
+      // Routes of a VirtualService carry its http[].name as their Envoy route name; every route the
+      // logical route renders gets the same actions, so they all count under its route key.
       applyTo: ApplyTo.HTTP_UNDERSCORE_ROUTE,
-      match: { context: Context.GATEWAY, routeConfiguration: { gateway: target.gateway, vhost: { route: { name: r.route } } } },
+      match: { context: Context.GATEWAY, routeConfiguration: { gateway: target.gateway, vhost: { route: { name: envoyRoute } } } },
       patch: {
         operation: Operation.MERGE,
         value: {
@@ -376,6 +387,18 @@ function createGlobal(scope: Construct, id: string, property: string, target: Ra
             ...(vhostLimits.length ? { include_vh_rate_limits: true } : {}),
           },
         },
+      },
+    })));
+  };
+  if (routes.length) {
+    scope.node.addValidation({
+      validate: () => {
+        const bound = target.httpRoutes();
+        const known = [...bound.keys()];
+        return routes.filter((r) => !bound.has(r.route)).map((r) => describeProblem(scope, `${property}.routeLimits`, r.route,
+          known.length
+            ? `No HTTP route of an AppRoute bound to gateway ${target.gateway} is named "${r.route}" (its routes are ${known.join(', ')}), so the limit would apply to nothing: use one of those names, or add the route to an AppRoute of the gateway.`
+            : `No AppRoute of this app is bound to gateway ${target.gateway}, so no route is named "${r.route}" and the limit would apply to nothing: add the route (gateway.addRoute(id, { routes: [{ name: "${r.route}", ... }] })), or remove the key.`));
       },
     });
   }
@@ -388,7 +411,9 @@ function createGlobal(scope: Construct, id: string, property: string, target: Ra
     spec: {
       workloadSelector: { labels: { ...target.selector } },
       priority: priority(scope, property, o.priority ?? 20),
-      configPatches: patches,
+      configPatches: routes.length
+        ? Lazy.any({ produce: () => [...patches, ...routePatches()] }) as EnvoyFilterSpecConfigPatches[]
+        : patches,
     },
   });
 }

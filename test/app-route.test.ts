@@ -188,6 +188,16 @@ describe('AppRoute', () => {
         'test/edge/r', 'routes[0].to.percent', '2.5', /whole percentage/);
     });
 
+    it('a canary header override on a header the route already matches (it would replace the condition and take requests the route does not)', () => {
+      const { gateway, api } = edge();
+      const route = gateway.addRoute('r');
+      const canary = Traffic.canary(api.version('v1'), api.version('v2'), { percent: 5, header: { name: 'x-canary', value: 'true' } });
+      expectProblem(() => route.addRoute({ name: 'a', match: [{ path: PathMatch.prefix('/a') }, { headers: { 'x-canary': StringMatch.exact('no') } }], to: canary }),
+        'test/edge/r', 'routes[0].match[1].headers["x-canary"]', '"(set)"', /another header for the canary/);
+      expectProblem(() => route.addRoute({ name: 'a', match: [{ withoutHeaders: { 'x-canary': StringMatch.exact('true') } }], to: canary }),
+        'test/edge/r', 'routes[0].match[0].withoutHeaders["x-canary"]', '"(set)"', /another header for the canary/);
+    });
+
     it('a route to a version the service lacks', () => {
       const { api } = edge();
       expectProblem(() => Traffic.to(api.version('v3')), 'test/api', 'version', '"v3"', /addVersion/);

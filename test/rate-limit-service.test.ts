@@ -8,19 +8,26 @@ import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import {
   analyze, ExternalTrafficPolicy, GatewayWorkload, IngressGateway, RATE_LIMIT_SERVICE_IMAGE, RateLimit, RateLimitDescriptor, RateLimitRedis,
-  RateLimitService, RateLimitUnit,
+  RateLimitService, RateLimitUnit, Traffic, VersionedService,
 } from '../lib';
 import { RATE_LIMIT_CONFIG_SCHEMA_FILE } from '../lib/analysis/checks/rate-limit/rate-limit-checks';
-import { all, expectProblem, find, newChart, synthValid } from './support/synth';
+import { all, expectProblem, find, newChart, synth, synthValid } from './support/synth';
 
 const schema = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(RATE_LIMIT_CONFIG_SCHEMA_FILE, 'utf8')) as object);
 
 const LOCAL = { azure: { externalTrafficPolicy: ExternalTrafficPolicy.LOCAL } };
 
-/** A gateway that sees clients, a service, and one global limit built by `limits`. */
+/** A route named "api" on `gateway` (the name route limits refer to). */
+function apiRoute(chart: Chart, gateway: IngressGateway): void {
+  const api = new VersionedService(chart, 'api', { namespace: 'shop', port: 8080, versions: [{ name: 'v1', image: 'api:1' }] });
+  gateway.addRoute('shop', { namespace: 'shop', routes: [{ name: 'api', to: Traffic.to(api.version('v1')) }] });
+}
+
+/** A gateway that sees clients, a service, one global limit built by `limits`, and a route "api". */
 function edge(limit: (service: RateLimitService) => RateLimit, chart: Chart = newChart()) {
   const service = new RateLimitService(chart, 'ratelimit', { domain: 'shop', redis: RateLimitRedis.inCluster() });
   const gateway = new IngressGateway(chart, 'edge', { hosts: ['shop.example.com'], ...LOCAL, rateLimits: [limit(service)] });
+  apiRoute(chart, gateway);
   return { chart, service, gateway };
 }
 
@@ -104,10 +111,10 @@ describe('RateLimitService', () => {
   it('the filter takes domain, cluster, timeout and failure mode from the service; routes get an HTTP_ROUTE patch by route name', async () => {
     const chart = newChart();
     const service = new RateLimitService(chart, 'rl', { domain: 'edge', name: 'limits', namespace: 'rl', redis: RateLimitRedis.inCluster(), timeout: Duration.millis(250), failureModeDeny: true });
-    new IngressGateway(chart, 'edge', {
+    apiRoute(chart, new IngressGateway(chart, 'edge', {
       hosts: ['shop.example.com'], ...LOCAL,
       rateLimits: [RateLimit.global({ service, limits: [RateLimitDescriptor.remoteAddress().limit(100, RateLimitUnit.MINUTE)], routeLimits: { api: [RateLimitDescriptor.remoteAddress().limit(10, RateLimitUnit.SECOND)] } })],
-    });
+    }));
     const objects = await synthValid(chart);
     const [ef] = all(objects, 'EnvoyFilter');
     const [filter, vhost, route] = ef.spec.configPatches;
@@ -126,6 +133,53 @@ describe('RateLimitService', () => {
     const svc = find(objects, 'Service', 'limits');
     expect(svc.metadata.namespace).toBe('rl');
     expect(svc.spec.ports[0]).toMatchObject({ name: 'grpc-ratelimit', port: 8081, appProtocol: 'grpc' });
+  });
+
+  it('a route limit covers every HTTP route the route renders: a canary header override is limited with it, in the same counter', async () => {
+    const chart = newChart();
+    const service = new RateLimitService(chart, 'ratelimit', { domain: 'shop', redis: RateLimitRedis.inCluster() });
+    const gateway = new IngressGateway(chart, 'edge', {
+      hosts: ['shop.example.com'], ...LOCAL,
+      rateLimits: [RateLimit.global({ service, routeLimits: { pay: [RateLimitDescriptor.remoteAddress().limit(10, RateLimitUnit.MINUTE)] } })],
+    });
+    const pay = new VersionedService(chart, 'pay', { namespace: 'shop', port: 8080, versions: ['v1', 'v2'].map((v) => ({ name: v, image: `pay:${v}` })) });
+    // Added after the limit, as an app usually does: the limit still finds the route.
+    gateway.addRoute('shop', {
+      namespace: 'shop',
+      routes: [{ name: 'pay', to: Traffic.canary(pay.version('v1'), pay.version('v2'), { percent: 10, header: { name: 'x-canary', value: 'true' } }) }],
+    });
+    const objects = await synthValid(chart);
+    const vs = find(objects, 'VirtualService');
+    expect(vs.spec.http.map((r: any) => r.name)).toEqual(['pay-canary-override', 'pay']);
+    const routePatches = find(objects, 'EnvoyFilter').spec.configPatches.filter((p: any) => p.applyTo === 'HTTP_ROUTE');
+    // Every HTTP route of the VirtualService (a request with x-canary: true reaches the override) carries the limit.
+    expect(routePatches.map((p: any) => p.match.routeConfiguration.vhost.route.name).sort()).toEqual(vs.spec.http.map((r: any) => r.name).sort());
+    for (const p of routePatches) {
+      expect(p.match).toMatchObject({ context: 'GATEWAY', routeConfiguration: { gateway: 'istio-ingress/edge' } });
+      // The same actions: both routes send route=pay, so the override and the split share one counter.
+      expect(p.patch).toEqual({ operation: 'MERGE', value: { route: { rate_limits: [{ actions: [{ generic_key: { descriptor_value: 'pay', descriptor_key: 'route' } }, { remote_address: {} }] }] } } });
+    }
+    expect(analyze(objects).filter((f) => f.check.startsWith('RateLimit'))).toEqual([]);
+  });
+
+  it('a routeLimits key that names no route bound to the gateway is a synth error naming the routes there are', () => {
+    const limit = (route: string) => RateLimit.global({ domain: 'shop', serviceHost: 'rl.rl.svc.cluster.local', routeLimits: { [route]: [RateLimitDescriptor.path().limit(1, RateLimitUnit.SECOND)] } });
+    const chart = newChart();
+    const gateway = new IngressGateway(chart, 'edge', { hosts: ['shop.example.com'], rateLimits: [limit('pai')] });
+    apiRoute(chart, gateway);
+    expect(() => synth(chart)).toThrow('test/edge: invalid rateLimits[0].routeLimits: received "pai". No HTTP route of an AppRoute bound to gateway istio-ingress/edge is named "pai" (its routes are api), so the limit would apply to nothing: use one of those names, or add the route to an AppRoute of the gateway.');
+    // A route of another gateway does not count; a gateway without routes says so.
+    const chart2 = newChart();
+    new IngressGateway(chart2, 'edge', { hosts: ['shop.example.com'], rateLimits: [limit('api')] });
+    apiRoute(chart2, new IngressGateway(chart2, 'other', { hosts: ['other.example.com'], workload: GatewayWorkload.managed({ name: 'other', labels: { gw: 'other' } }) }));
+    expect(() => synth(chart2)).toThrow(/test\/edge: invalid rateLimits\[0\]\.routeLimits: received "api"\. No AppRoute of this app is bound to gateway istio-ingress\/edge.*gateway\.addRoute/);
+    // A route bound through an import of the same Gateway counts (Envoy sees it in the same route configuration).
+    const chart3 = newChart();
+    new IngressGateway(chart3, 'edge', { hosts: ['shop.example.com'], rateLimits: [limit('api')] });
+    const imported = IngressGateway.fromGatewayAttributes(chart3, 'edge-import', { name: 'edge', namespace: 'istio-ingress', hosts: ['shop.example.com'] });
+    const api = new VersionedService(chart3, 'api', { namespace: 'shop', port: 8080, versions: [{ name: 'v1', image: 'api:1' }] });
+    imported.addRoute('shop', { namespace: 'shop', routes: [{ name: 'api', to: Traffic.to(api.version('v1')) }] });
+    expect(() => synth(chart3)).not.toThrow();
   });
 
   it('the Deployment: pinned image, the configuration mounted, Redis from the environment, probes, resources, hardened, spread; HPA and PDB', async () => {

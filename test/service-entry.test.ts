@@ -59,7 +59,7 @@ describe('ServiceEntry', () => {
     const ledger = VersionedService.fromServiceAttributes(chart, 'ledger', { name: 'ledger', namespace: 'payments', ports: [8080] });
     new DestinationRule(chart, 'ledger-from-shop', { host: ledger, namespace: 'shop', exportTo: ['.'], trafficPolicy: { tls: ClientTls.ISTIO_MUTUAL } });
     const dr = find(await synthValid(chart), 'DestinationRule');
-    expect(dr.metadata).toEqual({ name: 'ledger-from-shop', namespace: 'shop' });
+    expect(dr.metadata).toEqual({ name: 'ledger-from-shop', namespace: 'shop', annotations: { 'analysis.istio-aks-edge.io/defined-elsewhere': 'Service ledger.payments.svc.cluster.local' } });
     expect(dr.spec).toEqual({ host: 'ledger.payments.svc.cluster.local', exportTo: ['.'], trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
   });
 });

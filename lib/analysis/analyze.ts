@@ -7,7 +7,7 @@ import { Check, Finding, Severity } from './check';
 import { CHECKS } from './checks';
 import { CrdSchemas, istioCrdSchemas } from './schema/crd-schema';
 import { gatewayApiCrdSchemas } from './schema/gateway-api-crd';
-import { CUSTOM_RESOURCE_INVALID, MessageEntry, SCHEMA_INVALID } from './messages';
+import { CUSTOM_RESOURCE_INVALID, MessageEntry, SCHEMA_INVALID, SCHEMA_NOT_FOUND } from './messages';
 import { ObjectIndex, objectRef } from '../model/object-index';
 import { KubernetesObject } from '../model/kubernetes-object';
 import { validateSchemas } from './schema/schema';
@@ -76,8 +76,11 @@ function suppressed(findings: readonly Finding[]): Finding[] {
 /** Options of {@link validateAndAnalyze}. */
 export interface ValidateOptions extends AnalyzeOptions {
   /**
-   * CRDs to validate custom resources against (schema and CEL rules).
-   * @default - the CRDs of the pinned Istio release and of the Gateway API v1.5.1 standard channel (crds/)
+   * More CRDs to validate custom resources against (schema and CEL rules): for the kinds they
+   * define they take the place of the vendored ones, and objects of other projects' kinds (an Argo
+   * CD Application, a Gateway API experimental route) are validated instead of reported as
+   * `SchemaNotFound`.
+   * @default - only the CRDs of the pinned Istio release and of the Gateway API v1.5.1 standard channel (crds/)
    */
   readonly crds?: CrdSchemas;
 }
@@ -86,11 +89,14 @@ export interface ValidateOptions extends AnalyzeOptions {
 export async function validateAndAnalyze(objects: readonly KubernetesObject[], options: ValidateOptions = {}): Promise<Finding[]> {
   const byRef = new Map(objects.map((o) => [describe(o), o]));
   const findings: Finding[] = [];
-  for (const p of await validateSchemas(objects)) {
+  const given = options.crds;
+  for (const p of await validateSchemas(objects, { validatedElsewhere: (v, k) => given?.defines(v, k) ?? false })) {
     const source = byRef.get(p.object);
-    if (source) findings.push(findingOf(SCHEMA_INVALID, source, '', p.message));
+    if (source) findings.push(findingOf(p.unvalidated ? SCHEMA_NOT_FOUND : SCHEMA_INVALID, source, '', p.message));
   }
-  const crdProblems = options.crds ? options.crds.validate(objects) : [...istioCrdSchemas().validate(objects), ...gatewayApiCrdSchemas().validate(objects)];
+  // The CRDs given take the place of the vendored ones for the kinds they define.
+  const vendored = objects.filter((o) => !given?.defines(o.apiVersion, o.kind));
+  const crdProblems = [...(given?.validate(objects) ?? []), ...istioCrdSchemas().validate(vendored), ...gatewayApiCrdSchemas().validate(vendored)];
   for (const p of crdProblems) {
     const [field, ...rest] = p.message.split(': ');
     const source = byRef.get(p.object);

@@ -40,6 +40,13 @@ export const CUSTOM_RESOURCE_INVALID: MessageEntry = {
   details: 'Validated against the CRDs of the pinned Istio release (crds/), or those given with --crds: the API server would reject it. Fix the field the message names.',
 };
 
+/** Objects of a kind no schema or CRD known to the analysis describes. */
+export const SCHEMA_NOT_FOUND: MessageEntry = {
+  code: 'EDGE0005', name: 'SchemaNotFound', severity: 'info', kinds: ['*'],
+  description: 'An object of a kind no published schema, vendored CRD or CRD given with --crds describes: it is not validated.',
+  details: 'Kinds of other projects (an Argo CD Application, a SPIRE ClusterSPIFFEID, a Gateway API experimental-channel TCPRoute) are valid when their CRD is installed; the analysis cannot check their fields without it. Give the CRD with --crds (or ValidateOptions.crds) to validate them.',
+};
+
 /** Documents of an input file that are not Kubernetes objects. */
 export const DOCUMENT_INVALID: MessageEntry = {
   code: 'EDGE0004', name: 'DocumentInvalid', severity: 'error', kinds: ['*'],
@@ -49,7 +56,7 @@ export const DOCUMENT_INVALID: MessageEntry = {
 
 /** Every message, by code. */
 export const MESSAGES: readonly MessageEntry[] = [
-  SCHEMA_INVALID, CUSTOM_RESOURCE_INVALID, DOCUMENT_INVALID,
+  SCHEMA_INVALID, CUSTOM_RESOURCE_INVALID, DOCUMENT_INVALID, SCHEMA_NOT_FOUND,
   ...CHECKS.map(({ code, name, istioCode, severity, kinds, description, details, productionOnly }) => ({ code, name, istioCode, severity, kinds, description, details, productionOnly })),
 ].sort((a, b) => a.code.localeCompare(b.code));
 

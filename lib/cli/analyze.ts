@@ -31,7 +31,7 @@ Options:
   --format text|json|sarif   output format (default text; sarif is SARIF 2.1.0 for code scanning)
   --json                     same as --format json
   --production               apply the production rules (HTTPS redirects, authorization on public hosts)
-  --crds <file or folder>    validate custom resources against these CRDs (default: Istio 1.30.3's)
+  --crds <file or folder>    validate custom resources against these CRDs too (Istio 1.30.3's and the Gateway API's are always read)
   --help                     show this help
 
 Exit status: 0 no error, 1 errors found, 2 unreadable input, no objects, or a usage error.

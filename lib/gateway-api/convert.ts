@@ -11,6 +11,7 @@ import { dump } from 'js-yaml';
 import { describeProblem } from '../errors';
 import { KubernetesObject } from '../model/kubernetes-object';
 import { escapeRe2 } from '../private/re2';
+import { GATEWAY_NAME_LABEL, RetargetedGateway, retargetWorkloadSelectors } from './workload-selectors';
 // The model's checked views (the conversion reads the package's own schema-valid objects), under
 // the conversion's names: Istio* for the source objects, Kube* for core ones.
 import {
@@ -18,7 +19,7 @@ import {
   HttpMatchRequest as IstioHttpMatch, CheckedHttpRoute as IstioHttpRoute, CheckedServer as IstioServer, StringMatch as IstioStringMatch,
   CheckedVirtualService as IstioVirtualService, isKind, CheckedWorkload as KubeDeployment, CheckedService as KubeService,
 } from '../model/objects';
-import { GATEWAY_NAME_LABEL, GATEWAY_NAME_OVERRIDE_ANNOTATION, GATEWAY_SERVICE_ACCOUNT_ANNOTATION, INJECT_TEMPLATES_ANNOTATION, NAMESPACE_NAME_LABEL, PROXY_CONFIG_ANNOTATION, WORKLOAD_IDENTITY_USE_LABEL } from '../contract/keys';
+import { GATEWAY_NAME_OVERRIDE_ANNOTATION, GATEWAY_SERVICE_ACCOUNT_ANNOTATION, INJECT_TEMPLATES_ANNOTATION, NAMESPACE_NAME_LABEL, PROXY_CONFIG_ANNOTATION, WORKLOAD_IDENTITY_USE_LABEL } from '../contract/keys';
 import { resolveHost, serviceFqdnOf, splitNamespaced } from '../contract/hosts';
 
 /** What the Gateway API (v1.5 standard) cannot say, that a conversion may be allowed to leave out. */
@@ -29,6 +30,12 @@ export enum GatewayApiOmission {
   FAULTS = 'fault',
   /** The minimum TLS version of a server other than Istio's default (TLS 1.2). */
   TLS_VERSIONS = 'minProtocolVersion',
+  /**
+   * CORS preflights that match no allowed origin forwarded to the backend (`unmatchedPreflights`
+   * FORWARD, Istio's default): Istio gives every Gateway API CORS filter IGNORE (the gateway
+   * answers them itself, without CORS headers).
+   */
+  UNMATCHED_PREFLIGHTS = 'unmatchedPreflights',
 }
 
 /** Options of the conversion. */
@@ -94,6 +101,8 @@ interface ConvertedGateway {
   readonly routeListeners: string[];
   /** Whether every listener serves routes (then parentRefs need no sectionName). */
   readonly allListenersServeRoutes: boolean;
+  /** What objects that selected the Istio form's pods select instead. */
+  readonly retarget: RetargetedGateway;
 }
 
 /**
@@ -138,7 +147,11 @@ export function toGatewayApi(objects: readonly KubernetesObject[], options: Gate
   if (problems.messages.length) {
     throw new Error(`The Gateway API form cannot say what these objects say:\n  ${problems.messages.join('\n  ')}`);
   }
-  for (const o of objects) if (!removed.has(o)) out.push(o);
+  // Copied objects that selected the Istio form's gateway pods select the pods Istio deploys for the Gateway.
+  const retargeted = [...gateways.values()].map((g) => g.retarget);
+  const podTemplates = objects.filter((o) => !removed.has(o) && ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind) && o.apiVersion === 'apps/v1')
+    .map((o) => ({ namespace: o.metadata?.namespace ?? 'default', labels: (o as KubeDeployment).spec.template.metadata?.labels ?? {} }));
+  for (const o of objects) if (!removed.has(o)) out.push(retargetWorkloadSelectors(o, retargeted, podTemplates));
   // Make-before-break as in the Istio form: backends and grants before the routes that use them.
   out.push(...generated, ...versionServices.values(), ...grants.values(), ...routes);
   return { objects: out, omitted: problems.omitted };
@@ -165,6 +178,7 @@ function convertGateway(gw: IstioGateway, objects: readonly KubernetesObject[], 
   }
   const listeners: Record<string, unknown>[] = [];
   const routeListeners: string[] = [];
+  const httpsListeners: Array<{ listener: string; port: number; portName?: string }> = [];
   let allServeRoutes = true;
   const usedNames = new Set<string>();
   (gw.spec.servers ?? []).forEach((server, i) => {
@@ -178,6 +192,7 @@ function convertGateway(gw: IstioGateway, objects: readonly KubernetesObject[], 
       if (!listener) return;
       listeners.push(listener);
       if (!redirectOnly) routeListeners.push(listenerName);
+      if (listener.protocol === 'HTTPS') httpsListeners.push({ listener: listenerName, port: server.port.number, portName: server.port.name });
     });
   });
 
@@ -225,7 +240,10 @@ function convertGateway(gw: IstioGateway, objects: readonly KubernetesObject[], 
   const replaces = [workload.deployment, workload.service, workload.autoscaler, workload.disruptionBudget].filter((o): o is KubernetesObject => o !== undefined);
   return {
     name, namespace,
-    gateway: { source: gw, name, namespace, routeListeners, allListenersServeRoutes: allServeRoutes },
+    gateway: {
+      source: gw, name, namespace, routeListeners, allListenersServeRoutes: allServeRoutes,
+      retarget: { namespace, name, podLabels: { ...workload.deployment.spec.template.metadata?.labels }, httpsListeners },
+    },
     objects: [parameters, gatewayObject, ...redirects],
     replaces,
   };
@@ -488,6 +506,12 @@ function convertRules(vs: IstioVirtualService, namespace: string, ctx: RouteCont
     }
     if (route.corsPolicy) {
       const c = route.corsPolicy;
+      // istiod reads every Gateway API CORS filter with unmatchedPreflights IGNORE
+      // (pilot/pkg/config/kube/gateway/conversion.go, createCorsFilter); Istio's own default is FORWARD.
+      if (c.unmatchedPreflights !== 'IGNORE') {
+        problems.unsupported(GatewayApiOmission.UNMATCHED_PREFLIGHTS, path, `${at}.cors.unmatchedPreflights`, c.unmatchedPreflights ?? 'FORWARD (Istio\'s default)',
+          'Istio answers CORS preflights that match no allowed origin itself in the Gateway API form (IGNORE), where this route forwards them to the backend: set cors.unmatchedPreflights to UnmatchedPreflights.IGNORE, or keep the Istio form.');
+      }
       const origins = (c.allowOrigins ?? []).map((o, i) => {
         if (o.exact !== undefined) return o.exact;
         problems.add(path, `${at}.cors.allowOrigins[${i}]`, o, 'The Gateway API CORS filter matches origins exactly (or with "*" wildcards): use StringMatch.exact.');

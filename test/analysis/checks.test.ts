@@ -242,7 +242,7 @@ const CASES: Case[] = [
   { check: 'ServiceTargetPortNotExposed', behaviour: 'a named targetPort no container declares (through the escape hatch)',
     fail: (o) => { find(o, 'Service', 'api').spec.ports[0].targetPort = 'http'; }, message: /targetPort "http" is the name of no container port of the selected pods/,
     pass: (o) => { find(o, 'Service', 'api').spec.ports[0].targetPort = 'http'; for (const d of ['api-v1', 'api-v2']) find(o, 'Deployment', d).spec.template.spec.containers[0].ports = [{ name: 'http', containerPort: 8080 }]; } },
-  { check: 'ServiceTargetPortNotExposed', behaviour: 'a numbered targetPort when the containers declare others (a warning)',
+  { check: 'ServiceTargetPortNotExposed', behaviour: 'a numbered targetPort when the containers declare others (an info)',
     fail: (o) => { for (const d of ['api-v1', 'api-v2']) find(o, 'Deployment', d).spec.template.spec.containers[0].ports = [{ containerPort: 9000 }]; }, message: /targetPort 8080 is not a container port of the selected pods/,
     pass: (o) => { for (const d of ['api-v1', 'api-v2']) find(o, 'Deployment', d).spec.template.spec.containers[0].ports = [{ containerPort: 8080 }]; } },
   { check: 'ImageAutoWithoutInjection', behaviour: 'image: auto in a namespace with injection disabled',

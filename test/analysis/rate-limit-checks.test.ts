@@ -4,16 +4,18 @@ import { dump, load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import {
   analyze, ExternalTrafficPolicy, IngressGateway, KubernetesObject, RateLimit, RateLimitDescriptor, RateLimitRedis, RateLimitService, RateLimitUnit,
+  Traffic, VersionedService,
 } from '../../lib';
 import { RATE_LIMIT_CHECKS } from '../../lib/analysis/checks/rate-limit/rate-limit-checks';
 import { CHECKS } from '../../lib';
 import { newChart, synth } from '../support/synth';
 
-/** A consistent edge: a per-client global limit, a route limit, and a local backstop well above them. */
+/** A consistent edge: a per-client global limit, a limit on the route "api", and a local backstop well above them. */
 function edge(localTokensPerSecond = 1000): any[] {
   const chart = newChart();
   const service = new RateLimitService(chart, 'ratelimit', { domain: 'shop', redis: RateLimitRedis.inCluster() });
-  new IngressGateway(chart, 'edge', {
+  const api = new VersionedService(chart, 'api', { namespace: 'shop', port: 8080, versions: [{ name: 'v1', image: 'api:1' }] });
+  const gateway = new IngressGateway(chart, 'edge', {
     hosts: ['shop.example.com'],
     azure: { externalTrafficPolicy: ExternalTrafficPolicy.LOCAL },
     rateLimits: [
@@ -25,6 +27,7 @@ function edge(localTokensPerSecond = 1000): any[] {
       RateLimit.local({ maxTokens: localTokensPerSecond, fillInterval: Duration.seconds(1) }),
     ],
   });
+  gateway.addRoute('shop', { namespace: 'shop', routes: [{ name: 'api', to: Traffic.to(api.version('v1')) }] });
   return synth(chart) as any[];
 }
 

@@ -37,8 +37,9 @@ describe('validateSchemas', () => {
     expect(problems[0].message).toMatch(/replicas/);
   });
 
-  it('reports a kind without a published schema instead of passing it', async () => {
+  it('reports a kind without a published schema as unvalidated instead of passing it', async () => {
     const problems = await validateSchemas([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }]);
-    expect(problems).toEqual([{ object: 'example.com/v1 Widget w', message: expect.stringMatching(/no published schema/) }]);
+    expect(problems).toEqual([{ object: 'example.com/v1 Widget w', unvalidated: true, message: expect.stringMatching(/^not validated: no schema for example.com\/v1 Widget/) }]);
+    expect(await validateSchemas([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }], { validatedElsewhere: (_, k) => k === 'Widget' })).toEqual([]);
   });
 });

@@ -15,6 +15,22 @@ export interface SchemaProblem {
   readonly object: string;
   /** What the validator said. */
   readonly message: string;
+  /**
+   * True when the object was not validated at all: no published schema, own schema or vendored CRD
+   * knows its kind (an Argo CD Application, a SPIRE object, a Gateway API experimental-channel route).
+   * Not a defect of the object: the API server accepts it when its CRD is installed.
+   */
+  readonly unvalidated?: boolean;
+}
+
+/** Options of {@link validateSchemas}. */
+export interface ValidateSchemasOptions {
+  /**
+   * Kinds validated elsewhere (CRDs given by the user): objects of these kinds without a published
+   * schema are not reported as unvalidated.
+   * @default - none
+   */
+  readonly validatedElsewhere?: (apiVersion: string, kind: string) => boolean;
 }
 
 type ModelClass = new (data: unknown) => { validate(): void };
@@ -109,9 +125,10 @@ export function describeObject(o: KubernetesObject): string {
 
 /**
  * Validates every object against its published schema. An object whose kind has no published
- * schema is itself a problem: nothing unchecked passes silently.
+ * schema is reported as `unvalidated` (nothing unchecked passes silently), unless the options say
+ * that CRDs validate it.
  */
-export async function validateSchemas(objects: readonly KubernetesObject[]): Promise<SchemaProblem[]> {
+export async function validateSchemas(objects: readonly KubernetesObject[], options: ValidateSchemasOptions = {}): Promise<SchemaProblem[]> {
   const problems: SchemaProblem[] = [];
   // Every kind's module at once: the ES module loader reads and links them concurrently.
   const kinds = new Map(objects.map((o) => [`${o.apiVersion}/${o.kind}`, o]));
@@ -123,15 +140,16 @@ export async function validateSchemas(objects: readonly KubernetesObject[]): Pro
       for (const message of own(o)) problems.push({ object: describeObject(o), message });
       continue;
     }
+    if (!Model && options.validatedElsewhere?.(o.apiVersion, o.kind)) continue;
     if (!Model && o.apiVersion.startsWith('gateway.networking.k8s.io/')) {
       // The Gateway API kinds are checked against the vendored CRDs (gateway-api-crd.ts), schema and CEL.
       if (!gatewayApiCrdSchemas().defines(o.apiVersion, o.kind)) {
-        problems.push({ object: describeObject(o), message: `${o.apiVersion} ${o.kind} is not a kind of the Gateway API v1.5.1 standard channel (crds/): use a standard kind and version.` });
+        problems.push({ object: describeObject(o), unvalidated: true, message: `not validated: ${o.apiVersion} ${o.kind} is not a kind of the Gateway API v1.5.1 standard channel (crds/), so no schema checks it; give its CRD (the experimental channel's) with --crds to validate it.` });
       }
       continue;
     }
     if (!Model) {
-      problems.push({ object: describeObject(o), message: `no published schema for ${o.apiVersion} ${o.kind} (looked for ${schemaModule(o.apiVersion, o.kind)})` });
+      problems.push({ object: describeObject(o), unvalidated: true, message: `not validated: no schema for ${o.apiVersion} ${o.kind} (no published one at ${schemaModule(o.apiVersion, o.kind)}, no vendored CRD); give its CRD with --crds to validate it.` });
       continue;
     }
     try {

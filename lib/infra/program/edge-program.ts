@@ -223,10 +223,12 @@ export function edgeProgram(definition: EdgeDefinition, options: EdgeProgramOpti
     if (!config.monitoring.enabled && edge.objects.some((o) => o.apiVersion.startsWith('azmonitoring.coreos.com/'))) {
       throw new ConfigError(`${where}: invalid config ${CONFIG_NAMESPACE}:monitoring.enabled: received false. The edge's PodMonitors are for Azure Managed Prometheus, whose CRDs the metrics add-on installs: enable monitoring, or scrape with the Prometheus Operator (EdgeMonitoring backend).`);
     }
-    // Zones, region, system pool size: compared with the previous deployment before anything is declared.
-    await refuseChangesAzureRefuses(config);
+    // Zones, region, system pool size, the Kubernetes version and the pools' counts: compared with
+    // the previous deployment and the live cluster before anything is declared.
+    const previous = await refuseChangesAzureRefuses(config, edge.publicIp.resourceGroup);
     const stack = new EdgeStack('edge', {
       config, objects: edge.objects, alertGroups: edge.alertGroups, publicIp: edge.publicIp, hostnames: edge.hostnames, keyVault: edge.keyVault, managedRedis,
+      cluster: previous.cluster,
     });
     return {
       kubeconfig: stack.aks.kubeconfig,

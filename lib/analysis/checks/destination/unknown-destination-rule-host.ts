@@ -1,4 +1,5 @@
 import { Check } from '../../check';
+import { definedElsewhere } from '../../../contract/defined-elsewhere';
 import { DestinationRuleSpec, specOf } from '../../../model/objects';
 import { namespaceOf } from '../../../model/object-index';
 import { isClusterHost, resolveHost } from '../../../contract/hosts';
@@ -6,7 +7,9 @@ import { isClusterHost, resolveHost } from '../../../contract/hosts';
 /**
  * A DestinationRule whose host is a cluster host (short name or `*.svc.cluster.local`) that no
  * Service or ServiceEntry of the set, visible from its namespace, declares: it applies to nothing.
- * Hosts outside the cluster's domain and wildcard hosts are not reported.
+ * Hosts outside the cluster's domain and wildcard hosts are not reported, nor a host the rule
+ * declares as defined elsewhere (annotation `analysis.istio-aks-edge.io/defined-elsewhere`:
+ * "Service <fqdn>", written by the constructs for an imported Service).
  */
 export const unknownDestinationRuleHost: Check = {
   name: 'UnknownDestinationRuleHost',
@@ -21,6 +24,7 @@ export const unknownDestinationRuleHost: Check = {
       const host = specOf<DestinationRuleSpec>(dr).host;
       if (typeof host !== 'string') continue;
       const fqdn = resolveHost(host, namespaceOf(dr));
+      if (definedElsewhere(dr.metadata?.annotations).has(`Service ${fqdn}`)) continue;
       if (isClusterHost(fqdn) && !index.registryHost(host, namespaceOf(dr))) {
         report(dr, 'spec.host', `Host "${host}" (${fqdn}) matches no Service or ServiceEntry visible from namespace "${namespaceOf(dr)}", so this rule applies to nothing: fix the host (a short name resolves in the rule's namespace), or define the Service.`);
       }

@@ -4,8 +4,10 @@ import { gatewayPods, gatewaySelector, selectorString, servers } from '../../../
 import { namespaceOf } from '../../../model/object-index';
 
 /**
- * A Gateway server port that no Service in front of the gateway pods exposes (as a TCP `port`),
- * so no traffic reaches it from outside the pods.
+ * A Gateway server port that no Service in front of the gateway pods exposes, so no traffic
+ * reaches it from outside the pods. As istioctl (gateway analyzer): the server port is where the
+ * gateway pod listens, so a TCP Service port's numeric `targetPort` counts, and so does the
+ * Service `port` itself.
  */
 export const gatewayPortNotDefinedOnService: Check = {
   name: 'GatewayPortNotDefinedOnService',
@@ -20,7 +22,8 @@ export const gatewayPortNotDefinedOnService: Check = {
       const fronting = [...new Set(gatewayPods(index, gw).flatMap((p) => index.servicesSelecting(p)))];
       if (fronting.length === 0) continue;
       const exposed = new Set(fronting.flatMap((s) => list(specOf<ServiceSpec>(s).ports)
-        .filter((p) => (p.protocol ?? 'TCP') === 'TCP').map((p) => p.port)));
+        .filter((p) => (p.protocol ?? 'TCP') === 'TCP')
+        .flatMap((p) => [p.port, ...(typeof p.targetPort === 'number' || (typeof p.targetPort === 'string' && /^\d+$/.test(p.targetPort)) ? [Number(p.targetPort)] : [])])));
       for (const { server, index: i } of servers(gw)) {
         const port = server.port?.number;
         if (typeof port === 'number' && !exposed.has(port)) {

@@ -143,6 +143,19 @@ function patches(ef: KubernetesObject): Array<{ patch: Json; i: number }> {
   return arr(obj(obj(ef).spec).configPatches).map((p, i) => ({ patch: obj(p), i }));
 }
 
+/** The cluster named `name` that a CLUSTER patch of `ef` adds, with the address and port of its first endpoint. */
+function addedCluster(ef: KubernetesObject, name: string | undefined): { host: string; port: number; field: string } | undefined {
+  if (name === undefined) return undefined;
+  for (const { patch, i } of patches(ef)) {
+    const value = obj(obj(patch.patch).value);
+    if (patch.applyTo !== 'CLUSTER' || obj(patch.patch).operation !== 'ADD' || value.name !== name) continue;
+    const endpoint = obj(obj(arr(obj(arr(obj(value.load_assignment).endpoints)[0]).lb_endpoints)[0]).endpoint);
+    const socket = obj(obj(endpoint.address).socket_address);
+    return { host: str(socket.address) ?? '', port: Number(socket.port_value), field: `spec.configPatches[${i}]` };
+  }
+  return undefined;
+}
+
 function globalFilters(index: ObjectIndex): GlobalFilter[] {
   const out: GlobalFilter[] = [];
   for (const ef of index.ofKind('EnvoyFilter')) {
@@ -299,14 +312,20 @@ export const RATE_LIMIT_CHECKS: readonly Check[] = [
       for (const f of globalFilters(index)) {
         if (isExternal(f.filter)) continue;
         const m = f.cluster ? /^outbound\|(\d+)\|[^|]*\|(.+)$/.exec(f.cluster) : null;
-        if (!m) {
-          report(f.filter, `${f.field}.rate_limit_service`, `The filter's rate-limit service is ${JSON.stringify(f.cluster)}, not an Istio cluster "outbound|<port>||<service host>": point it at the rate-limit Service.`);
+        // The filter may add the cluster itself (a CLUSTER patch with operation ADD, as Istio's
+        // samples/bookinfo/policy/productpage_envoy_ratelimit.yaml does): then its endpoint is the service.
+        const added = m ? undefined : addedCluster(f.filter, f.cluster);
+        if (!m && !added) {
+          report(f.filter, `${f.field}.rate_limit_service`, `The filter's rate-limit service is ${JSON.stringify(f.cluster)}, neither an Istio cluster "outbound|<port>||<service host>" nor a cluster this EnvoyFilter adds (a CLUSTER patch with operation ADD and that name): point it at the rate-limit Service.`);
           continue;
         }
-        const svc = index.services.get(m[2]);
+        const [port, host] = m ? [Number(m[1]), m[2]] : [added!.port, added!.host];
+        // An added cluster may reach any address: only a cluster Service host is looked up in the set.
+        if (added && !host.endsWith('.svc.cluster.local')) continue;
+        const svc = index.services.get(host);
         const ports = arr(obj(obj(svc).spec).ports).map((p) => obj(p).port);
-        if (!svc || !ports.includes(Number(m[1]))) {
-          report(f.filter, `${f.field}.rate_limit_service.grpc_service.envoy_grpc.cluster_name`, `The cluster "${f.cluster}" names ${svc ? `port ${m[1]} of Service ${m[2]}, which has ports ${JSON.stringify(ports)}` : `Service ${m[2]}, which is not in the set`}: Envoy has no such cluster, so (failing open) nothing is limited. Deploy the service (RateLimitService), fix the host or port, or mark the filter external (annotation ${EXTERNAL_ANNOTATION}: "true").`);
+        if (!svc || !ports.includes(port)) {
+          report(f.filter, `${f.field}.rate_limit_service.grpc_service.envoy_grpc.cluster_name`, `The cluster "${f.cluster}"${added ? ` (added by ${added.field})` : ''} names ${svc ? `port ${port} of Service ${host}, which has ports ${JSON.stringify(ports)}` : `Service ${host}, which is not in the set`}: Envoy has no such cluster, so (failing open) nothing is limited. Deploy the service (RateLimitService), fix the host or port, or mark the filter external (annotation ${EXTERNAL_ANNOTATION}: "true").`);
         }
       }
     },

@@ -10,8 +10,9 @@ function injectedProxy(pod: PodTemplate): boolean {
 /**
  * A Service port whose targetPort no container of the selected pods exposes: a named targetPort
  * no container declares (the Service gets no endpoints for it), or a number when every container
- * declares its ports and none is that one (a warning: a container may listen on a port it does not
- * declare). Pods with an injected gateway proxy are skipped for numbers.
+ * declares its ports and none is that one (an info only: declaring container ports is optional in
+ * Kubernetes, and a container may listen on a port it does not declare; traffic reaches it).
+ * Pods with an injected gateway proxy are skipped for numbers.
  */
 export const serviceTargetPortNotExposed: Check = {
   name: 'ServiceTargetPortNotExposed',
@@ -19,7 +20,7 @@ export const serviceTargetPortNotExposed: Check = {
   severity: 'error',
   kinds: ['Service', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod'],
   description: 'A Service targetPort that no container of its pods exposes.',
-  details: 'A named targetPort resolves to a container port of that name: when no container declares it, the port has no endpoints. A numbered one no container declares (while they declare others) is probably a typo. Fix targetPort, or declare the container port.',
+  details: 'A named targetPort resolves to a container port of that name: when no container declares it, the port has no endpoints (an error). A numbered one no container declares (while they declare others) is reported as an info: Kubernetes does not require containers to declare the ports they listen on, so it may be right, or a typo. Fix targetPort, or declare the container port.',
   run(index, report) {
     for (const svc of index.ofKind('Service')) {
       const spec = specOf<ServiceSpec>(svc);
@@ -39,7 +40,7 @@ export const serviceTargetPortNotExposed: Check = {
           const relevant = pods.filter((p) => !injectedProxy(p));
           const all = relevant.length > 0 && relevant.every((p) => list(p.spec.containers).every((c) => list(c?.ports).length > 0));
           if (all && !declared.some((ports) => ports.some((p) => p?.containerPort === n))) {
-            report(svc, `spec.ports[${i}].targetPort`, `targetPort ${n} is not a container port of the selected pods (${pods.map((p) => p.workload.metadata?.name).join(', ')}: ${[...new Set(declared.flat().map((p) => p?.containerPort))].join(', ')}), so traffic likely reaches nothing: use the port the container listens on.`, 'warning');
+            report(svc, `spec.ports[${i}].targetPort`, `targetPort ${n} is not a container port of the selected pods (${pods.map((p) => p.workload.metadata?.name).join(', ')}: ${[...new Set(declared.flat().map((p) => p?.containerPort))].join(', ')}), so unless a container listens on it without declaring it, traffic reaches nothing: check that it is the port the container listens on, and declare it.`, 'info');
           }
         }
       });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const copy = mkdtempSync(join(tmpdir(), 'edge-synth-script-'));
 for (const f of ['lib', 'apps', 'imports', 'crds', 'schemas', 'scripts', 'tsconfig.json', 'package.json']) cpSync(join(ROOT, f), join(copy, f), { recursive: true });
 symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
