@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml } from '../model/read-manifests';
 import { EdgeMocks, settle, UNKNOWN, valueOf } from '../infra/testing/mocks';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
 
@@ -32,7 +32,7 @@ const rec = (v: unknown): Record<string, unknown> => (v && typeof v === 'object'
 export function pulumiProject(root: string): { name: string; main: string } {
   const file = path.join(root, 'Pulumi.yaml');
   if (!existsSync(file)) throw new UsageError(`No Pulumi project in ${root}: Pulumi.yaml does not exist (run plan in the project's folder, or give --dir).`);
-  const project = rec(parse(readFileSync(file, 'utf8')));
+  const project = rec(parseYaml(readFileSync(file, 'utf8'), file));
   if (typeof project.name !== 'string') throw new UsageError(`${file}: invalid name: received ${JSON.stringify(project.name)}. Give the project a name.`);
   const main = typeof project.main === 'string' ? project.main : '.';
   return { name: project.name, main: path.resolve(root, main) };
@@ -42,7 +42,7 @@ export function pulumiProject(root: string): { name: string; main: string } {
 export function stackConfig(stack: string, root: string = process.cwd()): Record<string, string> {
   const file = path.join(root, `Pulumi.${stack}.yaml`);
   if (!existsSync(file)) throw new UsageError(`No stack "${stack}": ${path.relative(process.cwd(), file) || file} does not exist. Create it (pulumi stack init ${stack}) or name a committed stack.`);
-  const config = rec(rec(parse(readFileSync(file, 'utf8'))).config);
+  const config = rec(rec(parseYaml(readFileSync(file, 'utf8'), file)).config);
   return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
 }
 
