@@ -20,7 +20,7 @@ export type {
 export { ExternalTrafficPolicy } from './azure-load-balancer';
 export type { AzureLoadBalancerOptions, PublicIpReference } from './azure-load-balancer';
 export { Certificate, IssuerKind } from './certificate';
-export type { CertManagerCertificateOptions, KeyVaultCertificateOptions } from './certificate';
+export type { CertManagerCertificateOptions, FileCertificateOptions, KeyVaultCertificateOptions } from './certificate';
 export type { DenyRequestsOptions, RequestScope, RequireJwtOptions, SourceIpAllowListOptions } from './gateway-authorization';
 export { RateLimit, RateLimitAction } from './rate-limit';
 export type { GlobalRateLimitOptions, LocalRateLimitOptions } from './rate-limit';
