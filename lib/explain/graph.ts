@@ -7,7 +7,8 @@
  * @viz-js/viz) and as a Mermaid flowchart for Markdown code review.
  */
 import { text } from '../private/text';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { makeDirectories } from '../private/fs';
 import * as path from 'node:path';
 import { KubernetesObject } from '../model/kubernetes-object';
 import { ObjectIndex } from '../model/object-index';
@@ -349,7 +350,7 @@ let graphviz: Promise<Awaited<ReturnType<typeof import('@viz-js/viz').instance>>
  */
 export async function writeEdgePictures(objects: readonly KubernetesObject[], outdir: string, options: EdgeGraphOptions = {}): Promise<EdgeGraph> {
   const g = buildEdgeGraph(objects, options);
-  mkdirSync(outdir, { recursive: true });
+  makeDirectories(outdir);
   writeFileSync(path.join(outdir, 'edge.svg'), await renderSvg(g));
   writeFileSync(path.join(outdir, 'edge.md'), toMermaidMarkdown(g));
   return g;
