@@ -19,10 +19,10 @@ import {
 } from './private/http';
 import type { IIngressGateway } from './ingress-gateway';
 import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
-import { CLUSTER_DOMAIN, hostCoveredBy } from './contract/hosts';
 import { RouteRequests } from './route-requests';
 import { HttpMethod, PathMatch, StringMatch } from './match';
 import { Traffic, WeightedTarget } from './route-traffic';
+import { hostCoveredBy, serviceFqdnOf } from './contract/hosts';
 
 /**
  * Conditions a request must meet; all fields of one match must hold.
@@ -663,7 +663,7 @@ export class AppRoute extends Construct {
     if (!service) return;
     const host = serviceHost(service, this.namespace);
     if (isHost && !this.destinationHosts.includes(host)) this.destinationHosts.push(host);
-    if (service.imported) this.markDefinedElsewhere(`Service ${service.routeHost ?? `${service.serviceName}.${service.namespace}.${CLUSTER_DOMAIN}`}`);
+    if (service.imported) this.markDefinedElsewhere(`Service ${service.routeHost ?? serviceFqdnOf(service.serviceName, service.namespace)}`);
     // Make-before-break: the DestinationRule that defines the subsets is applied before this VirtualService.
     for (const rule of [service.destinationRule, target.destinationRule]) {
       if (rule && !this.dependedOn.has(rule)) {
