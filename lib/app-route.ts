@@ -17,10 +17,10 @@ import { escapeRe2 } from './private/re2';
 import { INT32_MAX, validateFinePercent, validateHeaderName, validateHeaderValue, validateModifiableHeader, validateRetryOn } from './private/http';
 import type { IIngressGateway } from './ingress-gateway';
 import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
-import { CLUSTER_DOMAIN, hostCoveredBy } from './contract/hosts';
 import { RouteRequests } from './route-requests';
 import { HttpMethod, PathMatch, StringMatch } from './match';
 import { Traffic, WeightedTarget } from './route-traffic';
+import { hostCoveredBy, serviceFqdnOf } from './contract/hosts';
 
 /**
  * Conditions a request must meet; all fields of one match must hold.
@@ -602,7 +602,9 @@ export class AppRoute extends Construct {
         });
       }
       entries.push({ name, match, route: destinations.length === 1 ? [{ ...destinations[0], weight: undefined }] : destinations, ...common });
-      for (const m of [...(route.mirror ? [route.mirror] : []), ...(route.mirrors ?? [])]) this.useService(m.to);
+      // A mirror target is not a host of the route: a mesh VirtualService captures the calls to every
+      // host it lists, so listing it would route every call to the mirror target by this route.
+      for (const m of [...(route.mirror ? [route.mirror] : []), ...(route.mirrors ?? [])]) this.useService(m.to, false);
     } else {
       entries.push({ name, match, ...common });
     }
@@ -648,13 +650,16 @@ export class AppRoute extends Construct {
     return traffic;
   }
 
-  /** Records a destination: its host (mesh routes' default hosts), its imports, and its DestinationRule. */
-  private useService(target: IRouteTarget): void {
+  /**
+   * Records a destination: its host (mesh routes' default hosts, unless `isHost` is false: a
+   * mirror's), its imports, and its DestinationRule.
+   */
+  private useService(target: IRouteTarget, isHost = true): void {
     const service = target?.routableService;
     if (!service) return;
     const host = serviceHost(service, this.namespace);
-    if (!this.destinationHosts.includes(host)) this.destinationHosts.push(host);
-    if (service.imported) this.markDefinedElsewhere(`Service ${service.routeHost ?? `${service.serviceName}.${service.namespace}.${CLUSTER_DOMAIN}`}`);
+    if (isHost && !this.destinationHosts.includes(host)) this.destinationHosts.push(host);
+    if (service.imported) this.markDefinedElsewhere(`Service ${service.routeHost ?? serviceFqdnOf(service.serviceName, service.namespace)}`);
     // Make-before-break: the DestinationRule that defines the subsets is applied before this VirtualService.
     for (const rule of [service.destinationRule, target.destinationRule]) {
       if (rule && !this.dependedOn.has(rule)) {
@@ -872,6 +877,15 @@ export class AppRoute extends Construct {
     const hosts = this.hosts;
     if (hosts.length === 0) {
       errors.push(describeProblem(this, 'hosts', [], 'A mesh route without destinations has no default host: list the hosts (the services whose callers it applies to).'));
+    }
+    // A mesh VirtualService applies to the calls to each of its hosts. Its default host is its
+    // destination service (the versions of one service: a canary, a split between subsets). Routes
+    // to several services (a split between two services, a route per service) have no default:
+    // listing them all would route the calls to each by this route (calls to the second service
+    // split back to the first), and choosing one would be a guess. The user names them.
+    if (!this.explicitHosts && this._gateways.length === 0 && hosts.length > 1) {
+      errors.push(describeProblem(this, 'hosts', hosts,
+        `Left out, the hosts of a mesh route are its destinations', here several services; a mesh route applies to every call to each host it lists, so calls to ${hosts.slice(1).join(', ')} would be routed by this route too: list the hosts whose callers it applies to, for example hosts: ["${hosts[0]}"].`));
     }
     if (this._gateways.length) {
       const served = this._gateways.flatMap((g) => [...g.hosts]);

@@ -93,8 +93,8 @@ describe('rules Kubernetes, Istio and Envoy enforce', () => {
   });
 
   it('ports the Istio proxy reserves', () => {
-    expect(thrown(gateway({ http: { port: 15021 } }))).toMatchInlineSnapshot(`"test/edge: invalid http.port: received 15021. Ports 15000-15090 belong to the Istio proxy (15021 is the status port the load balancer probes): use another port, such as 8443."`);
-    expect(thrown(gateway({ https: { certificate: Certificate.fromSecret('tls'), port: 15090 } }))).toMatchInlineSnapshot(`"test/edge: invalid https.port: received 15090. Ports 15000-15090 belong to the Istio proxy (15021 is the status port the load balancer probes): use another port, such as 8443."`);
+    expect(thrown(gateway({ http: { port: 15021 } }))).toMatchInlineSnapshot(`"test/edge: invalid http.port: received 15021. Ports 15000, 15004, 15020, 15021, 15053, 15090 belong to the gateway's Istio proxy (15021 is the status port the load balancer probes): use another port, such as 8443."`);
+    expect(thrown(gateway({ https: { certificate: Certificate.fromSecret('tls'), port: 15090 } }))).toMatchInlineSnapshot(`"test/edge: invalid https.port: received 15090. Ports 15000, 15004, 15020, 15021, 15053, 15090 belong to the gateway's Istio proxy (15021 is the status port the load balancer probes): use another port, such as 8443."`);
   });
 
   it('environment variable names', () => {

@@ -3,8 +3,9 @@ import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { dump, load } from 'js-yaml';
-import { aksOwnsKubernetesVersion, IstioMode, PoolConfig, StackConfig } from '../program/config';
+import { IstioMode, PoolConfig, StackConfig } from '../program/config';
 import { userPoolAksName } from '../program/names';
+import type { ClusterInputs } from '../program/previous-deployment';
 import { assignRole, Deployer } from './role-assignment';
 
 /**
@@ -46,6 +47,12 @@ export interface AksClusterArgs {
   readonly resourceGroupName: pulumi.Input<string>;
   /** The deploying identity, made cluster admin with Entra ID and Azure RBAC. */
   readonly deployer: Deployer;
+  /**
+   * The Kubernetes version and node counts to send, from the configuration and the live cluster
+   * (lib/infra/program/previous-deployment.ts): never older than what runs.
+   * @default - a new cluster: the configured version, each pool at its `minCount`
+   */
+  readonly cluster?: ClusterInputs;
 }
 
 /**
@@ -55,9 +62,11 @@ export interface AksClusterArgs {
  * managed identity, RBAC, OIDC issuer and workload identity, an auto-upgrade channel, Entra ID with
  * Azure RBAC (the deploying identity made cluster admin) and the optional Istio add-on.
  *
- * What AKS or the autoscaler changes after creation is ignored (pool counts; the version under the
- * "stable" or "rapid" channel); production protects the cluster from deletion; a user pool's VM
- * size change creates its replacement before deleting it (its AKS name carries the size).
+ * What AKS or the autoscaler changed is sent back as it runs, never undone: the version sent is
+ * never older than the running one and each pool's count is the running count (`args.cluster`, read
+ * from the live cluster before anything is declared; no `ignoreChanges`, which would send the state's
+ * stale values again); production protects the cluster from deletion; a user pool's VM size change
+ * creates its replacement before deleting it (its AKS name carries the size).
  * Exposes the kubeconfig for people (secret) and a Kubernetes provider for the program.
  */
 export class AksCluster extends pulumi.ComponentResource {
@@ -81,10 +90,10 @@ export class AksCluster extends pulumi.ComponentResource {
     super('istio-aks-edge:azure:AksCluster', name, {}, opts);
     const { config } = args;
     const zones = config.zones;
-    const autoscaled = (pool: PoolConfig) => ({
+    const autoscaled = (pool: PoolConfig, aksName: string) => ({
       vmSize: pool.vmSize,
-      // The initial size only: the autoscaler owns the count afterwards (ignoreChanges below).
-      count: pool.minCount,
+      // What runs (the autoscaler owns the count), inside the bounds; minCount for a new pool.
+      count: args.cluster?.poolCounts[aksName] ?? pool.minCount,
       minCount: pool.minCount,
       maxCount: pool.maxCount,
       enableAutoScaling: true,
@@ -101,7 +110,7 @@ export class AksCluster extends pulumi.ComponentResource {
       resourceName: config.clusterName,
       location: config.location,
       dnsPrefix: config.clusterName,
-      kubernetesVersion: config.kubernetesVersion,
+      kubernetesVersion: args.cluster?.kubernetesVersion ?? config.kubernetesVersion,
       // Production gets the Standard tier (a financially backed API server SLA over the zones);
       // long-term support needs Premium and the LTS plan.
       sku: { name: containerservice.ManagedClusterSKUName.Base, tier },
@@ -111,7 +120,7 @@ export class AksCluster extends pulumi.ComponentResource {
       agentPoolProfiles: [{
         name: config.systemPool.name,
         mode: containerservice.AgentPoolMode.System,
-        ...autoscaled(config.systemPool),
+        ...autoscaled(config.systemPool, config.systemPool.name),
         // Keep application pods, the gateway included, on the user pools.
         nodeTaints: config.userPools.length ? ['CriticalAddonsOnly=true:NoSchedule'] : undefined,
       }],
@@ -150,8 +159,6 @@ export class AksCluster extends pulumi.ComponentResource {
     }, {
       parent: this,
       protect: config.production,
-      // The autoscaler owns the system pool's count; under "stable"/"rapid" AKS owns the version.
-      ignoreChanges: ['agentPoolProfiles[0].count', ...(aksOwnsKubernetesVersion(config) ? ['kubernetesVersion'] : [])],
     });
 
     this.userPools = config.userPools.map((pool) => new containerservice.AgentPool(`${name}-pool-${pool.name}`, {
@@ -159,9 +166,9 @@ export class AksCluster extends pulumi.ComponentResource {
       resourceName: this.cluster.name,
       agentPoolName: userPoolAksName(pool.name, pool.vmSize),
       mode: containerservice.AgentPoolMode.User,
-      ...autoscaled(pool),
+      ...autoscaled(pool, userPoolAksName(pool.name, pool.vmSize)),
       tags: config.tags,
-    }, { parent: this, ignoreChanges: ['count'], deleteBeforeReplace: false }));
+    }, { parent: this, deleteBeforeReplace: false }));
 
     // Entra ID: the deployer is cluster admin through Azure RBAC, and the provider calls the API
     // server with the deployer's own Entra token for the AKS server application (no kubelogin).

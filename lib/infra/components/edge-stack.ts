@@ -13,6 +13,7 @@ import { IngressPublicIp } from './ingress-public-ip';
 import { IstioControlPlane } from './istio-control-plane';
 import { ManagedRedis } from './managed-redis';
 import { keyVaultName } from '../program/names';
+import type { ClusterInputs } from '../program/previous-deployment';
 import { Deployer, deployerPrincipalType } from './role-assignment';
 
 /** Inputs of {@link EdgeStack}. */
@@ -46,6 +47,12 @@ export interface EdgeStackArgs {
    * @default - no managed Redis (the edge uses an in-cluster Redis, or none)
    */
   readonly managedRedis?: { readonly cacheName: string; readonly secret: { readonly namespace: string; readonly name: string } };
+  /**
+   * The Kubernetes version and node counts to send, from `refuseChangesAzureRefuses` (what the
+   * live cluster runs, never undone).
+   * @default - a new cluster: the configured version, each pool at its `minCount`
+   */
+  readonly cluster?: ClusterInputs;
 }
 
 /**
@@ -87,7 +94,7 @@ export class EdgeStack extends pulumi.ComponentResource {
       location: config.location,
       tags: config.tags,
     }, { parent: this, protect: config.production });
-    this.aks = new AksCluster(`${name}-aks`, { config, resourceGroupName: this.resourceGroup.name, deployer }, { parent: this });
+    this.aks = new AksCluster(`${name}-aks`, { config, resourceGroupName: this.resourceGroup.name, deployer, cluster: args.cluster }, { parent: this });
     this.ingressIp = new IngressPublicIp(`${name}-ingress`, {
       name: args.publicIp.name,
       resourceGroupName: this.resourceGroup.name,

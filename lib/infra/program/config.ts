@@ -446,9 +446,9 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
 }
 
 /**
- * Whether AKS, not the configuration, owns the cluster's `kubernetesVersion` after creation: with
- * the "stable" or "rapid" channel AKS moves the minor version, so the stack ignores changes to it
- * (a later update would otherwise send the old version and be refused as a downgrade).
+ * Whether AKS, not the configuration, moves the cluster's minor version: with the "stable" or
+ * "rapid" channel AKS upgrades it itself, so a configured version older than the running one is
+ * raised to the running one (with a warning) instead of refused (lib/infra/program/previous-deployment.ts).
  */
 export function aksOwnsKubernetesVersion(config: Pick<StackConfig, 'autoUpgradeChannel'>): boolean {
   return config.autoUpgradeChannel === 'stable' || config.autoUpgradeChannel === 'rapid';

@@ -15,6 +15,7 @@ import { convertToGatewayApi, synthesizeApp } from '../../synth/synth';
 import { CONFIG_NAMESPACE, ConfigError, IstioMode, parseStackConfig, StackConfig } from './config';
 import { EdgeStack } from '../components/edge-stack';
 import { DeployedFacts, deployedFacts, refuseChangesAzureRefuses } from './previous-deployment';
+import { AZURE_LB_RESOURCE_GROUP_ANNOTATION, AZURE_PIP_NAME_ANNOTATION, WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION } from '../../contract/keys';
 
 /** What an edge definition is given: the stack's environment and the facts of the cluster it runs on. */
 export interface EdgeFacts {
@@ -89,9 +90,9 @@ export interface SynthesizedEdge {
   readonly gatewayMinReplicas: number;
 }
 
-const PIP_NAME = 'service.beta.kubernetes.io/azure-pip-name';
-const PIP_GROUP = 'service.beta.kubernetes.io/azure-load-balancer-resource-group';
-const WORKLOAD_IDENTITY = 'azure.workload.identity/client-id';
+const PIP_NAME = AZURE_PIP_NAME_ANNOTATION;
+const PIP_GROUP = AZURE_LB_RESOURCE_GROUP_ANNOTATION;
+const WORKLOAD_IDENTITY = WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION;
 
 type Obj = KubernetesObject & { spec?: Record<string, unknown> };
 const rec = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : {});
@@ -222,10 +223,12 @@ export function edgeProgram(definition: EdgeDefinition, options: EdgeProgramOpti
     if (!config.monitoring.enabled && edge.objects.some((o) => o.apiVersion.startsWith('azmonitoring.coreos.com/'))) {
       throw new ConfigError(`${where}: invalid config ${CONFIG_NAMESPACE}:monitoring.enabled: received false. The edge's PodMonitors are for Azure Managed Prometheus, whose CRDs the metrics add-on installs: enable monitoring, or scrape with the Prometheus Operator (EdgeMonitoring backend).`);
     }
-    // Zones, region, system pool size: compared with the previous deployment before anything is declared.
-    await refuseChangesAzureRefuses(config);
+    // Zones, region, system pool size, the Kubernetes version and the pools' counts: compared with
+    // the previous deployment and the live cluster before anything is declared.
+    const previous = await refuseChangesAzureRefuses(config, edge.publicIp.resourceGroup);
     const stack = new EdgeStack('edge', {
       config, objects: edge.objects, alertGroups: edge.alertGroups, publicIp: edge.publicIp, hostnames: edge.hostnames, keyVault: edge.keyVault, managedRedis,
+      cluster: previous.cluster,
     });
     return {
       kubeconfig: stack.aks.kubeconfig,

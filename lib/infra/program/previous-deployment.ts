@@ -1,11 +1,22 @@
 /**
- * Changes Azure refuses or only makes by rebuilding, caught before anything is sent: the stack
- * exports what it deployed (`deployed`), reads it back on the next run through a StackReference to
- * itself before declaring anything, and refuses a change of zones, region or system pool VM size.
+ * What the stack must not undo, read before anything is declared:
+ * - changes Azure refuses or only makes by rebuilding (zones, region, system pool VM size), against
+ *   what the stack exported last time (`deployed`, read back through a StackReference to itself);
+ * - what AKS and the autoscaler changed since (the Kubernetes version, the pools' node counts), read
+ *   from the live cluster with azure-native's `getManagedCluster`.
+ *
+ * Why the live cluster: Pulumi's `ignoreChanges` keeps the last input in the state and sends it
+ * again on the next update, so after AKS upgrades a cluster a later update would ask for the old
+ * version (AKS refuses downgrades), and after the autoscaler grows a pool it would ask for the old
+ * count. The previous deployment's outputs are as stale as the state (AKS upgrades between runs),
+ * and `pulumi refresh` is a step someone forgets. The `get` costs one call per run, also in preview,
+ * and only for a stack that was deployed (a new stack has no cluster to read).
  */
+import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as pulumi from '@pulumi/pulumi';
 import { describeProblem } from '../../errors';
-import { CONFIG_NAMESPACE, ConfigError, StackConfig } from './config';
+import { aksOwnsKubernetesVersion, CONFIG_NAMESPACE, ConfigError, PoolConfig, StackConfig } from './config';
+import { userPoolAksName } from './names';
 
 /** What the stack exports about its infrastructure, to compare on the next run. */
 export interface DeployedFacts {
@@ -20,6 +31,94 @@ export interface DeployedFacts {
 /** The facts of a configuration, as the stack exports them. */
 export function deployedFacts(config: StackConfig): DeployedFacts {
   return { zones: [...config.zones], location: config.location, systemPoolVmSize: config.systemPool.vmSize };
+}
+
+/** What the live cluster runs, as `getManagedCluster` returns it. */
+export interface RunningCluster {
+  /** The control plane's version (`currentKubernetesVersion`), for example "1.35.7". */
+  readonly kubernetesVersion: string;
+  /** The node count of each pool, by its AKS name. */
+  readonly poolCounts: Readonly<Record<string, number>>;
+}
+
+/** What the stack sends to AKS for the version and the pools' node counts, from the configuration and the live cluster. */
+export interface ClusterInputs {
+  /** The `kubernetesVersion` sent: never older than what runs. */
+  readonly kubernetesVersion: string;
+  /** The `count` sent for each pool, by its AKS name: what runs, inside the configured bounds. */
+  readonly poolCounts: Readonly<Record<string, number>>;
+  /** What the run should say without failing (the version AKS moved past the configuration). */
+  readonly warnings: readonly string[];
+}
+
+/** "1.35.7" → [1, 35, 7]; "1.35" → [1, 35]. */
+function parts(version: string): number[] {
+  return version.split('.').map(Number);
+}
+
+/**
+ * Compares a configured version with a running one at the configured precision: "1.35" against
+ * "1.35.7" is equal (a minor version means its newest patch to AKS), "1.35.2" against "1.35.7" is
+ * lower. Negative when the configured version is older.
+ */
+export function compareToRunning(configured: string, running: string): number {
+  const c = parts(configured);
+  const r = parts(running);
+  for (let i = 0; i < c.length; i++) {
+    const d = c[i] - (r[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** The AKS name of each configured pool and its bounds. */
+function pools(config: StackConfig): Array<{ key: string; aksName: string; pool: PoolConfig }> {
+  return [
+    { key: 'systemPool', aksName: config.systemPool.name, pool: config.systemPool },
+    ...config.userPools.map((p, i) => ({ key: `userPools[${i}]`, aksName: userPoolAksName(p.name, p.vmSize), pool: p })),
+  ];
+}
+
+/**
+ * The version and node counts to send, and the problems of sending the configuration over what
+ * runs (none for a new stack, `running` undefined):
+ * - Kubernetes version: the configured one when it is the running one or newer (a bump upgrades);
+ *   older than what runs, AKS would refuse it as a downgrade: under the "stable" or "rapid"
+ *   channel, where AKS moves the minor version itself, the running version is sent and the run
+ *   warns (raise `kubernetesVersion` to it); under any other channel the configuration owns the
+ *   version and the run stops with both versions named.
+ * - Node counts: the count that runs, raised to `minCount` or refused above `maxCount` (lowering
+ *   `maxCount` below the running count would make AKS remove busy nodes at once: scale the pool
+ *   down first, or lower `maxCount` in steps the autoscaler can follow). A new pool starts at `minCount`.
+ */
+export function clusterInputs(config: StackConfig, running: RunningCluster | undefined, stack: string): { inputs: ClusterInputs; problems: string[] } {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const bad = (key: string, value: unknown, fix: string) => problems.push(describeProblem(`Pulumi stack "${stack}"`, `config ${CONFIG_NAMESPACE}:${key}`, value, fix));
+  let kubernetesVersion = config.kubernetesVersion;
+  if (running && config.kubernetesVersion && compareToRunning(config.kubernetesVersion, running.kubernetesVersion) < 0) {
+    const runningMinor = running.kubernetesVersion.split('.').slice(0, 2).join('.');
+    const suggested = config.autoUpgradeChannel === 'patch' || aksOwnsKubernetesVersion(config) ? runningMinor : running.kubernetesVersion;
+    if (aksOwnsKubernetesVersion(config)) {
+      kubernetesVersion = runningMinor;
+      warnings.push(`The cluster runs Kubernetes ${running.kubernetesVersion} (AKS upgraded it on the "${config.autoUpgradeChannel}" channel); the configuration says "${config.kubernetesVersion}". The stack sends "${runningMinor}" so nothing is downgraded: set ${CONFIG_NAMESPACE}:kubernetesVersion to "${runningMinor}" so the configuration says what runs.`);
+    } else {
+      bad('kubernetesVersion', config.kubernetesVersion, `The cluster runs Kubernetes ${running.kubernetesVersion}, newer than "${config.kubernetesVersion}", and AKS refuses downgrades. Set kubernetesVersion to "${suggested}" (or newer, to upgrade); nothing was sent.`);
+    }
+  }
+  const poolCounts: Record<string, number> = {};
+  for (const { key, aksName, pool } of pools(config)) {
+    const now = running?.poolCounts[aksName];
+    if (now === undefined) {
+      poolCounts[aksName] = pool.minCount;
+    } else if (now > pool.maxCount) {
+      bad(`${key}.maxCount`, pool.maxCount, `Pool "${aksName}" runs ${now} nodes, more than maxCount ${pool.maxCount}: AKS would remove ${now - pool.maxCount} busy node(s) at once. Keep maxCount at ${now} or more for this run, and lower it once the autoscaler has scaled the pool down (or scale it down first).`);
+      poolCounts[aksName] = now;
+    } else {
+      poolCounts[aksName] = Math.max(now, pool.minCount);
+    }
+  }
+  return { inputs: { kubernetesVersion, poolCounts, warnings }, problems };
 }
 
 /**
@@ -44,14 +143,40 @@ export function changesAzureRefuses(previous: unknown, config: StackConfig, stac
   return problems;
 }
 
+/** What {@link refuseChangesAzureRefuses} read: what to send, and what the previous deployment exported. */
+export interface PreviousDeployment {
+  /** The previous deployment's `deployed` output (undefined for a new stack). */
+  readonly facts?: Partial<DeployedFacts>;
+  /** What the live cluster runs (undefined for a new stack). */
+  readonly running?: RunningCluster;
+  /** The version and node counts to send. */
+  readonly cluster: ClusterInputs;
+}
+
 /**
  * Reads the stack's previous deployment (a StackReference to the stack itself; a new stack has
- * none) and throws a {@link ConfigError} listing the changes Azure refuses. Await it before
- * declaring any resource: a refused change then sends nothing.
+ * none) and, for a deployed stack, the live cluster in `resourceGroupName`; throws a
+ * {@link ConfigError} listing the changes Azure refuses (zones, region, system pool size, a
+ * Kubernetes downgrade, a pool's maximum below its running count). Await it before declaring any
+ * resource: a refused change then sends nothing.
  */
-export async function refuseChangesAzureRefuses(config: StackConfig): Promise<void> {
-  const self = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`);
+export async function refuseChangesAzureRefuses(config: StackConfig, resourceGroupName?: string): Promise<PreviousDeployment> {
+  const stack = pulumi.getStack();
+  const self = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`);
   const previous: unknown = (await self.getOutputDetails('deployed')).value;
-  const problems = changesAzureRefuses(previous, config, pulumi.getStack());
+  const problems = changesAzureRefuses(previous, config, stack);
   if (problems.length) throw new ConfigError(problems.join('\n'));
+  let running: RunningCluster | undefined;
+  if (previous && typeof previous === 'object' && resourceGroupName) {
+    const live = await containerservice.getManagedCluster({ resourceGroupName, resourceName: config.clusterName });
+    running = {
+      kubernetesVersion: live.currentKubernetesVersion,
+      poolCounts: Object.fromEntries((live.agentPoolProfiles ?? []).flatMap((p) => (typeof p.count === 'number' ? [[p.name, p.count] as const] : []))),
+    };
+  }
+  const cluster = clusterInputs(config, running, stack);
+  problems.push(...cluster.problems);
+  if (problems.length) throw new ConfigError(problems.join('\n'));
+  for (const w of cluster.inputs.warnings) void pulumi.log.warn(w);
+  return { facts: previous && typeof previous === 'object' ? previous : undefined, running, cluster: cluster.inputs };
 }

@@ -60,6 +60,13 @@ export interface EdgeMocksOptions {
    * @default - none: a new stack
    */
   readonly previousOutputs?: Record<string, unknown>;
+  /**
+   * What the live cluster runs, as azure-native's `getManagedCluster` returns it (the program reads
+   * it for a stack that was deployed): the control plane's version and each pool's node count by
+   * its AKS name.
+   * @default - none: the program must not read a cluster (a new stack)
+   */
+  readonly liveCluster?: { readonly kubernetesVersion: string; readonly poolCounts: Readonly<Record<string, number>> };
 }
 
 /** A kubeconfig in the shape AKS returns, for the mocked credentials call. */
@@ -171,6 +178,14 @@ export class EdgeMocks implements pulumi.runtime.Mocks {
         return { ...MOCK_DEPLOYER, subscriptionId: SUBSCRIPTION };
       case 'azure-native:authorization:getClientToken':
         return { token: MOCK_AKS_TOKEN };
+      case 'azure-native:containerservice:getManagedCluster': {
+        const live = this.options.liveCluster;
+        if (!live) throw new Error(`The edge mocks have no live cluster for ${JSON.stringify(args.inputs)}: give EdgeMocks the liveCluster option.`);
+        return {
+          name: args.inputs.resourceName, currentKubernetesVersion: live.kubernetesVersion, kubernetesVersion: live.kubernetesVersion,
+          agentPoolProfiles: Object.entries(live.poolCounts).map(([name, count]) => ({ name, count, currentOrchestratorVersion: live.kubernetesVersion })),
+        };
+      }
       default:
         throw new Error(`The edge mocks do not know the function ${args.token}: add it to lib/infra/mocks.ts.`);
     }

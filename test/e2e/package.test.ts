@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installPackage, newProjectDir, packOnce, run } from './support/package';
+import { installPackage, newProjectDir, packOnce, run } from '../support/package';
 
 let tgz: string;
 beforeAll(() => { tgz = packOnce(); }, 600_000);

@@ -1,0 +1,83 @@
+// Issue 24 (day 2 on Azure), under Pulumi's mocks in up and preview mode: a stack keeps what AKS and
+// the autoscaler changed, admins are groups, upgrades have windows, Istio moves by revision.
+import * as pulumi from '@pulumi/pulumi';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import edgeProgram from '../../apps/pulumi';
+import { stackConfig } from '../../apps/plan';
+import { userPoolAksName } from '../../lib/infra/program/names';
+import { EdgeMocks, EdgeMocksOptions, settle, valueOf } from '../../lib/infra/testing/mocks';
+
+async function run(stack: 'dev' | 'prod', options: EdgeMocksOptions = {}, overrides: Record<string, string> = {}) {
+  const mocks = new EdgeMocks(options);
+  await mocks.install('istio-aks-edge', stack, { ...stackConfig(stack), ...overrides });
+  const outputs = await edgeProgram();
+  const values: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(outputs)) values[k] = await valueOf(v as never);
+  await settle();
+  return { mocks, outputs, values };
+}
+
+/** Runs the program expecting it to fail before anything is declared; returns the message. */
+async function refused(stack: 'dev' | 'prod', options: EdgeMocksOptions, overrides: Record<string, string> = {}): Promise<{ message: string; mocks: EdgeMocks }> {
+  const mocks = new EdgeMocks(options);
+  await mocks.install('istio-aks-edge', stack, { ...stackConfig(stack), ...overrides });
+  let message = '';
+  await edgeProgram().catch((e: unknown) => { message = e instanceof Error ? e.message : String(e); });
+  await settle();
+  expect(message).not.toBe('');
+  expect(mocks.resources.filter((r) => r.type.startsWith('azure-native:') || r.type.startsWith('kubernetes:'))).toEqual([]);
+  return { message, mocks };
+}
+
+const cluster = (mocks: EdgeMocks) => mocks.ofType('azure-native:containerservice:ManagedCluster')[0];
+const deployed = (stack: 'dev' | 'prod') => ({
+  deployed: { zones: ['1', '2', '3'], location: 'westeurope', systemPoolVmSize: stack === 'prod' ? 'Standard_D4ds_v5' : 'Standard_D2ds_v5' },
+});
+const APPS_PROD = userPoolAksName('apps', 'Standard_D8ds_v5');
+const APPS_DEV = userPoolAksName('apps', 'Standard_D4ds_v5');
+
+beforeEach(() => { vi.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve()); });
+afterEach(() => { vi.restoreAllMocks(); });
+
+describe.each([false, true])('Kubernetes version and node counts: never older than what runs (preview: %s)', (preview) => {
+  it('prod ("stable" channel): AKS moved the cluster to 1.36.2; the update sends "1.36", not the configured "1.35", and says so', async () => {
+    const warn = vi.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    const { mocks } = await run('prod', { preview, previousOutputs: deployed('prod'), liveCluster: { kubernetesVersion: '1.36.2', poolCounts: {} } });
+    expect(cluster(mocks).inputs.kubernetesVersion).toBe('1.36');
+    expect(cluster(mocks).options.ignoreChanges).toEqual([]);
+    expect(mocks.calls.filter((c) => c.token === 'azure-native:containerservice:getManagedCluster').map((c) => c.inputs))
+      .toEqual([{ resourceGroupName: 'rg-shop-prod', resourceName: 'aks-prod' }]);
+    expect(warn.mock.calls.map((c) => c[0])).toContainEqual(expect.stringContaining('The cluster runs Kubernetes 1.36.2 (AKS upgraded it on the "stable" channel); the configuration says "1.35". The stack sends "1.36"'));
+  });
+
+  it('dev ("patch" channel, the configuration owns the minor): a cluster at 1.37.1 against "1.36" fails before anything is declared, naming both', async () => {
+    const { message } = await refused('dev', { preview, previousOutputs: deployed('dev'), liveCluster: { kubernetesVersion: '1.37.1', poolCounts: {} } });
+    expect(message).toBe('Pulumi stack "dev": invalid config istio-aks-edge:kubernetesVersion: received "1.36". The cluster runs Kubernetes 1.37.1, newer than "1.36", and AKS refuses downgrades. Set kubernetesVersion to "1.37" (or newer, to upgrade); nothing was sent.');
+  });
+
+  it('a patch AKS applied is not a downgrade; a bump in the configuration upgrades', async () => {
+    const same = await run('dev', { preview, previousOutputs: deployed('dev'), liveCluster: { kubernetesVersion: '1.36.9', poolCounts: {} } });
+    expect(cluster(same.mocks).inputs.kubernetesVersion).toBe('1.36');
+    const bump = await run('prod', { preview, previousOutputs: deployed('prod'), liveCluster: { kubernetesVersion: '1.35.7', poolCounts: {} } }, { 'istio-aks-edge:kubernetesVersion': '1.36' });
+    expect(cluster(bump.mocks).inputs.kubernetesVersion).toBe('1.36');
+  });
+
+  it('the counts the autoscaler set are sent back, raised to a new minimum; a new stack starts at the minimum and reads no cluster', async () => {
+    const { mocks } = await run('prod', { preview, previousOutputs: deployed('prod'), liveCluster: { kubernetesVersion: '1.35.7', poolCounts: { system: 4, [APPS_PROD]: 9 } } });
+    expect(cluster(mocks).inputs.agentPoolProfiles[0].count).toBe(4);
+    expect(mocks.ofType('azure-native:containerservice:AgentPool')[0].inputs.count).toBe(9);
+    const raised = await run('prod', { preview, previousOutputs: deployed('prod'), liveCluster: { kubernetesVersion: '1.35.7', poolCounts: { system: 3, [APPS_PROD]: 3 } } },
+      { 'istio-aks-edge:userPools': JSON.stringify([{ name: 'apps', vmSize: 'Standard_D8ds_v5', minCount: 6, maxCount: 12 }]) });
+    expect(raised.mocks.ofType('azure-native:containerservice:AgentPool')[0].inputs.count).toBe(6);
+    const fresh = await run('dev', { preview });
+    expect(cluster(fresh.mocks).inputs.agentPoolProfiles[0].count).toBe(3);
+    expect(fresh.mocks.ofType('azure-native:containerservice:AgentPool')[0].inputs.count).toBe(3);
+    expect(fresh.mocks.calls.filter((c) => c.token === 'azure-native:containerservice:getManagedCluster')).toEqual([]);
+  });
+
+  it('a maxCount below the nodes a pool runs is refused before anything is declared', async () => {
+    const { message } = await refused('dev', { preview, previousOutputs: deployed('dev'), liveCluster: { kubernetesVersion: '1.36.2', poolCounts: { system: 3, [APPS_DEV]: 5 } } },
+      { 'istio-aks-edge:userPools': JSON.stringify([{ name: 'apps', vmSize: 'Standard_D4ds_v5', minCount: 3, maxCount: 4 }]) });
+    expect(message).toBe(`Pulumi stack "dev": invalid config istio-aks-edge:userPools[0].maxCount: received 4. Pool "${APPS_DEV}" runs 5 nodes, more than maxCount 4: AKS would remove 1 busy node(s) at once. Keep maxCount at 5 or more for this run, and lower it once the autoscaler has scaled the pool down (or scale it down first).`);
+  });
+});

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// `npm run test:e2e`: the end-to-end tests, in test/e2e/. They run whole programs: `npm pack` and
+// installs into temporary projects (the init scaffold, a consumer's edge), `npm run synth` on copies
+// of the repository, the README's examples type-checked as a program of their own. .ci/run runs them
+// after `npm test`.
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
+  },
+});
