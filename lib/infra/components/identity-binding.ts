@@ -1,12 +1,13 @@
 import * as pulumi from '@pulumi/pulumi';
 import { KeyVaultFact, ObjectReference } from '../../deployment-facts';
 import { KubernetesObject } from '../../model/kubernetes-object';
+import { WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION } from '../../contract/keys';
 
 /** The annotation that tells Pulumi's Kubernetes provider not to wait for a workload to be ready. */
 export const SKIP_AWAIT_ANNOTATION = 'pulumi.com/skipAwait';
 
-/** The service account annotation workload identity reads the client ID from. */
-export const WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
+/** The service account annotation workload identity reads the client ID from (defined in contract/keys). */
+export { WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION };
 
 /** The real values, from the resources the stack created, and what must exist before a pod reads the vault. */
 export interface KeyVaultBinding {
