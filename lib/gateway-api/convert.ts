@@ -547,7 +547,9 @@ function convertRules(vs: IstioVirtualService, namespace: string, ctx: RouteCont
     rules.push(rule);
     converted.ranks.forEach((r) => ranked.push({ ...r, route: route.name ?? String(index), index }));
     if (converted.ranks.length === 0) {
-      ranked.push({ route: route.name ?? String(index), index, rank: -2, length: 0, method: false, headers: 0, query: 0, catchAll: true, path: { kind: 'any', value: '' }, exactHeaders: {} });
+      // The API server defaults a rule without matches to one match, PathPrefix "/" (the CRD's
+      // default), which istiod ranks as a prefix of length 1: before every regular expression.
+      ranked.push({ route: route.name ?? String(index), index, rank: 2, length: 1, method: false, headers: 0, query: 0, catchAll: false, path: { kind: 'any', value: '' }, exactHeaders: {} });
     }
   });
   checkPrecedence(ranked, problems, path);
@@ -602,8 +604,9 @@ function convertMatches(route: IstioHttpRoute, at: string, problems: Problems, p
     }
     let pathMatch: { type: string; value: string } | undefined;
     let elementPrefix: string | undefined;
-    let rank = -1;
-    let length = 0;
+    // A match without a path is defaulted to PathPrefix "/" by the API server (the CRD's default).
+    let rank = 2;
+    let length = 1;
     let pathSet: PathSet = { kind: 'any', value: '' };
     if (m.uri) {
       const twin = m.uri.exact !== undefined

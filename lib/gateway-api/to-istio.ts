@@ -165,7 +165,9 @@ function readRoute(route: KubernetesObject, listenerGateways: ReadonlyMap<string
   return result;
 }
 
-function readRule(rule: GwRule, m: GwMatch, namespace: string, order: number): RankedRoute {
+function readRule(rule: GwRule, given: GwMatch, namespace: string, order: number): RankedRoute {
+  // The API server defaults a match's path to PathPrefix "/" (the CRD's default) before istiod reads it.
+  const m: GwMatch = given.path ? given : { ...given, path: { type: 'PathPrefix', value: '/' } };
   const match: Record<string, unknown> = {};
   let rank = -1;
   let length = 0;
@@ -208,11 +210,13 @@ function readRule(rule: GwRule, m: GwMatch, namespace: string, order: number): R
       const rewrite: Record<string, unknown> = { authority: r.hostname };
       if (r.path?.type === 'ReplaceFullPath') rewrite.uri = r.path.replaceFullPath;
       if (r.path?.type === 'ReplacePrefixMatch' && prefix !== undefined) {
-        const replacement = r.path.replacePrefixMatch ?? '/';
-        // Istio replaces the matched path elements; a "/" replacement leaves no "//".
+        // istiod keeps the replacement without its trailing "/" (conversion.go, createRewriteFilter)
+        // and Envoy replaces the matched path elements: P becomes R and P/x becomes R/x; a "/"
+        // replacement leaves no "//".
+        const replacement = (r.path.replacePrefixMatch ?? '/').replace(/\/+$/, '') || '/';
         rewrite.uriRegexRewrite = prefix === '/'
           ? { match: '^/', rewrite: replacement.endsWith('/') ? replacement : `${replacement}/` }
-          : { match: `^${escapeRe2(prefix)}(/|$)`, rewrite: replacement.endsWith('/') ? replacement : `${replacement}/` };
+          : replacement === '/' ? { match: `^${escapeRe2(prefix)}/?`, rewrite: '/' } : { match: `^${escapeRe2(prefix)}`, rewrite: replacement };
       }
       out.rewrite = rewrite;
     }
