@@ -3,6 +3,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from './errors';
 import { GUID, validateDnsSubdomain, validateHost } from './private/validate';
+import { WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION, WORKLOAD_IDENTITY_USE_LABEL } from './contract/keys';
 
 /** The kind of cert-manager issuer. */
 export enum IssuerKind {
@@ -241,8 +242,8 @@ class KeyVaultCertificate extends Certificate {
     return {
       volumes: [{ name: 'keyvault-certificate', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: spc } } }],
       volumeMounts: [{ name: 'keyvault-certificate', mountPath: '/mnt/secrets-store/certificate', readOnly: true }],
-      serviceAccountAnnotations: { 'azure.workload.identity/client-id': kv.clientId },
-      podLabels: { 'azure.workload.identity/use': 'true' },
+      serviceAccountAnnotations: { [WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION]: kv.clientId },
+      podLabels: { [WORKLOAD_IDENTITY_USE_LABEL]: 'true' },
     };
   }
 }

@@ -9,6 +9,7 @@ import {
 import { Certificate } from './certificate';
 import { fail } from './errors';
 import { validateDnsLabel, validateGatewayPort, validateHost } from './private/validate';
+import { bareHost } from './contract/hosts';
 
 /**
  * TLS mode of a gateway server.
@@ -270,9 +271,7 @@ export function validateServerHost(scope: IConstruct, property: string, value: s
 }
 
 /** The host part of a server host ("ns/host" → "host"). */
-export function serverHostName(value: string): string {
-  return value.includes('/') ? value.slice(value.indexOf('/') + 1) : value;
-}
+export const serverHostName = bareHost;
 
 class HttpServer extends GatewayServer {
   public constructor(private readonly options: HttpGatewayServerOptions) {
