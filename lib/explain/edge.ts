@@ -8,7 +8,7 @@
 import { KubernetesObject } from '../model/kubernetes-object';
 import { gatewayApiToIstio } from '../gateway-api/to-istio';
 import { arr, labels, rec, str } from '../model/json';
-import { serviceFqdn } from '../model/object-index';
+import { resolveHost } from '../contract/hosts';
 import { ExplainOptions, ExplainRequest, Explainer, Explanation } from './explain';
 import { buildEdgeGraph, EdgeGraph, EdgeGraphOptions } from './graph';
 import { compareExpectation, ExpectedDestination, RequestCase, RequestCaseResult } from './table';
@@ -102,7 +102,7 @@ export class LoadedEdge {
     let selected: Record<string, string> = labels(rec(service.spec).selector);
     if (d.subset !== undefined) {
       const subset = this.explainer.index.ofKind('DestinationRule')
-        .filter((o) => serviceFqdn(str(rec(o.spec).host) ?? '', o.metadata?.namespace ?? 'default') === fqdn)
+        .filter((o) => resolveHost(str(rec(o.spec).host) ?? '', o.metadata?.namespace ?? 'default') === fqdn)
         .flatMap((o) => arr(rec(o.spec).subsets).map(rec)).find((s) => s.name === d.subset);
       if (!subset) return undefined;
       selected = { ...selected, ...labels(subset.labels) };
