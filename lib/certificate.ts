@@ -5,6 +5,7 @@ import { fail } from './errors';
 import { GUID, validateDnsSubdomain, validateHost } from './private/validate';
 import { checkArgs, req } from './private/args';
 import { SHAPES } from './private/arg-shapes';
+import { WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION, WORKLOAD_IDENTITY_USE_LABEL } from './contract/keys';
 
 /** The kind of cert-manager issuer. */
 export enum IssuerKind {
@@ -98,6 +99,27 @@ export interface CertificateWorkloadChanges {
   readonly serviceAccountAnnotations: Record<string, string>;
   /** Pod labels. */
   readonly podLabels: Record<string, string>;
+  /**
+   * The Key Vault certificates the pods read (through workload identity), with the
+   * SecretProviderClass that names each.
+   * @default - none
+   */
+  readonly keyVaults?: readonly KeyVaultUse[];
+}
+
+/**
+ * A Key Vault certificate a gateway's pods read, as the app was given it.
+ * @internal
+ */
+export interface KeyVaultUse {
+  /** The vault's name. */
+  readonly vaultName: string;
+  /** The identity's client ID. */
+  readonly clientId: string;
+  /** The tenant ID. */
+  readonly tenantId: string;
+  /** The SecretProviderClass that names them. */
+  readonly secretProviderClass: ApiObject;
 }
 
 /**
@@ -223,7 +245,7 @@ class KeyVaultCertificate extends Certificate {
     }
     const kv = this.keyVault;
     const spc = `${this.credentialName}-keyvault`;
-    new ApiObject(scope, 'KeyVaultCertificate', {
+    const secretProviderClass = new ApiObject(scope, 'KeyVaultCertificate', {
       apiVersion: 'secrets-store.csi.x-k8s.io/v1',
       kind: 'SecretProviderClass',
       metadata: { name: spc, namespace: gateway.namespace },
@@ -247,8 +269,9 @@ class KeyVaultCertificate extends Certificate {
     return {
       volumes: [{ name: 'keyvault-certificate', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: spc } } }],
       volumeMounts: [{ name: 'keyvault-certificate', mountPath: '/mnt/secrets-store/certificate', readOnly: true }],
-      serviceAccountAnnotations: { 'azure.workload.identity/client-id': kv.clientId },
-      podLabels: { 'azure.workload.identity/use': 'true' },
+      serviceAccountAnnotations: { [WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION]: kv.clientId },
+      podLabels: { [WORKLOAD_IDENTITY_USE_LABEL]: 'true' },
+      keyVaults: [{ vaultName: kv.vaultName, clientId: kv.clientId, tenantId: kv.tenantId, secretProviderClass }],
     };
   }
 }

@@ -11,6 +11,7 @@ import { fail } from './errors';
 import { validateDnsLabel, validateGatewayPort, validateHost } from './private/validate';
 import { checkArgs, req } from './private/args';
 import { SHAPES } from './private/arg-shapes';
+import { bareHost } from './contract/hosts';
 
 /**
  * TLS mode of a gateway server.
@@ -276,9 +277,7 @@ export function validateServerHost(scope: IConstruct, property: string, value: s
 }
 
 /** The host part of a server host ("ns/host" → "host"). */
-export function serverHostName(value: string): string {
-  return value.includes('/') ? value.slice(value.indexOf('/') + 1) : value;
-}
+export const serverHostName = bareHost;
 
 class HttpServer extends GatewayServer {
   public constructor(private readonly options: HttpGatewayServerOptions) {

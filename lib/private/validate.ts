@@ -2,11 +2,9 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../errors';
+import { DNS_LABEL, DNS_SUBDOMAIN, isValidHost } from '../contract/hosts';
 
-/** A DNS-1123 label. */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** A DNS-1123 subdomain. */
-export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export { DNS_LABEL, DNS_SUBDOMAIN };
 const LABEL_KEY_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
@@ -36,12 +34,7 @@ export function validateHost(scope: IConstruct | string, property: string, value
   const fix = 'Use a fully qualified DNS name such as "shop.example.com", or a wildcard such as "*.example.com"'
     + (allowCatchAll ? ' or "*"' : '') + '; lower case, no scheme, port or path.';
   if (typeof value !== 'string' || value.length === 0 || value.length > 253) fail(scope, property, value, fix);
-  if (value === '*') {
-    if (!allowCatchAll) fail(scope, property, value, fix);
-    return value;
-  }
-  const name = value.startsWith('*.') ? value.slice(2) : value;
-  if (!DNS_SUBDOMAIN.test(name) || name.split('.').some((part) => part.length > 63)) fail(scope, property, value, fix);
+  if (!isValidHost(value, allowCatchAll)) fail(scope, property, value, fix);
   return value;
 }
 
