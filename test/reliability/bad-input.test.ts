@@ -61,9 +61,9 @@ describe('rules Kubernetes, Istio and Envoy enforce', () => {
     expect(() => route({ retries: { attempts: 2, retryOn: ['503', 'gateway-error', 'retriable-4xx'] } })()).not.toThrow();
   });
 
-  it('header operations: no pseudo-headers or host, no control characters, no empty names', () => {
-    expect(thrown(route({ headers: { request: { set: { ':path': '/x' } } } }))).toMatchInlineSnapshot(`"test/edge/r: invalid routes[0].headers.request.set key: received ":path". Pseudo-headers (":path", ":authority", ...) and "host" cannot be set, added or removed: use rewrite.uri or rewrite.authority instead."`);
-    expect(thrown(route({ headers: { request: { remove: ['host'] } } }))).toMatchInlineSnapshot(`"test/edge/r: invalid routes[0].headers.request.remove[0]: received "host". Pseudo-headers (":path", ":authority", ...) and "host" cannot be set, added or removed: use rewrite.uri or rewrite.authority instead."`);
+  it('header operations: no pseudo-headers (but ":authority"/host set on requests, as Istio), no control characters, no empty names', () => {
+    expect(thrown(route({ headers: { request: { set: { ':path': '/x' } } } }))).toMatchInlineSnapshot(`"test/edge/r: invalid routes[0].headers.request.set key: received ":path". Pseudo-headers other than ":authority" cannot be set or added (":authority" and "host" rewrite the host): use rewrite.uri for the path."`);
+    expect(thrown(route({ headers: { request: { remove: ['host'] } } }))).toMatchInlineSnapshot(`"test/edge/r: invalid routes[0].headers.request.remove[0]: received "host". Pseudo-headers (":path", ":authority", ...) and "host" cannot be removed, nor set on responses: use rewrite.uri or rewrite.authority instead."`);
     expect(thrown(route({ headers: { response: { add: { 'x-a': 'one\r\ntwo' } } } }))).toMatchInlineSnapshot(`"test/edge/r: invalid routes[0].headers.response.add["x-a"]: received "one\\r\\ntwo". Use a header value without control characters (line breaks, NUL, DEL), at most 8192 characters."`);
     expect(thrown(route({ headers: { request: { set: { '': 'x' } } } }))).toMatchInlineSnapshot(`"test/edge/r: invalid routes[0].headers.request.set key: received "". Use a header name of letters, digits and !#$%&'*+-.^_\`|~ (no spaces, colons or other characters), for example "x-request-id"."`);
   });
