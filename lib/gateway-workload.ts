@@ -16,6 +16,7 @@ import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-
 import { validateDnsLabel, validateLabels, validatePositiveInteger, validateWholeSeconds, validateZoneCount } from './private/validate';
 import { ContainerResources, GATEWAY_DEFAULT_RESOURCES, renderResources, validateResources } from './resources';
 import { gatewayTopologySpread, SpreadPolicy } from './scheduling';
+import { INJECT_TEMPLATES_ANNOTATION, ISTIO_REVISION_LABEL, PROXY_CONFIG_ANNOTATION, SIDECAR_INJECT_LABEL } from './contract/keys';
 
 /** Options of a gateway workload the package deploys (gateway injection). */
 export interface ManagedGatewayWorkloadOptions {
@@ -293,8 +294,8 @@ class ManagedGatewayWorkload extends GatewayWorkload {
 
   public _deploy(scope: Construct, bound: BoundGatewayWorkload, props: GatewayWorkloadSettings, ports: readonly GatewayServicePort[], certificate: CertificateWorkloadChanges | undefined): DeployedGatewayWorkload {
     const { name, namespace } = bound;
-    const podLabels: Record<string, string> = { app: name, ...bound.selector, 'sidecar.istio.io/inject': 'true', ...certificate?.podLabels };
-    if (this.options.revision !== undefined) podLabels['istio.io/rev'] = validateDnsLabel(scope, 'workload.revision', this.options.revision);
+    const podLabels: Record<string, string> = { app: name, ...bound.selector, [SIDECAR_INJECT_LABEL]: 'true', ...certificate?.podLabels };
+    if (this.options.revision !== undefined) podLabels[ISTIO_REVISION_LABEL] = validateDnsLabel(scope, 'workload.revision', this.options.revision);
     const matchLabels = { app: name, ...bound.selector };
 
     const resources = validateResources(scope, 'resources', props.resources ?? GATEWAY_DEFAULT_RESOURCES);
@@ -346,8 +347,8 @@ class ManagedGatewayWorkload extends GatewayWorkload {
           metadata: {
             labels: podLabels,
             annotations: {
-              'inject.istio.io/templates': 'gateway',
-              'proxy.istio.io/config': JSON.stringify({
+              [INJECT_TEMPLATES_ANNOTATION]: 'gateway',
+              [PROXY_CONFIG_ANNOTATION]: JSON.stringify({
                 terminationDrainDuration: `${drain}s`,
                 ...(trustedProxies ? { gatewayTopology: { numTrustedProxies: trustedProxies } } : {}),
               }),

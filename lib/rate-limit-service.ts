@@ -20,6 +20,8 @@ import { validateDnsLabel, validateDuration } from './private/validate';
 import { mergeConfigDescriptors, RateLimitConfigDescriptor } from './rate-limit-descriptor';
 import { ContainerResources, renderResources, validateResources } from './resources';
 import { SpreadPolicy, topologySpread } from './scheduling';
+import { COMPONENT_LABEL } from './contract/keys';
+import { serviceFqdnOf } from './contract/hosts';
 
 /** The rate-limit service's image: Istio's rate-limit sample pins the same commit tag (2024/08/01). */
 export const RATE_LIMIT_SERVICE_IMAGE = 'docker.io/envoyproxy/ratelimit:30a4ce1a';
@@ -138,7 +140,7 @@ class InClusterRedis extends RateLimitRedis {
       cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
       memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
     });
-    const labels = { app: name, 'app.kubernetes.io/component': 'ratelimit-redis' };
+    const labels = { app: name, [COMPONENT_LABEL]: 'ratelimit-redis' };
     new k8s.KubeDeployment(scope, 'RedisDeployment', {
       metadata: { name, namespace, labels },
       spec: {
@@ -177,7 +179,7 @@ class InClusterRedis extends RateLimitRedis {
     Disruption.maxUnavailable(1)._create(scope, 'RedisDisruptionBudget', name, namespace, labels);
     return {
       env: [
-        { name: 'REDIS_URL', value: `${name}.${namespace}.svc.cluster.local:6379` },
+        { name: 'REDIS_URL', value: `${serviceFqdnOf(name, namespace)}:6379` },
         secretEnv('REDIS_AUTH', secret, 'password'),
         { name: 'REDIS_TLS', value: 'false' },
       ],
@@ -284,7 +286,7 @@ export class RateLimitService extends Construct {
     this.serviceName = name;
     this.deploymentName = name;
     this.namespace = namespace;
-    this.host = `${name}.${namespace}.svc.cluster.local`;
+    this.host = serviceFqdnOf(name, namespace);
     this.timeout = validateDuration(this, 'timeout', props.timeout ?? Duration.millis(100));
     if (this.timeout.toMilliseconds() < 1) fail(this, 'timeout', this.timeout, 'Give the gateway at least 1ms to get an answer.');
     this.failureModeDeny = props.failureModeDeny ?? false;
@@ -292,7 +294,7 @@ export class RateLimitService extends Construct {
     if (typeof image !== 'string' || !/^[^\s:@]+(:[\w.-]+)?(@sha256:[a-f0-9]{64})?$/.test(image) || !/[:@]/.test(image.split('/').pop() ?? '')) {
       fail(this, 'image', image, 'Pin the image by tag or digest, for example "docker.io/envoyproxy/ratelimit:30a4ce1a".');
     }
-    const labels = { app: name, 'app.kubernetes.io/component': 'ratelimit' };
+    const labels = { app: name, [COMPONENT_LABEL]: 'ratelimit' };
     this.selector = labels;
     const resources = validateResources(this, 'resources', props.resources ?? {
       cpu: { request: Cpu.millis(100), limit: Cpu.millis(1000) },

@@ -2,8 +2,8 @@
 // TLS routes, path rewrites that never produce "//", and imports the analysis does not report.
 import { describe, expect, it } from 'vitest';
 import {
-  analyze, AppRoute, DEFINED_ELSEWHERE_ANNOTATION, GatewayServer, GatewayWorkload, IngressGateway, KubernetesObject, PathMatch, StringMatch, TlsMode,
-  Traffic, validateAndAnalyze, VersionedService,
+  analyze, AppRoute, DEFINED_ELSEWHERE_ANNOTATION, GatewayServer, GatewayWorkload, HttpRouteOptions, IngressGateway, KubernetesObject, PathMatch, StringMatch,
+  TlsMode, Traffic, validateAndAnalyze, VersionedService,
 } from '../lib';
 import { expectProblem, find, newChart, synth, synthValid } from './support/synth';
 
@@ -106,6 +106,53 @@ describe('mesh routes', () => {
     expect(await errorsOf(objects)).toEqual([]);
     const typo = { ...vs, spec: { ...vs.spec, gateways: ['istio-system/pubic'], http: [{ route: [{ destination: { host: 'ledgr.payments.svc.cluster.local' } }] }] } };
     expect(analyze([typo]).filter((f) => f.check === 'ReferencedResourceNotFound').map((f) => f.field)).toEqual(['spec.gateways[0]', 'spec.http[0].route[0].destination.host']);
+  });
+
+  it('a mirror target is not a host: a mesh route to reviews mirrored to ratings captures the calls to reviews only', async () => {
+    const { chart, reviews } = mesh();
+    const ratings = new VersionedService(chart, 'ratings', { port: 9080, versions: [{ name: 'v1', image: 'ratings:v1' }] });
+    const details = new VersionedService(chart, 'details', { port: 9080, versions: [{ name: 'v1', image: 'details:v1' }] });
+    new AppRoute(chart, 'reviews-route', {
+      name: 'reviews',
+      routes: [
+        { name: 'mirrored', match: [{ headers: { 'x-shadow': StringMatch.exact('1') } }], to: Traffic.to(reviews.version('v2')), mirror: { to: ratings, percent: 10 } },
+        { name: 'rest', to: Traffic.to(reviews.version('v1')), mirrors: [{ to: details.version('v1'), percent: 5 }] },
+      ],
+    });
+    const objects = await synthValid(chart);
+    const vs = find(objects, 'VirtualService');
+    // hosts [reviews, ratings, details] would send every call to ratings and details to reviews.
+    expect(vs.spec.hosts).toEqual(['reviews']);
+    expect(vs.spec.http[0].mirror).toEqual({ host: 'ratings', port: { number: 9080 } });
+    expect(vs.spec.http[1].mirrors[0].destination).toEqual({ host: 'details', subset: 'v1', port: { number: 9080 } });
+    // The mirror's DestinationRule still comes first (make-before-break).
+    const kinds = objects.map((o) => `${o.kind}/${o.metadata?.name}`);
+    expect(kinds.indexOf('DestinationRule/details')).toBeLessThan(kinds.indexOf('VirtualService/reviews'));
+    expect(await errorsOf(objects)).toEqual([]);
+  });
+
+  it('the default hosts of a mesh route: its one destination service; routes to several services must name their hosts', async () => {
+    const { chart, reviews } = mesh();
+    const ratings = new VersionedService(chart, 'ratings', { port: 9080, versions: [{ name: 'v1', image: 'ratings:v1' }] });
+    // A canary and a split between versions of one service: that service.
+    new AppRoute(chart, 'canary', { name: 'reviews', routes: [{ name: 'c', to: Traffic.canary(reviews.version('v1'), reviews.version('v2'), { percent: 20, header: { name: 'x-canary', value: '1' } }) }] });
+    // Two services, hosts given: as given.
+    new AppRoute(chart, 'moving', { name: 'ratings', hosts: ['ratings'], routes: [{ name: 'move', to: Traffic.split([{ to: ratings, weight: 90 }, { to: reviews.version('v1'), weight: 10 }]) }] });
+    const objects = await synthValid(chart);
+    expect(find(objects, 'VirtualService', 'reviews').spec.hosts).toEqual(['reviews']);
+    expect(find(objects, 'VirtualService', 'ratings').spec.hosts).toEqual(['ratings']);
+    // Two services, hosts left out: an error, whether a split or a route per service.
+    const splits: Array<(a: VersionedService, b: VersionedService) => HttpRouteOptions[]> = [
+      (a, b) => [{ name: 'move', to: Traffic.split([{ to: a, weight: 90 }, { to: b.version('v1'), weight: 10 }]) }],
+      (a, b) => [{ name: 'a', match: [{ headers: { 'x-a': StringMatch.exact('1') } }], to: Traffic.to(a) }, { name: 'b', to: Traffic.to(b.version('v1')) }],
+    ];
+    for (const routes of splits) {
+      const c = newChart('shop');
+      const a = new VersionedService(c, 'ratings', { port: 9080, versions: [{ name: 'v1', image: 'ratings:v1' }] });
+      const b = new VersionedService(c, 'reviews', { port: 9080, versions: [{ name: 'v1', image: 'reviews:v1' }] });
+      new AppRoute(c, 'r', { routes: routes(a, b) });
+      expect(() => synth(c)).toThrow('test/r: invalid hosts: received ["ratings","reviews"]. Left out, the hosts of a mesh route are its destinations\', here several services; a mesh route applies to every call to each host it lists, so calls to reviews would be routed by this route too: list the hosts whose callers it applies to, for example hosts: ["ratings"].');
+    }
   });
 
   it('bad input: a mesh host "*", mesh false without gateways, a mesh route without destinations or hosts', () => {

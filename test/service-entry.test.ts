@@ -20,7 +20,12 @@ describe('ServiceEntry', () => {
       host: db, subsets: [{ name: 'primary', labels: { role: 'primary' } }],
       trafficPolicy: { connectionPool: { tcp: { maxConnections: 50 }, http: { h2UpgradePolicy: H2UpgradePolicy.DO_NOT_UPGRADE, useClientProtocol: true } } },
     });
-    new AppRoute(chart, 'db-route', { name: 'db', tcpRoutes: [{ to: Traffic.to(rule.subset('primary')) }, { to: Traffic.to(db.host('replica.payments.internal')) }] });
+    // Calls to db: the writer's go to the primary, the others to the replica (the hosts name whose
+    // calls the route takes: the routes go to two hosts of the entry, so they are not a default).
+    new AppRoute(chart, 'db-route', {
+      name: 'db', hosts: ['db.payments.internal'],
+      tcpRoutes: [{ match: [{ sourceLabels: { app: 'writer' } }], to: Traffic.to(rule.subset('primary')) }, { to: Traffic.to(db.host('replica.payments.internal')) }],
+    });
     const objects = await synthValid(chart);
     expect(find(objects, 'ServiceEntry').spec).toEqual({
       hosts: ['db.payments.internal', 'replica.payments.internal'], addresses: ['10.20.0.0/24'],
@@ -30,7 +35,7 @@ describe('ServiceEntry', () => {
     });
     expect(find(objects, 'DestinationRule').spec.trafficPolicy.connectionPool.http).toEqual({ h2UpgradePolicy: 'DO_NOT_UPGRADE', useClientProtocol: true });
     const vs = find(objects, 'VirtualService');
-    expect(vs.spec.hosts).toEqual(['db.payments.internal', 'replica.payments.internal']);
+    expect(vs.spec.hosts).toEqual(['db.payments.internal']);
     expect(vs.spec.tcp.map((r: any) => r.route[0].destination)).toEqual([
       { host: 'db.payments.internal', subset: 'primary', port: { number: 5432 } }, { host: 'replica.payments.internal', port: { number: 5432 } },
     ]);

@@ -6,5 +6,7 @@ export type { AnalyzeOptions, Check, Finding, Severity, ValidateOptions } from '
 export { CrdSchemas, ISTIO_CRDS_FILE, istioCrdSchemas } from './schema/crd-schema';
 export { validateSchemas } from './schema/schema';
 export type { SchemaProblem } from './schema/schema';
-export { formatLocation, readManifests, UnreadableInputError } from '../model/read-manifests';
-export type { ManifestLocation, ReadResult } from '../model/read-manifests';
+export { formatLocation, MAX_ALIAS_EXPANSION, readManifests, UnreadableInputError, YamlAliasLimitError } from '../model/read-manifests';
+export type { ManifestLocation, ReadResult, UnreadableDocument } from '../model/read-manifests';
+export { documentFindings } from './documents';
+export type { DocumentFindings } from './documents';

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { Finding, hasErrors, validateAndAnalyze } from '../analysis/analyze';
 import { CrdSchemas } from '../analysis/schema/crd-schema';
 import { MESSAGES } from '../analysis/messages';
+import { documentFindings } from '../analysis/documents';
 import { formatLocation, ManifestLocation, readManifests, UnreadableInputError } from '../model/read-manifests';
 import { KubernetesObject } from '../model/kubernetes-object';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
@@ -136,12 +137,14 @@ export async function runAnalyze(argv: readonly string[], io: CommandIo = PROCES
     io.stderr(`analyze: ${e.message}\n`);
     return 2;
   }
-  if (read.objects.length === 0 && read.problems.length === 0) {
+  for (const w of read.warnings) io.stderr(`analyze: ${w}\n`);
+  if (read.objects.length === 0 && read.unreadable.length === 0) {
     io.stderr(`analyze: no Kubernetes object in ${args.paths.join(', ')} (${read.files.length} file(s) read${read.files.length ? '' : '; folders are searched for .yaml, .yml and .json files'}).\n`);
     return 2;
   }
-  const findings = [...read.problems, ...await validateAndAnalyze(read.objects, { crds, production: args.production })];
-  const locate = (o: KubernetesObject) => read.locations.get(o) ?? read.problemLocations.get(o);
+  const documents = documentFindings(read.unreadable);
+  const findings = [...documents.findings, ...await validateAndAnalyze(read.objects, { crds, production: args.production })];
+  const locate = (o: KubernetesObject) => read.locations.get(o) ?? documents.locations.get(o);
   const count = (s: string) => findings.filter((f) => f.severity === s).length;
   if (args.format === 'sarif') {
     io.stdout(`${JSON.stringify(toSarif(findings, locate), null, 2)}\n`);

@@ -5,14 +5,14 @@
  *           [--port N] [--scheme http|https] [--sni S] [--gateway ns/name] [--jwt issuer|invalid [--jwt-subject sub]]
  *           [--source-ip IP] [--from-namespace NS [--from-label k=v]...] [--json]
  *   explain <manifests...> --check table.yaml...      check request tables (exit 1 on a failure)
- *   explain <manifests...> --graph edge.svg|edge.md|edge.dot [--title T]   draw the edge
+ *   explain <manifests...> --graph edge.svg|edge.md|edge.dot [--title T] [--force]   draw the edge (--force: replace an existing file)
  *
  * Exit status: 0 on success, 1 when a request table fails, 2 on a usage or input error.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { KubernetesObject } from '../model/kubernetes-object';
+import { formatLocation, readManifests, UnreadableInputError } from '../model/read-manifests';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
 import {
   buildEdgeGraph, checkRequestTable, ExplainRequest, explainRequest, explanationJson, formatExplanation, formatTableResults, parseRequestTable, renderSvg, toDot, toMermaidMarkdown,
@@ -20,32 +20,36 @@ import {
 
 /** The usage line of the command. */
 export const EXPLAIN_USAGE = 'Usage: istio-aks-edge explain <files or folders> --host H [--path P] [--method M] [--header name:value]... [--query k=v]... [--port N] [--scheme http|https] '
-  + '[--sni S] [--gateway ns/name] [--jwt issuer|invalid [--jwt-subject sub]] [--source-ip IP] [--from-namespace NS] [--from-label k=v]... [--json] | --check table.yaml... | --graph out.svg|out.md|out.dot [--title T]';
+  + '[--sni S] [--gateway ns/name] [--jwt issuer|invalid [--jwt-subject sub]] [--source-ip IP] [--from-namespace NS] [--from-label k=v]... [--json] | --check table.yaml... | --graph out.svg|out.md|out.dot [--title T] [--force]';
 
 /** Where the command writes (the tool's {@link CommandIo}). */
 export type CliOutput = CommandIo;
 
-/** Reads every YAML document below the paths (a `List` contributes its items). */
-export function readManifestPaths(paths: readonly string[]): KubernetesObject[] {
-  const objects: KubernetesObject[] = [];
-  const visit = (p: string) => {
-    if (statSync(p).isDirectory()) {
-      for (const entry of readdirSync(p).sort()) visit(path.join(p, entry));
-      return;
-    }
-    if (!/\.ya?ml$/.test(p)) return;
-    for (const doc of parseAllDocuments(readFileSync(p, 'utf8'))) {
-      if (doc.errors.length) throw new Error(`${p}: not valid YAML: ${doc.errors[0].message}`);
-      const o: unknown = doc.toJS();
-      if (o === null || typeof o !== 'object') continue;
-      const items = (o as { kind?: unknown; items?: unknown }).kind === 'List' && Array.isArray((o as { items?: unknown }).items) ? (o as { items: unknown[] }).items : [o];
-      for (const item of items) if (item && typeof item === 'object' && typeof (item as { kind?: unknown }).kind === 'string') objects.push(item as KubernetesObject);
-    }
-  };
-  for (const p of paths) visit(p);
-  return objects;
+/** What explain read: the objects, and the warnings to print (skipped files, documents that are not objects). */
+export interface ExplainInput {
+  readonly objects: KubernetesObject[];
+  readonly warnings: string[];
 }
 
+/**
+ * Reads the manifests below the paths with the package's one reader. Throws
+ * {@link UnreadableInputError} (exit 2) for a path that cannot be read, a document that is not
+ * valid YAML or JSON (or expands past the alias limit), and for input holding no object at all:
+ * an answer from part of an edge, or from none, would be a guess. Documents that are well-formed
+ * but not Kubernetes objects (a Helm values file in the folder) are skipped with a warning.
+ */
+export async function readExplainInput(paths: readonly string[]): Promise<ExplainInput> {
+  const read = await readManifests(paths);
+  const syntax = read.unreadable.filter((u) => u.syntax);
+  if (syntax.length) throw new UnreadableInputError(syntax.map((u) => `${formatLocation(u.location)} (line ${u.location.line}): ${u.message}`).join('\n'));
+  const warnings = [...read.warnings, ...read.unreadable.map((u) => `Skipped ${formatLocation(u.location)}: ${u.message}`)];
+  if (read.objects.length === 0) {
+    throw new UnreadableInputError(`No Kubernetes object in ${paths.join(', ')} (${read.files.length} file(s) read${read.files.length ? '' : '; folders are searched for .yaml, .yml and .json files'}${read.unreadable.length ? `, ${read.unreadable.length} document(s) not objects` : ''}): explain needs the manifests of an edge.`);
+  }
+  return { objects: read.objects, warnings };
+}
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function pair(value: string | undefined, separator: string, option: string): [string, string] {
   const i = value?.indexOf(separator) ?? -1;
@@ -78,6 +82,7 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
     let graph: string | undefined;
     let title: string | undefined;
     let json = false;
+    let force = false;
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i];
       const value = () => {
@@ -89,7 +94,12 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
         case '--host': host = value(); break;
         case '--path': reqPath = value(); break;
         case '--method': method = value(); break;
-        case '--header': { const [k, v] = pair(value(), ':', a); headers[k] = v; break; }
+        case '--header': {
+          const [k, v] = pair(value(), ':', a);
+          if (!HEADER_NAME.test(k)) throw new UsageError(`--header: ${JSON.stringify(k)} is not a header name (letters, digits and !#$%&'*+-.^_\`|~ only, no spaces). Write name:value, for example x-canary:true.`);
+          headers[k] = v;
+          break;
+        }
         case '--query': { const [k, v] = pair(value(), '=', a); query[k] = v; break; }
         case '--port': {
           const v = value();
@@ -111,13 +121,19 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
           break;
         }
         case '--jwt-subject': jwt = { ...jwt, subject: value() }; break;
-        case '--source-ip': sourceIp = value(); break;
+        case '--source-ip': {
+          const v = value();
+          if (isIP(v) === 0) throw new UsageError(`--source-ip: expected an IPv4 or IPv6 address, received ${JSON.stringify(v)}.`);
+          sourceIp = v;
+          break;
+        }
         case '--from-namespace': fromNamespace = value(); break;
         case '--from-label': { const [k, v] = pair(value(), '=', a); fromLabels[k] = v; break; }
         case '--check': tables.push(value()); break;
         case '--graph': graph = value(); break;
         case '--title': title = value(); break;
         case '--json': json = true; break;
+        case '--force': force = true; break;
         default:
           if (a.startsWith('--')) throw new UsageError(`Unknown option ${a}.`);
           paths.push(a);
@@ -126,12 +142,15 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
     if (paths.length === 0) throw new UsageError('Give the manifests: files or folders of YAML.');
     if (!host && tables.length === 0 && !graph) throw new UsageError('Give --host (a request), --check (request tables) or --graph (the picture).');
     if (Object.keys(fromLabels).length && !fromNamespace) throw new UsageError('--from-label needs --from-namespace.');
-    const objects = readManifestPaths(paths);
+    if (graph !== undefined && !/\.(svg|md|dot)$/.test(graph)) throw new UsageError(`--graph: expected a file ending in .svg, .md or .dot, received ${JSON.stringify(graph)}.`);
+    if (graph !== undefined && existsSync(graph) && !force) throw new UsageError(`--graph: ${graph} exists; explain does not overwrite it. Give another file, or add --force to replace it.`);
+    const input = await readExplainInput(paths);
+    for (const w of input.warnings) out.stderr(`explain: ${w}\n`);
+    const objects = input.objects;
     let status = 0;
     if (graph) {
       const g = buildEdgeGraph(objects, { title: title ?? `Edge: ${paths.join(', ')}` });
-      const text = graph.endsWith('.svg') ? await renderSvg(g) : graph.endsWith('.md') ? toMermaidMarkdown(g) : graph.endsWith('.dot') ? toDot(g) : undefined;
-      if (text === undefined) throw new UsageError(`--graph: expected a file ending in .svg, .md or .dot, received ${JSON.stringify(graph)}.`);
+      const text = graph.endsWith('.svg') ? await renderSvg(g) : graph.endsWith('.md') ? toMermaidMarkdown(g) : toDot(g);
       writeFileSync(graph, text);
       out.stderr(`Wrote ${graph} (${g.nodes.length} nodes, ${g.links.length} links).\n`);
     }
@@ -144,14 +163,21 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
       out.stdout(json ? `${JSON.stringify(explanationJson(e), null, 2)}\n` : `${formatExplanation(e)}\n`);
     }
     for (const table of tables) {
-      const results = checkRequestTable(objects, parseRequestTable(readFileSync(table, 'utf8'), table));
+      let tableText: string;
+      try {
+        tableText = readFileSync(table, 'utf8');
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new UnreadableInputError(`Cannot read the request table "${table}": ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (e as Error).message}.`);
+      }
+      const results = checkRequestTable(objects, parseRequestTable(tableText, table));
       if (json) out.stdout(`${JSON.stringify({ table, results: results.map((r) => ({ name: r.name, passed: r.passed, failures: r.failures, explanation: explanationJson(r.explanation) })) }, null, 2)}\n`);
       else out.stdout(`${table}:\n${formatTableResults(results)}\n`);
       if (results.some((r) => !r.passed)) status = 1;
     }
     return status;
   } catch (e) {
-    out.stderr(`${e instanceof Error ? e.message : String(e)}${e instanceof UsageError ? `\n${EXPLAIN_USAGE}` : ''}\n`);
+    out.stderr(`explain: ${e instanceof Error ? e.message : String(e)}${e instanceof UsageError ? `\n${EXPLAIN_USAGE}` : ''}\n`);
     return 2;
   }
 }

@@ -13,11 +13,12 @@
  */
 import { text } from '../private/text';
 import { KubernetesObject } from '../model/kubernetes-object';
-import { CLUSTER_DOMAIN } from '../contract/hosts';
-import { ObjectIndex, serviceFqdn } from '../model/object-index';
+import { ObjectIndex } from '../model/object-index';
 import { authorize, AuthzContext, AuthzDecision, policyApplies, Workload } from './authz';
 import { describeStringMatch, hostMatches, intersectHosts, mostSpecificDomain, normalizeHost, normalizePath, re2, stringMatch } from './match';
 import { and, arr, labels, num, rec, str, strings, Tri } from '../model/json';
+import { resolveHost } from '../contract/hosts';
+import { clusterHostNamespace, splitNamespaced } from '../contract/hosts';
 
 /** The namespaces whose policies apply mesh-wide (Istio's root namespace; the AKS add-on's). */
 export const DEFAULT_ROOT_NAMESPACES: readonly string[] = ['istio-system', 'aks-istio-system'];
@@ -218,8 +219,8 @@ function normalizeRequest(r: ExplainRequest): Req {
 
 /** Splits a Gateway server host "ns/host" into its namespace rule and host. */
 function serverHost(h: string): { ns: string; host: string } {
-  const slash = h.indexOf('/');
-  return slash >= 0 ? { ns: h.slice(0, slash), host: h.slice(slash + 1) } : { ns: '*', host: h };
+  const { namespace = '*', name } = splitNamespaced(h);
+  return { ns: namespace, host: name };
 }
 
 /** Whether an object with `exportTo` in namespace `own` is visible from namespace `from`. */
@@ -632,7 +633,7 @@ class Explainer {
 
   private destination(dest: Record<string, unknown>, weight: number, vsNs: string, req: Req, path: string, authority: string | undefined, proxy: ProxyInfo): ExplainedDestination {
     const problems: string[] = [];
-    const host = serviceFqdn(str(dest.host) ?? '', vsNs);
+    const host = resolveHost(str(dest.host) ?? '', vsNs);
     const subset = str(dest.subset);
     const service = this.index.services.get(host);
     const serviceFound = !!service || this.index.registryHasAnywhere(str(dest.host) ?? '', vsNs) !== undefined || this.index.registryHost(str(dest.host) ?? '', vsNs) !== undefined;
@@ -646,11 +647,11 @@ class Explainer {
     }
     if (service && port !== undefined && !arr(rec(service.spec).ports).some((p) => num(rec(p).port) === port)) problems.push(`Service ${host} has no port ${port}`);
     // DestinationRule: the client's namespace, then the service's, then the root namespace.
-    const serviceNs = host.endsWith(`.${CLUSTER_DOMAIN}`) ? host.split('.')[1] : undefined;
+    const serviceNs = clusterHostNamespace(host);
     const order = [proxy.proxyNamespace, serviceNs, ...this.roots].filter((n): n is string => !!n);
     let dr: KubernetesObject | undefined;
     for (const ns of order) {
-      const found = this.index.ofKind('DestinationRule').filter((o) => nsOf(o) === ns && visible(o, proxy.proxyNamespace ?? ns) && hostMatches(serviceFqdn(str(rec(o.spec).host) ?? '', ns), host)
+      const found = this.index.ofKind('DestinationRule').filter((o) => nsOf(o) === ns && visible(o, proxy.proxyNamespace ?? ns) && hostMatches(resolveHost(str(rec(o.spec).host) ?? '', ns), host)
         && rec(o.spec).workloadSelector === undefined);
       if (found.length > 1) this.unknowns.push(`DestinationRules ${found.map(ref).join(', ')} all apply to ${host} in ${ns}: Istio merges them by creation time.`);
       if (found.length) {
@@ -729,7 +730,7 @@ class Explainer {
   // ---------------------------------------------------------------- mesh
 
   private explainMesh(request: ExplainRequest, req: Req, source: NonNullable<ExplainRequest['source']>): Explanation {
-    const host = serviceFqdn(req.host, source.namespace);
+    const host = resolveHost(req.host, source.namespace);
     const service = this.index.services.get(host);
     const servicePorts = service ? arr(rec(service.spec).ports).map((p) => num(rec(p).port)).filter((p): p is number => p !== undefined) : [];
     const port = request.port ?? (servicePorts.length === 1 ? servicePorts[0] : 80);
@@ -748,7 +749,7 @@ class Explainer {
       const gateways = strings(spec.gateways);
       if (gateways.length > 0 && !gateways.includes('mesh')) continue;
       if (!visible(vs, source.namespace)) continue;
-      if (!strings(spec.hosts).some((h) => hostMatches(serviceFqdn(h, nsOf(vs)), host))) continue;
+      if (!strings(spec.hosts).some((h) => hostMatches(resolveHost(h, nsOf(vs)), host))) continue;
       vses.push(vs);
       entries.push(...arr(spec.http).map((http, index) => ({ vs, http: rec(http), index })));
     }

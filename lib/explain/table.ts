@@ -13,9 +13,9 @@
  * ```
  */
 import { text as asText } from '../private/text';
-import { parse } from 'yaml';
 import { describeProblem } from '../errors';
 import { KubernetesObject } from '../model/kubernetes-object';
+import { parseYaml } from '../model/read-manifests';
 import { Decision, ExplainOptions, ExplainRequest, Explanation, explainRequest } from './explain';
 import { arr, num, rec, str } from '../model/json';
 
@@ -75,7 +75,7 @@ const DECISIONS = ['routed', 'redirected', 'denied', 'no-route', 'direct-respons
 
 /** Parses a request table; errors name the file, the row and the field. */
 export function parseRequestTable(text: string, file = '<request table>'): RequestCase[] {
-  const doc = rec(parse(text));
+  const doc = rec(parseYaml(text, file));
   if (!Array.isArray(doc.requests)) throw new Error(describeProblem(file, 'requests', doc.requests, 'A request table is a YAML map with a list "requests", each with "name", "request" and "expect".'));
   return arr(doc.requests).map((row, i) => {
     const at = `${file}: requests[${i}]`;

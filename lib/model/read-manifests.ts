@@ -1,17 +1,21 @@
 /**
- * Reading manifests from files and folders for the analysis: YAML (multi-document streams, read
- * a document at a time, so a 50 MB file is never held as one parse tree) and JSON, `kind: List`
- * expanded. A document that is not a Kubernetes object becomes a finding naming the file and the
- * document's index instead of an exception.
+ * The one manifest reader of the package (analyze, explain, plan): YAML (YAML 1.2's core schema
+ * as the API server reads it; multi-document streams read a document at a time, so a 50 MB file
+ * is never held as one parse tree) and JSON, `kind: List` expanded. A document that is not a
+ * Kubernetes object is returned as data ({@link UnreadableDocument}, naming the file and the
+ * document's index), never an exception; the analysis turns it into a finding.
+ *
+ * Robust against what a folder can hold: a FIFO, socket or device found in a folder is skipped
+ * with a warning (opening a FIFO would block forever); an explicit path that is one is an input
+ * error; YAML aliases that would expand a document past {@link MAX_ALIAS_EXPANSION} nodes (an
+ * "alias bomb") make that document unreadable instead of exhausting memory downstream.
  */
 import { text } from '../private/text';
-import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync, Stats, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import * as jsYaml from 'js-yaml';
 import { CORE_SCHEMA, load, Type, YAMLException } from 'js-yaml';
-import { Finding } from '../analysis/check';
-import { DOCUMENT_INVALID } from '../analysis/messages';
 import { KubernetesObject } from './kubernetes-object';
 
 /**
@@ -33,21 +37,47 @@ export interface ManifestLocation {
   readonly line: number;
 }
 
+/** A document (or an item of a `kind: List`) that is not a Kubernetes object, and why. */
+export interface UnreadableDocument {
+  /** Where it is. */
+  readonly location: ManifestLocation;
+  /** What is wrong and how to fix it ("Not valid YAML (line 3): ..."). */
+  readonly message: string;
+  /**
+   * True when the text itself cannot be parsed (YAML or JSON syntax, aliases past
+   * {@link MAX_ALIAS_EXPANSION}); false for a well-formed document that is not a Kubernetes object.
+   */
+  readonly syntax: boolean;
+}
+
 /** What {@link readManifests} found. */
 export interface ReadResult {
   readonly objects: KubernetesObject[];
   /** The location of each object. */
   readonly locations: Map<KubernetesObject, ManifestLocation>;
-  /** Documents that are not Kubernetes objects, as DocumentInvalid findings. */
-  readonly problems: Finding[];
-  /** The locations of the problems' findings. */
-  readonly problemLocations: Map<KubernetesObject, ManifestLocation>;
+  /** Documents that are not Kubernetes objects, in reading order (the analysis reports them as DocumentInvalid). */
+  readonly unreadable: UnreadableDocument[];
+  /** Entries of a folder that were skipped and why (FIFOs, sockets, devices), one sentence each. */
+  readonly warnings: string[];
   /** The files read. */
   readonly files: string[];
 }
 
-/** Input that cannot be read at all (missing path, permissions, not a file): exit status 2. */
+/** Input that cannot be read at all (missing path, permissions, not a regular file): exit status 2. */
 export class UnreadableInputError extends Error {}
+
+/**
+ * The most nodes a YAML document may expand to through its aliases (`*name`) beyond the nodes it
+ * writes out: past it the document is refused ({@link YamlAliasLimitError}), as the `yaml`
+ * package refuses "excessive alias count", so a billion-laughs document cannot exhaust memory.
+ */
+export const MAX_ALIAS_EXPANSION = 100_000;
+
+/** A YAML text whose aliases expand past {@link MAX_ALIAS_EXPANSION} nodes. */
+export class YamlAliasLimitError extends Error {}
+
+/** YAML text that cannot be parsed (syntax, or aliases past the limit), from {@link parseYaml}. */
+export class YamlSyntaxError extends Error {}
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 
@@ -56,15 +86,27 @@ export function formatLocation(l: ManifestLocation): string {
   return `${l.file}#${l.document}${l.item !== undefined ? ` items[${l.item}]` : ''}`;
 }
 
-/** The manifest files below the paths, sorted per folder; throws {@link UnreadableInputError} for a path that cannot be read. */
-export function manifestFiles(paths: readonly string[]): string[] {
+function kindOfSpecial(stat: Stats): string {
+  return stat.isFIFO() ? 'a FIFO (named pipe)' : stat.isSocket() ? 'a socket' : stat.isCharacterDevice() ? 'a character device' : stat.isBlockDevice() ? 'a block device' : 'not a regular file';
+}
+
+/**
+ * The manifest files below the paths, sorted per folder; throws {@link UnreadableInputError} for a
+ * path that cannot be read or an explicit path that is not a regular file. Special files found in
+ * a folder (FIFOs, sockets, devices) are skipped, each with a sentence in `warnings`.
+ */
+export function manifestFiles(paths: readonly string[], warnings: string[] = []): string[] {
   const files: string[] = [];
   const visit = (p: string, explicit: boolean) => {
-    let stat;
+    let stat: Stats;
     try {
       stat = statSync(p);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
+      if (!explicit && (code === 'ENOENT' || code === 'ELOOP')) {
+        warnings.push(`Skipped "${p}": a broken symbolic link.`);
+        return;
+      }
       throw new UnreadableInputError(`Cannot read "${p}": ${code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message}.`);
     }
     if (stat.isDirectory()) {
@@ -75,6 +117,9 @@ export function manifestFiles(paths: readonly string[]): string[] {
         throw new UnreadableInputError(`Cannot list folder "${p}": ${(e as Error).message}.`);
       }
       for (const entry of entries) visit(path.join(p, entry), false);
+    } else if (!stat.isFile()) {
+      if (explicit) throw new UnreadableInputError(`Cannot read "${p}": it is ${kindOfSpecial(stat)}, not a file or folder of manifests. Give a regular file (or a folder).`);
+      if (MANIFEST_FILE.test(p)) warnings.push(`Skipped "${p}": it is ${kindOfSpecial(stat)}, not a regular file.`);
     } else if (explicit || MANIFEST_FILE.test(p)) {
       files.push(p);
     }
@@ -83,20 +128,14 @@ export function manifestFiles(paths: readonly string[]): string[] {
   return files;
 }
 
-/** Collects objects and problems, in order. */
+/** Collects objects and unreadable documents, in order. */
 class Collector {
   public readonly objects: KubernetesObject[] = [];
   public readonly locations = new Map<KubernetesObject, ManifestLocation>();
-  public readonly problems: Finding[] = [];
-  public readonly problemLocations = new Map<KubernetesObject, ManifestLocation>();
+  public readonly unreadable: UnreadableDocument[] = [];
 
-  public problem(location: ManifestLocation, message: string): void {
-    const source: KubernetesObject = { apiVersion: '', kind: '(document)' };
-    this.problems.push({
-      check: DOCUMENT_INVALID.name, code: DOCUMENT_INVALID.code, severity: DOCUMENT_INVALID.severity,
-      object: `(document ${location.document}${location.item !== undefined ? ` items[${location.item}]` : ''})`, field: '', message, source,
-    });
-    this.problemLocations.set(source, location);
+  public problem(location: ManifestLocation, message: string, syntax = false): void {
+    this.unreadable.push({ location, message, syntax });
   }
 
   /** Accepts a parsed document (a Kubernetes object or a List of them). */
@@ -139,7 +178,62 @@ function objectProblem(v: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Throws {@link YamlAliasLimitError} when the value, read with aliases expanded, holds more than
+ * {@link MAX_ALIAS_EXPANSION} nodes beyond those written. js-yaml shares an aliased node instead
+ * of copying it, so the parse itself is small; everything downstream (schema validation, JSON,
+ * the checks) would walk the expanded tree. Linear in the distinct nodes (sizes memoized).
+ */
+function checkAliasExpansion(value: unknown): void {
+  if (value === null || typeof value !== 'object') return;
+  const sizes = new Map<object, number>();
+  const open = new Set<object>();
+  let distinct = 0;
+  const size = (v: unknown, depth: number): number => {
+    if (v === null || typeof v !== 'object') return 1;
+    const known = sizes.get(v);
+    if (known !== undefined) return known;
+    if (open.has(v)) throw new YamlAliasLimitError('A YAML alias refers to a node that contains it (a cycle): no Kubernetes object can hold it. Remove the alias.');
+    if (depth > 1000) throw new YamlAliasLimitError('The document nests more than 1000 levels deep: no Kubernetes object does. Check the indentation and aliases.');
+    open.add(v);
+    distinct++;
+    let n = 1;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      n += size(child, depth + 1);
+      if (n > Number.MAX_SAFE_INTEGER / 2) n = Number.MAX_SAFE_INTEGER / 2;
+    }
+    open.delete(v);
+    sizes.set(v, n);
+    return n;
+  };
+  const total = size(value, 0);
+  if (total - distinct > MAX_ALIAS_EXPANSION) {
+    throw new YamlAliasLimitError(`YAML aliases expand this document to ${total > 1e12 ? 'more than 10^12' : total} nodes from ${distinct} written (the limit is ${MAX_ALIAS_EXPANSION} more): refused as a resource exhaustion attack ("alias bomb"). Write the values out, or use fewer aliases.`);
+  }
+}
+
+/** js-yaml's load with the manifest schema and the alias limit. */
+function loadDocument(text: string, file: string): unknown {
+  const value = load(text, { filename: file, schema: MANIFEST_SCHEMA });
+  checkAliasExpansion(value);
+  return value;
+}
+
+/**
+ * Parses one YAML document (a request table, a Pulumi.yaml) the way manifests are read: YAML 1.2's
+ * core schema with merge keys, aliases bounded by {@link MAX_ALIAS_EXPANSION}. Throws
+ * {@link YamlSyntaxError} naming the file and line.
+ */
+export function parseYaml(text: string, file = '<yaml>'): unknown {
+  try {
+    return loadDocument(text, file);
+  } catch (e) {
+    throw new YamlSyntaxError(`${file}: ${yamlError(e, 1)}`);
+  }
+}
+
 function yamlError(e: unknown, startLine: number): string {
+  if (e instanceof YamlAliasLimitError) return e.message;
   if (e instanceof YAMLException) {
     const line = e.mark ? startLine + e.mark.line : startLine;
     return `Not valid YAML (line ${line}): ${e.reason}.`;
@@ -161,9 +255,9 @@ async function readYaml(file: string, into: Collector): Promise<void> {
     if (text.trim() === '' && !sawContent) return;
     let value: unknown;
     try {
-      value = load(text, { filename: file, schema: MANIFEST_SCHEMA });
+      value = loadDocument(text, file);
     } catch (e) {
-      into.problem({ file, document: index, line: start }, yamlError(e, start));
+      into.problem({ file, document: index, line: start }, yamlError(e, start), true);
       index++;
       return;
     }
@@ -194,7 +288,7 @@ function readJson(file: string, into: Collector): void {
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    into.problem({ file, document: 0, line: 1 }, `Not valid JSON: ${(e as Error).message}.`);
+    into.problem({ file, document: 0, line: 1 }, `Not valid JSON: ${(e as Error).message}.`, true);
     return;
   }
   into.document(value, { file, document: 0, line: 1 });
@@ -202,10 +296,13 @@ function readJson(file: string, into: Collector): void {
 
 /**
  * Reads every manifest below the paths (folders: their .yaml, .yml and .json files, sorted;
- * files given explicitly whatever their extension, read as JSON when they end in .json).
+ * files given explicitly whatever their extension, read as JSON when they end in .json). Throws
+ * {@link UnreadableInputError} for a path that cannot be read (missing, permissions, an explicit
+ * FIFO or device); a document that is not an object is in `unreadable`, not thrown.
  */
 export async function readManifests(paths: readonly string[]): Promise<ReadResult> {
-  const files = manifestFiles(paths);
+  const warnings: string[] = [];
+  const files = manifestFiles(paths, warnings);
   const into = new Collector();
   for (const file of files) {
     try {
@@ -216,5 +313,5 @@ export async function readManifests(paths: readonly string[]): Promise<ReadResul
       throw new UnreadableInputError(`Cannot read "${file}": ${(e as Error).message}.`);
     }
   }
-  return { objects: into.objects, locations: into.locations, problems: into.problems, problemLocations: into.problemLocations, files };
+  return { objects: into.objects, locations: into.locations, unreadable: into.unreadable, warnings, files };
 }

@@ -6,8 +6,9 @@
  * computed once per synthesis instead of once per chart (private/synth-order.ts). See the README's
  * Performance section.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { makeDirectories } from '../private/fs';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { GatewayApiOptions, toGatewayApi } from '../gateway-api/convert';
 import { KubernetesObject } from '../model/kubernetes-object';
@@ -95,7 +96,7 @@ export function manifestsToYaml(objects: readonly object[]): string {
 /** Synthesizes `app` and writes `<outdir>/<chart>.k8s.yaml` per chart; returns the charts. */
 export function writeApp(app: App, outdir: string): SynthesizedChart[] {
   const charts = synthesizeApp(app);
-  mkdirSync(outdir, { recursive: true });
+  makeDirectories(outdir);
   for (const chart of charts) writeFileSync(path.join(outdir, `${chart.name}.k8s.yaml`), manifestsToYaml(chart.objects));
   return charts;
 }
@@ -135,7 +136,7 @@ export function convertToGatewayApi(app: App, charts: readonly SynthesizedChart[
 /** Writes the Gateway API form of `app` to `<outdir>/<chart>.k8s.yaml`; returns it. */
 export function writeGatewayApi(app: App, outdir: string, options: GatewayApiOptions = {}): GatewayApiCharts {
   const form = synthesizeGatewayApi(app, options);
-  mkdirSync(outdir, { recursive: true });
+  makeDirectories(outdir);
   for (const chart of form.charts) writeFileSync(path.join(outdir, `${chart.name}.k8s.yaml`), manifestsToYaml(chart.objects));
   return form;
 }
@@ -168,7 +169,7 @@ export function writeFilesAtomically(outdir: string, files: readonly OutputFile[
   try {
     for (const f of files) {
       const target = path.join(outdir, f.path);
-      mkdirSync(path.dirname(target), { recursive: true });
+      makeDirectories(path.dirname(target));
       const tmp = `${target}.${process.pid}.tmp`;
       writeFileSync(tmp, f.content);
       staged.push([tmp, target]);

@@ -7,6 +7,7 @@ import { synthEdge } from '../../apps/edge';
 import { environments } from '../../apps/environments';
 import { manifestsToYaml } from '../../lib';
 import { runExplainCli } from '../../lib/cli/explain';
+import { ALIAS_BOMB, mkfifo } from '../support/special-files';
 
 let dir: string;
 beforeAll(() => {
@@ -82,5 +83,72 @@ describe('explain', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).toContain('Usage: istio-aks-edge explain');
+  });
+});
+
+describe('explain: input errors (exit 2, nothing written)', () => {
+  const fresh = () => mkdtempSync(join(tmpdir(), 'explain-input-'));
+
+  it('an empty folder, a scalar file, or a kind: List whose items are all unreadable: no object, exit 2', async () => {
+    const empty = fresh();
+    const scalar = join(fresh(), 'scalar.yaml');
+    writeFileSync(scalar, 'just a string\n');
+    const list = join(fresh(), 'list.yaml');
+    writeFileSync(list, 'apiVersion: v1\nkind: List\nitems: [5, null]\n');
+    for (const input of [empty, scalar, list]) {
+      const r = await run(input, '--host', 'shop.example.com');
+      expect([r.code, r.stdout], input).toEqual([2, '']);
+      expect(r.stderr, input).toMatch(/^(explain: Skipped .*\n)*explain: No Kubernetes object in .*: explain needs the manifests of an edge\.\n$/);
+    }
+  });
+
+  it('a missing path is a clear message, exit 2 (no raw ENOENT)', async () => {
+    const r = await run('no/such/dir', '--host', 'h');
+    expect([r.code, r.stderr]).toEqual([2, 'explain: Cannot read "no/such/dir": no such file or folder.\n']);
+  });
+
+  it('skips a FIFO in a folder with a warning (no hang); an explicit FIFO is an input error', async () => {
+    const d = fresh();
+    writeFileSync(join(d, 'edge.k8s.yaml'), readFileSync(join(dir, 'edge.k8s.yaml')));
+    mkfifo(join(d, 'pipe.yaml'));
+    const r = await run(d, '--host', 'shop.dev.example.com', '--path', '/api/items', '--scheme', 'https', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).decision).toBe('routed');
+    expect(r.stderr).toBe(`explain: Skipped "${join(d, 'pipe.yaml')}": it is a FIFO (named pipe), not a regular file.\n`);
+    const explicit = await run(join(d, 'pipe.yaml'), '--host', 'h');
+    expect([explicit.code, explicit.stderr]).toEqual([2, `explain: Cannot read "${join(d, 'pipe.yaml')}": it is a FIFO (named pipe), not a file or folder of manifests. Give a regular file (or a folder).\n`]);
+  });
+
+  it('refuses an alias bomb with a named error, exit 2', async () => {
+    const file = join(fresh(), 'bomb.yaml');
+    writeFileSync(file, ALIAS_BOMB);
+    const r = await run(file, '--host', 'h');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^explain: .*bomb\.yaml#0 \(line 1\): YAML aliases expand this document to \d+ nodes from \d+ written \(the limit is 100000 more\): refused as a resource exhaustion attack/);
+  });
+
+  it('--graph does not overwrite an existing file unless --force', async () => {
+    const file = join(fresh(), 'edge.svg');
+    writeFileSync(file, 'mine');
+    const r = await run(dir, '--graph', file);
+    expect([r.code, readFileSync(file, 'utf8')]).toEqual([2, 'mine']);
+    expect(r.stderr).toMatch(/--graph: .*edge\.svg exists; explain does not overwrite it\. Give another file, or add --force to replace it\./);
+    const forced = await run(dir, '--graph', file, '--force');
+    expect(forced.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('<svg');
+  });
+
+  it.each([
+    [['--source-ip', '999.1.2.3'], /--source-ip: expected an IPv4 or IPv6 address, received "999\.1\.2\.3"\./],
+    [['--header', 'x canary:true'], /--header: "x canary" is not a header name/],
+  ])('refuses %j (exit 2, clear message)', async (extra, message) => {
+    const r = await run(dir, '--host', 'shop.dev.example.com', ...extra);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('a missing request table is a clear message, exit 2', async () => {
+    const r = await run(join(dir, 'edge.k8s.yaml'), '--check', 'no/such/table.yaml');
+    expect([r.code, r.stderr]).toEqual([2, 'explain: Cannot read the request table "no/such/table.yaml": no such file.\n']);
   });
 });

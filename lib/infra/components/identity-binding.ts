@@ -1,11 +1,12 @@
 import * as pulumi from '@pulumi/pulumi';
 import { KubernetesObject } from '../../model/kubernetes-object';
+import { WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION } from '../../contract/keys';
 
 /** The annotation that tells Pulumi's Kubernetes provider not to wait for a workload to be ready. */
 export const SKIP_AWAIT_ANNOTATION = 'pulumi.com/skipAwait';
 
-/** The service account annotation workload identity reads the client ID from. */
-export const WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
+/** The service account annotation workload identity reads the client ID from (defined in contract/keys). */
+export { WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION };
 
 /** The Key Vault and identity values as the synthesized objects carry them (committed by a GitOps user). */
 export interface CommittedKeyVault {

@@ -15,6 +15,7 @@ import { convertToGatewayApi, synthesizeApp } from '../../synth/synth';
 import { CONFIG_NAMESPACE, ConfigError, IstioMode, parseStackConfig, StackConfig } from './config';
 import { EdgeStack } from '../components/edge-stack';
 import { DeployedFacts, deployedFacts, refuseChangesAzureRefuses } from './previous-deployment';
+import { AZURE_LB_RESOURCE_GROUP_ANNOTATION, AZURE_PIP_NAME_ANNOTATION, WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION } from '../../contract/keys';
 
 /** What an edge definition is given: the stack's environment and the facts of the cluster it runs on. */
 export interface EdgeFacts {
@@ -89,9 +90,9 @@ export interface SynthesizedEdge {
   readonly gatewayMinReplicas: number;
 }
 
-const PIP_NAME = 'service.beta.kubernetes.io/azure-pip-name';
-const PIP_GROUP = 'service.beta.kubernetes.io/azure-load-balancer-resource-group';
-const WORKLOAD_IDENTITY = 'azure.workload.identity/client-id';
+const PIP_NAME = AZURE_PIP_NAME_ANNOTATION;
+const PIP_GROUP = AZURE_LB_RESOURCE_GROUP_ANNOTATION;
+const WORKLOAD_IDENTITY = WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION;
 
 type Obj = KubernetesObject & { spec?: Record<string, unknown> };
 const rec = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : {});
