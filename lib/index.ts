@@ -101,5 +101,5 @@ export { documentFindings } from './analysis/documents';
 export type { DocumentFindings } from './analysis/documents';
 
 // Where a request goes: explain and request tables.
-export { checkRequestTable, explainRequest, formatExplanation, formatTableResults, parseRequestTable } from './explain';
+export { checkRequestTable, explainRequest, formatExplanation, formatTableResults, LoadedEdge, parseRequestTable } from './explain';
 export type { Explanation, ExplainOptions, ExplainRequest, RequestCase, RequestCaseResult, RequestExpectation } from './explain';

@@ -122,6 +122,12 @@ export interface ExplainedDestination {
   readonly problems: readonly string[];
   /** The authorization decision of the destination's workload. */
   readonly authorization?: AuthzDecision;
+  /**
+   * The pods the destination reaches: the Service's namespace and its selector with the subset's
+   * labels. The same pods reached through a Service per version (the Gateway API form) and through
+   * a subset (the Istio form) have the same `pods`.
+   */
+  readonly pods?: { readonly namespace: string; readonly labels: Readonly<Record<string, string>> };
 }
 
 /** A rate limit that applies to the request. */
@@ -242,22 +248,25 @@ function isTerminatedHttp(server: Record<string, unknown>): 'http' | 'https' | u
 }
 
 /**
- * Explains a request against manifests. Throws on a request that is not one (no host); anything
- * the manifests leave open is in `unknowns` and makes the decision `unknown` when it matters.
+ * The evaluator over one set of Istio-form objects: the index is built once, each call of
+ * {@link Explainer.explain} answers one request. Internal: {@link LoadedEdge} is the public face.
  */
-export function explainRequest(objects: readonly KubernetesObject[], request: ExplainRequest, options: ExplainOptions = {}): Explanation {
-  return new Explainer(objects, options).explain(request);
-}
-
-class Explainer {
-  private readonly index: ObjectIndex;
+export class Explainer {
+  public readonly index: ObjectIndex;
   private readonly roots: readonly string[];
+  /** AuthorizationPolicies and RequestAuthentications: what authorization reads, kept apart once. */
+  private readonly policies: readonly KubernetesObject[];
+  private readonly requestAuthentications: readonly KubernetesObject[];
+  private readonly gatewayApiKinds: readonly string[];
   private steps: string[] = [];
   private unknowns: string[] = [];
 
-  public constructor(private readonly objects: readonly KubernetesObject[], options: ExplainOptions) {
+  public constructor(objects: readonly KubernetesObject[], options: ExplainOptions = {}) {
     this.index = new ObjectIndex(objects);
     this.roots = options.rootNamespaces ?? DEFAULT_ROOT_NAMESPACES;
+    this.requestAuthentications = this.index.ofKind('RequestAuthentication');
+    this.policies = [...this.index.ofKind('AuthorizationPolicy'), ...this.requestAuthentications];
+    this.gatewayApiKinds = [...new Set(objects.filter((o) => str(o.apiVersion)?.startsWith('gateway.networking.k8s.io/')).map((o) => o.kind))];
   }
 
   public explain(request: ExplainRequest): Explanation {
@@ -267,9 +276,8 @@ class Explainer {
     const result = request.source ? this.explainMesh(request, req, request.source) : this.explainGateway(request, req);
     // Kubernetes Gateway API objects route too, and explain does not evaluate them: a "no route"
     // from the Istio objects alone would be a guess.
-    const gatewayApi = this.objects.filter((o) => str(o.apiVersion)?.startsWith('gateway.networking.k8s.io/'));
-    if (gatewayApi.length > 0 && result.decision === 'no-route') {
-      this.unknowns.push(`Kubernetes Gateway API objects (${[...new Set(gatewayApi.map((o) => o.kind))].join(', ')}) may route this request; explain evaluates Istio's networking.istio.io objects only.`);
+    if (this.gatewayApiKinds.length > 0 && result.decision === 'no-route') {
+      this.unknowns.push(`Kubernetes Gateway API objects (${this.gatewayApiKinds.join(', ')}) that explain does not read back may route this request.`);
       return { ...result, decision: 'unknown', status: undefined };
     }
     return result;
@@ -432,7 +440,7 @@ class Explainer {
 
   /** JWT and authorization at a workload, and whether a JWT is required there. */
   private authorizeWithJwt(workload: Workload, ctx: AuthzContext, request: ExplainRequest, req: Req): { decision: AuthzDecision; jwt: Explanation['jwt'] } {
-    const ras = this.objects.filter((o) => o.kind === 'RequestAuthentication' && policyApplies(o, workload, this.roots) !== false);
+    const ras = this.requestAuthentications.filter((o) => policyApplies(o, workload, this.roots) !== false);
     const issuers = ras.flatMap((o) => arr(rec(o.spec).jwtRules).map((r) => str(rec(r).issuer)).filter((i): i is string => !!i));
     const bearer = /^bearer\s+\S+/i.test(req.headers.authorization ?? '');
     const presented = request.jwt !== undefined || bearer;
@@ -445,8 +453,8 @@ class Explainer {
     if (presented && request.jwt?.valid === false && ras.length > 0) {
       return { decision: { decision: 'deny', status: 401, policy: ref(ras[0]), reason: `RequestAuthentication ${ref(ras[0])} rejects the invalid JWT`, policies: [] }, jwt: { required: 'unknown', issuers, policies: ras.map(ref) } };
     }
-    const withToken = authorize(this.objects, workload, { ...ctx, requestPrincipal: principalFor(request.jwt) }, this.roots, { presented: true, issuer: request.jwt?.issuer });
-    const without = authorize(this.objects, workload, { ...ctx, requestPrincipal: undefined }, this.roots);
+    const withToken = authorize(this.policies, workload, { ...ctx, requestPrincipal: principalFor(request.jwt) }, this.roots, { presented: true, issuer: request.jwt?.issuer });
+    const without = authorize(this.policies, workload, { ...ctx, requestPrincipal: undefined }, this.roots);
     const required: Tri = ras.length === 0 ? false
       : without.decision === 'deny' && withToken.decision === 'allow' ? true
         : without.decision === 'unknown' || withToken.decision === 'unknown' ? (without.decision === 'deny' ? 'unknown' : false) : false;
@@ -679,7 +687,7 @@ class Explainer {
       const pods = Object.keys(podLabels).length ? this.index.podsMatching(podLabels, serviceNs) : [];
       const workload: Workload = pods.length ? { namespace: serviceNs, labels: pods[0].labels } : { namespace: serviceNs, labels: podLabels };
       if (Object.keys(podLabels).length && pods.length === 0) problems.push(`no pods in the manifests carry ${JSON.stringify(podLabels)}`);
-      authorization = authorize(this.objects, workload, {
+      authorization = authorize(this.policies, workload, {
         host: authority ?? req.host, path, method: req.method, port: port ?? req.port, headers: req.headers,
         principal: proxy.sourcePrincipal, sourceNamespace: proxy.sourceNamespace, requestPrincipal: undefined,
       }, this.roots);
@@ -688,6 +696,7 @@ class Explainer {
       host, ...(subset ? { subset } : {}), ...(port !== undefined ? { port } : {}), weight, serviceFound,
       ...(dr ? { destinationRule: ref(dr) } : {}), ...(policy && Object.keys(policy).length ? { trafficPolicy: policy } : {}),
       problems, ...(authorization ? { authorization } : {}),
+      ...(service && serviceNs && Object.keys(podLabels).length ? { pods: { namespace: serviceNs, labels: podLabels } } : {}),
     };
   }
 
