@@ -7,6 +7,8 @@ import { load } from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import edgeProgram from '../../apps/pulumi';
+import { ApiObject, Chart } from 'cdk8s';
+import { edgeProgram as libEdgeProgram } from '../../lib/infra';
 import { buildEdgeApp, synthEdge } from '../../apps/edge';
 import { writeApp } from '../../lib';
 import { environments } from '../../apps/environments';
@@ -247,7 +249,7 @@ describe('Pulumi program, stack prod: the gateway certificate in Key Vault', () 
     // A derived, deterministic name; the deployer may import certificates (the vault authorizes by RBAC).
     expect(vault.inputs.vaultName).toBe(keyVaultName('prod', '00000000-0000-0000-0000-000000000000', 'rg-shop-prod'));
     expect(vault.inputs.vaultName).toMatch(/^kv-prod-[0-9a-f]{8}$/);
-    const officer = mocks.ofType('azure-native:authorization:RoleAssignment').find((r) => r.name.endsWith('deployer-certificates-officer'))!;
+    const officer = mocks.ofType('azure-native:authorization:RoleAssignment').find((r) => r.name.endsWith(`certificates-officer-deployer-${MOCK_DEPLOYER.objectId}`))!;
     expect(officer.inputs).toMatchObject({ principalId: MOCK_DEPLOYER.objectId, scope: `${vault.name}-id` });
     expect(officer.inputs.roleDefinitionId).toMatch(/a4417e6f-fecd-4de8-b567-7b0420b6ab3b$/);
   });
@@ -300,6 +302,22 @@ describe('Pulumi program, other configurations', () => {
       'istio.io/rev': 'asm-1-30', 'pod-security.kubernetes.io/enforce': 'privileged',
       'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted',
     });
+  });
+
+  it('the install mode reaches the analysis: the AKS add-on refuses the Istio kinds it blocks (a WasmPlugin) before any resource is declared; helm takes it', async () => {
+    const withWasm = libEdgeProgram((facts) => {
+      const app = buildEdgeApp({ ...environments[facts.environment as 'dev' | 'prod'] }, { istioRevision: facts.istioRevision, istioCni: facts.istioCni });
+      new ApiObject(app.node.children[0] as Chart, 'wasm', { apiVersion: 'extensions.istio.io/v1alpha1', kind: 'WasmPlugin', metadata: { name: 'basic-auth', namespace: 'shop' }, spec: { url: 'oci://ghcr.io/istio-ecosystem/wasm-extensions/basic_auth:1.12.0' } });
+      return app;
+    }, { environments: Object.keys(environments) });
+    const mocks = new EdgeMocks();
+    await mocks.install('istio-aks-edge', 'prod', { ...stackConfig('prod'), 'istio-aks-edge:istio': '{"mode":"aks-addon","revision":"asm-1-30"}' });
+    await expect(withWasm()).rejects.toThrow(/the Istio install mode "aks-addon" refuses:\n {2}AksAddonBlockedKind WasmPlugin shop\/basic-auth: The AKS Istio add-on blocks WasmPlugin/);
+    expect(mocks.resources).toEqual([]);
+    const helm = new EdgeMocks();
+    await helm.install('istio-aks-edge', 'prod', stackConfig('prod'));
+    await expect(withWasm()).resolves.toBeDefined();
+    await settle();
   });
 
   it('a bad configuration is rejected before any resource is declared', async () => {
