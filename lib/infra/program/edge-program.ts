@@ -11,6 +11,7 @@ import { AlertGroup } from '../../alerts';
 import { EdgeMonitoring } from '../../edge-monitoring';
 import type { GatewayApiOptions } from '../../gateway-api/convert';
 import { KubernetesObject } from '../../model/kubernetes-object';
+import { checkNamespaces } from '../../synth/namespaces';
 import { convertToGatewayApi, synthesizeApp } from '../../synth/synth';
 import { CONFIG_NAMESPACE, ConfigError, IstioMode, parseStackConfig, StackConfig } from './config';
 import { EdgeStack } from '../components/edge-stack';
@@ -213,6 +214,9 @@ export function edgeProgram(definition: EdgeDefinition, options: EdgeProgramOpti
       throw new ConfigError(`${where}: the edge definition given to edgeProgram returned ${app === null ? 'null' : typeof app}, not a cdk8s App: return the App (or { app, managedRedis }) from the function.`);
     }
     const edge = synthesizeEdge(app, config.gatewayApi ? options.gatewayApi ?? {} : undefined);
+    // Every namespace of the objects must be created by the app or exist: the program's own count
+    // (Istio's control plane: istio-system in helm mode, the add-on's aks-istio-system).
+    checkNamespaces(app, edge.objects, [config.istio.mode === IstioMode.HELM ? 'istio-system' : 'aks-istio-system']);
     if (!edge.publicIp) {
       throw new ConfigError(`${where}: the edge of environment "${config.environment}" has no gateway Service with the ${PIP_NAME} and ${PIP_GROUP} annotations: give the IngressGateway \`azure: { publicIp: { name, resourceGroup } }\`; the program creates both.`);
     }
