@@ -6,6 +6,7 @@ import { declareExistingNamespace } from './contract/existing-namespaces';
 import { fail } from './errors';
 import type { IIngressGateway } from './ingress-gateway';
 import { validateDnsLabel, validateId } from './private/validate';
+import { ISTIO_INJECTION_LABEL, ISTIO_REVISION_LABEL, NAMESPACE_NAME_LABEL, POD_SECURITY_AUDIT_LABEL, POD_SECURITY_ENFORCE_LABEL, POD_SECURITY_WARN_LABEL } from './contract/keys';
 
 /** Pod Security Admission levels. */
 export enum PodSecurityLevel {
@@ -20,9 +21,9 @@ export enum PodSecurityLevel {
 /** The Pod Security Admission labels: enforce `level`, warn and audit at `restricted`. */
 export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
   return {
-    'pod-security.kubernetes.io/enforce': level,
-    'pod-security.kubernetes.io/warn': PodSecurityLevel.RESTRICTED,
-    'pod-security.kubernetes.io/audit': PodSecurityLevel.RESTRICTED,
+    [POD_SECURITY_ENFORCE_LABEL]: level,
+    [POD_SECURITY_WARN_LABEL]: PodSecurityLevel.RESTRICTED,
+    [POD_SECURITY_AUDIT_LABEL]: PodSecurityLevel.RESTRICTED,
   };
 }
 
@@ -110,7 +111,7 @@ export class AppNamespace extends Construct implements IAppNamespace {
     super(scope, validateId(scope, id));
     const name = validateDnsLabel(this, 'name', props.name ?? id);
     this.namespaceName = name;
-    const injection: Record<string, string> = props.istioRevision ? { 'istio.io/rev': validateDnsLabel(this, 'istioRevision', props.istioRevision) } : { 'istio-injection': 'enabled' };
+    const injection: Record<string, string> = props.istioRevision ? { [ISTIO_REVISION_LABEL]: validateDnsLabel(this, 'istioRevision', props.istioRevision) } : { [ISTIO_INJECTION_LABEL]: 'enabled' };
     this.namespace = new k8s.KubeNamespace(this, 'Resource', {
       metadata: { name, labels: { ...injection, ...podSecurityLabels(props.podSecurity ?? PodSecurityLevel.RESTRICTED) } },
     });
@@ -137,7 +138,7 @@ export class AppNamespace extends Construct implements IAppNamespace {
         policyTypes: ['Ingress'],
         ingress: [{
           from: gateways.map((g) => ({
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': g.namespace } },
+            namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: g.namespace } },
             podSelector: { matchLabels: g.selector },
           })),
         }],
@@ -150,7 +151,7 @@ export class AppNamespace extends Construct implements IAppNamespace {
         podSelector: {},
         policyTypes: ['Ingress'],
         ingress: [{
-          from: scrapers.map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
+          from: scrapers.map((ns) => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ns } } })),
           ports: [15020, 15090].map((p) => ({ port: k8s.IntOrString.fromNumber(p), protocol: 'TCP' })),
         }],
       });

@@ -14,13 +14,15 @@ import {
   validateExportTo, validateWholeSeconds,
 } from './private/validate';
 import { escapeRe2 } from './private/re2';
-import { INT32_MAX, validateFinePercent, validateHeaderName, validateHeaderValue, validateModifiableHeader, validateRetryOn } from './private/http';
+import {
+  GRPC_STATUS_NAMES, INT32_MAX, validateFinePercent, validateHeaderName, validateHeaderValue, validateMatchHeaderName, validateModifiableHeader, validateRetryOn,
+} from './private/http';
 import type { IIngressGateway } from './ingress-gateway';
 import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
-import { CLUSTER_DOMAIN, hostCoveredBy } from './contract/hosts';
 import { RouteRequests } from './route-requests';
 import { HttpMethod, PathMatch, StringMatch } from './match';
 import { Traffic, WeightedTarget } from './route-traffic';
+import { hostCoveredBy, serviceFqdnOf } from './contract/hosts';
 
 /**
  * Conditions a request must meet; all fields of one match must hold.
@@ -33,7 +35,8 @@ export interface RouteMatch {
    */
   readonly path?: PathMatch;
   /**
-   * Request headers (names in lower case).
+   * Request headers (names in lower case; the pseudo-headers ":method", ":scheme", ":authority",
+   * ":path" and ":status" too, as Istio accepts them); `StringMatch.present()` for presence.
    * @default - no header condition
    */
   readonly headers?: Record<string, StringMatch>;
@@ -188,10 +191,11 @@ export interface FaultOptions {
    */
   readonly delay?: { readonly fixedDelay: Duration; readonly percent: number };
   /**
-   * Fail a share of the requests with an HTTP status.
+   * Fail a share of the requests with an HTTP status (`httpStatus`, 200-599) or a gRPC status
+   * (`grpcStatus`, a name such as "UNAVAILABLE", for gRPC services): give one of the two.
    * @default - no abort
    */
-  readonly abort?: { readonly httpStatus: number; readonly percent: number };
+  readonly abort?: { readonly httpStatus?: number; readonly grpcStatus?: string; readonly percent: number };
 }
 
 /** Traffic copied, fire-and-forget, to another destination. */
@@ -574,7 +578,7 @@ export class AppRoute extends Construct {
       mirrors: route.mirrors ? this.renderMirrors(`${at}.mirrors`, route.mirrors) : undefined,
       corsPolicy: route.cors ? this.renderCors(`${at}.cors`, route.cors) : undefined,
       headers: route.headers ? {
-        request: renderHeaderOps(this, `${at}.headers.request`, route.headers.request),
+        request: renderHeaderOps(this, `${at}.headers.request`, route.headers.request, true),
         response: renderHeaderOps(this, `${at}.headers.response`, route.headers.response),
       } : undefined,
     };
@@ -659,7 +663,7 @@ export class AppRoute extends Construct {
     if (!service) return;
     const host = serviceHost(service, this.namespace);
     if (isHost && !this.destinationHosts.includes(host)) this.destinationHosts.push(host);
-    if (service.imported) this.markDefinedElsewhere(`Service ${service.routeHost ?? `${service.serviceName}.${service.namespace}.${CLUSTER_DOMAIN}`}`);
+    if (service.imported) this.markDefinedElsewhere(`Service ${service.routeHost ?? serviceFqdnOf(service.serviceName, service.namespace)}`);
     // Make-before-break: the DestinationRule that defines the subsets is applied before this VirtualService.
     for (const rule of [service.destinationRule, target.destinationRule]) {
       if (rule && !this.dependedOn.has(rule)) {
@@ -718,7 +722,7 @@ export class AppRoute extends Construct {
       if (!rec) return undefined;
       return Object.fromEntries(Object.entries(rec).map(([k, v]) => {
         if (!(v instanceof StringMatch)) fail(this, `${at}.${kind}["${k}"]`, v, 'Use StringMatch.exact(...), StringMatch.prefix(...) or StringMatch.regex(...).');
-        if (kind !== 'queryParams') validateHeaderName(this, `${at}.${kind}`, k, true);
+        if (kind !== 'queryParams') validateMatchHeaderName(this, `${at}.${kind}`, k);
         if (kind === 'queryParams' && (k.length === 0 || CONTROL_OR_SPACE.test(k))) fail(this, `${at}.queryParams`, k, 'Use a query parameter name without spaces or control characters.');
         return [k, v._json];
       }));
@@ -830,15 +834,21 @@ export class AppRoute extends Construct {
 
   private renderFault(at: string, f: FaultOptions): VirtualServiceSpecHttpFault {
     if (!f.delay && !f.abort) fail(this, at, f, 'Give a delay, an abort, or both.');
-    if (f.abort && (!Number.isInteger(f.abort.httpStatus) || f.abort.httpStatus < 200 || f.abort.httpStatus > 599)) {
+    if (f.abort && (f.abort.httpStatus === undefined) === (f.abort.grpcStatus === undefined)) {
+      fail(this, `${at}.abort`, f.abort, 'Give either httpStatus (an HTTP status) or grpcStatus (a gRPC status name such as "UNAVAILABLE"), not both.');
+    }
+    if (f.abort?.httpStatus !== undefined && (!Number.isInteger(f.abort.httpStatus) || f.abort.httpStatus < 200 || f.abort.httpStatus > 599)) {
       fail(this, `${at}.abort.httpStatus`, f.abort.httpStatus, 'Use an HTTP status between 200 and 599.');
+    }
+    if (f.abort?.grpcStatus !== undefined && !GRPC_STATUS_NAMES.includes(f.abort.grpcStatus)) {
+      fail(this, `${at}.abort.grpcStatus`, f.abort.grpcStatus, `Use a gRPC status name Istio accepts: ${GRPC_STATUS_NAMES.join(', ')}.`);
     }
     return {
       delay: f.delay ? {
         fixedDelay: istioDuration(validateDuration(this, `${at}.delay.fixedDelay`, f.delay.fixedDelay)),
         percentage: { value: validateFinePercent(this, `${at}.delay.percent`, f.delay.percent) },
       } : undefined,
-      abort: f.abort ? { httpStatus: f.abort.httpStatus, percentage: { value: validateFinePercent(this, `${at}.abort.percent`, f.abort.percent) } } : undefined,
+      abort: f.abort ? { httpStatus: f.abort.httpStatus, grpcStatus: f.abort.grpcStatus, percentage: { value: validateFinePercent(this, `${at}.abort.percent`, f.abort.percent) } } : undefined,
     };
   }
 
@@ -917,13 +927,17 @@ export class AppRoute extends Construct {
 // eslint-disable-next-line no-control-regex -- the point is to find control characters
 const CONTROL_OR_SPACE = /[\s\u0000-\u001f\u007f]/;
 
-function renderHeaderOps(scope: Construct, at: string, ops?: HeaderOperations): VirtualServiceSpecHttpHeadersRequest | undefined {
+/**
+ * Renders header operations; on requests (`request`), `set`/`add` of `:authority` or `host` is
+ * accepted as Istio does (it becomes the route's host rewrite).
+ */
+function renderHeaderOps(scope: Construct, at: string, ops?: HeaderOperations, request = false): VirtualServiceSpecHttpHeadersRequest | undefined {
   if (!ops) return undefined;
   const values = (field: 'set' | 'add', rec?: Record<string, string>) => {
     if (rec === undefined) return undefined;
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) fail(scope, `${at}.${field}`, rec, 'Give an object of header names to values, for example { "x-env": "prod" }.');
     for (const [k, v] of Object.entries(rec)) {
-      validateModifiableHeader(scope, `${at}.${field} key`, k);
+      validateModifiableHeader(scope, `${at}.${field} key`, k, request);
       validateHeaderValue(scope, `${at}.${field}["${k}"]`, v);
     }
     return rec;

@@ -6,6 +6,7 @@
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
 import { validateDnsLabel } from './private/validate';
+import { AZURE_LB_INTERNAL_ANNOTATION, AZURE_LB_INTERNAL_SUBNET_ANNOTATION, AZURE_LB_RESOURCE_GROUP_ANNOTATION, AZURE_PIP_NAME_ANNOTATION, AZURE_SERVICE_ANNOTATION_PREFIX } from './contract/keys';
 
 /** How the load balancer routes external traffic to nodes. */
 export enum ExternalTrafficPolicy {
@@ -71,19 +72,19 @@ export interface AzureLoadBalancerOptions {
  * @internal
  */
 export function azureLoadBalancerAnnotations(scope: IConstruct, azure: AzureLoadBalancerOptions, trafficPorts: readonly number[], statusPort: number): Record<string, string> | undefined {
-  const prefix = 'service.beta.kubernetes.io/';
+  const prefix = AZURE_SERVICE_ANNOTATION_PREFIX;
   const a: Record<string, string> = {};
   if (azure.publicIp) {
     if (azure.internal) fail(scope, 'azure.publicIp', azure.publicIp, 'An internal load balancer has no public IP: remove publicIp or internal.');
-    a[`${prefix}azure-pip-name`] = validateAzureName(scope, 'azure.publicIp.name', azure.publicIp.name);
+    a[AZURE_PIP_NAME_ANNOTATION] = validateAzureName(scope, 'azure.publicIp.name', azure.publicIp.name);
     if (azure.publicIp.resourceGroup !== undefined) {
-      a[`${prefix}azure-load-balancer-resource-group`] = validateAzureName(scope, 'azure.publicIp.resourceGroup', azure.publicIp.resourceGroup);
+      a[AZURE_LB_RESOURCE_GROUP_ANNOTATION] = validateAzureName(scope, 'azure.publicIp.resourceGroup', azure.publicIp.resourceGroup);
     }
   }
-  if (azure.internal) a[`${prefix}azure-load-balancer-internal`] = 'true';
+  if (azure.internal) a[AZURE_LB_INTERNAL_ANNOTATION] = 'true';
   if (azure.internalSubnet !== undefined) {
     if (!azure.internal) fail(scope, 'azure.internalSubnet', azure.internalSubnet, 'A subnet applies only to an internal load balancer: set internal: true.');
-    a[`${prefix}azure-load-balancer-internal-subnet`] = validateAzureName(scope, 'azure.internalSubnet', azure.internalSubnet);
+    a[AZURE_LB_INTERNAL_SUBNET_ANNOTATION] = validateAzureName(scope, 'azure.internalSubnet', azure.internalSubnet);
   }
   if (azure.dnsLabel !== undefined) {
     if (azure.internal) fail(scope, 'azure.dnsLabel', azure.dnsLabel, 'A DNS label names a public IP: remove it for an internal load balancer.');

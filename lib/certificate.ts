@@ -1,7 +1,9 @@
+import * as path from 'node:path';
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from './errors';
 import { GUID, validateDnsSubdomain, validateHost } from './private/validate';
+import { WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION, WORKLOAD_IDENTITY_USE_LABEL } from './contract/keys';
 
 /** The kind of cert-manager issuer. */
 export enum IssuerKind {
@@ -49,6 +51,42 @@ export interface CertManagerCertificateOptions {
   readonly dnsNames?: string[];
 }
 
+/**
+ * Options of a certificate the gateway proxy reads from files (the mode gateways used before SDS):
+ * the server's `serverCertificate`, `privateKey` and `caCertificates`.
+ * @see https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings
+ */
+export interface FileCertificateOptions {
+  /** Absolute path of the PEM server certificate in the gateway pods (`tls.serverCertificate`). */
+  readonly serverCertificate: string;
+  /** Absolute path of the PEM private key in the gateway pods (`tls.privateKey`). */
+  readonly privateKey: string;
+  /**
+   * Absolute path of the CA bundle that verifies client certificates (`tls.caCertificates`):
+   * required with MUTUAL and OPTIONAL_MUTUAL, as Istio's validation says.
+   * @default - none
+   */
+  readonly caCertificates?: string;
+  /**
+   * A Secret the package mounts in the gateway pods it deploys, at the folder of the files (which
+   * must then be one folder, the files named as the Secret's keys), as Istio's old
+   * `istio-ingressgateway-certs` mount at /etc/istio/ingressgateway-certs did.
+   * @default - none: the gateway's own deployment provides the files
+   */
+  readonly mountSecret?: string;
+}
+
+/**
+ * The TLS fields a certificate gives a Gateway server.
+ * @internal
+ */
+export interface ServerCertificateFields {
+  readonly credentialName?: string;
+  readonly serverCertificate?: string;
+  readonly privateKey?: string;
+  readonly caCertificates?: string;
+}
+
 /** What a certificate source adds to the gateway pods. */
 export interface CertificateWorkloadChanges {
   /** Pod volumes. */
@@ -59,6 +97,27 @@ export interface CertificateWorkloadChanges {
   readonly serviceAccountAnnotations: Record<string, string>;
   /** Pod labels. */
   readonly podLabels: Record<string, string>;
+  /**
+   * The Key Vault certificates the pods read (through workload identity), with the
+   * SecretProviderClass that names each.
+   * @default - none
+   */
+  readonly keyVaults?: readonly KeyVaultUse[];
+}
+
+/**
+ * A Key Vault certificate a gateway's pods read, as the app was given it.
+ * @internal
+ */
+export interface KeyVaultUse {
+  /** The vault's name. */
+  readonly vaultName: string;
+  /** The identity's client ID. */
+  readonly clientId: string;
+  /** The tenant ID. */
+  readonly tenantId: string;
+  /** The SecretProviderClass that names them. */
+  readonly secretProviderClass: ApiObject;
 }
 
 /**
@@ -114,10 +173,44 @@ export abstract class Certificate {
     return new CertManagerCertificate(validateDnsSubdomain(where, 'secretName', options.secretName), options);
   }
 
+  /**
+   * Files in the gateway pods (`serverCertificate`, `privateKey`, `caCertificates` on the server),
+   * instead of a Secret read through SDS: the mode gateways used before SDS, still used by
+   * gateways that mount their certificates.
+   */
+  public static fromFiles(options: FileCertificateOptions): Certificate {
+    const where = 'Certificate.fromFiles';
+    if (options === null || typeof options !== 'object') fail(where, 'options', options, 'Pass { serverCertificate, privateKey, caCertificates? } (absolute paths in the gateway pods).');
+    const file = (key: 'serverCertificate' | 'privateKey' | 'caCertificates'): string | undefined => {
+      const v = options[key];
+      if (v === undefined && key === 'caCertificates') return undefined;
+      if (typeof v !== 'string' || !path.posix.isAbsolute(v) || v.endsWith('/') || /\s/.test(v)) fail(where, key, v, 'Give the absolute path of a PEM file in the gateway pods, for example "/etc/istio/ingressgateway-certs/tls.crt".');
+      return v;
+    };
+    const files = { serverCertificate: file('serverCertificate'), privateKey: file('privateKey'), caCertificates: file('caCertificates') };
+    if (options.mountSecret !== undefined) {
+      validateDnsSubdomain(where, 'mountSecret', options.mountSecret);
+      const folders = new Set(Object.values(files).filter((f): f is string => f !== undefined).map((f) => path.posix.dirname(f)));
+      if (folders.size !== 1) fail(where, 'mountSecret', options.mountSecret, `The Secret is mounted at one folder, but the files are in ${[...folders].join(', ')}: put them in one folder, or mount them yourself.`);
+    }
+    return new FileCertificate(files, options.mountSecret);
+  }
+
   protected constructor(
-    /** The Secret the gateway reads: the Gateway server's `credentialName`. */
-    public readonly credentialName: string,
+    /**
+     * The Secret the gateway reads: the Gateway server's `credentialName`; undefined for
+     * certificates read from files ({@link Certificate.fromFiles}).
+     */
+    public readonly credentialName: string | undefined,
   ) {}
+
+  /**
+   * The server's TLS fields.
+   * @internal
+   */
+  public _serverFields(): ServerCertificateFields {
+    return { credentialName: this.credentialName };
+  }
 
   /**
    * Creates the objects that provide the Secret, in the gateway workload's namespace, and returns
@@ -146,7 +239,7 @@ class KeyVaultCertificate extends Certificate {
     }
     const kv = this.keyVault;
     const spc = `${this.credentialName}-keyvault`;
-    new ApiObject(scope, 'KeyVaultCertificate', {
+    const secretProviderClass = new ApiObject(scope, 'KeyVaultCertificate', {
       apiVersion: 'secrets-store.csi.x-k8s.io/v1',
       kind: 'SecretProviderClass',
       metadata: { name: spc, namespace: gateway.namespace },
@@ -170,8 +263,9 @@ class KeyVaultCertificate extends Certificate {
     return {
       volumes: [{ name: 'keyvault-certificate', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: spc } } }],
       volumeMounts: [{ name: 'keyvault-certificate', mountPath: '/mnt/secrets-store/certificate', readOnly: true }],
-      serviceAccountAnnotations: { 'azure.workload.identity/client-id': kv.clientId },
-      podLabels: { 'azure.workload.identity/use': 'true' },
+      serviceAccountAnnotations: { [WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION]: kv.clientId },
+      podLabels: { [WORKLOAD_IDENTITY_USE_LABEL]: 'true' },
+      keyVaults: [{ vaultName: kv.vaultName, clientId: kv.clientId, tenantId: kv.tenantId, secretProviderClass }],
     };
   }
 }
@@ -196,5 +290,26 @@ class CertManagerCertificate extends Certificate {
       },
     });
     return NO_CHANGES;
+  }
+}
+
+class FileCertificate extends Certificate {
+  public constructor(private readonly files: { serverCertificate?: string; privateKey?: string; caCertificates?: string }, private readonly mountSecret?: string) {
+    super(undefined);
+  }
+
+  public _serverFields(): ServerCertificateFields {
+    return { ...this.files };
+  }
+
+  public _bind(_scope: Construct, gateway: CertificateBinding): CertificateWorkloadChanges {
+    if (!this.mountSecret || !gateway.deploysPods) return NO_CHANGES;
+    const volume = `certs-${this.mountSecret}`.slice(0, 63).replace(/-+$/, '');
+    return {
+      volumes: [{ name: volume, secret: { secretName: this.mountSecret, optional: true } }],
+      volumeMounts: [{ name: volume, mountPath: path.posix.dirname(this.files.serverCertificate!), readOnly: true }],
+      serviceAccountAnnotations: {},
+      podLabels: {},
+    };
   }
 }

@@ -9,6 +9,7 @@ import {
 import { Certificate } from './certificate';
 import { fail } from './errors';
 import { validateDnsLabel, validateGatewayPort, validateHost } from './private/validate';
+import { bareHost } from './contract/hosts';
 
 /**
  * TLS mode of a gateway server.
@@ -25,6 +26,12 @@ export enum TlsMode {
   PASSTHROUGH = 'PASSTHROUGH',
   /** Mutual TLS with the mesh's certificates (an east-west or internal gateway); no credential. */
   ISTIO_MUTUAL = 'ISTIO_MUTUAL',
+  /**
+   * Not terminated, routed by SNI to the mesh service the SNI names (`outbound_.<port>_.<subset>_.<host>`),
+   * with no VirtualService: the multi-cluster east-west gateway (port 15443, hosts "*.local").
+   * @see https://istio.io/latest/docs/setup/install/multicluster/
+   */
+  AUTO_PASSTHROUGH = 'AUTO_PASSTHROUGH',
 }
 
 /** TLS protocol versions. */
@@ -125,8 +132,9 @@ export interface ServerTlsOptions {
    */
   readonly mode?: TlsMode;
   /**
-   * The certificate (its Secret is the `credentialName`): required for SIMPLE, MUTUAL and
-   * OPTIONAL_MUTUAL; not allowed for PASSTHROUGH and ISTIO_MUTUAL.
+   * The certificate (its Secret is the `credentialName`, or files with `Certificate.fromFiles`):
+   * required for SIMPLE, MUTUAL and OPTIONAL_MUTUAL; not allowed for PASSTHROUGH, AUTO_PASSTHROUGH
+   * and ISTIO_MUTUAL.
    * @default - none
    */
   readonly certificate?: Certificate;
@@ -263,9 +271,7 @@ export function validateServerHost(scope: IConstruct, property: string, value: s
 }
 
 /** The host part of a server host ("ns/host" → "host"). */
-export function serverHostName(value: string): string {
-  return value.includes('/') ? value.slice(value.indexOf('/') + 1) : value;
-}
+export const serverHostName = bareHost;
 
 class HttpServer extends GatewayServer {
   public constructor(private readonly options: HttpGatewayServerOptions) {
@@ -286,6 +292,8 @@ class HttpServer extends GatewayServer {
 }
 
 const TERMINATING = [TlsMode.SIMPLE, TlsMode.MUTUAL, TlsMode.OPTIONAL_MUTUAL];
+/** Modes where the gateway does not terminate TLS. */
+const PASSING = [TlsMode.PASSTHROUGH, TlsMode.AUTO_PASSTHROUGH];
 const VERSION_ORDER = [TlsVersion.TLSV1_0, TlsVersion.TLSV1_1, TlsVersion.TLSV1_2, TlsVersion.TLSV1_3];
 
 class TlsServer extends GatewayServer {
@@ -305,22 +313,26 @@ class TlsServer extends GatewayServer {
         fail(scope, `${property}.certificate`, o.certificate, `TLS mode ${mode} needs a credential: set certificate to Certificate.fromSecret("<tls secret in the gateway namespace>").`);
       }
     } else if (o.certificate !== undefined) {
-      fail(scope, `${property}.certificate`, '(set)', `TLS mode ${mode} uses no credential of the gateway (${mode === TlsMode.PASSTHROUGH ? 'the destination terminates TLS' : 'the mesh\'s certificates are used'}): remove certificate.`);
+      fail(scope, `${property}.certificate`, '(set)', `TLS mode ${mode} uses no credential of the gateway (${PASSING.includes(mode) ? 'the destination terminates TLS' : 'the mesh\'s certificates are used'}): remove certificate.`);
     }
-    if (mode === TlsMode.PASSTHROUGH && (o.minProtocolVersion || o.maxProtocolVersion || o.cipherSuites)) {
-      fail(scope, `${property}.minProtocolVersion`, o.minProtocolVersion ?? o.maxProtocolVersion ?? o.cipherSuites, 'With PASSTHROUGH the gateway does not terminate TLS: versions and ciphers belong to the destination; remove them.');
+    const fields = TERMINATING.includes(mode) ? o.certificate!._serverFields() : {};
+    if (fields.serverCertificate && mode !== TlsMode.SIMPLE && !fields.caCertificates) {
+      fail(scope, `${property}.certificate`, 'Certificate.fromFiles(...)', `TLS mode ${mode} verifies client certificates: give caCertificates (the CA bundle's path) to Certificate.fromFiles.`);
+    }
+    if (PASSING.includes(mode) && (o.minProtocolVersion || o.maxProtocolVersion || o.cipherSuites)) {
+      fail(scope, `${property}.minProtocolVersion`, o.minProtocolVersion ?? o.maxProtocolVersion ?? o.cipherSuites, `With ${mode} the gateway does not terminate TLS: versions and ciphers belong to the destination; remove them.`);
     }
     const version = (key: 'minProtocolVersion' | 'maxProtocolVersion', v: TlsVersion | undefined): string | undefined => {
       if (v !== undefined && !VERSION_ORDER.includes(v)) fail(scope, `${property}.${key}`, v, `Use one of ${VERSION_ORDER.map((x) => `TlsVersion.${x}`).join(', ')}.`);
       return v;
     };
-    const min = version('minProtocolVersion', o.minProtocolVersion ?? (mode === TlsMode.PASSTHROUGH ? undefined : TlsVersion.TLSV1_2));
+    const min = version('minProtocolVersion', o.minProtocolVersion ?? (PASSING.includes(mode) ? undefined : TlsVersion.TLSV1_2));
     const max = version('maxProtocolVersion', o.maxProtocolVersion);
     if (min && max && VERSION_ORDER.indexOf(min as TlsVersion) > VERSION_ORDER.indexOf(max as TlsVersion)) fail(scope, `${property}.maxProtocolVersion`, max, `The newest version accepted cannot be older than the oldest (${min}).`);
     if (o.subjectAltNames !== undefined && mode !== TlsMode.MUTUAL && mode !== TlsMode.OPTIONAL_MUTUAL) fail(scope, `${property}.subjectAltNames`, o.subjectAltNames, 'Client names are checked only with MUTUAL or OPTIONAL_MUTUAL.');
     const tls: GatewaySpecServersTls = {
       mode: mode as string as GatewaySpecServersTlsMode,
-      credentialName: o.certificate?.credentialName,
+      ...fields,
       minProtocolVersion: min as GatewaySpecServersTlsMinProtocolVersion | undefined,
       maxProtocolVersion: max as GatewaySpecServersTlsMaxProtocolVersion | undefined,
       cipherSuites: o.cipherSuites?.length ? [...o.cipherSuites] : undefined,

@@ -10,12 +10,14 @@ import { Construct } from 'constructs';
 import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling } from './autoscaling';
 import { AzureLoadBalancerOptions, azureLoadBalancerAnnotations, ExternalTrafficPolicy } from './azure-load-balancer';
 import { CertificateWorkloadChanges } from './certificate';
+import { objectReference, recordDeploymentFact } from './deployment-facts';
 import { Disruption } from './disruption';
 import { fail } from './errors';
 import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-context';
 import { validateDnsLabel, validateLabels, validatePositiveInteger, validateWholeSeconds, validateZoneCount } from './private/validate';
 import { ContainerResources, GATEWAY_DEFAULT_RESOURCES, renderResources, validateResources } from './resources';
 import { gatewayTopologySpread, SpreadPolicy } from './scheduling';
+import { INJECT_TEMPLATES_ANNOTATION, ISTIO_REVISION_LABEL, PROXY_CONFIG_ANNOTATION, SIDECAR_INJECT_LABEL } from './contract/keys';
 
 /** Options of a gateway workload the package deploys (gateway injection). */
 export interface ManagedGatewayWorkloadOptions {
@@ -193,6 +195,8 @@ export interface DeployedGatewayWorkload {
   readonly service?: k8s.KubeService;
   readonly autoscaler?: ApiObject;
   readonly disruptionBudget?: ApiObject;
+  /** The smallest number of pods it runs (the autoscaler's minimum, else the fixed replicas), when the package deploys them. */
+  readonly minReplicas?: number;
 }
 
 /** The gateway's status port: readiness (`/healthz/ready`), probed by Azure's load balancer. */
@@ -293,8 +297,8 @@ class ManagedGatewayWorkload extends GatewayWorkload {
 
   public _deploy(scope: Construct, bound: BoundGatewayWorkload, props: GatewayWorkloadSettings, ports: readonly GatewayServicePort[], certificate: CertificateWorkloadChanges | undefined): DeployedGatewayWorkload {
     const { name, namespace } = bound;
-    const podLabels: Record<string, string> = { app: name, ...bound.selector, 'sidecar.istio.io/inject': 'true', ...certificate?.podLabels };
-    if (this.options.revision !== undefined) podLabels['istio.io/rev'] = validateDnsLabel(scope, 'workload.revision', this.options.revision);
+    const podLabels: Record<string, string> = { app: name, ...bound.selector, [SIDECAR_INJECT_LABEL]: 'true', ...certificate?.podLabels };
+    if (this.options.revision !== undefined) podLabels[ISTIO_REVISION_LABEL] = validateDnsLabel(scope, 'workload.revision', this.options.revision);
     const matchLabels = { app: name, ...bound.selector };
 
     const resources = validateResources(scope, 'resources', props.resources ?? GATEWAY_DEFAULT_RESOURCES);
@@ -346,8 +350,8 @@ class ManagedGatewayWorkload extends GatewayWorkload {
           metadata: {
             labels: podLabels,
             annotations: {
-              'inject.istio.io/templates': 'gateway',
-              'proxy.istio.io/config': JSON.stringify({
+              [INJECT_TEMPLATES_ANNOTATION]: 'gateway',
+              [PROXY_CONFIG_ANNOTATION]: JSON.stringify({
                 terminationDrainDuration: `${drain}s`,
                 ...(trustedProxies ? { gatewayTopology: { numTrustedProxies: trustedProxies } } : {}),
               }),
@@ -427,6 +431,23 @@ class ManagedGatewayWorkload extends GatewayWorkload {
     const problem = disruption._checkAgainst(scope, 'disruption', floor, scaling ? 'autoscaling.minReplicas' : 'replicas');
     if (problem) throw new Error(problem);
     const disruptionBudget = disruption._create(scope, 'DisruptionBudget', name, namespace, matchLabels);
-    return { deployment, service, autoscaler, disruptionBudget };
+
+    // What the deployment needs beyond the manifests (lib/deployment-facts.ts).
+    const publicIp = props.azure?.publicIp;
+    if (publicIp) {
+      recordDeploymentFact(scope, { type: 'publicIp', fact: () => ({ path: scope.node.path, name: publicIp.name, resourceGroup: publicIp.resourceGroup, service: objectReference(service) }) });
+    }
+    for (const kv of certificate?.keyVaults ?? []) {
+      recordDeploymentFact(scope, {
+        type: 'keyVault',
+        fact: () => ({
+          path: scope.node.path, vaultName: kv.vaultName, clientId: kv.clientId, tenantId: kv.tenantId,
+          secretProviderClass: objectReference(kv.secretProviderClass), serviceAccount: objectReference(sa),
+          // The pods mount the vault's CSI volume; the Service's endpoints wait for them.
+          readers: [objectReference(deployment), objectReference(service)],
+        }),
+      });
+    }
+    return { deployment, service, autoscaler, disruptionBudget, minReplicas: floor };
   }
 }

@@ -20,7 +20,7 @@ export type {
 export { ExternalTrafficPolicy } from './azure-load-balancer';
 export type { AzureLoadBalancerOptions, PublicIpReference } from './azure-load-balancer';
 export { Certificate, IssuerKind } from './certificate';
-export type { CertManagerCertificateOptions, KeyVaultCertificateOptions } from './certificate';
+export type { CertManagerCertificateOptions, FileCertificateOptions, KeyVaultCertificateOptions } from './certificate';
 export type { DenyRequestsOptions, RequestScope, RequireJwtOptions, SourceIpAllowListOptions } from './gateway-authorization';
 export { RateLimit, RateLimitAction } from './rate-limit';
 export type { GlobalRateLimitOptions, LocalRateLimitOptions } from './rate-limit';
@@ -102,5 +102,5 @@ export { documentFindings } from './analysis/documents';
 export type { DocumentFindings } from './analysis/documents';
 
 // Where a request goes: explain and request tables.
-export { checkRequestTable, explainRequest, formatExplanation, formatTableResults, parseRequestTable } from './explain';
+export { checkRequestTable, explainRequest, formatExplanation, formatTableResults, LoadedEdge, parseRequestTable } from './explain';
 export type { Explanation, ExplainOptions, ExplainRequest, RequestCase, RequestCaseResult, RequestExpectation } from './explain';

@@ -22,6 +22,14 @@ export class StringMatch {
     return new StringMatch({ regex: pattern });
   }
 
+  /**
+   * Present, with any value (Istio's empty match `{}`). Under `withoutHeaders`: the header is absent.
+   * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
+   */
+  public static present(): StringMatch {
+    return new StringMatch({});
+  }
+
   private constructor(/** @internal */ public readonly _json: { exact?: string; prefix?: string; regex?: string }) {}
 }
 

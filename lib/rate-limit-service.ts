@@ -12,6 +12,7 @@ import { Cpu, k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling } from './autoscaling';
+import { objectReference, recordDeploymentFact } from './deployment-facts';
 import { Disruption } from './disruption';
 import { fail } from './errors';
 import { lazy } from './private/lazy';
@@ -20,6 +21,8 @@ import { validateDnsLabel, validateDuration } from './private/validate';
 import { mergeConfigDescriptors, RateLimitConfigDescriptor } from './rate-limit-descriptor';
 import { ContainerResources, renderResources, validateResources } from './resources';
 import { SpreadPolicy, topologySpread } from './scheduling';
+import { COMPONENT_LABEL } from './contract/keys';
+import { serviceFqdnOf } from './contract/hosts';
 
 /** The rate-limit service's image: Istio's rate-limit sample pins the same commit tag (2024/08/01). */
 export const RATE_LIMIT_SERVICE_IMAGE = 'docker.io/envoyproxy/ratelimit:30a4ce1a';
@@ -78,6 +81,8 @@ export interface SecretRedisOptions {
  */
 export interface BoundRedis {
   readonly env: k8s.EnvVar[];
+  /** The Secret, created outside the app, that the service reads Redis's address and password from. */
+  readonly externalSecret?: string;
 }
 
 /** Where the rate-limit service keeps its counters. */
@@ -122,6 +127,7 @@ class SecretRedis extends RateLimitRedis {
         secretEnv('REDIS_AUTH', secret, key('passwordKey', o.passwordKey ?? 'password')),
         { name: 'REDIS_TLS', value: String(o.tls ?? true) },
       ],
+      externalSecret: secret,
     };
   }
 }
@@ -138,7 +144,7 @@ class InClusterRedis extends RateLimitRedis {
       cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
       memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
     });
-    const labels = { app: name, 'app.kubernetes.io/component': 'ratelimit-redis' };
+    const labels = { app: name, [COMPONENT_LABEL]: 'ratelimit-redis' };
     new k8s.KubeDeployment(scope, 'RedisDeployment', {
       metadata: { name, namespace, labels },
       spec: {
@@ -177,7 +183,7 @@ class InClusterRedis extends RateLimitRedis {
     Disruption.maxUnavailable(1)._create(scope, 'RedisDisruptionBudget', name, namespace, labels);
     return {
       env: [
-        { name: 'REDIS_URL', value: `${name}.${namespace}.svc.cluster.local:6379` },
+        { name: 'REDIS_URL', value: `${serviceFqdnOf(name, namespace)}:6379` },
         secretEnv('REDIS_AUTH', secret, 'password'),
         { name: 'REDIS_TLS', value: 'false' },
       ],
@@ -284,7 +290,7 @@ export class RateLimitService extends Construct {
     this.serviceName = name;
     this.deploymentName = name;
     this.namespace = namespace;
-    this.host = `${name}.${namespace}.svc.cluster.local`;
+    this.host = serviceFqdnOf(name, namespace);
     this.timeout = validateDuration(this, 'timeout', props.timeout ?? Duration.millis(100));
     if (this.timeout.toMilliseconds() < 1) fail(this, 'timeout', this.timeout, 'Give the gateway at least 1ms to get an answer.');
     this.failureModeDeny = props.failureModeDeny ?? false;
@@ -292,7 +298,7 @@ export class RateLimitService extends Construct {
     if (typeof image !== 'string' || !/^[^\s:@]+(:[\w.-]+)?(@sha256:[a-f0-9]{64})?$/.test(image) || !/[:@]/.test(image.split('/').pop() ?? '')) {
       fail(this, 'image', image, 'Pin the image by tag or digest, for example "docker.io/envoyproxy/ratelimit:30a4ce1a".');
     }
-    const labels = { app: name, 'app.kubernetes.io/component': 'ratelimit' };
+    const labels = { app: name, [COMPONENT_LABEL]: 'ratelimit' };
     this.selector = labels;
     const resources = validateResources(this, 'resources', props.resources ?? {
       cpu: { request: Cpu.millis(100), limit: Cpu.millis(1000) },
@@ -307,7 +313,7 @@ export class RateLimitService extends Construct {
     });
     const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name, namespace, labels }, automountServiceAccountToken: false });
     const http = k8s.IntOrString.fromNumber(RATE_LIMIT_HTTP_PORT);
-    new k8s.KubeDeployment(this, 'Deployment', {
+    const deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: { name, namespace, labels },
       spec: {
         selector: { matchLabels: labels },
@@ -369,6 +375,11 @@ export class RateLimitService extends Construct {
         ],
       },
     });
+    const externalSecret = redis.externalSecret;
+    if (externalSecret !== undefined) {
+      // A Secret from outside the app (the Pulumi program writes it for managed Redis): recorded for the deployment (lib/deployment-facts.ts).
+      recordDeploymentFact(this, { type: 'redisSecret', fact: () => ({ path: this.node.path, secret: { namespace, name: externalSecret }, readers: [objectReference(deployment)] }) });
+    }
     const autoscaler = createHorizontalPodAutoscaler(this, 'Autoscaler', { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace }, scaling);
     this.autoscalerName = autoscaler.name;
     const disruption = props.disruption ?? Disruption.minAvailable(1);

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
+import { HOSTNAME_TOPOLOGY_KEY, ZONE_TOPOLOGY_KEY } from './contract/keys';
 
 /**
  * How strictly pods spread over availability zones and nodes.
@@ -11,10 +12,8 @@ export enum SpreadPolicy {
   REQUIRED = 'DoNotSchedule',
 }
 
-/** The node label of availability zones. */
-export const ZONE_TOPOLOGY_KEY = 'topology.kubernetes.io/zone';
-/** The node label of host names. */
-export const HOSTNAME_TOPOLOGY_KEY = 'kubernetes.io/hostname';
+/** The node labels of availability zones and host names (defined in contract/keys). */
+export { HOSTNAME_TOPOLOGY_KEY, ZONE_TOPOLOGY_KEY };
 
 /** Topology spread constraints over `topology.kubernetes.io/zone` and `kubernetes.io/hostname`. */
 export function topologySpread(matchLabels: Record<string, string>, policy: SpreadPolicy): k8s.TopologySpreadConstraint[] {

@@ -4,7 +4,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { CLUSTER_DOMAIN } from './contract/hosts';
+import { serviceFqdnOf } from './contract/hosts';
 
 /** A workload identity that calls services in the mesh: a gateway or a service. */
 export interface IMeshCaller extends IConstruct {
@@ -61,5 +61,5 @@ export interface IRouteTarget extends IConstruct {
 /** The host of `service` as seen from `fromNamespace`: the short name in its own namespace, else the FQDN. */
 export function serviceHost(service: IRoutableService, fromNamespace: string): string {
   if (service.routeHost !== undefined) return service.routeHost;
-  return service.namespace === fromNamespace ? service.serviceName : `${service.serviceName}.${service.namespace}.${CLUSTER_DOMAIN}`;
+  return service.namespace === fromNamespace ? service.serviceName : serviceFqdnOf(service.serviceName, service.namespace);
 }

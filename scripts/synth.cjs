@@ -5,18 +5,33 @@
 // process: compiled JavaScript, no TypeScript loader. The output folder is --output (-o), else
 // $CDK8S_OUTDIR (set by `cdk8s synth`), else dist.
 'use strict';
+const fs = require('node:fs');
 const path = require('node:path');
 const { compileStale } = require('./compile.cjs');
 
 const root = path.join(__dirname, '..');
 const args = process.argv.slice(2);
+let output;
 for (let i = 0; i < args.length; i++) {
-  if ((args[i] === '--output' || args[i] === '-o') && args[i + 1]) process.env.CDK8S_OUTDIR = args[++i];
-  else if (args[i].startsWith('--output=')) process.env.CDK8S_OUTDIR = args[i].slice('--output='.length);
+  if ((args[i] === '--output' || args[i] === '-o') && args[i + 1]) output = args[++i];
+  else if (args[i].startsWith('--output=')) output = args[i].slice('--output='.length);
   else {
     console.error(`synth: unknown argument ${args[i]}: the only option is --output <dir> (default: $CDK8S_OUTDIR, else dist).`);
     process.exit(2);
   }
+}
+// `cdk8s synth` deletes its output folder before it runs the app (cdk8s-cli's synth command:
+// fs.rmSync(outdir, { recursive: true })), so a failed synth would leave no dist/ at all. cdk8s.yaml
+// therefore gives the CLI a scratch folder (output: build/cdk8s.out) and the app `--output dist`:
+// the app writes dist/ itself, all or nothing, and on success copies what it wrote into the
+// CLI's folder ($CDK8S_OUTDIR), so that `cdk8s synth` lists the manifests and `--stdout` prints them.
+const cliOutdir = process.env.CDK8S_OUTDIR;
+if (output !== undefined) process.env.CDK8S_OUTDIR = output;
+const written = process.env.CDK8S_OUTDIR ?? 'dist';
+if (cliOutdir !== undefined && path.resolve(cliOutdir) !== path.resolve(written)) {
+  process.on('exit', (code) => {
+    if (code === 0) fs.cpSync(written, cliOutdir, { recursive: true, filter: (src) => !src.endsWith('.tmp') });
+  });
 }
 const { transpiled, removed, validators } = compileStale(root);
 // Node 22.1+ keeps V8's compiled code of the modules on disk (node:module enableCompileCache, in the

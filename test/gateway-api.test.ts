@@ -166,6 +166,9 @@ describe('the Gateway API form', () => {
     expect(error(make({ routes: [{ name: 'a' }] }, GatewayWorkload.aksAddon())))
       .toContain('edge/gw: invalid workload: received {"istio":"aks-istio-ingressgateway-external"}. In the Gateway API form Istio deploys the gateway pods itself');
     expect(error(make({ routes: [{ name: 'a', match: [{ headers: { 'x-a': StringMatch.prefix('b') } }] }] }))).toBe('');
+    // A rule without matches is defaulted to PathPrefix "/" by the API server, which istiod ranks before any regex.
+    expect(error(make({ routes: [{ name: 'one', match: [{ path: PathMatch.prefix('/one') }] }, { name: 'rest' }] })))
+      .toContain('invalid routes["rest"]: received "rest". Istio orders Gateway API rules by precedence');
   });
 
   it('CORS: unmatched preflights forwarded (Istio\'s default) are a named error; IGNORE, what istiod gives a Gateway API CORS filter, converts', () => {

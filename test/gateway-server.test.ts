@@ -80,4 +80,32 @@ describe('GatewayServer', () => {
       expectProblem(make([{} as GatewayServer]), 'test/edge', 'servers[0]', '{}', /GatewayServer.http/);
     });
   });
+  it('certificates from files: serverCertificate, privateKey and caCertificates on the server (the pre-SDS mode), the Secret mounted at their folder', async () => {
+    const chart = newChart();
+    new IngressGateway(chart, 'edge', {
+      hosts: ['httpbin.example.com'],
+      servers: [
+        GatewayServer.https({ certificate: Certificate.fromFiles({ serverCertificate: '/etc/istio/ingressgateway-certs/tls.crt', privateKey: '/etc/istio/ingressgateway-certs/tls.key', mountSecret: 'istio-ingressgateway-certs' }) }),
+        GatewayServer.https({ port: 8443, portName: 'https-mtls', mode: TlsMode.MUTUAL, certificate: Certificate.fromFiles({
+          serverCertificate: '/etc/istio/ingressgateway-certs/tls.crt', privateKey: '/etc/istio/ingressgateway-certs/tls.key', caCertificates: '/etc/istio/ingressgateway-ca-certs/ca-chain.cert.pem' }) }),
+      ],
+    });
+    const objects = await synthValid(chart);
+    expect(find(objects, 'Gateway').spec.servers.map((s: any) => s.tls)).toEqual([
+      { mode: 'SIMPLE', serverCertificate: '/etc/istio/ingressgateway-certs/tls.crt', privateKey: '/etc/istio/ingressgateway-certs/tls.key', minProtocolVersion: 'TLSV1_2' },
+      { mode: 'MUTUAL', serverCertificate: '/etc/istio/ingressgateway-certs/tls.crt', privateKey: '/etc/istio/ingressgateway-certs/tls.key', caCertificates: '/etc/istio/ingressgateway-ca-certs/ca-chain.cert.pem', minProtocolVersion: 'TLSV1_2' },
+    ]);
+    const pod = find(objects, 'Deployment').spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'certs-istio-ingressgateway-certs', secret: { secretName: 'istio-ingressgateway-certs', optional: true } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'certs-istio-ingressgateway-certs', mountPath: '/etc/istio/ingressgateway-certs', readOnly: true });
+    expect((await validateAndAnalyze(objects)).filter((f) => f.severity === 'error').map((f) => f.check)).toEqual([]);
+  });
+
+  it('certificates from files: a mutual mode without caCertificates, a relative path, files in two folders with mountSecret are refused', () => {
+    const files = { serverCertificate: '/certs/tls.crt', privateKey: '/certs/tls.key' };
+    expectProblem(() => new IngressGateway(newChart(), 'edge', { servers: [GatewayServer.https({ mode: TlsMode.MUTUAL, certificate: Certificate.fromFiles(files) })] }),
+      'test/edge', 'servers[0].certificate', '"Certificate.fromFiles(...)"', /give caCertificates/);
+    expectProblem(() => Certificate.fromFiles({ ...files, privateKey: 'tls.key' }), 'Certificate.fromFiles', 'privateKey', '"tls.key"', /absolute path/);
+    expectProblem(() => Certificate.fromFiles({ ...files, caCertificates: '/ca/ca.crt', mountSecret: 'certs' }), 'Certificate.fromFiles', 'mountSecret', '"certs"', /files are in \/certs, \/ca/);
+  });
 });

@@ -11,6 +11,7 @@ import { CUSTOM_RESOURCE_INVALID, MessageEntry, SCHEMA_INVALID, SCHEMA_NOT_FOUND
 import { ObjectIndex, objectRef } from '../model/object-index';
 import { KubernetesObject } from '../model/kubernetes-object';
 import { validateSchemas } from './schema/schema';
+import { SUPPRESS_ANNOTATION_PREFIX } from '../contract/keys';
 
 export { Check, CHECKS, Finding, Severity };
 
@@ -18,7 +19,7 @@ export { Check, CHECKS, Finding, Severity };
  * The annotation that suppresses a named check on an object; its value is the reason, which is
  * required. Example: `suppress.analysis.istio-aks-edge.io/GatewayWorkloadSingleReplica: "lab cluster"`.
  */
-export const SUPPRESS_ANNOTATION_PREFIX = 'suppress.analysis.istio-aks-edge.io/';
+export { SUPPRESS_ANNOTATION_PREFIX };
 
 /** Options of {@link analyze}. */
 export interface AnalyzeOptions {

@@ -4,9 +4,10 @@
  * stack, an edge with one gateway, one service and one route, its synth entry and Pulumi program,
  * a snapshot test and a README. After `npm install`, `npm run synth` and `npm test` pass.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SUPPORTED_KUBERNETES_MINORS } from '../infra/program/support-window';
+import { checkWritable, PathError, writeFilesAtomically } from '../private/fs';
 import { packageFile } from '../private/package-files';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
 
@@ -290,13 +291,20 @@ export function scaffold(dir: string, options: ScaffoldOptions = {}): string[] {
   if (!/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/.test(name)) {
     throw new UsageError(`invalid project name: received "${name}". Use 2-40 lower-case letters, digits and "-", starting with a letter (--name <name>).`);
   }
-  if (existsSync(dir) && readdirSync(dir).length > 0 && !options.force) {
-    throw new UsageError(`${dir} is not empty. Use an empty or new folder, or --force to write into it.`);
-  }
   const files = projectFiles(name, options.packageSpec);
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
+  // Every target path is checked before anything is written, and the files are written all or
+  // nothing: a path in the way (a folder where a file goes, a file where a folder goes) or a folder
+  // that cannot be created (/proc/x) is a usage error, and the folder is left as it was.
+  try {
+    checkWritable(dir, Object.keys(files));
+    if (existsSync(dir) && readdirSync(dir).length > 0 && !options.force) {
+      throw new UsageError(`${dir} is not empty. Use an empty or new folder, or --force to write into it.`);
+    }
+    writeFilesAtomically(dir, files);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    if (e instanceof PathError) throw new UsageError(`${e.message}\n${INIT_USAGE}`);
+    throw new UsageError(`cannot write the project to ${dir}: ${(e as Error).message}. Nothing was written.`);
   }
   return Object.keys(files);
 }

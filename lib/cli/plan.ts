@@ -6,7 +6,7 @@
  * Exit status: 0 planned, 1 the program failed (its configuration error is printed), 2 usage or
  * project errors.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseYaml } from '../model/read-manifests';
 import { EdgeMocks, settle, UNKNOWN, valueOf } from '../infra/testing/mocks';
@@ -28,21 +28,52 @@ Exit status: 0 planned, 1 the program failed, 2 a usage error or no such project
 
 const rec = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? v as Record<string, unknown> : {});
 
+/**
+ * A project file read and parsed as YAML: a file that is not a regular file (a folder, a FIFO that
+ * would block the read), that cannot be read, or that is not YAML is a usage error (exit 2), named.
+ */
+function readYamlFile(file: string, what: string): unknown {
+  let text: string;
+  try {
+    if (!statSync(file).isFile()) throw new UsageError(`${file} is not a regular file: ${what} must be a YAML file.`);
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${file}: cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+  }
+  try {
+    return parseYaml(text, file);
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message} Fix ${what}.`);
+  }
+}
+
+/** Pulumi's stack names: letters, digits, "-", "_" and "." (a path here would read another file). */
+const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
 /** A Pulumi project's name and program, from its Pulumi.yaml. */
 export function pulumiProject(root: string): { name: string; main: string } {
   const file = path.join(root, 'Pulumi.yaml');
   if (!existsSync(file)) throw new UsageError(`No Pulumi project in ${root}: Pulumi.yaml does not exist (run plan in the project's folder, or give --dir).`);
-  const project = rec(parseYaml(readFileSync(file, 'utf8'), file));
-  if (typeof project.name !== 'string') throw new UsageError(`${file}: invalid name: received ${JSON.stringify(project.name)}. Give the project a name.`);
+  const parsed = readYamlFile(file, 'the Pulumi project file');
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`${file}: expected a mapping (name, runtime, main); received ${JSON.stringify(parsed)}. Fix the Pulumi project file.`);
+  const project = rec(parsed);
+  if (typeof project.name !== 'string' || project.name === '') throw new UsageError(`${file}: invalid name: received ${JSON.stringify(project.name)}. Give the project a name.`);
+  if (project.main !== undefined && typeof project.main !== 'string') throw new UsageError(`${file}: invalid main: received ${JSON.stringify(project.main)}. Give the program's path, or leave main out.`);
   const main = typeof project.main === 'string' ? project.main : '.';
   return { name: project.name, main: path.resolve(root, main) };
 }
 
 /** The stack's configuration as the Pulumi CLI hands it to the program: "<ns>:<key>" → string. */
 export function stackConfig(stack: string, root: string = process.cwd()): Record<string, string> {
+  if (!STACK_NAME.test(stack)) throw new UsageError(`invalid stack name: received ${JSON.stringify(stack)}. Stack names are letters, digits, "-", "_" and ".".`);
   const file = path.join(root, `Pulumi.${stack}.yaml`);
   if (!existsSync(file)) throw new UsageError(`No stack "${stack}": ${path.relative(process.cwd(), file) || file} does not exist. Create it (pulumi stack init ${stack}) or name a committed stack.`);
-  const config = rec(rec(parseYaml(readFileSync(file, 'utf8'), file)).config);
+  const parsed = readYamlFile(file, `the configuration of stack "${stack}"`);
+  if (parsed !== null && parsed !== undefined && (typeof parsed !== 'object' || Array.isArray(parsed))) throw new UsageError(`${file}: expected a mapping with a "config" mapping; received ${JSON.stringify(parsed)}. Fix the stack's configuration.`);
+  const configValue = rec(parsed).config;
+  if (configValue !== undefined && configValue !== null && (typeof configValue !== 'object' || Array.isArray(configValue))) throw new UsageError(`${file}: "config" must be a mapping of "<namespace>:<key>" to values; received ${JSON.stringify(configValue)}. Fix the stack's configuration.`);
+  const config = rec(configValue);
   return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
 }
 

@@ -7,13 +7,16 @@
  * @viz-js/viz) and as a Mermaid flowchart for Markdown code review.
  */
 import { text } from '../private/text';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { makeDirectories } from '../private/fs';
 import * as path from 'node:path';
 import { KubernetesObject } from '../model/kubernetes-object';
-import { ObjectIndex, serviceFqdn } from '../model/object-index';
+import { ObjectIndex } from '../model/object-index';
 import { policyApplies, Workload } from './authz';
 import { DEFAULT_ROOT_NAMESPACES, describeMatch } from './explain';
 import { arr, labels, num, rec, str, strings } from '../model/json';
+import { resolveHost } from '../contract/hosts';
+import { AZURE_LB_RESOURCE_GROUP_ANNOTATION, AZURE_PIP_NAME_ANNOTATION } from '../contract/keys';
 
 /** What a node stands for (its colour). */
 export type EdgeNodeKind = 'client' | 'loadbalancer' | 'server' | 'redirect' | 'virtualservice' | 'route' | 'service' | 'version' | 'policy' | 'mesh';
@@ -117,8 +120,8 @@ export function buildEdgeGraph(objects: readonly KubernetesObject[], options: Ed
     const entry: string[] = [];
     for (const lb of lbs) {
       const a = labels(lb.metadata?.annotations);
-      const pip = a['service.beta.kubernetes.io/azure-pip-name'];
-      const rg = a['service.beta.kubernetes.io/azure-load-balancer-resource-group'];
+      const pip = a[AZURE_PIP_NAME_ANNOTATION];
+      const rg = a[AZURE_LB_RESOURCE_GROUP_ANNOTATION];
       const ports = arr(rec(lb.spec).ports).map((p) => num(rec(p).port)).filter((p) => p !== undefined && p !== 15021);
       const id = add({ id: idOf('lb', nsOf(lb), lb.metadata?.name ?? ''), kind: 'loadbalancer', lines: [`Public IP ${pip ?? '(assigned by Azure)'}${rg ? ` (${rg})` : ''}`, `LoadBalancer ${ref(lb)}`, `ports ${ports.join(', ')}`] });
       links.push({ from: 'client', to: id });
@@ -223,7 +226,7 @@ export function buildEdgeGraph(objects: readonly KubernetesObject[], options: Ed
       const dests = arr(http.route).map(rec);
       for (const d of dests) {
         const dest = rec(d.destination);
-        const host = serviceFqdn(str(dest.host) ?? '', nsOf(vs));
+        const host = resolveHost(str(dest.host) ?? '', nsOf(vs));
         const weight = num(d.weight) ?? (dests.length > 1 ? 0 : 100);
         const port = num(rec(dest.port).number);
         links.push({ from: rid, to: versionNode(host, str(dest.subset)), label: `weight ${weight}${port ? ` :${port}` : ''}` });
@@ -347,7 +350,7 @@ let graphviz: Promise<Awaited<ReturnType<typeof import('@viz-js/viz').instance>>
  */
 export async function writeEdgePictures(objects: readonly KubernetesObject[], outdir: string, options: EdgeGraphOptions = {}): Promise<EdgeGraph> {
   const g = buildEdgeGraph(objects, options);
-  mkdirSync(outdir, { recursive: true });
+  makeDirectories(outdir);
   writeFileSync(path.join(outdir, 'edge.svg'), await renderSvg(g));
   writeFileSync(path.join(outdir, 'edge.md'), toMermaidMarkdown(g));
   return g;

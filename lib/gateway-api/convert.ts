@@ -10,7 +10,6 @@
 import { dump } from 'js-yaml';
 import { describeProblem } from '../errors';
 import { KubernetesObject } from '../model/kubernetes-object';
-import { CLUSTER_DOMAIN } from '../contract/hosts';
 import { escapeRe2 } from '../private/re2';
 import { GATEWAY_NAME_LABEL, RetargetedGateway, retargetWorkloadSelectors } from './workload-selectors';
 // The model's checked views (the conversion reads the package's own schema-valid objects), under
@@ -20,6 +19,8 @@ import {
   HttpMatchRequest as IstioHttpMatch, CheckedHttpRoute as IstioHttpRoute, CheckedServer as IstioServer, StringMatch as IstioStringMatch,
   CheckedVirtualService as IstioVirtualService, isKind, CheckedWorkload as KubeDeployment, CheckedService as KubeService,
 } from '../model/objects';
+import { GATEWAY_NAME_OVERRIDE_ANNOTATION, GATEWAY_SERVICE_ACCOUNT_ANNOTATION, INJECT_TEMPLATES_ANNOTATION, NAMESPACE_NAME_LABEL, PROXY_CONFIG_ANNOTATION, WORKLOAD_IDENTITY_USE_LABEL } from '../contract/keys';
+import { resolveHost, serviceFqdnOf, splitNamespaced } from '../contract/hosts';
 
 /** What the Gateway API (v1.5 standard) cannot say, that a conversion may be allowed to leave out. */
 export enum GatewayApiOmission {
@@ -58,13 +59,25 @@ export interface GatewayApiForm {
   readonly objects: KubernetesObject[];
   /** What was left out because `omit` allowed it, one line each ("<path>: <property> ..."). */
   readonly omitted: string[];
+  /**
+   * The Istio-form object each object the conversion made was converted from (a Gateway, its
+   * parameters and redirect routes from the Istio Gateway; HTTPRoutes, version Services and grants
+   * from the VirtualService). Objects kept as they were are not listed.
+   */
+  readonly sources: ReadonlyMap<KubernetesObject, KubernetesObject>;
+  /**
+   * What an object the conversion made must be applied after (make-before-break): a Gateway after
+   * its parameters ConfigMap, which Istio gives up on when it is missing; an HTTPRoute after the
+   * version Services, their DestinationRules and the ReferenceGrants the conversion added.
+   */
+  readonly after: ReadonlyMap<KubernetesObject, readonly KubernetesObject[]>;
 }
 
 const GW_GROUP = 'gateway.networking.k8s.io';
 const GW_VERSION = `${GW_GROUP}/v1`;
 /** Istio's annotations that keep the automated deployment's names (so identities, monitors and policies still match). */
-const NAME_OVERRIDE = 'gateway.istio.io/name-override';
-const SERVICE_ACCOUNT = 'gateway.istio.io/service-account';
+const NAME_OVERRIDE = GATEWAY_NAME_OVERRIDE_ANNOTATION;
+const SERVICE_ACCOUNT = GATEWAY_SERVICE_ACCOUNT_ANNOTATION;
 
 /** A problem found during conversion. */
 class Problems {
@@ -117,18 +130,23 @@ export function toGatewayApi(objects: readonly KubernetesObject[], options: Gate
   const serviceByHost = new Map<string, KubeService>();
   for (const s of services) {
     const ns = s.metadata?.namespace ?? 'default';
-    serviceByHost.set(`${s.metadata?.name}.${ns}.${CLUSTER_DOMAIN}`, s);
+    serviceByHost.set(serviceFqdnOf(s.metadata?.name ?? '', ns), s);
   }
   const destinationRules = objects.filter((o): o is IstioDestinationRule => isKind<IstioDestinationRule>(o, 'networking.istio.io', 'DestinationRule'));
 
   // Gateways and the workloads Istio will deploy for them.
   const generated: KubernetesObject[] = [];
+  const sources = new Map<KubernetesObject, KubernetesObject>();
+  const after = new Map<KubernetesObject, KubernetesObject[]>();
   for (const gw of objects.filter((o): o is IstioGateway => isKind<IstioGateway>(o, 'networking.istio.io', 'Gateway'))) {
     const converted = convertGateway(gw, objects, options, problems, pathOf(gw));
     if (!converted) continue;
     gateways.set(`${converted.namespace}/${converted.name}`, converted.gateway);
     for (const o of converted.replaces) removed.add(o);
     generated.push(...converted.objects);
+    for (const o of converted.objects) sources.set(o, gw);
+    const parameters = converted.objects.filter((o) => o.kind === 'ConfigMap');
+    for (const o of converted.objects) if (o.kind === 'Gateway') after.set(o, parameters);
     removed.add(gw);
   }
 
@@ -138,9 +156,12 @@ export function toGatewayApi(objects: readonly KubernetesObject[], options: Gate
   const routes: KubernetesObject[] = [];
   for (const vs of objects.filter((o): o is IstioVirtualService => isKind<IstioVirtualService>(o, 'networking.istio.io', 'VirtualService'))) {
     removed.add(vs);
-    routes.push(...convertVirtualService(vs, {
+    const before = new Set([...versionServices.values(), ...grants.values()]);
+    const converted = convertVirtualService(vs, {
       gateways, serviceByHost, destinationRules, versionServices, grants, problems, path: pathOf(vs),
-    }));
+    });
+    routes.push(...converted);
+    for (const o of [...converted, ...versionServices.values(), ...grants.values()]) if (!before.has(o)) sources.set(o, vs);
   }
 
   if (problems.messages.length) {
@@ -153,7 +174,9 @@ export function toGatewayApi(objects: readonly KubernetesObject[], options: Gate
   for (const o of objects) if (!removed.has(o)) out.push(retargetWorkloadSelectors(o, retargeted, podTemplates));
   // Make-before-break as in the Istio form: backends and grants before the routes that use them.
   out.push(...generated, ...versionServices.values(), ...grants.values(), ...routes);
-  return { objects: out, omitted: problems.omitted };
+  const backends = [...versionServices.values(), ...grants.values()];
+  for (const r of routes) after.set(r, backends);
+  return { objects: out, omitted: problems.omitted, sources, after };
 }
 
 function describe(o: KubernetesObject): string {
@@ -256,12 +279,10 @@ function uniqueName(wanted: string, used: Set<string>): string {
 }
 
 function convertListener(server: IstioServer, host: string, name: string, problems: Problems, path: string, at: string): Record<string, unknown> | undefined {
-  const slash = host.indexOf('/');
-  const ns = slash >= 0 ? host.slice(0, slash) : '*';
-  const hostname = slash >= 0 ? host.slice(slash + 1) : host;
+  const { namespace: ns = '*', name: hostname } = splitNamespaced(host);
   const allowedRoutes = ns === '*' ? { namespaces: { from: 'All' } }
     : ns === '.' ? { namespaces: { from: 'Same' } }
-      : { namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } } };
+      : { namespaces: { from: 'Selector', selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ns } } } };
   const listener: Record<string, unknown> = {
     name,
     hostname: hostname === '*' ? undefined : hostname,
@@ -301,7 +322,7 @@ function managedWorkload(objects: readonly KubernetesObject[], namespace: string
   if (Object.keys(selector).length === 0) return undefined;
   const deployment = objects.find((o): o is KubeDeployment => isKind<KubeDeployment>(o, 'apps', 'Deployment')
     && o.metadata?.namespace === namespace
-    && o.spec.template.metadata?.annotations?.['inject.istio.io/templates'] === 'gateway'
+    && o.spec.template.metadata?.annotations?.[INJECT_TEMPLATES_ANNOTATION] === 'gateway'
     && selects(selector, o.spec.template.metadata?.labels));
   if (!deployment) return undefined;
   const name = deployment.metadata?.name;
@@ -326,7 +347,7 @@ function overlays(workload: ManagedWorkload, gatewayName: string): Record<string
   const ownLabel = { [GATEWAY_NAME_LABEL]: gatewayName };
   // Spread constraints select the pods Istio creates, by the label it gives them.
   const spread = pod.spec.topologySpreadConstraints?.map((c) => ({ ...c, labelSelector: { matchLabels: ownLabel } }));
-  const extraLabels = Object.fromEntries(Object.entries(pod.metadata?.labels ?? {}).filter(([k]) => k === 'azure.workload.identity/use'));
+  const extraLabels = Object.fromEntries(Object.entries(pod.metadata?.labels ?? {}).filter(([k]) => k === WORKLOAD_IDENTITY_USE_LABEL));
   const proxy = pod.spec.containers.find((c) => c.name === 'istio-proxy');
   const deployment = {
     spec: {
@@ -334,7 +355,7 @@ function overlays(workload: ManagedWorkload, gatewayName: string): Record<string
       template: {
         metadata: {
           labels: Object.keys(extraLabels).length ? extraLabels : undefined,
-          annotations: pick(pod.metadata?.annotations, ['proxy.istio.io/config', 'prometheus.io/scrape', 'prometheus.io/port', 'prometheus.io/path']),
+          annotations: pick(pod.metadata?.annotations, [PROXY_CONFIG_ANNOTATION, 'prometheus.io/scrape', 'prometheus.io/port', 'prometheus.io/path']),
         },
         spec: {
           terminationGracePeriodSeconds: pod.spec.terminationGracePeriodSeconds,
@@ -382,14 +403,8 @@ interface RouteContext {
   readonly path: string;
 }
 
-/** The full host of a destination as seen from `namespace`. */
-function fullHost(host: string, namespace: string): string {
-  if (host.endsWith(`.${CLUSTER_DOMAIN}`)) return host;
-  const parts = host.split('.');
-  if (parts.length === 1) return `${host}.${namespace}.${CLUSTER_DOMAIN}`;
-  if (parts.length === 2) return `${host}.svc.cluster.local`;
-  return host;
-}
+/** The full host of a destination as seen from `namespace`, as Istio resolves it (`name.ns` is not expanded). */
+const fullHost = resolveHost;
 
 function convertVirtualService(vs: IstioVirtualService, ctx: RouteContext): KubernetesObject[] {
   const name = vs.metadata?.name ?? '';
@@ -554,7 +569,9 @@ function convertRules(vs: IstioVirtualService, namespace: string, ctx: RouteCont
     rules.push(rule);
     converted.ranks.forEach((r) => ranked.push({ ...r, route: route.name ?? String(index), index }));
     if (converted.ranks.length === 0) {
-      ranked.push({ route: route.name ?? String(index), index, rank: -2, length: 0, method: false, headers: 0, query: 0, catchAll: true, path: { kind: 'any', value: '' }, exactHeaders: {} });
+      // The API server defaults a rule without matches to one match, PathPrefix "/" (the CRD's
+      // default), which istiod ranks as a prefix of length 1: before every regular expression.
+      ranked.push({ route: route.name ?? String(index), index, rank: 2, length: 1, method: false, headers: 0, query: 0, catchAll: false, path: { kind: 'any', value: '' }, exactHeaders: {} });
     }
   });
   checkPrecedence(ranked, problems, path);
@@ -609,8 +626,9 @@ function convertMatches(route: IstioHttpRoute, at: string, problems: Problems, p
     }
     let pathMatch: { type: string; value: string } | undefined;
     let elementPrefix: string | undefined;
-    let rank = -1;
-    let length = 0;
+    // A match without a path is defaulted to PathPrefix "/" by the API server (the CRD's default).
+    let rank = 2;
+    let length = 1;
     let pathSet: PathSet = { kind: 'any', value: '' };
     if (m.uri) {
       const twin = m.uri.exact !== undefined

@@ -7,8 +7,9 @@
  * @see https://github.com/istio/istio/blob/master/pilot/pkg/config/kube/gateway/conversion.go
  */
 import { KubernetesObject } from '../model/kubernetes-object';
-import { CLUSTER_DOMAIN } from '../contract/hosts';
 import { escapeRe2 } from '../private/re2';
+import { GATEWAY_NAME_OVERRIDE_ANNOTATION, GATEWAY_SERVICE_ACCOUNT_ANNOTATION, NAMESPACE_NAME_LABEL } from '../contract/keys';
+import { serviceFqdnOf } from '../contract/hosts';
 import { GATEWAY_NAME_LABEL, INTERNAL_SERVER_PORT_NAME, internalGatewayRef } from './workload-selectors';
 
 
@@ -73,7 +74,7 @@ function readGateway(gw: KubernetesObject, listenerGateways: Map<string, string[
   const names: string[] = [];
   for (const l of spec.listeners ?? []) {
     const from = l.allowedRoutes?.namespaces?.from ?? 'Same';
-    const ns = from === 'All' ? '*' : from === 'Same' ? namespace : l.allowedRoutes?.namespaces?.selector?.matchLabels?.['kubernetes.io/metadata.name'] ?? '*';
+    const ns = from === 'All' ? '*' : from === 'Same' ? namespace : l.allowedRoutes?.namespaces?.selector?.matchLabels?.[NAMESPACE_NAME_LABEL] ?? '*';
     // istiod's names: a Gateway per listener, each with one server whose port is named "default".
     const istioName = internalGatewayRef(namespace, name, l.name).slice(namespace.length + 1);
     names.push(istioName);
@@ -96,7 +97,7 @@ function readGateway(gw: KubernetesObject, listenerGateways: Map<string, string[
   listenerGateways.set(`${namespace}/${name}`, names);
   // The pods Istio's automated deployment runs for the Gateway, with the names the annotations ask for.
   const annotations = gw.metadata?.annotations ?? {};
-  const deploymentName = annotations['gateway.istio.io/name-override'] ?? `${name}-istio`;
+  const deploymentName = annotations[GATEWAY_NAME_OVERRIDE_ANNOTATION] ?? `${name}-istio`;
   result.push({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -105,7 +106,7 @@ function readGateway(gw: KubernetesObject, listenerGateways: Map<string, string[
       selector: { matchLabels: { [GATEWAY_NAME_LABEL]: name } },
       template: {
         metadata: { labels },
-        spec: { serviceAccountName: annotations['gateway.istio.io/service-account'] ?? deploymentName, containers: [{ name: 'istio-proxy', image: 'auto' }] },
+        spec: { serviceAccountName: annotations[GATEWAY_SERVICE_ACCOUNT_ANNOTATION] ?? deploymentName, containers: [{ name: 'istio-proxy', image: 'auto' }] },
       },
     },
   });
@@ -126,7 +127,7 @@ function readRoute(route: KubernetesObject, listenerGateways: ReadonlyMap<string
       const key = p.sectionName ? `${ns}/${p.name}/${p.sectionName}` : `${ns}/${p.name}`;
       for (const g of listenerGateways.get(key) ?? []) gateways.push(`${ns}/${g}`);
     } else if (p.kind === 'Service') {
-      meshHosts.push(`${p.name}.${ns}.${CLUSTER_DOMAIN}`);
+      meshHosts.push(serviceFqdnOf(p.name, ns));
     }
   }
   const ranked: RankedRoute[] = [];
@@ -164,7 +165,9 @@ function readRoute(route: KubernetesObject, listenerGateways: ReadonlyMap<string
   return result;
 }
 
-function readRule(rule: GwRule, m: GwMatch, namespace: string, order: number): RankedRoute {
+function readRule(rule: GwRule, given: GwMatch, namespace: string, order: number): RankedRoute {
+  // The API server defaults a match's path to PathPrefix "/" (the CRD's default) before istiod reads it.
+  const m: GwMatch = given.path ? given : { ...given, path: { type: 'PathPrefix', value: '/' } };
   const match: Record<string, unknown> = {};
   let rank = -1;
   let length = 0;
@@ -207,11 +210,13 @@ function readRule(rule: GwRule, m: GwMatch, namespace: string, order: number): R
       const rewrite: Record<string, unknown> = { authority: r.hostname };
       if (r.path?.type === 'ReplaceFullPath') rewrite.uri = r.path.replaceFullPath;
       if (r.path?.type === 'ReplacePrefixMatch' && prefix !== undefined) {
-        const replacement = r.path.replacePrefixMatch ?? '/';
-        // Istio replaces the matched path elements; a "/" replacement leaves no "//".
+        // istiod keeps the replacement without its trailing "/" (conversion.go, createRewriteFilter)
+        // and Envoy replaces the matched path elements: P becomes R and P/x becomes R/x; a "/"
+        // replacement leaves no "//".
+        const replacement = (r.path.replacePrefixMatch ?? '/').replace(/\/+$/, '') || '/';
         rewrite.uriRegexRewrite = prefix === '/'
           ? { match: '^/', rewrite: replacement.endsWith('/') ? replacement : `${replacement}/` }
-          : { match: `^${escapeRe2(prefix)}(/|$)`, rewrite: replacement.endsWith('/') ? replacement : `${replacement}/` };
+          : replacement === '/' ? { match: `^${escapeRe2(prefix)}/?`, rewrite: '/' } : { match: `^${escapeRe2(prefix)}`, rewrite: replacement };
       }
       out.rewrite = rewrite;
     }
@@ -248,5 +253,5 @@ function modifier(m: HeaderModifier): Record<string, unknown> {
 
 function destination(b: GwBackendRef, namespace: string): Record<string, unknown> {
   const ns = b.namespace ?? namespace;
-  return { host: ns === namespace ? b.name : `${b.name}.${ns}.${CLUSTER_DOMAIN}`, port: b.port === undefined ? undefined : { number: b.port } };
+  return { host: ns === namespace ? b.name : serviceFqdnOf(b.name, ns), port: b.port === undefined ? undefined : { number: b.port } };
 }

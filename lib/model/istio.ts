@@ -3,7 +3,9 @@ import { KubernetesObject } from './kubernetes-object';
 import {
   Destination, DestinationRuleSpec, GatewaySpec, HttpRoute, L4Route, labelsOf, list, Server, specOf, VirtualServiceSpec,
 } from './objects';
-import { isIstioGateway, namespaceOf, ObjectIndex, PodTemplate, serviceFqdn } from './object-index';
+import { isIstioGateway, namespaceOf, ObjectIndex, PodTemplate } from './object-index';
+import { resolveHost } from '../contract/hosts';
+import { bareHost, hostsMatch, splitNamespaced } from '../contract/hosts';
 
 /** The literal that binds a VirtualService to the sidecars of the mesh; never namespace-qualified. */
 export const MESH_GATEWAY = 'mesh';
@@ -13,8 +15,7 @@ export function gatewayRefs(vs: KubernetesObject): Array<{ ref: string; namespac
   const ns = namespaceOf(vs);
   return list(specOf<VirtualServiceSpec>(vs).gateways).flatMap((g, i) => {
     if (typeof g !== 'string' || g === MESH_GATEWAY) return [];
-    const slash = g.indexOf('/');
-    const [gns, name] = slash >= 0 ? [g.slice(0, slash), g.slice(slash + 1)] : [ns, g];
+    const { namespace: gns = ns, name } = splitNamespaced(g);
     return [{ ref: g, namespace: gns, name, field: `spec.gateways[${i}]` }];
   });
 }
@@ -87,39 +88,20 @@ export function serverHostsFor(gw: KubernetesObject, server: Server, vsNamespace
   const gwNs = namespaceOf(gw);
   return list(server.hosts).flatMap((h) => {
     if (typeof h !== 'string') return [];
-    const slash = h.indexOf('/');
-    if (slash < 0) return [h];
-    const ns = h.slice(0, slash);
-    const host = h.slice(slash + 1);
+    const { namespace: ns, name: host } = splitNamespaced(h);
+    if (ns === undefined) return [h];
     const scope = ns === '.' ? gwNs : ns;
     return scope === '*' || scope === vsNamespace ? [host] : [];
   });
 }
 
-/** A server host without its `namespace/` part. */
-export function bareHost(h: string): string {
-  const slash = h.indexOf('/');
-  return slash < 0 ? h : h.slice(slash + 1);
-}
-
-/**
- * Istio's `host.Name.Matches`: whether two hosts (exact or `*.suffix` wildcards, or `*`) have
- * requests in common.
- */
-export function hostsMatch(a: string, b: string): boolean {
-  if (a === b || a === '*' || b === '*') return true;
-  const aw = a.startsWith('*');
-  const bw = b.startsWith('*');
-  if (aw && bw) return a.length > b.length ? a.endsWith(b.slice(1)) : b.endsWith(a.slice(1));
-  if (aw) return b.endsWith(a.slice(1));
-  if (bw) return a.endsWith(b.slice(1));
-  return false;
-}
+/** Host rules, re-exported for the checks (defined in contract/hosts). */
+export { bareHost, hostsMatch };
 
 /** The FQDN a DestinationRule's host resolves to. */
 export function destinationRuleFqdn(dr: KubernetesObject): string | undefined {
   const host = specOf<DestinationRuleSpec>(dr).host;
-  return typeof host === 'string' ? serviceFqdn(host, namespaceOf(dr)) : undefined;
+  return typeof host === 'string' ? resolveHost(host, namespaceOf(dr)) : undefined;
 }
 
 /** Whether `o` is an Istio Gateway (re-exported for checks). */

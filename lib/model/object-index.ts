@@ -5,19 +5,15 @@
  * objects; no check scans pairs of objects.
  */
 import { KubernetesObject } from './kubernetes-object';
-import { CLUSTER_DOMAIN } from '../contract/hosts';
 import {
   DestinationRuleSpec, HorizontalPodAutoscalerSpec, LabelSelector, labelsOf, list, PodSpec, ServiceEntrySpec, ServicePort,
   ServiceSpec, specOf, WorkloadSpec,
 } from './objects';
+import { EXPORT_TO_ANNOTATION, GATEWAY_NAME_LABEL } from '../contract/keys';
+import { serviceFqdnOf } from '../contract/hosts';
+import { resolveHost } from '../contract/hosts';
 
 export { LabelSelector };
-
-/** The cluster's DNS suffix for Services. */
-export const SERVICE_SUFFIX = CLUSTER_DOMAIN;
-
-/** The annotation that limits the namespaces a Service is visible to in the mesh. */
-export const EXPORT_TO_ANNOTATION = 'networking.istio.io/exportTo';
 
 /** A workload and the pods it runs. */
 export interface PodTemplate {
@@ -93,26 +89,6 @@ export function matchesLabels(selector: Readonly<Record<string, string>>, labels
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
-/**
- * Resolves a host as Istio does from a rule in `namespace`: a short name (no dot) becomes
- * `<name>.<namespace>.svc.cluster.local`; any other host is taken as written.
- */
-export function serviceFqdn(host: string, namespace: string): string {
-  if (host.includes('*') || host.includes('.')) return host;
-  return `${host}.${namespace}.${SERVICE_SUFFIX}`;
-}
-
-/** True when a host names a Kubernetes Service of the cluster (a short name or `*.svc.cluster.local`). */
-export function isClusterHost(host: string): boolean {
-  return !host.includes('*') && (!host.includes('.') || host.endsWith(`.${SERVICE_SUFFIX}`));
-}
-
-/** The namespace of a cluster host's FQDN (`name.namespace.svc.cluster.local`). */
-export function clusterHostNamespace(fqdn: string): string | undefined {
-  const parts = fqdn.split('.');
-  return fqdn.endsWith(`.${SERVICE_SUFFIX}`) && parts.length === 5 ? parts[1] : undefined;
-}
-
 /** The namespaces an `exportTo` list makes a config visible from ("*" for all). */
 export function visibility(exportTo: readonly string[] | undefined, ownNamespace: string): Set<string> {
   const entries = list(exportTo).filter((e) => typeof e === 'string');
@@ -165,7 +141,7 @@ export class ObjectIndex {
     else this.byName.set(key, o);
     if (o.kind === 'Service' && o.apiVersion === 'v1') {
       const spec = specOf<ServiceSpec>(o);
-      const fqdn = `${o.metadata?.name}.${ns}.${SERVICE_SUFFIX}`;
+      const fqdn = serviceFqdnOf(o.metadata?.name ?? '', ns);
       this.services.set(fqdn, o);
       const selector = labelsOf(spec.selector);
       for (const [k, v] of Object.entries(selector)) pushTo(this.servicesBySelector, `${ns}|${k}=${v}`, o);
@@ -190,7 +166,7 @@ export class ObjectIndex {
     }
     if (o.kind === 'DestinationRule') {
       const host = specOf<DestinationRuleSpec>(o).host;
-      if (typeof host === 'string') pushTo(this.destinationRules, serviceFqdn(host, ns), o);
+      if (typeof host === 'string') pushTo(this.destinationRules, resolveHost(host, ns), o);
     }
     if (o.kind === 'HorizontalPodAutoscaler') {
       const ref = specOf<HorizontalPodAutoscalerSpec>(o).scaleTargetRef;
@@ -256,7 +232,7 @@ export class ObjectIndex {
    * ServiceEntry hosts.
    */
   public registryHost(host: string, namespace: string): RegistryHost | undefined {
-    const fqdn = serviceFqdn(host, namespace);
+    const fqdn = resolveHost(host, namespace);
     const visible = (e: RegistryHost) => e.visibleFrom.has('*') || e.visibleFrom.has(namespace);
     const exact = (this.registry.get(fqdn) ?? []).find(visible);
     if (exact) return exact;
@@ -266,7 +242,7 @@ export class ObjectIndex {
 
   /** Whether any registry entry (visible or not) declares `host`. */
   public registryHasAnywhere(host: string, namespace: string): RegistryHost | undefined {
-    return (this.registry.get(serviceFqdn(host, namespace)) ?? [])[0];
+    return (this.registry.get(resolveHost(host, namespace)) ?? [])[0];
   }
 
   /**
@@ -326,5 +302,5 @@ function isGatewayApiGateway(o: KubernetesObject): boolean {
  */
 function gatewayApiPods(o: KubernetesObject): { metadata: { labels: Record<string, string> }; spec: PodSpec } {
   const infra = (o.spec as { infrastructure?: { labels?: Record<string, string> } } | undefined)?.infrastructure;
-  return { metadata: { labels: { ...infra?.labels, 'gateway.networking.k8s.io/gateway-name': o.metadata?.name ?? '' } }, spec: {} };
+  return { metadata: { labels: { ...infra?.labels, [GATEWAY_NAME_LABEL]: o.metadata?.name ?? '' } }, spec: {} };
 }

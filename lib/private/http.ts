@@ -31,17 +31,43 @@ export function validateHeaderValue(scope: IConstruct | string, property: string
   return value;
 }
 
+/** The HTTP/2 pseudo-headers Istio accepts as header match names (Envoy matches them). */
+export const PSEUDO_HEADERS: readonly string[] = [':method', ':scheme', ':authority', ':path', ':status'];
+
+/**
+ * Validates a header name of a match: a lower-case header name, or one of the pseudo-headers
+ * {@link PSEUDO_HEADERS} (as Istio's validation accepts them).
+ */
+export function validateMatchHeaderName(scope: IConstruct | string, property: string, name: unknown): string {
+  if (typeof name === 'string' && PSEUDO_HEADERS.includes(name)) return name;
+  return validateHeaderName(scope, property, name, true);
+}
+
+/** Whether a header name is the authority (`:authority` or `host`, any case). */
+export function isAuthorityHeader(name: string): boolean {
+  return name.toLowerCase() === ':authority' || name.toLowerCase() === 'host';
+}
+
 /**
  * Validates a header an operation may set, add or remove: a valid name that is not a pseudo-header
- * (":path", ":authority", ...) nor `host`, which Envoy refuses to change (rewrite.authority
- * changes the host).
+ * (":path", ...) nor `host`. With `authority` (request `set` and `add`), `:authority` and `host`
+ * are accepted: Istio turns them into a host rewrite (pilot's translateAppendHeaders).
  */
-export function validateModifiableHeader(scope: IConstruct | string, property: string, name: unknown): string {
+export function validateModifiableHeader(scope: IConstruct | string, property: string, name: unknown, authority = false): string {
+  if (authority && typeof name === 'string' && isAuthorityHeader(name)) return name;
   if (typeof name === 'string' && (name.startsWith(':') || name.toLowerCase() === 'host')) {
-    fail(scope, property, name, 'Pseudo-headers (":path", ":authority", ...) and "host" cannot be set, added or removed: use rewrite.uri or rewrite.authority instead.');
+    fail(scope, property, name, authority
+      ? 'Pseudo-headers other than ":authority" cannot be set or added (":authority" and "host" rewrite the host): use rewrite.uri for the path.'
+      : 'Pseudo-headers (":path", ":authority", ...) and "host" cannot be removed, nor set on responses: use rewrite.uri or rewrite.authority instead.');
   }
   return validateHeaderName(scope, property, name);
 }
+
+/** The gRPC status names Istio accepts in a fault's `abort.grpcStatus` (pkg/config/validation, grpc.SupportedGRPCStatus). */
+export const GRPC_STATUS_NAMES: readonly string[] = [
+  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
+];
 
 /** The `retryOn` conditions Istio accepts (besides HTTP status codes). */
 export const RETRY_ON_POLICIES: readonly string[] = [

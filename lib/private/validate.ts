@@ -2,11 +2,9 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../errors';
+import { DNS_LABEL, DNS_SUBDOMAIN, isValidHost } from '../contract/hosts';
 
-/** A DNS-1123 label. */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** A DNS-1123 subdomain. */
-export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export { DNS_LABEL, DNS_SUBDOMAIN };
 const LABEL_KEY_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
@@ -36,12 +34,7 @@ export function validateHost(scope: IConstruct | string, property: string, value
   const fix = 'Use a fully qualified DNS name such as "shop.example.com", or a wildcard such as "*.example.com"'
     + (allowCatchAll ? ' or "*"' : '') + '; lower case, no scheme, port or path.';
   if (typeof value !== 'string' || value.length === 0 || value.length > 253) fail(scope, property, value, fix);
-  if (value === '*') {
-    if (!allowCatchAll) fail(scope, property, value, fix);
-    return value;
-  }
-  const name = value.startsWith('*.') ? value.slice(2) : value;
-  if (!DNS_SUBDOMAIN.test(name) || name.split('.').some((part) => part.length > 63)) fail(scope, property, value, fix);
+  if (!isValidHost(value, allowCatchAll)) fail(scope, property, value, fix);
   return value;
 }
 
@@ -60,17 +53,20 @@ export function validatePositiveInteger(scope: IConstruct | string, property: st
 }
 
 /**
- * Ports the Istio proxy binds in every pod it runs in (15000-15090: admin 15000, outbound 15001,
- * inbound 15006, agent 15020, status 15021, DNS 15053, metrics 15090): a gateway server cannot
- * listen on them.
+ * Ports the gateway's own Istio proxy binds (admin 15000, agent debug 15004, merged metrics 15020,
+ * status 15021, DNS 15053, Envoy metrics 15090): a gateway server cannot listen on them. Other
+ * ports of the 15000 range are free on a gateway (no iptables capture there): Istio's east-west
+ * gateway serves 15012 (istiod), 15017 (webhooks) and 15443 (AUTO_PASSTHROUGH). Sidecars also bind
+ * 15001, 15006 and 15008, which a gateway does not.
+ * @see https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio
  */
-export const ISTIO_RESERVED_PORTS = { from: 15000, to: 15090 };
+export const GATEWAY_PROXY_PORTS: readonly number[] = [15000, 15004, 15020, 15021, 15053, 15090];
 
-/** Validates a port a gateway server listens on: 1-65535 and outside the proxy's reserved range. */
+/** Validates a port a gateway server listens on: 1-65535 and not one the gateway's proxy binds. */
 export function validateGatewayPort(scope: IConstruct | string, property: string, value: number): number {
   validatePort(scope, property, value);
-  if (value >= ISTIO_RESERVED_PORTS.from && value <= ISTIO_RESERVED_PORTS.to) {
-    fail(scope, property, value, `Ports ${ISTIO_RESERVED_PORTS.from}-${ISTIO_RESERVED_PORTS.to} belong to the Istio proxy (15021 is the status port the load balancer probes): use another port, such as 8443.`);
+  if (GATEWAY_PROXY_PORTS.includes(value)) {
+    fail(scope, property, value, `Ports ${GATEWAY_PROXY_PORTS.join(', ')} belong to the gateway's Istio proxy (15021 is the status port the load balancer probes): use another port, such as 8443.`);
   }
   return value;
 }

@@ -6,8 +6,9 @@
  * computed once per synthesis instead of once per chart (private/synth-order.ts). See the README's
  * Performance section.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { makeDirectories } from '../private/fs';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { GatewayApiOptions, toGatewayApi } from '../gateway-api/convert';
 import { KubernetesObject } from '../model/kubernetes-object';
@@ -96,7 +97,7 @@ export function manifestsToYaml(objects: readonly object[]): string {
 /** Synthesizes `app` and writes `<outdir>/<chart>.k8s.yaml` per chart; returns the charts. */
 export function writeApp(app: App, outdir: string): SynthesizedChart[] {
   const charts = synthesizeApp(app);
-  mkdirSync(outdir, { recursive: true });
+  makeDirectories(outdir);
   for (const chart of charts) writeFileSync(path.join(outdir, `${chart.name}.k8s.yaml`), manifestsToYaml(chart.objects));
   return charts;
 }
@@ -107,6 +108,10 @@ export interface GatewayApiCharts {
   readonly charts: SynthesizedChart[];
   /** What `omit` let the conversion leave out. */
   readonly omitted: string[];
+  /** The Istio-form object each object the conversion made comes from (see `GatewayApiForm.sources`). */
+  readonly sources: ReadonlyMap<KubernetesObject, KubernetesObject>;
+  /** What an object the conversion made must be applied after (see `GatewayApiForm.after`). */
+  readonly after: ReadonlyMap<KubernetesObject, readonly KubernetesObject[]>;
 }
 
 /**
@@ -125,18 +130,22 @@ export function convertToGatewayApi(app: App, charts: readonly SynthesizedChart[
     if (o instanceof ApiObject) paths.set(objectKey(o.apiVersion, o.kind, o.metadata.namespace, o.name), o.node.scope?.node.path ?? o.node.path);
   }
   const omitted: string[] = [];
+  const sources = new Map<KubernetesObject, KubernetesObject>();
+  const after = new Map<KubernetesObject, readonly KubernetesObject[]>();
   const converted = charts.map((chart) => {
     const form = toGatewayApi(chart.objects, options, (o) => paths.get(objectKey(o.apiVersion, o.kind, o.metadata?.namespace, o.metadata?.name)) ?? `${o.kind} ${o.metadata?.name ?? ''}`);
     omitted.push(...form.omitted);
+    for (const [o, source] of form.sources) sources.set(o, source);
+    for (const [o, deps] of form.after) after.set(o, deps);
     return { name: chart.name, objects: form.objects };
   });
-  return { charts: converted, omitted };
+  return { charts: converted, omitted, sources, after };
 }
 
 /** Writes the Gateway API form of `app` to `<outdir>/<chart>.k8s.yaml`; returns it. */
 export function writeGatewayApi(app: App, outdir: string, options: GatewayApiOptions = {}): GatewayApiCharts {
   const form = synthesizeGatewayApi(app, options);
-  mkdirSync(outdir, { recursive: true });
+  makeDirectories(outdir);
   for (const chart of form.charts) writeFileSync(path.join(outdir, `${chart.name}.k8s.yaml`), manifestsToYaml(chart.objects));
   return form;
 }
@@ -169,7 +178,7 @@ export function writeFilesAtomically(outdir: string, files: readonly OutputFile[
   try {
     for (const f of files) {
       const target = path.join(outdir, f.path);
-      mkdirSync(path.dirname(target), { recursive: true });
+      makeDirectories(path.dirname(target));
       const tmp = `${target}.${process.pid}.tmp`;
       writeFileSync(tmp, f.content);
       staged.push([tmp, target]);

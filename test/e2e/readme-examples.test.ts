@@ -63,6 +63,7 @@ describe('README', () => {
       paths: {
         'istio-aks-edge': [join(ROOT, 'lib', 'index.ts')],
         'istio-aks-edge/analysis': [join(ROOT, 'lib', 'analysis', 'index.ts')],
+        'istio-aks-edge/explain': [join(ROOT, 'lib', 'explain', 'index.ts')],
         'istio-aks-edge/pulumi': [join(ROOT, 'lib', 'infra', 'index.ts')],
       },
     });

@@ -3,14 +3,14 @@
 // Run on a copy of the repository (its own build/, so that the package test's `npm pack` cannot
 // race it): the output is the goldens', an edit is never run stale, and only what changed is compiled.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(__dirname, '..', '..');
 const copy = mkdtempSync(join(tmpdir(), 'edge-synth-script-'));
-for (const f of ['lib', 'apps', 'imports', 'crds', 'schemas', 'scripts', 'tsconfig.json', 'package.json']) cpSync(join(ROOT, f), join(copy, f), { recursive: true });
+for (const f of ['lib', 'apps', 'imports', 'crds', 'schemas', 'scripts', 'tsconfig.json', 'package.json', 'cdk8s.yaml']) cpSync(join(ROOT, f), join(copy, f), { recursive: true });
 symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
@@ -41,7 +41,11 @@ const sources = (['lib', 'apps', 'imports'] as const).map((d) => spawnSync('find
 describe('npm run synth (scripts/synth.cjs)', () => {
   it('is what npm run synth and cdk8s synth run', () => {
     expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.synth).toBe('node scripts/synth.cjs');
-    expect(readFileSync(join(ROOT, 'cdk8s.yaml'), 'utf8')).toMatch(/^app: node scripts\/synth\.cjs$/m);
+    const cdk8sYaml = readFileSync(join(ROOT, 'cdk8s.yaml'), 'utf8');
+    // The cdk8s CLI deletes its output folder before it runs the app: that folder is a scratch one,
+    // and the app writes dist/ itself (see the test of a failed synth below).
+    expect(cdk8sYaml).toMatch(/^app: node scripts\/synth\.cjs --output dist$/m);
+    expect(cdk8sYaml).toMatch(/^output: build\/cdk8s\.out$/m);
   });
 
   it('compiles everything on a fresh clone, writes the goldens, then compiles nothing until something changes', () => {
@@ -122,6 +126,12 @@ describe('npm run synth (scripts/synth.cjs)', () => {
     const env = spawnSync(process.execPath, [join(copy, 'scripts', 'synth.cjs')], { cwd: copy, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: out('10') } });
     expect(env.status, env.stderr).toBe(0);
     expect(readFileSync(join(out('10'), 'dev', 'edge.k8s.yaml'), 'utf8')).toBe(golden('dev'));
+    // An output folder that cannot be created fails at once (Node's recursive mkdir spins forever under /proc).
+    if (existsSync('/proc/self')) {
+      const proc = spawnSync(process.execPath, [join(copy, 'scripts', 'synth.cjs'), '--output', '/proc/x-edge'], { cwd: copy, encoding: 'utf8', timeout: 60_000 });
+      expect([proc.status, proc.signal], proc.stderr).toEqual([1, null]);
+      expect(proc.stderr).toMatch(/cannot create the folder \/proc\/x-edge \(ENOENT\)/);
+    }
   }, 300_000);
 
   it('exits 1 and writes nothing when validation or analysis finds an error', () => {
@@ -140,6 +150,13 @@ describe('npm run synth (scripts/synth.cjs)', () => {
     expect(failed.stderr).toMatch(/nothing was written to .*out\/10\//);
     expect(readFileSync(join(out('10'), 'dev', 'edge.k8s.yaml'), 'utf8')).toBe(before);
     expect(spawnSync('find', [out('10'), '-name', '*.tmp'], { encoding: 'utf8' }).stdout).toBe('');
+    // The same failure through the cdk8s CLI, which deletes its output folder first: dist/ stays.
+    mkdirSync(join(copy, 'dist', 'dev'), { recursive: true });
+    writeFileSync(join(copy, 'dist', 'dev', 'edge.k8s.yaml'), '# the last good synth\n');
+    const cli = spawnSync(process.execPath, [join(copy, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--no-check-upgrade'], { cwd: copy, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: undefined } });
+    expect(cli.status, cli.stderr).not.toBe(0);
+    expect(`${cli.stdout}${cli.stderr}`).toMatch(/Service shop\/broken/);
+    expect(readFileSync(join(copy, 'dist', 'dev', 'edge.k8s.yaml'), 'utf8')).toBe('# the last good synth\n');
     writeFileSync(file, text);
     age(join(copy, 'build', 'apps', 'main.js'));
     expect(synth(out('10')).status).toBe(0);

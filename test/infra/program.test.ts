@@ -104,13 +104,21 @@ describe.each(['dev', 'prod'] as const)('Pulumi program, stack %s', (stack) => {
     expect(releases[2].dependencies).toEqual(expect.arrayContaining([releases[0].urn, releases[1].urn]));
     expect(releases[2].inputs.values.pilot.cni).toEqual({ enabled: true });
     const edge = mocks.resources.filter(isEdgeObject);
-    const namespaces = edge.filter((r) => r.inputs.kind === 'Namespace').map((r) => r.urn);
+    const namespaces = new Map(edge.filter((r) => r.inputs.kind === 'Namespace').map((r) => [r.inputs.metadata.name, r.urn]));
+    expect(namespaces.size).toBeGreaterThanOrEqual(3);
+    const declared = new Map(mocks.resources.map((r, i) => [r.urn, i]));
     for (const r of edge) {
       expect(r.dependencies, r.name).toEqual(expect.arrayContaining(releases.map((x) => x.urn)));
-      if (r.inputs.kind !== 'Namespace') expect(r.dependencies, r.name).toEqual(expect.arrayContaining(namespaces));
+      // Each object after the namespace it lives in, when the edge creates it (declared before it, too).
+      const ns = namespaces.get(r.inputs.metadata.namespace);
+      if (ns) expect(r.dependencies, r.name).toContain(ns);
+      for (const d of r.dependencies) expect(declared.get(d), `${r.name} after ${d}`).toBeLessThan(declared.get(r.urn)!);
     }
-    const rules = edge.filter((r) => r.inputs.kind === 'DestinationRule').map((r) => r.urn);
-    for (const vs of edge.filter((r) => r.inputs.kind === 'VirtualService')) expect(vs.dependencies).toEqual(expect.arrayContaining(rules));
+    // Make-before-break: each VirtualService after the DestinationRules of the services it routes to.
+    const urnOf = (kind: string, name: string) => edge.find((r) => r.inputs.kind === kind && r.inputs.metadata.name === name)!.urn;
+    expect(urnOf('VirtualService', 'shop')).toBeDefined();
+    const shop = edge.find((r) => r.inputs.kind === 'VirtualService' && r.inputs.metadata.name === 'shop')!;
+    expect(shop.dependencies).toEqual(expect.arrayContaining([urnOf('DestinationRule', 'storefront'), urnOf('DestinationRule', 'api')]));
   });
 
   it('the kubeconfig output is secret', async () => {

@@ -3,10 +3,12 @@
  * compare the meaning of what they synthesize with the samples (written from Istio's docs and
  * samples, not copied): same kinds, names, hosts, gateways, routes, subsets and policies.
  */
-import { Chart } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { expect } from 'vitest';
 import { GatewayWorkload, IngressGateway, KubernetesObject, validateAndAnalyze, VersionedService } from '../../lib';
 import { synthValid } from '../support/synth';
+import { checkConformance } from '../support/conformance';
+import { convertToGatewayApi } from '../../lib/synth/synth';
 
 /** The gateway pods of Istio's samples: the default ingress gateway (`istio: ingressgateway` in istio-system). */
 export function sampleGateway(chart: Chart, name: string, options: { namespace?: string; port?: number } = {}): IngressGateway {
@@ -31,8 +33,26 @@ export async function synthClean(chart: Chart): Promise<KubernetesObject[]> {
   const objects = await synthValid(chart);
   const errors = (await validateAndAnalyze(objects)).filter((f) => f.severity === 'error');
   expect(errors.map((f) => `${f.check} ${f.object} ${f.field}: ${f.message}`)).toEqual([]);
+  // The conformance property (test/support/conformance.ts) on every sample edge: each route's
+  // requests reach it in the Istio form, and in the Gateway API form when it has one (else the
+  // conversion's refusal is a named error).
+  let gatewayApi: KubernetesObject[] | Error;
+  try {
+    gatewayApi = convertToGatewayApi(chart.node.root as App, [{ name: chart.node.id, objects }]).charts.flatMap((c) => c.objects);
+  } catch (e) {
+    gatewayApi = e as Error;
+  }
+  const result = checkConformance(objects, gatewayApi);
+  expect(result.failures).toEqual([]);
+  conformanceTotals.edges++;
+  conformanceTotals.requests += result.requests;
+  conformanceTotals.gatewayApiRequests += result.gatewayApiRequests;
+  conformanceTotals.skipped += result.skipped.length;
   return objects;
 }
+
+/** What the conformance property covered over the samples (for the record; see test/conformance.test.ts). */
+export const conformanceTotals = { edges: 0, requests: 0, gatewayApiRequests: 0, skipped: 0 };
 
 /** The spec of the one object of `kind` named `name`. */
 export function specOf(objects: KubernetesObject[], kind: string, name: string): any {

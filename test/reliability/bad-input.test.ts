@@ -61,9 +61,9 @@ describe('rules Kubernetes, Istio and Envoy enforce', () => {
     expect(() => route({ retries: { attempts: 2, retryOn: ['503', 'gateway-error', 'retriable-4xx'] } })()).not.toThrow();
   });
 
-  it('header operations: no pseudo-headers or host, no control characters, no empty names', () => {
-    expect(thrown(route({ headers: { request: { set: { ':path': '/x' } } } }))).toMatchInlineSnapshot(`"test/edge/r: invalid routes[0].headers.request.set key: received ":path". Pseudo-headers (":path", ":authority", ...) and "host" cannot be set, added or removed: use rewrite.uri or rewrite.authority instead."`);
-    expect(thrown(route({ headers: { request: { remove: ['host'] } } }))).toMatchInlineSnapshot(`"test/edge/r: invalid routes[0].headers.request.remove[0]: received "host". Pseudo-headers (":path", ":authority", ...) and "host" cannot be set, added or removed: use rewrite.uri or rewrite.authority instead."`);
+  it('header operations: no pseudo-headers (but ":authority"/host set on requests, as Istio), no control characters, no empty names', () => {
+    expect(thrown(route({ headers: { request: { set: { ':path': '/x' } } } }))).toMatchInlineSnapshot(`"test/edge/r: invalid routes[0].headers.request.set key: received ":path". Pseudo-headers other than ":authority" cannot be set or added (":authority" and "host" rewrite the host): use rewrite.uri for the path."`);
+    expect(thrown(route({ headers: { request: { remove: ['host'] } } }))).toMatchInlineSnapshot(`"test/edge/r: invalid routes[0].headers.request.remove[0]: received "host". Pseudo-headers (":path", ":authority", ...) and "host" cannot be removed, nor set on responses: use rewrite.uri or rewrite.authority instead."`);
     expect(thrown(route({ headers: { response: { add: { 'x-a': 'one\r\ntwo' } } } }))).toMatchInlineSnapshot(`"test/edge/r: invalid routes[0].headers.response.add["x-a"]: received "one\\r\\ntwo". Use a header value without control characters (line breaks, NUL, DEL), at most 8192 characters."`);
     expect(thrown(route({ headers: { request: { set: { '': 'x' } } } }))).toMatchInlineSnapshot(`"test/edge/r: invalid routes[0].headers.request.set key: received "". Use a header name of letters, digits and !#$%&'*+-.^_\`|~ (no spaces, colons or other characters), for example "x-request-id"."`);
   });
@@ -93,8 +93,8 @@ describe('rules Kubernetes, Istio and Envoy enforce', () => {
   });
 
   it('ports the Istio proxy reserves', () => {
-    expect(thrown(gateway({ http: { port: 15021 } }))).toMatchInlineSnapshot(`"test/edge: invalid http.port: received 15021. Ports 15000-15090 belong to the Istio proxy (15021 is the status port the load balancer probes): use another port, such as 8443."`);
-    expect(thrown(gateway({ https: { certificate: Certificate.fromSecret('tls'), port: 15090 } }))).toMatchInlineSnapshot(`"test/edge: invalid https.port: received 15090. Ports 15000-15090 belong to the Istio proxy (15021 is the status port the load balancer probes): use another port, such as 8443."`);
+    expect(thrown(gateway({ http: { port: 15021 } }))).toMatchInlineSnapshot(`"test/edge: invalid http.port: received 15021. Ports 15000, 15004, 15020, 15021, 15053, 15090 belong to the gateway's Istio proxy (15021 is the status port the load balancer probes): use another port, such as 8443."`);
+    expect(thrown(gateway({ https: { certificate: Certificate.fromSecret('tls'), port: 15090 } }))).toMatchInlineSnapshot(`"test/edge: invalid https.port: received 15090. Ports 15000, 15004, 15020, 15021, 15053, 15090 belong to the gateway's Istio proxy (15021 is the status port the load balancer probes): use another port, such as 8443."`);
   });
 
   it('environment variable names', () => {

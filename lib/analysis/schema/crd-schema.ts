@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { loadAll } from 'js-yaml';
 import { evaluateRule } from './cel';
 import { KubernetesObject } from '../../model/kubernetes-object';
-import { describeObject, SchemaProblem } from './schema';
+import { describeObject, SchemaProblem } from './problem';
 import { findPackageFile, packageFile } from '../../private/package-files';
 import { ajvVersion, newAjv, standaloneCode } from '../../private/ajv';
 

@@ -8,20 +8,10 @@ import { newAjv } from '../../private/ajv';
 
 import { KubernetesObject } from '../../model/kubernetes-object';
 import { gatewayApiCrdSchemas } from './gateway-api-crd';
+import { describeObject, SchemaProblem } from './problem';
 
-/** One object that failed validation. */
-export interface SchemaProblem {
-  /** "<apiVersion> <kind> <namespace>/<name>". */
-  readonly object: string;
-  /** What the validator said. */
-  readonly message: string;
-  /**
-   * True when the object was not validated at all: no published schema, own schema or vendored CRD
-   * knows its kind (an Argo CD Application, a SPIRE object, a Gateway API experimental-channel route).
-   * Not a defect of the object: the API server accepts it when its CRD is installed.
-   */
-  readonly unvalidated?: boolean;
-}
+export type { SchemaProblem };
+export { describeObject };
 
 /** Options of {@link validateSchemas}. */
 export interface ValidateSchemasOptions {
@@ -115,12 +105,6 @@ function loadModel(apiVersion: string, kind: string): Promise<ModelClass | undef
     models.set(key, found);
   }
   return found;
-}
-
-/** Names an object for messages. */
-export function describeObject(o: KubernetesObject): string {
-  const ns = o.metadata?.namespace ? `${o.metadata.namespace}/` : '';
-  return `${o.apiVersion} ${o.kind} ${ns}${o.metadata?.name ?? '<unnamed>'}`;
 }
 
 /**

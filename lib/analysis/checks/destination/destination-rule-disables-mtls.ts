@@ -1,8 +1,9 @@
 import { Check } from '../../check';
 import { ClientTls, DestinationRuleSpec, list, specOf } from '../../../model/objects';
-import { clusterHostNamespace, namespaceOf } from '../../../model/object-index';
+import { namespaceOf } from '../../../model/object-index';
 import { destinationRuleFqdn } from '../../../model/istio';
 import { strictMtls } from '../security/mtls';
+import { clusterHostNamespace } from '../../../contract/hosts';
 
 /** A DestinationRule disabling TLS towards a namespace that accepts only mutual TLS. */
 export const destinationRuleDisablesMtls: Check = {

@@ -1,6 +1,7 @@
 /** What the Gateway API checks share: the shapes they read and how references resolve. */
 import { KubernetesObject } from '../../../model/kubernetes-object';
 import { ObjectIndex } from '../../../model/object-index';
+import { NAMESPACE_NAME_LABEL } from '../../../contract/keys';
 
 export const GROUP = 'gateway.networking.k8s.io';
 
@@ -52,7 +53,7 @@ export function namespaceAllowed(listener: Listener, gatewayNamespace: string, r
   if (from === 'All') return true;
   if (from === 'Same') return routeNamespace === gatewayNamespace;
   const labels = listener.allowedRoutes?.namespaces?.selector?.matchLabels;
-  if (labels && Object.keys(labels).length === 1 && labels['kubernetes.io/metadata.name']) return labels['kubernetes.io/metadata.name'] === routeNamespace;
+  if (labels && Object.keys(labels).length === 1 && labels[NAMESPACE_NAME_LABEL]) return labels[NAMESPACE_NAME_LABEL] === routeNamespace;
   return undefined; // other selectors depend on namespace labels the output may not hold
 }
 

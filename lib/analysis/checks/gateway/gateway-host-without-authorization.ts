@@ -2,8 +2,9 @@ import { Check } from '../../check';
 import { labelsOf, list, ServiceSpec, specOf, WorkloadPolicySpec } from '../../../model/objects';
 import { bareHost, gatewayPods, servers } from '../../../model/istio';
 import { matchesLabels, namespaceOf } from '../../../model/object-index';
+import { AZURE_LB_INTERNAL_ANNOTATION } from '../../../contract/keys';
 
-const INTERNAL_LB = 'service.beta.kubernetes.io/azure-load-balancer-internal';
+const INTERNAL_LB = AZURE_LB_INTERNAL_ANNOTATION;
 
 /** In production, a host of a public gateway that no AuthorizationPolicy on the gateway covers. */
 export const gatewayHostWithoutAuthorization: Check = {

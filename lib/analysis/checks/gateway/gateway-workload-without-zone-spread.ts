@@ -1,8 +1,9 @@
 import { Check } from '../../check';
 import { gatewayWorkloads } from '../../../model/istio';
 import { list } from '../../../model/objects';
+import { ZONE_TOPOLOGY_KEY } from '../../../contract/keys';
 
-const ZONE = 'topology.kubernetes.io/zone';
+const ZONE = ZONE_TOPOLOGY_KEY;
 
 /** Gateway pods with no spread over availability zones. */
 export const gatewayWorkloadWithoutZoneSpread: Check = {

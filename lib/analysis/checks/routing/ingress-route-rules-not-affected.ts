@@ -2,7 +2,8 @@ import { Check } from '../../check';
 import { KubernetesObject } from '../../../model/kubernetes-object';
 import { list, specOf, VirtualServiceSpec } from '../../../model/objects';
 import { appliesToMesh, gatewayRefs } from '../../../model/istio';
-import { namespaceOf, serviceFqdn } from '../../../model/object-index';
+import { namespaceOf } from '../../../model/object-index';
+import { resolveHost } from '../../../contract/hosts';
 
 /**
  * A gateway route to a host without a subset, where a mesh VirtualService for that host splits
@@ -24,11 +25,11 @@ export const ingressRouteRulesNotAffected: Check = {
       if (!appliesToMesh(vs)) continue;
       const ns = namespaceOf(vs);
       const spec = specOf<VirtualServiceSpec>(vs);
-      const hosts = new Set(list(spec.hosts).filter((h) => typeof h === 'string').map((h) => serviceFqdn(h, ns)));
+      const hosts = new Set(list(spec.hosts).filter((h) => typeof h === 'string').map((h) => resolveHost(h, ns)));
       for (const route of list(spec.http)) {
         for (const r of list(route?.route)) {
           const host = r?.destination?.host;
-          if (typeof host === 'string' && typeof r.destination?.subset === 'string' && hosts.has(serviceFqdn(host, ns))) subsetRouted.set(serviceFqdn(host, ns), vs);
+          if (typeof host === 'string' && typeof r.destination?.subset === 'string' && hosts.has(resolveHost(host, ns))) subsetRouted.set(resolveHost(host, ns), vs);
         }
       }
     }
@@ -39,7 +40,7 @@ export const ingressRouteRulesNotAffected: Check = {
       list(specOf<VirtualServiceSpec>(vs).http).forEach((route, i) => list(route?.route).forEach((r, j) => {
         const host = r?.destination?.host;
         if (typeof host !== 'string' || r.destination?.subset !== undefined) return;
-        const mesh = subsetRouted.get(serviceFqdn(host, ns));
+        const mesh = subsetRouted.get(resolveHost(host, ns));
         if (mesh && mesh !== vs) {
           report(vs, `spec.http[${i}].route[${j}].destination`, `Requests from the gateway to "${host}" go to every version: the subset routing of VirtualService ${namespaceOf(mesh)}/${mesh.metadata?.name} applies to the mesh only. Route to a subset here, or bind that VirtualService to the gateway too.`);
         }

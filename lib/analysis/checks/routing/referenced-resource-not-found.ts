@@ -1,8 +1,9 @@
 import { Check } from '../../check';
 import { DestinationRuleSpec, list, specOf } from '../../../model/objects';
 import { destinations, gatewayRefs } from '../../../model/istio';
-import { isClusterHost, namespaceOf, serviceFqdn, SERVICE_SUFFIX } from '../../../model/object-index';
+import { namespaceOf } from '../../../model/object-index';
 import { definedElsewhere } from '../../../contract/defined-elsewhere';
+import { CLUSTER_DOMAIN, isClusterHost, resolveHost } from '../../../contract/hosts';
 
 /**
  * What a VirtualService refers to and the set does not define, as Istio resolves it: a Gateway,
@@ -32,7 +33,7 @@ export const referencedResourceNotFound: Check = {
       for (const { destination, field } of destinations(vs)) {
         const host = destination.host;
         if (typeof host !== 'string') continue;
-        const fqdn = serviceFqdn(host, ns);
+        const fqdn = resolveHost(host, ns);
         if (elsewhere.has(`Service ${fqdn}`)) continue;
         const entry = index.registryHost(host, ns);
         if (entry) {
@@ -45,8 +46,8 @@ export const referencedResourceNotFound: Check = {
           report(vs, `${field}.host`, hidden
             ? `Host "${host}" (${fqdn}) is not exported to namespace "${ns}" (${hidden.source.kind} ${namespaceOf(hidden.source)}/${hidden.source.metadata?.name} limits exportTo), so requests get 503 NR: export it to "${ns}", or route from a namespace that sees it.`
             : `Host "${host}" (${fqdn}) matches no Service or ServiceEntry in the set, so requests get 503 NR: define the Service, or fix the host (a short name resolves in the VirtualService's namespace "${ns}").`);
-        } else if (host.split('.').length === 2 && index.services.has(`${host}.${SERVICE_SUFFIX}`)) {
-          report(vs, `${field}.host`, `Host "${host}" is not expanded by Istio (only names without a dot are), so it matches no Service and requests get 503 NR: write "${host}.${SERVICE_SUFFIX}".`);
+        } else if (host.split('.').length === 2 && index.services.has(`${host}.${CLUSTER_DOMAIN}`)) {
+          report(vs, `${field}.host`, `Host "${host}" is not expanded by Istio (only names without a dot are), so it matches no Service and requests get 503 NR: write "${host}.${CLUSTER_DOMAIN}".`);
         }
         if (typeof destination.subset === 'string') {
           const subsets = (index.destinationRules.get(fqdn) ?? []).flatMap((r) => list(specOf<DestinationRuleSpec>(r).subsets).map((s) => s?.name));

@@ -3,11 +3,12 @@ import { KubernetesObject } from '../../../model/kubernetes-object';
 import { specOf, WorkloadPolicySpec } from '../../../model/objects';
 import { namespaceOf, ObjectIndex } from '../../../model/object-index';
 import { ROOT_NAMESPACES } from './root-namespaces';
+import { ISTIO_INJECTION_LABEL, ISTIO_REVISION_LABEL } from '../../../contract/keys';
 
 /** Namespaces that run sidecars: the application namespaces of the mesh. */
 export function isMeshNamespace(ns: KubernetesObject): boolean {
   const labels = ns.metadata?.labels ?? {};
-  return labels['istio-injection'] === 'enabled' || labels['istio.io/rev'] !== undefined;
+  return labels[ISTIO_INJECTION_LABEL] === 'enabled' || labels[ISTIO_REVISION_LABEL] !== undefined;
 }
 
 /** The STRICT PeerAuthentication covering a whole namespace (its own, or the mesh-wide one), if any. */

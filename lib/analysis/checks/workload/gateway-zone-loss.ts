@@ -7,8 +7,9 @@
 import type { Check, Report } from '../../check';
 import type { ObjectIndex, PodTemplate } from '../../../model/object-index';
 import { KubernetesObject } from '../../../model/kubernetes-object';
+import { ZONE_TOPOLOGY_KEY } from '../../../contract/keys';
 
-const ZONE = 'topology.kubernetes.io/zone';
+const ZONE = ZONE_TOPOLOGY_KEY;
 
 /** The worst case of losing one zone. */
 export interface ZoneLossWorstCase {

@@ -2,6 +2,7 @@ import { Check } from '../../check';
 import { KubernetesObject } from '../../../model/kubernetes-object';
 import { fieldsOf, LabelSelector, list, MutatingWebhookFields } from '../../../model/objects';
 import { ObjectIndex, PodTemplate, selects } from '../../../model/object-index';
+import { ISTIO_INJECTION_LABEL, ISTIO_REVISION_LABEL, SIDECAR_INJECT_LABEL } from '../../../contract/keys';
 
 /**
  * The injection webhooks of Istio's default installation (istiod's `sidecar-injector` chart, and
@@ -9,17 +10,17 @@ import { ObjectIndex, PodTemplate, selects } from '../../../model/object-index';
  */
 const DEFAULT_WEBHOOKS: ReadonlyArray<{ namespaceSelector: LabelSelector; objectSelector: LabelSelector }> = [
   // namespace.sidecar-injector.istio.io
-  { namespaceSelector: { matchExpressions: [{ key: 'istio-injection', operator: 'In', values: ['enabled'] }] },
-    objectSelector: { matchExpressions: [{ key: 'sidecar.istio.io/inject', operator: 'NotIn', values: ['false'] }] } },
+  { namespaceSelector: { matchExpressions: [{ key: ISTIO_INJECTION_LABEL, operator: 'In', values: ['enabled'] }] },
+    objectSelector: { matchExpressions: [{ key: SIDECAR_INJECT_LABEL, operator: 'NotIn', values: ['false'] }] } },
   // object.sidecar-injector.istio.io
-  { namespaceSelector: { matchExpressions: [{ key: 'istio-injection', operator: 'DoesNotExist' }, { key: 'istio.io/rev', operator: 'DoesNotExist' }] },
-    objectSelector: { matchExpressions: [{ key: 'sidecar.istio.io/inject', operator: 'In', values: ['true'] }, { key: 'istio.io/rev', operator: 'DoesNotExist' }] } },
+  { namespaceSelector: { matchExpressions: [{ key: ISTIO_INJECTION_LABEL, operator: 'DoesNotExist' }, { key: ISTIO_REVISION_LABEL, operator: 'DoesNotExist' }] },
+    objectSelector: { matchExpressions: [{ key: SIDECAR_INJECT_LABEL, operator: 'In', values: ['true'] }, { key: ISTIO_REVISION_LABEL, operator: 'DoesNotExist' }] } },
   // rev.namespace.sidecar-injector.istio.io (any revision)
-  { namespaceSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'Exists' }, { key: 'istio-injection', operator: 'DoesNotExist' }] },
-    objectSelector: { matchExpressions: [{ key: 'sidecar.istio.io/inject', operator: 'NotIn', values: ['false'] }] } },
+  { namespaceSelector: { matchExpressions: [{ key: ISTIO_REVISION_LABEL, operator: 'Exists' }, { key: ISTIO_INJECTION_LABEL, operator: 'DoesNotExist' }] },
+    objectSelector: { matchExpressions: [{ key: SIDECAR_INJECT_LABEL, operator: 'NotIn', values: ['false'] }] } },
   // rev.object.sidecar-injector.istio.io (any revision)
-  { namespaceSelector: { matchExpressions: [{ key: 'istio-injection', operator: 'DoesNotExist' }] },
-    objectSelector: { matchExpressions: [{ key: 'sidecar.istio.io/inject', operator: 'NotIn', values: ['false'] }, { key: 'istio.io/rev', operator: 'Exists' }] } },
+  { namespaceSelector: { matchExpressions: [{ key: ISTIO_INJECTION_LABEL, operator: 'DoesNotExist' }] },
+    objectSelector: { matchExpressions: [{ key: SIDECAR_INJECT_LABEL, operator: 'NotIn', values: ['false'] }, { key: ISTIO_REVISION_LABEL, operator: 'Exists' }] } },
 ];
 
 function webhooks(index: ObjectIndex): ReadonlyArray<{ namespaceSelector: LabelSelector; objectSelector: LabelSelector }> {
