@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import edgeProgram from '../../apps/pulumi';
 import { stackConfig } from '../../apps/plan';
 import { userPoolAksName } from '../../lib/infra/program/names';
-import { EdgeMocks, EdgeMocksOptions, settle, valueOf } from '../../lib/infra/testing/mocks';
+import { EdgeMocks, EdgeMocksOptions, settle, valueOf } from '../../lib/infra/testing';
 
 async function run(stack: 'dev' | 'prod', options: EdgeMocksOptions = {}, overrides: Record<string, string> = {}) {
   const mocks = new EdgeMocks(options);
