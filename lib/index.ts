@@ -86,7 +86,7 @@ export type { SynthAndCheckOptions, SynthAndCheckResult } from './synth/synth-ch
 
 // Checks before the cluster.
 export { analyze, CHECKS, findingsJson, formatFindings, hasErrors, SUPPRESS_ANNOTATION_PREFIX, validateAndAnalyze } from './analysis/analyze';
-export type { AnalyzeOptions, Check, Finding, Severity, ValidateOptions } from './analysis/analyze';
+export type { AnalyzeOptions, Check, Finding, InstallTarget, Severity, ValidateOptions } from './analysis/analyze';
 export { CrdSchemas, ISTIO_CRDS_FILE, istioCrdSchemas } from './analysis/schema/crd-schema';
 export { GATEWAY_API_CRDS_FILE, gatewayApiCrdSchemas } from './analysis/schema/gateway-api-crd';
 export { validateSchemas } from './analysis/schema/schema';

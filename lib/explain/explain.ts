@@ -148,7 +148,8 @@ export interface Explanation {
   /** Where the request entered: a gateway server, or the mesh. */
   readonly gateway?: { readonly name: string; readonly server: { readonly port: number; readonly protocol: string; readonly hosts: readonly string[]; readonly name?: string } };
   /** The chosen route. */
-  readonly route?: { readonly virtualService: string; readonly name?: string; readonly index: number; readonly match?: number };
+  /** The chosen route; `protocol` "tls" for a `tls` route chosen by SNI (index into `spec.tls`), else an `http` route. */
+  readonly route?: { readonly virtualService: string; readonly name?: string; readonly index: number; readonly match?: number; readonly protocol?: 'http' | 'tls' };
   /** Redirect location (an HTTPS redirect or a route redirect). */
   readonly redirect?: { readonly location: string; readonly status: number };
   /** Rewrites applied before forwarding. */
@@ -741,8 +742,13 @@ export class Explainer {
   private explainMesh(request: ExplainRequest, req: Req, source: NonNullable<ExplainRequest['source']>): Explanation {
     const host = resolveHost(req.host, source.namespace);
     const service = this.index.services.get(host);
-    const servicePorts = service ? arr(rec(service.spec).ports).map((p) => num(rec(p).port)).filter((p): p is number => p !== undefined) : [];
-    const port = request.port ?? (servicePorts.length === 1 ? servicePorts[0] : 80);
+    // A ServiceEntry host is known on its own (an external API the mesh calls).
+    const registry = service ? undefined : this.index.registryHost(req.host, source.namespace);
+    const entry = registry?.source.kind === 'ServiceEntry' ? registry.source : undefined;
+    const declaredPorts: { number: number; protocol?: string }[] = service
+      ? arr(rec(service.spec).ports).map(rec).filter((p) => num(p.port) !== undefined).map((p) => ({ number: num(p.port)!, protocol: servicePortProtocol(p) }))
+      : entry ? arr(rec(entry.spec).ports).map(rec).filter((p) => num(p.number) !== undefined).map((p) => ({ number: num(p.number)!, protocol: str(p.protocol)?.toUpperCase() })) : [];
+    const port = request.port ?? (declaredPorts.length === 1 ? declaredPorts[0].number : req.scheme === 'https' && entry ? 443 : 80);
     const r: Req = { ...req, port };
     const sourceLabels = source.labels ?? {};
     let principal: string = source.principal ?? 'unknown';
@@ -751,6 +757,23 @@ export class Explainer {
       if (pods.length) principal = `cluster.local/ns/${source.namespace}/sa/${str(rec(pods[0].spec).serviceAccountName) ?? 'default'}`;
     }
     this.steps.push(`A request from a sidecar in ${source.namespace}${Object.keys(sourceLabels).length ? ` (${JSON.stringify(sourceLabels)})` : ''} to ${host}:${port}.`);
+    // HTTP or TLS handling by the port's declared protocol (sniffed when undeclared: a TLS client hello is TLS).
+    const declared = declaredPorts.find((p) => p.number === port)?.protocol;
+    const handling: 'http' | 'tls' | 'tcp' = declared === undefined ? (req.scheme === 'https' ? 'tls' : 'http')
+      : ['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB'].includes(declared) ? 'http' : ['HTTPS', 'TLS'].includes(declared) ? 'tls' : 'tcp';
+    if (declared !== undefined) this.steps.push(`Port ${port} of ${host} is declared ${declared}: ${handling === 'tls' ? 'TLS, routed by SNI (tls routes; http routes do not apply)' : handling === 'http' ? 'HTTP, routed by the http routes' : 'TCP'}.`);
+    if (handling === 'tls' && req.scheme !== 'https') {
+      this.steps.push(`Port ${port} carries TLS and the request is plain ${req.scheme}: the server's TLS handshake fails.`);
+      return this.base({ decision: 'no-route' });
+    }
+    if (handling === 'http' && req.scheme === 'https' && declared !== undefined) {
+      this.steps.push(`Port ${port} is declared ${declared} and the request is TLS: the sidecar's HTTP connection manager cannot read it.`);
+      return this.base({ decision: 'no-route' });
+    }
+    if (handling === 'tcp') {
+      this.unknowns.push(`Port ${port} of ${host} is ${declared}: explain evaluates HTTP and TLS routing only.`);
+      return this.base({ decision: 'unknown' });
+    }
     const entries: RouteEntry[] = [];
     const vses: KubernetesObject[] = [];
     for (const vs of this.index.ofKind('VirtualService')) {
@@ -760,24 +783,68 @@ export class Explainer {
       if (!visible(vs, source.namespace)) continue;
       if (!strings(spec.hosts).some((h) => hostMatches(resolveHost(h, nsOf(vs)), host))) continue;
       vses.push(vs);
-      entries.push(...arr(spec.http).map((http, index) => ({ vs, http: rec(http), index })));
+      entries.push(...arr(handling === 'tls' ? spec.tls : spec.http).map((http, index) => ({ vs, http: rec(http), index })));
     }
     const proxy: ProxyInfo = { gatewayNames: new Set(['mesh']), proxyLabels: sourceLabels, proxyNamespace: source.namespace, sourcePrincipal: principal, sourceNamespace: source.namespace, sourceIsGateway: false };
     if (vses.length > 1) this.unknowns.push(`VirtualServices ${vses.map(ref).join(', ')} all serve ${host} in the mesh: Istio merges them in creation order.`);
-    if (vses.length === 0) {
-      if (!service) {
-        this.steps.push(`No VirtualService and no Service for ${host}.`);
+    const defaultRoute = (why: string): Explanation => {
+      if (!service && !entry) {
+        this.steps.push(`No VirtualService and no Service or ServiceEntry for ${host}.`);
         this.unknowns.push(`${host} is not among the manifests: where it goes depends on the cluster.`);
         return this.base({ decision: 'unknown' });
       }
-      this.steps.push(`No VirtualService for ${host}: the default route sends it to every endpoint of the Service.`);
-      const d = this.destination({ host }, 100, nsOf(service), r, r.path, undefined, proxy);
+      this.steps.push(`${why}: the default route sends it to every endpoint of the ${service ? 'Service' : `ServiceEntry ${ref(entry!)}`}${handling === 'tls' ? ' (TLS passed through, by SNI)' : ''}.`);
+      const d = this.destination({ host, ...(entry ? { port: { number: port } } : {}) }, 100, nsOf(service ?? entry!), r, r.path, undefined, proxy);
       const decided = d.authorization?.decision;
-      return this.base({ decision: decided === 'deny' ? 'denied' : decided === 'unknown' ? 'unknown' : 'routed', status: decided === 'deny' ? 403 : undefined, destinations: [d], retries: { ...MESH_DEFAULT_RETRIES, source: 'mesh default' }, timeout: 'none' });
-    }
-    this.steps.push(`VirtualService ${vses.map(ref).join(', ')} routes ${host} in the mesh.`);
+      return this.base({
+        decision: decided === 'deny' ? 'denied' : decided === 'unknown' ? 'unknown' : 'routed', status: decided === 'deny' ? 403 : undefined, destinations: [d],
+        ...(handling === 'http' ? { retries: { ...MESH_DEFAULT_RETRIES, source: 'mesh default' }, timeout: 'none' } : {}),
+      });
+    };
+    if (vses.length === 0) return defaultRoute(`No VirtualService for ${host}`);
+    this.steps.push(`VirtualService ${vses.map(ref).join(', ')} routes ${host} in the mesh${handling === 'tls' ? ' (its tls routes)' : ''}.`);
+    if (handling === 'tls') return this.tlsRoute(entries, r, proxy, defaultRoute);
     return this.route(entries, r, request, proxy, {});
   }
+
+  /** TLS routes in order: the first whose match (sniHosts, port, source) fits the connection. */
+  private tlsRoute(entries: RouteEntry[], req: Req, proxy: ProxyInfo, fallback: (why: string) => Explanation): Explanation {
+    for (const entry of entries) {
+      const matches = arr(entry.http.match).map(rec);
+      const label = `tls route ${entry.index} of ${ref(entry.vs)}`;
+      const chosen = matches.findIndex((m) => {
+        const port = num(m.port);
+        const sl = labels(m.sourceLabels);
+        const gws = strings(m.gateways);
+        return strings(m.sniHosts).some((h) => hostMatches(h.toLowerCase(), req.sni)) && (port === undefined || port === req.port)
+          && Object.entries(sl).every(([k, v]) => proxy.proxyLabels?.[k] === v) && (gws.length === 0 || gws.includes('mesh'))
+          && (str(m.sourceNamespace) === undefined || str(m.sourceNamespace) === proxy.proxyNamespace);
+      });
+      if (chosen < 0) {
+        this.steps.push(`${label}: no match for SNI ${req.sni} on port ${req.port}.`);
+        continue;
+      }
+      this.steps.push(`${label} matches (match ${chosen}: sniHosts ${strings(matches[chosen].sniHosts).join(', ')}); first match wins.`);
+      const routeDests = arr(entry.http.route).map(rec);
+      const weighted = routeDests.length > 1;
+      const destinations = routeDests.map((d) => ({ d, weight: num(d.weight) ?? (weighted ? 0 : 100) })).filter((x) => !weighted || x.weight > 0)
+        .map((x) => this.destination(rec(x.d.destination), x.weight, nsOf(entry.vs), req, req.path, undefined, proxy));
+      for (const d of destinations) this.steps.push(`→ ${d.host}${d.subset ? ` subset ${d.subset}` : ''}${d.port ? ` port ${d.port}` : ''}: weight ${d.weight}.`);
+      const route = { virtualService: ref(entry.vs), index: entry.index, match: chosen, protocol: 'tls' as const };
+      if (destinations.length === 0) return this.base({ decision: 'no-route', route });
+      return this.base({ decision: 'routed', route, destinations });
+    }
+    return fallback(`No tls route matches SNI ${req.sni}`);
+  }
+}
+
+/** A Service port's protocol as Istio reads it: `appProtocol`, else the name's prefix ("https-web"); undefined when neither says. */
+function servicePortProtocol(p: Record<string, unknown>): string | undefined {
+  const known = ['HTTP', 'HTTP2', 'HTTPS', 'TLS', 'GRPC', 'GRPC-WEB', 'TCP', 'MONGO', 'MYSQL', 'REDIS', 'UDP'];
+  const app = str(p.appProtocol)?.toUpperCase();
+  if (app && known.includes(app)) return app;
+  const prefix = str(p.name)?.split('-')[0].toUpperCase();
+  return prefix && known.includes(prefix) ? prefix : undefined;
 }
 
 interface ProxyInfo {

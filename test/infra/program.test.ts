@@ -7,6 +7,8 @@ import { load } from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import edgeProgram from '../../apps/pulumi';
+import { ApiObject, Chart } from 'cdk8s';
+import { edgeProgram as libEdgeProgram } from '../../lib/infra';
 import { buildEdgeApp, synthEdge } from '../../apps/edge';
 import { writeApp } from '../../lib';
 import { environments } from '../../apps/environments';
@@ -300,6 +302,22 @@ describe('Pulumi program, other configurations', () => {
       'istio.io/rev': 'asm-1-30', 'pod-security.kubernetes.io/enforce': 'privileged',
       'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted',
     });
+  });
+
+  it('the install mode reaches the analysis: the AKS add-on refuses the Istio kinds it blocks (a WasmPlugin) before any resource is declared; helm takes it', async () => {
+    const withWasm = libEdgeProgram((facts) => {
+      const app = buildEdgeApp({ ...environments[facts.environment as 'dev' | 'prod'] }, { istioRevision: facts.istioRevision, istioCni: facts.istioCni });
+      new ApiObject(app.node.children[0] as Chart, 'wasm', { apiVersion: 'extensions.istio.io/v1alpha1', kind: 'WasmPlugin', metadata: { name: 'basic-auth', namespace: 'shop' }, spec: { url: 'oci://ghcr.io/istio-ecosystem/wasm-extensions/basic_auth:1.12.0' } });
+      return app;
+    }, { environments: Object.keys(environments) });
+    const mocks = new EdgeMocks();
+    await mocks.install('istio-aks-edge', 'prod', { ...stackConfig('prod'), 'istio-aks-edge:istio': '{"mode":"aks-addon","revision":"asm-1-30"}' });
+    await expect(withWasm()).rejects.toThrow(/the Istio install mode "aks-addon" refuses:\n {2}AksAddonBlockedKind WasmPlugin shop\/basic-auth: The AKS Istio add-on blocks WasmPlugin/);
+    expect(mocks.resources).toEqual([]);
+    const helm = new EdgeMocks();
+    await helm.install('istio-aks-edge', 'prod', stackConfig('prod'));
+    await expect(withWasm()).resolves.toBeDefined();
+    await settle();
   });
 
   it('a bad configuration is rejected before any resource is declared', async () => {

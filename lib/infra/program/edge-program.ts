@@ -17,6 +17,8 @@ import { collectDeploymentFacts, DeploymentFacts, KeyVaultFact, PublicIpFact, Re
 import { KubernetesObject } from '../../model/kubernetes-object';
 import { applyDependencies } from '../../synth/apply-order';
 import { convertToGatewayApi, synthesizeApp } from '../../synth/synth';
+import { analyze } from '../../analysis/analyze';
+import { TARGET_CHECKS } from '../../analysis/checks/target/aks-addon';
 import { CONFIG_NAMESPACE, ConfigError, IstioMode, parseStackConfig, StackConfig } from './config';
 import { EdgeStack, EdgeStackArgs } from '../components/edge-stack';
 import { DeployedFacts, deployedFacts, refuseChangesAzureRefuses } from './previous-deployment';
@@ -235,6 +237,14 @@ export function edgeProgram(definition: EdgeDefinition, options: EdgeProgramOpti
     }
     if (!config.monitoring.enabled && edge.objects.some((o) => o.apiVersion.startsWith('azmonitoring.coreos.com/'))) {
       throw new ConfigError(`${where}: invalid config ${CONFIG_NAMESPACE}:monitoring.enabled: received false. The edge's PodMonitors are for Azure Managed Prometheus, whose CRDs the metrics add-on installs: enable monitoring, or scrape with the Prometheus Operator (EdgeMonitoring backend).`);
+    }
+    // What the install mode refuses (the AKS add-on blocks some Istio kinds) stops the program here;
+    // what it leaves outside Azure's support (EnvoyFilters) is a warning.
+    const target = analyze(edge.objects, { checks: TARGET_CHECKS, target: config.istio.mode === IstioMode.AKS_ADDON ? 'aks-addon' : 'helm' });
+    for (const f of target.filter((x) => x.severity !== 'error')) void pulumi.log.warn(`${f.check} ${f.object}: ${f.message}`);
+    const refused = target.filter((x) => x.severity === 'error');
+    if (refused.length > 0) {
+      throw new ConfigError(`${where}: the edge has objects the Istio install mode "${config.istio.mode}" refuses:\n${refused.map((f) => `  ${f.check} ${f.object}: ${f.message}`).join('\n')}`);
     }
     // Zones, region, system pool size, the Kubernetes version and the pools' counts: compared with
     // the previous deployment and the live cluster before anything is declared.
