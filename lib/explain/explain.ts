@@ -18,6 +18,8 @@ import { authorize, AuthzContext, AuthzDecision, policyApplies, Workload } from 
 import { describeStringMatch, hostMatches, intersectHosts, mostSpecificDomain, normalizeHost, normalizePath, re2, stringMatch } from './match';
 import { and, arr, labels, num, rec, str, strings, Tri } from '../model/json';
 import { resolveHost } from '../contract/hosts';
+import { unreadFields } from '../model/field-paths';
+import { EXPLAIN_FIELDS } from './fields';
 import { clusterHostNamespace, splitNamespaced } from '../contract/hosts';
 
 /** The namespaces whose policies apply mesh-wide (Istio's root namespace; the AKS add-on's). */
@@ -368,6 +370,7 @@ export class Explainer {
       return this.base({ decision: 'unknown' });
     }
     const first = serverCandidates[0];
+    for (const f of unreadFields(EXPLAIN_FIELDS.Gateway, { servers: [first.server] })) this.unknowns.push(`Gateway ${first.gatewayRef}: server ${f.at.replace(/^servers\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
     const port = rec(first.server.port);
     const gatewayInfo = { name: first.gatewayRef, server: { port: req.port, protocol: str(port.protocol) ?? '', hosts: strings(first.server.hosts), ...(str(port.name) ? { name: str(port.name) } : {}) } };
     this.steps.push(`Gateway ${first.gatewayRef} accepts the connection: server ${str(port.name) ?? ''} port ${req.port}/${str(port.protocol)} for ${strings(first.server.hosts).join(', ')}${kinds.has('https') ? ` (TLS server name ${req.sni})` : ''}.`);
@@ -491,6 +494,8 @@ export class Explainer {
       const m = chosen >= 0 ? rec(matches[chosen]) : {};
       this.steps.push(`${label} matches${chosen >= 0 ? ` (match ${chosen}${describeMatch(m) ? `: ${describeMatch(m)}` : ''})` : ' (no match conditions: every request)'}; first match wins.`);
       const route = { virtualService: ref(entry.vs), ...(str(http.name) ? { name: str(http.name) } : {}), index: entry.index, ...(chosen >= 0 ? { match: chosen } : {}) };
+      // A property of the route explain does not read is an unknown that names it (fields.ts).
+      for (const f of unreadFields(EXPLAIN_FIELDS.VirtualService, { http: [http] })) this.unknowns.push(`${label}: ${f.at.replace(/^http\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
       return this.action(entry, m, req, proxy, { ...common, route });
     }
     this.steps.push(`No route of the virtual host matches ${req.method} ${req.path}: 404.`);
@@ -660,8 +665,10 @@ export class Explainer {
     const order = [proxy.proxyNamespace, serviceNs, ...this.roots].filter((n): n is string => !!n);
     let dr: KubernetesObject | undefined;
     for (const ns of order) {
-      const found = this.index.ofKind('DestinationRule').filter((o) => nsOf(o) === ns && visible(o, proxy.proxyNamespace ?? ns) && hostMatches(resolveHost(str(rec(o.spec).host) ?? '', ns), host)
-        && rec(o.spec).workloadSelector === undefined);
+      const forHost = this.index.ofKind('DestinationRule').filter((o) => nsOf(o) === ns && visible(o, proxy.proxyNamespace ?? ns) && hostMatches(resolveHost(str(rec(o.spec).host) ?? '', ns), host));
+      // A property of a rule for this host that explain does not read is an unknown that names it (fields.ts).
+      for (const o of forHost) for (const f of unreadFields(EXPLAIN_FIELDS.DestinationRule, o.spec)) this.unknowns.push(`DestinationRule ${ref(o)}: ${f.at} is not evaluated by explain: ${f.reason}`);
+      const found = forHost.filter((o) => rec(o.spec).workloadSelector === undefined);
       if (found.length > 1) this.unknowns.push(`DestinationRules ${found.map(ref).join(', ')} all apply to ${host} in ${ns}: Istio merges them by creation time.`);
       if (found.length) {
         dr = found[0];

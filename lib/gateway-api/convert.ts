@@ -11,6 +11,8 @@ import { dump } from 'js-yaml';
 import { describeProblem } from '../errors';
 import { KubernetesObject } from '../model/kubernetes-object';
 import { escapeRe2 } from '../private/re2';
+import { unreadFields } from '../model/field-paths';
+import { GATEWAY_API_FIELDS } from './fields';
 import { GATEWAY_NAME_LABEL, RetargetedGateway, retargetWorkloadSelectors } from './workload-selectors';
 // The model's checked views (the conversion reads the package's own schema-valid objects), under
 // the conversion's names: Istio* for the source objects, Kube* for core ones.
@@ -131,6 +133,11 @@ export function toGatewayApi(objects: readonly KubernetesObject[], options: Gate
   for (const s of services) {
     const ns = s.metadata?.namespace ?? 'default';
     serviceByHost.set(serviceFqdnOf(s.metadata?.name ?? '', ns), s);
+  }
+  // Every property of the Istio objects is converted, refused by name, or of no effect (fields.ts).
+  for (const o of objects) {
+    const table = o.apiVersion.startsWith('networking.istio.io/') ? GATEWAY_API_FIELDS[o.kind] : undefined;
+    if (table) for (const f of unreadFields(table, o.spec)) problems.add(pathOf(o), f.at, f.value, `The Gateway API form cannot say ${f.pattern}: ${f.reason}`);
   }
   const destinationRules = objects.filter((o): o is IstioDestinationRule => isKind<IstioDestinationRule>(o, 'networking.istio.io', 'DestinationRule'));
 
@@ -808,7 +815,8 @@ function addVersionService(ctx: RouteContext, svc: KubeService, name: string, la
       apiVersion: dr.apiVersion,
       kind: 'DestinationRule',
       metadata: { name, namespace: ns, labels: dr.metadata?.labels ? { ...dr.metadata.labels } : undefined },
-      spec: { host: name, trafficPolicy: policy },
+      // The version's rule is visible where the Istio form's was, and applies to the same workloads.
+      spec: clean({ host: name, trafficPolicy: policy, exportTo: dr.spec.exportTo, workloadSelector: dr.spec.workloadSelector }),
     });
   }
 }
