@@ -11,9 +11,9 @@ export { applyDependencies } from '../synth/apply-order';
 export type { ConvertedForm } from '../synth/apply-order';
 
 // The stack's configuration.
-export { aksOwnsKubernetesVersion, CONFIG_KEYS, CONFIG_NAMESPACE, ConfigError, IstioMode, parseStackConfig, PINNED_ISTIO_VERSION } from './program/config';
+export { aksOwnsKubernetesVersion, CONFIG_KEYS, CONFIG_NAMESPACE, ConfigError, IstioMode, parseStackConfig, PINNED_ISTIO_VERSION, PLACEHOLDER_CIDRS, PLACEHOLDER_GUID, placeholdersIn } from './program/config';
 export type { EntraIdConfig, EnvironmentFacts, IstioConfig, KeyVaultConfig, MonitoringConfig, PoolConfig, StackConfig } from './program/config';
-export { changesAzureRefuses, clusterInputs, compareToRunning, deployedFacts, refuseChangesAzureRefuses } from './program/previous-deployment';
+export { changesAzureRefuses, clusterInputs, compareToRunning, deployedFacts, refuseChangesAzureRefuses, refusePlaceholders, runAdmins } from './program/previous-deployment';
 export type { ClusterInputs, DeployedFacts, PreviousDeployment, RunningCluster } from './program/previous-deployment';
 export { AKS_ISTIO_ADDON_REVISIONS, AZURE_REGIONS, closest, LTS_KUBERNETES_MINORS, SUPPORTED_KUBERNETES_MINORS } from './program/support-window';
 export { deterministicGuid, KEY_VAULT_NAME, keyVaultName, userPoolAksName } from './program/names';
@@ -37,5 +37,5 @@ export { ManagedRedis } from './components/managed-redis';
 export type { ManagedRedisArgs, RedisPrivateEndpointArgs } from './components/managed-redis';
 export { AzureMonitoring, isoDuration, MONITORING_DATA_READER_ROLE_ID } from './components/azure-monitoring';
 export type { AzureMonitoringArgs } from './components/azure-monitoring';
-export { assignRole, BUILT_IN_ROLES, deployerPrincipalType, USER_SIGN_IN_CLIENT_IDS } from './components/role-assignment';
-export type { AssignRoleArgs, Deployer, PrincipalType } from './components/role-assignment';
+export { assignAdmins, assignRole, BUILT_IN_ROLES, deployerPrincipalType, USER_SIGN_IN_CLIENT_IDS } from './components/role-assignment';
+export type { Admins, AssignRoleArgs, BootstrapDeployer, Deployer, PrincipalType } from './components/role-assignment';

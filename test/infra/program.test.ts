@@ -249,7 +249,7 @@ describe('Pulumi program, stack prod: the gateway certificate in Key Vault', () 
     // A derived, deterministic name; the deployer may import certificates (the vault authorizes by RBAC).
     expect(vault.inputs.vaultName).toBe(keyVaultName('prod', '00000000-0000-0000-0000-000000000000', 'rg-shop-prod'));
     expect(vault.inputs.vaultName).toMatch(/^kv-prod-[0-9a-f]{8}$/);
-    const officer = mocks.ofType('azure-native:authorization:RoleAssignment').find((r) => r.name.endsWith('deployer-certificates-officer'))!;
+    const officer = mocks.ofType('azure-native:authorization:RoleAssignment').find((r) => r.name.endsWith(`certificates-officer-deployer-${MOCK_DEPLOYER.objectId}`))!;
     expect(officer.inputs).toMatchObject({ principalId: MOCK_DEPLOYER.objectId, scope: `${vault.name}-id` });
     expect(officer.inputs.roleDefinitionId).toMatch(/a4417e6f-fecd-4de8-b567-7b0420b6ab3b$/);
   });

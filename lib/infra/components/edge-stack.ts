@@ -14,7 +14,7 @@ import { IstioControlPlane } from './istio-control-plane';
 import { ManagedRedis } from './managed-redis';
 import { keyVaultName } from '../program/names';
 import type { ClusterInputs } from '../program/previous-deployment';
-import { Deployer, deployerPrincipalType } from './role-assignment';
+import { Admins, Deployer, deployerPrincipalType } from './role-assignment';
 
 /** Inputs of {@link EdgeStack}. */
 export interface EdgeStackArgs {
@@ -68,6 +68,12 @@ export interface EdgeStackArgs {
    * @default - a new cluster: the configured version, each pool at its `minCount`
    */
   readonly cluster?: ClusterInputs;
+  /**
+   * Who administers the cluster, the vault and Grafana: the `entraId` groups and the bootstrap
+   * deployers `refuseChangesAzureRefuses` returned (every deployer that ran with it, until revoked).
+   * @default - nobody but what the cluster's `adminGroupObjectIDs` names
+   */
+  readonly admins?: Admins;
 }
 
 /**
@@ -109,7 +115,7 @@ export class EdgeStack extends pulumi.ComponentResource {
       location: config.location,
       tags: config.tags,
     }, { parent: this, protect: config.production });
-    this.aks = new AksCluster(`${name}-aks`, { config, resourceGroupName: this.resourceGroup.name, deployer, cluster: args.cluster }, { parent: this });
+    this.aks = new AksCluster(`${name}-aks`, { config, resourceGroupName: this.resourceGroup.name, deployer, cluster: args.cluster, admins: args.admins }, { parent: this });
     this.ingressIp = new IngressPublicIp(`${name}-ingress`, {
       name: args.publicIp.name,
       resourceGroupName: this.resourceGroup.name,
@@ -136,6 +142,7 @@ export class EdgeStack extends pulumi.ComponentResource {
         recover: config.keyVault.recover,
         identityName: `id-${config.clusterName}-gateway`,
         deployer,
+        admins: args.admins,
         tags: config.tags,
       }, { parent: this });
       // GitOps users commit the values into the manifests: say when theirs are stale (only once
@@ -181,7 +188,7 @@ export class EdgeStack extends pulumi.ComponentResource {
         alertGroups: args.alertGroups ?? [],
         tags: config.tags,
         deployer,
-        grafanaAdminGroupObjectIds: config.entraId?.adminGroupObjectIds,
+        admins: args.admins,
       }, { parent: this });
     }
     // --- Managed Redis for the rate-limit service (issue 16): kept to this block. ---

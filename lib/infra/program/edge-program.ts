@@ -251,7 +251,7 @@ export function edgeProgram(definition: EdgeDefinition, options: EdgeProgramOpti
     const previous = await refuseChangesAzureRefuses(config, edge.publicIp.resourceGroup);
     const stack = new EdgeStack('edge', {
       config, objects: edge.objects, alertGroups: edge.alertGroups, publicIp: edge.publicIp, hostnames: edge.hostnames, keyVault: edge.keyVault, managedRedis: redis,
-      dependencies: edge.dependencies, cluster: previous.cluster,
+      dependencies: edge.dependencies, cluster: previous.cluster, admins: previous.admins,
     });
     return {
       kubeconfig: stack.aks.kubeconfig,
@@ -264,7 +264,7 @@ export function edgeProgram(definition: EdgeDefinition, options: EdgeProgramOpti
       gatewayIdentityClientId: stack.keyVault?.clientId,
       tenantId: stack.keyVault?.tenantId,
       grafanaEndpoint: stack.monitoring?.grafana?.properties.apply((p) => p.endpoint),
-      deployed: deployedFacts(config),
+      deployed: deployedFacts(config, previous.admins),
       rateLimitRedisHost: stack.redis?.url,
     };
   };
