@@ -83,14 +83,15 @@ describe('a consumer project: its own edge with the public imports only', () => 
     write('cdk8s.yaml', 'language: typescript\napp: node --import tsx main.ts\noutput: dist\n');
     write('edge.ts', `
 import { App, Chart } from 'cdk8s';
-import { Certificate, IngressGateway, PathMatch, Traffic, VersionedService } from 'istio-aks-edge';
+import { AppNamespace, Certificate, IngressGateway, PathMatch, Traffic, VersionedService } from 'istio-aks-edge';
 export function teamEdge(hosts: string[] = ['orders.example.org']): App {
   const app = new App();
   const chart = new Chart(app, 'orders', { disableResourceNameHashes: true });
   const gateway = new IngressGateway(chart, 'gw', {
-    namespace: 'edge', hosts, https: { certificate: Certificate.fromSecret('orders-tls'), redirectHttp: true },
+    namespace: 'edge', createNamespace: true, hosts, https: { certificate: Certificate.fromSecret('orders-tls'), redirectHttp: true },
     azure: { publicIp: { name: 'pip-orders', resourceGroup: 'rg-orders' } },
   });
+  new AppNamespace(chart, 'orders-namespace', { name: 'orders', gateways: [gateway] });
   const orders = new VersionedService(chart, 'orders', {
     namespace: 'orders', port: 8080,
     versions: [{ name: 'v1', image: 'ghcr.io/team/orders:1.0.0', replicas: 2 }, { name: 'v2', image: 'ghcr.io/team/orders:1.1.0', replicas: 2 }],
