@@ -81,3 +81,15 @@ describe('Envoy limits', () => {
     refused(() => LoadBalancer.consistentHash(HashKey.header('x-user'), { minimumRingSize: 0 }), /minimumRingSize: received 0/);
   });
 });
+
+describe('jwksUri as Go\'s url.Parse reads it; audiences not empty', () => {
+  it('refuses what WHATWG URL would repair', () => {
+    const gateway = new IngressGateway(newChart(), 'g', { hosts: ['shop.example.com'] });
+    const jwt = (jwksUri: string, audiences?: string[]) => () => gateway.requireJwt(`j${Math.random().toString(36).slice(2, 8)}`, { issuer: 'https://login.example.com', jwksUri, audiences });
+    for (const u of [' https://login.example.com/keys', 'https://login.example.com\\keys', 'https://login.example.com/%zz', 'https://login.example.com/\nkeys', 'https://login.example.com/%4']) {
+      refused(jwt(u), /jwksUri: received .*Go's url\.Parse/);
+    }
+    ok(jwt('https://login.example.com/keys%20v2'));
+    refused(jwt('https://login.example.com/keys', ['']), /audiences\[0\]: received ""/);
+  });
+});
