@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/istio-security.istio.io';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import type { IIngressGateway } from './ingress-gateway';
 import { validateDnsLabel, validateId } from './private/validate';
 import { ISTIO_INJECTION_LABEL, ISTIO_REVISION_LABEL, NAMESPACE_NAME_LABEL, POD_SECURITY_AUDIT_LABEL, POD_SECURITY_ENFORCE_LABEL, POD_SECURITY_WARN_LABEL } from './contract/keys';

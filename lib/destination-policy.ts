@@ -4,9 +4,10 @@ import {
   DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyConnectionPoolHttpH2UpgradePolicy, DestinationRuleSpecTrafficPolicyPortLevelSettings, DestinationRuleSpecTrafficPolicyLoadBalancer, DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHash,
   DestinationRuleSpecTrafficPolicyLoadBalancerSimple as Simple, DestinationRuleSpecTrafficPolicyTls, DestinationRuleSpecTrafficPolicyTlsMode as TlsMode,
 } from '../imports/istio-networking.istio.io';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { istioDuration } from './private/duration';
-import { validateDnsSubdomain, validateDuration, validateHost, validatePort, validatePositiveInteger } from './private/validate';
+import { validateDnsSubdomain, validateDuration, validatePort, validatePositiveInteger } from './private/validate';
+import { validateHost } from './contract/hosts';
 
 /** What a consistent-hash load balancer hashes on. */
 export class HashKey {

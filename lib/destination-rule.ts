@@ -7,11 +7,12 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DestinationRule as DestinationRuleResource, DestinationRuleSpec, DestinationRuleSpecSubsetsTrafficPolicy } from '../imports/istio-networking.istio.io';
 import { TrafficPolicy, renderTrafficPolicy } from './destination-policy';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { CLUSTER_DOMAIN } from './contract/hosts';
 import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
 import { IRoutableService, IRouteTarget, serviceHost } from './service-reference';
-import { validateDnsLabel, validateDnsSubdomain, validateExportTo, validateHost, validateLabels } from './private/validate';
+import { validateDnsLabel, validateDnsSubdomain, validateExportTo, validateLabels } from './private/validate';
+import { validateHost } from './contract/hosts';
 
 /** A named subset of a destination's endpoints. */
 export interface DestinationSubset {

@@ -11,7 +11,7 @@ import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling }
 import { AzureLoadBalancerOptions, azureLoadBalancerAnnotations, ExternalTrafficPolicy } from './azure-load-balancer';
 import { CertificateWorkloadChanges } from './certificate';
 import { Disruption } from './disruption';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-context';
 import { validateDnsLabel, validateLabels, validatePositiveInteger, validateWholeSeconds, validateZoneCount } from './private/validate';
 import { ContainerResources, GATEWAY_DEFAULT_RESOURCES, renderResources, validateResources } from './resources';

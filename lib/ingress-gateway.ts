@@ -13,7 +13,7 @@ import { PodSecurityLevel, podSecurityLabels } from './app-namespace';
 import type { AppRouteOptions } from './app-route';
 import { AppRoute } from './app-route';
 import { Certificate, CertificateBinding, CertificateWorkloadChanges } from './certificate';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import {
   DenyRequestsOptions, GatewayAuthorization, RequireJwtOptions, SourceIpAllowListOptions,
 } from './gateway-authorization';
@@ -21,7 +21,8 @@ import { GatewayServer, HttpServerOptions, HttpsServerOptions, RenderedServer, s
 import { GatewayServicePort, GatewayWorkload, GatewayWorkloadSettings } from './gateway-workload';
 import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
 import { principal } from './private/identity';
-import { validateDnsLabel, validateDnsSubdomain, validateHost, validateId, validateLabels } from './private/validate';
+import { validateDnsLabel, validateDnsSubdomain, validateId, validateLabels } from './private/validate';
+import { validateHost } from './contract/hosts';
 import { RateLimit } from './rate-limit';
 
 /**

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { IRouteTarget } from './service-reference';
 
 /** A destination of a route with its share of the traffic. */

@@ -6,9 +6,10 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceEntry as ServiceEntryResource, ServiceEntrySpecLocation, ServiceEntrySpecResolution } from '../imports/istio-networking.istio.io';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { IRoutableService, IRouteTarget } from './service-reference';
-import { validateDnsLabel, validateDnsSubdomain, validateExportTo, validateHost, validateLabels, validatePort, validatePositiveInteger } from './private/validate';
+import { validateDnsLabel, validateDnsSubdomain, validateExportTo, validateLabels, validatePort, validatePositiveInteger } from './private/validate';
+import { validateHost } from './contract/hosts';
 
 /** The protocol of a ServiceEntry port. */
 export enum ServiceProtocol {

@@ -13,7 +13,7 @@
  * ```
  */
 import { text as asText } from '../private/text';
-import { describeProblem } from '../errors';
+import { describeProblem } from '../private/errors';
 import { KubernetesObject } from '../model/kubernetes-object';
 import { parseYaml } from '../model/read-manifests';
 import { Decision, ExplainOptions, ExplainRequest, Explanation, explainRequest } from './explain';

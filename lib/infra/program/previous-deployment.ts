@@ -14,7 +14,7 @@
  */
 import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as pulumi from '@pulumi/pulumi';
-import { describeProblem } from '../../errors';
+import { describeProblem } from '../../private/errors';
 import { aksOwnsKubernetesVersion, CONFIG_NAMESPACE, ConfigError, PoolConfig, StackConfig } from './config';
 import { userPoolAksName } from './names';
 
