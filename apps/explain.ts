@@ -1,7 +1,5 @@
 // `npm run explain -- <manifests...> --host H --path P [...]`: where a request goes, from manifests
-// (see lib/cli/explain.ts for every option). A thin wrapper until lib/cli/main.ts dispatches it.
-import { runExplainCli } from '../lib/cli/explain';
+// in either form (see `istio-aks-edge explain --help` for every option): the package's bin.
+import { main, runMain } from '../lib/cli/main';
 
-if (require.main === module) {
-  runExplainCli(process.argv.slice(2)).then((code) => { process.exitCode = code; });
-}
+if (require.main === module) runMain(['explain', ...process.argv.slice(2)], main);

@@ -6,7 +6,7 @@
 // program is the same few lines over its edge.
 import { GatewayApiOmission } from '../lib';
 import { edgeProgram } from '../lib/infra';
-import { buildEdgeApp, RATE_LIMIT_NAMESPACE } from './edge';
+import { buildEdgeApp } from './edge';
 import { environments } from './environments';
 
 export = edgeProgram((facts) => {
@@ -15,8 +15,9 @@ export = edgeProgram((facts) => {
   const redis = env.globalRateLimit.redis;
   return {
     app: buildEdgeApp(env, { istioRevision: facts.istioRevision, istioCni: facts.istioCni }),
-    // Azure's managed Redis and the Secret the rate-limit service reads, where the environment asks for it.
-    managedRedis: redis.kind === 'azure-managed' ? { cacheName: redis.cacheName, secret: { namespace: RATE_LIMIT_NAMESPACE, name: redis.secretName } } : undefined,
+    // Azure's managed Redis where the environment asks for it; the program writes its address and key
+    // into the Secret the app's RateLimitService reads (RateLimitRedis.fromSecret), and that service waits for it.
+    managedRedis: redis.kind === 'azure-managed' ? { cacheName: redis.cacheName } : undefined,
   };
 }, {
   environments: Object.keys(environments),

@@ -1,79 +1,90 @@
-// One measurement in a process of its own, so its peak RSS is its own:
-//   node --import tsx bench/worker.ts <mode> <n> <objects.json>
-// modes: ours (constructs + synth to YAML), yaml / js-yaml (the same objects serialized by that
-// package), apiobject (the same objects as raw cdk8s ApiObjects, synthesized and written the same
-// way as ours), analyze (validation + analysis),
-// checks (cross-object analysis only), pulumi (the program for prod under mocks),
-// large-write (writes a manifest of at least <n> MiB to <file>: copies of a synthesized edge in
-// renamed namespaces), large-js-yaml (js-yaml's loadAll of <file>: the parse floor), large-analyze
-// (the analyze command on <file>, output discarded).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { ApiObject, App, Chart } from 'cdk8s';
-import { stringify } from 'yaml';
+// One measurement in a process of its own, so that its peak RSS is its own:
+//   node --import tsx bench/worker.ts <mode> <n> <file> [<file2>]
+// Prints one JSON line: ms (wall time of the measured part), cpuMs (user + system CPU time of this
+// process during it), rssMiB (the process's peak RSS), and counts.
+// Modes:
+//   synth <n> <objects.json>     the constructs of a scale edge of n services, synthesized to YAML
+//                                (the objects are written to <objects.json> for the floors, untimed)
+//   dump-floor 0 <objects.json>  the same objects to YAML with js-yaml's dump, one document each (the
+//                                writer's floor: what the synth's output costs with the library alone)
+//   json-floor 0 <objects.json>  JSON.stringify of the same objects plus the write (the physical limit)
+//   write-yaml <n> <file.yaml>   a scale edge of n services written as one YAML manifest (untimed setup)
+//   large-write <MiB> <file>     a manifest of at least <MiB> MiB: copies of a synthesized edge in
+//                                namespaces of their own
+//   parse-floor 0 <file>         js-yaml's core schema, one document at a time: the parse the reader does
+//   analyze 0 <file>             the analyze command on <file> (output discarded)
+//   explain 0 <file>             explain's loading of <file> (read + index), then 200 questions:
+//                                ms/cpuMs are the loading; perQuestionMs the median question
+//   validate <n> <objects.json>  validation + analysis of the objects of a scale edge
+//   pulumi 0                     the prod Pulumi program under mocks
+import { readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+
+interface Result { [key: string]: number }
+
+async function measure(result: Result, fn: () => unknown): Promise<void> {
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  await fn();
+  result.ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const used = process.cpuUsage(cpu);
+  result.cpuMs = (used.user + used.system) / 1000;
+}
+
+/** js-yaml's core schema with merge keys, one document at a time (split on document markers). */
+function parseDocuments(text: string): number {
+  const jsYaml = require('js-yaml') as typeof import('js-yaml');
+  const schema = jsYaml.CORE_SCHEMA.extend({ implicit: [(jsYaml as unknown as { types: { merge: import('js-yaml').Type } }).types.merge] });
+  let docs = 0;
+  for (const doc of text.split(/^---[ \t]*$/m)) {
+    if (doc.trim() === '') continue;
+    jsYaml.load(doc, { schema });
+    docs++;
+  }
+  return docs;
+}
 
 async function main(): Promise<void> {
-  const [mode, nArg, objectsFile] = process.argv.slice(2);
+  const [mode, nArg, file] = process.argv.slice(2);
   const n = Number(nArg);
-  const result: Record<string, number> = {};
-  const time = async (fn: () => unknown) => {
-    const start = process.hrtime.bigint();
-    await fn();
-    return Number(process.hrtime.bigint() - start) / 1e6;
-  };
-  if (mode === 'ours') {
+  const result: Result = {};
+  if (mode === 'synth') {
     const { buildScaleEdge } = require('./scale-edge') as typeof import('./scale-edge');
     const { manifestsToYaml, synthesizeApp } = require('../lib') as typeof import('../lib');
     let yaml = '';
     let objects: object[] = [];
-    result.ms = await time(() => {
+    await measure(result, () => {
       objects = synthesizeApp(buildScaleEdge(n)).flatMap((c) => c.objects);
       yaml = manifestsToYaml(objects);
     });
     result.bytes = Buffer.byteLength(yaml);
     result.objects = objects.length;
-    if (objectsFile) writeFileSync(objectsFile, JSON.stringify(objects));
-  } else if (mode === 'yaml') {
-    const objects = JSON.parse(readFileSync(objectsFile, 'utf8')) as object[];
-    let out = '';
-    result.ms = await time(() => { out = objects.map((o) => stringify(o)).join('---\n'); });
-    result.bytes = Buffer.byteLength(out);
-  } else if (mode === 'js-yaml') {
+    if (file) writeFileSync(file, JSON.stringify(objects));
+  } else if (mode === 'dump-floor') {
     const { dump } = require('js-yaml') as typeof import('js-yaml');
-    const objects = JSON.parse(readFileSync(objectsFile, 'utf8')) as object[];
+    const objects = JSON.parse(readFileSync(file, 'utf8')) as object[];
     let out = '';
-    result.ms = await time(() => { out = objects.map((o) => dump(o, { noRefs: true, lineWidth: -1, quotingType: '"' })).join('---\n'); });
+    await measure(result, () => { out = objects.map((o) => dump(o, { noRefs: true, lineWidth: -1, quotingType: '"' })).join('---\n'); });
     result.bytes = Buffer.byteLength(out);
-  } else if (mode === 'apiobject') {
-    // The same objects as raw ApiObjects, through the same synthesis and writer as ours.
+  } else if (mode === 'json-floor') {
+    const objects = JSON.parse(readFileSync(file, 'utf8')) as object[];
+    await measure(result, () => { writeFileSync(`${file}.out`, objects.map((o) => JSON.stringify(o)).join('\n')); });
+  } else if (mode === 'write-yaml') {
+    const { buildScaleEdge } = require('./scale-edge') as typeof import('./scale-edge');
     const { manifestsToYaml, synthesizeApp } = require('../lib') as typeof import('../lib');
-    const objects = JSON.parse(readFileSync(objectsFile, 'utf8')) as any[];
-    result.ms = await time(() => {
-      const app = new App();
-      const chart = new Chart(app, 'raw', { disableResourceNameHashes: true });
-      objects.forEach((o, i) => new ApiObject(chart, `o${i}`, o));
-      return manifestsToYaml(synthesizeApp(app).flatMap((c) => c.objects));
-    });
-  } else if (mode === 'analyze' || mode === 'checks') {
-    const { analyze, validateAndAnalyze } = require('../lib') as typeof import('../lib');
-    const objects = JSON.parse(readFileSync(objectsFile, 'utf8')) as any[];
-    const take = Number.isFinite(n) && n > 0 ? objects.slice(0, n) : objects;
-    result.objects = take.length;
-    let errors = 0;
-    result.ms = await time(async () => {
-      const findings = mode === 'checks' ? analyze(take) : await validateAndAnalyze(take);
-      errors = findings.filter((f) => f.severity === 'error').length;
-    });
-    result.errors = errors;
+    const yaml = manifestsToYaml(synthesizeApp(buildScaleEdge(n)).flatMap((c) => c.objects));
+    writeFileSync(file, yaml);
+    result.bytes = Buffer.byteLength(yaml);
+    result.ms = 0;
+    result.cpuMs = 0;
   } else if (mode === 'large-write') {
     const { buildScaleEdge } = require('./scale-edge') as typeof import('./scale-edge');
     const { manifestsToYaml, synthesizeApp } = require('../lib') as typeof import('../lib');
     const base = manifestsToYaml(synthesizeApp(buildScaleEdge(750)).flatMap((c) => c.objects));
     const perCopy = base.split(/^---$/m).length;
-    const { openSync, writeSync, closeSync } = require('node:fs') as typeof import('node:fs');
-    const fd = openSync(objectsFile, 'w');
+    const fd = openSync(file, 'w');
     let bytes = 0;
     let copies = 0;
-    result.ms = await time(() => {
+    await measure(result, () => {
       for (; bytes < n * 2 ** 20; copies++) {
         // Each copy in namespaces of its own, so that references resolve within the copy.
         const copy = base.replace(/\bteam(\d+)/g, `c${copies}-team$1`).replace(/istio-ingress/g, `c${copies}-istio-ingress`);
@@ -85,23 +96,49 @@ async function main(): Promise<void> {
     closeSync(fd);
     result.bytes = bytes;
     result.objects = perCopy * copies;
-  } else if (mode === 'large-js-yaml') {
-    const { loadAll } = require('js-yaml') as typeof import('js-yaml');
+  } else if (mode === 'parse-floor') {
     let docs = 0;
-    result.ms = await time(() => { docs = loadAll(readFileSync(objectsFile, 'utf8')).length; });
+    await measure(result, () => { docs = parseDocuments(readFileSync(file, 'utf8')); });
     result.objects = docs;
-  } else if (mode === 'large-analyze') {
+  } else if (mode === 'analyze') {
     const { runAnalyze } = require('../lib/cli/analyze') as typeof import('../lib/cli/analyze');
     let out = '';
     let status = 0;
-    result.ms = await time(async () => { status = await runAnalyze([objectsFile], { stdout: (t) => { out += t; }, stderr: (t) => { out += t; } }); });
+    await measure(result, async () => { status = await runAnalyze([file], { stdout: (t) => { out += t; }, stderr: (t) => { out += t; } }); });
     result.objects = Number(/^(\d+) objects:/m.exec(out)?.[1] ?? 0);
     result.errors = Number(/(\d+) errors/.exec(out)?.[1] ?? 0);
     result.status = status;
+  } else if (mode === 'explain') {
+    const { readManifests } = require('../lib/analysis') as typeof import('../lib/analysis');
+    const { LoadedEdge } = require('../lib/explain') as typeof import('../lib/explain');
+    let edge: ReturnType<typeof LoadedEdge.load> | undefined;
+    await measure(result, async () => { edge = LoadedEdge.load((await readManifests([file])).objects); });
+    const hosts = edge!.objects.filter((o) => o.kind === 'VirtualService').length;
+    const times: number[] = [];
+    let routed = 0;
+    for (let i = 0; i < 200; i++) {
+      const k = Math.floor((i * 7919) % Math.max(1, hosts));
+      const start = process.hrtime.bigint();
+      const e = edge!.explain({ host: `svc${k}.bench.example.com`, scheme: 'https', path: `/items/${i}` });
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+      if (e.decision === 'routed') routed++;
+    }
+    times.sort((a, b) => a - b);
+    result.perQuestionMs = times[times.length >> 1];
+    result.maxQuestionMs = times[times.length - 1];
+    result.routed = routed;
+    result.objects = edge!.objects.length;
+  } else if (mode === 'validate') {
+    const { validateAndAnalyze } = require('../lib') as typeof import('../lib');
+    const objects = JSON.parse(readFileSync(file, 'utf8')) as never[];
+    let errors = 0;
+    await measure(result, async () => { errors = (await validateAndAnalyze(objects)).filter((f) => f.severity === 'error').length; });
+    result.objects = objects.length;
+    result.errors = errors;
   } else if (mode === 'pulumi') {
     const { plan } = require('../apps/plan') as typeof import('../apps/plan');
     let resources = 0;
-    result.ms = await time(async () => { resources = (await plan('prod')).mocks.resources.length; });
+    await measure(result, async () => { resources = (await plan('prod')).mocks.resources.length; });
     result.resources = resources;
   } else {
     throw new Error(`unknown mode ${mode}`);

@@ -98,6 +98,27 @@ export interface CertificateWorkloadChanges {
   readonly serviceAccountAnnotations: Record<string, string>;
   /** Pod labels. */
   readonly podLabels: Record<string, string>;
+  /**
+   * The Key Vault certificates the pods read (through workload identity), with the
+   * SecretProviderClass that names each.
+   * @default - none
+   */
+  readonly keyVaults?: readonly KeyVaultUse[];
+}
+
+/**
+ * A Key Vault certificate a gateway's pods read, as the app was given it.
+ * @internal
+ */
+export interface KeyVaultUse {
+  /** The vault's name. */
+  readonly vaultName: string;
+  /** The identity's client ID. */
+  readonly clientId: string;
+  /** The tenant ID. */
+  readonly tenantId: string;
+  /** The SecretProviderClass that names them. */
+  readonly secretProviderClass: ApiObject;
 }
 
 /**
@@ -219,7 +240,7 @@ class KeyVaultCertificate extends Certificate {
     }
     const kv = this.keyVault;
     const spc = `${this.credentialName}-keyvault`;
-    new ApiObject(scope, 'KeyVaultCertificate', {
+    const secretProviderClass = new ApiObject(scope, 'KeyVaultCertificate', {
       apiVersion: 'secrets-store.csi.x-k8s.io/v1',
       kind: 'SecretProviderClass',
       metadata: { name: spc, namespace: gateway.namespace },
@@ -245,6 +266,7 @@ class KeyVaultCertificate extends Certificate {
       volumeMounts: [{ name: 'keyvault-certificate', mountPath: '/mnt/secrets-store/certificate', readOnly: true }],
       serviceAccountAnnotations: { [WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION]: kv.clientId },
       podLabels: { [WORKLOAD_IDENTITY_USE_LABEL]: 'true' },
+      keyVaults: [{ vaultName: kv.vaultName, clientId: kv.clientId, tenantId: kv.tenantId, secretProviderClass }],
     };
   }
 }

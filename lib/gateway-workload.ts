@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling } from './autoscaling';
 import { AzureLoadBalancerOptions, azureLoadBalancerAnnotations, ExternalTrafficPolicy } from './azure-load-balancer';
 import { CertificateWorkloadChanges } from './certificate';
+import { objectReference, recordDeploymentFact } from './deployment-facts';
 import { Disruption } from './disruption';
 import { fail } from './private/errors';
 import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-context';
@@ -194,6 +195,8 @@ export interface DeployedGatewayWorkload {
   readonly service?: k8s.KubeService;
   readonly autoscaler?: ApiObject;
   readonly disruptionBudget?: ApiObject;
+  /** The smallest number of pods it runs (the autoscaler's minimum, else the fixed replicas), when the package deploys them. */
+  readonly minReplicas?: number;
 }
 
 /** The gateway's status port: readiness (`/healthz/ready`), probed by Azure's load balancer. */
@@ -428,6 +431,23 @@ class ManagedGatewayWorkload extends GatewayWorkload {
     const problem = disruption._checkAgainst(scope, 'disruption', floor, scaling ? 'autoscaling.minReplicas' : 'replicas');
     if (problem) throw new Error(problem);
     const disruptionBudget = disruption._create(scope, 'DisruptionBudget', name, namespace, matchLabels);
-    return { deployment, service, autoscaler, disruptionBudget };
+
+    // What the deployment needs beyond the manifests (lib/deployment-facts.ts).
+    const publicIp = props.azure?.publicIp;
+    if (publicIp) {
+      recordDeploymentFact(scope, { type: 'publicIp', fact: () => ({ path: scope.node.path, name: publicIp.name, resourceGroup: publicIp.resourceGroup, service: objectReference(service) }) });
+    }
+    for (const kv of certificate?.keyVaults ?? []) {
+      recordDeploymentFact(scope, {
+        type: 'keyVault',
+        fact: () => ({
+          path: scope.node.path, vaultName: kv.vaultName, clientId: kv.clientId, tenantId: kv.tenantId,
+          secretProviderClass: objectReference(kv.secretProviderClass), serviceAccount: objectReference(sa),
+          // The pods mount the vault's CSI volume; the Service's endpoints wait for them.
+          readers: [objectReference(deployment), objectReference(service)],
+        }),
+      });
+    }
+    return { deployment, service, autoscaler, disruptionBudget, minReplicas: floor };
   }
 }

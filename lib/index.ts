@@ -86,7 +86,7 @@ export type { SynthAndCheckOptions, SynthAndCheckResult } from './synth/synth-ch
 
 // Checks before the cluster.
 export { analyze, CHECKS, findingsJson, formatFindings, hasErrors, SUPPRESS_ANNOTATION_PREFIX, validateAndAnalyze } from './analysis/analyze';
-export type { AnalyzeOptions, Check, Finding, Severity, ValidateOptions } from './analysis/analyze';
+export type { AnalyzeOptions, Check, Finding, InstallTarget, Severity, ValidateOptions } from './analysis/analyze';
 export { CrdSchemas, ISTIO_CRDS_FILE, istioCrdSchemas } from './analysis/schema/crd-schema';
 export { GATEWAY_API_CRDS_FILE, gatewayApiCrdSchemas } from './analysis/schema/gateway-api-crd';
 export { validateSchemas } from './analysis/schema/schema';
@@ -101,5 +101,5 @@ export { documentFindings } from './analysis/documents';
 export type { DocumentFindings } from './analysis/documents';
 
 // Where a request goes: explain and request tables.
-export { checkRequestTable, explainRequest, formatExplanation, formatTableResults, parseRequestTable } from './explain';
+export { checkRequestTable, explainRequest, formatExplanation, formatTableResults, LoadedEdge, parseRequestTable } from './explain';
 export type { Explanation, ExplainOptions, ExplainRequest, RequestCase, RequestCaseResult, RequestExpectation } from './explain';

@@ -20,6 +20,7 @@ import {
 import { GatewayServer, HttpServerOptions, HttpsServerOptions, RenderedServer, serverHostName } from './gateway-server';
 import { GatewayServicePort, GatewayWorkload, GatewayWorkloadSettings } from './gateway-workload';
 import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
+import { objectReference, recordDeploymentFact } from './deployment-facts';
 import { principal } from './private/identity';
 import { validateDnsLabel, validateDnsSubdomain, validateId, validateLabels } from './private/validate';
 import { validateHost } from './contract/hosts';
@@ -342,6 +343,14 @@ export class IngressGateway extends GatewayBase {
     this.disruptionBudget = created.disruptionBudget;
     this.autoscalerName = created.autoscaler?.name;
     this.disruptionBudgetName = created.disruptionBudget?.name;
+    const deployment = created.deployment;
+    recordDeploymentFact(this, {
+      type: 'gateway',
+      fact: () => ({
+        path: this.node.path, gateway: objectReference(this.gateway), hosts: [...this.hosts],
+        ...(deployment ? { minReplicas: created.minReplicas, deployment: objectReference(deployment) } : {}),
+      }),
+    });
     if (props.rateLimits !== undefined && !Array.isArray(props.rateLimits)) fail(this, 'rateLimits', props.rateLimits, 'Give a list of RateLimit.local(...) or RateLimit.global(...).');
     for (const limit of props.rateLimits ?? []) this.addRateLimit(limit);
   }
@@ -436,6 +445,7 @@ function bindCertificates(scope: Construct, servers: readonly RenderedServer[], 
     volumeMounts: changes.flatMap((c) => c.volumeMounts),
     serviceAccountAnnotations: Object.assign({}, ...changes.map((c) => c.serviceAccountAnnotations)) as Record<string, string>,
     podLabels: Object.assign({}, ...changes.map((c) => c.podLabels)) as Record<string, string>,
+    keyVaults: changes.flatMap((c) => c.keyVaults ?? []),
   };
 }
 

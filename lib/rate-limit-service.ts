@@ -12,6 +12,7 @@ import { Cpu, k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling } from './autoscaling';
+import { objectReference, recordDeploymentFact } from './deployment-facts';
 import { Disruption } from './disruption';
 import { fail } from './private/errors';
 import { lazy } from './private/lazy';
@@ -80,6 +81,8 @@ export interface SecretRedisOptions {
  */
 export interface BoundRedis {
   readonly env: k8s.EnvVar[];
+  /** The Secret, created outside the app, that the service reads Redis's address and password from. */
+  readonly externalSecret?: string;
 }
 
 /** Where the rate-limit service keeps its counters. */
@@ -124,6 +127,7 @@ class SecretRedis extends RateLimitRedis {
         secretEnv('REDIS_AUTH', secret, key('passwordKey', o.passwordKey ?? 'password')),
         { name: 'REDIS_TLS', value: String(o.tls ?? true) },
       ],
+      externalSecret: secret,
     };
   }
 }
@@ -309,7 +313,7 @@ export class RateLimitService extends Construct {
     });
     const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name, namespace, labels }, automountServiceAccountToken: false });
     const http = k8s.IntOrString.fromNumber(RATE_LIMIT_HTTP_PORT);
-    new k8s.KubeDeployment(this, 'Deployment', {
+    const deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: { name, namespace, labels },
       spec: {
         selector: { matchLabels: labels },
@@ -371,6 +375,11 @@ export class RateLimitService extends Construct {
         ],
       },
     });
+    const externalSecret = redis.externalSecret;
+    if (externalSecret !== undefined) {
+      // A Secret from outside the app (the Pulumi program writes it for managed Redis): recorded for the deployment (lib/deployment-facts.ts).
+      recordDeploymentFact(this, { type: 'redisSecret', fact: () => ({ path: this.node.path, secret: { namespace, name: externalSecret }, readers: [objectReference(deployment)] }) });
+    }
     const autoscaler = createHorizontalPodAutoscaler(this, 'Autoscaler', { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace }, scaling);
     this.autoscalerName = autoscaler.name;
     const disruption = props.disruption ?? Disruption.minAvailable(1);

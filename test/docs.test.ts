@@ -1,27 +1,17 @@
 // The docs: the API reference in docs/api/ (typedoc, `npm run docs`) documents every export of each
 // entry point. The README's TypeScript examples are type-checked in test/e2e/readme-examples.test.ts.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { exportedNames } from './support/exports';
 
 const ROOT = resolve(__dirname, '..');
-
-/** Every exported name of an entry point's source (named re-exports and `export *` modules). */
-function exportedNames(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const names = [...text.matchAll(/^export (?:type )?\{([^}]*)\}/gm)].flatMap((m) => m[1].split(',').map((n) => n.trim().split(/\s+as\s+/).pop()!).filter(Boolean));
-  for (const m of text.matchAll(/^export \* from '(.*)';$/gm)) {
-    const source = readFileSync(resolve(file, '..', `${m[1]}.ts`), 'utf8');
-    names.push(...[...source.matchAll(/^export (?:declare )?(?:abstract )?(?:class|interface|function|const|enum|type) (\w+)/gm)].map((x) => x[1]));
-  }
-  return names;
-}
 
 describe('API reference (docs/api, `npm run docs`)', () => {
   const pages = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? pages(join(dir, e.name)) : [e.name.replace(/\.md$/, '')]));
 
-  it.each([['index', 'lib/index.ts'], ['analysis', 'lib/analysis/index.ts'], ['infra', 'lib/infra/index.ts']])('documents every export of %s (%s)', (module, source) => {
+  it.each([['index', 'lib/index.ts'], ['analysis', 'lib/analysis/index.ts'], ['explain', 'lib/explain/index.ts'], ['infra', 'lib/infra/index.ts']])('documents every export of %s (%s)', (module, source) => {
     const docs = join(ROOT, 'docs', 'api', module);
     expect(existsSync(docs), 'run npm run docs').toBe(true);
     // A name exported by two entry points has one page, under the first.

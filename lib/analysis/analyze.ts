@@ -3,7 +3,7 @@
  * against its published schema, custom resources against their CRDs (OpenAPI schema and CEL rules),
  * and the cross-object checks of {@link CHECKS}.
  */
-import { Check, Finding, Severity } from './check';
+import { Check, Finding, InstallTarget, Severity } from './check';
 import { CHECKS } from './checks';
 import { CrdSchemas, istioCrdSchemas } from './schema/crd-schema';
 import { gatewayApiCrdSchemas } from './schema/gateway-api-crd';
@@ -13,7 +13,7 @@ import { KubernetesObject } from '../model/kubernetes-object';
 import { validateSchemas } from './schema/schema';
 import { SUPPRESS_ANNOTATION_PREFIX } from '../contract/keys';
 
-export { Check, CHECKS, Finding, Severity };
+export { Check, CHECKS, Finding, InstallTarget, Severity };
 
 /**
  * The annotation that suppresses a named check on an object; its value is the reason, which is
@@ -38,6 +38,12 @@ export interface AnalyzeOptions {
    * @default 3
    */
   readonly zones?: number;
+  /**
+   * How Istio is installed where the manifests go: 'aks-addon' reports the kinds the AKS Istio
+   * add-on blocks (errors) and EnvoyFilters (warnings: outside Azure's support).
+   * @default 'helm'
+   */
+  readonly target?: InstallTarget;
 }
 
 /** A finding of a catalogue message on an object. */
@@ -55,7 +61,7 @@ export function analyze(objects: readonly KubernetesObject[], options: AnalyzeOp
   for (const check of options.checks ?? CHECKS) {
     check.run(index, (source, field, message, severity) => {
       findings.push(findingOf(check, source, field, message, severity));
-    }, { production: options.production ?? false, zones: options.zones });
+    }, { production: options.production ?? false, zones: options.zones, target: options.target ?? 'helm' });
   }
   return suppressed(findings);
 }

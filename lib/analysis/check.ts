@@ -24,8 +24,19 @@ export interface Finding {
   readonly source: KubernetesObject;
 }
 
+/**
+ * How Istio is installed where the manifests go: with Istio's Helm charts (every Istio kind
+ * available), or as the AKS Istio add-on (some kinds blocked, EnvoyFilters outside Azure's support).
+ */
+export type InstallTarget = 'helm' | 'aks-addon';
+
 /** What the checks know of the environment. */
 export interface CheckContext {
+  /**
+   * Where the manifests are applied.
+   * @default 'helm'
+   */
+  readonly target?: InstallTarget;
   /** Production rules apply (HTTPS redirects, authorization on public hosts). */
   readonly production: boolean;
   /**

@@ -2,7 +2,7 @@
 // or YAML written by hand), without the constructs or cdk8s.
 export type { KubernetesObject, ObjectMeta } from '../model/kubernetes-object';
 export { analyze, CHECKS, findingsJson, formatFindings, hasErrors, SUPPRESS_ANNOTATION_PREFIX, validateAndAnalyze } from './analyze';
-export type { AnalyzeOptions, Check, Finding, Severity, ValidateOptions } from './analyze';
+export type { AnalyzeOptions, Check, Finding, InstallTarget, Severity, ValidateOptions } from './analyze';
 export { CrdSchemas, ISTIO_CRDS_FILE, istioCrdSchemas } from './schema/crd-schema';
 export { validateSchemas } from './schema/schema';
 export type { SchemaProblem } from './schema/schema';

@@ -1,11 +1,11 @@
 /**
- * `analyze <files or folders> [--crds <file or folder>] [--production] [--format text|json|sarif]`:
+ * `analyze <files or folders> [--crds <file or folder>] [--production] [--target helm|aks-addon] [--format text|json|sarif]`:
  * validates and analyzes any manifests (the package's output or YAML and JSON written by hand).
  * Exit status: 0 without errors, 1 with errors (bad documents included), 2 when the input cannot
  * be read, holds no object, or the command line is wrong.
  */
 import * as path from 'node:path';
-import { Finding, hasErrors, validateAndAnalyze } from '../analysis/analyze';
+import { Finding, hasErrors, InstallTarget, validateAndAnalyze } from '../analysis/analyze';
 import { CrdSchemas } from '../analysis/schema/crd-schema';
 import { MESSAGES } from '../analysis/messages';
 import { documentFindings } from '../analysis/documents';
@@ -33,6 +33,8 @@ Options:
   --json                     same as --format json
   --production               apply the production rules (HTTPS redirects, authorization on public hosts)
   --crds <file or folder>    validate custom resources against these CRDs too (Istio 1.30.3's and the Gateway API's are always read)
+  --target helm|aks-addon    where Istio comes from (default helm); aks-addon reports the kinds the AKS Istio
+                             add-on blocks (errors) and EnvoyFilters (warnings: outside Azure's support)
   --help                     show this help
 
 Exit status: 0 no error, 1 errors found, 2 unreadable input, no objects, or a usage error.
@@ -44,6 +46,8 @@ export interface AnalyzeArgs {
   readonly paths: readonly string[];
   readonly crds?: string;
   readonly production: boolean;
+  /** Where Istio comes from (`--target`). */
+  readonly target: InstallTarget;
   readonly format: Format;
   readonly help: boolean;
 }
@@ -53,6 +57,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
   const paths: string[] = [];
   let crds: string | undefined;
   let production = false;
+  let target: InstallTarget = 'helm';
   let format: Format = 'text';
   let help = false;
   for (let i = 0; i < argv.length; i++) {
@@ -64,6 +69,10 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
       const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
       if (!FORMATS.includes(value as Format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}; received ${value === undefined ? 'nothing' : JSON.stringify(value)}.`);
       format = value as Format;
+    } else if (a === '--target' || a.startsWith('--target=')) {
+      const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (value !== 'helm' && value !== 'aks-addon') throw new UsageError(`--target takes helm or aks-addon; received ${value === undefined ? 'nothing' : JSON.stringify(value)}.`);
+      target = value;
     } else if (a === '--crds') {
       crds = argv[++i];
       if (crds === undefined || crds.startsWith('--')) throw new UsageError('--crds takes a file or folder of CustomResourceDefinitions.');
@@ -71,7 +80,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
     else paths.push(a);
   }
   if (!help && paths.length === 0) throw new UsageError('Give at least one file or folder of manifests.');
-  return { paths, crds, production, format, help };
+  return { paths, crds, production, target, format, help };
 }
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
@@ -143,7 +152,7 @@ export async function runAnalyze(argv: readonly string[], io: CommandIo = PROCES
     return 2;
   }
   const documents = documentFindings(read.unreadable);
-  const findings = [...documents.findings, ...await validateAndAnalyze(read.objects, { crds, production: args.production })];
+  const findings = [...documents.findings, ...await validateAndAnalyze(read.objects, { crds, production: args.production, target: args.target })];
   const locate = (o: KubernetesObject) => read.locations.get(o) ?? documents.locations.get(o);
   const count = (s: string) => findings.filter((f) => f.severity === s).length;
   if (args.format === 'sarif') {

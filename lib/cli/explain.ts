@@ -15,7 +15,7 @@ import { KubernetesObject } from '../model/kubernetes-object';
 import { formatLocation, readManifests, UnreadableInputError } from '../model/read-manifests';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
 import {
-  buildEdgeGraph, checkRequestTable, ExplainRequest, explainRequest, explanationJson, formatExplanation, formatTableResults, parseRequestTable, renderSvg, toDot, toMermaidMarkdown,
+  ExplainRequest, explanationJson, formatExplanation, formatTableResults, LoadedEdge, parseRequestTable, renderSvg, toDot, toMermaidMarkdown,
 } from '../explain';
 
 /** The usage line of the command. */
@@ -60,7 +60,7 @@ function pair(value: string | undefined, separator: string, option: string): [st
 /** Runs the command; returns the exit status. */
 export async function runExplainCli(argv: readonly string[], out: CliOutput = PROCESS_IO): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    out.stdout(`${EXPLAIN_USAGE}\n\nAnswers where a request goes through the manifests (files or folders of YAML), without a cluster:\nthe gateway server, the route, the destinations and the policies on the way. --check runs request\ntables; --graph draws the edge. Exit status: 0 on success, 1 when a request table fails, 2 on a\nusage or input error.\n`);
+    out.stdout(`${EXPLAIN_USAGE}\n\nAnswers where a request goes through the manifests (files or folders of YAML or JSON, in the Istio\nform or the Gateway API form), without a cluster:\nthe gateway server, the route, the destinations and the policies on the way. --check runs request\ntables; --graph draws the edge. Exit status: 0 on success, 1 when a request table fails, 2 on a\nusage or input error.\n`);
     return 0;
   }
   try {
@@ -146,10 +146,10 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
     if (graph !== undefined && existsSync(graph) && !force) throw new UsageError(`--graph: ${graph} exists; explain does not overwrite it. Give another file, or add --force to replace it.`);
     const input = await readExplainInput(paths);
     for (const w of input.warnings) out.stderr(`explain: ${w}\n`);
-    const objects = input.objects;
+    const edge = LoadedEdge.load(input.objects);
     let status = 0;
     if (graph) {
-      const g = buildEdgeGraph(objects, { title: title ?? `Edge: ${paths.join(', ')}` });
+      const g = edge.graph({ title: title ?? `Edge: ${paths.join(', ')}` });
       const text = graph.endsWith('.svg') ? await renderSvg(g) : graph.endsWith('.md') ? toMermaidMarkdown(g) : toDot(g);
       writeFileSync(graph, text);
       out.stderr(`Wrote ${graph} (${g.nodes.length} nodes, ${g.links.length} links).\n`);
@@ -159,7 +159,7 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
         host, path: reqPath, method, headers, query, port, scheme, sni, gateway, jwt, sourceIp,
         ...(fromNamespace ? { source: { namespace: fromNamespace, labels: fromLabels } } : {}),
       };
-      const e = explainRequest(objects, request);
+      const e = edge.explain(request);
       out.stdout(json ? `${JSON.stringify(explanationJson(e), null, 2)}\n` : `${formatExplanation(e)}\n`);
     }
     for (const table of tables) {
@@ -170,7 +170,7 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
         const code = (e as NodeJS.ErrnoException).code;
         throw new UnreadableInputError(`Cannot read the request table "${table}": ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (e as Error).message}.`);
       }
-      const results = checkRequestTable(objects, parseRequestTable(tableText, table));
+      const results = edge.checkTable(parseRequestTable(tableText, table));
       if (json) out.stdout(`${JSON.stringify({ table, results: results.map((r) => ({ name: r.name, passed: r.passed, failures: r.failures, explanation: explanationJson(r.explanation) })) }, null, 2)}\n`);
       else out.stdout(`${table}:\n${formatTableResults(results)}\n`);
       if (results.some((r) => !r.passed)) status = 1;

@@ -18,6 +18,8 @@ import { authorize, AuthzContext, AuthzDecision, policyApplies, Workload } from 
 import { describeStringMatch, hostMatches, intersectHosts, mostSpecificDomain, normalizeHost, normalizePath, re2, stringMatch } from './match';
 import { and, arr, labels, num, rec, str, strings, Tri } from '../model/json';
 import { resolveHost } from '../contract/hosts';
+import { unreadFields } from '../model/field-paths';
+import { EXPLAIN_FIELDS } from './fields';
 import { clusterHostNamespace, splitNamespaced } from '../contract/hosts';
 
 /** The namespaces whose policies apply mesh-wide (Istio's root namespace; the AKS add-on's). */
@@ -122,6 +124,12 @@ export interface ExplainedDestination {
   readonly problems: readonly string[];
   /** The authorization decision of the destination's workload. */
   readonly authorization?: AuthzDecision;
+  /**
+   * The pods the destination reaches: the Service's namespace and its selector with the subset's
+   * labels. The same pods reached through a Service per version (the Gateway API form) and through
+   * a subset (the Istio form) have the same `pods`.
+   */
+  readonly pods?: { readonly namespace: string; readonly labels: Readonly<Record<string, string>> };
 }
 
 /** A rate limit that applies to the request. */
@@ -142,7 +150,8 @@ export interface Explanation {
   /** Where the request entered: a gateway server, or the mesh. */
   readonly gateway?: { readonly name: string; readonly server: { readonly port: number; readonly protocol: string; readonly hosts: readonly string[]; readonly name?: string } };
   /** The chosen route. */
-  readonly route?: { readonly virtualService: string; readonly name?: string; readonly index: number; readonly match?: number };
+  /** The chosen route; `protocol` "tls" for a `tls` route chosen by SNI (index into `spec.tls`), else an `http` route. */
+  readonly route?: { readonly virtualService: string; readonly name?: string; readonly index: number; readonly match?: number; readonly protocol?: 'http' | 'tls' };
   /** Redirect location (an HTTPS redirect or a route redirect). */
   readonly redirect?: { readonly location: string; readonly status: number };
   /** Rewrites applied before forwarding. */
@@ -242,22 +251,25 @@ function isTerminatedHttp(server: Record<string, unknown>): 'http' | 'https' | u
 }
 
 /**
- * Explains a request against manifests. Throws on a request that is not one (no host); anything
- * the manifests leave open is in `unknowns` and makes the decision `unknown` when it matters.
+ * The evaluator over one set of Istio-form objects: the index is built once, each call of
+ * {@link Explainer.explain} answers one request. Internal: {@link LoadedEdge} is the public face.
  */
-export function explainRequest(objects: readonly KubernetesObject[], request: ExplainRequest, options: ExplainOptions = {}): Explanation {
-  return new Explainer(objects, options).explain(request);
-}
-
-class Explainer {
-  private readonly index: ObjectIndex;
+export class Explainer {
+  public readonly index: ObjectIndex;
   private readonly roots: readonly string[];
+  /** AuthorizationPolicies and RequestAuthentications: what authorization reads, kept apart once. */
+  private readonly policies: readonly KubernetesObject[];
+  private readonly requestAuthentications: readonly KubernetesObject[];
+  private readonly gatewayApiKinds: readonly string[];
   private steps: string[] = [];
   private unknowns: string[] = [];
 
-  public constructor(private readonly objects: readonly KubernetesObject[], options: ExplainOptions) {
+  public constructor(objects: readonly KubernetesObject[], options: ExplainOptions = {}) {
     this.index = new ObjectIndex(objects);
     this.roots = options.rootNamespaces ?? DEFAULT_ROOT_NAMESPACES;
+    this.requestAuthentications = this.index.ofKind('RequestAuthentication');
+    this.policies = [...this.index.ofKind('AuthorizationPolicy'), ...this.requestAuthentications];
+    this.gatewayApiKinds = [...new Set(objects.filter((o) => str(o.apiVersion)?.startsWith('gateway.networking.k8s.io/')).map((o) => o.kind))];
   }
 
   public explain(request: ExplainRequest): Explanation {
@@ -267,9 +279,8 @@ class Explainer {
     const result = request.source ? this.explainMesh(request, req, request.source) : this.explainGateway(request, req);
     // Kubernetes Gateway API objects route too, and explain does not evaluate them: a "no route"
     // from the Istio objects alone would be a guess.
-    const gatewayApi = this.objects.filter((o) => str(o.apiVersion)?.startsWith('gateway.networking.k8s.io/'));
-    if (gatewayApi.length > 0 && result.decision === 'no-route') {
-      this.unknowns.push(`Kubernetes Gateway API objects (${[...new Set(gatewayApi.map((o) => o.kind))].join(', ')}) may route this request; explain evaluates Istio's networking.istio.io objects only.`);
+    if (this.gatewayApiKinds.length > 0 && result.decision === 'no-route') {
+      this.unknowns.push(`Kubernetes Gateway API objects (${this.gatewayApiKinds.join(', ')}) that explain does not read back may route this request.`);
       return { ...result, decision: 'unknown', status: undefined };
     }
     return result;
@@ -359,6 +370,7 @@ class Explainer {
       return this.base({ decision: 'unknown' });
     }
     const first = serverCandidates[0];
+    for (const f of unreadFields(EXPLAIN_FIELDS.Gateway, { servers: [first.server] })) this.unknowns.push(`Gateway ${first.gatewayRef}: server ${f.at.replace(/^servers\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
     const port = rec(first.server.port);
     const gatewayInfo = { name: first.gatewayRef, server: { port: req.port, protocol: str(port.protocol) ?? '', hosts: strings(first.server.hosts), ...(str(port.name) ? { name: str(port.name) } : {}) } };
     this.steps.push(`Gateway ${first.gatewayRef} accepts the connection: server ${str(port.name) ?? ''} port ${req.port}/${str(port.protocol)} for ${strings(first.server.hosts).join(', ')}${kinds.has('https') ? ` (TLS server name ${req.sni})` : ''}.`);
@@ -432,7 +444,7 @@ class Explainer {
 
   /** JWT and authorization at a workload, and whether a JWT is required there. */
   private authorizeWithJwt(workload: Workload, ctx: AuthzContext, request: ExplainRequest, req: Req): { decision: AuthzDecision; jwt: Explanation['jwt'] } {
-    const ras = this.objects.filter((o) => o.kind === 'RequestAuthentication' && policyApplies(o, workload, this.roots) !== false);
+    const ras = this.requestAuthentications.filter((o) => policyApplies(o, workload, this.roots) !== false);
     const issuers = ras.flatMap((o) => arr(rec(o.spec).jwtRules).map((r) => str(rec(r).issuer)).filter((i): i is string => !!i));
     const bearer = /^bearer\s+\S+/i.test(req.headers.authorization ?? '');
     const presented = request.jwt !== undefined || bearer;
@@ -445,8 +457,8 @@ class Explainer {
     if (presented && request.jwt?.valid === false && ras.length > 0) {
       return { decision: { decision: 'deny', status: 401, policy: ref(ras[0]), reason: `RequestAuthentication ${ref(ras[0])} rejects the invalid JWT`, policies: [] }, jwt: { required: 'unknown', issuers, policies: ras.map(ref) } };
     }
-    const withToken = authorize(this.objects, workload, { ...ctx, requestPrincipal: principalFor(request.jwt) }, this.roots, { presented: true, issuer: request.jwt?.issuer });
-    const without = authorize(this.objects, workload, { ...ctx, requestPrincipal: undefined }, this.roots);
+    const withToken = authorize(this.policies, workload, { ...ctx, requestPrincipal: principalFor(request.jwt) }, this.roots, { presented: true, issuer: request.jwt?.issuer });
+    const without = authorize(this.policies, workload, { ...ctx, requestPrincipal: undefined }, this.roots);
     const required: Tri = ras.length === 0 ? false
       : without.decision === 'deny' && withToken.decision === 'allow' ? true
         : without.decision === 'unknown' || withToken.decision === 'unknown' ? (without.decision === 'deny' ? 'unknown' : false) : false;
@@ -482,6 +494,8 @@ class Explainer {
       const m = chosen >= 0 ? rec(matches[chosen]) : {};
       this.steps.push(`${label} matches${chosen >= 0 ? ` (match ${chosen}${describeMatch(m) ? `: ${describeMatch(m)}` : ''})` : ' (no match conditions: every request)'}; first match wins.`);
       const route = { virtualService: ref(entry.vs), ...(str(http.name) ? { name: str(http.name) } : {}), index: entry.index, ...(chosen >= 0 ? { match: chosen } : {}) };
+      // A property of the route explain does not read is an unknown that names it (fields.ts).
+      for (const f of unreadFields(EXPLAIN_FIELDS.VirtualService, { http: [http] })) this.unknowns.push(`${label}: ${f.at.replace(/^http\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
       return this.action(entry, m, req, proxy, { ...common, route });
     }
     this.steps.push(`No route of the virtual host matches ${req.method} ${req.path}: 404.`);
@@ -651,8 +665,10 @@ class Explainer {
     const order = [proxy.proxyNamespace, serviceNs, ...this.roots].filter((n): n is string => !!n);
     let dr: KubernetesObject | undefined;
     for (const ns of order) {
-      const found = this.index.ofKind('DestinationRule').filter((o) => nsOf(o) === ns && visible(o, proxy.proxyNamespace ?? ns) && hostMatches(resolveHost(str(rec(o.spec).host) ?? '', ns), host)
-        && rec(o.spec).workloadSelector === undefined);
+      const forHost = this.index.ofKind('DestinationRule').filter((o) => nsOf(o) === ns && visible(o, proxy.proxyNamespace ?? ns) && hostMatches(resolveHost(str(rec(o.spec).host) ?? '', ns), host));
+      // A property of a rule for this host that explain does not read is an unknown that names it (fields.ts).
+      for (const o of forHost) for (const f of unreadFields(EXPLAIN_FIELDS.DestinationRule, o.spec)) this.unknowns.push(`DestinationRule ${ref(o)}: ${f.at} is not evaluated by explain: ${f.reason}`);
+      const found = forHost.filter((o) => rec(o.spec).workloadSelector === undefined);
       if (found.length > 1) this.unknowns.push(`DestinationRules ${found.map(ref).join(', ')} all apply to ${host} in ${ns}: Istio merges them by creation time.`);
       if (found.length) {
         dr = found[0];
@@ -679,7 +695,7 @@ class Explainer {
       const pods = Object.keys(podLabels).length ? this.index.podsMatching(podLabels, serviceNs) : [];
       const workload: Workload = pods.length ? { namespace: serviceNs, labels: pods[0].labels } : { namespace: serviceNs, labels: podLabels };
       if (Object.keys(podLabels).length && pods.length === 0) problems.push(`no pods in the manifests carry ${JSON.stringify(podLabels)}`);
-      authorization = authorize(this.objects, workload, {
+      authorization = authorize(this.policies, workload, {
         host: authority ?? req.host, path, method: req.method, port: port ?? req.port, headers: req.headers,
         principal: proxy.sourcePrincipal, sourceNamespace: proxy.sourceNamespace, requestPrincipal: undefined,
       }, this.roots);
@@ -688,6 +704,7 @@ class Explainer {
       host, ...(subset ? { subset } : {}), ...(port !== undefined ? { port } : {}), weight, serviceFound,
       ...(dr ? { destinationRule: ref(dr) } : {}), ...(policy && Object.keys(policy).length ? { trafficPolicy: policy } : {}),
       problems, ...(authorization ? { authorization } : {}),
+      ...(service && serviceNs && Object.keys(podLabels).length ? { pods: { namespace: serviceNs, labels: podLabels } } : {}),
     };
   }
 
@@ -732,8 +749,13 @@ class Explainer {
   private explainMesh(request: ExplainRequest, req: Req, source: NonNullable<ExplainRequest['source']>): Explanation {
     const host = resolveHost(req.host, source.namespace);
     const service = this.index.services.get(host);
-    const servicePorts = service ? arr(rec(service.spec).ports).map((p) => num(rec(p).port)).filter((p): p is number => p !== undefined) : [];
-    const port = request.port ?? (servicePorts.length === 1 ? servicePorts[0] : 80);
+    // A ServiceEntry host is known on its own (an external API the mesh calls).
+    const registry = service ? undefined : this.index.registryHost(req.host, source.namespace);
+    const entry = registry?.source.kind === 'ServiceEntry' ? registry.source : undefined;
+    const declaredPorts: { number: number; protocol?: string }[] = service
+      ? arr(rec(service.spec).ports).map(rec).filter((p) => num(p.port) !== undefined).map((p) => ({ number: num(p.port)!, protocol: servicePortProtocol(p) }))
+      : entry ? arr(rec(entry.spec).ports).map(rec).filter((p) => num(p.number) !== undefined).map((p) => ({ number: num(p.number)!, protocol: str(p.protocol)?.toUpperCase() })) : [];
+    const port = request.port ?? (declaredPorts.length === 1 ? declaredPorts[0].number : req.scheme === 'https' && entry ? 443 : 80);
     const r: Req = { ...req, port };
     const sourceLabels = source.labels ?? {};
     let principal: string = source.principal ?? 'unknown';
@@ -742,6 +764,23 @@ class Explainer {
       if (pods.length) principal = `cluster.local/ns/${source.namespace}/sa/${str(rec(pods[0].spec).serviceAccountName) ?? 'default'}`;
     }
     this.steps.push(`A request from a sidecar in ${source.namespace}${Object.keys(sourceLabels).length ? ` (${JSON.stringify(sourceLabels)})` : ''} to ${host}:${port}.`);
+    // HTTP or TLS handling by the port's declared protocol (sniffed when undeclared: a TLS client hello is TLS).
+    const declared = declaredPorts.find((p) => p.number === port)?.protocol;
+    const handling: 'http' | 'tls' | 'tcp' = declared === undefined ? (req.scheme === 'https' ? 'tls' : 'http')
+      : ['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB'].includes(declared) ? 'http' : ['HTTPS', 'TLS'].includes(declared) ? 'tls' : 'tcp';
+    if (declared !== undefined) this.steps.push(`Port ${port} of ${host} is declared ${declared}: ${handling === 'tls' ? 'TLS, routed by SNI (tls routes; http routes do not apply)' : handling === 'http' ? 'HTTP, routed by the http routes' : 'TCP'}.`);
+    if (handling === 'tls' && req.scheme !== 'https') {
+      this.steps.push(`Port ${port} carries TLS and the request is plain ${req.scheme}: the server's TLS handshake fails.`);
+      return this.base({ decision: 'no-route' });
+    }
+    if (handling === 'http' && req.scheme === 'https' && declared !== undefined) {
+      this.steps.push(`Port ${port} is declared ${declared} and the request is TLS: the sidecar's HTTP connection manager cannot read it.`);
+      return this.base({ decision: 'no-route' });
+    }
+    if (handling === 'tcp') {
+      this.unknowns.push(`Port ${port} of ${host} is ${declared}: explain evaluates HTTP and TLS routing only.`);
+      return this.base({ decision: 'unknown' });
+    }
     const entries: RouteEntry[] = [];
     const vses: KubernetesObject[] = [];
     for (const vs of this.index.ofKind('VirtualService')) {
@@ -751,24 +790,68 @@ class Explainer {
       if (!visible(vs, source.namespace)) continue;
       if (!strings(spec.hosts).some((h) => hostMatches(resolveHost(h, nsOf(vs)), host))) continue;
       vses.push(vs);
-      entries.push(...arr(spec.http).map((http, index) => ({ vs, http: rec(http), index })));
+      entries.push(...arr(handling === 'tls' ? spec.tls : spec.http).map((http, index) => ({ vs, http: rec(http), index })));
     }
     const proxy: ProxyInfo = { gatewayNames: new Set(['mesh']), proxyLabels: sourceLabels, proxyNamespace: source.namespace, sourcePrincipal: principal, sourceNamespace: source.namespace, sourceIsGateway: false };
     if (vses.length > 1) this.unknowns.push(`VirtualServices ${vses.map(ref).join(', ')} all serve ${host} in the mesh: Istio merges them in creation order.`);
-    if (vses.length === 0) {
-      if (!service) {
-        this.steps.push(`No VirtualService and no Service for ${host}.`);
+    const defaultRoute = (why: string): Explanation => {
+      if (!service && !entry) {
+        this.steps.push(`No VirtualService and no Service or ServiceEntry for ${host}.`);
         this.unknowns.push(`${host} is not among the manifests: where it goes depends on the cluster.`);
         return this.base({ decision: 'unknown' });
       }
-      this.steps.push(`No VirtualService for ${host}: the default route sends it to every endpoint of the Service.`);
-      const d = this.destination({ host }, 100, nsOf(service), r, r.path, undefined, proxy);
+      this.steps.push(`${why}: the default route sends it to every endpoint of the ${service ? 'Service' : `ServiceEntry ${ref(entry!)}`}${handling === 'tls' ? ' (TLS passed through, by SNI)' : ''}.`);
+      const d = this.destination({ host, ...(entry ? { port: { number: port } } : {}) }, 100, nsOf(service ?? entry!), r, r.path, undefined, proxy);
       const decided = d.authorization?.decision;
-      return this.base({ decision: decided === 'deny' ? 'denied' : decided === 'unknown' ? 'unknown' : 'routed', status: decided === 'deny' ? 403 : undefined, destinations: [d], retries: { ...MESH_DEFAULT_RETRIES, source: 'mesh default' }, timeout: 'none' });
-    }
-    this.steps.push(`VirtualService ${vses.map(ref).join(', ')} routes ${host} in the mesh.`);
+      return this.base({
+        decision: decided === 'deny' ? 'denied' : decided === 'unknown' ? 'unknown' : 'routed', status: decided === 'deny' ? 403 : undefined, destinations: [d],
+        ...(handling === 'http' ? { retries: { ...MESH_DEFAULT_RETRIES, source: 'mesh default' }, timeout: 'none' } : {}),
+      });
+    };
+    if (vses.length === 0) return defaultRoute(`No VirtualService for ${host}`);
+    this.steps.push(`VirtualService ${vses.map(ref).join(', ')} routes ${host} in the mesh${handling === 'tls' ? ' (its tls routes)' : ''}.`);
+    if (handling === 'tls') return this.tlsRoute(entries, r, proxy, defaultRoute);
     return this.route(entries, r, request, proxy, {});
   }
+
+  /** TLS routes in order: the first whose match (sniHosts, port, source) fits the connection. */
+  private tlsRoute(entries: RouteEntry[], req: Req, proxy: ProxyInfo, fallback: (why: string) => Explanation): Explanation {
+    for (const entry of entries) {
+      const matches = arr(entry.http.match).map(rec);
+      const label = `tls route ${entry.index} of ${ref(entry.vs)}`;
+      const chosen = matches.findIndex((m) => {
+        const port = num(m.port);
+        const sl = labels(m.sourceLabels);
+        const gws = strings(m.gateways);
+        return strings(m.sniHosts).some((h) => hostMatches(h.toLowerCase(), req.sni)) && (port === undefined || port === req.port)
+          && Object.entries(sl).every(([k, v]) => proxy.proxyLabels?.[k] === v) && (gws.length === 0 || gws.includes('mesh'))
+          && (str(m.sourceNamespace) === undefined || str(m.sourceNamespace) === proxy.proxyNamespace);
+      });
+      if (chosen < 0) {
+        this.steps.push(`${label}: no match for SNI ${req.sni} on port ${req.port}.`);
+        continue;
+      }
+      this.steps.push(`${label} matches (match ${chosen}: sniHosts ${strings(matches[chosen].sniHosts).join(', ')}); first match wins.`);
+      const routeDests = arr(entry.http.route).map(rec);
+      const weighted = routeDests.length > 1;
+      const destinations = routeDests.map((d) => ({ d, weight: num(d.weight) ?? (weighted ? 0 : 100) })).filter((x) => !weighted || x.weight > 0)
+        .map((x) => this.destination(rec(x.d.destination), x.weight, nsOf(entry.vs), req, req.path, undefined, proxy));
+      for (const d of destinations) this.steps.push(`→ ${d.host}${d.subset ? ` subset ${d.subset}` : ''}${d.port ? ` port ${d.port}` : ''}: weight ${d.weight}.`);
+      const route = { virtualService: ref(entry.vs), index: entry.index, match: chosen, protocol: 'tls' as const };
+      if (destinations.length === 0) return this.base({ decision: 'no-route', route });
+      return this.base({ decision: 'routed', route, destinations });
+    }
+    return fallback(`No tls route matches SNI ${req.sni}`);
+  }
+}
+
+/** A Service port's protocol as Istio reads it: `appProtocol`, else the name's prefix ("https-web"); undefined when neither says. */
+function servicePortProtocol(p: Record<string, unknown>): string | undefined {
+  const known = ['HTTP', 'HTTP2', 'HTTPS', 'TLS', 'GRPC', 'GRPC-WEB', 'TCP', 'MONGO', 'MYSQL', 'REDIS', 'UDP'];
+  const app = str(p.appProtocol)?.toUpperCase();
+  if (app && known.includes(app)) return app;
+  const prefix = str(p.name)?.split('-')[0].toUpperCase();
+  return prefix && known.includes(prefix) ? prefix : undefined;
 }
 
 interface ProxyInfo {

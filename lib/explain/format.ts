@@ -40,7 +40,7 @@ export function explanationJson(e: Explanation): Record<string, unknown> {
     status: e.status ?? null,
     gateway: e.gateway ?? null,
     route: e.route ?? null,
-    destinations: e.destinations.map((d) => ({ host: d.host, subset: d.subset ?? null, port: d.port ?? null, weight: d.weight, destinationRule: d.destinationRule ?? null, trafficPolicy: d.trafficPolicy ?? null, authorization: d.authorization ?? null, problems: d.problems })),
+    destinations: e.destinations.map((d) => ({ host: d.host, subset: d.subset ?? null, port: d.port ?? null, weight: d.weight, destinationRule: d.destinationRule ?? null, trafficPolicy: d.trafficPolicy ?? null, authorization: d.authorization ?? null, problems: d.problems, pods: d.pods ?? null })),
     redirect: e.redirect ?? null,
     rewrite: e.rewrite ?? null,
     timeout: e.timeout ?? null,

@@ -1,6 +1,8 @@
-/** `explain` and the edge picture: the public surface of lib/explain. */
-export { DEFAULT_ROOT_NAMESPACES, MESH_DEFAULT_RETRIES, Decision, describeMatch, ExplainedDestination, ExplainedRateLimit, Explanation, ExplainOptions, ExplainRequest, explainRequest } from './explain';
+// The `istio-aks-edge/explain` entry point: where a request goes through an edge's manifests (either
+// form), request tables, and the edge picture; no cdk8s, no Pulumi.
+export { DEFAULT_ROOT_NAMESPACES, MESH_DEFAULT_RETRIES, Decision, describeMatch, ExplainedDestination, ExplainedRateLimit, Explanation, ExplainOptions, ExplainRequest } from './explain';
+export { checkRequestTable, EdgeForm, explainRequest, LoadedEdge } from './edge';
 export { AuthzDecision, PolicyVerdict } from './authz';
 export { explanationJson, formatExplanation } from './format';
-export { checkRequestTable, compareExpectation, ExpectedDestination, formatTableResults, parseRequestTable, RequestCase, RequestCaseResult, RequestExpectation } from './table';
+export { compareExpectation, ExpectedPods, ExpectedDestination, formatTableResults, parseRequestTable, RequestCase, RequestCaseResult, RequestExpectation } from './table';
 export { buildEdgeGraph, EdgeCluster, EdgeGraph, EdgeGraphOptions, EdgeLink, EdgeNode, EdgeNodeKind, renderSvg, toDot, toMermaid, toMermaidMarkdown, writeEdgePictures } from './graph';

@@ -14,9 +14,8 @@
  */
 import { text as asText } from '../private/text';
 import { describeProblem } from '../private/errors';
-import { KubernetesObject } from '../model/kubernetes-object';
 import { parseYaml } from '../model/read-manifests';
-import { Decision, ExplainOptions, ExplainRequest, Explanation, explainRequest } from './explain';
+import { Decision, ExplainRequest, Explanation } from './explain';
 import { arr, num, rec, str } from '../model/json';
 
 /** An expected destination; fields left out are not compared. `host` may be short ("api.shop") or the FQDN. */
@@ -106,8 +105,21 @@ function sameName(expected: string, actual: string | undefined): boolean {
   return actual !== undefined && (expected === actual || actual.endsWith(`/${expected}`));
 }
 
-/** Compares an explanation with an expectation; returns the differences. */
-export function compareExpectation(e: Explanation, x: RequestExpectation, requestPath?: string): string[] {
+/** The pods an expected destination stands for, when the edge can tell (see {@link LoadedEdge}). */
+export type ExpectedPods = (d: ExpectedDestination) => { readonly namespace: string; readonly labels: Readonly<Record<string, string>> } | undefined;
+
+function samePods(a: { namespace: string; labels: Readonly<Record<string, string>> } | undefined, b: { namespace: string; labels: Readonly<Record<string, string>> } | undefined): boolean {
+  if (!a || !b || a.namespace !== b.namespace) return false;
+  const ka = Object.keys(a.labels);
+  return ka.length === Object.keys(b.labels).length && ka.every((k) => a.labels[k] === b.labels[k]);
+}
+
+/**
+ * Compares an explanation with an expectation; returns the differences. With `pods`, an expected
+ * destination "host subset S" also matches a destination that reaches the same pods another way
+ * (a Service per version, as in the Gateway API form).
+ */
+export function compareExpectation(e: Explanation, x: RequestExpectation, requestPath?: string, pods?: ExpectedPods): string[] {
   const failures: string[] = [];
   const eq = (field: string, expected: unknown, actual: unknown, same = expected === actual) => {
     if (expected !== undefined && !same) failures.push(`${field}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual ?? null)}`);
@@ -139,6 +151,11 @@ export function compareExpectation(e: Explanation, x: RequestExpectation, reques
     else {
       x.destinations.forEach((d, i) => {
         const a = actual[i];
+        if ((d.host !== undefined || d.subset !== undefined) && pods && samePods(pods(d), a.pods)) {
+          if (d.port !== undefined && num(d.port) !== a.port) failures.push(`destinations[${i}].port: expected ${d.port}, got ${a.port ?? 'unknown'}`);
+          if (d.weight !== undefined && num(d.weight) !== a.weight) failures.push(`destinations[${i}].weight: expected ${d.weight}, got ${a.weight}`);
+          return;
+        }
         if (d.host !== undefined && !sameHost(d.host, a.host)) failures.push(`destinations[${i}].host: expected ${d.host}, got ${a.host}`);
         if (d.subset !== undefined && d.subset !== a.subset) failures.push(`destinations[${i}].subset: expected ${d.subset}, got ${a.subset ?? 'none'}`);
         if (d.port !== undefined && num(d.port) !== a.port) failures.push(`destinations[${i}].port: expected ${d.port}, got ${a.port ?? 'unknown'}`);
@@ -147,15 +164,6 @@ export function compareExpectation(e: Explanation, x: RequestExpectation, reques
     }
   }
   return failures;
-}
-
-/** Explains every row of a table against the manifests and compares. */
-export function checkRequestTable(objects: readonly KubernetesObject[], cases: readonly RequestCase[], options: ExplainOptions = {}): RequestCaseResult[] {
-  return cases.map((c) => {
-    const explanation = explainRequest(objects, c.request, options);
-    const failures = compareExpectation(explanation, c.expect, c.request.path ?? '/');
-    return { name: c.name, passed: failures.length === 0, failures, explanation };
-  });
 }
 
 /** The results as text: one line a row, the differences below a failed one, and a closing count. */

@@ -11,6 +11,8 @@ import { dump } from 'js-yaml';
 import { describeProblem } from '../private/errors';
 import { KubernetesObject } from '../model/kubernetes-object';
 import { escapeRe2 } from '../private/re2';
+import { unreadFields } from '../model/field-paths';
+import { GATEWAY_API_FIELDS } from './fields';
 import { GATEWAY_NAME_LABEL, RetargetedGateway, retargetWorkloadSelectors } from './workload-selectors';
 // The model's checked views (the conversion reads the package's own schema-valid objects), under
 // the conversion's names: Istio* for the source objects, Kube* for core ones.
@@ -59,6 +61,18 @@ export interface GatewayApiForm {
   readonly objects: KubernetesObject[];
   /** What was left out because `omit` allowed it, one line each ("<path>: <property> ..."). */
   readonly omitted: string[];
+  /**
+   * The Istio-form object each object the conversion made was converted from (a Gateway, its
+   * parameters and redirect routes from the Istio Gateway; HTTPRoutes, version Services and grants
+   * from the VirtualService). Objects kept as they were are not listed.
+   */
+  readonly sources: ReadonlyMap<KubernetesObject, KubernetesObject>;
+  /**
+   * What an object the conversion made must be applied after (make-before-break): a Gateway after
+   * its parameters ConfigMap, which Istio gives up on when it is missing; an HTTPRoute after the
+   * version Services, their DestinationRules and the ReferenceGrants the conversion added.
+   */
+  readonly after: ReadonlyMap<KubernetesObject, readonly KubernetesObject[]>;
 }
 
 const GW_GROUP = 'gateway.networking.k8s.io';
@@ -120,16 +134,26 @@ export function toGatewayApi(objects: readonly KubernetesObject[], options: Gate
     const ns = s.metadata?.namespace ?? 'default';
     serviceByHost.set(serviceFqdnOf(s.metadata?.name ?? '', ns), s);
   }
+  // Every property of the Istio objects is converted, refused by name, or of no effect (fields.ts).
+  for (const o of objects) {
+    const table = o.apiVersion.startsWith('networking.istio.io/') ? GATEWAY_API_FIELDS[o.kind] : undefined;
+    if (table) for (const f of unreadFields(table, o.spec)) problems.add(pathOf(o), f.at, f.value, `The Gateway API form cannot say ${f.pattern}: ${f.reason}`);
+  }
   const destinationRules = objects.filter((o): o is IstioDestinationRule => isKind<IstioDestinationRule>(o, 'networking.istio.io', 'DestinationRule'));
 
   // Gateways and the workloads Istio will deploy for them.
   const generated: KubernetesObject[] = [];
+  const sources = new Map<KubernetesObject, KubernetesObject>();
+  const after = new Map<KubernetesObject, KubernetesObject[]>();
   for (const gw of objects.filter((o): o is IstioGateway => isKind<IstioGateway>(o, 'networking.istio.io', 'Gateway'))) {
     const converted = convertGateway(gw, objects, options, problems, pathOf(gw));
     if (!converted) continue;
     gateways.set(`${converted.namespace}/${converted.name}`, converted.gateway);
     for (const o of converted.replaces) removed.add(o);
     generated.push(...converted.objects);
+    for (const o of converted.objects) sources.set(o, gw);
+    const parameters = converted.objects.filter((o) => o.kind === 'ConfigMap');
+    for (const o of converted.objects) if (o.kind === 'Gateway') after.set(o, parameters);
     removed.add(gw);
   }
 
@@ -139,9 +163,12 @@ export function toGatewayApi(objects: readonly KubernetesObject[], options: Gate
   const routes: KubernetesObject[] = [];
   for (const vs of objects.filter((o): o is IstioVirtualService => isKind<IstioVirtualService>(o, 'networking.istio.io', 'VirtualService'))) {
     removed.add(vs);
-    routes.push(...convertVirtualService(vs, {
+    const before = new Set([...versionServices.values(), ...grants.values()]);
+    const converted = convertVirtualService(vs, {
       gateways, serviceByHost, destinationRules, versionServices, grants, problems, path: pathOf(vs),
-    }));
+    });
+    routes.push(...converted);
+    for (const o of [...converted, ...versionServices.values(), ...grants.values()]) if (!before.has(o)) sources.set(o, vs);
   }
 
   if (problems.messages.length) {
@@ -154,7 +181,9 @@ export function toGatewayApi(objects: readonly KubernetesObject[], options: Gate
   for (const o of objects) if (!removed.has(o)) out.push(retargetWorkloadSelectors(o, retargeted, podTemplates));
   // Make-before-break as in the Istio form: backends and grants before the routes that use them.
   out.push(...generated, ...versionServices.values(), ...grants.values(), ...routes);
-  return { objects: out, omitted: problems.omitted };
+  const backends = [...versionServices.values(), ...grants.values()];
+  for (const r of routes) after.set(r, backends);
+  return { objects: out, omitted: problems.omitted, sources, after };
 }
 
 function describe(o: KubernetesObject): string {
@@ -786,7 +815,8 @@ function addVersionService(ctx: RouteContext, svc: KubeService, name: string, la
       apiVersion: dr.apiVersion,
       kind: 'DestinationRule',
       metadata: { name, namespace: ns, labels: dr.metadata?.labels ? { ...dr.metadata.labels } : undefined },
-      spec: { host: name, trafficPolicy: policy },
+      // The version's rule is visible where the Istio form's was, and applies to the same workloads.
+      spec: clean({ host: name, trafficPolicy: policy, exportTo: dr.spec.exportTo, workloadSelector: dr.spec.workloadSelector }),
     });
   }
 }

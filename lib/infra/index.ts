@@ -15,3 +15,7 @@ export * from './components/role-assignment';
 export * from './program/support-window';
 export * from './components/managed-redis';
 export * from './program/edge-program';
+export { collectDeploymentFacts } from '../deployment-facts';
+export type { DeploymentFacts, GatewayFact, KeyVaultFact, ObjectReference, PublicIpFact, RedisSecretFact } from '../deployment-facts';
+export { applyDependencies } from '../synth/apply-order';
+export type { ConvertedForm } from '../synth/apply-order';

@@ -107,6 +107,10 @@ export interface GatewayApiCharts {
   readonly charts: SynthesizedChart[];
   /** What `omit` let the conversion leave out. */
   readonly omitted: string[];
+  /** The Istio-form object each object the conversion made comes from (see `GatewayApiForm.sources`). */
+  readonly sources: ReadonlyMap<KubernetesObject, KubernetesObject>;
+  /** What an object the conversion made must be applied after (see `GatewayApiForm.after`). */
+  readonly after: ReadonlyMap<KubernetesObject, readonly KubernetesObject[]>;
 }
 
 /**
@@ -125,12 +129,16 @@ export function convertToGatewayApi(app: App, charts: readonly SynthesizedChart[
     if (o instanceof ApiObject) paths.set(objectKey(o.apiVersion, o.kind, o.metadata.namespace, o.name), o.node.scope?.node.path ?? o.node.path);
   }
   const omitted: string[] = [];
+  const sources = new Map<KubernetesObject, KubernetesObject>();
+  const after = new Map<KubernetesObject, readonly KubernetesObject[]>();
   const converted = charts.map((chart) => {
     const form = toGatewayApi(chart.objects, options, (o) => paths.get(objectKey(o.apiVersion, o.kind, o.metadata?.namespace, o.metadata?.name)) ?? `${o.kind} ${o.metadata?.name ?? ''}`);
     omitted.push(...form.omitted);
+    for (const [o, source] of form.sources) sources.set(o, source);
+    for (const [o, deps] of form.after) after.set(o, deps);
     return { name: chart.name, objects: form.objects };
   });
-  return { charts: converted, omitted };
+  return { charts: converted, omitted, sources, after };
 }
 
 /** Writes the Gateway API form of `app` to `<outdir>/<chart>.k8s.yaml`; returns it. */

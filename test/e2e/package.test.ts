@@ -19,7 +19,7 @@ describe('the tarball', () => {
   it('holds the build (JavaScript and declarations), the CRDs, LICENSE and CHANGELOG; no sources, apps or tests', () => {
     const files = execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
     for (const f of ['package.json', 'LICENSE', 'CHANGELOG.md', 'README.md', 'crds/istio-1.30.3-crd-all.gen.yaml', 'build/lib/index.js', 'build/lib/index.d.ts',
-      'build/lib/analysis/index.js', 'build/lib/infra/index.d.ts', 'build/lib/cli/main.js', 'build/crd-validators/index.json']) {
+      'build/lib/analysis/index.js', 'build/lib/explain/index.js', 'build/lib/infra/index.d.ts', 'build/lib/cli/main.js', 'build/crd-validators/index.json']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /^(apps|test|bench|lib)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);

@@ -4,23 +4,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { exportedNames } from '../support/exports';
 
 const ROOT = resolve(__dirname, '..', '..');
 
 /** The ```ts blocks of a Markdown file. */
 function tsBlocks(file: string): string[] {
   return [...readFileSync(file, 'utf8').matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
-}
-
-/** Every exported name of an entry point's source (named re-exports and `export *` modules). */
-function exportedNames(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const names = [...text.matchAll(/^export (?:type )?\{([^}]*)\}/gm)].flatMap((m) => m[1].split(',').map((n) => n.trim().split(/\s+as\s+/).pop()!).filter(Boolean));
-  for (const m of text.matchAll(/^export \* from '(.*)';$/gm)) {
-    const source = readFileSync(resolve(file, '..', `${m[1]}.ts`), 'utf8');
-    names.push(...[...source.matchAll(/^export (?:declare )?(?:abstract )?(?:class|interface|function|const|enum|type) (\w+)/gm)].map((x) => x[1]));
-  }
-  return names;
 }
 
 describe('README', () => {
@@ -63,6 +53,7 @@ describe('README', () => {
       paths: {
         'istio-aks-edge': [join(ROOT, 'lib', 'index.ts')],
         'istio-aks-edge/analysis': [join(ROOT, 'lib', 'analysis', 'index.ts')],
+        'istio-aks-edge/explain': [join(ROOT, 'lib', 'explain', 'index.ts')],
         'istio-aks-edge/pulumi': [join(ROOT, 'lib', 'infra', 'index.ts')],
       },
     });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthEdge } from '../../apps/edge';
 import { environments } from '../../apps/environments';
-import { manifestsToYaml } from '../../lib';
+import { GatewayApiOmission, manifestsToYaml } from '../../lib';
 import { runExplainCli } from '../../lib/cli/explain';
 import { ALIAS_BOMB, mkfifo } from '../support/special-files';
 
@@ -150,5 +150,36 @@ describe('explain: input errors (exit 2, nothing written)', () => {
   it('a missing request table is a clear message, exit 2', async () => {
     const r = await run(join(dir, 'edge.k8s.yaml'), '--check', 'no/such/table.yaml');
     expect([r.code, r.stderr]).toEqual([2, 'explain: Cannot read the request table "no/such/table.yaml": no such file.\n']);
+  });
+});
+
+describe('explain on both forms through the CLI (issue 23 item 4)', () => {
+  const forms: Record<string, string> = {};
+  beforeAll(() => {
+    for (const env of ['dev', 'prod'] as const) {
+      for (const form of ['istio', 'gateway-api'] as const) {
+        const d = mkdtempSync(join(tmpdir(), `explain-${form}-${env}-`));
+        writeFileSync(join(d, 'edge.k8s.yaml'), manifestsToYaml(synthEdge(environments[env], form === 'gateway-api' ? { gatewayApi: { omit: [GatewayApiOmission.RETRIES] } } /* as apps/main.ts writes dist/gateway-api */ : {}).objects));
+        forms[`${form}/${env}`] = d;
+      }
+    }
+  });
+
+  it('the Gateway API form of prod: /api/items is routed 90/10 to v1 and v2', async () => {
+    const r = await run(forms['gateway-api/prod'], '--host', 'shop.example.com', '--scheme', 'https', '--path', '/api/items', '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.decision).toBe('routed');
+    expect(json.unknowns).toEqual([]);
+    expect(json.destinations.map((d: any) => [d.host, d.port, d.weight, d.pods.labels.version])).toEqual([
+      ['api-v1.shop.svc.cluster.local', 8080, 90, 'v1'], ['api-v2.shop.svc.cluster.local', 8080, 10, 'v2'],
+    ]);
+  });
+
+  it.each(['istio/dev', 'gateway-api/dev', 'istio/prod', 'gateway-api/prod'])('the example\'s request table passes on %s', async (key) => {
+    const env = key.split('/')[1];
+    const r = await run(forms[key], '--check', `apps/requests/${env}.yaml`);
+    expect(r.stdout).not.toContain('FAIL');
+    expect([r.code, r.stdout.trim().split('\n').at(-1)]).toEqual([0, `${env === 'dev' ? 13 : 14} passed, 0 failed`]);
   });
 });

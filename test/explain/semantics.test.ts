@@ -553,7 +553,7 @@ spec: { host: web.app.svc.cluster.local, trafficPolicy: { loadBalancer: { simple
 });
 
 describe('what explain does not evaluate', () => {
-  it('Gateway API objects make a "no route" from the Istio objects undecided', () => {
+  it('reads Gateway API Gateways and HTTPRoutes back as istiod does, and evaluates them', () => {
     const objects = yaml(`
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
@@ -565,8 +565,23 @@ kind: HTTPRoute
 metadata: { name: r, namespace: edge }
 spec: { parentRefs: [{ name: gw }], rules: [{ backendRefs: [{ name: web, port: 8080 }] }] }`);
     const e = explain(objects, req({}));
+    expect([e.decision, e.route?.virtualService, e.destinations.map((d) => `${d.host}:${d.port}`)]).toEqual(['routed', 'edge/r', ['web.edge.svc.cluster.local:8080']]);
+  });
+
+  it('Gateway API routes explain does not read back (GRPCRoute) make a "no route" undecided', () => {
+    const objects = yaml(`
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: gw, namespace: edge }
+spec: { gatewayClassName: istio, listeners: [{ name: http, port: 80, protocol: HTTP }] }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: { name: r, namespace: edge }
+spec: { parentRefs: [{ name: gw }], rules: [{ backendRefs: [{ name: web, port: 8080 }] }] }`);
+    const e = explain(objects, req({}));
     expect(e.decision).toBe('unknown');
-    expect(e.unknowns.join(' ')).toMatch(/Gateway API objects \(Gateway, HTTPRoute\) may route this request/);
+    expect(e.unknowns.join(' ')).toMatch(/Kubernetes Gateway API objects \(GRPCRoute\) that explain does not read back may route this request/);
   });
 
   it('delegation and TLS passthrough are said to be undecided', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aksOwnsKubernetesVersion, ConfigError, IstioMode, parseStackConfig } from '../../lib/infra/program/config';
+import { aksOwnsKubernetesVersion, ConfigError, IstioMode, parseStackConfig, PLACEHOLDER_GUID } from '../../lib/infra/program/config';
 import { changesAzureRefuses, deployedFacts } from '../../lib/infra/program/previous-deployment';
 
 const environments = { dev: { gatewayMinReplicas: 2 }, prod: { gatewayMinReplicas: 3 }, lab: { gatewayMinReplicas: 1 } };
@@ -10,6 +10,7 @@ const valid = {
   kubernetesVersion: '1.35',
   systemPool: JSON.stringify({ name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 3, maxCount: 5 }),
   userPools: JSON.stringify([{ name: 'apps', vmSize: 'Standard_D8ds_v5', minCount: 3, maxCount: 12 }]),
+  entraId: JSON.stringify({ adminGroupObjectIds: [PLACEHOLDER_GUID] }),
 };
 const P = 'Pulumi stack "prod": invalid config istio-aks-edge:';
 
@@ -34,10 +35,10 @@ describe('parseStackConfig', () => {
     expect(c.clusterName).toBe('aks-prod');
     expect(c.tags).toEqual({ environment: 'prod', 'managed-by': 'pulumi' });
     expect(c.systemPool).toEqual({ name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 3, maxCount: 5 });
-    expect(c.entraId).toEqual({ adminGroupObjectIds: [], azureRbac: true, disableLocalAccounts: true });
+    expect(c.entraId).toEqual({ adminGroupObjectIds: [PLACEHOLDER_GUID], azureRbac: true, disableLocalAccounts: true, bootstrapDeployer: false, revokedDeployers: [] });
     expect(c.keyVault).toEqual({ recover: false });
     expect(c.longTermSupport).toBe(false);
-    const dev = parseStackConfig({ ...valid, environment: 'dev' }, 'dev', environments);
+    const dev = parseStackConfig({ ...valid, environment: 'dev', entraId: undefined }, 'dev', environments);
     expect(dev.entraId).toBeUndefined();
   });
 
@@ -47,7 +48,7 @@ describe('parseStackConfig', () => {
       entraId: '{"adminGroupObjectIds":["6f1b1c3e-1d2a-4c2b-9f43-2d4a5c6b7e8f"]}',
     }, 'prod', environments);
     expect(c.istio).toEqual({ mode: IstioMode.AKS_ADDON, version: '1.30.3', revision: 'asm-1-30' });
-    expect(c.entraId).toEqual({ adminGroupObjectIds: ['6f1b1c3e-1d2a-4c2b-9f43-2d4a5c6b7e8f'], azureRbac: true, disableLocalAccounts: true });
+    expect(c.entraId).toEqual({ adminGroupObjectIds: ['6f1b1c3e-1d2a-4c2b-9f43-2d4a5c6b7e8f'], azureRbac: true, disableLocalAccounts: true, bootstrapDeployer: false, revokedDeployers: [] });
     expect(c.tags.costCenter).toBe('shop');
     expect(parseStackConfig({ ...valid, entraId: '{"enabled":false}' }, 'prod', environments).entraId).toBeUndefined();
   });
@@ -136,7 +137,7 @@ describe('parseStackConfig: strict configuration (issue 15, point 5)', () => {
       .toBe(`${P}kubernetesVersion: received "1.3". A YAML number: quote the version ("1.30", not 1.30, which YAML reads as 1.3). Use a version AKS and Istio 1.30 both support: "1.35", "1.36" (the window is kept in lib/infra/program/support-window.ts; az aks get-versions -l <location>).`);
     expect(problem({ kubernetesVersion: 1.35 })).toMatch(/kubernetesVersion: received 1\.35\. A YAML number: quote the version/);
     expect(problem({ production: '"yes"' })).toBe(`${P}production: received "yes". Use true or false (a YAML boolean, unquoted).`);
-    expect(problem({ entraId: '{"azureRbac":"true"}' })).toBe(`${P}entraId.azureRbac: received "true". Use true or false (a YAML boolean, unquoted).`);
+    expect(problem({ entraId: `{"azureRbac":"true","adminGroupObjectIds":["${PLACEHOLDER_GUID}"]}` })).toBe(`${P}entraId.azureRbac: received "true". Use true or false (a YAML boolean, unquoted).`);
     expect(problem({ systemPool: '["system"]' })).toMatch(/systemPool: received \["system"\]\. Use an object/);
   });
 
@@ -193,9 +194,11 @@ describe('parseStackConfig: strict configuration (issue 15, point 5)', () => {
 
   it('Entra ID: admin groups are GUIDs; no way in is refused', () => {
     expect(problem({ entraId: '{"adminGroupObjectIds":["ops"]}' }))
-      .toBe(`${P}entraId.adminGroupObjectIds: received ["ops"]. List the object IDs (GUIDs) of Entra ID groups that administer the cluster, or leave it out: the deploying identity is made cluster admin.`);
+      .toBe(`${P}entraId.adminGroupObjectIds: received ["ops"]. List the object IDs (GUIDs) of the Entra ID groups that administer the cluster, for example ["6f1b1c3e-1d2a-4c2b-9f43-2d4a5c6b7e8f"] (az ad group show -g <name> --query id -o tsv).`);
+    expect(problem({ entraId: '{"adminGroupObjectIds":[]}' }))
+      .toBe(`${P}entraId.adminGroupObjectIds: received []. Production names its admins as Entra ID groups, not whoever runs \`pulumi up\`: give the object ID of at least one group (az ad group show -g <name> --query id -o tsv). Set entraId.bootstrapDeployer: true as well if the identity running the first \`pulumi up\` is not in it.`);
     expect(problem({ entraId: '{"azureRbac":false}' }))
-      .toBe(`${P}entraId.azureRbac: received false. With local accounts disabled and no admin group, only Azure RBAC can let the deploying identity in: keep azureRbac true or list adminGroupObjectIds.`);
+      .toContain(`${P}entraId.azureRbac: received false. With local accounts disabled and no admin group, only Azure RBAC can let the deploying identity in: keep azureRbac true or list adminGroupObjectIds.`);
   });
 });
 

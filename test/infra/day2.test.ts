@@ -4,8 +4,10 @@ import * as pulumi from '@pulumi/pulumi';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import edgeProgram from '../../apps/pulumi';
 import { stackConfig } from '../../apps/plan';
+import { ConfigError, parseStackConfig, PLACEHOLDER_GUID, placeholdersIn } from '../../lib/infra/program/config';
 import { userPoolAksName } from '../../lib/infra/program/names';
-import { EdgeMocks, EdgeMocksOptions, settle, valueOf } from '../../lib/infra/testing/mocks';
+import { refusePlaceholders } from '../../lib/infra/program/previous-deployment';
+import { EdgeMocks, EdgeMocksOptions, MOCK_DEPLOYER, settle, valueOf } from '../../lib/infra/testing/mocks';
 
 async function run(stack: 'dev' | 'prod', options: EdgeMocksOptions = {}, overrides: Record<string, string> = {}) {
   const mocks = new EdgeMocks(options);
@@ -79,5 +81,70 @@ describe.each([false, true])('Kubernetes version and node counts: never older th
     const { message } = await refused('dev', { preview, previousOutputs: deployed('dev'), liveCluster: { kubernetesVersion: '1.36.2', poolCounts: { system: 3, [APPS_DEV]: 5 } } },
       { 'istio-aks-edge:userPools': JSON.stringify([{ name: 'apps', vmSize: 'Standard_D4ds_v5', minCount: 3, maxCount: 4 }]) });
     expect(message).toBe(`Pulumi stack "dev": invalid config istio-aks-edge:userPools[0].maxCount: received 4. Pool "${APPS_DEV}" runs 5 nodes, more than maxCount 4: AKS would remove 1 busy node(s) at once. Keep maxCount at 5 or more for this run, and lower it once the autoscaler has scaled the pool down (or scale it down first).`);
+  });
+});
+
+describe.each([false, true])('admins are Entra ID groups; a deployer\'s assignments survive other deployers (preview: %s)', (preview) => {
+  const SECOND = { clientId: '9a1b7c55-0000-4000-8000-000000000001', objectId: '55555555-5555-4555-8555-555555555555' };
+  const roles = (m: EdgeMocks) => m.ofType('azure-native:authorization:RoleAssignment');
+  const byName = (m: EdgeMocks) => Object.fromEntries(roles(m).map((r) => [r.name, r.inputs]));
+
+  it('a second deployer leaves the first admin group\'s and the first deployer\'s assignments in place, and adds its own', async () => {
+    const first = await run('prod', { preview: false });
+    expect(first.values.deployed).toMatchObject({ bootstrapDeployers: [{ objectId: MOCK_DEPLOYER.objectId, principalType: 'ServicePrincipal' }] });
+    const group = roles(first.mocks).filter((r) => r.inputs.principalId === PLACEHOLDER_GUID);
+    expect(group.map((r) => r.name).sort()).toEqual([
+      `edge-aks-cluster-admin-group-${PLACEHOLDER_GUID}`, `edge-aks-cluster-user-group-${PLACEHOLDER_GUID}`,
+      `edge-keyvault-certificates-officer-group-${PLACEHOLDER_GUID}`, `edge-monitoring-grafana-admin-group-${PLACEHOLDER_GUID}`,
+    ]);
+    for (const r of group) expect(r.inputs.principalType).toBe('Group');
+
+    const second = await run('prod', {
+      preview, deployer: SECOND, previousOutputs: { deployed: first.values.deployed }, liveCluster: { kubernetesVersion: '1.35.4', poolCounts: {} },
+    });
+    const before = byName(first.mocks);
+    const after = byName(second.mocks);
+    // Every assignment of the first run is declared again, unchanged (same Pulumi name, same inputs):
+    // Pulumi neither replaces nor deletes it.
+    for (const [name, inputs] of Object.entries(before)) {
+      if (preview) expect(Object.keys(after), name).toContain(name);
+      else expect(after[name], name).toEqual(inputs);
+    }
+    const added = Object.keys(after).filter((n) => !(n in before)).sort();
+    expect(added).toEqual([
+      `edge-aks-cluster-admin-deployer-${SECOND.objectId}`, `edge-keyvault-certificates-officer-deployer-${SECOND.objectId}`, `edge-monitoring-grafana-admin-deployer-${SECOND.objectId}`,
+    ]);
+    expect(second.values.deployed).toMatchObject({ bootstrapDeployers: [
+      { objectId: MOCK_DEPLOYER.objectId, principalType: 'ServicePrincipal' }, { objectId: SECOND.objectId, principalType: 'ServicePrincipal' },
+    ] });
+    // The provider (the second deployer's token) waits for every cluster-admin assignment.
+    const provider = second.mocks.ofType('pulumi:providers:kubernetes')[0];
+    for (const r of roles(second.mocks).filter((x) => x.name.startsWith('edge-aks-cluster-admin-'))) expect(provider.dependencies).toContain(r.urn);
+  });
+
+  it('without bootstrapDeployer a new deployer gets nothing; revokedDeployers removes a recorded one', async () => {
+    const previous = { deployed: { ...deployed('prod').deployed, bootstrapDeployers: [{ objectId: MOCK_DEPLOYER.objectId, principalType: 'User' }] } };
+    const live = { kubernetesVersion: '1.35.4', poolCounts: {} };
+    const kept = await run('prod', { preview, deployer: SECOND, previousOutputs: previous, liveCluster: live },
+      { 'istio-aks-edge:entraId': JSON.stringify({ adminGroupObjectIds: [PLACEHOLDER_GUID] }) });
+    expect(roles(kept.mocks).filter((r) => r.inputs.principalId === SECOND.objectId)).toEqual([]);
+    expect(roles(kept.mocks).filter((r) => r.inputs.principalId === MOCK_DEPLOYER.objectId).map((r) => r.inputs.principalType)).toEqual(['User', 'User', 'User']);
+    const revoked = await run('prod', { preview, deployer: SECOND, previousOutputs: previous, liveCluster: live },
+      { 'istio-aks-edge:entraId': JSON.stringify({ adminGroupObjectIds: [PLACEHOLDER_GUID], revokedDeployers: [MOCK_DEPLOYER.objectId] }) });
+    expect(roles(revoked.mocks).filter((r) => r.inputs.principalId === MOCK_DEPLOYER.objectId)).toEqual([]);
+    expect(revoked.values.deployed).not.toHaveProperty('bootstrapDeployers');
+  });
+});
+
+describe('committed placeholders', () => {
+  it('the plan and the tests accept them; a real `pulumi up` (no mocks) refuses them, naming each', () => {
+    const values = Object.fromEntries(Object.entries(stackConfig('prod')).filter(([k]) => k.startsWith('istio-aks-edge:')).map(([k, v]) => [k.slice('istio-aks-edge:'.length), v]));
+    const config = parseStackConfig({ ...values, apiServerAuthorizedIpRanges: '["203.0.113.0/24"]' }, 'prod', { prod: { gatewayMinReplicas: 2 } });
+    expect(placeholdersIn(config)).toEqual([`entraId.adminGroupObjectIds: "${PLACEHOLDER_GUID}"`, 'apiServerAuthorizedIpRanges: "203.0.113.0/24"']);
+    expect(() => refusePlaceholders(config, 'prod', true)).not.toThrow();
+    expect(() => refusePlaceholders(config, 'prod', false)).toThrow(new ConfigError([
+      `Pulumi stack "prod": invalid config istio-aks-edge:entraId.adminGroupObjectIds: received "${PLACEHOLDER_GUID}". This is the committed placeholder (accepted by the offline plan and the tests only): set the real value in Pulumi.<stack>.yaml (pulumi config set --path ...).`,
+      'Pulumi stack "prod": invalid config istio-aks-edge:apiServerAuthorizedIpRanges: received "203.0.113.0/24". This is the committed placeholder (accepted by the offline plan and the tests only): set the real value in Pulumi.<stack>.yaml (pulumi config set --path ...).',
+    ].join('\n')));
   });
 });

@@ -10,6 +10,7 @@ import { stackConfig } from '../../apps/plan';
 import { AKS_SERVER_APP_ID } from '../../lib/infra/components/aks-cluster';
 import { SKIP_AWAIT_ANNOTATION } from '../../lib/infra/components/identity-binding';
 import { EdgeMocks, EdgeMocksOptions, MOCK_AKS_TOKEN, MOCK_DEPLOYER, RecordedResource, settle, UNKNOWN, valueOf } from '../../lib/infra/testing/mocks';
+import { PLACEHOLDER_GUID } from '../../lib/infra/program/config';
 import { deterministicGuid } from '../../lib/infra/program/names';
 import { deployerPrincipalType } from '../../lib/infra/components/role-assignment';
 
@@ -70,7 +71,7 @@ describe('a first `pulumi up` of a new prod stack', () => {
     const { mocks, values } = await run('prod', { gatewayIdentity: azure });
     const messages = warn.mock.calls.map((c) => c[0]);
     expect(messages).toContainEqual(expect.stringContaining(`clientId is "${environments.prod.keyVault!.clientId}", Azure's is "${azure.clientId}"; tenantId is "${environments.prod.keyVault!.tenantId}", Azure's is "${azure.tenantId}"; vaultName is "kv-shop-prod", Azure's is "${values.keyVaultName}"`));
-    const officer = one(mocks, 'azure-native:authorization:RoleAssignment', 'deployer-certificates-officer');
+    const officer = one(mocks, 'azure-native:authorization:RoleAssignment', `certificates-officer-deployer-${MOCK_DEPLOYER.objectId}`);
     expect(officer.inputs).toMatchObject({ principalId: MOCK_DEPLOYER.objectId, scope: `${one(mocks, 'azure-native:keyvault:Vault').name}-id` });
   });
 
@@ -86,10 +87,12 @@ describe('the production cluster: Entra ID, Azure RBAC, no local accounts, and a
   it('Entra ID with Azure RBAC and local accounts disabled, the deployer cluster admin, a token-based provider with no exec plugin', async () => {
     const { mocks } = await run('prod');
     const cluster = one(mocks, 'azure-native:containerservice:ManagedCluster');
-    expect(cluster.inputs.aadProfile).toEqual({ managed: true, enableAzureRBAC: true });
+    // The committed admin group is the placeholder (accepted under mocks only).
+    expect(cluster.inputs.aadProfile).toEqual({ managed: true, enableAzureRBAC: true, adminGroupObjectIDs: [PLACEHOLDER_GUID] });
     expect(cluster.inputs.disableLocalAccounts).toBe(true);
 
-    const admin = one(mocks, 'azure-native:authorization:RoleAssignment', 'deployer-cluster-admin');
+    // prod sets entraId.bootstrapDeployer: the deployer is an admin next to the group.
+    const admin = one(mocks, 'azure-native:authorization:RoleAssignment', `cluster-admin-deployer-${MOCK_DEPLOYER.objectId}`);
     expect(admin.inputs).toMatchObject({ principalId: MOCK_DEPLOYER.objectId, scope: `${cluster.name}-id` });
     expect(admin.inputs.roleDefinitionId).toBe('/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b');
 
@@ -102,14 +105,16 @@ describe('the production cluster: Entra ID, Azure RBAC, no local accounts, and a
     expect(provider.dependencies).toContain(admin.urn);
   });
 
-  it('Grafana: the deployer and the admin groups are Grafana admins', async () => {
+  it('Grafana: the admin groups (and the bootstrap deployer) are Grafana admins', async () => {
     const group = '6f1b1c3e-1d2a-4c2b-9f43-2d4a5c6b7e8f';
-    const { mocks } = await run('prod', {}, { 'istio-aks-edge:entraId': JSON.stringify({ adminGroupObjectIds: [group] }) });
+    const { mocks } = await run('prod', {}, { 'istio-aks-edge:entraId': JSON.stringify({ adminGroupObjectIds: [group], bootstrapDeployer: true }) });
     const grafana = one(mocks, 'azure-native:dashboard:Grafana');
     const admins = mocks.ofType('azure-native:authorization:RoleAssignment').filter((r) => r.inputs.roleDefinitionId.endsWith('22926164-76b3-42b3-bc55-97df8dab3e41'));
     expect(admins.map((r) => [r.inputs.principalId, r.inputs.principalType, r.inputs.scope])).toEqual([
-      [MOCK_DEPLOYER.objectId, 'ServicePrincipal', `${grafana.name}-id`], [group, 'Group', `${grafana.name}-id`],
+      [group, 'Group', `${grafana.name}-id`], [MOCK_DEPLOYER.objectId, 'ServicePrincipal', `${grafana.name}-id`],
     ]);
+    const groupOnly = await run('prod', {}, { 'istio-aks-edge:entraId': JSON.stringify({ adminGroupObjectIds: [group] }) });
+    expect(groupOnly.mocks.ofType('azure-native:authorization:RoleAssignment').filter((r) => r.inputs.principalId === MOCK_DEPLOYER.objectId)).toEqual([]);
     expect(one(mocks, 'azure-native:containerservice:ManagedCluster').inputs.aadProfile.adminGroupObjectIDs).toEqual([group]);
   });
 });
@@ -124,7 +129,9 @@ describe('the deployer\'s role assignments name its principal type (azure-native
   it('every assignment to the deployer carries it; the configuration can name it', async () => {
     const deployerRoles = (m: EdgeMocks) => m.ofType('azure-native:authorization:RoleAssignment').filter((r) => r.inputs.principalId === MOCK_DEPLOYER.objectId);
     const derived = deployerRoles((await run('prod')).mocks);
-    expect(derived.map((r) => r.name).sort()).toEqual(['edge-aks-deployer-cluster-admin', 'edge-keyvault-deployer-certificates-officer', 'edge-monitoring-grafana-admin-deployer']);
+    expect(derived.map((r) => r.name).sort()).toEqual([
+      `edge-aks-cluster-admin-deployer-${MOCK_DEPLOYER.objectId}`, `edge-keyvault-certificates-officer-deployer-${MOCK_DEPLOYER.objectId}`, `edge-monitoring-grafana-admin-deployer-${MOCK_DEPLOYER.objectId}`,
+    ]);
     for (const r of derived) expect(r.inputs.principalType).toBe('ServicePrincipal');
     for (const r of deployerRoles((await run('prod', {}, { 'istio-aks-edge:deployerPrincipalType': 'User' })).mocks)) expect(r.inputs.principalType).toBe('User');
   });
@@ -185,7 +192,9 @@ describe('changes Azure refuses are refused before anything is sent', () => {
       previousOutputs: { deployed: { zones: ['1', '2', '3'], location: 'westeurope', systemPoolVmSize: 'Standard_D4ds_v5' } },
       liveCluster: { kubernetesVersion: '1.35.4', poolCounts: {} },
     });
-    expect(values.deployed).toEqual({ zones: ['1', '2', '3'], location: 'westeurope', systemPoolVmSize: 'Standard_D4ds_v5' });
+    expect(values.deployed).toEqual({
+      zones: ['1', '2', '3'], location: 'westeurope', systemPoolVmSize: 'Standard_D4ds_v5', bootstrapDeployers: [{ objectId: MOCK_DEPLOYER.objectId, principalType: 'ServicePrincipal' }],
+    });
     expect(mocks.ofType('azure-native:containerservice:ManagedCluster')).toHaveLength(1);
   });
 });

@@ -47,16 +47,18 @@ describe('managed Redis for the rate-limit service', () => {
       url: `${redis.cacheName}.redis.cache.windows.net:6380`, password: `mock-primary-key-of-${redis.cacheName}`,
     });
     expect(redisHost).toBe(`${redis.cacheName}.redis.cache.windows.net:6380`);
-    // The Secret waits for the edge's namespaces (the "ratelimit" one among them), not for the rate-limit Deployment.
-    const namespaces = mocks.resources.filter((r) => r.type.startsWith('kubernetes:') && r.inputs.kind === 'Namespace');
-    expect(namespaces.map((n) => n.inputs.metadata.name)).toContain('ratelimit');
-    expect(secret.dependencies).toEqual(expect.arrayContaining(namespaces.map((n) => n.urn)));
+    // The Secret waits for its namespace ("ratelimit", which the edge creates), not for the rate-limit Deployment.
+    const namespace = mocks.resources.find((r) => r.type.startsWith('kubernetes:') && r.inputs.kind === 'Namespace' && r.inputs.metadata.name === 'ratelimit')!;
+    expect(secret.dependencies).toContain(namespace.urn);
     expect(secret.dependencies.some((d) => d.includes('deployment-ratelimit-ratelimit'))).toBe(false);
     expect(secret.provider).toMatch(/pulumi:providers:kubernetes/);
-    // The service reads that Secret.
-    const deployment = mocks.resources.find((r) => r.inputs.kind === 'Deployment' && r.inputs.metadata?.name === 'ratelimit');
-    const env = deployment!.inputs.spec.template.spec.containers[0].env;
+    // The service reads that Secret (its RateLimitService recorded it: apps/pulumi.ts names only the
+    // cache), and waits for it: a first `up` does not start it before the Secret exists.
+    const deployment = mocks.resources.find((r) => r.inputs.kind === 'Deployment' && r.inputs.metadata?.name === 'ratelimit')!;
+    const env = deployment.inputs.spec.template.spec.containers[0].env;
     expect(env.find((e: any) => e.name === 'REDIS_URL').valueFrom.secretKeyRef).toEqual({ name: redis.secretName, key: 'url' });
+    expect(deployment.dependencies).toContain(secret.urn);
+    expect(mocks.resources.filter((r) => r.dependencies.includes(secret.urn)).map((r) => r.name)).toEqual([deployment.name]);
   });
 
   it('dev: no Azure cache, no Secret written; the in-cluster Redis is among the edge objects', async () => {

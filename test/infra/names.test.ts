@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bindKeyVault, SKIP_AWAIT_ANNOTATION } from '../../lib/infra/components/identity-binding';
 import { deterministicGuid, KEY_VAULT_NAME, keyVaultName, userPoolAksName } from '../../lib/infra/program/names';
 import { closest } from '../../lib/infra/program/support-window';
+import { KeyVaultFact } from '../../lib/deployment-facts';
 import { KubernetesObject } from '../../lib/model/kubernetes-object';
 
 describe('derived names', () => {
@@ -38,43 +39,45 @@ describe('derived names', () => {
 });
 
 describe('bindKeyVault', () => {
-  const committed = { clientId: 'committed-client', tenantId: 'committed-tenant', vaultName: 'kv-committed' };
-  const binding = { clientId: 'real-client', tenantId: 'real-tenant', vaultName: 'kv-real', committed, dependsOn: [] };
   const spc: KubernetesObject = {
     apiVersion: 'secrets-store.csi.x-k8s.io/v1', kind: 'SecretProviderClass', metadata: { name: 'tls-keyvault', namespace: 'gw' },
     spec: { provider: 'azure', parameters: { usePodIdentity: 'false', clientID: 'committed-client', tenantId: 'committed-tenant', keyvaultName: 'kv-committed', objects: 'x' } },
   };
   const sa: KubernetesObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'gw', namespace: 'gw', annotations: { 'azure.workload.identity/client-id': 'committed-client' } } };
-  const workload = (namespace: string, spcName: string): KubernetesObject => ({
+  const workload = (namespace: string): KubernetesObject => ({
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'gw', namespace },
-    spec: { template: { metadata: { labels: { app: 'gw', tier: 'edge' } }, spec: { volumes: [{ name: 'kv', csi: { driver: 'secrets-store.csi.k8s.io', volumeAttributes: { secretProviderClass: spcName } } }] } } },
+    spec: { template: { metadata: { labels: { app: 'gw' } }, spec: { volumes: [{ name: 'kv', csi: { driver: 'secrets-store.csi.k8s.io', volumeAttributes: { secretProviderClass: 'tls-keyvault' } } }] } } },
   });
-  const service = (namespace: string, selector: Record<string, string>): KubernetesObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'gw', namespace }, spec: { type: 'LoadBalancer', selector } });
+  const service = (namespace: string): KubernetesObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'gw', namespace }, spec: { type: 'LoadBalancer', selector: { app: 'gw' } } });
   const other: KubernetesObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'gw' } };
+  // What the gateway's constructs recorded: the objects are named, not found by their contents.
+  const fact: KeyVaultFact = {
+    path: 'edge/gateway', vaultName: 'kv-committed', clientId: 'committed-client', tenantId: 'committed-tenant',
+    secretProviderClass: { apiVersion: 'secrets-store.csi.x-k8s.io/v1', kind: 'SecretProviderClass', namespace: 'gw', name: 'tls-keyvault' },
+    serviceAccount: { apiVersion: 'v1', kind: 'ServiceAccount', namespace: 'gw', name: 'gw' },
+    readers: [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'gw', name: 'gw' }, { apiVersion: 'v1', kind: 'Service', namespace: 'gw', name: 'gw' }],
+  };
+  const binding = { clientId: 'real-client', tenantId: 'real-tenant', vaultName: 'kv-real', fact, dependsOn: [] };
 
-  it('substitutes the real values where the committed ones are, and marks what needs the identity', () => {
-    const [b1, b2, b3, b4] = bindKeyVault([spc, sa, workload('gw', 'tls-keyvault'), other], binding);
+  it('substitutes the real values in the objects the constructs named, and marks what needs the identity', () => {
+    const [b1, b2, b3, b4, b5] = bindKeyVault([spc, sa, workload('gw'), service('gw'), other], binding);
     expect(b1).toEqual({ object: { ...spc, spec: { provider: 'azure', parameters: { usePodIdentity: 'false', clientID: 'real-client', tenantId: 'real-tenant', keyvaultName: 'kv-real', objects: 'x' } } }, needsIdentity: true });
     expect(b2.object.metadata).toEqual({ name: 'gw', namespace: 'gw', annotations: { 'azure.workload.identity/client-id': 'real-client' } });
     expect(b2.needsIdentity).toBe(true);
     expect((b3.object.metadata as { annotations: Record<string, string> }).annotations).toEqual({ [SKIP_AWAIT_ANNOTATION]: 'true' });
     expect(b3.needsIdentity).toBe(true);
-    expect(b4).toEqual({ object: other, needsIdentity: false });
     // The Service in front of those pods: Pulumi would wait for ready endpoints.
-    const [, svc, otherSvc, elsewhere] = bindKeyVault([spc, service('gw', { app: 'gw' }), service('gw', { app: 'other' }), service('elsewhere', { app: 'gw' }), workload('gw', 'tls-keyvault')], binding).slice(0, 4);
-    expect(svc.object.metadata).toEqual({ name: 'gw', namespace: 'gw', annotations: { [SKIP_AWAIT_ANNOTATION]: 'true' } });
-    expect(svc.needsIdentity).toBe(false);
-    expect(otherSvc.object.metadata).toEqual({ name: 'gw', namespace: 'gw' });
-    expect(elsewhere.object.metadata).toEqual({ name: 'gw', namespace: 'elsewhere' });
+    expect(b4.object.metadata).toEqual({ name: 'gw', namespace: 'gw', annotations: { [SKIP_AWAIT_ANNOTATION]: 'true' } });
+    expect(b4.needsIdentity).toBe(false);
+    expect(b5).toEqual({ object: other, needsIdentity: false });
     // The inputs are not modified.
     expect((spc.spec as { parameters: { clientID: string } }).parameters.clientID).toBe('committed-client');
   });
 
-  it('leaves alone what names another vault or identity, and workloads mounting another SecretProviderClass', () => {
-    const foreign = { ...spc, spec: { provider: 'azure', parameters: { clientID: 'x', tenantId: 'y', keyvaultName: 'kv-other' } } };
-    const otherSa = { ...sa, metadata: { ...sa.metadata, annotations: { 'azure.workload.identity/client-id': 'x' } } };
-    const bound = bindKeyVault([foreign, otherSa, workload('gw', 'tls-keyvault'), workload('elsewhere', 'tls-keyvault')], binding);
+  it('leaves alone what the constructs did not name, even when it carries the same values', () => {
+    const elsewhere = (o: KubernetesObject): KubernetesObject => ({ ...o, metadata: { ...o.metadata, namespace: 'elsewhere' } });
+    const bound = bindKeyVault([elsewhere(spc), elsewhere(sa), workload('elsewhere'), service('elsewhere')], binding);
     expect(bound.map((b) => b.needsIdentity)).toEqual([false, false, false, false]);
-    expect(bound[0].object).toBe(foreign);
+    expect(bound.map((b) => b.object.metadata)).toEqual([spc, sa, workload('elsewhere'), service('elsewhere')].map((o) => elsewhere(o).metadata));
   });
 });

@@ -7,6 +7,8 @@ import { load } from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import edgeProgram from '../../apps/pulumi';
+import { ApiObject, Chart } from 'cdk8s';
+import { edgeProgram as libEdgeProgram } from '../../lib/infra';
 import { buildEdgeApp, synthEdge } from '../../apps/edge';
 import { writeApp } from '../../lib';
 import { environments } from '../../apps/environments';
@@ -104,13 +106,21 @@ describe.each(['dev', 'prod'] as const)('Pulumi program, stack %s', (stack) => {
     expect(releases[2].dependencies).toEqual(expect.arrayContaining([releases[0].urn, releases[1].urn]));
     expect(releases[2].inputs.values.pilot.cni).toEqual({ enabled: true });
     const edge = mocks.resources.filter(isEdgeObject);
-    const namespaces = edge.filter((r) => r.inputs.kind === 'Namespace').map((r) => r.urn);
+    const namespaces = new Map(edge.filter((r) => r.inputs.kind === 'Namespace').map((r) => [r.inputs.metadata.name, r.urn]));
+    expect(namespaces.size).toBeGreaterThanOrEqual(3);
+    const declared = new Map(mocks.resources.map((r, i) => [r.urn, i]));
     for (const r of edge) {
       expect(r.dependencies, r.name).toEqual(expect.arrayContaining(releases.map((x) => x.urn)));
-      if (r.inputs.kind !== 'Namespace') expect(r.dependencies, r.name).toEqual(expect.arrayContaining(namespaces));
+      // Each object after the namespace it lives in, when the edge creates it (declared before it, too).
+      const ns = namespaces.get(r.inputs.metadata.namespace);
+      if (ns) expect(r.dependencies, r.name).toContain(ns);
+      for (const d of r.dependencies) expect(declared.get(d), `${r.name} after ${d}`).toBeLessThan(declared.get(r.urn)!);
     }
-    const rules = edge.filter((r) => r.inputs.kind === 'DestinationRule').map((r) => r.urn);
-    for (const vs of edge.filter((r) => r.inputs.kind === 'VirtualService')) expect(vs.dependencies).toEqual(expect.arrayContaining(rules));
+    // Make-before-break: each VirtualService after the DestinationRules of the services it routes to.
+    const urnOf = (kind: string, name: string) => edge.find((r) => r.inputs.kind === kind && r.inputs.metadata.name === name)!.urn;
+    expect(urnOf('VirtualService', 'shop')).toBeDefined();
+    const shop = edge.find((r) => r.inputs.kind === 'VirtualService' && r.inputs.metadata.name === 'shop')!;
+    expect(shop.dependencies).toEqual(expect.arrayContaining([urnOf('DestinationRule', 'storefront'), urnOf('DestinationRule', 'api')]));
   });
 
   it('the kubeconfig output is secret', async () => {
@@ -239,7 +249,7 @@ describe('Pulumi program, stack prod: the gateway certificate in Key Vault', () 
     // A derived, deterministic name; the deployer may import certificates (the vault authorizes by RBAC).
     expect(vault.inputs.vaultName).toBe(keyVaultName('prod', '00000000-0000-0000-0000-000000000000', 'rg-shop-prod'));
     expect(vault.inputs.vaultName).toMatch(/^kv-prod-[0-9a-f]{8}$/);
-    const officer = mocks.ofType('azure-native:authorization:RoleAssignment').find((r) => r.name.endsWith('deployer-certificates-officer'))!;
+    const officer = mocks.ofType('azure-native:authorization:RoleAssignment').find((r) => r.name.endsWith(`certificates-officer-deployer-${MOCK_DEPLOYER.objectId}`))!;
     expect(officer.inputs).toMatchObject({ principalId: MOCK_DEPLOYER.objectId, scope: `${vault.name}-id` });
     expect(officer.inputs.roleDefinitionId).toMatch(/a4417e6f-fecd-4de8-b567-7b0420b6ab3b$/);
   });
@@ -292,6 +302,22 @@ describe('Pulumi program, other configurations', () => {
       'istio.io/rev': 'asm-1-30', 'pod-security.kubernetes.io/enforce': 'privileged',
       'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted',
     });
+  });
+
+  it('the install mode reaches the analysis: the AKS add-on refuses the Istio kinds it blocks (a WasmPlugin) before any resource is declared; helm takes it', async () => {
+    const withWasm = libEdgeProgram((facts) => {
+      const app = buildEdgeApp({ ...environments[facts.environment as 'dev' | 'prod'] }, { istioRevision: facts.istioRevision, istioCni: facts.istioCni });
+      new ApiObject(app.node.children[0] as Chart, 'wasm', { apiVersion: 'extensions.istio.io/v1alpha1', kind: 'WasmPlugin', metadata: { name: 'basic-auth', namespace: 'shop' }, spec: { url: 'oci://ghcr.io/istio-ecosystem/wasm-extensions/basic_auth:1.12.0' } });
+      return app;
+    }, { environments: Object.keys(environments) });
+    const mocks = new EdgeMocks();
+    await mocks.install('istio-aks-edge', 'prod', { ...stackConfig('prod'), 'istio-aks-edge:istio': '{"mode":"aks-addon","revision":"asm-1-30"}' });
+    await expect(withWasm()).rejects.toThrow(/the Istio install mode "aks-addon" refuses:\n {2}AksAddonBlockedKind WasmPlugin shop\/basic-auth: The AKS Istio add-on blocks WasmPlugin/);
+    expect(mocks.resources).toEqual([]);
+    const helm = new EdgeMocks();
+    await helm.install('istio-aks-edge', 'prod', stackConfig('prod'));
+    await expect(withWasm()).resolves.toBeDefined();
+    await settle();
   });
 
   it('a bad configuration is rejected before any resource is declared', async () => {

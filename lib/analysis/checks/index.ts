@@ -27,6 +27,7 @@ import { gatewayApiReferenceNotPermitted } from './gateway-api/gateway-api-refer
 import { gatewayApiConflictingListeners } from './gateway-api/gateway-api-conflicting-listeners';
 import { gatewayApiAllWeightsZero } from './gateway-api/gateway-api-all-weights-zero';
 import { duplicateObject } from './objects/duplicate-object';
+import { TARGET_CHECKS } from './target/aks-addon';
 import { GATEWAY_ZONE_LOSS } from './workload/gateway-zone-loss';
 import { RATE_LIMIT_CHECKS } from './rate-limit/rate-limit-checks';
 import { ingressRouteRulesNotAffected } from './routing/ingress-route-rules-not-affected';
@@ -69,4 +70,6 @@ export const CHECKS: readonly Check[] = [
   gatewayApiParentRefNotFound, gatewayApiHostnameNotAccepted, gatewayApiBackendNotFound, gatewayApiReferenceNotPermitted, gatewayApiConflictingListeners, gatewayApiAllWeightsZero,
   // Global rate limiting: filter, configuration and local limits (../rate-limit-checks.ts).
   ...RATE_LIMIT_CHECKS,
+  // The install target (--target aks-addon).
+  ...TARGET_CHECKS,
 ];

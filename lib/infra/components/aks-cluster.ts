@@ -6,7 +6,7 @@ import { dump, load } from 'js-yaml';
 import { IstioMode, PoolConfig, StackConfig } from '../program/config';
 import { userPoolAksName } from '../program/names';
 import type { ClusterInputs } from '../program/previous-deployment';
-import { assignRole, Deployer } from './role-assignment';
+import { Admins, assignAdmins, Deployer } from './role-assignment';
 
 /**
  * The application ID of the AKS Microsoft Entra server ("Azure Kubernetes Service AAD Server"), the
@@ -45,8 +45,13 @@ export interface AksClusterArgs {
   readonly config: StackConfig;
   /** The resource group of the cluster. */
   readonly resourceGroupName: pulumi.Input<string>;
-  /** The deploying identity, made cluster admin with Entra ID and Azure RBAC. */
+  /** The deploying identity: its token calls the API server. */
   readonly deployer: Deployer;
+  /**
+   * The admins (Entra ID groups, bootstrap deployers): cluster admins through Azure RBAC.
+   * @default - none
+   */
+  readonly admins?: Admins;
   /**
    * The Kubernetes version and node counts to send, from the configuration and the live cluster
    * (lib/infra/program/previous-deployment.ts): never older than what runs.
@@ -60,7 +65,7 @@ export interface AksClusterArgs {
  * inline, user pools as separate AgentPool resources (changing an inline pool disturbs the whole
  * cluster), autoscaled pools whose minimum keeps a node in every configured zone, Azure CNI overlay,
  * managed identity, RBAC, OIDC issuer and workload identity, an auto-upgrade channel, Entra ID with
- * Azure RBAC (the deploying identity made cluster admin) and the optional Istio add-on.
+ * Azure RBAC (the admin groups, and bootstrap deployers, made cluster admins) and the optional Istio add-on.
  *
  * What AKS or the autoscaler changed is sent back as it runs, never undone: the version sent is
  * never older than the running one and each pool's count is the running count (`args.cluster`, read
@@ -83,8 +88,11 @@ export class AksCluster extends pulumi.ComponentResource {
   public readonly provider: k8s.Provider;
   /** The principal ID of the cluster's system-assigned identity (control plane). */
   public readonly principalId: pulumi.Output<string>;
-  /** The deployer's "Azure Kubernetes Service RBAC Cluster Admin" assignment (Entra ID with Azure RBAC). */
-  public readonly clusterAdmin?: pulumi.CustomResource;
+  /**
+   * The admins' role assignments on the cluster (Entra ID with Azure RBAC): "Azure Kubernetes
+   * Service RBAC Cluster Admin" for the groups and bootstrap deployers, "Cluster User" for the groups.
+   */
+  public readonly adminAssignments: pulumi.CustomResource[] = [];
 
   public constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('istio-aks-edge:azure:AksCluster', name, {}, opts);
@@ -170,17 +178,17 @@ export class AksCluster extends pulumi.ComponentResource {
       tags: config.tags,
     }, { parent: this, deleteBeforeReplace: false }));
 
-    // Entra ID: the deployer is cluster admin through Azure RBAC, and the provider calls the API
-    // server with the deployer's own Entra token for the AKS server application (no kubelogin).
+    // Entra ID: the admin groups (and bootstrap deployers) are cluster admins through Azure RBAC;
+    // the groups may also list the user credentials (the kubeconfig people sign in with). The
+    // provider calls the API server with the deployer's own Entra token for the AKS server
+    // application (no kubelogin): the deployer must be one of them (a bootstrap deployer or a member).
     const entra = config.entraId !== undefined;
-    if (config.entraId?.azureRbac) {
-      this.clusterAdmin = assignRole(`${name}-deployer-cluster-admin`, {
-        principalId: args.deployer.objectId,
-        principalType: args.deployer.principalType,
-        role: 'aksRbacClusterAdmin',
-        scope: this.cluster.id,
-        subscriptionId: args.deployer.subscriptionId,
-      }, { parent: this });
+    if (config.entraId?.azureRbac && args.admins) {
+      const subscriptionId = args.deployer.subscriptionId;
+      this.adminAssignments.push(
+        ...assignAdmins(`${name}-cluster-admin`, args.admins, 'aksRbacClusterAdmin', this.cluster.id, subscriptionId, { parent: this }),
+        ...assignAdmins(`${name}-cluster-user`, { groupObjectIds: args.admins.groupObjectIds, deployers: [] }, 'aksClusterUser', this.cluster.id, subscriptionId, { parent: this }),
+      );
     }
     const credentials = containerservice.listManagedClusterUserCredentialsOutput({
       resourceGroupName: args.resourceGroupName,
@@ -203,7 +211,7 @@ export class AksCluster extends pulumi.ComponentResource {
       // every Kubernetes resource); a new token is an update.
       clusterIdentifier: pulumi.interpolate`${args.resourceGroupName}/${config.clusterName}`,
       enableServerSideApply: true,
-    }, { parent: this, dependsOn: [...this.userPools, ...(this.clusterAdmin ? [this.clusterAdmin] : [])] });
+    }, { parent: this, dependsOn: [...this.userPools, ...this.adminAssignments] });
 
     this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
   }

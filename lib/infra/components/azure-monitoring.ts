@@ -4,7 +4,7 @@ import * as monitor from '@pulumi/azure-native/monitor';
 import * as pulumi from '@pulumi/pulumi';
 import { AlertGroup, AlertSeverity } from '../../alerts';
 import { MonitoringConfig } from '../program/config';
-import { assignRole, BUILT_IN_ROLES, Deployer } from './role-assignment';
+import { Admins, assignAdmins, assignRole, BUILT_IN_ROLES, Deployer } from './role-assignment';
 
 /** The built-in "Monitoring Data Reader" role (lets Grafana query the workspace). */
 export const MONITORING_DATA_READER_ROLE_ID = BUILT_IN_ROLES.monitoringDataReader;
@@ -19,13 +19,13 @@ export interface AzureMonitoringArgs {
   /** The edge's alert groups (the same the PrometheusRule and the rule file carry). */
   readonly alertGroups: readonly AlertGroup[];
   readonly tags: Record<string, string>;
-  /** The deploying identity and subscription: the deployer gets "Grafana Admin". */
+  /** The deploying identity and subscription. */
   readonly deployer: Deployer;
   /**
-   * Entra ID groups that also get "Grafana Admin".
-   * @default - none
+   * Who gets "Grafana Admin" (groups, bootstrap deployers).
+   * @default - nobody
    */
-  readonly grafanaAdminGroupObjectIds?: readonly string[];
+  readonly admins?: Admins;
 }
 
 /** Prometheus durations ("10m", "1h", "90s") in ISO 8601 ("PT10M"), as Azure's rule groups want them. */
@@ -122,12 +122,7 @@ export class AzureMonitoring extends pulumi.ComponentResource {
         subscriptionId,
       }, { parent: this });
       // Someone must be able to sign in: Grafana authorizes by Azure roles on the Grafana resource.
-      assignRole(`${name}-grafana-admin-deployer`, {
-        principalId: args.deployer.objectId, principalType: args.deployer.principalType, role: 'grafanaAdmin', scope: this.grafana.id, subscriptionId,
-      }, { parent: this });
-      (args.grafanaAdminGroupObjectIds ?? []).forEach((group, i) => assignRole(`${name}-grafana-admin-group-${i + 1}`, {
-        principalId: group, principalType: 'Group', role: 'grafanaAdmin', scope: this.grafana!.id, subscriptionId,
-      }, { parent: this }));
+      if (args.admins) assignAdmins(`${name}-grafana-admin`, args.admins, 'grafanaAdmin', this.grafana.id, subscriptionId, { parent: this });
     }
     this.registerOutputs({ workspaceId: this.workspace.id });
   }

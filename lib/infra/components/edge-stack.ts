@@ -2,19 +2,19 @@ import * as authorization from '@pulumi/azure-native/authorization';
 import * as resources from '@pulumi/azure-native/resources';
 import * as pulumi from '@pulumi/pulumi';
 import { AlertGroup } from '../../alerts';
+import { KeyVaultFact, ObjectReference } from '../../deployment-facts';
 import { KubernetesObject } from '../../model/kubernetes-object';
 import { AksCluster } from './aks-cluster';
 import { AzureMonitoring } from './azure-monitoring';
 import { StackConfig } from '../program/config';
 import { EdgeDeployment } from './edge-deployment';
 import { GatewayKeyVault } from './gateway-key-vault';
-import { CommittedKeyVault } from './identity-binding';
 import { IngressPublicIp } from './ingress-public-ip';
 import { IstioControlPlane } from './istio-control-plane';
 import { ManagedRedis } from './managed-redis';
 import { keyVaultName } from '../program/names';
 import type { ClusterInputs } from '../program/previous-deployment';
-import { Deployer, deployerPrincipalType } from './role-assignment';
+import { Admins, Deployer, deployerPrincipalType } from './role-assignment';
 
 /** Inputs of {@link EdgeStack}. */
 export interface EdgeStackArgs {
@@ -23,10 +23,16 @@ export interface EdgeStackArgs {
   /** The synthesized edge objects for the stack's environment. */
   readonly objects: readonly KubernetesObject[];
   /**
-   * The gateway's public IP, as the edge app names it in the Service's Azure annotations: the
-   * resource group is created with this name and holds the cluster and the IP.
+   * For each object, the indexes of the objects it is applied after (the constructs' dependencies:
+   * `synthesizeEdge`'s `dependencies`).
    */
-  readonly publicIp: { readonly name: string; readonly resourceGroup: string };
+  readonly dependencies: ReadonlyArray<readonly number[]>;
+  /**
+   * The gateway's public IP, as the edge app's IngressGateway names it (`azure.publicIp`): the
+   * resource group is created with this name and holds the cluster and the IP; the Service that
+   * asks for it (when given) waits for it.
+   */
+  readonly publicIp: { readonly name: string; readonly resourceGroup: string; readonly service?: ObjectReference };
   /** The hosts the gateway serves. */
   readonly hostnames: readonly string[];
   /**
@@ -35,24 +41,39 @@ export interface EdgeStackArgs {
    */
   readonly alertGroups?: readonly AlertGroup[];
   /**
-   * The gateway's certificate in Key Vault: the values the synthesized objects carry (the
-   * environment's, which a GitOps user commits) and the gateway pods' service account. The stack
-   * creates the vault and identity and applies their real values instead.
+   * The gateway's certificate in Key Vault, as the app's constructs recorded it: the values the
+   * synthesized objects carry (the environment's, which a GitOps user commits), the objects that
+   * name them and the gateway pods' service account. The stack creates the vault and identity and
+   * applies their real values instead.
    * @default - no Key Vault
    */
-  readonly keyVault?: CommittedKeyVault & { readonly serviceAccount: { readonly namespace: string; readonly name: string } };
+  readonly keyVault?: KeyVaultFact;
   /**
    * Azure's managed Redis for the rate-limit service, and the Secret (namespace and name) that
    * `RateLimitRedis.fromSecret` reads. See lib/infra/managed-redis.ts.
    * @default - no managed Redis (the edge uses an in-cluster Redis, or none)
    */
-  readonly managedRedis?: { readonly cacheName: string; readonly secret: { readonly namespace: string; readonly name: string } };
+  readonly managedRedis?: {
+    readonly cacheName: string;
+    readonly secret: { readonly namespace: string; readonly name: string };
+    /**
+     * The objects that read the Secret (the rate-limit Deployment): they wait for it.
+     * @default - none
+     */
+    readonly readers?: readonly ObjectReference[];
+  };
   /**
    * The Kubernetes version and node counts to send, from `refuseChangesAzureRefuses` (what the
    * live cluster runs, never undone).
    * @default - a new cluster: the configured version, each pool at its `minCount`
    */
   readonly cluster?: ClusterInputs;
+  /**
+   * Who administers the cluster, the vault and Grafana: the `entraId` groups and the bootstrap
+   * deployers `refuseChangesAzureRefuses` returned (every deployer that ran with it, until revoked).
+   * @default - nobody but what the cluster's `adminGroupObjectIDs` names
+   */
+  readonly admins?: Admins;
 }
 
 /**
@@ -94,7 +115,7 @@ export class EdgeStack extends pulumi.ComponentResource {
       location: config.location,
       tags: config.tags,
     }, { parent: this, protect: config.production });
-    this.aks = new AksCluster(`${name}-aks`, { config, resourceGroupName: this.resourceGroup.name, deployer, cluster: args.cluster }, { parent: this });
+    this.aks = new AksCluster(`${name}-aks`, { config, resourceGroupName: this.resourceGroup.name, deployer, cluster: args.cluster, admins: args.admins }, { parent: this });
     this.ingressIp = new IngressPublicIp(`${name}-ingress`, {
       name: args.publicIp.name,
       resourceGroupName: this.resourceGroup.name,
@@ -116,11 +137,12 @@ export class EdgeStack extends pulumi.ComponentResource {
         resourceGroupName: this.resourceGroup.name,
         location: config.location,
         oidcIssuerUrl: this.aks.cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? ''),
-        serviceAccount: kv.serviceAccount,
+        serviceAccount: { namespace: kv.serviceAccount.namespace ?? 'default', name: kv.serviceAccount.name },
         production: config.production,
         recover: config.keyVault.recover,
         identityName: `id-${config.clusterName}-gateway`,
         deployer,
+        admins: args.admins,
         tags: config.tags,
       }, { parent: this });
       // GitOps users commit the values into the manifests: say when theirs are stale (only once
@@ -134,16 +156,25 @@ export class EdgeStack extends pulumi.ComponentResource {
       });
     }
     this.istio = new IstioControlPlane(`${name}-istio`, { istio: config.istio, provider: this.aks.provider, gatewayApi: config.gatewayApi }, { parent: this });
+    // The managed Redis's Secret is declared after the objects (it needs its namespace, which the
+    // objects create); the objects that read it wait for it through this promise.
+    let redisSecret: (secret: pulumi.Resource) => void = () => undefined;
+    const redisSecretDeclared = new Promise<pulumi.Resource>((resolve) => { redisSecret = resolve; });
     this.edge = new EdgeDeployment(`${name}-edge`, {
       objects: args.objects,
+      dependencies: args.dependencies,
       provider: this.aks.provider,
-      // The IP must exist (and be usable by the cluster) before the gateway Service asks for it.
-      dependsOn: [...this.istio.ready, this.ingressIp],
+      dependsOn: this.istio.ready,
+      waits: [
+        // The IP must exist (and be usable by the cluster) before the gateway Service asks for it.
+        ...(args.publicIp.service ? [{ object: args.publicIp.service, dependsOn: [this.ingressIp] }] : []),
+        ...(args.managedRedis?.readers ?? []).map((object) => ({ object, dependsOn: [redisSecretDeclared] })),
+      ],
       keyVault: this.keyVault && args.keyVault ? {
         clientId: this.keyVault.clientId,
         tenantId: this.keyVault.tenantId,
         vaultName: this.keyVault.vaultName,
-        committed: args.keyVault,
+        fact: args.keyVault,
         dependsOn: this.keyVault.ready,
       } : undefined,
     }, { parent: this });
@@ -157,15 +188,14 @@ export class EdgeStack extends pulumi.ComponentResource {
         alertGroups: args.alertGroups ?? [],
         tags: config.tags,
         deployer,
-        grafanaAdminGroupObjectIds: config.entraId?.adminGroupObjectIds,
+        admins: args.admins,
       }, { parent: this });
     }
     // --- Managed Redis for the rate-limit service (issue 16): kept to this block. ---
     if (args.managedRedis) {
-      // The Secret needs its namespace, which the edge objects create first (EdgeDeployment applies
-      // namespaces before anything else); waiting for all of them would wait on the rate-limit
-      // Deployment, which waits on this Secret.
-      const namespaceCount = args.objects.filter((o) => o.kind === 'Namespace').length;
+      // The Secret needs its namespace when the edge objects create it (and only that: the
+      // rate-limit Deployment waits on this Secret).
+      const namespace = this.edge.namespace(args.managedRedis.secret.namespace);
       this.redis = new ManagedRedis(`${name}-redis`, {
         cacheName: args.managedRedis.cacheName,
         resourceGroupName: this.resourceGroup.name,
@@ -173,10 +203,11 @@ export class EdgeStack extends pulumi.ComponentResource {
         zones: config.zones,
         secret: args.managedRedis.secret,
         provider: this.aks.provider,
-        secretDependsOn: this.edge.resources.slice(0, namespaceCount),
+        secretDependsOn: namespace ? [namespace] : [],
         tags: config.tags,
         protect: config.production,
       }, { parent: this });
+      redisSecret(this.redis.secret);
     }
     this.registerOutputs({});
   }

@@ -1,7 +1,7 @@
 import * as keyvault from '@pulumi/azure-native/keyvault';
 import * as managedidentity from '@pulumi/azure-native/managedidentity';
 import * as pulumi from '@pulumi/pulumi';
-import { assignRole, BUILT_IN_ROLES, Deployer } from './role-assignment';
+import { Admins, assignAdmins, assignRole, BUILT_IN_ROLES, Deployer } from './role-assignment';
 
 /** The built-in "Key Vault Secrets User" role (read secrets, and certificates as secrets). */
 export const KEY_VAULT_SECRETS_USER_ROLE_ID = BUILT_IN_ROLES.keyVaultSecretsUser;
@@ -37,6 +37,11 @@ export interface GatewayKeyVaultArgs {
   readonly identityName: string;
   /** The deploying identity and subscription, from `getClientConfig`. */
   readonly deployer: Deployer;
+  /**
+   * Who may import and renew certificates on a created vault ("Key Vault Certificates Officer").
+   * @default - nobody
+   */
+  readonly admins?: Admins;
   /** Tags of the vault and the identity. */
   readonly tags: Record<string, string>;
 }
@@ -45,8 +50,8 @@ export interface GatewayKeyVaultArgs {
  * The gateway's certificates in Azure Key Vault: the vault (RBAC authorization, soft delete,
  * purge protection and `protect` in production) or a reference to an existing one, a user-assigned
  * identity federated with the gateway's service account (workload identity), "Key Vault Secrets
- * User" for it on the vault, and "Key Vault Certificates Officer" for the deploying identity on a
- * created vault (so `az keyvault certificate import` works right after the first `pulumi up`).
+ * User" for it on the vault, and "Key Vault Certificates Officer" for the admins (groups, bootstrap
+ * deployers) on a created vault (so `az keyvault certificate import` works right after the first `pulumi up`).
  * The AKS Key Vault Secrets Provider add-on syncs the certificate.
  */
 export class GatewayKeyVault extends pulumi.ComponentResource {
@@ -93,10 +98,8 @@ export class GatewayKeyVault extends pulumi.ComponentResource {
       this.vaultId = vault.id;
       this.vaultName = vault.name;
       ready.push(vault);
-      // The deployer imports the certificate (README): the vault authorizes the data plane by RBAC only.
-      assignRole(`${name}-deployer-certificates-officer`, {
-        principalId: args.deployer.objectId, principalType: args.deployer.principalType, role: 'keyVaultCertificatesOfficer', scope: vault.id, subscriptionId: args.deployer.subscriptionId,
-      }, { parent: this });
+      // The admins import the certificate (README): the vault authorizes the data plane by RBAC only.
+      if (args.admins) assignAdmins(`${name}-certificates-officer`, args.admins, 'keyVaultCertificatesOfficer', vault.id, args.deployer.subscriptionId, { parent: this });
     }
     this.identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, {
       resourceName: args.identityName,

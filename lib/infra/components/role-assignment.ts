@@ -10,8 +10,10 @@ export const BUILT_IN_ROLES = {
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
   /** Manage certificates (import, renew): the deployer on the vault, for `az keyvault certificate import`. */
   keyVaultCertificatesOfficer: 'a4417e6f-fecd-4de8-b567-7b0420b6ab3b',
-  /** Full access to the cluster's Kubernetes API through Azure RBAC: the deployer (and the provider). */
+  /** Full access to the cluster's Kubernetes API through Azure RBAC: the admin groups, bootstrap deployers (and the provider). */
   aksRbacClusterAdmin: 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b',
+  /** Lists the cluster's user credentials (the kubeconfig people sign in with): the admin groups. */
+  aksClusterUser: '4abbcc35-e782-43d8-92c5-2d3f1bd2253f',
   /** Lets Grafana query the Azure Monitor workspace. */
   monitoringDataReader: 'b0d8363b-8ddd-447d-831f-62ca05bff136',
   /** Administers Azure Managed Grafana (signs in, edits dashboards and data sources). */
@@ -81,4 +83,33 @@ export function assignRole(name: string, args: AssignRoleArgs, opts: pulumi.Cust
     roleDefinitionId: pulumi.interpolate`/subscriptions/${args.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`,
     scope: args.scope,
   }, opts);
+}
+
+/** An identity that ran `pulumi up` with `entraId.bootstrapDeployer`, as the stack records it. */
+export interface BootstrapDeployer {
+  /** Its object ID. */
+  readonly objectId: string;
+  /** Its principal type. */
+  readonly principalType: 'User' | 'ServicePrincipal';
+}
+
+/** Who administers the stack's resources (cluster, vault, Grafana). */
+export interface Admins {
+  /** Entra ID groups (object IDs). */
+  readonly groupObjectIds: readonly string[];
+  /** Deployers kept as admins (`entraId.bootstrapDeployer`), every one that ran with it until revoked. */
+  readonly deployers: readonly BootstrapDeployer[];
+}
+
+/**
+ * Assigns `role` on `scope` to every admin: one assignment per group and per bootstrap deployer,
+ * each named `<name>-group-<object ID>` or `<name>-deployer-<object ID>`, so a run by another
+ * identity adds its own assignment and never replaces (deletes) another's.
+ */
+export function assignAdmins(name: string, admins: Admins, role: keyof typeof BUILT_IN_ROLES, scope: pulumi.Input<string>, subscriptionId: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions): authorization.RoleAssignment[] {
+  return [
+    ...admins.groupObjectIds.map((g) => assignRole(`${name}-group-${g}`, { principalId: g, principalType: 'Group', role, scope, subscriptionId }, opts)),
+    ...admins.deployers.map((d) => assignRole(`${name}-deployer-${d.objectId}`, { principalId: d.objectId, principalType: d.principalType, role, scope, subscriptionId }, opts)),
+  ];
 }

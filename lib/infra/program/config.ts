@@ -45,11 +45,26 @@ export interface IstioConfig {
 /** Microsoft Entra ID integration of the cluster (on by default in production). */
 export interface EntraIdConfig {
   /**
-   * Object IDs of groups that get cluster-admin besides the deploying identity (which always gets
-   * "Azure Kubernetes Service RBAC Cluster Admin" through Azure RBAC).
-   * @default - none
+   * Object IDs of the Entra ID groups that administer the stack: cluster admins (AKS
+   * `adminGroupObjectIDs` and, with Azure RBAC, "Azure Kubernetes Service RBAC Cluster Admin" and
+   * "Cluster User"), "Key Vault Certificates Officer" on a vault the stack creates, "Grafana Admin".
+   * Required in production. {@link PLACEHOLDER_GUID} is accepted only under Pulumi's mocks.
+   * @default - none (outside production)
    */
   readonly adminGroupObjectIds: string[];
+  /**
+   * Also make the identity running `pulumi up` an admin (the same roles as the groups), for a first
+   * deployment by an identity outside the groups. Every deployer that ran with it keeps its
+   * assignments (the stack records them) until listed in {@link revokedDeployers}: a run by another
+   * identity never removes them.
+   * @default false
+   */
+  readonly bootstrapDeployer: boolean;
+  /**
+   * Object IDs of former deployers whose bootstrap assignments the next run removes.
+   * @default - none
+   */
+  readonly revokedDeployers: string[];
   /** Authorize Kubernetes API calls with Azure RBAC. */
   readonly azureRbac: boolean;
   /** Disable the cluster's local accounts (people then sign in with kubelogin). */
@@ -156,6 +171,27 @@ export class ConfigError extends Error {}
 
 const AUTO_UPGRADE_CHANNELS = ['none', 'patch', 'stable', 'rapid', 'node-image'];
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The placeholder for an object ID a stack file cannot know (the nil GUID, never an Entra ID
+ * object): committed so the offline plan and the tests run, refused by a real `pulumi up`
+ * (lib/infra/program/previous-deployment.ts, `refusePlaceholders`).
+ */
+export const PLACEHOLDER_GUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Address ranges reserved for documentation (RFC 5737): placeholders for the API server's
+ * authorized ranges, refused by a real `pulumi up` like {@link PLACEHOLDER_GUID}.
+ */
+export const PLACEHOLDER_CIDRS: readonly string[] = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24'];
+
+/** The committed placeholders of a configuration, as "key: value" (empty when there are none). */
+export function placeholdersIn(config: StackConfig): string[] {
+  const found: string[] = [];
+  for (const g of config.entraId?.adminGroupObjectIds ?? []) if (g === PLACEHOLDER_GUID) found.push(`entraId.adminGroupObjectIds: "${g}"`);
+  for (const r of config.apiServerAuthorizedIpRanges) if (PLACEHOLDER_CIDRS.includes(r)) found.push(`apiServerAuthorizedIpRanges: "${r}"`);
+  return found;
+}
 /** AKS DNS prefix: 1-54 letters, digits and "-", starting and ending with a letter or digit. */
 const DNS_PREFIX = /^[a-zA-Z0-9]([-a-zA-Z0-9]{0,52}[a-zA-Z0-9])?$/;
 
@@ -172,7 +208,7 @@ const OBJECT_KEYS: Record<string, readonly string[]> = {
   systemPool: ['name', 'vmSize', 'minCount', 'maxCount'],
   userPools: ['name', 'vmSize', 'minCount', 'maxCount'],
   istio: ['mode', 'version', 'revision'],
-  entraId: ['enabled', 'adminGroupObjectIds', 'azureRbac', 'disableLocalAccounts'],
+  entraId: ['enabled', 'adminGroupObjectIds', 'azureRbac', 'disableLocalAccounts', 'bootstrapDeployer', 'revokedDeployers'],
   monitoring: ['enabled', 'emails', 'webhooks', 'grafana'],
   keyVault: ['existingResourceGroup', 'name', 'recover'],
 };
@@ -350,15 +386,24 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
   let entraId: EntraIdConfig | undefined;
   // On in production; elsewhere on as soon as entraId is configured.
   if (bool('entraId.enabled', entraRaw.enabled, production || json('entraId') !== undefined)) {
-    const groups = entraRaw.adminGroupObjectIds ?? [];
-    if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string' || !GUID.test(g))) {
-      bad('entraId.adminGroupObjectIds', groups, 'List the object IDs (GUIDs) of Entra ID groups that administer the cluster, or leave it out: the deploying identity is made cluster admin.');
-    }
+    const guids = (key: string, fix: string): string[] => {
+      const v = entraRaw[key] ?? [];
+      if (!Array.isArray(v) || v.some((g) => typeof g !== 'string' || !GUID.test(g))) {
+        bad(`entraId.${key}`, v, fix);
+        return [];
+      }
+      return [...new Set(v.map((g: string) => g.toLowerCase()))];
+    };
     entraId = {
-      adminGroupObjectIds: Array.isArray(groups) ? groups as string[] : [],
+      adminGroupObjectIds: guids('adminGroupObjectIds', 'List the object IDs (GUIDs) of the Entra ID groups that administer the cluster, for example ["6f1b1c3e-1d2a-4c2b-9f43-2d4a5c6b7e8f"] (az ad group show -g <name> --query id -o tsv).'),
       azureRbac: bool('entraId.azureRbac', entraRaw.azureRbac, true),
       disableLocalAccounts: bool('entraId.disableLocalAccounts', entraRaw.disableLocalAccounts, true),
+      bootstrapDeployer: bool('entraId.bootstrapDeployer', entraRaw.bootstrapDeployer, false),
+      revokedDeployers: guids('revokedDeployers', 'List the object IDs (GUIDs) of former deployers whose bootstrap assignments to remove (the `deployed.bootstrapDeployers` output lists them).'),
     };
+    if (production && (entraRaw.adminGroupObjectIds === undefined || (Array.isArray(entraRaw.adminGroupObjectIds) && entraRaw.adminGroupObjectIds.length === 0))) {
+      bad('entraId.adminGroupObjectIds', entraRaw.adminGroupObjectIds, 'Production names its admins as Entra ID groups, not whoever runs `pulumi up`: give the object ID of at least one group (az ad group show -g <name> --query id -o tsv). Set entraId.bootstrapDeployer: true as well if the identity running the first `pulumi up` is not in it.');
+    }
     if (entraId.disableLocalAccounts && !entraId.azureRbac && entraId.adminGroupObjectIds.length === 0) {
       bad('entraId.azureRbac', false, 'With local accounts disabled and no admin group, only Azure RBAC can let the deploying identity in: keep azureRbac true or list adminGroupObjectIds.');
     }

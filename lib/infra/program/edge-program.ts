@@ -2,20 +2,26 @@
  * A Pulumi program for any edge: the user's edge definition (a function from the stack's facts to
  * a cdk8s App) is synthesized in-process, and exactly what it synthesizes is deployed on the
  * cluster the stack creates. What the cluster side needs from the edge (the gateway's public IP,
- * its Key Vault certificate, the alert rule groups) is read from the synthesized objects and the
- * app's EdgeMonitoring constructs, so the two cannot drift.
+ * its Key Vault certificate, the rate-limit service's Redis Secret, the hosts, the gateways'
+ * minimum replicas, the alert rule groups) is what the app's constructs recorded
+ * (lib/deployment-facts.ts, the EdgeMonitoring constructs), and the objects are applied in the
+ * order of the constructs' dependencies (lib/synth/apply-order.ts): nothing is read back from the
+ * synthesized objects, so the two cannot drift.
  */
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
 import { AlertGroup } from '../../alerts';
 import { EdgeMonitoring } from '../../edge-monitoring';
 import type { GatewayApiOptions } from '../../gateway-api/convert';
+import { collectDeploymentFacts, DeploymentFacts, KeyVaultFact, PublicIpFact, RedisSecretFact } from '../../deployment-facts';
 import { KubernetesObject } from '../../model/kubernetes-object';
+import { applyDependencies } from '../../synth/apply-order';
 import { convertToGatewayApi, synthesizeApp } from '../../synth/synth';
+import { analyze } from '../../analysis/analyze';
+import { TARGET_CHECKS } from '../../analysis/checks/target/aks-addon';
 import { CONFIG_NAMESPACE, ConfigError, IstioMode, parseStackConfig, StackConfig } from './config';
-import { EdgeStack } from '../components/edge-stack';
+import { EdgeStack, EdgeStackArgs } from '../components/edge-stack';
 import { DeployedFacts, deployedFacts, refuseChangesAzureRefuses } from './previous-deployment';
-import { AZURE_LB_RESOURCE_GROUP_ANNOTATION, AZURE_PIP_NAME_ANNOTATION, WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION } from '../../contract/keys';
 
 /** What an edge definition is given: the stack's environment and the facts of the cluster it runs on. */
 export interface EdgeFacts {
@@ -53,8 +59,12 @@ export interface EdgeFacts {
 export interface EdgeManagedRedis {
   /** The cache's name (globally unique in Azure). */
   readonly cacheName: string;
-  /** The Secret the program writes the cache's address and key to, which `RateLimitRedis.fromSecret` reads. */
-  readonly secret: { readonly namespace: string; readonly name: string };
+  /**
+   * The Secret the program writes the cache's address and key to: one a RateLimitService of the
+   * app reads (`RateLimitRedis.fromSecret`).
+   * @default - the Secret the app's RateLimitService reads, when exactly one reads a Secret
+   */
+  readonly secret?: { readonly namespace: string; readonly name: string };
 }
 
 /** What an edge definition may return besides its App. */
@@ -75,66 +85,49 @@ export type EdgeDefinition = (facts: EdgeFacts) => App | EdgeDefinitionResult;
 export interface SynthesizedEdge {
   /** Every object of every chart, in the order `cdk8s synth` writes them (in the form asked for). */
   readonly objects: KubernetesObject[];
+  /** For each object, the indexes of the objects it is applied after: its constructs' dependencies (see `applyDependencies`). */
+  readonly dependencies: number[][];
+  /** What the app's constructs recorded for the deployment (public IPs, Key Vault, Redis Secrets, gateways). */
+  readonly facts: DeploymentFacts;
   /** The alert rule groups of the app's EdgeMonitoring constructs. */
   readonly alertGroups: AlertGroup[];
-  /** The gateway's public IP, from the LoadBalancer Service's Azure annotations. */
-  readonly publicIp?: { readonly name: string; readonly resourceGroup: string };
-  /** The gateway's Key Vault certificate: the vault, the identity's client and tenant IDs, and the pods' service account. */
-  readonly keyVault?: {
-    readonly vaultName: string; readonly clientId: string; readonly tenantId: string;
-    readonly serviceAccount: { readonly namespace: string; readonly name: string };
-  };
-  /** The hosts the app's Istio Gateways serve. */
+  /**
+   * The gateway's public IP, as its IngressGateway was given it (`azure.publicIp`), when it names a resource group.
+   * @default - none
+   */
+  readonly publicIp?: PublicIpFact & { readonly resourceGroup: string };
+  /**
+   * The gateway's Key Vault certificate, as its IngressGateway was given it (`Certificate.fromKeyVault`).
+   * @default - none
+   */
+  readonly keyVault?: KeyVaultFact;
+  /** The hosts the app's IngressGateways serve. */
   readonly hostnames: string[];
-  /** The smallest number of gateway pods the objects allow (the HPA's minimum, else the replicas). */
+  /** The smallest number of gateway pods the app runs (its managed gateways' autoscaler minimums or replicas; 1 when it deploys none). */
   readonly gatewayMinReplicas: number;
 }
 
-const PIP_NAME = AZURE_PIP_NAME_ANNOTATION;
-const PIP_GROUP = AZURE_LB_RESOURCE_GROUP_ANNOTATION;
-const WORKLOAD_IDENTITY = WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION;
-
-type Obj = KubernetesObject & { spec?: Record<string, unknown> };
-const rec = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : {});
-
 /**
  * Synthesizes an edge definition's App (construct validations included), in the Istio form or, with
- * `gatewayApi`, in the Kubernetes Gateway API form, and reads what the cluster side needs.
+ * `gatewayApi`, in the Kubernetes Gateway API form, and collects what the cluster side needs from
+ * the app's constructs (never from the synthesized objects).
  */
 export function synthesizeEdge(app: App, gatewayApi?: GatewayApiOptions): SynthesizedEdge {
   const charts = synthesizeApp(app);
-  // What the cluster side needs is read from the Istio form, which states it in the objects (the
-  // Gateway API form leaves the gateway's Service and Deployment to Istio's gateway controller).
-  const objects = charts.flatMap((c) => c.objects) as Obj[];
-  const deployed = gatewayApi ? convertToGatewayApi(app, charts, gatewayApi).charts.flatMap((c) => c.objects) : objects;
+  const istio = charts.flatMap((c) => c.objects);
+  const converted = gatewayApi ? convertToGatewayApi(app, charts, gatewayApi) : undefined;
+  const objects = converted ? converted.charts.flatMap((c) => c.objects) : istio;
+  const dependencies = applyDependencies(app, objects, converted);
   const alertGroups = app.node.findAll().filter((c): c is EdgeMonitoring => c instanceof EdgeMonitoring).flatMap((m) => m.alertGroups);
-  const lb = objects.find((o) => o.kind === 'Service' && rec(o.spec).type === 'LoadBalancer' && o.metadata?.annotations?.[PIP_NAME]);
-  const annotations = lb?.metadata?.annotations ?? {};
-  const publicIp = lb && annotations[PIP_GROUP] ? { name: annotations[PIP_NAME], resourceGroup: annotations[PIP_GROUP] } : undefined;
-  const spc = objects.find((o) => o.kind === 'SecretProviderClass' && rec(rec(o.spec).parameters).keyvaultName);
-  let keyVault: SynthesizedEdge['keyVault'];
-  if (spc) {
-    const params = rec(rec(spc.spec).parameters);
-    const clientId = typeof params.clientID === 'string' ? params.clientID : '';
-    const tenantId = typeof params.tenantId === 'string' ? params.tenantId : '';
-    const sa = objects.find((o) => o.kind === 'ServiceAccount' && o.metadata?.annotations?.[WORKLOAD_IDENTITY] === clientId);
-    if (sa?.metadata?.name) {
-      keyVault = { vaultName: String(params.keyvaultName), clientId, tenantId, serviceAccount: { namespace: sa.metadata.namespace ?? 'default', name: sa.metadata.name } };
-    }
-  }
-  const hostnames = [...new Set(objects.filter((o) => o.kind === 'Gateway' && o.apiVersion.startsWith('networking.istio.io/'))
-    .flatMap((g) => (Array.isArray(rec(g.spec).servers) ? rec(g.spec).servers as unknown[] : []))
-    .flatMap((s) => (Array.isArray(rec(s).hosts) ? rec(s).hosts as unknown[] : []))
-    .map((h) => String(h).replace(/^[^/]*\//, '')))];
-  // The gateway pods: the Deployment the LoadBalancer Service selects, and the HPA scaling it.
-  const selector = rec(rec(lb?.spec).selector);
-  const deployment = objects.find((o) => o.kind === 'Deployment' && lb && o.metadata?.namespace === lb.metadata?.namespace
-    && Object.entries(selector).length > 0
-    && Object.entries(selector).every(([k, v]) => rec(rec(rec(rec(o.spec).template).metadata).labels)[k] === v));
-  const hpa = deployment && objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata?.namespace === deployment.metadata?.namespace
-    && rec(rec(o.spec).scaleTargetRef).name === deployment.metadata?.name);
-  const replicas = rec(hpa?.spec).minReplicas ?? rec(deployment?.spec).replicas ?? 1;
-  return { objects: deployed, alertGroups, publicIp, keyVault, hostnames, gatewayMinReplicas: typeof replicas === 'number' ? replicas : 1 };
+  const facts = collectDeploymentFacts(app);
+  const ip = facts.publicIps.find((p) => p.resourceGroup !== undefined);
+  const publicIp = ip?.resourceGroup !== undefined ? { ...ip, resourceGroup: ip.resourceGroup } : undefined;
+  const hostnames = [...new Set(facts.gateways.flatMap((g) => g.hosts))];
+  const minimums = facts.gateways.flatMap((g) => (g.minReplicas === undefined ? [] : [g.minReplicas]));
+  return {
+    objects, dependencies, facts, alertGroups, publicIp, keyVault: facts.keyVaults[0], hostnames,
+    gatewayMinReplicas: minimums.length ? Math.min(...minimums) : 1,
+  };
 }
 
 /** Options of {@link edgeProgram}. */
@@ -177,6 +170,20 @@ export interface EdgeProgramOutputs {
   readonly rateLimitRedisHost?: pulumi.Output<string>;
 }
 
+/** The managed Redis of an edge definition, with the Secret a RateLimitService of the app reads and its readers. */
+function managedRedisSecret(where: string, redis: EdgeManagedRedis, facts: readonly RedisSecretFact[]): EdgeStackArgs['managedRedis'] {
+  const named = (f: RedisSecretFact) => `${f.secret.namespace}/${f.secret.name} (${f.path})`;
+  const wanted = redis.secret;
+  const matching = wanted ? facts.filter((f) => f.secret.namespace === wanted.namespace && f.secret.name === wanted.name) : facts;
+  if (matching.length === 0) {
+    throw new ConfigError(`${where}: invalid managedRedis.secret: received ${wanted ? `"${wanted.namespace}/${wanted.name}"` : 'none'}. ${facts.length ? `The app's RateLimitServices read ${facts.map(named).join(', ')}` : 'No RateLimitService of the app reads a Secret (RateLimitRedis.fromSecret)'}: name the Secret one of them reads, or give the RateLimitService RateLimitRedis.fromSecret({ secretName }).`);
+  }
+  if (!wanted && new Set(matching.map((f) => `${f.secret.namespace}/${f.secret.name}`)).size > 1) {
+    throw new ConfigError(`${where}: invalid managedRedis.secret: received none. The app's RateLimitServices read ${matching.map(named).join(', ')}: name the one the managed Redis is for.`);
+  }
+  return { cacheName: redis.cacheName, secret: matching[0].secret, readers: matching.flatMap((f) => f.readers) };
+}
+
 /** Every key of the project's namespace the stack sets (unknown ones are refused, not ignored). */
 function namespaceConfig(): Record<string, string> {
   const prefix = `${CONFIG_NAMESPACE}:`;
@@ -214,21 +221,37 @@ export function edgeProgram(definition: EdgeDefinition, options: EdgeProgramOpti
       throw new ConfigError(`${where}: the edge definition given to edgeProgram returned ${app === null ? 'null' : typeof app}, not a cdk8s App: return the App (or { app, managedRedis }) from the function.`);
     }
     const edge = synthesizeEdge(app, config.gatewayApi ? options.gatewayApi ?? {} : undefined);
-    if (!edge.publicIp) {
-      throw new ConfigError(`${where}: the edge of environment "${config.environment}" has no gateway Service with the ${PIP_NAME} and ${PIP_GROUP} annotations: give the IngressGateway \`azure: { publicIp: { name, resourceGroup } }\`; the program creates both.`);
+    const ips = edge.facts.publicIps;
+    if (ips.length > 1) {
+      throw new ConfigError(`${where}: the edge of environment "${config.environment}" asks for ${ips.length} public IPs (${ips.map((p) => `${p.path}: "${p.name}"`).join(', ')}); the stack creates one: give azure.publicIp to one IngressGateway only.`);
     }
+    if (!edge.publicIp) {
+      throw new ConfigError(`${where}: the edge of environment "${config.environment}" has no IngressGateway with a public IP in a resource group${ips.length ? ` (${ips[0].path} names "${ips[0].name}" without resourceGroup)` : ''}: give the IngressGateway \`azure: { publicIp: { name, resourceGroup } }\`; the program creates both.`);
+    }
+    if (edge.facts.keyVaults.length > 1) {
+      throw new ConfigError(`${where}: the edge of environment "${config.environment}" reads ${edge.facts.keyVaults.length} Key Vault certificates (${edge.facts.keyVaults.map((k) => k.path).join(', ')}); the stack creates one vault and one gateway identity: use Certificate.fromKeyVault on one IngressGateway.`);
+    }
+    const redis = managedRedis ? managedRedisSecret(where, managedRedis, edge.facts.redisSecrets) : undefined;
     if (config.production && edge.gatewayMinReplicas < 2) {
       throw new ConfigError(`${where}: invalid config ${CONFIG_NAMESPACE}:environment: received "${config.environment}". Its gateway runs with at least ${edge.gatewayMinReplicas} replica(s); production needs at least 2 so a pod restart or a node drain never takes the edge down: raise the gateway's autoscaling.minReplicas.`);
     }
     if (!config.monitoring.enabled && edge.objects.some((o) => o.apiVersion.startsWith('azmonitoring.coreos.com/'))) {
       throw new ConfigError(`${where}: invalid config ${CONFIG_NAMESPACE}:monitoring.enabled: received false. The edge's PodMonitors are for Azure Managed Prometheus, whose CRDs the metrics add-on installs: enable monitoring, or scrape with the Prometheus Operator (EdgeMonitoring backend).`);
     }
+    // What the install mode refuses (the AKS add-on blocks some Istio kinds) stops the program here;
+    // what it leaves outside Azure's support (EnvoyFilters) is a warning.
+    const target = analyze(edge.objects, { checks: TARGET_CHECKS, target: config.istio.mode === IstioMode.AKS_ADDON ? 'aks-addon' : 'helm' });
+    for (const f of target.filter((x) => x.severity !== 'error')) void pulumi.log.warn(`${f.check} ${f.object}: ${f.message}`);
+    const refused = target.filter((x) => x.severity === 'error');
+    if (refused.length > 0) {
+      throw new ConfigError(`${where}: the edge has objects the Istio install mode "${config.istio.mode}" refuses:\n${refused.map((f) => `  ${f.check} ${f.object}: ${f.message}`).join('\n')}`);
+    }
     // Zones, region, system pool size, the Kubernetes version and the pools' counts: compared with
     // the previous deployment and the live cluster before anything is declared.
     const previous = await refuseChangesAzureRefuses(config, edge.publicIp.resourceGroup);
     const stack = new EdgeStack('edge', {
-      config, objects: edge.objects, alertGroups: edge.alertGroups, publicIp: edge.publicIp, hostnames: edge.hostnames, keyVault: edge.keyVault, managedRedis,
-      cluster: previous.cluster,
+      config, objects: edge.objects, alertGroups: edge.alertGroups, publicIp: edge.publicIp, hostnames: edge.hostnames, keyVault: edge.keyVault, managedRedis: redis,
+      dependencies: edge.dependencies, cluster: previous.cluster, admins: previous.admins,
     });
     return {
       kubeconfig: stack.aks.kubeconfig,
@@ -241,7 +264,7 @@ export function edgeProgram(definition: EdgeDefinition, options: EdgeProgramOpti
       gatewayIdentityClientId: stack.keyVault?.clientId,
       tenantId: stack.keyVault?.tenantId,
       grafanaEndpoint: stack.monitoring?.grafana?.properties.apply((p) => p.endpoint),
-      deployed: deployedFacts(config),
+      deployed: deployedFacts(config, previous.admins),
       rateLimitRedisHost: stack.redis?.url,
     };
   };

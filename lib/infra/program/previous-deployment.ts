@@ -12,10 +12,12 @@
  * and `pulumi refresh` is a step someone forgets. The `get` costs one call per run, also in preview,
  * and only for a stack that was deployed (a new stack has no cluster to read).
  */
+import * as authorization from '@pulumi/azure-native/authorization';
 import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as pulumi from '@pulumi/pulumi';
 import { describeProblem } from '../../private/errors';
-import { aksOwnsKubernetesVersion, CONFIG_NAMESPACE, ConfigError, PoolConfig, StackConfig } from './config';
+import { Admins, BootstrapDeployer, deployerPrincipalType } from '../components/role-assignment';
+import { aksOwnsKubernetesVersion, CONFIG_NAMESPACE, ConfigError, placeholdersIn, PoolConfig, StackConfig } from './config';
 import { userPoolAksName } from './names';
 
 /** What the stack exports about its infrastructure, to compare on the next run. */
@@ -26,11 +28,59 @@ export interface DeployedFacts {
   readonly location: string;
   /** The inline system pool's VM size. */
   readonly systemPoolVmSize: string;
+  /**
+   * The deployers kept as admins (`entraId.bootstrapDeployer`): every identity that ran with it,
+   * until listed in `entraId.revokedDeployers`, so a run by another identity keeps their assignments.
+   */
+  readonly bootstrapDeployers?: readonly BootstrapDeployer[];
 }
 
-/** The facts of a configuration, as the stack exports them. */
-export function deployedFacts(config: StackConfig): DeployedFacts {
-  return { zones: [...config.zones], location: config.location, systemPoolVmSize: config.systemPool.vmSize };
+/** The facts of a configuration, as the stack exports them, with the bootstrap deployers kept. */
+export function deployedFacts(config: StackConfig, admins?: Admins): DeployedFacts {
+  return {
+    zones: [...config.zones], location: config.location, systemPoolVmSize: config.systemPool.vmSize,
+    ...(admins?.deployers.length ? { bootstrapDeployers: admins.deployers.map((d) => ({ objectId: d.objectId, principalType: d.principalType })) } : {}),
+  };
+}
+
+/**
+ * The admins of a run: the configured groups, and the bootstrap deployers, i.e. those the previous
+ * deployment recorded and the identity running now when `entraId.bootstrapDeployer` is on (always
+ * without Entra ID: the deployer then administers the vault and Grafana it creates), less
+ * `entraId.revokedDeployers`.
+ */
+export function runAdmins(config: StackConfig, previous: Partial<DeployedFacts> | undefined, current: BootstrapDeployer): Admins {
+  const list: unknown = previous?.bootstrapDeployers;
+  const isDeployer = (d: unknown): d is BootstrapDeployer => !!d && typeof d === 'object' && typeof (d as BootstrapDeployer).objectId === 'string'
+    && ((d as BootstrapDeployer).principalType === 'User' || (d as BootstrapDeployer).principalType === 'ServicePrincipal');
+  const recorded = Array.isArray(list) ? (list as unknown[]).filter(isDeployer) : [];
+  const bootstrap = config.entraId ? config.entraId.bootstrapDeployer : true;
+  const revoked = new Set((config.entraId?.revokedDeployers ?? []).map((r) => r.toLowerCase()));
+  const deployers: BootstrapDeployer[] = [];
+  for (const d of [...recorded, ...(bootstrap ? [current] : [])]) {
+    const id = d.objectId.toLowerCase();
+    if (!revoked.has(id) && !deployers.some((x) => x.objectId.toLowerCase() === id)) deployers.push({ objectId: d.objectId, principalType: d.principalType });
+  }
+  return { groupObjectIds: config.entraId?.adminGroupObjectIds ?? [], deployers };
+}
+
+/** Whether the program runs under Pulumi's mocks (`pulumi.runtime.setMocks`: the offline plan, the tests). */
+function underMocks(): boolean {
+  // The SDK does not export its MockMonitor class: its name is the test (stable since Pulumi 2).
+  return pulumi.runtime.getMonitor()?.constructor.name === 'MockMonitor';
+}
+
+/**
+ * Refuses committed placeholders (the nil GUID as an admin group, documentation address ranges)
+ * outside Pulumi's mocks: the offline plan and the tests run with them, a real deployment needs
+ * the real values.
+ */
+export function refusePlaceholders(config: StackConfig, stack: string, mocked = underMocks()): void {
+  const found = placeholdersIn(config);
+  if (found.length && !mocked) {
+    throw new ConfigError(found.map((f) => describeProblem(`Pulumi stack "${stack}"`, `config ${CONFIG_NAMESPACE}:${f.split(':')[0]}`, f.slice(f.indexOf(':') + 2).replace(/^"|"$/g, ''),
+      'This is the committed placeholder (accepted by the offline plan and the tests only): set the real value in Pulumi.<stack>.yaml (pulumi config set --path ...).')).join('\n'));
+  }
 }
 
 /** What the live cluster runs, as `getManagedCluster` returns it. */
@@ -151,17 +201,21 @@ export interface PreviousDeployment {
   readonly running?: RunningCluster;
   /** The version and node counts to send. */
   readonly cluster: ClusterInputs;
+  /** The admins of this run: the groups and the bootstrap deployers kept. */
+  readonly admins: Admins;
 }
 
 /**
  * Reads the stack's previous deployment (a StackReference to the stack itself; a new stack has
  * none) and, for a deployed stack, the live cluster in `resourceGroupName`; throws a
  * {@link ConfigError} listing the changes Azure refuses (zones, region, system pool size, a
- * Kubernetes downgrade, a pool's maximum below its running count). Await it before declaring any
+ * Kubernetes downgrade, a pool's maximum below its running count) or a committed placeholder
+ * outside mocks; returns what to send and who the admins are. Await it before declaring any
  * resource: a refused change then sends nothing.
  */
 export async function refuseChangesAzureRefuses(config: StackConfig, resourceGroupName?: string): Promise<PreviousDeployment> {
   const stack = pulumi.getStack();
+  refusePlaceholders(config, stack);
   const self = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`);
   const previous: unknown = (await self.getOutputDetails('deployed')).value;
   const problems = changesAzureRefuses(previous, config, stack);
@@ -178,5 +232,9 @@ export async function refuseChangesAzureRefuses(config: StackConfig, resourceGro
   problems.push(...cluster.problems);
   if (problems.length) throw new ConfigError(problems.join('\n'));
   for (const w of cluster.inputs.warnings) void pulumi.log.warn(w);
-  return { facts: previous && typeof previous === 'object' ? previous : undefined, running, cluster: cluster.inputs };
+  const facts = previous && typeof previous === 'object' ? previous : undefined;
+  // The identity running now, as a plain value: its assignments are keyed by its object ID.
+  const client = await authorization.getClientConfig();
+  const current: BootstrapDeployer = { objectId: client.objectId, principalType: deployerPrincipalType(client.clientId, config.deployerPrincipalType) };
+  return { facts, running, cluster: cluster.inputs, admins: runAdmins(config, facts, current) };
 }

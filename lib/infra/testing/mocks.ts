@@ -67,6 +67,11 @@ export interface EdgeMocksOptions {
    * @default - none: the program must not read a cluster (a new stack)
    */
   readonly liveCluster?: { readonly kubernetesVersion: string; readonly poolCounts: Readonly<Record<string, number>> };
+  /**
+   * The identity running `pulumi up`, as `getClientConfig` returns it (another deployer than the last).
+   * @default MOCK_DEPLOYER
+   */
+  readonly deployer?: { readonly clientId: string; readonly objectId: string };
 }
 
 /** A kubeconfig in the shape AKS returns, for the mocked credentials call. */
@@ -175,7 +180,7 @@ export class EdgeMocks implements pulumi.runtime.Mocks {
       case 'azure-native:redis:listRedisKeys':
         return { primaryKey: `mock-primary-key-of-${args.inputs.name}`, secondaryKey: 'mock-secondary-key' };
       case 'azure-native:authorization:getClientConfig':
-        return { ...MOCK_DEPLOYER, subscriptionId: SUBSCRIPTION };
+        return { ...MOCK_DEPLOYER, ...this.options.deployer, subscriptionId: SUBSCRIPTION };
       case 'azure-native:authorization:getClientToken':
         return { token: MOCK_AKS_TOKEN };
       case 'azure-native:containerservice:getManagedCluster': {

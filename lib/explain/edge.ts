@@ -1,0 +1,125 @@
+/**
+ * A loaded edge: the manifests of an edge read once, in either form, and asked many questions.
+ * Gateway API objects (Gateway, HTTPRoute, ReferenceGrant) are read back the way istiod reads them
+ * ({@link gatewayApiToIstio}: a Gateway per listener, VirtualServices in Gateway API precedence,
+ * the pods Istio deploys) and evaluated like the Istio form. The object index is built once, so
+ * each further request or request-table row is a lookup, not a rebuild.
+ */
+import { KubernetesObject } from '../model/kubernetes-object';
+import { gatewayApiToIstio } from '../gateway-api/to-istio';
+import { arr, labels, rec, str } from '../model/json';
+import { resolveHost } from '../contract/hosts';
+import { ExplainOptions, ExplainRequest, Explainer, Explanation } from './explain';
+import { buildEdgeGraph, EdgeGraph, EdgeGraphOptions } from './graph';
+import { compareExpectation, ExpectedDestination, RequestCase, RequestCaseResult } from './table';
+
+/** Which form the manifests are in. */
+export type EdgeForm = 'istio' | 'gateway-api' | 'mixed';
+
+const GATEWAY_API_READ_BACK = new Set(['Gateway', 'HTTPRoute', 'ReferenceGrant']);
+
+function isGatewayApi(o: KubernetesObject): boolean {
+  return typeof o.apiVersion === 'string' && o.apiVersion.startsWith('gateway.networking.k8s.io/');
+}
+
+function isIstioRouting(o: KubernetesObject): boolean {
+  return typeof o.apiVersion === 'string' && o.apiVersion.startsWith('networking.istio.io/') && (o.kind === 'Gateway' || o.kind === 'VirtualService');
+}
+
+/**
+ * An edge's manifests, loaded once: ask it where requests go ({@link LoadedEdge.explain}), check
+ * request tables ({@link LoadedEdge.checkTable}) or draw it ({@link LoadedEdge.graph}).
+ *
+ * ```ts
+ * const edge = LoadedEdge.load((await readManifests(['dist/gateway-api/prod'])).objects);
+ * edge.explain({ host: 'shop.example.com', scheme: 'https', path: '/api/items' }).decision; // 'routed'
+ * edge.checkTable(parseRequestTable(text, 'prod.yaml')); // each row a lookup
+ * ```
+ */
+export class LoadedEdge {
+  /**
+   * Loads manifests in the Istio form, the Gateway API form, or both.
+   * @param objects the manifests (as {@link readManifests} returns them)
+   * @param options the root namespaces whose policies apply mesh-wide
+   */
+  public static load(objects: readonly KubernetesObject[], options: ExplainOptions = {}): LoadedEdge {
+    return new LoadedEdge(objects, options);
+  }
+
+  /** The form of the manifests given. */
+  public readonly form: EdgeForm;
+  /** The objects evaluated: the manifests, with Gateway API routing read back as istiod reads it. */
+  public readonly objects: readonly KubernetesObject[];
+  private readonly explainer: Explainer;
+  private readonly options: ExplainOptions;
+
+  private constructor(objects: readonly KubernetesObject[], options: ExplainOptions) {
+    const gatewayApi = objects.some((o) => isGatewayApi(o) && GATEWAY_API_READ_BACK.has(o.kind));
+    const istio = objects.some(isIstioRouting);
+    this.form = gatewayApi ? (istio ? 'mixed' : 'gateway-api') : 'istio';
+    this.objects = gatewayApi ? gatewayApiToIstio(objects) : objects;
+    this.options = options;
+    this.explainer = new Explainer(this.objects, options);
+  }
+
+  /**
+   * Where a request goes. Throws on a request that is not one (no host); anything the manifests
+   * leave open is in `unknowns` and makes the decision `unknown` when it matters.
+   */
+  public explain(request: ExplainRequest): Explanation {
+    return this.explainer.explain(request);
+  }
+
+  /** Explains every row of a request table and compares it with the row's expectation. */
+  public checkTable(cases: readonly RequestCase[]): RequestCaseResult[] {
+    const pods = (d: ExpectedDestination) => this.expectedPods(d);
+    return cases.map((c) => {
+      const explanation = this.explain(c.request);
+      const failures = compareExpectation(explanation, c.expect, c.request.path ?? '/', pods);
+      return { name: c.name, passed: failures.length === 0, failures, explanation };
+    });
+  }
+
+  /** The picture of the edge. */
+  public graph(options: EdgeGraphOptions = {}): EdgeGraph {
+    return buildEdgeGraph(this.objects, { rootNamespaces: this.options.rootNamespaces, ...options });
+  }
+
+  /**
+   * The pods an expected destination names (its Service's selector with the subset's labels from
+   * the DestinationRule for that host), so that "api.shop subset v2" also matches the Service per
+   * version (`api-v2.shop`) the Gateway API form routes to. Undefined when the edge cannot tell.
+   */
+  private expectedPods(d: ExpectedDestination): { namespace: string; labels: Record<string, string> } | undefined {
+    const host = d.host;
+    if (host === undefined) return undefined;
+    // The host as a table writes it: "api", "api.shop" or the FQDN (compared as the table does).
+    const fqdns = [...this.explainer.index.services.keys()].filter((f) => f === host || f.startsWith(`${host}.`));
+    if (fqdns.length !== 1) return undefined;
+    const fqdn = fqdns[0];
+    const service = this.explainer.index.services.get(fqdn)!;
+    const namespace = fqdn.split('.')[1];
+    let selected: Record<string, string> = labels(rec(service.spec).selector);
+    if (d.subset !== undefined) {
+      const subset = this.explainer.index.ofKind('DestinationRule')
+        .filter((o) => resolveHost(str(rec(o.spec).host) ?? '', o.metadata?.namespace ?? 'default') === fqdn)
+        .flatMap((o) => arr(rec(o.spec).subsets).map(rec)).find((s) => s.name === d.subset);
+      if (!subset) return undefined;
+      selected = { ...selected, ...labels(subset.labels) };
+    }
+    return Object.keys(selected).length ? { namespace, labels: selected } : undefined;
+  }
+}
+
+/**
+ * Explains one request against manifests (either form). For many requests, load the edge once
+ * with {@link LoadedEdge.load} and ask it: this function reads the manifests anew on every call.
+ */
+export function explainRequest(objects: readonly KubernetesObject[], request: ExplainRequest, options: ExplainOptions = {}): Explanation {
+  return LoadedEdge.load(objects, options).explain(request);
+}
+
+/** Explains every row of a table against the manifests (either form) and compares. */
+export function checkRequestTable(objects: readonly KubernetesObject[], cases: readonly RequestCase[], options: ExplainOptions = {}): RequestCaseResult[] {
+  return LoadedEdge.load(objects, options).checkTable(cases);
+}

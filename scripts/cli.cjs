@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// `npm run analyze -- ...`, `npm run explain -- ...`, `npm run plan -- ...` in this repository:
+// `node scripts/cli.cjs <command> [args]` brings build/ up to date with lib/, apps/ and imports/
+// (scripts/compile.cjs: only what changed since the last run) and runs that command of the
+// package's own bin (build/lib/cli/main.js) in this process: compiled JavaScript, no TypeScript
+// loader, Node's compile cache on (Node 22.1+), as `npm run synth` does.
+'use strict';
+const path = require('node:path');
+const { compileStale } = require('./compile.cjs');
+
+const root = path.join(__dirname, '..');
+compileStale(root);
+require('node:module').enableCompileCache?.();
+const { main, runMain } = require(path.join(root, 'build', 'lib', 'cli', 'main.js'));
+runMain(process.argv.slice(2), main);
