@@ -5,6 +5,8 @@ import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/i
 import { fail } from './private/errors';
 import type { IIngressGateway } from './ingress-gateway';
 import { validateDnsLabel, validateId } from './private/validate';
+import { checkArgs } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 import { ISTIO_INJECTION_LABEL, ISTIO_REVISION_LABEL, NAMESPACE_NAME_LABEL, POD_SECURITY_AUDIT_LABEL, POD_SECURITY_ENFORCE_LABEL, POD_SECURITY_WARN_LABEL } from './contract/keys';
 
 /** Pod Security Admission levels. */
@@ -90,6 +92,7 @@ export class AppNamespace extends Construct {
 
   public constructor(scope: Construct, id: string, props: AppNamespaceProps = {}) {
     super(scope, validateId(scope, id));
+    checkArgs(this, '', props, SHAPES.AppNamespaceProps);
     const name = validateDnsLabel(this, 'name', props.name ?? id);
     this.namespaceName = name;
     const injection: Record<string, string> = props.istioRevision ? { [ISTIO_REVISION_LABEL]: validateDnsLabel(this, 'istioRevision', props.istioRevision) } : { [ISTIO_INJECTION_LABEL]: 'enabled' };

@@ -20,6 +20,8 @@ import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
 import { RouteRequests } from './route-requests';
 import { HttpMethod, PathMatch, StringMatch } from './match';
 import { Traffic, WeightedTarget } from './route-traffic';
+import { checkArgs } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 import { hostCoveredBy, serviceFqdnOf } from './contract/hosts';
 
 /**
@@ -479,6 +481,7 @@ export class AppRoute extends Construct {
   public constructor(scope: Construct, id: string, props: AppRouteProps = {}) {
     super(scope, validateId(scope, id));
     if (props === null || typeof props !== 'object') fail(this, 'props', props, 'Pass { gateways?, routes, ... }.');
+    checkArgs(this, '', props, SHAPES.AppRouteProps);
     if (props.gateways !== undefined && !Array.isArray(props.gateways)) fail(this, 'gateways', props.gateways, 'Give a list of gateways, or leave gateways out for a mesh route.');
     this._gateways = [...(props.gateways ?? [])];
     this.mesh = props.mesh ?? this._gateways.length === 0;
@@ -552,6 +555,7 @@ export class AppRoute extends Construct {
   public addRoute(route: HttpRouteOptions): void {
     const at = `routes[${this.routeCount}]`;
     if (route === null || typeof route !== 'object') fail(this, at, route, 'Give a route: { name, match?, to | redirect, ... }.');
+    checkArgs(this, at, route, SHAPES.HttpRouteOptions);
     const name = route.name;
     if (typeof name !== 'string' || name.length > 63 || !DNS_LABEL.test(name)) {
       fail(this, `${at}.name`, name, 'Give each route a name of lower-case letters, digits and "-", for example "api".');
@@ -624,6 +628,7 @@ export class AppRoute extends Construct {
   public addTcpRoute(route: TcpRouteOptions): void {
     const at = `tcpRoutes[${this.tcp.length}]`;
     if (route === null || typeof route !== 'object') fail(this, at, route, 'Give a route: { match?, to }.');
+    checkArgs(this, at, route, SHAPES.TcpRouteOptions);
     const traffic = this.checkTraffic(`${at}.to`, route.to);
     const match = route.match?.map((m, i) => this.renderL4Match(`${at}.match[${i}]`, m));
     const destinations = this.renderDestinations(`${at}.to`, traffic.targets);
@@ -634,6 +639,7 @@ export class AppRoute extends Construct {
   public addTlsRoute(route: TlsRouteOptions): void {
     const at = `tlsRoutes[${this.tls.length}]`;
     if (route === null || typeof route !== 'object') fail(this, at, route, 'Give a route: { match: [{ sniHosts }], to }.');
+    checkArgs(this, at, route, SHAPES.TlsRouteOptions);
     if (!Array.isArray(route.match) || route.match.length === 0) fail(this, `${at}.match`, route.match, 'A TLS route needs at least one match with sniHosts, for example [{ sniHosts: ["nginx.example.com"] }].');
     const match = route.match.map((m, i) => {
       if (!Array.isArray(m?.sniHosts) || m.sniHosts.length === 0) fail(this, `${at}.match[${i}].sniHosts`, m?.sniHosts, 'List the SNI hosts this route takes.');

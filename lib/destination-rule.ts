@@ -13,6 +13,9 @@ import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
 import { IRoutableService, IRouteTarget, serviceHost } from './service-reference';
 import { validateDnsLabel, validateDnsSubdomain, validateExportTo, validateLabels } from './private/validate';
 import { validateHost } from './contract/hosts';
+import { checkArgs } from './private/args';
+import { validateId } from './private/validate';
+import { SHAPES } from './private/arg-shapes';
 
 /** A named subset of a destination's endpoints. */
 export interface DestinationSubset {
@@ -80,8 +83,9 @@ export class DestinationRule extends Construct {
   private readonly subsetTargets = new Map<string, IRouteTarget>();
 
   public constructor(scope: Construct, id: string, props: DestinationRuleProps) {
-    super(scope, id);
+    super(scope, validateId(scope, id));
     if (props === null || typeof props !== 'object') fail(this, 'props', props, 'Pass { host, trafficPolicy?, subsets? }.');
+    checkArgs(this, '', props, SHAPES.DestinationRuleProps);
     this.ruleName = validateDnsSubdomain(this, 'name', props.name ?? id);
     if (typeof props.host === 'string') {
       this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');

@@ -13,6 +13,8 @@ import { HttpMethod } from './match';
 import { RouteRequests } from './route-requests';
 import { DNS_LABEL, validateCidrs } from './private/validate';
 import { validateHost } from './contract/hosts';
+import { checkArgs, req } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 
 /** Which requests a gateway rule applies to. */
 export interface RequestScope {
@@ -95,6 +97,7 @@ export class GatewayAuthorization {
   /** A DENY policy for every source outside `cidrs`. */
   public allowSourceIps(name: string, options: SourceIpAllowListOptions): AuthorizationPolicy {
     const at = this.property(name);
+    checkArgs(this.scope, at, options, req(SHAPES.SourceIpAllowListOptions));
     const pods = this.pods();
     if (!pods.clientIpKnown) {
       fail(this.scope, `${at}.cidrs`, options.cidrs, 'With ExternalTrafficPolicy.CLUSTER the gateway sees node addresses, not clients\': set azure.externalTrafficPolicy to ExternalTrafficPolicy.LOCAL.');
@@ -120,6 +123,7 @@ export class GatewayAuthorization {
   /** A RequestAuthentication that validates tokens, and a DENY policy for requests without a principal. */
   public requireJwt(name: string, options: RequireJwtOptions): AuthorizationPolicy {
     const at = this.property(name);
+    checkArgs(this.scope, at, options, req(SHAPES.RequireJwtOptions));
     validateJwt(this.scope, at, options);
     const pods = this.pods();
     const routed = this.routeRules(at, options);

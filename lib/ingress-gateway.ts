@@ -25,6 +25,8 @@ import { principal } from './private/identity';
 import { validateDnsLabel, validateDnsSubdomain, validateId, validateLabels } from './private/validate';
 import { validateHost } from './contract/hosts';
 import { RateLimit } from './rate-limit';
+import { checkArgs, req } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 
 /**
  * A Gateway that routes bind to and that namespaces, monitoring and authorization refer to: one
@@ -136,6 +138,7 @@ abstract class GatewayBase extends Construct implements IIngressGateway {
   }
 
   public addRateLimit(limit: RateLimit): void {
+    checkArgs(this, `rateLimits[${this.rateLimitCount}]`, limit, req('o'));
     const index = this.rateLimitCount++;
     if (!(limit instanceof RateLimit)) fail(this, `rateLimits[${index}]`, limit, 'Use RateLimit.local({...}) or RateLimit.global({...}).');
     const pods = this.pods(`rateLimits[${index}]`);
@@ -305,6 +308,7 @@ export class IngressGateway extends GatewayBase {
   public constructor(scope: Construct, id: string, props: IngressGatewayProps) {
     super(scope, validateId(scope, id));
     if (props === null || typeof props !== 'object') fail(this, 'props', props, 'Pass the gateway\'s props, at least { hosts: ["shop.example.com"] }.');
+    checkArgs(this, '', props, SHAPES.IngressGatewayProps);
     const workload = props.workload ?? GatewayWorkload.managed();
     if (!(workload instanceof GatewayWorkload)) fail(this, 'workload', workload, 'Use GatewayWorkload.managed(...), GatewayWorkload.existing(...) or GatewayWorkload.aksAddon(...).');
     this.gatewayName = validateDnsLabel(this, 'name', props.name ?? id); // Istio refers to Gateways as namespace/name: a DNS label
@@ -367,6 +371,7 @@ export class IngressGateway extends GatewayBase {
 
   /** Serves one more host on every server of the Gateway that has no hosts of its own. */
   public addHost(host: string): void {
+    checkArgs(this, 'hosts', host, req('s'));
     validateHost(this, `hosts[${this._hosts.length}]`, host);
     if (this._hosts.includes(host)) fail(this, 'hosts', host, 'Each host may be listed once: remove the duplicate.');
     this._hosts.push(host);
@@ -465,6 +470,7 @@ class ImportedIngressGateway extends GatewayBase {
   public constructor(scope: Construct, id: string, attrs: GatewayAttributes) {
     super(scope, validateId(scope, id));
     if (attrs === null || typeof attrs !== 'object') fail(this, 'attrs', attrs, 'Pass { name, namespace, hosts } of the existing Gateway.');
+    checkArgs(this, '', attrs, SHAPES.GatewayAttributes);
     this.gatewayName = validateDnsSubdomain(this, 'name', attrs.name);
     this.namespace = validateDnsLabel(this, 'namespace', attrs.namespace);
     if (!Array.isArray(attrs.hosts) || attrs.hosts.length === 0) fail(this, 'hosts', attrs.hosts, 'List the hosts the existing Gateway serves.');

@@ -10,6 +10,9 @@ import { fail } from './private/errors';
 import { IRoutableService, IRouteTarget } from './service-reference';
 import { validateDnsLabel, validateDnsSubdomain, validateExportTo, validateLabels, validatePort, validatePositiveInteger } from './private/validate';
 import { validateHost } from './contract/hosts';
+import { checkArgs } from './private/args';
+import { validateId } from './private/validate';
+import { SHAPES } from './private/arg-shapes';
 
 /** The protocol of a ServiceEntry port. */
 export enum ServiceProtocol {
@@ -152,8 +155,9 @@ export class ServiceEntry extends Construct implements IRoutableService, IRouteT
   private readonly hostTargets = new Map<string, ServiceEntryHost>();
 
   public constructor(scope: Construct, id: string, props: ServiceEntryProps) {
-    super(scope, id);
+    super(scope, validateId(scope, id));
     if (props === null || typeof props !== 'object') fail(this, 'props', props, 'Pass { hosts, ports, ... }.');
+    checkArgs(this, '', props, SHAPES.ServiceEntryProps);
     this.serviceName = validateDnsSubdomain(this, 'name', props.name ?? id);
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');
     if (!Array.isArray(props.hosts) || props.hosts.length === 0) fail(this, 'hosts', props.hosts, 'List the hosts, for example ["api.stripe.com"].');
