@@ -14,7 +14,7 @@ const ROOT = path.dirname(new URL(import.meta.url).pathname);
  * Pulumi components), explain's entry, and the command-line tool's modules (lib/cli/<command>.ts:
  * the bin and the commands it runs; apps -> cli is the direction's first step).
  */
-export const PUBLIC_ENTRIES = ['lib/index.ts', 'lib/analysis/index.ts', 'lib/infra/index.ts', 'lib/explain/index.ts'];
+export const PUBLIC_ENTRIES = ['lib/index.ts', 'lib/analysis/index.ts', 'lib/infra/index.ts', 'lib/infra/testing/index.ts', 'lib/explain/index.ts'];
 const isPublicEntry = (rel) => PUBLIC_ENTRIES.includes(rel) || /^lib\/cli\/[^/]+\.ts$/.test(rel);
 
 const RANK = { private: 0, model: 1, contract: 1, synth: 2, 'gateway-api': 2, explain: 2, analysis: 2, constructs: 3, infra: 4, cli: 5, apps: 6 };

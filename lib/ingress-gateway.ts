@@ -20,6 +20,7 @@ import {
 import { GatewayServer, HttpServerOptions, HttpsServerOptions, RenderedServer, serverHostName } from './gateway-server';
 import { GatewayServicePort, GatewayWorkload, GatewayWorkloadSettings } from './gateway-workload';
 import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
+import { declareExistingNamespace } from './contract/existing-namespaces';
 import { objectReference, recordDeploymentFact } from './deployment-facts';
 import { principal } from './private/identity';
 import { validateDnsLabel, validateDnsSubdomain, validateId, validateLabels } from './private/validate';
@@ -338,7 +339,11 @@ export class IngressGateway extends GatewayBase {
       spec: Lazy.any({ produce: () => this.renderSpec() }) as GatewaySpec,
     });
     // Pods the app does not deploy: the analysis is told they run elsewhere (not a missing workload).
-    if (!bound.deploysPods) this.gateway.metadata.addAnnotation(DEFINED_ELSEWHERE_ANNOTATION, `Workload ${bound.namespace}`);
+    if (!bound.deploysPods) {
+      this.gateway.metadata.addAnnotation(DEFINED_ELSEWHERE_ANNOTATION, `Workload ${bound.namespace}`);
+      // The pods run there, so the namespace exists (the AKS add-on's aks-istio-ingress, for example).
+      declareExistingNamespace(this, bound.namespace);
+    }
 
     const created = workload._deploy(this, bound, props, servicePorts(this.servers), certificate);
     this.deployment = created.deployment;
@@ -487,6 +492,8 @@ class ImportedIngressGateway extends GatewayBase {
     this.serviceAccountName = attrs.serviceAccountName === undefined ? undefined : validateDnsLabel(this, 'serviceAccountName', attrs.serviceAccountName);
     this.workloadName = attrs.workloadName === undefined ? undefined : validateDnsSubdomain(this, 'workloadName', attrs.workloadName);
     this.baseName = this.workloadName ?? this.gatewayName;
+    // The Gateway and its pods exist, so their namespaces do: objects of the app may go there.
+    for (const ns of new Set([this.namespace, ...(this.workloadNamespace ? [this.workloadNamespace] : [])])) declareExistingNamespace(this, ns);
     this.clientIpKnown = attrs.clientIpKnown ?? false;
   }
 }

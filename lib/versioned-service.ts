@@ -7,6 +7,7 @@ import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling }
 import { IMeshCaller, IRoutableService, IRouteTarget } from './service-reference';
 import { Disruption } from './disruption';
 import { fail } from './private/errors';
+import { declareExistingNamespace } from './contract/existing-namespaces';
 import { validateDnsLabel, validateEnv, validateId, validateLabels, validatePort, validatePositiveInteger, validateServiceName } from './private/validate';
 import { ContainerResources, SERVICE_DEFAULT_RESOURCES, validateResources } from './resources';
 import { SpreadPolicy, topologySpread } from './scheduling';
@@ -541,6 +542,8 @@ class ImportedService extends Construct implements IRoutableService, IRouteTarge
     if (attrs === null || typeof attrs !== 'object') fail(this, 'attrs', attrs, 'Pass { name, namespace, ports } of the existing Service.');
     this.serviceName = validateDnsLabel(this, 'name', attrs.name);
     this.namespace = validateDnsLabel(this, 'namespace', attrs.namespace);
+    // The Service exists, so its namespace does: objects of the app may go there (a DestinationRule).
+    declareExistingNamespace(this, this.namespace);
     if (!Array.isArray(attrs.ports) || attrs.ports.length === 0) fail(this, 'ports', attrs.ports, 'List the ports of the existing Service.');
     this.servicePorts = attrs.ports.map((p, i) => validatePort(this, `ports[${i}]`, p));
     this.deploymentNames = (attrs.deploymentNames ?? []).map((d, i) => validateDnsLabel(this, `deploymentNames[${i}]`, d));
