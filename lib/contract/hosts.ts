@@ -96,5 +96,7 @@ export function validateHost(scope: IConstruct | string, property: string, value
   const fix = 'Use a fully qualified DNS name such as "shop.example.com", or a wildcard such as "*.example.com"'
     + (allowCatchAll ? ' or "*"' : '') + '; lower case, no scheme, port or path.';
   if (!isValidHost(value, allowCatchAll)) fail(scope, property, value, fix);
+  // Istio's webhook (validateDNS1123Labels): the last label cannot be all digits (an IP address is not a host).
+  if (/^[0-9]+$/.test(value.slice(value.lastIndexOf('.') + 1))) fail(scope, property, value, `${fix} Istio refuses a host whose last label is all digits (an IP address is not a host name).`);
   return value;
 }
