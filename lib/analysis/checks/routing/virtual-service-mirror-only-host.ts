@@ -6,7 +6,7 @@ import { resolveHost } from '../../../contract/hosts';
 /** A host of a VirtualService that the VirtualService only mirrors to: every call to it is routed by this VirtualService. */
 export const virtualServiceMirrorOnlyHost: Check = {
   name: 'VirtualServiceMirrorOnlyHost',
-  code: 'EDGE2009',
+  code: 'EDGE2010',
   severity: 'warning',
   kinds: ['VirtualService'],
   description: 'A host of a VirtualService that is only a mirror target of its routes, never a destination.',
