@@ -57,6 +57,7 @@ describe('README', () => {
         'istio-aks-edge/analysis': [join(ROOT, 'lib', 'analysis', 'index.ts')],
         'istio-aks-edge/explain': [join(ROOT, 'lib', 'explain', 'index.ts')],
         'istio-aks-edge/pulumi': [join(ROOT, 'lib', 'infra', 'index.ts')],
+        'istio-aks-edge/pulumi/testing': [join(ROOT, 'lib', 'infra', 'testing', 'index.ts')],
       },
     });
     const problems = ts.getPreEmitDiagnostics(program).filter((d) => d.file && files.includes(resolve(d.file.fileName)))
