@@ -8,10 +8,11 @@ import {
   AuthorizationPolicy, AuthorizationPolicySpecAction, AuthorizationPolicySpecRules, AuthorizationPolicySpecRulesToOperation,
   RequestAuthentication,
 } from '../imports/istio-security.istio.io';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { HttpMethod } from './match';
 import { RouteRequests } from './route-requests';
-import { DNS_LABEL, validateCidrs, validateHost } from './private/validate';
+import { DNS_LABEL, validateCidrs } from './private/validate';
+import { validateHost } from './contract/hosts';
 import { checkArgs, req } from './private/args';
 import { SHAPES } from './private/arg-shapes';
 

@@ -5,7 +5,8 @@ import {
   DestinationRule, HashKey, IngressGateway, LoadBalancer, ServiceEntry, ServiceResolution, Traffic, VersionedService,
 } from '../lib';
 import { validateRetryOn } from '../lib/private/http';
-import { ENVOY_MAX_RING_SIZE, isIpOrCidr, validateExportToList, validateHost } from '../lib/private/validate';
+import { ENVOY_MAX_RING_SIZE, isIpOrCidr, validateExportToList } from '../lib/private/validate';
+import { validateHost } from '../lib/contract/hosts';
 import { newChart, synth } from './support/synth';
 
 const ok = (f: () => unknown) => expect(f).not.toThrow();
