@@ -127,6 +127,13 @@ const VALUES: unknown[] = [
   { name: 'v2', image: 'registry.example.com/api:2' }, { uri: '/new' }, { authority: 'other.example.com' },
 ];
 
+/** A copy of a plain object or list (class instances stay shared): a case must not change the next one's values. */
+function fresh(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(fresh);
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fresh(x)]));
+  return v;
+}
+
 function setPath(o: Input, path: string, value: unknown): void {
   const keys = path.split('.');
   let at: any = o;
@@ -171,7 +178,7 @@ describe('adversarial properties', () => {
     const cases = fc.sample(fc.array(fc.tuple(fc.constantFrom(...TARGETS), fc.nat(VALUES.length - 1)), { minLength: 1, maxLength: 3 }), { numRuns: ADVERSARIAL_RUNS, seed: 13 });
     for (const changes of cases) {
       const input = validInput();
-      for (const [path, v] of changes) setPath(input, path, VALUES[v]);
+      for (const [path, v] of changes) setPath(input, path, fresh(VALUES[v]));
       const describeCase = changes.map(([p, v]) => `${p}=${String(JSON.stringify(VALUES[v]) ?? VALUES[v])}`).join(', ');
       let objects;
       try {
@@ -237,7 +244,7 @@ function buildFamily(input: Input): Chart {
   const chart = new Chart(new App(), 'test', { disableResourceNameHashes: true });
   const gateway = new IngressGateway(chart, 'edge', { hosts: ['shop.example.com'] });
   new ServiceEntry(chart, input.seId, input.se);
-  const lb = LoadBalancer.consistentHash(HashKey.cookie('session', { ttl: typeof input.cookieTtlMs === 'number' ? Duration.millis(input.cookieTtlMs) : input.cookieTtlMs }), { minimumRingSize: input.ringSize });
+  const lb = LoadBalancer.consistentHash(HashKey.cookie('session', { ttl: typeof input.cookieTtlMs === 'number' && input.cookieTtlMs >= 0 ? Duration.millis(input.cookieTtlMs) : input.cookieTtlMs }), { minimumRingSize: input.ringSize });
   new DestinationRule(chart, input.drId, input.dr && typeof input.dr === 'object' ? { ...input.dr, trafficPolicy: { loadBalancer: lb } } : input.dr);
   gateway.requireJwt('jwt', input.jwt);
   return chart;
@@ -252,7 +259,7 @@ describe('adversarial properties: ServiceEntry, DestinationRule, JWT, load balan
     const cases = fc.sample(fc.array(fc.tuple(fc.constantFrom(...FAMILY_TARGETS), fc.nat(FAMILY_VALUES.length - 1)), { minLength: 1, maxLength: 3 }), { numRuns: FAMILY_RUNS, seed: FAMILY_SEED });
     for (const changes of cases) {
       const input = validFamily();
-      for (const [path, v] of changes) setPath(input, path, structuredClone(FAMILY_VALUES[v]));
+      for (const [path, v] of changes) setPath(input, path, fresh(FAMILY_VALUES[v]));
       const describeCase = changes.map(([p, v]) => `${p}=${String(JSON.stringify(FAMILY_VALUES[v]) ?? FAMILY_VALUES[v])}`).join(', ');
       let objects;
       try {

@@ -91,7 +91,9 @@ export function checkArgs(scope: IConstruct | string, property: string, value: u
       if (!Array.isArray(value)) fail(scope, name, value, `Give ${expected(s)}${typeof value === 'string' ? `, for example [${JSON.stringify(value)}]` : ''}.`);
       (value as unknown[]).forEach((v, i) => checkArgs(scope, child(name, i), v, v === undefined ? req(of) : of));
     } else {
-      if (typeof value !== 'object' || Array.isArray(value)) fail(scope, name, value, `Give ${expected(s)}.`);
+      // A map is a plain object: a class instance (a Cpu, a Duration) is not a map of its fields.
+      const proto = typeof value === 'object' ? Object.getPrototypeOf(value) as unknown : undefined;
+      if (typeof value !== 'object' || Array.isArray(value) || (proto !== Object.prototype && proto !== null)) fail(scope, name, value, `Give ${expected(s)}.`);
       for (const [k, v] of Object.entries(value)) checkArgs(scope, child(name, k), v, of);
     }
     return;

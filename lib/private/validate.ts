@@ -184,6 +184,7 @@ export function validateId(scope: IConstruct, id: unknown): string {
   if (typeof id !== 'string' || id.length === 0 || id.includes('/')) {
     fail(scope, 'id', id, 'Give the construct a non-empty string id without "/", for example "edge".');
   }
+  if (scope.node.tryFindChild(id)) fail(scope, 'id', id, `${scope.node.path || 'The app'} already has a construct with this id: give each construct of a scope its own id.`);
   return id;
 }
 
