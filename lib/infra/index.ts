@@ -7,6 +7,7 @@ export * from './components/identity-binding';
 export * from './components/ingress-public-ip';
 export * from './components/istio-control-plane';
 export * from './testing/mocks';
+export * from './components/audit-logs';
 export * from './components/azure-monitoring';
 export * from './components/gateway-key-vault';
 export * from './program/names';
