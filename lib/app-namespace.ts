@@ -1,10 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/istio-security.istio.io';
+import { declareExistingNamespace } from './contract/existing-namespaces';
 import { fail } from './errors';
 import type { IIngressGateway } from './ingress-gateway';
 import { validateDnsLabel, validateId } from './private/validate';
+import { checkArgs } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 import { ISTIO_INJECTION_LABEL, ISTIO_REVISION_LABEL, NAMESPACE_NAME_LABEL, POD_SECURITY_AUDIT_LABEL, POD_SECURITY_ENFORCE_LABEL, POD_SECURITY_WARN_LABEL } from './contract/keys';
 
 /** Pod Security Admission levels. */
@@ -78,18 +81,37 @@ export interface AppNamespaceProps {
 }
 
 /**
+ * A namespace objects of the app go into: one the app creates ({@link AppNamespace}), or one that
+ * exists already (`AppNamespace.fromName`).
+ */
+export interface IAppNamespace extends IConstruct {
+  /** The namespace's name. */
+  readonly namespaceName: string;
+}
+
+/**
  * A namespace for applications in the mesh, secure by default: sidecar injection, Pod Security
  * Admission labels, STRICT mutual TLS (PeerAuthentication), and NetworkPolicies that deny ingress
  * except from the namespace itself (the mesh's authorization policies decide there), the bound
  * gateways' pods and the metrics scrapers.
  */
-export class AppNamespace extends Construct {
+export class AppNamespace extends Construct implements IAppNamespace {
+  /**
+   * Declares a namespace that exists in the cluster without the app creating it (the Istio control
+   * plane's, another team's): objects of the app may go into it. At synth, an object in a namespace
+   * the app neither creates nor declares is an error, since applying it would fail.
+   */
+  public static fromName(scope: Construct, id: string, name: string): IAppNamespace {
+    return new ExistingNamespace(scope, id, name);
+  }
+
   public readonly namespaceName: string;
   public readonly namespace: k8s.KubeNamespace;
   public readonly peerAuthentication: PeerAuthentication;
 
   public constructor(scope: Construct, id: string, props: AppNamespaceProps = {}) {
     super(scope, validateId(scope, id));
+    checkArgs(this, '', props, SHAPES.AppNamespaceProps);
     const name = validateDnsLabel(this, 'name', props.name ?? id);
     this.namespaceName = name;
     const injection: Record<string, string> = props.istioRevision ? { [ISTIO_REVISION_LABEL]: validateDnsLabel(this, 'istioRevision', props.istioRevision) } : { [ISTIO_INJECTION_LABEL]: 'enabled' };
@@ -138,5 +160,16 @@ export class AppNamespace extends Construct {
       });
     }
     ApiObject.of(this.peerAuthentication).addDependency(this.namespace);
+  }
+}
+
+/** A namespace that exists outside the app: no object, only the declaration the synth check reads. */
+class ExistingNamespace extends Construct implements IAppNamespace {
+  public readonly namespaceName: string;
+
+  public constructor(scope: Construct, id: string, name: string) {
+    super(scope, validateId(scope, id));
+    this.namespaceName = validateDnsLabel(this, 'name', name);
+    declareExistingNamespace(this, this.namespaceName);
   }
 }

@@ -11,7 +11,7 @@ import { describeProblem, fail } from './errors';
 import { istioDuration } from './private/duration';
 import {
   DNS_LABEL, validateCidrs, validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validateId, validateLabels, validatePercent, validatePort,
-  validateExportTo, validateWholeSeconds,
+  validateExportToList, validateWholeSeconds,
 } from './private/validate';
 import { escapeRe2 } from './private/re2';
 import {
@@ -22,6 +22,8 @@ import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
 import { RouteRequests } from './route-requests';
 import { HttpMethod, PathMatch, StringMatch } from './match';
 import { Traffic, WeightedTarget } from './route-traffic';
+import { checkArgs } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 import { hostCoveredBy, serviceFqdnOf } from './contract/hosts';
 
 /**
@@ -481,6 +483,7 @@ export class AppRoute extends Construct {
   public constructor(scope: Construct, id: string, props: AppRouteProps = {}) {
     super(scope, validateId(scope, id));
     if (props === null || typeof props !== 'object') fail(this, 'props', props, 'Pass { gateways?, routes, ... }.');
+    checkArgs(this, '', props, SHAPES.AppRouteProps);
     if (props.gateways !== undefined && !Array.isArray(props.gateways)) fail(this, 'gateways', props.gateways, 'Give a list of gateways, or leave gateways out for a mesh route.');
     this._gateways = [...(props.gateways ?? [])];
     this.mesh = props.mesh ?? this._gateways.length === 0;
@@ -492,7 +495,7 @@ export class AppRoute extends Construct {
       props.hosts.forEach((h, i) => validateHost(this, `hosts[${i}]`, h));
       this.explicitHosts = [...props.hosts];
     }
-    const exportTo = props.exportTo?.map((n, i) => validateExportTo(this, `exportTo[${i}]`, n));
+    const exportTo = validateExportToList(this, 'exportTo', props.exportTo, this.namespace);
     this.virtualService = new VirtualService(this, 'Resource', {
       metadata: { name: this.routeName, namespace: this.namespace },
       spec: Lazy.any({
@@ -554,6 +557,7 @@ export class AppRoute extends Construct {
   public addRoute(route: HttpRouteOptions): void {
     const at = `routes[${this.routeCount}]`;
     if (route === null || typeof route !== 'object') fail(this, at, route, 'Give a route: { name, match?, to | redirect, ... }.');
+    checkArgs(this, at, route, SHAPES.HttpRouteOptions);
     const name = route.name;
     if (typeof name !== 'string' || name.length > 63 || !DNS_LABEL.test(name)) {
       fail(this, `${at}.name`, name, 'Give each route a name of lower-case letters, digits and "-", for example "api".');
@@ -562,6 +566,7 @@ export class AppRoute extends Construct {
     if ((route.to === undefined) === (route.redirect === undefined)) {
       fail(this, `${at}.to`, route.to === undefined ? undefined : '(set, with redirect)', 'Give a route exactly one of `to` (forward) and `redirect`.');
     }
+    if (route.redirect && route.fault) fail(this, `${at}.fault`, '(set)', 'Istio refuses a route with both redirect and fault: put the fault on a route that forwards.');
     if (route.redirect && route.rewrite) fail(this, `${at}.rewrite`, route.rewrite, 'A redirect cannot be combined with a rewrite: put the new path in redirect.uri.');
     if (route.redirect && (route.mirror || route.mirrors)) fail(this, `${at}.mirror`, '(set)', 'A redirect forwards nothing to mirror: remove mirror.');
     if (route.mirror && route.mirrors) fail(this, `${at}.mirrors`, '(set, with mirror)', 'Give either mirror (one destination) or mirrors (several), not both.');
@@ -626,6 +631,7 @@ export class AppRoute extends Construct {
   public addTcpRoute(route: TcpRouteOptions): void {
     const at = `tcpRoutes[${this.tcp.length}]`;
     if (route === null || typeof route !== 'object') fail(this, at, route, 'Give a route: { match?, to }.');
+    checkArgs(this, at, route, SHAPES.TcpRouteOptions);
     const traffic = this.checkTraffic(`${at}.to`, route.to);
     const match = route.match?.map((m, i) => this.renderL4Match(`${at}.match[${i}]`, m));
     const destinations = this.renderDestinations(`${at}.to`, traffic.targets);
@@ -636,6 +642,7 @@ export class AppRoute extends Construct {
   public addTlsRoute(route: TlsRouteOptions): void {
     const at = `tlsRoutes[${this.tls.length}]`;
     if (route === null || typeof route !== 'object') fail(this, at, route, 'Give a route: { match: [{ sniHosts }], to }.');
+    checkArgs(this, at, route, SHAPES.TlsRouteOptions);
     if (!Array.isArray(route.match) || route.match.length === 0) fail(this, `${at}.match`, route.match, 'A TLS route needs at least one match with sniHosts, for example [{ sniHosts: ["nginx.example.com"] }].');
     const match = route.match.map((m, i) => {
       if (!Array.isArray(m?.sniHosts) || m.sniHosts.length === 0) fail(this, `${at}.match[${i}].sniHosts`, m?.sniHosts, 'List the SNI hosts this route takes.');

@@ -3,6 +3,8 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from './errors';
 import { GUID, validateDnsSubdomain, validateHost } from './private/validate';
+import { checkArgs, req } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 import { WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION, WORKLOAD_IDENTITY_USE_LABEL } from './contract/keys';
 
 /** The kind of cert-manager issuer. */
@@ -144,6 +146,7 @@ export abstract class Certificate {
    * in the namespace of the gateway workload.
    */
   public static fromSecret(secretName: string): Certificate {
+    checkArgs('Certificate.fromSecret', 'secretName', secretName, req('s'));
     return new SecretCertificate(validateDnsSubdomain('Certificate.fromSecret', 'secretName', secretName));
   }
 
@@ -154,6 +157,7 @@ export abstract class Certificate {
    * @see https://learn.microsoft.com/azure/aks/csi-secrets-store-identity-access
    */
   public static fromKeyVault(options: KeyVaultCertificateOptions): Certificate {
+    checkArgs('Certificate.fromKeyVault', 'options', options, req(SHAPES.KeyVaultCertificateOptions));
     const where = 'Certificate.fromKeyVault';
     if (options === null || typeof options !== 'object') fail(where, 'options', options, 'Pass { vaultName, certificateName, tenantId, clientId }.');
     if (!/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(options.vaultName ?? '')) fail(where, 'vaultName', options.vaultName, 'Use a Key Vault name: 3-24 letters, digits and "-".');
@@ -166,6 +170,7 @@ export abstract class Certificate {
 
   /** A certificate issued and renewed by cert-manager (for example from Let's Encrypt). */
   public static fromCertManager(options: CertManagerCertificateOptions): Certificate {
+    checkArgs('Certificate.fromCertManager', 'options', options, req(SHAPES.CertManagerCertificateOptions));
     const where = 'Certificate.fromCertManager';
     if (options === null || typeof options !== 'object') fail(where, 'options', options, 'Pass { issuerName, secretName }.');
     validateDnsSubdomain(where, 'issuerName', options.issuerName);
@@ -179,6 +184,7 @@ export abstract class Certificate {
    * gateways that mount their certificates.
    */
   public static fromFiles(options: FileCertificateOptions): Certificate {
+    checkArgs('Certificate.fromFiles', 'options', options, req(SHAPES.FileCertificateOptions));
     const where = 'Certificate.fromFiles';
     if (options === null || typeof options !== 'object') fail(where, 'options', options, 'Pass { serverCertificate, privateKey, caCertificates? } (absolute paths in the gateway pods).');
     const file = (key: 'serverCertificate' | 'privateKey' | 'caCertificates'): string | undefined => {

@@ -6,18 +6,23 @@ import {
 } from '../imports/istio-networking.istio.io';
 import { fail } from './errors';
 import { istioDuration } from './private/duration';
-import { validateDnsSubdomain, validateDuration, validateHost, validatePort, validatePositiveInteger } from './private/validate';
+import { ENVOY_MAX_RING_SIZE, validateDnsSubdomain, validateDuration, validateHost, validatePort, validatePositiveInteger } from './private/validate';
+import { checkArgs, req } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 
 /** What a consistent-hash load balancer hashes on. */
 export class HashKey {
   /** A request header. */
   public static header(name: string): HashKey {
+    checkArgs('HashKey.header', 'name', name, req('s'));
     return new HashKey({ httpHeaderName: name });
   }
 
   /** A cookie; with a `ttl`, the gateway creates it when missing. */
   public static cookie(name: string, options: { readonly ttl?: Duration; readonly path?: string } = {}): HashKey {
-    return new HashKey({ httpCookie: { name, ttl: options.ttl ? istioDuration(options.ttl) : undefined, path: options.path } });
+    checkArgs('HashKey.cookie', 'name', name, req('s'));
+    checkArgs('HashKey.cookie', 'options', options, { ttl: 'o', path: 's' });
+    return new HashKey({ httpCookie: { name, ttl: options.ttl ? cookieTtl(options.ttl) : undefined, path: options.path } });
   }
 
   /** The client's source IP. */
@@ -27,6 +32,7 @@ export class HashKey {
 
   /** A query parameter. */
   public static queryParameter(name: string): HashKey {
+    checkArgs('HashKey.queryParameter', 'name', name, req('s'));
     return new HashKey({ httpQueryParameterName: name });
   }
 
@@ -47,7 +53,13 @@ export class LoadBalancer {
 
   /** Sticky sessions: requests with the same key go to the same endpoint. */
   public static consistentHash(key: HashKey, options: { readonly minimumRingSize?: number } = {}): LoadBalancer {
-    return new LoadBalancer({ consistentHash: { ...key._json, minimumRingSize: options.minimumRingSize } });
+    checkArgs('LoadBalancer.consistentHash', 'key', key, req('o'));
+    checkArgs('LoadBalancer.consistentHash', 'options', options, { minimumRingSize: 'n' });
+    const ring = options.minimumRingSize;
+    if (ring !== undefined && (!Number.isInteger(ring) || ring < 1 || ring > ENVOY_MAX_RING_SIZE)) {
+      fail('LoadBalancer.consistentHash', 'options.minimumRingSize', ring, `Use a whole number from 1 to ${ENVOY_MAX_RING_SIZE} (Envoy's largest ring: a larger minimum makes Envoy refuse the cluster).`);
+    }
+    return new LoadBalancer({ consistentHash: { ...key._json, minimumRingSize: ring } });
   }
 
   private constructor(/** @internal */ public readonly _json: DestinationRuleSpecTrafficPolicyLoadBalancer) {}
@@ -68,6 +80,7 @@ export class ClientTls {
    * server's certificate is checked against the proxy's default CA bundle.
    */
   public static simple(options: ClientTlsOptions = {}): ClientTls {
+    checkArgs('ClientTls.simple', 'options', options, SHAPES.ClientTlsOptions);
     return new ClientTls({ mode: TlsMode.SIMPLE, ...checkClientTls('ClientTls.simple', options) });
   }
 
@@ -78,6 +91,7 @@ export class ClientTls {
    * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-tls-origination/
    */
   public static mutual(options: MutualClientTlsOptions): ClientTls {
+    checkArgs('ClientTls.mutual', 'options', options, req(SHAPES.MutualClientTlsOptions));
     const where = 'ClientTls.mutual';
     if (options === null || typeof options !== 'object') fail(where, 'options', options, 'Pass { credentialName } or { clientCertificate, privateKey, caCertificates }.');
     const files = options.clientCertificate !== undefined || options.privateKey !== undefined;
@@ -318,4 +332,18 @@ function renderPortPolicy(scope: IConstruct, property: string, p: PortTrafficPol
   // The port-level policy has the same fields as the top-level one but for portLevelSettings; the generated types differ only by name.
   const rest = Object.fromEntries(Object.entries(rendered).filter(([k]) => k !== 'portLevelSettings'));
   return { port: { number: validatePort(scope, `${property}.port`, p.port) }, ...(rest as Omit<DestinationRuleSpecTrafficPolicyPortLevelSettings, 'port'>) };
+}
+
+/** A cookie's TTL as Istio reads it: a whole number of milliseconds, 0 (a session cookie) or more. */
+function cookieTtl(ttl: Duration): string {
+  let ms: number | undefined;
+  try {
+    ms = ttl.toMilliseconds();
+  } catch {
+    ms = undefined; // cdk8s refuses a Duration that is not a whole number of milliseconds
+  }
+  if (ms === undefined || !Number.isInteger(ms) || ms < 0 || ms > 315_576_000_000_000) {
+    fail('HashKey.cookie', 'options.ttl', ttl, 'Use a Duration of whole milliseconds, for example Duration.hours(1) (Duration.millis(0) makes a session cookie).');
+  }
+  return istioDuration(ttl);
 }

@@ -11,7 +11,10 @@ import { fail } from './errors';
 import { CLUSTER_DOMAIN } from './contract/hosts';
 import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
 import { IRoutableService, IRouteTarget, serviceHost } from './service-reference';
-import { validateDnsLabel, validateDnsSubdomain, validateExportTo, validateHost, validateLabels } from './private/validate';
+import { validateDnsLabel, validateDnsSubdomain, validateExportToList, validateHost, validateLabels } from './private/validate';
+import { checkArgs } from './private/args';
+import { validateId } from './private/validate';
+import { SHAPES } from './private/arg-shapes';
 
 /** A named subset of a destination's endpoints. */
 export interface DestinationSubset {
@@ -79,8 +82,9 @@ export class DestinationRule extends Construct {
   private readonly subsetTargets = new Map<string, IRouteTarget>();
 
   public constructor(scope: Construct, id: string, props: DestinationRuleProps) {
-    super(scope, id);
+    super(scope, validateId(scope, id));
     if (props === null || typeof props !== 'object') fail(this, 'props', props, 'Pass { host, trafficPolicy?, subsets? }.');
+    checkArgs(this, '', props, SHAPES.DestinationRuleProps);
     this.ruleName = validateDnsSubdomain(this, 'name', props.name ?? id);
     if (typeof props.host === 'string') {
       this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');
@@ -105,7 +109,7 @@ export class DestinationRule extends Construct {
       };
     });
     const trafficPolicy = renderTrafficPolicy(this, 'trafficPolicy', props.trafficPolicy);
-    const exportTo = props.exportTo?.map((n, i) => validateExportTo(this, `exportTo[${i}]`, n));
+    const exportTo = validateExportToList(this, 'exportTo', props.exportTo, this.namespace);
     // A rule for a Service the app does not define (fromServiceAttributes): the analysis is told it
     // exists elsewhere, as a route to it is, instead of reporting that the rule applies to nothing.
     const service = this.service;

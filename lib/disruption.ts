@@ -3,6 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import { describeProblem } from './errors';
 import { validateDnsSubdomain } from './private/validate';
 import { allowedDisruptions } from './private/disruption-budget';
+import { checkArgs } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 
 /** Options common to every disruption budget. */
 export interface DisruptionOptions {
@@ -21,11 +23,13 @@ export interface DisruptionOptions {
 export class Disruption {
   /** Keep at least `count` pods (or `percent`% when given as a string like "50%") available. */
   public static minAvailable(count: number | `${number}%`, options: DisruptionOptions = {}): Disruption {
+    checkArgs('Disruption.minAvailable', 'options', options, SHAPES.DisruptionOptions);
     return new Disruption('minAvailable', count, options);
   }
 
   /** Let at most `count` pods (or a percentage like "25%") be unavailable at once. */
   public static maxUnavailable(count: number | `${number}%`, options: DisruptionOptions = {}): Disruption {
+    checkArgs('Disruption.maxUnavailable', 'options', options, SHAPES.DisruptionOptions);
     return new Disruption('maxUnavailable', count, options);
   }
 

@@ -16,6 +16,8 @@ import { lazy } from './private/lazy';
 import { rateLimitAlertGroup, RateLimitAlertThresholds } from './rate-limit-alerts';
 import type { RateLimitService } from './rate-limit-service';
 import { IRoutableService } from './service-reference';
+import { checkArgs, req } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 
 /** Who scrapes the metrics: the API group of the PodMonitors. */
 export enum MetricsBackend {
@@ -117,6 +119,7 @@ export class EdgeMonitoring extends Construct {
 
   public constructor(scope: Construct, id: string, props: EdgeMonitoringProps) {
     super(scope, validateId(scope, id));
+    checkArgs(this, '', props, req(SHAPES.EdgeMonitoringProps));
     this.props = props;
     const gw = props.gateway;
     if (!gw?.node || typeof gw.gatewayName !== 'string') fail(this, 'gateway', gw, 'Pass the IngressGateway to monitor (or one from IngressGateway.fromGatewayAttributes).');

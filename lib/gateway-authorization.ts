@@ -12,6 +12,8 @@ import { fail } from './errors';
 import { HttpMethod } from './match';
 import { RouteRequests } from './route-requests';
 import { DNS_LABEL, validateCidrs, validateHost } from './private/validate';
+import { checkArgs, req } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 
 /** Which requests a gateway rule applies to. */
 export interface RequestScope {
@@ -94,6 +96,7 @@ export class GatewayAuthorization {
   /** A DENY policy for every source outside `cidrs`. */
   public allowSourceIps(name: string, options: SourceIpAllowListOptions): AuthorizationPolicy {
     const at = this.property(name);
+    checkArgs(this.scope, at, options, req(SHAPES.SourceIpAllowListOptions));
     const pods = this.pods();
     if (!pods.clientIpKnown) {
       fail(this.scope, `${at}.cidrs`, options.cidrs, 'With ExternalTrafficPolicy.CLUSTER the gateway sees node addresses, not clients\': set azure.externalTrafficPolicy to ExternalTrafficPolicy.LOCAL.');
@@ -119,6 +122,7 @@ export class GatewayAuthorization {
   /** A RequestAuthentication that validates tokens, and a DENY policy for requests without a principal. */
   public requireJwt(name: string, options: RequireJwtOptions): AuthorizationPolicy {
     const at = this.property(name);
+    checkArgs(this.scope, at, options, req(SHAPES.RequireJwtOptions));
     validateJwt(this.scope, at, options);
     const pods = this.pods();
     const routed = this.routeRules(at, options);

@@ -9,6 +9,8 @@ import {
 import { Certificate } from './certificate';
 import { fail } from './errors';
 import { validateDnsLabel, validateGatewayPort, validateHost } from './private/validate';
+import { checkArgs, req } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 import { bareHost } from './contract/hosts';
 
 /**
@@ -221,21 +223,25 @@ export interface RenderedServer {
 export abstract class GatewayServer {
   /** Plain HTTP (or HTTP2, GRPC); with `httpsRedirect`, a server that only redirects to HTTPS. */
   public static http(options: HttpGatewayServerOptions = {}): GatewayServer {
+    checkArgs('GatewayServer.http', 'options', options, SHAPES.HttpGatewayServerOptions);
     return new HttpServer(options);
   }
 
   /** HTTPS: the gateway terminates TLS (SIMPLE, MUTUAL, OPTIONAL_MUTUAL, ISTIO_MUTUAL) or passes it through. */
   public static https(options: HttpsGatewayServerOptions): GatewayServer {
+    checkArgs('GatewayServer.https', 'options', options, req(SHAPES.HttpsGatewayServerOptions));
     return new TlsServer('HTTPS', options?.port ?? 443, options, TlsMode.SIMPLE);
   }
 
   /** TLS: passed through by SNI (`tlsRoutes`, the default) or terminated and routed as TCP (`tcpRoutes`). */
   public static tls(options: TlsGatewayServerOptions): GatewayServer {
+    checkArgs('GatewayServer.tls', 'options', options, req(SHAPES.TlsGatewayServerOptions));
     return new TlsServer('TLS', options?.port, options, TlsMode.PASSTHROUGH);
   }
 
   /** Opaque TCP (`tcpRoutes`). */
   public static tcp(options: TcpGatewayServerOptions): GatewayServer {
+    checkArgs('GatewayServer.tcp', 'options', options, req(SHAPES.TcpGatewayServerOptions));
     return new TcpServer(options);
   }
 

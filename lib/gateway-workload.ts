@@ -17,6 +17,8 @@ import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-
 import { validateDnsLabel, validateLabels, validatePositiveInteger, validateWholeSeconds, validateZoneCount } from './private/validate';
 import { ContainerResources, GATEWAY_DEFAULT_RESOURCES, renderResources, validateResources } from './resources';
 import { gatewayTopologySpread, SpreadPolicy } from './scheduling';
+import { checkArgs, req } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 import { INJECT_TEMPLATES_ANNOTATION, ISTIO_REVISION_LABEL, PROXY_CONFIG_ANNOTATION, SIDECAR_INJECT_LABEL } from './contract/keys';
 
 /** Options of a gateway workload the package deploys (gateway injection). */
@@ -206,16 +208,19 @@ export const GATEWAY_STATUS_PORT = 15021;
 export abstract class GatewayWorkload {
   /** Deploy the gateway by gateway injection: ServiceAccount, Deployment, LoadBalancer Service, Role/RoleBinding, HPA, PDB. */
   public static managed(options: ManagedGatewayWorkloadOptions = {}): GatewayWorkload {
+    checkArgs('GatewayWorkload.managed', 'options', options, SHAPES.ManagedGatewayWorkloadOptions);
     return new ManagedGatewayWorkload(options);
   }
 
   /** Bind to gateway pods the app does not own: only the Gateway resource (and EnvoyFilters) are emitted. */
   public static existing(options: ExistingGatewayWorkloadOptions): GatewayWorkload {
+    checkArgs('GatewayWorkload.existing', 'options', options, req(SHAPES.ExistingGatewayWorkloadOptions));
     return new ExistingGatewayWorkload(options);
   }
 
   /** Bind to an ingress gateway of the AKS Istio add-on. */
   public static aksAddon(gateway: AksIngressGateway = AksIngressGateway.EXTERNAL, options: AksAddonGatewayOptions = {}): GatewayWorkload {
+    checkArgs('GatewayWorkload.aksAddon', 'options', options, SHAPES.AksAddonGatewayOptions);
     return GatewayWorkload.existing({ namespace: 'aks-istio-ingress', selector: { istio: gateway }, serviceAccount: options.serviceAccount });
   }
 

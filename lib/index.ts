@@ -67,7 +67,7 @@ export { SpreadPolicy } from './scheduling';
 
 // Namespaces and monitoring.
 export { AppNamespace, MtlsMode, PodSecurityLevel, podSecurityLabels } from './app-namespace';
-export type { AppNamespaceProps } from './app-namespace';
+export type { AppNamespaceProps, IAppNamespace } from './app-namespace';
 export { EdgeMonitoring, MetricsBackend } from './edge-monitoring';
 export type { EdgeMonitoringProps } from './edge-monitoring';
 export { AlertSeverity } from './alerts';
@@ -83,6 +83,7 @@ export type { GatewayApiForm, GatewayApiOptions } from './gateway-api/convert';
 export { gatewayApiToIstio } from './gateway-api/to-istio';
 export { synthAndCheck, SynthCheckError } from './synth/synth-check';
 export type { SynthAndCheckOptions, SynthAndCheckResult } from './synth/synth-check';
+export { MissingNamespaceError } from './synth/namespaces';
 
 // Checks before the cluster.
 export { analyze, CHECKS, findingsJson, formatFindings, hasErrors, SUPPRESS_ANNOTATION_PREFIX, validateAndAnalyze } from './analysis/analyze';

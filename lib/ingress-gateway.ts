@@ -20,10 +20,13 @@ import {
 import { GatewayServer, HttpServerOptions, HttpsServerOptions, RenderedServer, serverHostName } from './gateway-server';
 import { GatewayServicePort, GatewayWorkload, GatewayWorkloadSettings } from './gateway-workload';
 import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
+import { declareExistingNamespace } from './contract/existing-namespaces';
 import { objectReference, recordDeploymentFact } from './deployment-facts';
 import { principal } from './private/identity';
 import { validateDnsLabel, validateDnsSubdomain, validateHost, validateId, validateLabels } from './private/validate';
 import { RateLimit } from './rate-limit';
+import { checkArgs, req } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 
 /**
  * A Gateway that routes bind to and that namespaces, monitoring and authorization refer to: one
@@ -135,6 +138,7 @@ abstract class GatewayBase extends Construct implements IIngressGateway {
   }
 
   public addRateLimit(limit: RateLimit): void {
+    checkArgs(this, `rateLimits[${this.rateLimitCount}]`, limit, req('o'));
     const index = this.rateLimitCount++;
     if (!(limit instanceof RateLimit)) fail(this, `rateLimits[${index}]`, limit, 'Use RateLimit.local({...}) or RateLimit.global({...}).');
     const pods = this.pods(`rateLimits[${index}]`);
@@ -304,6 +308,7 @@ export class IngressGateway extends GatewayBase {
   public constructor(scope: Construct, id: string, props: IngressGatewayProps) {
     super(scope, validateId(scope, id));
     if (props === null || typeof props !== 'object') fail(this, 'props', props, 'Pass the gateway\'s props, at least { hosts: ["shop.example.com"] }.');
+    checkArgs(this, '', props, SHAPES.IngressGatewayProps);
     const workload = props.workload ?? GatewayWorkload.managed();
     if (!(workload instanceof GatewayWorkload)) fail(this, 'workload', workload, 'Use GatewayWorkload.managed(...), GatewayWorkload.existing(...) or GatewayWorkload.aksAddon(...).');
     this.gatewayName = validateDnsLabel(this, 'name', props.name ?? id); // Istio refers to Gateways as namespace/name: a DNS label
@@ -333,7 +338,11 @@ export class IngressGateway extends GatewayBase {
       spec: Lazy.any({ produce: () => this.renderSpec() }) as GatewaySpec,
     });
     // Pods the app does not deploy: the analysis is told they run elsewhere (not a missing workload).
-    if (!bound.deploysPods) this.gateway.metadata.addAnnotation(DEFINED_ELSEWHERE_ANNOTATION, `Workload ${bound.namespace}`);
+    if (!bound.deploysPods) {
+      this.gateway.metadata.addAnnotation(DEFINED_ELSEWHERE_ANNOTATION, `Workload ${bound.namespace}`);
+      // The pods run there, so the namespace exists (the AKS add-on's aks-istio-ingress, for example).
+      declareExistingNamespace(this, bound.namespace);
+    }
 
     const created = workload._deploy(this, bound, props, servicePorts(this.servers), certificate);
     this.deployment = created.deployment;
@@ -366,6 +375,7 @@ export class IngressGateway extends GatewayBase {
 
   /** Serves one more host on every server of the Gateway that has no hosts of its own. */
   public addHost(host: string): void {
+    checkArgs(this, 'hosts', host, req('s'));
     validateHost(this, `hosts[${this._hosts.length}]`, host);
     if (this._hosts.includes(host)) fail(this, 'hosts', host, 'Each host may be listed once: remove the duplicate.');
     this._hosts.push(host);
@@ -464,6 +474,7 @@ class ImportedIngressGateway extends GatewayBase {
   public constructor(scope: Construct, id: string, attrs: GatewayAttributes) {
     super(scope, validateId(scope, id));
     if (attrs === null || typeof attrs !== 'object') fail(this, 'attrs', attrs, 'Pass { name, namespace, hosts } of the existing Gateway.');
+    checkArgs(this, '', attrs, SHAPES.GatewayAttributes);
     this.gatewayName = validateDnsSubdomain(this, 'name', attrs.name);
     this.namespace = validateDnsLabel(this, 'namespace', attrs.namespace);
     if (!Array.isArray(attrs.hosts) || attrs.hosts.length === 0) fail(this, 'hosts', attrs.hosts, 'List the hosts the existing Gateway serves.');
@@ -480,6 +491,8 @@ class ImportedIngressGateway extends GatewayBase {
     this.serviceAccountName = attrs.serviceAccountName === undefined ? undefined : validateDnsLabel(this, 'serviceAccountName', attrs.serviceAccountName);
     this.workloadName = attrs.workloadName === undefined ? undefined : validateDnsSubdomain(this, 'workloadName', attrs.workloadName);
     this.baseName = this.workloadName ?? this.gatewayName;
+    // The Gateway and its pods exist, so their namespaces do: objects of the app may go there.
+    for (const ns of new Set([this.namespace, ...(this.workloadNamespace ? [this.workloadNamespace] : [])])) declareExistingNamespace(this, ns);
     this.clientIpKnown = attrs.clientIpKnown ?? false;
   }
 }

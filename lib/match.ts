@@ -1,5 +1,6 @@
 import { fail } from './errors';
 import { validateRe2 } from './private/re2';
+import { checkArgs, req } from './private/args';
 
 /**
  * How a string in a request (a header, a query parameter, the authority) is matched.
@@ -8,16 +9,19 @@ import { validateRe2 } from './private/re2';
 export class StringMatch {
   /** Equal to `value`. */
   public static exact(value: string): StringMatch {
+    checkArgs('StringMatch.exact', 'value', value, req('s'));
     return new StringMatch({ exact: value });
   }
 
   /** Starts with `value`. */
   public static prefix(value: string): StringMatch {
+    checkArgs('StringMatch.prefix', 'value', value, req('s'));
     return new StringMatch({ prefix: value });
   }
 
   /** Matches the RE2 regular expression `pattern` (whole string). */
   public static regex(pattern: string): StringMatch {
+    checkArgs('StringMatch.regex', 'pattern', pattern, req('s'));
     checkRegex('StringMatch.regex', pattern);
     return new StringMatch({ regex: pattern });
   }
@@ -40,18 +44,21 @@ export class StringMatch {
 export class PathMatch {
   /** Paths starting with `prefix` ("/" matches every path). */
   public static prefix(prefix: string): PathMatch {
+    checkArgs('PathMatch.prefix', 'prefix', prefix, req('s'));
     checkPath('PathMatch.prefix', prefix);
     return new PathMatch({ prefix });
   }
 
   /** Exactly `path`. */
   public static exact(path: string): PathMatch {
+    checkArgs('PathMatch.exact', 'path', path, req('s'));
     checkPath('PathMatch.exact', path);
     return new PathMatch({ exact: path });
   }
 
   /** Paths matching the RE2 regular expression `pattern` (whole path). */
   public static regex(pattern: string): PathMatch {
+    checkArgs('PathMatch.regex', 'pattern', pattern, req('s'));
     checkRegex('PathMatch.regex', pattern);
     return new PathMatch({ regex: pattern });
   }

@@ -8,6 +8,7 @@
  */
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
+import { checkArgs, req } from './private/args';
 
 /** The unit of a global limit (`rate_limit.unit` of envoyproxy/ratelimit). */
 export enum RateLimitUnit {
@@ -80,6 +81,8 @@ export class RateLimitDescriptor {
 
   /** A request header's value under `descriptorKey`: one counter per value; requests without the header are not counted by this chain. */
   public static requestHeader(headerName: string, descriptorKey: string): RateLimitDescriptor {
+    checkArgs('RateLimitDescriptor.requestHeader', 'headerName', headerName, req('s'));
+    checkArgs('RateLimitDescriptor.requestHeader', 'descriptorKey', descriptorKey, req('s'));
     if (typeof headerName !== 'string' || !/^:?[A-Za-z0-9-]+$/.test(headerName)) {
       fail('RateLimitDescriptor.requestHeader', 'headerName', headerName, 'Use an HTTP header name such as "x-api-key" or ":path".');
     }
@@ -94,6 +97,8 @@ export class RateLimitDescriptor {
 
   /** A constant entry (`generic_key`): counts every request that reaches it under one counter. */
   public static genericKey(value: string, descriptorKey = 'generic_key'): RateLimitDescriptor {
+    checkArgs('RateLimitDescriptor.genericKey', 'value', value, req('s'));
+    checkArgs('RateLimitDescriptor.genericKey', 'descriptorKey', descriptorKey, 's');
     if (typeof value !== 'string' || value === '') fail('RateLimitDescriptor.genericKey', 'value', value, 'Give a non-empty descriptor value.');
     checkKey('RateLimitDescriptor.genericKey', 'descriptorKey', descriptorKey);
     const action = descriptorKey === 'generic_key'

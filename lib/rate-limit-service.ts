@@ -21,6 +21,9 @@ import { validateDnsLabel, validateDuration } from './private/validate';
 import { mergeConfigDescriptors, RateLimitConfigDescriptor } from './rate-limit-descriptor';
 import { ContainerResources, renderResources, validateResources } from './resources';
 import { SpreadPolicy, topologySpread } from './scheduling';
+import { checkArgs, req } from './private/args';
+import { validateId } from './private/validate';
+import { SHAPES } from './private/arg-shapes';
 import { COMPONENT_LABEL } from './contract/keys';
 import { serviceFqdnOf } from './contract/hosts';
 
@@ -92,11 +95,13 @@ export abstract class RateLimitRedis {
    * zero with it): for development.
    */
   public static inCluster(options: InClusterRedisOptions = {}): RateLimitRedis {
+    checkArgs('RateLimitRedis.inCluster', 'options', options, SHAPES.InClusterRedisOptions);
     return new InClusterRedis(options);
   }
 
   /** A Redis outside the cluster (Azure's managed Redis): its address and password from a Secret. */
   public static fromSecret(options: SecretRedisOptions): RateLimitRedis {
+    checkArgs('RateLimitRedis.fromSecret', 'options', options, req(SHAPES.SecretRedisOptions));
     return new SecretRedis(options);
   }
 
@@ -278,8 +283,9 @@ export class RateLimitService extends Construct {
   private readonly registered: Array<{ property: string; entries: RateLimitConfigDescriptor[] }> = [];
 
   public constructor(scope: Construct, id: string, props: RateLimitServiceProps) {
-    super(scope, id);
+    super(scope, validateId(scope, id));
     if (props === null || typeof props !== 'object') fail(this, 'props', props, 'Pass { domain, redis }.');
+    checkArgs(this, '', props, SHAPES.RateLimitServiceProps);
     if (typeof props.domain !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(props.domain)) {
       fail(this, 'domain', props.domain, 'Use letters, digits, "_", "." or "-", for example "istio-ingress".');
     }

@@ -9,6 +9,8 @@ import { ActionChain, RateLimitDescriptor } from './rate-limit-descriptor';
 import { RateLimitService } from './rate-limit-service';
 import { istioDuration } from './private/duration';
 import { validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validatePort, validatePositiveInteger } from './private/validate';
+import { checkArgs, req } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 
 /**
  * One entry of a rate-limit descriptor: what part of a request the global rate-limit service
@@ -23,6 +25,8 @@ export class RateLimitAction {
 
   /** The value of a request header, under `descriptorKey`. */
   public static requestHeader(headerName: string, descriptorKey: string): RateLimitAction {
+    checkArgs('RateLimitAction.requestHeader', 'headerName', headerName, req('s'));
+    checkArgs('RateLimitAction.requestHeader', 'descriptorKey', descriptorKey, req('s'));
     if (!headerName || !descriptorKey) fail('RateLimitAction.requestHeader', 'headerName/descriptorKey', { headerName, descriptorKey }, 'Give a header name and a descriptor key, for example (":path", "PATH").');
     return new RateLimitAction({ request_headers: { header_name: headerName, descriptor_key: descriptorKey } });
   }
@@ -34,6 +38,8 @@ export class RateLimitAction {
 
   /** A constant entry, for example to count all requests of a route under one key. */
   public static genericKey(value: string, descriptorKey?: string): RateLimitAction {
+    checkArgs('RateLimitAction.genericKey', 'value', value, req('s'));
+    checkArgs('RateLimitAction.genericKey', 'descriptorKey', descriptorKey, 's');
     if (!value) fail('RateLimitAction.genericKey', 'value', value, 'Give a non-empty descriptor value.');
     return new RateLimitAction({ generic_key: { descriptor_value: value, descriptor_key: descriptorKey } });
   }
@@ -185,6 +191,7 @@ const ROUTER = 'envoy.filters.http.router';
 export abstract class RateLimit {
   /** A token bucket in each gateway pod (`envoy.filters.http.local_ratelimit`); excess requests get 429. */
   public static local(options: LocalRateLimitOptions): RateLimit {
+    checkArgs('RateLimit.local', 'options', options, req(SHAPES.LocalRateLimitOptions));
     return new LocalRateLimit(options);
   }
 
@@ -193,6 +200,7 @@ export abstract class RateLimit {
    * gateway pods, plus the virtual-host `rate_limits` actions without which nothing is limited.
    */
   public static global(options: GlobalRateLimitOptions): RateLimit {
+    checkArgs('RateLimit.global', 'options', options, req(SHAPES.GlobalRateLimitOptions));
     return new GlobalRateLimit(options);
   }
 

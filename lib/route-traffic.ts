@@ -1,6 +1,8 @@
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
 import { IRouteTarget } from './service-reference';
+import { checkArgs, req } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 
 /** A destination of a route with its share of the traffic. */
 export interface WeightedTarget {
@@ -46,11 +48,14 @@ export interface TrafficOverride {
 export class Traffic {
   /** All requests to one service or version. */
   public static to(target: IRouteTarget, options: { readonly port?: number } = {}): Traffic {
+    checkArgs('Traffic.to', 'target', target, req('o'));
+    checkArgs('Traffic.to', 'options', options, { port: 'n' });
     return new Traffic([{ to: target, weight: 100, port: options?.port }]);
   }
 
   /** A weighted split; the weights must sum to 100. */
   public static split(targets: WeightedTarget[]): Traffic {
+    checkArgs('Traffic.split', 'targets', targets, req(['l', SHAPES.WeightedTarget]));
     return new Traffic(Array.isArray(targets) ? [...targets] : targets);
   }
 
@@ -59,6 +64,9 @@ export class Traffic {
    * 90/10), optionally sending requests that carry a header to the canary.
    */
   public static canary(stable: IRouteTarget, canary: IRouteTarget, options: CanaryOptions): Traffic {
+    checkArgs('Traffic.canary', 'stable', stable, req('o'));
+    checkArgs('Traffic.canary', 'canary', canary, req('o'));
+    checkArgs('Traffic.canary', 'options', options, req(SHAPES.CanaryOptions));
     return new CanaryTraffic(stable, canary, options);
   }
 

@@ -7,6 +7,7 @@ import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling }
 import { IMeshCaller, IRoutableService, IRouteTarget } from './service-reference';
 import { Disruption } from './disruption';
 import { fail } from './errors';
+import { declareExistingNamespace } from './contract/existing-namespaces';
 import { validateDnsLabel, validateEnv, validateId, validateLabels, validatePort, validatePositiveInteger, validateServiceName } from './private/validate';
 import { ContainerResources, SERVICE_DEFAULT_RESOURCES, validateResources } from './resources';
 import { SpreadPolicy, topologySpread } from './scheduling';
@@ -14,6 +15,8 @@ import { TrafficPolicy, renderTrafficPolicy } from './destination-policy';
 import { principal } from './private/identity';
 import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-context';
 import { plainK8sJson, sortsKeys } from './private/k8s-json';
+import { checkArgs } from './private/args';
+import { SHAPES } from './private/arg-shapes';
 
 /** The application protocol of a Service port; Istio picks its proxy behaviour by it. */
 export enum AppProtocol {
@@ -207,6 +210,7 @@ export class VersionedService extends Construct implements IRoutableService, IRo
 
   public constructor(scope: Construct, id: string, props: VersionedServiceProps = {}) {
     super(scope, validateId(scope, id));
+    checkArgs(this, '', props, SHAPES.VersionedServiceProps);
     this.props = props;
     this.serviceName = validateServiceName(this, 'name', props.name ?? id);
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? Chart.of(this).namespace ?? 'default');
@@ -287,6 +291,7 @@ export class VersionedService extends Construct implements IRoutableService, IRo
   /** Adds a version: a Deployment and a DestinationRule subset. */
   public addVersion(options: VersionOptions): ServiceVersion {
     if (options === null || typeof options !== 'object') fail(this, `versions[${this._versions.length}]`, options, 'Give a version as { name: "v1", image: "registry.example.com/app:1" }.');
+    checkArgs(this, `versions[${this._versions.length}]`, options, SHAPES.VersionOptions);
     const name = validateDnsLabel(this, `versions[${this._versions.length}].name`, options.name);
     if (this._versions.some((v) => v.versionName === name)) {
       fail(this, `versions[${this._versions.length}].name`, name, `Version names must be unique within the service: "${name}" already exists; pick another name.`);
@@ -426,7 +431,7 @@ export class ServiceVersion extends Construct implements IRouteTarget {
     const container = new kplus.Container({
       name: 'app',
       image: options.image,
-      ports: ctx.ports.map((p) => ({ number: p.targetPort, name: p.name.slice(0, 15) })),
+      ports: containerPorts(ctx.ports),
       envVariables: Object.fromEntries(Object.entries(validateEnv(this, 'env', options.env ?? {})).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
       readiness: options.readiness ?? kplus.Probe.fromTcpSocket({ port: firstPort }),
       liveness: options.liveness ?? kplus.Probe.fromTcpSocket({ port: firstPort, initialDelaySeconds: Duration.seconds(15) }),
@@ -537,6 +542,8 @@ class ImportedService extends Construct implements IRoutableService, IRouteTarge
     if (attrs === null || typeof attrs !== 'object') fail(this, 'attrs', attrs, 'Pass { name, namespace, ports } of the existing Service.');
     this.serviceName = validateDnsLabel(this, 'name', attrs.name);
     this.namespace = validateDnsLabel(this, 'namespace', attrs.namespace);
+    // The Service exists, so its namespace does: objects of the app may go there (a DestinationRule).
+    declareExistingNamespace(this, this.namespace);
     if (!Array.isArray(attrs.ports) || attrs.ports.length === 0) fail(this, 'ports', attrs.ports, 'List the ports of the existing Service.');
     this.servicePorts = attrs.ports.map((p, i) => validatePort(this, `ports[${i}]`, p));
     this.deploymentNames = (attrs.deploymentNames ?? []).map((d, i) => validateDnsLabel(this, `deploymentNames[${i}]`, d));
@@ -548,4 +555,25 @@ class ImportedService extends Construct implements IRoutableService, IRouteTarge
   public hasSubset(): boolean {
     return false;
   }
+}
+
+/** Kubernetes' IANA_SVC_NAME (container port names): at most 15 characters, a letter among them, no "--". */
+const IANA_SVC_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/;
+
+/**
+ * The container's ports from the Service's: one per target port (two Service ports may send to the
+ * same container port, a valid Service), named by the Service port's name cut to 15 characters when
+ * that is a valid IANA service name not already taken, else unnamed (the Service targets numbers).
+ */
+function containerPorts(ports: readonly { readonly name: string; readonly targetPort: number }[]): Array<{ number: number; name?: string }> {
+  const byNumber = new Map<number, { number: number; name?: string }>();
+  const names = new Set<string>();
+  for (const p of ports) {
+    if (byNumber.has(p.targetPort)) continue;
+    const name = p.name.slice(0, 15);
+    const usable = IANA_SVC_NAME.test(name) && !names.has(name);
+    if (usable) names.add(name);
+    byNumber.set(p.targetPort, usable ? { number: p.targetPort, name } : { number: p.targetPort });
+  }
+  return [...byNumber.values()];
 }

@@ -11,7 +11,7 @@ describe('API reference (docs/api, `npm run docs`)', () => {
   const pages = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? pages(join(dir, e.name)) : [e.name.replace(/\.md$/, '')]));
 
-  it.each([['index', 'lib/index.ts'], ['analysis', 'lib/analysis/index.ts'], ['explain', 'lib/explain/index.ts'], ['infra', 'lib/infra/index.ts']])('documents every export of %s (%s)', (module, source) => {
+  it.each([['index', 'lib/index.ts'], ['analysis', 'lib/analysis/index.ts'], ['explain', 'lib/explain/index.ts'], ['infra', 'lib/infra/index.ts'], ['infra/testing', 'lib/infra/testing/index.ts']])('documents every export of %s (%s)', (module, source) => {
     const docs = join(ROOT, 'docs', 'api', module);
     expect(existsSync(docs), 'run npm run docs').toBe(true);
     // A name exported by two entry points has one page, under the first.

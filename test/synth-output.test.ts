@@ -11,6 +11,7 @@ function app(minAvailable: number): App {
   const a = new App();
   const chart = new Chart(a, 'edge', { disableResourceNameHashes: true });
   const labels = { app: 'web' };
+  new ApiObject(chart, 'Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
   new ApiObject(chart, 'Deployment', {
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' },
     spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { securityContext: { runAsNonRoot: true }, containers: [{ name: 'web', image: 'web:1' }] } } },

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseYaml } from '../model/read-manifests';
-import { EdgeMocks, settle, UNKNOWN, valueOf } from '../infra/testing/mocks';
+import { EdgeMocks, settle, UNKNOWN, valueOf } from '../infra/testing';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
 
 /** The usage text of `plan`. */

@@ -17,6 +17,7 @@ import { ObjectIndex } from '../model/object-index';
 import { authorize, AuthzContext, AuthzDecision, policyApplies, Workload } from './authz';
 import { describeStringMatch, hostMatches, intersectHosts, mostSpecificDomain, normalizeHost, normalizePath, re2, stringMatch } from './match';
 import { and, arr, labels, num, rec, str, strings, Tri } from '../model/json';
+import { descriptorOf, ExplainedDescriptor, limitOf, RateLimitValue, rateLimitConfigs } from './rate-limits';
 import { resolveHost } from '../contract/hosts';
 import { unreadFields } from '../model/field-paths';
 import { EXPLAIN_FIELDS } from './fields';
@@ -140,6 +141,16 @@ export interface ExplainedRateLimit {
   readonly kind: 'local' | 'global';
   /** The limit in words. */
   readonly detail: string;
+  /** The rate-limit service's domain (global). */
+  readonly domain?: string;
+  /**
+   * Global: the descriptors the request produces on its route and virtual host (the `rate_limits`
+   * actions of the filter's HTTP_ROUTE and VIRTUAL_HOST patches), each with the limit it hits in
+   * the service's configuration. Empty when the filter sends none for this route (not limited).
+   */
+  readonly descriptors?: readonly ExplainedDescriptor[];
+  /** The limits hit: a token bucket (local), or those of the descriptors (global). */
+  readonly limits: readonly RateLimitValue[];
 }
 
 /** The answer. */
@@ -261,6 +272,7 @@ export class Explainer {
   private readonly policies: readonly KubernetesObject[];
   private readonly requestAuthentications: readonly KubernetesObject[];
   private readonly gatewayApiKinds: readonly string[];
+  private readonly rateLimitConfigs: ReturnType<typeof rateLimitConfigs>;
   private steps: string[] = [];
   private unknowns: string[] = [];
 
@@ -269,6 +281,7 @@ export class Explainer {
     this.roots = options.rootNamespaces ?? DEFAULT_ROOT_NAMESPACES;
     this.requestAuthentications = this.index.ofKind('RequestAuthentication');
     this.policies = [...this.index.ofKind('AuthorizationPolicy'), ...this.requestAuthentications];
+    this.rateLimitConfigs = rateLimitConfigs(this.index.ofKind('ConfigMap'));
     this.gatewayApiKinds = [...new Set(objects.filter((o) => str(o.apiVersion)?.startsWith('gateway.networking.k8s.io/')).map((o) => o.kind))];
   }
 
@@ -435,7 +448,8 @@ export class Explainer {
     this.steps.push(`Virtual host ${domain} (the most specific domain for ${req.host}) from VirtualService ${groups.map((g) => ref(g.entries[0]?.vs ?? first.gateway)).join(', ')}.`);
     const entries = groups.flatMap((g) => g.entries);
     const gatewayNames = new Set(serverCandidates.map((c) => c.gatewayRef));
-    return this.route(entries, req, request, { gatewayNames, proxyLabels: workload.labels, proxyNamespace: workload.namespace, sourcePrincipal: serviceAccount ? `cluster.local/ns/${workload.namespace}/sa/${serviceAccount}` : 'unknown', sourceNamespace: workload.namespace, sourceIsGateway: true }, common);
+    const result = this.route(entries, req, request, { gatewayNames, proxyLabels: workload.labels, proxyNamespace: workload.namespace, sourcePrincipal: serviceAccount ? `cluster.local/ns/${workload.namespace}/sa/${serviceAccount}` : 'unknown', sourceNamespace: workload.namespace, sourceIsGateway: true }, common);
+    return this.withDescriptors(result, gatewayNames, req, request);
   }
 
   private gatewayContext(req: Req, request: ExplainRequest): AuthzContext {
@@ -710,6 +724,75 @@ export class Explainer {
 
   // ---------------------------------------------------------------- rate limits
 
+  /**
+   * The descriptors a routed request sends to the rate-limit service: the `rate_limits` of the
+   * chosen route (HTTP_ROUTE patches matched by route name) or, when the route has none, of its
+   * virtual host (Envoy applies the virtual host's only then, `include_vh_rate_limits` unset), and
+   * the limit each one hits in the service's configuration for the filter's domain.
+   */
+  private withDescriptors(result: Explanation, gatewayNames: ReadonlySet<string>, req: Req, request: ExplainRequest): Explanation {
+    if (!result.route || !result.rateLimits.some((r) => r.kind === 'global')) return result;
+    const routeName = result.route.name;
+    // The actions may come from any EnvoyFilter on the workload; the filter that inserts the
+    // rate-limit HTTP filter (its domain) sends them all.
+    const routeLevel: Record<string, unknown>[] = [];
+    const vhostLevel: Record<string, unknown>[] = [];
+    let includeVh = false;
+    for (const limit of result.rateLimits.filter((r) => r.kind === 'global')) {
+      const filter = this.index.ofKind('EnvoyFilter').find((f) => ref(f) === limit.name);
+      for (const p of arr(rec(filter?.spec).configPatches).map(rec)) {
+        const applyTo = str(p.applyTo);
+        if (applyTo !== 'HTTP_ROUTE' && applyTo !== 'VIRTUAL_HOST') continue;
+        const rc = rec(rec(p.match).routeConfiguration);
+        const gw = str(rc.gateway);
+        if (gw !== undefined && !gatewayNames.has(gw)) continue;
+        const portNumber = num(rc.portNumber);
+        if (portNumber !== undefined && portNumber !== req.port) continue;
+        const vhost = rec(rc.vhost);
+        const vhostName = str(vhost.name);
+        if (vhostName !== undefined) {
+          const [vh, vp] = vhostName.split(':');
+          if (!hostMatches(vh, req.host) || (vp !== undefined && vp !== '*' && Number(vp) !== req.port)) continue;
+        }
+        const value = rec(rec(p.patch).value);
+        if (applyTo === 'HTTP_ROUTE') {
+          const name = str(rec(vhost.route).name);
+          if (name !== undefined && name !== routeName) continue;
+          routeLevel.push(...arr(rec(value.route).rate_limits).map(rec));
+          if (rec(value.route).include_vh_rate_limits === true) includeVh = true;
+        } else vhostLevel.push(...arr(value.rate_limits).map(rec));
+      }
+    }
+    const sources = [
+      ...routeLevel.map((r) => ({ r, source: `route ${routeName ?? result.route?.index}` })),
+      ...(routeLevel.length === 0 || includeVh ? vhostLevel.map((r) => ({ r, source: 'virtual host' })) : []),
+    ];
+    const rateLimits = result.rateLimits.map((limit) => {
+      if (limit.kind !== 'global' || limit.domain === undefined) return limit;
+      const config = this.rateLimitConfigs.get(limit.domain);
+      const descriptors: ExplainedDescriptor[] = [];
+      for (const { r, source } of sources) {
+        const d = descriptorOf(r, { headers: req.headers, sourceIp: request.sourceIp, path: req.path, method: req.method, host: req.host });
+        if (!d) {
+          this.steps.push(`Rate limit ${limit.name}: a ${source} descriptor is not sent (an action has nothing to read).`);
+          continue;
+        }
+        if (d.undecided) this.steps.push(`Rate limit ${limit.name}: ${d.undecided}.`);
+        const hit = config ? limitOf(config, d.entries) : {};
+        descriptors.push({ source, entries: d.entries, ...hit });
+        const words = d.entries.map((e) => `${e.key}=${e.value}`).join(', ');
+        this.steps.push(`Rate limit ${limit.name}: the ${source} sends descriptor (${words})${hit.limit ? `: limited to ${hit.limit.value} per ${hit.limit.unit} for each ${hit.limit.key} (429 beyond)` : hit.unlimited ? ': unlimited'
+          : config ? ': no limit of the service matches it' : `: the service's configuration for domain ${limit.domain} is not among the manifests`}.`);
+      }
+      if (descriptors.length === 0) this.steps.push(`Rate limit ${limit.name}: the route sends no descriptor, so the rate-limit service does not limit it.`);
+      const limits = descriptors.flatMap((d) => (d.limit ? [d.limit] : []));
+      const detail = descriptors.length === 0 ? `${limit.detail}: no descriptor on this route (not limited)`
+        : `${limit.detail}: ${descriptors.map((d) => `${d.entries.map((e) => `${e.key}=${e.value}`).join(', ')}${d.limit ? ` → ${d.limit.value}/${d.limit.unit}` : d.unlimited ? ' → unlimited' : config ? ' → no limit' : ' → limit not in the manifests'}`).join('; ')}`;
+      return { ...limit, detail, descriptors, limits };
+    });
+    return { ...result, rateLimits };
+  }
+
   private rateLimits(workload: Workload, req: Req): ExplainedRateLimit[] {
     const out: ExplainedRateLimit[] = [];
     for (const f of this.index.ofKind('EnvoyFilter')) {
@@ -733,11 +816,15 @@ export class Explainer {
           const bucket = rec(typed.token_bucket ?? rec(rec(value.typed_per_filter_config)['envoy.filters.http.local_ratelimit']).value);
           const tb = Object.keys(bucket).length ? bucket : findKey(value, 'token_bucket');
           const detail = tb ? `${String(rec(tb).max_tokens)} requests per ${String(rec(tb).fill_interval)} per gateway pod (429 beyond)` : 'a local token bucket';
-          if (!out.some((o) => o.name === ref(f) && o.kind === 'local')) out.push({ name: ref(f), kind: 'local', detail: applies === 'unknown' ? `${detail} (targetRef not resolved)` : detail });
+          const perFill = num(rec(tb).tokens_per_fill) ?? num(rec(tb).max_tokens);
+          const limits = tb && perFill !== undefined ? [{ value: perFill, unit: str(rec(tb).fill_interval) ?? '', key: 'per gateway pod' }] : [];
+          if (!out.some((o) => o.name === ref(f) && o.kind === 'local')) out.push({ name: ref(f), kind: 'local', detail: applies === 'unknown' ? `${detail} (targetRef not resolved)` : detail, limits });
         } else if (/envoy\.filters\.http\.ratelimit|\.ratelimit\.v3\.RateLimit|rate_limits/.test(text)) {
           const domain = str(typed.domain) ?? str(findKey(value, 'domain'));
           const cluster = str(rec(findKey(value, 'envoy_grpc')).cluster_name);
-          if (!out.some((o) => o.name === ref(f) && o.kind === 'global')) out.push({ name: ref(f), kind: 'global', detail: `the rate-limit service${domain ? `, domain ${domain}` : ''}${cluster ? ` (${cluster})` : ''}` });
+          const existing = out.findIndex((o) => o.name === ref(f) && o.kind === 'global');
+          if (existing < 0) out.push({ name: ref(f), kind: 'global', detail: `the rate-limit service${domain ? `, domain ${domain}` : ''}${cluster ? ` (${cluster})` : ''}`, ...(domain ? { domain } : {}), limits: [] });
+          else if (domain && out[existing].domain === undefined) out[existing] = { ...out[existing], domain, detail: `the rate-limit service, domain ${domain}${cluster ? ` (${cluster})` : ''}` };
         }
       }
     }

@@ -46,6 +46,11 @@ export interface RequestExpectation {
   readonly jwtRequired?: boolean;
   /** Rate limits that must apply (EnvoyFilter "namespace/name" or name). */
   readonly rateLimits?: readonly string[];
+  /**
+   * Limits the request must hit, "<value>/<unit>" ("300/minute" from the rate-limit service's
+   * configuration, "1000/1s" for a local token bucket); each given must be among them.
+   */
+  readonly limits?: readonly string[];
   /** The path after rewrite. */
   readonly path?: string;
   /** The route timeout ("10s", or "none"). */
@@ -69,7 +74,7 @@ export interface RequestCaseResult {
 }
 
 const REQUEST_KEYS = ['host', 'path', 'method', 'headers', 'query', 'port', 'scheme', 'sni', 'gateway', 'jwt', 'sourceIp', 'source'];
-const EXPECT_KEYS = ['decision', 'status', 'gateway', 'virtualService', 'route', 'destinations', 'location', 'deniedBy', 'jwtRequired', 'rateLimits', 'path', 'timeout'];
+const EXPECT_KEYS = ['decision', 'status', 'gateway', 'virtualService', 'route', 'destinations', 'location', 'deniedBy', 'jwtRequired', 'rateLimits', 'limits', 'path', 'timeout'];
 const DECISIONS = ['routed', 'redirected', 'denied', 'no-route', 'direct-response', 'unknown'];
 
 /** Parses a request table; errors name the file, the row and the field. */
@@ -144,6 +149,10 @@ export function compareExpectation(e: Explanation, x: RequestExpectation, reques
   }
   for (const limit of x.rateLimits ?? []) {
     if (!e.rateLimits.some((r) => sameName(limit, r.name))) failures.push(`rateLimits: expected ${limit}, got ${JSON.stringify(e.rateLimits.map((r) => r.name))}`);
+  }
+  const hit = e.rateLimits.flatMap((r) => r.limits.map((l) => `${l.value}/${l.unit}`));
+  for (const limit of x.limits ?? []) {
+    if (!hit.includes(String(limit))) failures.push(`limits: expected ${limit}, got ${JSON.stringify(hit)}`);
   }
   if (x.destinations !== undefined) {
     const actual = e.destinations;

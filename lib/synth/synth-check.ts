@@ -8,6 +8,7 @@ import { App } from 'cdk8s';
 import { formatFindings, hasErrors, validateAndAnalyze } from '../analysis/analyze';
 import type { Finding } from '../analysis/analyze';
 import { CrdSchemas } from '../analysis/schema/crd-schema';
+import { checkNamespaces } from './namespaces';
 import { chartFiles, SynthesizedChart, synthesizeApp, writeFilesAtomically } from './synth';
 
 /** Options of {@link synthAndCheck}. */
@@ -28,6 +29,14 @@ export interface SynthAndCheckOptions {
    * @default - the pinned Istio release's CRDs
    */
   readonly crds?: CrdSchemas;
+  /**
+   * Namespaces that exist in the cluster without the app creating them (for example the Istio
+   * control plane's). An object in a namespace the app neither creates (a v1 Namespace, an
+   * `AppNamespace`) nor declares as existing (this, `AppNamespace.fromName`, an imported Gateway,
+   * Service or gateway workload) is an error: applying it would fail.
+   * @default - none beyond Kubernetes' own (default, kube-system, kube-public, kube-node-lease)
+   */
+  readonly existingNamespaces?: readonly string[];
   /**
    * Where warnings and errors are printed.
    * @default - standard error
@@ -53,7 +62,8 @@ export class SynthCheckError extends Error {
 }
 
 /**
- * Synthesizes `app` (construct validations included), validates and analyzes every object, and
+ * Synthesizes `app` (construct validations included; objects in a namespace nothing creates throw a
+ * MissingNamespaceError), validates and analyzes every object, and
  * writes one file per chart only when no finding is an error (all at once: a failed synth leaves
  * the folder as it was); prints the findings and throws a {@link SynthCheckError} on errors, so a
  * `cdk8s synth` entry fails: `synthAndCheck(app).catch((e) => { console.error(e.message); process.exitCode = 1; })`.
@@ -62,6 +72,7 @@ export async function synthAndCheck(app: App, options: SynthAndCheckOptions = {}
   const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist';
   const log = options.log ?? ((m: string) => console.error(m));
   const charts = synthesizeApp(app);
+  checkNamespaces(app, charts.flatMap((c) => c.objects), options.existingNamespaces);
   const findings = await validateAndAnalyze(charts.flatMap((c) => c.objects), { production: options.production, crds: options.crds });
   const where = path.relative(process.cwd(), outdir) || '.';
   if (findings.length) log(`${where}:\n${formatFindings(findings)}`);

@@ -17,6 +17,7 @@ import { hasErrors, validateAndAnalyze, ValidateOptions } from '../analysis/anal
 import { dumpManifest } from './yaml';
 import { FindAllCache, resolveDependencies, topology } from './synth-order';
 import { withFastRendering } from './fast-render';
+import { checkNamespaces } from './namespaces';
 
 /** The objects of one chart. */
 export interface SynthesizedChart {
@@ -210,6 +211,14 @@ export interface SynthTarget {
    * @default - the Istio form
    */
   readonly gatewayApi?: GatewayApiOptions;
+  /**
+   * Namespaces that exist in the cluster without the app creating them (for example the Istio
+   * control plane's). An object in a namespace the app neither creates (a v1 Namespace, an
+   * `AppNamespace`) nor declares as existing (this, `AppNamespace.fromName`, an imported Gateway,
+   * Service or gateway workload) is an error: applying it would fail.
+   * @default - none beyond Kubernetes' own (default, kube-system, kube-public, kube-node-lease)
+   */
+  readonly existingNamespaces?: readonly string[];
 }
 
 /** What {@link synthesizeChecked} found and did. */
@@ -223,7 +232,8 @@ export interface SynthOutcome {
 /**
  * Synthesizes every target, validates and analyzes its objects, and writes the manifests (and the
  * extra files) only when no target has an error, all at once ({@link writeFilesAtomically}): a
- * failed synth leaves the output folder as it was. Construct errors throw before anything is written.
+ * failed synth leaves the output folder as it was. Construct errors, and objects in namespaces
+ * nothing creates ({@link checkNamespaces}), throw before anything is written.
  */
 export async function synthesizeChecked(outdir: string, targets: readonly SynthTarget[]): Promise<SynthOutcome> {
   const files: OutputFile[] = [];
@@ -240,6 +250,7 @@ export async function synthesizeChecked(outdir: string, targets: readonly SynthT
     const charts = t.gatewayApi ? convertToGatewayApi(t.app, chartsOf(t.app), t.gatewayApi).charts : chartsOf(t.app);
     files.push(...chartFiles(charts, t.name));
     const objects = charts.flatMap((c) => c.objects);
+    checkNamespaces(t.app, objects, t.existingNamespaces);
     objectsOf.set(t, objects);
     findings.push({ name: t.name, findings: await validateAndAnalyze(objects, t.validation) });
   }

@@ -83,14 +83,15 @@ describe('a consumer project: its own edge with the public imports only', () => 
     write('cdk8s.yaml', 'language: typescript\napp: node --import tsx main.ts\noutput: dist\n');
     write('edge.ts', `
 import { App, Chart } from 'cdk8s';
-import { Certificate, IngressGateway, PathMatch, Traffic, VersionedService } from 'istio-aks-edge';
+import { AppNamespace, Certificate, IngressGateway, PathMatch, Traffic, VersionedService } from 'istio-aks-edge';
 export function teamEdge(hosts: string[] = ['orders.example.org']): App {
   const app = new App();
   const chart = new Chart(app, 'orders', { disableResourceNameHashes: true });
   const gateway = new IngressGateway(chart, 'gw', {
-    namespace: 'edge', hosts, https: { certificate: Certificate.fromSecret('orders-tls'), redirectHttp: true },
+    namespace: 'edge', createNamespace: true, hosts, https: { certificate: Certificate.fromSecret('orders-tls'), redirectHttp: true },
     azure: { publicIp: { name: 'pip-orders', resourceGroup: 'rg-orders' } },
   });
+  new AppNamespace(chart, 'orders-namespace', { name: 'orders', gateways: [gateway] });
   const orders = new VersionedService(chart, 'orders', {
     namespace: 'orders', port: 8080,
     versions: [{ name: 'v1', image: 'ghcr.io/team/orders:1.0.0', replicas: 2 }, { name: 'v2', image: 'ghcr.io/team/orders:1.1.0', replicas: 2 }],
@@ -136,6 +137,27 @@ validateAndAnalyze([{ apiVersion: 'networking.istio.io/v1', kind: 'VirtualServic
   console.log(loaded.some((k) => /crd-validators[\\\\/][0-9a-f]+\\.js$/.test(k)), loaded.some((k) => /ajv[\\\\/]dist[\\\\/]core\\.js$/.test(k)));
 });`;
     expect(ok(run(dir, process.execPath, ['-e', probe])).trim().split('\n')).toEqual(['true', 'true false']);
+  }, 120_000);
+
+  it('istio-aks-edge/pulumi has no mocks; istio-aks-edge/pulumi/testing runs the program under them, as a user\'s test would', () => {
+    const config = {
+      'istio-aks-edge:environment': 'prod', 'istio-aks-edge:location': 'northeurope', 'istio-aks-edge:kubernetesVersion': '1.36',
+      'istio-aks-edge:systemPool': JSON.stringify({ name: 'system', vmSize: 'Standard_D2ds_v5', minCount: 3, maxCount: 4 }),
+      'istio-aks-edge:istio': JSON.stringify({ mode: 'helm', version: '1.30.3' }), 'istio-aks-edge:monitoring': JSON.stringify({ enabled: false }),
+    };
+    const probe = `const entry = require('istio-aks-edge/pulumi');
+const { EdgeMocks, settle, valueOf } = require('istio-aks-edge/pulumi/testing');
+console.log(typeof entry.edgeProgram, 'EdgeMocks' in entry, typeof EdgeMocks);
+(async () => {
+  const mocks = new EdgeMocks();
+  await mocks.install('orders-edge', 'prod', ${JSON.stringify(config)});
+  const outputs = await require('./pulumi.ts')();
+  const hostnames = await valueOf(outputs.hostnames);
+  await settle();
+  const ip = mocks.ofType('azure-native:network:PublicIPAddress')[0];
+  console.log(ip.inputs.publicIpAddressName, JSON.stringify(hostnames));
+})().catch((e) => { console.error(e); process.exitCode = 1; });`;
+    expect(ok(run(dir, process.execPath, ['--import', 'tsx', '-e', probe])).trim().split('\n')).toEqual(['function false function', 'pip-orders ["orders.example.org"]']);
   }, 120_000);
 
   it('the constructs entry never loads Pulumi; internals are not importable', () => {

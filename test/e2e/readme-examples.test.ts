@@ -33,11 +33,13 @@ describe('README', () => {
       const code = group.join('\n');
       const imported = new Set([...code.matchAll(/^import (?:type )?\{([^}]*)\}/gm)].flatMap((m) => m[1].split(',').map((n) => n.trim())));
       const missing = (names: string[]) => names.filter((n) => !imported.has(n) && new RegExp(`\\b${n}\\b`).test(code));
-      const more = missing(packageNames);
-      const cdk8s = missing(['ApiObject', 'App', 'Chart', 'Duration', 'Size']);
       const declared = (name: string) => new RegExp(`(const|let) ${name}\\b`).test(code);
       const free = [['chart', 'Chart'], ['gateway', 'IngressGateway'], ['api', 'VersionedService'], ['storefront', 'VersionedService'], ['reviews', 'VersionedService']]
         .filter(([n]) => new RegExp(`\\b${n}\\b`).test(code) && !declared(n));
+      // The types of the free names are imported too (an example may name "api" only in a path string).
+      const freeTypes = new Set(free.map(([, t]) => t));
+      const more = [...new Set([...missing(packageNames), ...[...freeTypes].filter((t) => t !== 'Chart' && !imported.has(t))])];
+      const cdk8s = [...new Set([...missing(['ApiObject', 'App', 'Chart', 'Duration', 'Size']), ...(freeTypes.has('Chart') && !imported.has('Chart') ? ['Chart'] : [])])];
       const prelude = [
         more.length ? `import { ${more.join(', ')} } from 'istio-aks-edge';` : '',
         cdk8s.length ? `import { ${cdk8s.join(', ')} } from 'cdk8s';` : '',
@@ -55,6 +57,7 @@ describe('README', () => {
         'istio-aks-edge/analysis': [join(ROOT, 'lib', 'analysis', 'index.ts')],
         'istio-aks-edge/explain': [join(ROOT, 'lib', 'explain', 'index.ts')],
         'istio-aks-edge/pulumi': [join(ROOT, 'lib', 'infra', 'index.ts')],
+        'istio-aks-edge/pulumi/testing': [join(ROOT, 'lib', 'infra', 'testing', 'index.ts')],
       },
     });
     const problems = ts.getPreEmitDiagnostics(program).filter((d) => d.file && files.includes(resolve(d.file.fileName)))

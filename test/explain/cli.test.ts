@@ -52,7 +52,7 @@ describe('explain', () => {
 
   it('--check exits 1 when a row fails and 0 when all pass', async () => {
     const ok = await run(dir, '--check', 'apps/requests/dev.yaml');
-    expect([ok.code, ok.stdout.trim().split('\n').at(-1)]).toEqual([0, '13 passed, 0 failed']);
+    expect([ok.code, ok.stdout.trim().split('\n').at(-1)]).toEqual([0, '15 passed, 0 failed']);
     const table = join(dir, 'bad.yaml');
     writeFileSync(table, 'requests:\n  - name: admin allowed?\n    request: { host: shop.dev.example.com, path: /admin, scheme: https }\n    expect: { decision: routed }\n');
     const bad = await run(dir, '--check', table);
@@ -180,6 +180,6 @@ describe('explain on both forms through the CLI (issue 23 item 4)', () => {
     const env = key.split('/')[1];
     const r = await run(forms[key], '--check', `apps/requests/${env}.yaml`);
     expect(r.stdout).not.toContain('FAIL');
-    expect([r.code, r.stdout.trim().split('\n').at(-1)]).toEqual([0, `${env === 'dev' ? 13 : 14} passed, 0 failed`]);
+    expect([r.code, r.stdout.trim().split('\n').at(-1)]).toEqual([0, `${env === 'dev' ? 15 : 16} passed, 0 failed`]);
   });
 });

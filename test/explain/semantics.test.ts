@@ -531,7 +531,7 @@ spec:
       patch: { operation: MERGE, value: { rate_limits: [{ actions: [{ remote_address: {} }] }] } }`));
     const e = explain(objects, req({}));
     expect(e.rateLimits.map((r) => [r.name, r.kind])).toEqual([['edge/global', 'global'], ['edge/per-host', 'global']]);
-    expect(e.rateLimits[0].detail).toBe('the rate-limit service, domain shop (outbound|8081||ratelimit.rl.svc.cluster.local)');
+    expect(e.rateLimits[0].detail).toBe('the rate-limit service, domain shop (outbound|8081||ratelimit.rl.svc.cluster.local): remote_address=<client address> → limit not in the manifests');
     expect(explain(objects, req({ host: 'www.example.com' })).rateLimits.map((r) => r.name)).toEqual(['edge/global']);
   });
 

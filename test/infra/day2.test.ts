@@ -7,7 +7,7 @@ import { stackConfig } from '../../apps/plan';
 import { ConfigError, parseStackConfig, PLACEHOLDER_GUID, placeholdersIn } from '../../lib/infra/program/config';
 import { userPoolAksName } from '../../lib/infra/program/names';
 import { refusePlaceholders } from '../../lib/infra/program/previous-deployment';
-import { EdgeMocks, EdgeMocksOptions, MOCK_DEPLOYER, settle, valueOf } from '../../lib/infra/testing/mocks';
+import { EdgeMocks, EdgeMocksOptions, MOCK_DEPLOYER, settle, valueOf } from '../../lib/infra/testing';
 
 async function run(stack: 'dev' | 'prod', options: EdgeMocksOptions = {}, overrides: Record<string, string> = {}) {
   const mocks = new EdgeMocks(options);

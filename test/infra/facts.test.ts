@@ -11,7 +11,7 @@ import { environments } from '../../apps/environments';
 import { stackConfig } from '../../apps/plan';
 import { collectDeploymentFacts } from '../../lib/deployment-facts';
 import { edgeProgram, synthesizeEdge } from '../../lib/infra/program/edge-program';
-import { EdgeMocks, RecordedResource, settle, valueOf } from '../../lib/infra/testing/mocks';
+import { EdgeMocks, RecordedResource, settle, valueOf } from '../../lib/infra/testing';
 
 const prod = environments.prod;
 const LEGACY_IP = { name: 'pip-legacy', resourceGroup: 'rg-legacy' };

@@ -9,7 +9,7 @@ import { environments } from '../../apps/environments';
 import { stackConfig } from '../../apps/plan';
 import { AKS_SERVER_APP_ID } from '../../lib/infra/components/aks-cluster';
 import { SKIP_AWAIT_ANNOTATION } from '../../lib/infra/components/identity-binding';
-import { EdgeMocks, EdgeMocksOptions, MOCK_AKS_TOKEN, MOCK_DEPLOYER, RecordedResource, settle, UNKNOWN, valueOf } from '../../lib/infra/testing/mocks';
+import { EdgeMocks, EdgeMocksOptions, MOCK_AKS_TOKEN, MOCK_DEPLOYER, RecordedResource, settle, UNKNOWN, valueOf } from '../../lib/infra/testing';
 import { PLACEHOLDER_GUID } from '../../lib/infra/program/config';
 import { deterministicGuid } from '../../lib/infra/program/names';
 import { deployerPrincipalType } from '../../lib/infra/components/role-assignment';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import edgeProgram from '../../apps/pulumi';
 import { stackConfig } from '../../apps/plan';
-import { EdgeMocks, settle, valueOf } from '../../lib/infra/testing/mocks';
+import { EdgeMocks, settle, valueOf } from '../../lib/infra/testing';
 
 async function run(stack: string, overrides: Record<string, string> = {}) {
   const mocks = new EdgeMocks();

@@ -7,7 +7,7 @@ import edgeProgram from '../../apps/pulumi';
 import { environments } from '../../apps/environments';
 import { stackConfig } from '../../apps/plan';
 import { ManagedRedis } from '../../lib/infra/components/managed-redis';
-import { EdgeMocks, settle, valueOf } from '../../lib/infra/testing/mocks';
+import { EdgeMocks, settle, valueOf } from '../../lib/infra/testing';
 
 async function run(stack: string) {
   const mocks = new EdgeMocks();

@@ -15,7 +15,7 @@ import { environments } from '../../apps/environments';
 import { stackConfig } from '../../apps/plan';
 import { kubeloginAzureCli, tokenKubeconfig } from '../../lib/infra/components/aks-cluster';
 import { SKIP_AWAIT_ANNOTATION } from '../../lib/infra/components/identity-binding';
-import { EdgeMocks, MOCK_AKS_TOKEN, MOCK_DEPLOYER, MOCK_EXEC_KUBECONFIG, MOCK_KUBECONFIG, RecordedResource, settle, valueOf } from '../../lib/infra/testing/mocks';
+import { EdgeMocks, MOCK_AKS_TOKEN, MOCK_DEPLOYER, MOCK_EXEC_KUBECONFIG, MOCK_KUBECONFIG, RecordedResource, settle, valueOf } from '../../lib/infra/testing';
 import { keyVaultName } from '../../lib/infra/program/names';
 
 async function run(stack: string, overrides: Record<string, string> = {}) {

@@ -33,13 +33,17 @@ import { RATE_LIMIT_CHECKS } from './rate-limit/rate-limit-checks';
 import { ingressRouteRulesNotAffected } from './routing/ingress-route-rules-not-affected';
 import { jwtClaimBasedRoutingWithoutRequestAuthN } from './routing/jwt-claim-routing-without-request-authn';
 import { referencedResourceNotFound } from './routing/referenced-resource-not-found';
+import { referencedInternalGateway } from './routing/referenced-internal-gateway';
 import { virtualServiceDestinationPortSelectorRequired } from './routing/virtual-service-destination-port-selector-required';
 import { virtualServiceHostNotFoundInGateway } from './routing/virtual-service-host-not-found-in-gateway';
 import { virtualServiceIneffectiveMatch } from './routing/virtual-service-ineffective-match';
+import { virtualServiceMirrorOnlyHost } from './routing/virtual-service-mirror-only-host';
 import { virtualServiceRouteWeightsNotSum100 } from './routing/virtual-service-route-weights';
 import { virtualServiceUnreachableRule } from './routing/virtual-service-unreachable-rule';
 import { namespaceWithoutNetworkPolicy } from './security/namespace-without-network-policy';
 import { noMatchingWorkloadsFound } from './security/no-matching-workloads-found';
+import { conflictingTelemetryWorkloadSelectors } from './security/conflicting-telemetry-workload-selectors';
+import { authorizationPolicyNamespaceNotFound } from './security/authorization-policy-namespace-not-found';
 import { peerAuthenticationNotStrict } from './security/peer-authentication-not-strict';
 import { privilegedOrRootContainer } from './security/privileged-or-root-container';
 import { horizontalPodAutoscalerTargetNotFound } from './workload/horizontal-pod-autoscaler-target-not-found';
@@ -57,7 +61,7 @@ export const CHECKS: readonly Check[] = [
   conflictingGateways, gatewaySelectorMatchesNoWorkload, gatewayPortNotDefinedOnService, gatewayCredentialNotFound,
   invalidGatewayCredential, gatewayDuplicateCertificate, gatewayHttpsWithoutCredential, gatewayTlsBelow12,
   gatewayHttpWithoutRedirect, gatewayHostWithoutAuthorization, gatewayWorkloadSingleReplica, gatewayWorkloadWithoutZoneSpread, GATEWAY_ZONE_LOSS,
-  referencedResourceNotFound, virtualServiceHostNotFoundInGateway, virtualServiceRouteWeightsNotSum100,
+  referencedResourceNotFound, referencedInternalGateway, virtualServiceHostNotFoundInGateway, virtualServiceRouteWeightsNotSum100, virtualServiceMirrorOnlyHost,
   virtualServiceUnreachableRule, virtualServiceIneffectiveMatch, virtualServiceDestinationPortSelectorRequired,
   ingressRouteRulesNotAffected, jwtClaimBasedRoutingWithoutRequestAuthN,
   destinationRuleSubsetNotSelectPods, unknownDestinationRuleHost, noServerCertificateVerification, destinationRuleDisablesMtls,
@@ -66,7 +70,7 @@ export const CHECKS: readonly Check[] = [
   podDisruptionBudgetBlocksEviction, podDisruptionBudgetSelectsNoPod, horizontalPodAutoscalerTargetWithoutRequests,
   horizontalPodAutoscalerTargetNotFound, replicasWithHorizontalPodAutoscaler, serviceSelectsNoPod, serviceTargetPortNotExposed,
   imageAutoWithoutInjection,
-  peerAuthenticationNotStrict, namespaceWithoutNetworkPolicy, privilegedOrRootContainer, noMatchingWorkloadsFound,
+  peerAuthenticationNotStrict, namespaceWithoutNetworkPolicy, privilegedOrRootContainer, noMatchingWorkloadsFound, conflictingTelemetryWorkloadSelectors, authorizationPolicyNamespaceNotFound,
   gatewayApiParentRefNotFound, gatewayApiHostnameNotAccepted, gatewayApiBackendNotFound, gatewayApiReferenceNotPermitted, gatewayApiConflictingListeners, gatewayApiAllWeightsZero,
   // Global rate limiting: filter, configuration and local limits (../rate-limit-checks.ts).
   ...RATE_LIMIT_CHECKS,

@@ -16,6 +16,7 @@ import type { GatewayApiOptions } from '../../gateway-api/convert';
 import { collectDeploymentFacts, DeploymentFacts, KeyVaultFact, PublicIpFact, RedisSecretFact } from '../../deployment-facts';
 import { KubernetesObject } from '../../model/kubernetes-object';
 import { applyDependencies } from '../../synth/apply-order';
+import { checkNamespaces } from '../../synth/namespaces';
 import { convertToGatewayApi, synthesizeApp } from '../../synth/synth';
 import { analyze } from '../../analysis/analyze';
 import { TARGET_CHECKS } from '../../analysis/checks/target/aks-addon';
@@ -221,6 +222,9 @@ export function edgeProgram(definition: EdgeDefinition, options: EdgeProgramOpti
       throw new ConfigError(`${where}: the edge definition given to edgeProgram returned ${app === null ? 'null' : typeof app}, not a cdk8s App: return the App (or { app, managedRedis }) from the function.`);
     }
     const edge = synthesizeEdge(app, config.gatewayApi ? options.gatewayApi ?? {} : undefined);
+    // Every namespace of the objects must be created by the app or exist: the program's own count
+    // (Istio's control plane: istio-system in helm mode, the add-on's aks-istio-system).
+    checkNamespaces(app, edge.objects, [config.istio.mode === IstioMode.HELM ? 'istio-system' : 'aks-istio-system']);
     const ips = edge.facts.publicIps;
     if (ips.length > 1) {
       throw new ConfigError(`${where}: the edge of environment "${config.environment}" asks for ${ips.length} public IPs (${ips.map((p) => `${p.path}: "${p.name}"`).join(', ')}); the stack creates one: give azure.publicIp to one IngressGateway only.`);

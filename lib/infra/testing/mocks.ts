@@ -192,7 +192,7 @@ export class EdgeMocks implements pulumi.runtime.Mocks {
         };
       }
       default:
-        throw new Error(`The edge mocks do not know the function ${args.token}: add it to lib/infra/mocks.ts.`);
+        throw new Error(`The edge mocks do not know the function ${args.token}: add it to lib/infra/testing/mocks.ts.`);
     }
   }
 

@@ -14,7 +14,9 @@ export const TOPOLOGY_LABELS: ReadonlySet<string> = new Set([
 /**
  * A DestinationRule subset whose labels, with the host's workload selector, select no pod
  * template of the host's namespace. Topology labels (zone, region, hostname, ...) are left out of
- * the comparison, as any pod may land anywhere. Only hosts the set defines with a selector.
+ * the comparison, as any pod may land anywhere, except an empty value: Istio never matches an
+ * endpoint on an empty topology label, so such a subset selects nothing (istioctl's test
+ * destinationrule-empty-topology-labels). Only hosts the set defines with a selector.
  */
 export const destinationRuleSubsetNotSelectPods: Check = {
   name: 'DestinationRuleSubsetNotSelectPods',
@@ -32,6 +34,11 @@ export const destinationRuleSubsetNotSelectPods: Check = {
       if (!entry?.selector) continue;
       const ns = namespaceOf(entry.source);
       list(spec.subsets).forEach((subset, i) => {
+        const empty = Object.entries(labelsOf(subset?.labels)).find(([k, v]) => TOPOLOGY_LABELS.has(k) && v === '');
+        if (empty) {
+          report(dr, `spec.subsets[${i}].labels`, `Subset "${subset?.name}" selects on the topology label ${empty[0]} with an empty value, which Istio never matches (endpoints get their locality from their node's non-empty labels), so its traffic gets 503 UH: give the value, or remove the label.`);
+          return;
+        }
         const own = Object.entries(labelsOf(subset?.labels)).filter(([k]) => !TOPOLOGY_LABELS.has(k));
         const labels = { ...entry.selector, ...Object.fromEntries(own) };
         if (index.podsMatching(labels, ns).length === 0) {

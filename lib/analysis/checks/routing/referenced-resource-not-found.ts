@@ -4,6 +4,7 @@ import { destinations, gatewayRefs } from '../../../model/istio';
 import { namespaceOf } from '../../../model/object-index';
 import { definedElsewhere } from '../../../contract/defined-elsewhere';
 import { CLUSTER_DOMAIN, isClusterHost, resolveHost } from '../../../contract/hosts';
+import { isInternalGatewayReference } from './referenced-internal-gateway';
 
 /**
  * What a VirtualService refers to and the set does not define, as Istio resolves it: a Gateway,
@@ -26,6 +27,8 @@ export const referencedResourceNotFound: Check = {
       // References the VirtualService declares as defined outside these manifests (imported objects).
       const elsewhere = definedElsewhere(vs.metadata?.annotations);
       for (const g of gatewayRefs(vs)) {
+        // A generated internal Gateway is never in the set: ReferencedInternalGateway reports it (as istioctl does).
+        if (isInternalGatewayReference(g.ref)) continue;
         if (!index.get('Gateway', g.namespace, g.name) && !elsewhere.has(`Gateway ${g.namespace}/${g.name}`)) {
           report(vs, g.field, `Gateway "${g.namespace}/${g.name}" (from "${g.ref}") is not defined: define it, or fix the reference (write "<namespace>/<name>" for a Gateway in another namespace).`);
         }

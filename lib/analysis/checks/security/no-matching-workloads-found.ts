@@ -11,7 +11,9 @@ const POLICY_KINDS = ['AuthorizationPolicy', 'RequestAuthentication', 'PeerAuthe
  * An AuthorizationPolicy, RequestAuthentication, PeerAuthentication or Telemetry whose selector
  * selects no pod template: in its namespace, or in any namespace for the root namespace. Reported
  * only for namespaces the set deploys to or creates (and always for the root namespace when the
- * set deploys any workload); policies bound with targetRefs are not read.
+ * set deploys any workload); policies bound with targetRefs are not read. An AuthorizationPolicy
+ * without selector (namespace-wide) outside the root namespace is reported when the set creates
+ * its namespace and deploys nothing there (istioctl's authz analyzer does the same).
  */
 export const noMatchingWorkloadsFound: Check = {
   name: 'NoMatchingWorkloadsFound',
@@ -26,9 +28,15 @@ export const noMatchingWorkloadsFound: Check = {
       for (const policy of index.ofKind(kind)) {
         const spec = specOf<WorkloadPolicySpec>(policy);
         const selector = labelsOf(spec.selector?.matchLabels);
-        if (Object.keys(selector).length === 0 || spec.targetRef || spec.targetRefs) continue;
+        if (spec.targetRef || spec.targetRefs) continue;
         const ns = namespaceOf(policy);
         const root = ROOT_NAMESPACES.includes(ns);
+        if (Object.keys(selector).length === 0) {
+          if (kind === 'AuthorizationPolicy' && !root && knowsNamespace(index, ns) && !index.namespacesWithPods.has(ns)) {
+            report(policy, 'spec', `This namespace-wide AuthorizationPolicy is in namespace "${ns}", where the set deploys no workload, so it applies to nothing: put it in the namespace of the workloads it is for.`);
+          }
+          continue;
+        }
         if (root ? index.podTemplates.length === 0 : !knowsNamespace(index, ns)) continue;
         if (index.podsMatching(selector, root ? undefined : ns).length === 0) {
           report(policy, 'spec.selector.matchLabels', `Selector {${selectorString(selector)}} selects no pod template ${root ? 'in any namespace' : `in namespace "${ns}"`}, so this ${kind} applies to nothing: use the labels of the pods it is for.`);

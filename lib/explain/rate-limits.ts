@@ -1,0 +1,148 @@
+/**
+ * Global rate limits as Envoy and the rate-limit service apply them: the `rate_limits` actions of
+ * the route (HTTP_ROUTE patches, matched by route name) and of the virtual host (VIRTUAL_HOST
+ * patches) make descriptors from the request; the service's configuration (a ConfigMap holding
+ * `domain:` and `descriptors:`, envoyproxy/ratelimit's format) gives the limit each descriptor hits.
+ * @see https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/route/v3/route_components.proto#config-route-v3-ratelimit
+ * @see https://github.com/envoyproxy/ratelimit#configuration
+ */
+import { KubernetesObject } from '../model/kubernetes-object';
+import { arr, num, rec, str } from '../model/json';
+import { parseYaml } from '../model/read-manifests';
+import { stringMatch } from './match';
+
+/** One entry of a descriptor. */
+export interface DescriptorEntry {
+  readonly key: string;
+  /** The value; "<client address>" when the request gives no `sourceIp`. */
+  readonly value: string;
+}
+
+/** A limit of the rate-limit service (or a local token bucket). */
+export interface RateLimitValue {
+  /** Requests allowed per unit (a token bucket: tokens per fill). */
+  readonly value: number;
+  /** second, minute, hour, day (a token bucket: its fill interval, "1s"). */
+  readonly unit: string;
+  /** What is counted apart: the descriptor path of the service's configuration ("route=api, remote_address"), or "per gateway pod" for a token bucket. */
+  readonly key: string;
+}
+
+/** A descriptor the request produces, and the limit it hits. */
+export interface ExplainedDescriptor {
+  /** Where the actions are: "route api" (HTTP_ROUTE patch) or "virtual host" (VIRTUAL_HOST patch). */
+  readonly source: string;
+  readonly entries: readonly DescriptorEntry[];
+  /** The limit of the service's configuration it hits; undefined when none matches (not limited). */
+  readonly limit?: RateLimitValue;
+  /** true when the configuration says `unlimited: true` for it. */
+  readonly unlimited?: boolean;
+}
+
+/** The request as the rate-limit actions read it. */
+export interface RateLimitRequest {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly sourceIp?: string;
+  readonly path: string;
+  readonly method: string;
+  readonly host: string;
+}
+
+/**
+ * The descriptor of one `rate_limits` entry, or undefined when Envoy sends none (an action with
+ * nothing to read, as a missing header without `skip_if_absent`, drops the whole descriptor).
+ */
+export function descriptorOf(rateLimit: Record<string, unknown>, req: RateLimitRequest): { entries: DescriptorEntry[]; undecided?: string } | undefined {
+  const entries: DescriptorEntry[] = [];
+  let undecided: string | undefined;
+  for (const action of arr(rateLimit.actions).map(rec)) {
+    if (action.generic_key !== undefined) {
+      const g = rec(action.generic_key);
+      entries.push({ key: str(g.descriptor_key) ?? 'generic_key', value: str(g.descriptor_value) ?? '' });
+    } else if (action.remote_address !== undefined) {
+      entries.push({ key: 'remote_address', value: req.sourceIp ?? '<client address>' });
+    } else if (action.request_headers !== undefined) {
+      const h = rec(action.request_headers);
+      const value = req.headers[(str(h.header_name) ?? '').toLowerCase()];
+      if (value === undefined) {
+        if (h.skip_if_absent === true) continue;
+        return undefined;
+      }
+      entries.push({ key: str(h.descriptor_key) ?? str(h.header_name) ?? '', value });
+    } else if (action.header_value_match !== undefined) {
+      const m = rec(action.header_value_match);
+      const matched = arr(m.headers).map(rec).every((hm) => {
+        const value = req.headers[(str(hm.name) ?? '').toLowerCase()];
+        const sm = hm.string_match !== undefined ? rec(hm.string_match) : hm.exact_match !== undefined ? { exact: hm.exact_match } : hm.prefix_match !== undefined ? { prefix: hm.prefix_match } : undefined;
+        const r = hm.present_match !== undefined ? (value !== undefined) === (hm.present_match === true) : sm ? stringMatch(sm, value) === true : value !== undefined;
+        return hm.invert_match === true ? !r : r;
+      });
+      if (matched !== (m.expect_match !== false)) return undefined;
+      entries.push({ key: str(m.descriptor_key) ?? 'header_match', value: str(m.descriptor_value) ?? '' });
+    } else {
+      const kind = Object.keys(action)[0] ?? 'action';
+      undecided = `the ${kind} action's value is not read by explain`;
+      entries.push({ key: kind, value: `<${kind}>` });
+    }
+  }
+  return { entries, ...(undecided ? { undecided } : {}) };
+}
+
+interface ConfigNode {
+  key: string;
+  value?: string;
+  rate_limit?: { unit?: string; requests_per_unit?: number };
+  unlimited?: boolean;
+  descriptors?: ConfigNode[];
+}
+
+/** The rate-limit service configurations among the objects (ConfigMap data holding domain and descriptors), by domain. */
+export function rateLimitConfigs(objects: readonly KubernetesObject[]): Map<string, ConfigNode[]> {
+  const out = new Map<string, ConfigNode[]>();
+  for (const o of objects) {
+    if (o.kind !== 'ConfigMap') continue;
+    for (const text of Object.values(rec(o.data))) {
+      if (typeof text !== 'string' || !/^domain:/m.test(text) || !/descriptors:/.test(text)) continue;
+      let doc: Record<string, unknown>;
+      try {
+        doc = rec(parseYaml(text));
+      } catch {
+        continue;
+      }
+      const domain = str(doc.domain);
+      if (domain) out.set(domain, [...(out.get(domain) ?? []), ...arr(doc.descriptors).map((d) => rec(d) as unknown as ConfigNode)]);
+    }
+  }
+  return out;
+}
+
+/**
+ * The limit a descriptor hits in envoyproxy/ratelimit's tree: each entry descends to the child
+ * with the same key and value, else the one with the key and no value; the node of the last entry
+ * holds the limit.
+ */
+export function limitOf(nodes: readonly ConfigNode[], entries: readonly DescriptorEntry[]): { limit?: RateLimitValue; unlimited?: boolean } {
+  let level: readonly ConfigNode[] = nodes;
+  let node: ConfigNode | undefined;
+  const path: string[] = [];
+  for (const e of entries) {
+    node = level.find((n) => n.key === e.key && n.value === e.value) ?? level.find((n) => n.key === e.key && n.value === undefined);
+    if (!node) return {};
+    path.push(node.value !== undefined ? `${node.key}=${node.value}` : node.key);
+    level = node.descriptors ?? [];
+  }
+  if (!node) return {};
+  if (node.unlimited === true) return { unlimited: true };
+  const value = num(node.rate_limit?.requests_per_unit);
+  return value !== undefined ? { limit: { value, unit: (node.rate_limit?.unit ?? '').toLowerCase(), key: path.join(', ') } } : {};
+}
+
+/** Every limit of a service configuration in words: "route=api, remote_address 300/minute". */
+export function serviceLimits(nodes: readonly ConfigNode[], path: readonly string[] = []): string[] {
+  return nodes.flatMap((n) => {
+    const here = [...path, n.value !== undefined ? `${n.key}=${n.value}` : n.key];
+    const own = n.unlimited === true ? [`${here.join(', ')} unlimited`]
+      : num(n.rate_limit?.requests_per_unit) !== undefined ? [`${here.join(', ')} ${n.rate_limit?.requests_per_unit}/${(n.rate_limit?.unit ?? '').toLowerCase()}`] : [];
+    return [...own, ...serviceLimits(n.descriptors ?? [], here)];
+  });
+}
