@@ -2,15 +2,14 @@
  * The conformance property (issue 23 item 3): for every HTTP route the constructs wrote, a request
  * built from each entry of that route's match (a canary's header override is a route of its own,
  * so it gets its requests too) reaches that route in the Istio form, and the same route in the
- * Gateway API form read back as istiod reads it (`gatewayApiToIstio`), with the destinations,
+ * Gateway API form read back as istiod reads it (`LoadedEdge`, through `gatewayApiToIstio`), with the destinations,
  * weights, rewrites, timeouts, authorization and rate limits of the route, as `explain` reports them.
  *
  * The route as the construct rendered it is the expectation (its destinations, weights, timeout,
  * rewrite); explain on each form is the observation.
  */
 import { KubernetesObject } from '../../lib';
-import { Explanation, ExplainRequest, explainRequest } from '../../lib/explain';
-import { gatewayApiToIstio } from '../../lib/gateway-api/to-istio';
+import { Explanation, ExplainRequest, LoadedEdge } from '../../lib/explain';
 
 /** What one run of the property found. */
 export interface ConformanceResult {
@@ -124,7 +123,8 @@ function outcome(e: Explanation, version: (host: string) => { host: string; subs
     }),
     authorization: e.authorization && { decision: e.authorization.decision, status: e.authorization.status, policy: e.authorization.policy },
     jwt: e.jwt.required,
-    rateLimits: e.rateLimits.map((r) => ({ name: r.name, kind: r.kind, detail: r.detail })),
+    // As explain reports them, whole: what explain learns to report (descriptors, limits) is compared too.
+    rateLimits: e.rateLimits,
   };
 }
 
@@ -143,7 +143,10 @@ export function checkConformance(istio: readonly KubernetesObject[], gatewayApi:
   if (gatewayApi instanceof Error) {
     if (!/: invalid [^\n]+: received [^\n]*\. \S/.test(gatewayApi.message)) failures.push(`the Gateway API conversion failed without a named error: ${gatewayApi.message}`);
   }
-  const read = Array.isArray(gatewayApi) ? gatewayApiToIstio(gatewayApi) : undefined;
+  // Each form loaded once (explain's index built once); the Gateway API form is read back as istiod reads it.
+  const istioEdge = LoadedEdge.load(istio);
+  const read = Array.isArray(gatewayApi) ? LoadedEdge.load(gatewayApi) : undefined;
+  if (read && read.form !== 'gateway-api') failures.push(`the Gateway API form loads as ${read.form}`);
   // A version Service of the Gateway API form ("<service>-<subset>") stands for the subset.
   const versions = new Map<string, { host: string; subset?: string }>();
   for (const dr of istio.filter((o) => o.kind === 'DestinationRule')) {
@@ -155,11 +158,11 @@ export function checkConformance(istio: readonly KubernetesObject[], gatewayApi:
         const { where } = built;
         let { request } = built;
         requests++;
-        let a = explainRequest(istio, request);
+        let a = istioEdge.explain(request);
         if (a.decision === 'denied' && a.jwt.required === true && a.jwt.issuers.length) {
           // A route behind a required JWT: the request presents one (both forms are asked the same).
           request = { ...request, jwt: { issuer: a.jwt.issuers[0], subject: 'conformance' } };
-          a = explainRequest(istio, request);
+          a = istioEdge.explain(request);
         }
         const fail = (what: string) => failures.push(`${where}: ${what} (request ${JSON.stringify(request)})`);
         // The Istio form: the request reaches this route, or an earlier one of the same
@@ -185,7 +188,7 @@ export function checkConformance(istio: readonly KubernetesObject[], gatewayApi:
         if (!read) continue;
         gatewayApiRequests++;
         // istiod builds its own Gateways from a Gateway API one: the request names none.
-        const b = explainRequest(read, { ...request, gateway: undefined });
+        const b = read.explain({ ...request, gateway: undefined });
         const want = outcome(a, (h) => ({ host: short(h) }));
         const got = outcome(b, (h) => versions.get(short(h)) ?? { host: short(h) });
         if (JSON.stringify(got) !== JSON.stringify(want)) fail(`the Gateway API form differs:\n      Istio form       ${JSON.stringify(want)}\n      Gateway API form ${JSON.stringify(got)}`);
