@@ -11,7 +11,7 @@ import { describeProblem, fail } from './errors';
 import { istioDuration } from './private/duration';
 import {
   DNS_LABEL, validateCidrs, validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validateId, validateLabels, validatePercent, validatePort,
-  validateExportTo, validateWholeSeconds,
+  validateExportToList, validateWholeSeconds,
 } from './private/validate';
 import { escapeRe2 } from './private/re2';
 import {
@@ -495,7 +495,7 @@ export class AppRoute extends Construct {
       props.hosts.forEach((h, i) => validateHost(this, `hosts[${i}]`, h));
       this.explicitHosts = [...props.hosts];
     }
-    const exportTo = props.exportTo?.map((n, i) => validateExportTo(this, `exportTo[${i}]`, n));
+    const exportTo = validateExportToList(this, 'exportTo', props.exportTo, this.namespace);
     this.virtualService = new VirtualService(this, 'Resource', {
       metadata: { name: this.routeName, namespace: this.namespace },
       spec: Lazy.any({
@@ -566,6 +566,7 @@ export class AppRoute extends Construct {
     if ((route.to === undefined) === (route.redirect === undefined)) {
       fail(this, `${at}.to`, route.to === undefined ? undefined : '(set, with redirect)', 'Give a route exactly one of `to` (forward) and `redirect`.');
     }
+    if (route.redirect && route.fault) fail(this, `${at}.fault`, '(set)', 'Istio refuses a route with both redirect and fault: put the fault on a route that forwards.');
     if (route.redirect && route.rewrite) fail(this, `${at}.rewrite`, route.rewrite, 'A redirect cannot be combined with a rewrite: put the new path in redirect.uri.');
     if (route.redirect && (route.mirror || route.mirrors)) fail(this, `${at}.mirror`, '(set)', 'A redirect forwards nothing to mirror: remove mirror.');
     if (route.mirror && route.mirrors) fail(this, `${at}.mirrors`, '(set, with mirror)', 'Give either mirror (one destination) or mirrors (several), not both.');

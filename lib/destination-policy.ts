@@ -6,7 +6,7 @@ import {
 } from '../imports/istio-networking.istio.io';
 import { fail } from './errors';
 import { istioDuration } from './private/duration';
-import { validateDnsSubdomain, validateDuration, validateHost, validatePort, validatePositiveInteger } from './private/validate';
+import { ENVOY_MAX_RING_SIZE, validateDnsSubdomain, validateDuration, validateHost, validatePort, validatePositiveInteger } from './private/validate';
 import { checkArgs, req } from './private/args';
 import { SHAPES } from './private/arg-shapes';
 
@@ -55,7 +55,11 @@ export class LoadBalancer {
   public static consistentHash(key: HashKey, options: { readonly minimumRingSize?: number } = {}): LoadBalancer {
     checkArgs('LoadBalancer.consistentHash', 'key', key, req('o'));
     checkArgs('LoadBalancer.consistentHash', 'options', options, { minimumRingSize: 'n' });
-    return new LoadBalancer({ consistentHash: { ...key._json, minimumRingSize: options.minimumRingSize } });
+    const ring = options.minimumRingSize;
+    if (ring !== undefined && (!Number.isInteger(ring) || ring < 1 || ring > ENVOY_MAX_RING_SIZE)) {
+      fail('LoadBalancer.consistentHash', 'options.minimumRingSize', ring, `Use a whole number from 1 to ${ENVOY_MAX_RING_SIZE} (Envoy's largest ring: a larger minimum makes Envoy refuse the cluster).`);
+    }
+    return new LoadBalancer({ consistentHash: { ...key._json, minimumRingSize: ring } });
   }
 
   private constructor(/** @internal */ public readonly _json: DestinationRuleSpecTrafficPolicyLoadBalancer) {}

@@ -11,7 +11,7 @@ import { fail } from './errors';
 import { CLUSTER_DOMAIN } from './contract/hosts';
 import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
 import { IRoutableService, IRouteTarget, serviceHost } from './service-reference';
-import { validateDnsLabel, validateDnsSubdomain, validateExportTo, validateHost, validateLabels } from './private/validate';
+import { validateDnsLabel, validateDnsSubdomain, validateExportToList, validateHost, validateLabels } from './private/validate';
 import { checkArgs } from './private/args';
 import { validateId } from './private/validate';
 import { SHAPES } from './private/arg-shapes';
@@ -109,7 +109,7 @@ export class DestinationRule extends Construct {
       };
     });
     const trafficPolicy = renderTrafficPolicy(this, 'trafficPolicy', props.trafficPolicy);
-    const exportTo = props.exportTo?.map((n, i) => validateExportTo(this, `exportTo[${i}]`, n));
+    const exportTo = validateExportToList(this, 'exportTo', props.exportTo, this.namespace);
     // A rule for a Service the app does not define (fromServiceAttributes): the analysis is told it
     // exists elsewhere, as a route to it is, instead of reporting that the rule applies to nothing.
     const service = this.service;

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { ServiceEntry as ServiceEntryResource, ServiceEntrySpecLocation, ServiceEntrySpecResolution } from '../imports/istio-networking.istio.io';
 import { fail } from './errors';
 import { IRoutableService, IRouteTarget } from './service-reference';
-import { validateDnsLabel, validateDnsSubdomain, validateExportTo, validateHost, validateLabels, validatePort, validatePositiveInteger } from './private/validate';
+import { isIpAddress, isIpOrCidr, validateDnsLabel, validateDnsSubdomain, validateExportToList, validateHost, validateLabels, validatePort, validatePositiveInteger } from './private/validate';
 import { checkArgs } from './private/args';
 import { validateId } from './private/validate';
 import { SHAPES } from './private/arg-shapes';
@@ -196,6 +196,9 @@ export class ServiceEntry extends Construct implements IRoutableService, IRouteT
     if (resolution === ServiceResolution.DNS_ROUND_ROBIN && (props.endpoints?.length ?? 0) > 1) fail(this, 'endpoints', props.endpoints?.length, 'DNS_ROUND_ROBIN takes at most one endpoint: use DNS for several.');
     const endpoints = props.endpoints?.map((e, i) => {
       if (typeof e?.address !== 'string' || e.address === '') fail(this, `endpoints[${i}].address`, e?.address, 'Give an IP address or a DNS name.');
+      if (resolution === ServiceResolution.STATIC && !isIpAddress(e.address) && !/^unix:\/\/./.test(e.address)) {
+        fail(this, `endpoints[${i}].address`, e.address, 'STATIC resolution takes IP addresses (or unix:// sockets), as Istio\'s webhook checks: use DNS resolution for a name.');
+      }
       for (const [name] of Object.entries(e.ports ?? {})) {
         if (!ports.some((p) => p.name === name)) fail(this, `endpoints[${i}].ports`, name, `Name a port of the ServiceEntry (${ports.map((p) => p.name).join(', ')}).`);
       }
@@ -208,7 +211,7 @@ export class ServiceEntry extends Construct implements IRoutableService, IRouteT
       };
     });
     props.addresses?.forEach((a, i) => {
-      if (typeof a !== 'string' || !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a)) fail(this, `addresses[${i}]`, a, 'Give an IP address or a CIDR range.');
+      if (typeof a !== 'string' || !isIpOrCidr(a)) fail(this, `addresses[${i}]`, a, 'Give an IP address or a CIDR range.');
       if (a.includes('/') && resolution !== ServiceResolution.NONE && resolution !== ServiceResolution.STATIC) {
         fail(this, `addresses[${i}]`, a, 'CIDR ranges need resolution NONE or STATIC.');
       }
@@ -222,7 +225,7 @@ export class ServiceEntry extends Construct implements IRoutableService, IRouteT
         resolution: resolution as string as ServiceEntrySpecResolution,
         location: location as string as ServiceEntrySpecLocation,
         endpoints,
-        exportTo: props.exportTo?.map((n, i) => validateExportTo(this, `exportTo[${i}]`, n)),
+        exportTo: validateExportToList(this, 'exportTo', props.exportTo, this.namespace, true),
       },
     });
   }

@@ -13,7 +13,11 @@ import { ExplainOptions, ExplainRequest, Explainer, Explanation } from './explai
 import { buildEdgeGraph, EdgeGraph, EdgeGraphOptions } from './graph';
 import { compareExpectation, ExpectedDestination, RequestCase, RequestCaseResult } from './table';
 
-/** Which form the manifests are in. */
+/**
+ * Which form the manifests are in: "gateway-api" when they hold Gateway API routing objects
+ * (Gateway, HTTPRoute, ReferenceGrant) and no Istio Gateway, "mixed" with both, else "istio"
+ * (manifests without any gateway, mesh routes only, read the same in both forms).
+ */
 export type EdgeForm = 'istio' | 'gateway-api' | 'mixed';
 
 const GATEWAY_API_READ_BACK = new Set(['Gateway', 'HTTPRoute', 'ReferenceGrant']);
@@ -22,8 +26,9 @@ function isGatewayApi(o: KubernetesObject): boolean {
   return typeof o.apiVersion === 'string' && o.apiVersion.startsWith('gateway.networking.k8s.io/');
 }
 
-function isIstioRouting(o: KubernetesObject): boolean {
-  return typeof o.apiVersion === 'string' && o.apiVersion.startsWith('networking.istio.io/') && (o.kind === 'Gateway' || o.kind === 'VirtualService');
+/** An Istio Gateway: mesh VirtualServices are the same in both forms, so only gateways tell the forms apart. */
+function isIstioGateway(o: KubernetesObject): boolean {
+  return typeof o.apiVersion === 'string' && o.apiVersion.startsWith('networking.istio.io/') && o.kind === 'Gateway';
 }
 
 /**
@@ -55,7 +60,7 @@ export class LoadedEdge {
 
   private constructor(objects: readonly KubernetesObject[], options: ExplainOptions) {
     const gatewayApi = objects.some((o) => isGatewayApi(o) && GATEWAY_API_READ_BACK.has(o.kind));
-    const istio = objects.some(isIstioRouting);
+    const istio = objects.some(isIstioGateway);
     this.form = gatewayApi ? (istio ? 'mixed' : 'gateway-api') : 'istio';
     this.objects = gatewayApi ? gatewayApiToIstio(objects) : objects;
     this.options = options;

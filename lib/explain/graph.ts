@@ -14,6 +14,7 @@ import { KubernetesObject } from '../model/kubernetes-object';
 import { ObjectIndex } from '../model/object-index';
 import { policyApplies, Workload } from './authz';
 import { DEFAULT_ROOT_NAMESPACES, describeMatch } from './explain';
+import { rateLimitConfigs, serviceLimits } from './rate-limits';
 import { arr, labels, num, rec, str, strings } from '../model/json';
 import { resolveHost } from '../contract/hosts';
 import { AZURE_LB_RESOURCE_GROUP_ANNOTATION, AZURE_PIP_NAME_ANNOTATION } from '../contract/keys';
@@ -75,6 +76,7 @@ export interface EdgeGraphOptions {
 export function buildEdgeGraph(objects: readonly KubernetesObject[], options: EdgeGraphOptions = {}): EdgeGraph {
   const index = new ObjectIndex(objects);
   const roots = options.rootNamespaces ?? DEFAULT_ROOT_NAMESPACES;
+  const configs = rateLimitConfigs(index.ofKind('ConfigMap'));
   const nodes: EdgeNode[] = [];
   const clusters: EdgeCluster[] = [];
   const links: EdgeLink[] = [];
@@ -95,7 +97,12 @@ export function buildEdgeGraph(objects: readonly KubernetesObject[], options: Ed
         if (/local_ratelimit/.test(text)) {
           const tb = findTokenBucket(o.spec);
           line = `RATE LIMIT ${o.metadata?.name}: ${tb ? `${String(tb.max_tokens)} req / ${String(tb.fill_interval)} per pod` : 'local'}`;
-        } else if (/envoy\.filters\.http\.ratelimit/.test(text)) line = `RATE LIMIT ${o.metadata?.name}: global (rate-limit service)`;
+        } else if (/envoy\.filters\.http\.ratelimit/.test(text)) {
+          // The service's limits for the filter's domain, "route=api, remote_address 300/minute".
+          const domain = arr(rec(o.spec).configPatches).map((p) => str(rec(rec(rec(rec(p).patch).value).typed_config).domain)).find((d) => d !== undefined);
+          const limits = domain !== undefined ? serviceLimits(configs.get(domain) ?? []) : [];
+          line = `RATE LIMIT ${o.metadata?.name}: global${domain ? `, domain ${domain}` : ''}${limits.length ? `: ${limits.join('; ')}` : ' (rate-limit service)'}`;
+        }
         else line = `ENVOYFILTER ${o.metadata?.name}`;
       }
       if (line) {

@@ -136,3 +136,13 @@ export function limitOf(nodes: readonly ConfigNode[], entries: readonly Descript
   const value = num(node.rate_limit?.requests_per_unit);
   return value !== undefined ? { limit: { value, unit: (node.rate_limit?.unit ?? '').toLowerCase(), key: path.join(', ') } } : {};
 }
+
+/** Every limit of a service configuration in words: "route=api, remote_address 300/minute". */
+export function serviceLimits(nodes: readonly ConfigNode[], path: readonly string[] = []): string[] {
+  return nodes.flatMap((n) => {
+    const here = [...path, n.value !== undefined ? `${n.key}=${n.value}` : n.key];
+    const own = n.unlimited === true ? [`${here.join(', ')} unlimited`]
+      : num(n.rate_limit?.requests_per_unit) !== undefined ? [`${here.join(', ')} ${n.rate_limit?.requests_per_unit}/${(n.rate_limit?.unit ?? '').toLowerCase()}`] : [];
+    return [...own, ...serviceLimits(n.descriptors ?? [], here)];
+  });
+}

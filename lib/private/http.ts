@@ -77,8 +77,19 @@ export const RETRY_ON_POLICIES: readonly string[] = [
 ];
 
 /** Validates one `retryOn` condition: one of {@link RETRY_ON_POLICIES} or an HTTP status code (100-599). */
+/**
+ * The status codes Go's net/http `StatusText` names (Go 1.24, status.go): Istio's webhook refuses
+ * a numeric `retryOn` entry outside them ("509", "599").
+ */
+export const GO_STATUS_CODES: ReadonlySet<number> = new Set([
+  100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308,
+  400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451,
+  500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
+]);
+
 export function validateRetryOn(scope: IConstruct | string, property: string, value: unknown): string {
-  const isStatus = typeof value === 'string' && /^[1-5][0-9][0-9]$/.test(value);
+  // Istio's webhook (validateHTTPRetry): a number must be a status code Go's http.StatusText knows.
+  const isStatus = typeof value === 'string' && /^[1-5][0-9][0-9]$/.test(value) && GO_STATUS_CODES.has(Number(value));
   if (typeof value !== 'string' || (!isStatus && !RETRY_ON_POLICIES.includes(value))) {
     fail(scope, property, value, `Use one of ${RETRY_ON_POLICIES.join(', ')}, or an HTTP status code such as "503".`);
   }

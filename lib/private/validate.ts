@@ -1,4 +1,5 @@
 /** Validation rules every construct shares: names, hosts, ports, numbers, durations, labels, addresses. */
+import { isIP } from 'node:net';
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../errors';
@@ -35,6 +36,8 @@ export function validateHost(scope: IConstruct | string, property: string, value
     + (allowCatchAll ? ' or "*"' : '') + '; lower case, no scheme, port or path.';
   if (typeof value !== 'string' || value.length === 0 || value.length > 253) fail(scope, property, value, fix);
   if (!isValidHost(value, allowCatchAll)) fail(scope, property, value, fix);
+  // Istio's webhook (validateDNS1123Labels): the last label cannot be all digits (an IP address is not a host).
+  if (/^[0-9]+$/.test(value.slice(value.lastIndexOf('.') + 1))) fail(scope, property, value, `${fix} Istio refuses a host whose last label is all digits (an IP address is not a host name).`);
   return value;
 }
 
@@ -202,4 +205,42 @@ export function validateId(scope: IConstruct, id: unknown): string {
 export function validateExportTo(scope: IConstruct | string, property: string, value: string): string {
   if (value === '.' || value === '*') return value;
   return validateDnsLabel(scope, property, value);
+}
+
+/**
+ * An `exportTo` list as Istio's webhook checks it (pkg/config/validation validateExportTo): each
+ * entry valid, no duplicates ("." and the object's own namespace are the same entry), "*" alone,
+ * and on a ServiceEntry "~" (no one) alone.
+ */
+export function validateExportToList(scope: IConstruct | string, property: string, list: readonly string[] | undefined, namespace: string | undefined, serviceEntry = false): string[] | undefined {
+  if (list === undefined) return undefined;
+  const seen = new Set<string>();
+  list.forEach((e, i) => {
+    if (!(serviceEntry && e === '~')) validateExportTo(scope, `${property}[${i}]`, e);
+    const key = e === '.' && namespace ? namespace : e;
+    if (seen.has(key)) fail(scope, property, list, `Istio refuses duplicate entries in exportTo (${e === key ? `"${e}" twice` : `"." is the object's own namespace "${namespace}"`}): list each namespace once.`);
+    seen.add(key);
+  });
+  if (list.length > 1 && seen.has('*')) fail(scope, property, list, 'Istio refuses "*" beside other entries in exportTo: "*" already exports to every namespace; give ["*"] alone or the namespaces without "*".');
+  if (list.length > 1 && serviceEntry && seen.has('~')) fail(scope, property, list, 'Istio refuses "~" (no one) beside other entries in exportTo: give ["~"] alone or the namespaces.');
+  return [...list];
+}
+
+/** Envoy's largest ring of a ring-hash load balancer (maximum_ring_size, 8M entries): a larger minimum is refused. */
+export const ENVOY_MAX_RING_SIZE = 8_388_608;
+
+/** An IP address as Go's netip.ParseAddr reads it (no leading zeros in IPv4; IPv6 zones allowed). */
+export function isIpAddress(value: string): boolean {
+  return isIP(value) !== 0;
+}
+
+/** An IP address or a CIDR prefix as Istio parses ServiceEntry addresses (netip.ParsePrefix: bits within the family's length). */
+export function isIpOrCidr(value: string): boolean {
+  const slash = value.indexOf('/');
+  if (slash < 0) return isIpAddress(value);
+  const ip = value.slice(0, slash);
+  const bits = value.slice(slash + 1);
+  const family = isIP(ip);
+  if (family === 0 || ip.includes('%') || !/^(0|[1-9][0-9]{0,2})$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
 }

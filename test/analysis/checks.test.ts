@@ -139,6 +139,11 @@ const CASES: Case[] = [
     fail: (o) => { vs(o).spec.http[0].route[1].weight = 20; }, message: /Weights \[90,20\] sum to 110/,
     pass: (o) => { vs(o).spec.http[0].route[0].weight = 50; vs(o).spec.http[0].route[1].weight = 50; } },
 
+  { check: 'VirtualServiceMirrorOnlyHost', behaviour: 'a mesh VirtualService listing the host it only mirrors to',
+    fail: (o) => { vs(o).spec.gateways.push('mesh'); vs(o).spec.hosts.push('web'); vs(o).spec.http[0].mirror = { host: 'web.shop.svc.cluster.local' }; },
+    message: /Host "web" is only a mirror target of this VirtualService, yet one of its hosts/,
+    pass: (o) => { vs(o).spec.http[0].mirror = { host: 'web' }; } },
+
   { check: 'VirtualServiceUnreachableRule', behaviour: 'a rule after a rule without matches',
     fail: (o) => { vs(o).spec.http.reverse(); }, message: /Rule "api" is never used: rule "web" before it has no match/,
     pass: () => undefined },

@@ -48,6 +48,9 @@ describe.each(['dev', 'prod'] as const)('the %s edge picture', (name) => {
     for (const mark of ['DENY istio-ingressgateway-block-admin', 'JWT istio-ingressgateway-orders-jwt', 'RATE LIMIT istio-ingressgateway-local-ratelimit', 'ALLOW api-allow-callers', 'ALLOW storefront-allow-callers']) {
       expect(all).toContain(mark);
     }
+    // The global rate limit shows its domain and the service's limits, not a bare "global".
+    const limit = graph.nodes.find((n) => n.lines.join(' ').startsWith('RATE LIMIT istio-ingressgateway-ratelimit'));
+    expect(limit?.lines.join(' ')).toBe(`RATE LIMIT istio-ingressgateway-ratelimit: global, domain shop-edge: route=api, remote_address ${name === 'prod' ? 300 : 600}/minute`);
     // One <g class="node"> per node, one <g class="edge"> per link.
     expect(svg.match(/class="node"/g)).toHaveLength(graph.nodes.length);
     expect(svg.match(/class="edge"/g)).toHaveLength(graph.links.length);

@@ -37,6 +37,7 @@ import { referencedInternalGateway } from './routing/referenced-internal-gateway
 import { virtualServiceDestinationPortSelectorRequired } from './routing/virtual-service-destination-port-selector-required';
 import { virtualServiceHostNotFoundInGateway } from './routing/virtual-service-host-not-found-in-gateway';
 import { virtualServiceIneffectiveMatch } from './routing/virtual-service-ineffective-match';
+import { virtualServiceMirrorOnlyHost } from './routing/virtual-service-mirror-only-host';
 import { virtualServiceRouteWeightsNotSum100 } from './routing/virtual-service-route-weights';
 import { virtualServiceUnreachableRule } from './routing/virtual-service-unreachable-rule';
 import { namespaceWithoutNetworkPolicy } from './security/namespace-without-network-policy';
@@ -60,7 +61,7 @@ export const CHECKS: readonly Check[] = [
   conflictingGateways, gatewaySelectorMatchesNoWorkload, gatewayPortNotDefinedOnService, gatewayCredentialNotFound,
   invalidGatewayCredential, gatewayDuplicateCertificate, gatewayHttpsWithoutCredential, gatewayTlsBelow12,
   gatewayHttpWithoutRedirect, gatewayHostWithoutAuthorization, gatewayWorkloadSingleReplica, gatewayWorkloadWithoutZoneSpread, GATEWAY_ZONE_LOSS,
-  referencedResourceNotFound, referencedInternalGateway, virtualServiceHostNotFoundInGateway, virtualServiceRouteWeightsNotSum100,
+  referencedResourceNotFound, referencedInternalGateway, virtualServiceHostNotFoundInGateway, virtualServiceRouteWeightsNotSum100, virtualServiceMirrorOnlyHost,
   virtualServiceUnreachableRule, virtualServiceIneffectiveMatch, virtualServiceDestinationPortSelectorRequired,
   ingressRouteRulesNotAffected, jwtClaimBasedRoutingWithoutRequestAuthN,
   destinationRuleSubsetNotSelectPods, unknownDestinationRuleHost, noServerCertificateVerification, destinationRuleDisablesMtls,

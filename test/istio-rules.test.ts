@@ -1,0 +1,83 @@
+// Istio's webhook rules and Envoy's limits that the CRD schemas do not carry (issue 30), each
+// from its own edge cases: what Istio refuses is a named error at synth; what it accepts still is.
+import { describe, expect, it } from 'vitest';
+import {
+  DestinationRule, HashKey, IngressGateway, LoadBalancer, ServiceEntry, ServiceResolution, Traffic, VersionedService,
+} from '../lib';
+import { validateRetryOn } from '../lib/private/http';
+import { ENVOY_MAX_RING_SIZE, isIpOrCidr, validateExportToList, validateHost } from '../lib/private/validate';
+import { newChart, synth } from './support/synth';
+
+const ok = (f: () => unknown) => expect(f).not.toThrow();
+const refused = (f: () => unknown, message: RegExp) => expect(f).toThrow(message);
+
+describe('exportTo (validateExportTo)', () => {
+  it('duplicates, "." beside its own namespace, "*" or "~" beside others are refused', () => {
+    refused(() => validateExportToList('x', 'exportTo', ['.', '.'], 'shop'), /duplicate entries in exportTo/);
+    refused(() => validateExportToList('x', 'exportTo', ['.', 'shop'], 'shop'), /duplicate entries in exportTo/);
+    refused(() => validateExportToList('x', 'exportTo', ['*', 'shop'], 'shop'), /"\*" beside other entries/);
+    refused(() => validateExportToList('x', 'exportTo', ['~', 'shop'], 'shop', true), /"~" \(no one\) beside other entries/);
+    refused(() => validateExportToList('x', 'exportTo', ['~'], 'shop'), /invalid exportTo\[0\]/); // "~" only on a ServiceEntry
+  });
+  it('single entries and distinct namespaces are accepted', () => {
+    for (const list of [['.'], ['*'], ['shop', 'other'], ['.', 'other'], []]) ok(() => validateExportToList('x', 'exportTo', list, 'shop'));
+    ok(() => validateExportToList('x', 'exportTo', ['~'], 'shop', true));
+  });
+  it('applies to ServiceEntry and DestinationRule', () => {
+    const chart = newChart();
+    refused(() => { new ServiceEntry(chart, 'se', { namespace: 'shop', hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' as never }], exportTo: ['*', 'shop'] }); synth(chart); }, /test\/se: invalid exportTo/);
+    refused(() => new DestinationRule(newChart(), 'dr', { host: 'api.shop.svc.cluster.local', namespace: 'shop', exportTo: ['.', '.'] } as never), /test\/dr: invalid exportTo/);
+  });
+});
+
+describe('hosts (validateDNS1123Labels)', () => {
+  it('a last label of digits only is refused; digits elsewhere are fine', () => {
+    refused(() => validateHost('x', 'hosts[0]', 'shop.example.123'), /last label is all digits/);
+    refused(() => validateHost('x', 'hosts[0]', '10.0.0.1'), /last label is all digits/);
+    refused(() => validateHost('x', 'hosts[0]', '*.example.9'), /last label is all digits/);
+    for (const h of ['shop.example.com', '123.example.com', 'shop.example.c0m', 'a1', '*.example.com', '*']) ok(() => validateHost('x', 'hosts[0]', h));
+    refused(() => new IngressGateway(newChart(), 'g', { hosts: ['shop.example.123'] }), /test\/g: invalid hosts\[0\]: received "shop\.example\.123"/);
+  });
+});
+
+describe('retryOn status codes (validateHTTPRetry: Go\'s http.StatusText)', () => {
+  it('codes Go names are accepted, others refused', () => {
+    for (const c of ['503', '425', '418', '511', '100', 'gateway-error', '5xx']) ok(() => validateRetryOn('x', 'retryOn[0]', c));
+    for (const c of ['509', '599', '419', '306', '600', '99']) refused(() => validateRetryOn('x', 'retryOn[0]', c), /invalid retryOn\[0\]/);
+  });
+});
+
+describe('redirect and fault (validateHTTPRoute)', () => {
+  it('a route with both is refused; each alone is fine', () => {
+    const chart = newChart();
+    const g = new IngressGateway(chart, 'g', { hosts: ['shop.example.com'] });
+    const s = new VersionedService(chart, 's', { namespace: 'shop', versions: [{ name: 'v1', image: 'registry.example.com/s:1' }] });
+    refused(() => g.addRoute('r', { namespace: 'shop', routes: [{ name: 'a', redirect: { uri: '/x' }, fault: { abort: { httpStatus: 503, percent: 10 } } }] }), /test\/g\/r: invalid routes\[0\]\.fault: received "\(set\)"\. Istio refuses a route with both redirect and fault/);
+    ok(() => g.addRoute('r2', { namespace: 'shop', routes: [{ name: 'a', redirect: { uri: '/x' } }, { name: 'b', to: Traffic.to(s.version('v1')), fault: { abort: { httpStatus: 503, percent: 10 } } }] }));
+  });
+});
+
+describe('ServiceEntry addresses and STATIC endpoints (IP parsing as Go\'s netip)', () => {
+  it('IPs and CIDRs', () => {
+    for (const a of ['10.0.0.1', '10.0.0.0/8', '0.0.0.0/0', '::1', '2001:db8::/32', '192.168.1.1/32']) expect([a, isIpOrCidr(a)]).toEqual([a, true]);
+    for (const a of ['999.1.2.3', '10.0.0.0/33', '2001:db8::/129', '010.0.0.1', '10.0.0.1/08', '10.0.0', 'fe80::1%eth0/64', 'example.com', '']) expect([a, isIpOrCidr(a)]).toEqual([a, false]);
+  });
+  it('STATIC endpoints must be IPs or unix sockets; DNS endpoints may be names', () => {
+    const se = (resolution: ServiceResolution, address: string) => () => new ServiceEntry(newChart(), 'se', {
+      hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' as never }], resolution, endpoints: [{ address }],
+    });
+    refused(se(ServiceResolution.STATIC, 'api.example.com'), /invalid endpoints\[0\]\.address: received "api\.example\.com"\. STATIC resolution takes IP addresses/);
+    refused(se(ServiceResolution.STATIC, '999.1.2.3'), /STATIC resolution takes IP addresses/);
+    ok(se(ServiceResolution.STATIC, '10.1.2.3'));
+    ok(se(ServiceResolution.STATIC, 'unix:///var/run/api.sock'));
+    ok(se(ServiceResolution.DNS, 'api.example.com'));
+  });
+});
+
+describe('Envoy limits', () => {
+  it('minimumRingSize at most 8,388,608', () => {
+    ok(() => LoadBalancer.consistentHash(HashKey.header('x-user'), { minimumRingSize: ENVOY_MAX_RING_SIZE }));
+    refused(() => LoadBalancer.consistentHash(HashKey.header('x-user'), { minimumRingSize: ENVOY_MAX_RING_SIZE + 1 }), /LoadBalancer\.consistentHash: invalid options\.minimumRingSize: received 8388609/);
+    refused(() => LoadBalancer.consistentHash(HashKey.header('x-user'), { minimumRingSize: 0 }), /minimumRingSize: received 0/);
+  });
+});
