@@ -3,6 +3,7 @@
 // saying why). The example, the benchmarks and the tests get the untyped recommended rules.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './eslint-layers.mjs';
 
 export default tseslint.config(
   { ignores: ['imports/**', 'node_modules/**', 'dist/**', 'build/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
@@ -15,6 +16,13 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // The import direction (eslint-layers.mjs): apps -> cli -> infra -> constructs ->
+    // synth/gateway-api/explain/analysis -> model/contract -> private; apps/ only through public entries.
+    files: ['lib/**/*.ts', 'apps/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/direction': 'error' },
   },
   {
     // The example and the benchmarks: the untyped recommended rules.

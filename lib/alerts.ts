@@ -6,7 +6,7 @@
  * @see https://istio.io/latest/docs/reference/config/metrics/
  */
 import { Duration } from 'cdk8s';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { promDuration } from './private/duration';
 import { validateDuration } from './private/validate';
 

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/istio-security.istio.io';
 import { declareExistingNamespace } from './contract/existing-namespaces';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import type { IIngressGateway } from './ingress-gateway';
 import { validateDnsLabel, validateId } from './private/validate';
 import { checkArgs } from './private/args';

@@ -7,12 +7,13 @@ import {
   VirtualServiceSpecHttpRoute, VirtualServiceSpecHttpRouteDestination, VirtualServiceSpecTcp, VirtualServiceSpecTcpMatch, VirtualServiceSpecTls,
 } from '../imports/istio-networking.istio.io';
 import { IRouteTarget, serviceHost } from './service-reference';
-import { describeProblem, fail } from './errors';
+import { describeProblem, fail } from './private/errors';
 import { istioDuration } from './private/duration';
 import {
-  DNS_LABEL, validateCidrs, validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validateId, validateLabels, validatePercent, validatePort,
+  DNS_LABEL, validateCidrs, validateDnsLabel, validateDnsSubdomain, validateDuration, validateId, validateLabels, validatePercent, validatePort,
   validateExportToList, validateWholeSeconds,
 } from './private/validate';
+import { validateHost } from './contract/hosts';
 import { escapeRe2 } from './private/re2';
 import {
   GRPC_STATUS_NAMES, INT32_MAX, validateFinePercent, validateHeaderName, validateHeaderValue, validateMatchHeaderName, validateModifiableHeader, validateRetryOn,

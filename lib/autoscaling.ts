@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { validateDnsSubdomain, validatePositiveInteger, validateWholeSeconds } from './private/validate';
 import { ContainerResources } from './resources';
 

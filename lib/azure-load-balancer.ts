@@ -4,7 +4,7 @@
  * @see https://cloud-provider-azure.sigs.k8s.io/topics/loadbalancer/#loadbalancer-annotations
  */
 import { IConstruct } from 'constructs';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { validateDnsLabel } from './private/validate';
 import { AZURE_LB_INTERNAL_ANNOTATION, AZURE_LB_INTERNAL_SUBNET_ANNOTATION, AZURE_LB_RESOURCE_GROUP_ANNOTATION, AZURE_PIP_NAME_ANNOTATION, AZURE_SERVICE_ANNOTATION_PREFIX } from './contract/keys';
 

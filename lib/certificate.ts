@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail } from './errors';
-import { GUID, validateDnsSubdomain, validateHost } from './private/validate';
+import { fail } from './private/errors';
+import { GUID, validateDnsSubdomain } from './private/validate';
+import { validateHost } from './contract/hosts';
 import { checkArgs, req } from './private/args';
 import { SHAPES } from './private/arg-shapes';
 import { WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION, WORKLOAD_IDENTITY_USE_LABEL } from './contract/keys';

@@ -4,9 +4,10 @@ import {
   DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyConnectionPoolHttpH2UpgradePolicy, DestinationRuleSpecTrafficPolicyPortLevelSettings, DestinationRuleSpecTrafficPolicyLoadBalancer, DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHash,
   DestinationRuleSpecTrafficPolicyLoadBalancerSimple as Simple, DestinationRuleSpecTrafficPolicyTls, DestinationRuleSpecTrafficPolicyTlsMode as TlsMode,
 } from '../imports/istio-networking.istio.io';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { istioDuration } from './private/duration';
-import { ENVOY_MAX_RING_SIZE, validateDnsSubdomain, validateDuration, validateHost, validatePort, validatePositiveInteger } from './private/validate';
+import { ENVOY_MAX_RING_SIZE, validateDnsSubdomain, validateDuration, validatePort, validatePositiveInteger } from './private/validate';
+import { validateHost } from './contract/hosts';
 import { checkArgs, req } from './private/args';
 import { SHAPES } from './private/arg-shapes';
 

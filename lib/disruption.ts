@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { describeProblem } from './errors';
+import { describeProblem } from './private/errors';
 import { validateDnsSubdomain } from './private/validate';
 import { allowedDisruptions } from './private/disruption-budget';
 import { checkArgs } from './private/args';

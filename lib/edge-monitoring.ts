@@ -8,7 +8,7 @@ import {
 } from '../imports/istio-telemetry.istio.io';
 import { AlertGroup, AlertThresholds, edgeAlertGroups, GatewayTarget, resolveThresholds, ServiceTarget } from './alerts';
 import { dashboardQueries, grafanaDashboard } from './dashboard';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validateDuration, validateId, validateLabels, validatePercent } from './private/validate';
 import { IIngressGateway } from './ingress-gateway';
 import { promDuration } from './private/duration';

@@ -8,10 +8,11 @@ import {
   AuthorizationPolicy, AuthorizationPolicySpecAction, AuthorizationPolicySpecRules, AuthorizationPolicySpecRulesToOperation,
   RequestAuthentication,
 } from '../imports/istio-security.istio.io';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { HttpMethod } from './match';
 import { RouteRequests } from './route-requests';
-import { DNS_LABEL, validateCidrs, validateHost } from './private/validate';
+import { DNS_LABEL, validateCidrs } from './private/validate';
+import { validateHost } from './contract/hosts';
 import { checkArgs, req } from './private/args';
 import { SHAPES } from './private/arg-shapes';
 
@@ -208,5 +209,12 @@ function validateJwt(scope: Construct, property: string, o: RequireJwtOptions): 
   } catch {
     url = undefined;
   }
-  if (!url || url.protocol !== 'https:') fail(scope, `${property}.jwksUri`, o.jwksUri, 'Give the https URL of the issuer\'s keys (JWKS).');
+  // Istio parses jwksUri with Go's url.Parse, stricter than WHATWG's URL: no leading or inner
+  // white space or control character (JavaScript strips them), no backslash (JavaScript reads "/"),
+  // every "%" followed by two hex digits.
+  const goParses = typeof o.jwksUri === 'string' && ![...o.jwksUri].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f || c === '\\') && !/%(?![0-9A-Fa-f]{2})/.test(o.jwksUri);
+  if (!url || url.protocol !== 'https:' || !goParses) fail(scope, `${property}.jwksUri`, o.jwksUri, 'Give the https URL of the issuer\'s keys (JWKS), without spaces, backslashes or bad %-escapes (Istio parses it as Go\'s url.Parse does).');
+  o.audiences?.forEach((a, i) => {
+    if (a === '') fail(scope, `${property}.audiences[${i}]`, a, 'Give a non-empty audience, or leave audiences out to accept any.');
+  });
 }

@@ -7,8 +7,9 @@ import {
   GatewaySpecServers, GatewaySpecServersTls, GatewaySpecServersTlsMaxProtocolVersion, GatewaySpecServersTlsMinProtocolVersion, GatewaySpecServersTlsMode,
 } from '../imports/istio-networking.istio.io';
 import { Certificate } from './certificate';
-import { fail } from './errors';
-import { validateDnsLabel, validateGatewayPort, validateHost } from './private/validate';
+import { fail } from './private/errors';
+import { validateDnsLabel, validateGatewayPort } from './private/validate';
+import { validateHost } from './contract/hosts';
 import { checkArgs, req } from './private/args';
 import { SHAPES } from './private/arg-shapes';
 import { bareHost } from './contract/hosts';

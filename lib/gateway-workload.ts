@@ -12,7 +12,7 @@ import { AzureLoadBalancerOptions, azureLoadBalancerAnnotations, ExternalTraffic
 import { CertificateWorkloadChanges } from './certificate';
 import { objectReference, recordDeploymentFact } from './deployment-facts';
 import { Disruption } from './disruption';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-context';
 import { validateDnsLabel, validateLabels, validatePositiveInteger, validateWholeSeconds, validateZoneCount } from './private/validate';
 import { ContainerResources, GATEWAY_DEFAULT_RESOURCES, renderResources, validateResources } from './resources';

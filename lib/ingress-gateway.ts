@@ -13,7 +13,7 @@ import { PodSecurityLevel, podSecurityLabels } from './app-namespace';
 import type { AppRouteOptions } from './app-route';
 import { AppRoute } from './app-route';
 import { Certificate, CertificateBinding, CertificateWorkloadChanges } from './certificate';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import {
   DenyRequestsOptions, GatewayAuthorization, RequireJwtOptions, SourceIpAllowListOptions,
 } from './gateway-authorization';
@@ -23,7 +23,8 @@ import { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
 import { declareExistingNamespace } from './contract/existing-namespaces';
 import { objectReference, recordDeploymentFact } from './deployment-facts';
 import { principal } from './private/identity';
-import { validateDnsLabel, validateDnsSubdomain, validateHost, validateId, validateLabels } from './private/validate';
+import { validateDnsLabel, validateDnsSubdomain, validateId, validateLabels } from './private/validate';
+import { validateHost } from './contract/hosts';
 import { RateLimit } from './rate-limit';
 import { checkArgs, req } from './private/args';
 import { SHAPES } from './private/arg-shapes';

@@ -1,4 +1,4 @@
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { validateRe2 } from './private/re2';
 import { checkArgs, req } from './private/args';
 

@@ -7,7 +7,7 @@
  * @see https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/route/v3/route_components.proto#config-route-v3-ratelimit-action
  */
 import { IConstruct } from 'constructs';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { checkArgs, req } from './private/args';
 
 /** The unit of a global limit (`rate_limit.unit` of envoyproxy/ratelimit). */

@@ -14,7 +14,7 @@ import { dump } from 'js-yaml';
 import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling } from './autoscaling';
 import { objectReference, recordDeploymentFact } from './deployment-facts';
 import { Disruption } from './disruption';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { lazy } from './private/lazy';
 import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-context';
 import { validateDnsLabel, validateDuration } from './private/validate';

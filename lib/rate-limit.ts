@@ -4,11 +4,12 @@ import {
   EnvoyFilter, EnvoyFilterSpecConfigPatches, EnvoyFilterSpecConfigPatchesApplyTo as ApplyTo,
   EnvoyFilterSpecConfigPatchesMatchContext as Context, EnvoyFilterSpecConfigPatchesPatchOperation as Operation,
 } from '../imports/istio-networking.istio.io';
-import { describeProblem, fail } from './errors';
+import { describeProblem, fail } from './private/errors';
 import { ActionChain, RateLimitDescriptor } from './rate-limit-descriptor';
 import { RateLimitService } from './rate-limit-service';
 import { istioDuration } from './private/duration';
-import { validateDnsLabel, validateDnsSubdomain, validateDuration, validateHost, validatePort, validatePositiveInteger } from './private/validate';
+import { validateDnsLabel, validateDnsSubdomain, validateDuration, validatePort, validatePositiveInteger } from './private/validate';
+import { validateHost } from './contract/hosts';
 import { checkArgs, req } from './private/args';
 import { SHAPES } from './private/arg-shapes';
 

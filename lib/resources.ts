@@ -1,7 +1,7 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
-import { fail } from './errors';
+import { fail } from './private/errors';
 
 export { ContainerResources, Cpu };
 

@@ -5,7 +5,7 @@
  */
 import type { IConstruct } from 'constructs';
 import type { VirtualServiceSpecHttpMatch } from '../imports/istio-networking.istio.io';
-import { fail } from './errors';
+import { fail } from './private/errors';
 
 /** One authorization rule's request part: an operation and its header conditions. */
 export interface RouteRequestRule {

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { IRouteTarget } from './service-reference';
 import { checkArgs, req } from './private/args';
 import { SHAPES } from './private/arg-shapes';

@@ -6,9 +6,10 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceEntry as ServiceEntryResource, ServiceEntrySpecLocation, ServiceEntrySpecResolution } from '../imports/istio-networking.istio.io';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { IRoutableService, IRouteTarget } from './service-reference';
-import { isIpAddress, isIpOrCidr, validateDnsLabel, validateDnsSubdomain, validateExportToList, validateHost, validateLabels, validatePort, validatePositiveInteger } from './private/validate';
+import { isIpAddress, isIpOrCidr, validateDnsLabel, validateDnsSubdomain, validateExportToList, validateLabels, validatePort, validatePositiveInteger } from './private/validate';
+import { validateHost } from './contract/hosts';
 import { checkArgs } from './private/args';
 import { validateId } from './private/validate';
 import { SHAPES } from './private/arg-shapes';

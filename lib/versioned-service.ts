@@ -6,7 +6,7 @@ import { AuthorizationPolicy, AuthorizationPolicySpec, AuthorizationPolicySpecAc
 import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling } from './autoscaling';
 import { IMeshCaller, IRoutableService, IRouteTarget } from './service-reference';
 import { Disruption } from './disruption';
-import { fail } from './errors';
+import { fail } from './private/errors';
 import { declareExistingNamespace } from './contract/existing-namespaces';
 import { validateDnsLabel, validateEnv, validateId, validateLabels, validatePort, validatePositiveInteger, validateServiceName } from './private/validate';
 import { ContainerResources, SERVICE_DEFAULT_RESOURCES, validateResources } from './resources';

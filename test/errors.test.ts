@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { describeProblem } from '../lib/errors';
+import { describeProblem } from '../lib/private/errors';
 import { istioDuration } from '../lib/private/duration';
-import { hostCoveredBy } from '../lib/contract/hosts';
-import { validateDnsLabel, validateHost, validateLabels, validatePort } from '../lib/private/validate';
+import { hostCoveredBy, validateHost } from '../lib/contract/hosts';
+import { validateDnsLabel, validateLabels, validatePort } from '../lib/private/validate';
 
 describe('errors and validators', () => {
   it('messages name the path, the property, the value and the fix', () => {

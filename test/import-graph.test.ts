@@ -73,3 +73,29 @@ describe('the import graph of lib/', () => {
     expect(runtimeImports(f('schema.ts'))).toContain(f('gateway-api-crd.ts'));
   });
 });
+
+describe('the import direction (eslint-layers.mjs, run by npm run lint)', async () => {
+  const { violation } = await import('../eslint-layers.mjs');
+
+  it('lets each layer import its own and lower layers', () => {
+    expect(violation('lib/app-route.ts', 'lib/contract/keys.ts', false)).toBeUndefined();
+    expect(violation('lib/analysis/checks/x/y.ts', 'lib/model/objects.ts', false)).toBeUndefined();
+    expect(violation('lib/model/objects.ts', 'lib/contract/hosts.ts', false)).toBeUndefined();
+    expect(violation('lib/model/objects.ts', 'imports/k8s.ts', true)).toBeUndefined();
+    expect(violation('lib/infra/program/edge-program.ts', 'lib/alerts.ts', false)).toBeUndefined();
+    expect(violation('apps/edge.ts', 'lib/index.ts', false)).toBeUndefined();
+    expect(violation('apps/analyze.ts', 'lib/cli/main.ts', false)).toBeUndefined();
+  });
+
+  it('refuses imports against the direction', () => {
+    expect(violation('lib/explain/match.ts', 'lib/app-route.ts', true)).toMatch(/construct internals/);
+    expect(violation('lib/gateway-api/convert.ts', 'lib/app-route.ts', false)).toMatch(/construct internals/);
+    expect(violation('lib/model/json.ts', 'lib/explain/index.ts', false)).toMatch(/model\/ may not import explain\//);
+    expect(violation('lib/contract/keys.ts', 'lib/analysis/analyze.ts', false)).toMatch(/contract\/ may not import analysis\//);
+    expect(violation('lib/private/text.ts', 'lib/contract/hosts.ts', false)).toMatch(/private\/ may not import contract\//);
+    expect(violation('lib/model/json.ts', 'imports/k8s.ts', false)).toMatch(/only with `import type`/);
+    expect(violation('lib/app-route.ts', 'lib/infra/index.ts', false)).toMatch(/may not import infra\//);
+    expect(violation('apps/edge.ts', 'lib/app-route.ts', false)).toMatch(/public entries/);
+    expect(violation('apps/edge.ts', 'lib/analysis/messages.ts', false)).toMatch(/public entries/);
+  });
+});

@@ -5,7 +5,8 @@ import {
   DestinationRule, HashKey, IngressGateway, LoadBalancer, ServiceEntry, ServiceResolution, Traffic, VersionedService,
 } from '../lib';
 import { validateRetryOn } from '../lib/private/http';
-import { ENVOY_MAX_RING_SIZE, isIpOrCidr, validateExportToList, validateHost } from '../lib/private/validate';
+import { ENVOY_MAX_RING_SIZE, isIpOrCidr, validateExportToList } from '../lib/private/validate';
+import { validateHost } from '../lib/contract/hosts';
 import { newChart, synth } from './support/synth';
 
 const ok = (f: () => unknown) => expect(f).not.toThrow();
@@ -79,5 +80,17 @@ describe('Envoy limits', () => {
     ok(() => LoadBalancer.consistentHash(HashKey.header('x-user'), { minimumRingSize: ENVOY_MAX_RING_SIZE }));
     refused(() => LoadBalancer.consistentHash(HashKey.header('x-user'), { minimumRingSize: ENVOY_MAX_RING_SIZE + 1 }), /LoadBalancer\.consistentHash: invalid options\.minimumRingSize: received 8388609/);
     refused(() => LoadBalancer.consistentHash(HashKey.header('x-user'), { minimumRingSize: 0 }), /minimumRingSize: received 0/);
+  });
+});
+
+describe('jwksUri as Go\'s url.Parse reads it; audiences not empty', () => {
+  it('refuses what WHATWG URL would repair', () => {
+    const gateway = new IngressGateway(newChart(), 'g', { hosts: ['shop.example.com'] });
+    const jwt = (jwksUri: string, audiences?: string[]) => () => gateway.requireJwt(`j${Math.random().toString(36).slice(2, 8)}`, { issuer: 'https://login.example.com', jwksUri, audiences });
+    for (const u of [' https://login.example.com/keys', 'https://login.example.com\\keys', 'https://login.example.com/%zz', 'https://login.example.com/\nkeys', 'https://login.example.com/%4']) {
+      refused(jwt(u), /jwksUri: received .*Go's url\.Parse/);
+    }
+    ok(jwt('https://login.example.com/keys%20v2'));
+    refused(jwt('https://login.example.com/keys', ['']), /audiences\[0\]: received ""/);
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Cpu } from 'cdk8s-plus-27';
 import { App, Chart, Size } from 'cdk8s';
 import {
-  Certificate, Disruption, IngressGateway, PathMatch, RateLimit, StringMatch, Traffic, VersionedService, analyze, istioCrdSchemas,
+  Certificate, DestinationRule, Disruption, HashKey, IngressGateway, LoadBalancer, ServiceEntry, PathMatch, RateLimit, StringMatch, Traffic, VersionedService, analyze, istioCrdSchemas,
 } from '../lib';
 import { synth } from './support/synth';
 import { build, EdgeSpec, edgeSpec } from './support/edge-generator';
@@ -190,8 +190,89 @@ describe('adversarial properties', () => {
       if (problems.length) raw.push(`${describeCase}: accepted, but invalid: ${problems.join('; ')}`);
       else valid++;
     }
+    if (process.env.FC_REPORT) console.log(`seed 13: ${ADVERSARIAL_RUNS} cases, ${named} named errors, ${valid} valid, ${raw.length} raw or accepted-but-rejected-later`);
     expect(raw.slice(0, 60)).toEqual([]);
     expect(named + valid).toBe(ADVERSARIAL_RUNS);
     expect(valid).toBeGreaterThan(ADVERSARIAL_RUNS / 100); // some changes leave the input valid (about 1 in 40)
+  });
+});
+
+// The other construct families (ServiceEntry, DestinationRule, JWT, the load balancer's factories)
+// with the same kinds of changes and the boundary values of the rules of issue 30 (exportTo,
+// STATIC endpoints, IP and CIDR parsing, numeric last labels, jwksUri, cookie TTL, ring size).
+// FC_FAMILY_RUNS sets the count (default 1000: with the 2000 above, 3000 adversarial cases in
+// `npm test`); a larger run: FC_ADVERSARIAL_RUNS=20000 FC_FAMILY_RUNS=10000 npx vitest run test/property.test.ts.
+const FAMILY_RUNS = Number(process.env.FC_FAMILY_RUNS ?? 1000);
+const FAMILY_SEED = 30;
+
+function validFamily(): Input {
+  return {
+    seId: 'ext',
+    se: { namespace: 'shop', hosts: ['api.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'STATIC', endpoints: [{ address: '10.0.0.1' }], addresses: ['240.0.0.1'], exportTo: ['.'] },
+    drId: 'dr',
+    dr: { host: 'api.shop.svc.cluster.local', namespace: 'shop', subsets: [{ name: 'v1', labels: { version: 'v1' } }], exportTo: ['.'] },
+    jwt: { issuer: 'https://login.example.com', jwksUri: 'https://login.example.com/keys', audiences: ['api'] },
+    cookieTtlMs: 1000,
+    ringSize: 1024,
+  };
+}
+
+const FAMILY_TARGETS = [
+  'seId', 'drId', 'se', 'se.hosts', 'se.hosts.0', 'se.hosts.1', 'se.ports', 'se.ports.0', 'se.ports.0.number', 'se.ports.0.name', 'se.ports.0.protocol', 'se.resolution',
+  'se.endpoints', 'se.endpoints.0', 'se.endpoints.0.address', 'se.addresses', 'se.addresses.0', 'se.exportTo', 'se.exportTo.0', 'se.exportTo.1',
+  'dr', 'dr.host', 'dr.subsets', 'dr.subsets.0', 'dr.subsets.0.name', 'dr.subsets.0.labels', 'dr.exportTo', 'dr.exportTo.0', 'dr.exportTo.1',
+  'jwt', 'jwt.issuer', 'jwt.jwksUri', 'jwt.audiences', 'jwt.audiences.0', 'cookieTtlMs', 'ringSize',
+];
+
+const FAMILY_VALUES: unknown[] = [
+  undefined, null, Number.NaN, -1, 0, 1, 1.5, 443, 70000, 8_388_608, 8_388_609, 7,
+  '', ' ', '.', '*', '~', 'shop', 'other', 'api.example.com', 'shop.example.123', '10.0.0.1', '999.1.2.3', '010.0.0.1', '10.0.0.0/8', '10.0.0.0/33', '::1', '2001:db8::/129',
+  'unix:///var/run/api.sock', 'STATIC', 'DNS', 'NONE', 'TLS', 'HTTP', 'MONGO', 'tcp', 'Bad Name',
+  'https://login.example.com/keys', ' https://login.example.com/keys', 'https://login.example.com\\keys', 'https://login.example.com/%zz', 'https://login.example.com/\nkeys',
+  [], [null], ['.', '.'], ['*', 'shop'], ['~'], ['a.example.com', 'b.example.com'], {}, { version: 'v1' }, { name: 'v2', labels: { version: 'v2' } },
+  { number: 27017, name: 'mongo', protocol: 'MONGO' }, { address: 'api.example.com' },
+];
+
+function buildFamily(input: Input): Chart {
+  const chart = new Chart(new App(), 'test', { disableResourceNameHashes: true });
+  const gateway = new IngressGateway(chart, 'edge', { hosts: ['shop.example.com'] });
+  new ServiceEntry(chart, input.seId, input.se);
+  const lb = LoadBalancer.consistentHash(HashKey.cookie('session', { ttl: typeof input.cookieTtlMs === 'number' ? Duration.millis(input.cookieTtlMs) : input.cookieTtlMs }), { minimumRingSize: input.ringSize });
+  new DestinationRule(chart, input.drId, input.dr && typeof input.dr === 'object' ? { ...input.dr, trafficPolicy: { loadBalancer: lb } } : input.dr);
+  gateway.requireJwt('jwt', input.jwt);
+  return chart;
+}
+
+describe('adversarial properties: ServiceEntry, DestinationRule, JWT, load balancer', () => {
+  it(`${FAMILY_RUNS} valid inputs with 1-3 adversarial changes (seed ${FAMILY_SEED}): a named error or valid output`, async () => {
+    const raw: string[] = [];
+    const rejectedLater: string[] = [];
+    let named = 0;
+    let valid = 0;
+    const cases = fc.sample(fc.array(fc.tuple(fc.constantFrom(...FAMILY_TARGETS), fc.nat(FAMILY_VALUES.length - 1)), { minLength: 1, maxLength: 3 }), { numRuns: FAMILY_RUNS, seed: FAMILY_SEED });
+    for (const changes of cases) {
+      const input = validFamily();
+      for (const [path, v] of changes) setPath(input, path, structuredClone(FAMILY_VALUES[v]));
+      const describeCase = changes.map(([p, v]) => `${p}=${String(JSON.stringify(FAMILY_VALUES[v]) ?? FAMILY_VALUES[v])}`).join(', ');
+      let objects;
+      try {
+        objects = synth(buildFamily(input));
+      } catch (e) {
+        if (e instanceof Error && e.constructor === Error && NAMED.test(e.message)) named++;
+        else raw.push(`${describeCase}: ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`);
+        continue;
+      }
+      const problems = [
+        ...(await validateSchemas(objects)).map((p) => p.message),
+        ...istioCrdSchemas().validate(objects).map((p) => p.message),
+        ...analyze(objects).filter((f) => f.severity === 'error' && f.check !== 'GatewayCredentialNotFound').map((f) => `${f.check}: ${f.message}`),
+      ];
+      if (problems.length) rejectedLater.push(`${describeCase}: accepted, but invalid: ${problems.join('; ')}`);
+      else valid++;
+    }
+    if (process.env.FC_REPORT) console.log(`seed ${FAMILY_SEED}: ${FAMILY_RUNS} cases, ${named} named errors, ${valid} valid, ${raw.length} raw, ${rejectedLater.length} accepted-but-rejected-later`);
+    expect(raw.slice(0, 40)).toEqual([]);
+    expect(rejectedLater.slice(0, 40)).toEqual([]);
+    expect(named + valid).toBe(FAMILY_RUNS);
   });
 });

@@ -3,15 +3,13 @@
  * API conversion, infra): the cluster domain, FQDN resolution as Istio does it, `namespace/host`
  * splitting, wildcard matching and host validity. Each rule is written here once.
  */
+import type { IConstruct } from 'constructs';
+import { fail } from '../private/errors';
+import { DNS_SUBDOMAIN } from '../private/dns';
 
 /** The cluster's DNS suffix for Service hosts. */
 export const CLUSTER_DOMAIN = 'svc.cluster.local';
 
-/** A DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit. */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** A DNS-1123 subdomain: DNS labels joined by ".". */
-export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** The FQDN of the Service `name` in `namespace`: `<name>.<namespace>.svc.cluster.local`. */
 export function serviceFqdnOf(name: string, namespace: string): string {
@@ -88,4 +86,17 @@ export function isValidHost(value: unknown, allowCatchAll = true): value is stri
   if (value === '*') return allowCatchAll;
   const name = value.startsWith('*.') ? value.slice(2) : value;
   return DNS_SUBDOMAIN.test(name) && name.split('.').every((part) => part.length <= 63);
+}
+
+/**
+ * Validates a host name a Gateway or VirtualService serves: a DNS name, optionally with a leading
+ * `*.` wildcard, or `*` alone when `allowCatchAll` is set.
+ */
+export function validateHost(scope: IConstruct | string, property: string, value: string, allowCatchAll = true): string {
+  const fix = 'Use a fully qualified DNS name such as "shop.example.com", or a wildcard such as "*.example.com"'
+    + (allowCatchAll ? ' or "*"' : '') + '; lower case, no scheme, port or path.';
+  if (!isValidHost(value, allowCatchAll)) fail(scope, property, value, fix);
+  // Istio's webhook (validateDNS1123Labels): the last label cannot be all digits (an IP address is not a host).
+  if (/^[0-9]+$/.test(value.slice(value.lastIndexOf('.') + 1))) fail(scope, property, value, `${fix} Istio refuses a host whose last label is all digits (an IP address is not a host name).`);
+  return value;
 }

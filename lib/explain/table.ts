@@ -13,7 +13,7 @@
  * ```
  */
 import { text as asText } from '../private/text';
-import { describeProblem } from '../errors';
+import { describeProblem } from '../private/errors';
 import { parseYaml } from '../model/read-manifests';
 import { Decision, ExplainRequest, Explanation } from './explain';
 import { arr, num, rec, str } from '../model/json';

@@ -8,7 +8,7 @@
  * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/
  */
 import { dump } from 'js-yaml';
-import { describeProblem } from '../errors';
+import { describeProblem } from '../private/errors';
 import { KubernetesObject } from '../model/kubernetes-object';
 import { escapeRe2 } from '../private/re2';
 import { unreadFields } from '../model/field-paths';

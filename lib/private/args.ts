@@ -9,7 +9,7 @@
  * stay in lib/private/validate.ts and run after this check.
  */
 import { IConstruct } from 'constructs';
-import { fail } from '../errors';
+import { fail } from './errors';
 
 /** A value's kind: s string, n number, b boolean, f function, o object (any non-null object, class instances included), a anything but null. */
 export type Kind = 's' | 'n' | 'b' | 'f' | 'o' | 'a' | `C:${string}`;

@@ -1,5 +1,5 @@
 /** How durations are written for each consumer: Istio and Envoy, Prometheus, Kubernetes. */
-import { Duration } from 'cdk8s';
+import type { Duration } from 'cdk8s';
 
 /** Renders a Duration the way Istio and Envoy read it: "10s" or "250ms". */
 export function istioDuration(value: Duration): string {

@@ -3,7 +3,7 @@
  * and the numeric precisions of their fields.
  */
 import { IConstruct } from 'constructs';
-import { fail } from '../errors';
+import { fail } from './errors';
 
 /** An HTTP header name (an RFC 9110 token), as Envoy accepts it. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

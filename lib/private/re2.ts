@@ -2,7 +2,7 @@
 import { IConstruct } from 'constructs';
 import { createRequire } from 'node:module';
 import type { RE2JS } from 're2js';
-import { fail } from '../errors';
+import { fail } from './errors';
 
 let engine: typeof RE2JS | undefined;
 

@@ -2,8 +2,8 @@
 import { isIP } from 'node:net';
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { fail } from '../errors';
-import { DNS_LABEL, DNS_SUBDOMAIN, isValidHost } from '../contract/hosts';
+import { fail } from './errors';
+import { DNS_LABEL, DNS_SUBDOMAIN } from './dns';
 
 export { DNS_LABEL, DNS_SUBDOMAIN };
 const LABEL_KEY_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
@@ -24,20 +24,6 @@ export function validateDnsSubdomain(scope: IConstruct | string, property: strin
     fail(scope, property, value,
       'Use a DNS-1123 subdomain: at most 253 characters, lower-case letters, digits, "-" and ".", each part starting and ending with a letter or digit (for example "shop-gateway").');
   }
-  return value;
-}
-
-/**
- * Validates a host name a Gateway or VirtualService serves: a DNS name, optionally with a leading
- * `*.` wildcard, or `*` alone when `allowCatchAll` is set.
- */
-export function validateHost(scope: IConstruct | string, property: string, value: string, allowCatchAll = true): string {
-  const fix = 'Use a fully qualified DNS name such as "shop.example.com", or a wildcard such as "*.example.com"'
-    + (allowCatchAll ? ' or "*"' : '') + '; lower case, no scheme, port or path.';
-  if (typeof value !== 'string' || value.length === 0 || value.length > 253) fail(scope, property, value, fix);
-  if (!isValidHost(value, allowCatchAll)) fail(scope, property, value, fix);
-  // Istio's webhook (validateDNS1123Labels): the last label cannot be all digits (an IP address is not a host).
-  if (/^[0-9]+$/.test(value.slice(value.lastIndexOf('.') + 1))) fail(scope, property, value, `${fix} Istio refuses a host whose last label is all digits (an IP address is not a host name).`);
   return value;
 }
 

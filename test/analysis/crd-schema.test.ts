@@ -62,3 +62,23 @@ describe('CrdSchemas', () => {
     expect(problems.map((p) => p.message)).toEqual(['/spec/servers/0/tls/mode: must be equal to one of the allowed values']);
   });
 });
+
+describe('keyed lists (x-kubernetes-list-type: map)', () => {
+  // samples/httpbin/... ServiceEntry shapes: ports are keyed by name in Istio 1.30.3's CRD.
+  const serviceEntry = (ports: object[]) => ({
+    apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'httpbin-ext', namespace: 'default' },
+    spec: { hosts: ['httpbin.org'], location: 'MESH_EXTERNAL', resolution: 'DNS', ports },
+  });
+
+  it('refuses two ServiceEntry ports of one name, as the API server does ("Duplicate value")', () => {
+    const problems = istioCrdSchemas().validate([serviceEntry([{ number: 80, name: 'http', protocol: 'HTTP' }, { number: 8080, name: 'http', protocol: 'HTTP' }])]);
+    expect(problems.map((p) => p.message)).toEqual(['/spec/ports/1: Duplicate value: {"name":"http"} (the list is keyed by name: each key may appear once)']);
+  });
+
+  it('near miss: distinct names pass; WasmPlugin vmConfig.env is keyed by name too', () => {
+    expect(istioCrdSchemas().validate([serviceEntry([{ number: 80, name: 'http', protocol: 'HTTP' }, { number: 443, name: 'https', protocol: 'TLS' }])])).toEqual([]);
+    const wasm = (env: object[]) => ({ apiVersion: 'extensions.istio.io/v1alpha1', kind: 'WasmPlugin', metadata: { name: 'w', namespace: 'default' }, spec: { url: 'oci://example.com/w:1', vmConfig: { env } } });
+    expect(istioCrdSchemas().validate([wasm([{ name: 'A', value: '1' }, { name: 'A', value: '2' }])]).map((p) => p.message)).toEqual([expect.stringMatching(/^\/spec\/vmConfig\/env\/1: Duplicate value: \{"name":"A"\}/)]);
+    expect(istioCrdSchemas().validate([wasm([{ name: 'A', value: '1' }, { name: 'B', value: '1' }])])).toEqual([]);
+  });
+});

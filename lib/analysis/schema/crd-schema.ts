@@ -131,6 +131,8 @@ export class CrdSchemas {
         }
         continue; // CEL rules assume a structurally valid object
       }
+      // Keyed lists (list-type map) and sets refuse duplicates, as the API server does.
+      for (const message of listProblems(schema, o, '')) problems.push({ object: describeObject(o), message });
       // The API server defaults fields before it evaluates the CEL rules, which rely on it.
       for (const message of celProblems(schema, withDefaults(schema, o), '')) problems.push({ object: describeObject(o), message });
     }
@@ -157,6 +159,42 @@ export function withDefaults(schema: Schema, value: unknown): unknown {
     if (out[k] === undefined && sub && sub.default !== undefined) out[k] = withDefaults(sub, structuredClone(sub.default));
   }
   return out;
+}
+
+/**
+ * Duplicates in lists the schema marks `x-kubernetes-list-type: map` (two items with the same
+ * values of `x-kubernetes-list-map-keys`) or `set` (two equal items): the API server refuses them
+ * ("Duplicate value"), whatever the rest of the items says. For example ServiceEntry `ports` by
+ * number, WasmPlugin `vmConfig.env` by name.
+ * @see https://kubernetes.io/docs/reference/using-api/server-side-apply/#merge-strategy
+ */
+export function listProblems(schema: Schema, value: unknown, where: string): string[] {
+  if (value === undefined || value === null || !schema) return [];
+  const problems: string[] = [];
+  if (Array.isArray(value)) {
+    const type = schema['x-kubernetes-list-type'];
+    const keys = schema['x-kubernetes-list-map-keys'];
+    if (type === 'map' && Array.isArray(keys) || type === 'set') {
+      const seen = new Set<string>();
+      value.forEach((item, i) => {
+        const key = type === 'map'
+          ? JSON.stringify(Object.fromEntries((keys as string[]).map((k) => [k, (item as Record<string, unknown> | null)?.[k] ?? null])))
+          : JSON.stringify(item);
+        if (seen.has(key)) problems.push(`${where}/${i}: Duplicate value: ${key} (the list is keyed by ${type === 'map' ? (keys as string[]).join(', ') : 'its items'}: each ${type === 'map' ? 'key' : 'item'} may appear once)`);
+        seen.add(key);
+      });
+    }
+    const items = schema.items as Schema | undefined;
+    if (items) value.forEach((v, i) => problems.push(...listProblems(items, v, `${where}/${i}`)));
+  } else if (typeof value === 'object') {
+    const props = schema.properties as Record<string, Schema> | undefined;
+    const extra = typeof schema.additionalProperties === 'object' ? schema.additionalProperties as Schema : undefined;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const sub = props?.[k] ?? extra;
+      if (sub) problems.push(...listProblems(sub, v, `${where}/${k}`));
+    }
+  }
+  return problems;
 }
 
 interface CelRule {

@@ -3,7 +3,7 @@
  * declared, so a wrong zone list or load balancer SKU (both fixed at cluster creation) never
  * reaches Azure. Pure functions: tested without Pulumi's mocks.
  */
-import { describeProblem } from '../../errors';
+import { describeProblem } from '../../private/errors';
 import { KEY_VAULT_NAME } from './names';
 import {
   AKS_ISTIO_ADDON_REVISIONS, AZURE_REGIONS, closest, DEFAULT_ISTIO_CHART_REPOSITORY, DEFAULT_ISTIO_HUB, LTS_KUBERNETES_MINORS, SUPPORTED_ISTIO_MINORS, SUPPORTED_KUBERNETES_MINORS,

@@ -15,7 +15,7 @@
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as pulumi from '@pulumi/pulumi';
-import { describeProblem } from '../../errors';
+import { describeProblem } from '../../private/errors';
 import { Admins, BootstrapDeployer, deployerPrincipalType } from '../components/role-assignment';
 import { aksOwnsKubernetesVersion, CONFIG_NAMESPACE, ConfigError, placeholdersIn, PoolConfig, StackConfig } from './config';
 import { userPoolAksName } from './names';

@@ -7,10 +7,17 @@ import { CLUSTER_DOMAIN, isClusterHost, resolveHost } from '../../../contract/ho
 import { isInternalGatewayReference } from './referenced-internal-gateway';
 
 /**
+ * Services Istio's installation creates (istiod and its revisions, in the control plane's
+ * namespace): never part of the manifests that route to them (samples/multicluster/expose-istiod.yaml).
+ */
+const ISTIO_OWN_SERVICE = /^istiod(-[a-z0-9-]+)?\.(istio-system|aks-istio-system)\.svc\.cluster\.local$/;
+
+/**
  * What a VirtualService refers to and the set does not define, as Istio resolves it: a Gateway,
  * a destination host (a Service or ServiceEntry host visible from the VirtualService's namespace,
  * `exportTo` respected), a port of that host, or a subset of a DestinationRule for the host.
- * Hosts outside the cluster's domain are not reported (the set cannot know them); subsets are
+ * Hosts outside the cluster's domain are not reported (the set cannot know them), nor istiod's
+ * Service in the control plane's namespace (Istio's installation creates it); subsets are
  * checked whether or not the host is found.
  */
 export const referencedResourceNotFound: Check = {
@@ -44,7 +51,7 @@ export const referencedResourceNotFound: Check = {
           if (typeof port === 'number' && entry.ports.length && !entry.ports.includes(port)) {
             report(vs, `${field}.port.number`, `Port ${port} is not a port of "${host}" (${entry.ports.join(', ')}), so requests get 503 NC: use one of its ports.`);
           }
-        } else if (isClusterHost(fqdn)) {
+        } else if (isClusterHost(fqdn) && !ISTIO_OWN_SERVICE.test(fqdn)) {
           const hidden = index.registryHasAnywhere(host, ns);
           report(vs, `${field}.host`, hidden
             ? `Host "${host}" (${fqdn}) is not exported to namespace "${ns}" (${hidden.source.kind} ${namespaceOf(hidden.source)}/${hidden.source.metadata?.name} limits exportTo), so requests get 503 NR: export it to "${ns}", or route from a namespace that sees it.`

@@ -1,9 +1,10 @@
 /**
  * The one shape of every error the package throws or reports: where, what, the value and the fix.
  */
-import { Duration } from 'cdk8s';
-import { IConstruct } from 'constructs';
-import { istioDuration } from './private/duration';
+// Type-only: the readers (analysis, explain, the Gateway API conversion) use these errors without loading cdk8s.
+import type { Duration } from 'cdk8s';
+import type { IConstruct } from 'constructs';
+import { istioDuration } from './duration';
 
 /**
  * The one shape every error of this package has: the construct path, the property, the value
@@ -21,7 +22,7 @@ export function fail(scope: IConstruct | string, property: string, value: unknow
 
 function show(value: unknown): string {
   if (value === undefined) return 'undefined';
-  if (value instanceof Duration) return showDuration(value);
+  if (isDuration(value)) return showDuration(value);
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'bigint') return String(value); // NaN and Infinity, not JSON's null
   try {
@@ -31,6 +32,12 @@ function show(value: unknown): string {
   }
 }
 
+
+/** A cdk8s Duration, recognized by its methods (cdk8s is not loaded here). */
+function isDuration(value: unknown): value is Duration {
+  const d = value as { toMilliseconds?: unknown; toHumanString?: unknown } | null;
+  return typeof d === 'object' && d !== null && typeof d.toMilliseconds === 'function' && typeof d.toHumanString === 'function';
+}
 
 function showDuration(value: Duration): string {
   try {
