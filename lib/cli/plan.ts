@@ -109,15 +109,25 @@ function details(type: string, inputs: Record<string, unknown>): string {
         `upgrade ${str(i('autoUpgradeProfile', 'upgradeChannel'))}`, i('serviceMeshProfile') ? `istio add-on ${list(i('serviceMeshProfile', 'istio', 'revisions'))}` : '',
         i('aadProfile') ? `entra-id${i('aadProfile', 'enableAzureRBAC') ? ' + azure rbac' : ''}${i('disableLocalAccounts') ? ', no local accounts' : ''}` : 'local accounts',
         i('supportPlan') === 'AKSLongTermSupport' ? 'long-term support' : '', `network policy ${net('networkPolicy')}`, `add-ons ${addons}`,
-        i('apiServerAccessProfile') ? `api ranges ${list(i('apiServerAccessProfile', 'authorizedIPRanges'))}` : '',
+        i('apiServerAccessProfile', 'enablePrivateCluster') ? 'private API server' : i('apiServerAccessProfile') ? `api ranges ${list(i('apiServerAccessProfile', 'authorizedIPRanges'))}` : '',
+        i('securityProfile', 'defender') ? 'defender' : '', i('securityProfile', 'imageCleaner', 'enabled') ? 'image cleaner' : '',
+        `max surge ${str(pool('upgradeSettings', 'maxSurge'))}`,
       ].filter(Boolean).join(', ');
     }
     case 'azure-native:containerservice:AgentPool':
-      return `${str(i('agentPoolName'))} (${str(i('mode'))}) ${str(i('vmSize'))} ${str(i('minCount'))}-${str(i('maxCount'))} zones ${list(i('availabilityZones'))}`;
+      return `${str(i('agentPoolName'))} (${str(i('mode'))}) ${str(i('vmSize'))} ${str(i('minCount'))}-${str(i('maxCount'))} zones ${list(i('availabilityZones'))}, max surge ${str(i('upgradeSettings', 'maxSurge'))}`;
     case 'azure-native:network:PublicIPAddress':
       return `${str(i('publicIpAddressName'))} ${str(i('sku', 'name'))} ${str(i('publicIPAllocationMethod'))} zones ${list(i('zones'))}`;
     case 'azure-native:authorization:RoleAssignment':
-      return `role ${last(i('roleDefinitionId'))} on ${last(i('scope'))}`;
+      return `role ${last(i('roleDefinitionId'))} on ${last(i('scope'))} for ${str(i('principalType'))} ${typeof i('principalId') === 'string' ? str(i('principalId')) : '<unknown>'}`;
+    case 'azure-native:containerservice:MaintenanceConfiguration': {
+      const w = (...k: string[]) => i('maintenanceWindow', ...k);
+      return `${str(i('configName'))}: every ${str(w('schedule', 'weekly', 'intervalWeeks'))} week(s) on ${str(w('schedule', 'weekly', 'dayOfWeek'))} ${str(w('startTime'))} UTC${str(w('utcOffset')).replace('+00:00', '')} for ${str(w('durationHours'))} h`;
+    }
+    case 'azure-native:operationalinsights:Workspace':
+      return `${str(i('workspaceName'))} (Log Analytics, ${str(i('retentionInDays'))} days)`;
+    case 'azure-native:monitor:DiagnosticSetting':
+      return `${str(i('name'))}: ${Array.isArray(i('logs')) ? (i('logs') as unknown[]).map((l) => str(rec(l).category)).join(', ') : ''} to the Log Analytics workspace`;
     case 'azure-native:monitor:AzureMonitorWorkspace':
       return `${str(i('azureMonitorWorkspaceName'))} (Managed Prometheus)`;
     case 'azure-native:monitor:DataCollectionRule': {

@@ -12,10 +12,14 @@ export type { ConvertedForm } from '../synth/apply-order';
 
 // The stack's configuration.
 export { aksOwnsKubernetesVersion, CONFIG_KEYS, CONFIG_NAMESPACE, ConfigError, IstioMode, parseStackConfig, PINNED_ISTIO_VERSION, PLACEHOLDER_CIDRS, PLACEHOLDER_GUID, placeholdersIn } from './program/config';
-export type { EntraIdConfig, EnvironmentFacts, IstioConfig, KeyVaultConfig, MonitoringConfig, PoolConfig, StackConfig } from './program/config';
+export type {
+  EntraIdConfig, EnvironmentFacts, IstioConfig, KeyVaultConfig, MaintenanceConfig, MaintenanceWindowConfig, MonitoringConfig, PoolConfig, SecurityConfig, StackConfig,
+} from './program/config';
 export { changesAzureRefuses, clusterInputs, compareToRunning, deployedFacts, refuseChangesAzureRefuses, refusePlaceholders, runAdmins } from './program/previous-deployment';
 export type { ClusterInputs, DeployedFacts, PreviousDeployment, RunningCluster } from './program/previous-deployment';
-export { AKS_ISTIO_ADDON_REVISIONS, AZURE_REGIONS, closest, LTS_KUBERNETES_MINORS, SUPPORTED_KUBERNETES_MINORS } from './program/support-window';
+export {
+  AKS_ISTIO_ADDON_REVISIONS, AZURE_REGIONS, closest, DEFAULT_ISTIO_CHART_REPOSITORY, DEFAULT_ISTIO_HUB, LTS_KUBERNETES_MINORS, SUPPORTED_ISTIO_MINORS, SUPPORTED_KUBERNETES_MINORS,
+} from './program/support-window';
 export { deterministicGuid, KEY_VAULT_NAME, keyVaultName, userPoolAksName } from './program/names';
 
 // The components.
@@ -35,6 +39,8 @@ export { GatewayKeyVault, KEY_VAULT_SECRETS_USER_ROLE_ID } from './components/ga
 export type { GatewayKeyVaultArgs } from './components/gateway-key-vault';
 export { ManagedRedis } from './components/managed-redis';
 export type { ManagedRedisArgs, RedisPrivateEndpointArgs } from './components/managed-redis';
+export { AKS_AUDIT_LOG_CATEGORIES, AuditLogs } from './components/audit-logs';
+export type { AuditLogsArgs } from './components/audit-logs';
 export { AzureMonitoring, isoDuration, MONITORING_DATA_READER_ROLE_ID } from './components/azure-monitoring';
 export type { AzureMonitoringArgs } from './components/azure-monitoring';
 export { assignAdmins, assignRole, BUILT_IN_ROLES, deployerPrincipalType, USER_SIGN_IN_CLIENT_IDS } from './components/role-assignment';

@@ -11,6 +11,7 @@ const valid = {
   systemPool: JSON.stringify({ name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 3, maxCount: 5 }),
   userPools: JSON.stringify([{ name: 'apps', vmSize: 'Standard_D8ds_v5', minCount: 3, maxCount: 12 }]),
   entraId: JSON.stringify({ adminGroupObjectIds: [PLACEHOLDER_GUID] }),
+  apiServerAuthorizedIpRanges: '["198.51.100.0/24"]',
 };
 const P = 'Pulumi stack "prod": invalid config istio-aks-edge:';
 
@@ -29,12 +30,14 @@ describe('parseStackConfig', () => {
     const c = parseStackConfig(valid, 'prod', environments);
     expect(c.zones).toEqual(['1', '2', '3']);
     expect(c.loadBalancerSku).toBe('standard');
-    expect(c.istio).toEqual({ mode: IstioMode.HELM, version: '1.30.3', revision: undefined });
+    expect(c.istio).toEqual({ mode: IstioMode.HELM, version: '1.30.3', revision: undefined, chartRepository: 'https://istio-release.storage.googleapis.com/charts', hub: 'docker.io/istio' });
+    expect(parseStackConfig({ ...valid, istio: '{"version":"1.31.2","hub":"myregistry.azurecr.io/istio"}' }, 'prod', environments).istio).toMatchObject({ version: '1.31.2', hub: 'myregistry.azurecr.io/istio' });
     expect(c.production).toBe(true);
     expect(c.autoUpgradeChannel).toBe('patch');
     expect(c.clusterName).toBe('aks-prod');
     expect(c.tags).toEqual({ environment: 'prod', 'managed-by': 'pulumi' });
-    expect(c.systemPool).toEqual({ name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 3, maxCount: 5 });
+    expect(c.systemPool).toEqual({ name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 3, maxCount: 5, maxSurge: '33%' });
+    expect(c.security).toEqual({ privateCluster: false, auditLogs: true, auditLogRetentionDays: 90, defender: true, imageCleaner: true });
     expect(c.entraId).toEqual({ adminGroupObjectIds: [PLACEHOLDER_GUID], azureRbac: true, disableLocalAccounts: true, bootstrapDeployer: false, revokedDeployers: [] });
     expect(c.keyVault).toEqual({ recover: false });
     expect(c.longTermSupport).toBe(false);
@@ -47,7 +50,7 @@ describe('parseStackConfig', () => {
       ...valid, istio: '{"mode":"aks-addon","revision":"asm-1-30"}', tags: '{"costCenter":"shop"}',
       entraId: '{"adminGroupObjectIds":["6f1b1c3e-1d2a-4c2b-9f43-2d4a5c6b7e8f"]}',
     }, 'prod', environments);
-    expect(c.istio).toEqual({ mode: IstioMode.AKS_ADDON, version: '1.30.3', revision: 'asm-1-30' });
+    expect(c.istio).toMatchObject({ mode: IstioMode.AKS_ADDON, version: '1.30.3', revision: 'asm-1-30' });
     expect(c.entraId).toEqual({ adminGroupObjectIds: ['6f1b1c3e-1d2a-4c2b-9f43-2d4a5c6b7e8f'], azureRbac: true, disableLocalAccounts: true, bootstrapDeployer: false, revokedDeployers: [] });
     expect(c.tags.costCenter).toBe('shop');
     expect(parseStackConfig({ ...valid, entraId: '{"enabled":false}' }, 'prod', environments).entraId).toBeUndefined();
@@ -74,7 +77,8 @@ describe('parseStackConfig', () => {
   it('a malformed revision or version', () => {
     expect(problem({ istio: '{"mode":"aks-addon"}' })).toMatch(/istio.revision: received undefined/);
     expect(problem({ istio: '{"revision":"Canary_1"}' })).toMatch(/istio.revision: received "Canary_1"\. Use a DNS-1123 label/);
-    expect(problem({ istio: '{"version":"1.29.0"}' })).toMatch(/istio.version: received "1.29.0"\. Use a quoted 1.30 patch release/);
+    expect(problem({ istio: '{"version":"1.29.0"}' })).toMatch(/istio.version: received "1.29.0"\. Use a quoted patch release of a minor Istio supports: 1.30, 1.31 /);
+    expect(problem({ istio: '{"chartRepository":"ftp://x"}' })).toMatch(/istio.chartRepository: received "ftp:\/\/x"\. Use an https:\/\/ or oci:\/\/ Helm repository/);
     expect(problem({ istio: '{"mode":"operator"}' })).toMatch(/istio.mode: received "operator"/);
   });
 
@@ -108,7 +112,9 @@ describe('parseStackConfig', () => {
 
   it('cluster hardening options', () => {
     const c = parseStackConfig(valid, 'prod', environments);
-    expect([c.networkPolicy, c.azurePolicy, c.apiServerAuthorizedIpRanges, c.keyVault.existingResourceGroup]).toEqual(['cilium', true, [], undefined]);
+    expect([c.networkPolicy, c.azurePolicy, c.apiServerAuthorizedIpRanges, c.keyVault.existingResourceGroup]).toEqual(['cilium', true, ['198.51.100.0/24'], undefined]);
+    expect(problem({ systemPool: JSON.stringify({ name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 3, maxCount: 5, maxSurge: '150%' }) })).toMatch(/systemPool.maxSurge: received "150%"\. Use a quoted node count/);
+    expect(problem({ maintenance: '{"kubernetes":{"durationHours":2}}' })).toMatch(/maintenance.kubernetes.durationHours: received 2\. Use 4 to 24 hours/);
     expect(parseStackConfig({ ...valid, environment: 'dev' }, 'dev', environments).azurePolicy).toBe(false);
     expect(problem({ apiServerAuthorizedIpRanges: '["10.0.0.1"]' })).toMatch(/apiServerAuthorizedIpRanges: received \["10.0.0.1"\]\. List IPv4 CIDR ranges/);
     expect(problem({ networkPolicy: 'none' })).toMatch(/networkPolicy: received "none"\. Use "cilium"/);
@@ -124,9 +130,9 @@ describe('parseStackConfig', () => {
 describe('parseStackConfig: strict configuration (issue 15, point 5)', () => {
   it('unknown keys are refused, with the nearest known key', () => {
     expect(problem({ zone: '["1","2","3"]' }))
-      .toBe(`${P}zone: received "[\\"1\\",\\"2\\",\\"3\\"]". Unknown key: did you mean "zones"? Remove it (pulumi config rm istio-aks-edge:zone); the stack reads environment, production, location, kubernetesVersion, longTermSupport, zones, systemPool, userPools, loadBalancerSku, istio, autoUpgradeChannel, entraId, monitoring, tags, clusterName, hostnames, tlsSecretName, keyVault, apiServerAuthorizedIpRanges, networkPolicy, azurePolicy, deployerPrincipalType, gatewayApi.`);
+      .toBe(`${P}zone: received "[\\"1\\",\\"2\\",\\"3\\"]". Unknown key: did you mean "zones"? Remove it (pulumi config rm istio-aks-edge:zone); the stack reads environment, production, location, kubernetesVersion, longTermSupport, zones, systemPool, userPools, loadBalancerSku, istio, autoUpgradeChannel, entraId, monitoring, tags, clusterName, hostnames, tlsSecretName, keyVault, apiServerAuthorizedIpRanges, networkPolicy, azurePolicy, deployerPrincipalType, gatewayApi, maintenance, security.`);
     expect(problem({ systemPool: '{"name":"system","vmSize":"Standard_D4ds_v5","minCount":3,"maxCount":5,"maxPods":50}' }))
-      .toBe(`${P}systemPool.maxPods: received 50. Unknown key. systemPool takes name, vmSize, minCount, maxCount.`);
+      .toBe(`${P}systemPool.maxPods: received 50. Unknown key. systemPool takes name, vmSize, minCount, maxCount, maxSurge.`);
     expect(problem({ monitoring: '{"emails":["oncall@example.com"],"grafanna":true}' }))
       .toBe(`${P}monitoring.grafanna: received true. Unknown key: did you mean "grafana"? monitoring takes enabled, emails, webhooks, grafana.`);
   });

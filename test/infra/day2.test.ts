@@ -148,3 +148,47 @@ describe('committed placeholders', () => {
     ].join('\n')));
   });
 });
+
+describe.each([false, true])('upgrades on a schedule, closed by default (preview: %s)', (preview) => {
+  it('prod: both AKS maintenance windows, max surge 33% on every pool', async () => {
+    const { mocks } = await run('prod', { preview });
+    const windows = mocks.ofType('azure-native:containerservice:MaintenanceConfiguration');
+    expect(windows.map((w) => [w.inputs.configName, w.inputs.maintenanceWindow])).toEqual([
+      ['aksManagedAutoUpgradeSchedule', { schedule: { weekly: { dayOfWeek: 'Sunday', intervalWeeks: 1 } }, startTime: '01:00', durationHours: 4, utcOffset: '+00:00' }],
+      ['aksManagedNodeOSUpgradeSchedule', { schedule: { weekly: { dayOfWeek: 'Saturday', intervalWeeks: 1 } }, startTime: '01:00', durationHours: 4, utcOffset: '+00:00' }],
+    ]);
+    for (const w of windows) expect(w.parent).toBe('istio-aks-edge:azure:AksCluster::edge-aks');
+    const pools = [...cluster(mocks).inputs.agentPoolProfiles, ...mocks.ofType('azure-native:containerservice:AgentPool').map((p) => p.inputs)];
+    for (const p of pools) expect(p.upgradeSettings).toEqual({ maxSurge: '33%' });
+    const dev = await run('dev', { preview }, { 'istio-aks-edge:maintenance': JSON.stringify({ kubernetes: { day: 'Wednesday', start: '22:30', utcOffset: '+01:00' } }) });
+    expect(dev.mocks.ofType('azure-native:containerservice:MaintenanceConfiguration')[0].inputs.maintenanceWindow)
+      .toEqual({ schedule: { weekly: { dayOfWeek: 'Wednesday', intervalWeeks: 1 } }, startTime: '22:30', durationHours: 4, utcOffset: '+01:00' });
+    for (const p of dev.mocks.ofType('azure-native:containerservice:AgentPool')) expect(p.inputs.upgradeSettings).toEqual({ maxSurge: '10%' });
+  });
+
+  it('prod: API server restricted, audit logs (kube-audit-admin, guard, cluster-autoscaler) to a Log Analytics workspace the stack creates, Defender and the image cleaner on', async () => {
+    const { mocks } = await run('prod', { preview });
+    expect(cluster(mocks).inputs.apiServerAccessProfile).toEqual({ authorizedIPRanges: ['203.0.113.0/24'] });
+    const [workspace] = mocks.ofType('azure-native:operationalinsights:Workspace');
+    expect(workspace.inputs).toMatchObject({ workspaceName: 'log-aks-prod', retentionInDays: 90, sku: { name: 'PerGB2018' } });
+    const [setting] = mocks.ofType('azure-native:monitor:DiagnosticSetting');
+    expect(setting.inputs.logs).toEqual([
+      { category: 'kube-audit-admin', enabled: true }, { category: 'guard', enabled: true }, { category: 'cluster-autoscaler', enabled: true },
+    ]);
+    expect(setting.inputs.logAnalyticsDestinationType).toBe('Dedicated');
+    expect(setting.dependencies).toContain(cluster(mocks).urn);
+    if (!preview) expect(setting.inputs).toMatchObject({ resourceUri: 'edge-aks-cluster-id', workspaceId: 'edge-audit-workspace-id' });
+    // In preview the profile carries the workspace's unknown ID (test/infra/program.test.ts checks it in up mode).
+    if (!preview) expect(cluster(mocks).inputs.securityProfile.imageCleaner).toEqual({ enabled: true, intervalHours: 168 });
+    expect(cluster(mocks).dependencies).toContain(workspace.urn);
+    // dev: open by default, no workspace; a private cluster on request.
+    const dev = await run('dev', { preview }, { 'istio-aks-edge:security': '{"privateCluster":true}' });
+    expect(dev.mocks.ofType('azure-native:operationalinsights:Workspace')).toEqual([]);
+    expect(cluster(dev.mocks).inputs.apiServerAccessProfile).toEqual({ enablePrivateCluster: true });
+  });
+
+  it('prod without authorized ranges (and not private) is refused before anything is declared', async () => {
+    const { message } = await refused('prod', { preview }, { 'istio-aks-edge:apiServerAuthorizedIpRanges': '[]' });
+    expect(message).toContain('Pulumi stack "prod": invalid config istio-aks-edge:apiServerAuthorizedIpRanges: received []. Production does not leave the API server open to the internet');
+  });
+});

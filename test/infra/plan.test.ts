@@ -39,7 +39,7 @@ describe('npm run plan', () => {
     expect(out.outputs).toMatchObject({ kubeconfig: '<unknown>', clusterName: '<unknown>', ingressIp: '<unknown>', gatewayIdentityClientId: '<unknown>', hostnames: ['shop.example.com', 'www.shop.example.com'] });
     const rows = out.rows.filter((r: any) => r.type === 'azure-native:authorization:RoleAssignment');
     expect(rows.length).toBeGreaterThan(0);
-    for (const r of rows) expect(r.details).toMatch(/ on <unknown>$/);
+    for (const r of rows) expect(r.details).toMatch(/ on <unknown> for (Group|User|ServicePrincipal) \S+$/);
     expect(out.counts['secrets-store.csi.x-k8s.io/v1:SecretProviderClass'] ?? out.counts['kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass']).toBe(1);
   });
 

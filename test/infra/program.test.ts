@@ -61,7 +61,10 @@ describe.each(['dev', 'prod'] as const)('Pulumi program, stack %s', (stack) => {
     expect(inputs.identity).toEqual({ type: 'SystemAssigned' });
     expect(inputs.enableRBAC).toBe(true);
     expect(inputs.oidcIssuerProfile).toEqual({ enabled: true });
-    expect(inputs.securityProfile).toEqual({ workloadIdentity: { enabled: true } });
+    expect(inputs.securityProfile).toEqual(stack === 'prod' ? {
+      workloadIdentity: { enabled: true }, defender: { logAnalyticsWorkspaceResourceId: 'edge-audit-workspace-id', securityMonitoring: { enabled: true } },
+      imageCleaner: { enabled: true, intervalHours: 168 },
+    } : { workloadIdentity: { enabled: true } });
     expect(inputs.autoUpgradeProfile.upgradeChannel).toBe(stack === 'prod' ? 'stable' : 'patch');
     expect(inputs.sku).toEqual({ name: 'Base', tier: stack === 'prod' ? 'Standard' : 'Free' });
   });
@@ -220,7 +223,10 @@ describe.each(['dev', 'prod'] as const)('Pulumi program, stack %s: cluster harde
       azurepolicy: { enabled: stack === 'prod' },
     });
     expect(inputs.networkProfile).toMatchObject({ networkPolicy: 'cilium', networkDataplane: 'cilium' });
-    expect(inputs.securityProfile).toEqual({ workloadIdentity: { enabled: true } });
+    expect(inputs.securityProfile).toEqual(stack === 'prod' ? {
+      workloadIdentity: { enabled: true }, defender: { logAnalyticsWorkspaceResourceId: 'edge-audit-workspace-id', securityMonitoring: { enabled: true } },
+      imageCleaner: { enabled: true, intervalHours: 168 },
+    } : { workloadIdentity: { enabled: true } });
   });
 });
 

@@ -58,6 +58,11 @@ export interface AksClusterArgs {
    * @default - a new cluster: the configured version, each pool at its `minCount`
    */
   readonly cluster?: ClusterInputs;
+  /**
+   * The Log Analytics workspace Microsoft Defender reports to (`config.security.defender`).
+   * @default - none: Defender off
+   */
+  readonly logAnalyticsWorkspaceId?: pulumi.Input<string>;
 }
 
 /**
@@ -84,6 +89,8 @@ export class AksCluster extends pulumi.ComponentResource {
    * authenticates through kubelogin with the Azure CLI's session (`--login azurecli`).
    */
   public readonly kubeconfig: pulumi.Output<string>;
+  /** The maintenance configurations: Kubernetes auto-upgrades and node-OS upgrades, in their windows. */
+  public readonly maintenance: containerservice.MaintenanceConfiguration[];
   /** A Kubernetes provider for the cluster: pass it explicitly to every Kubernetes resource. */
   public readonly provider: k8s.Provider;
   /** The principal ID of the cluster's system-assigned identity (control plane). */
@@ -109,6 +116,8 @@ export class AksCluster extends pulumi.ComponentResource {
       type: containerservice.AgentPoolType.VirtualMachineScaleSets,
       osType: containerservice.OSType.Linux,
       osSKU: containerservice.OSSKU.AzureLinux,
+      // Extra nodes during upgrades and reimages, so capacity does not drop while nodes drain.
+      upgradeSettings: { maxSurge: pool.maxSurge },
     });
     const tier = config.longTermSupport ? containerservice.ManagedClusterSKUTier.Premium
       : config.production ? containerservice.ManagedClusterSKUTier.Standard : containerservice.ManagedClusterSKUTier.Free;
@@ -143,7 +152,9 @@ export class AksCluster extends pulumi.ComponentResource {
         outboundType: containerservice.OutboundType.LoadBalancer,
       },
       oidcIssuerProfile: { enabled: true },
-      apiServerAccessProfile: config.apiServerAuthorizedIpRanges.length ? { authorizedIPRanges: config.apiServerAuthorizedIpRanges } : undefined,
+      // Closed by default in production: authorized ranges (required there) or a private cluster.
+      apiServerAccessProfile: config.security.privateCluster ? { enablePrivateCluster: true }
+        : config.apiServerAuthorizedIpRanges.length ? { authorizedIPRanges: config.apiServerAuthorizedIpRanges } : undefined,
       addonProfiles: {
         // Syncs certificates from Key Vault (the gateway's Certificate.fromKeyVault), with rotation.
         azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: 'true', rotationPollInterval: '2m' } },
@@ -151,7 +162,13 @@ export class AksCluster extends pulumi.ComponentResource {
       },
       // Azure Managed Prometheus' collector (with kube-state-metrics), when monitoring is on.
       azureMonitorProfile: config.monitoring.enabled ? { metrics: { enabled: true, kubeStateMetrics: { metricLabelsAllowlist: '', metricAnnotationsAllowList: '' } } } : undefined,
-      securityProfile: { workloadIdentity: { enabled: true } },
+      securityProfile: {
+        workloadIdentity: { enabled: true },
+        ...(config.security.defender && args.logAnalyticsWorkspaceId
+          ? { defender: { logAnalyticsWorkspaceResourceId: args.logAnalyticsWorkspaceId, securityMonitoring: { enabled: true } } } : {}),
+        // Weekly (AKS's default interval is 7 days = 168 hours).
+        ...(config.security.imageCleaner ? { imageCleaner: { enabled: true, intervalHours: 168 } } : {}),
+      },
       autoUpgradeProfile: { upgradeChannel: config.autoUpgradeChannel, nodeOSUpgradeChannel: 'NodeImage' },
       aadProfile: config.entraId ? {
         managed: true,
@@ -177,6 +194,20 @@ export class AksCluster extends pulumi.ComponentResource {
       ...autoscaled(pool, userPoolAksName(pool.name, pool.vmSize)),
       tags: config.tags,
     }, { parent: this, deleteBeforeReplace: false }));
+
+    // When AKS may upgrade: its two managed maintenance configurations (names fixed by AKS).
+    this.maintenance = ([['aksManagedAutoUpgradeSchedule', config.maintenance.kubernetes], ['aksManagedNodeOSUpgradeSchedule', config.maintenance.nodeOS]] as const)
+      .map(([configName, w]) => new containerservice.MaintenanceConfiguration(`${name}-${configName}`, {
+        resourceGroupName: args.resourceGroupName,
+        resourceName: this.cluster.name,
+        configName,
+        maintenanceWindow: {
+          schedule: { weekly: { dayOfWeek: w.day, intervalWeeks: w.intervalWeeks } },
+          startTime: w.start,
+          durationHours: w.durationHours,
+          utcOffset: w.utcOffset,
+        },
+      }, { parent: this }));
 
     // Entra ID: the admin groups (and bootstrap deployers) are cluster admins through Azure RBAC;
     // the groups may also list the user credentials (the kubeconfig people sign in with). The

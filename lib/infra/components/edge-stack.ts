@@ -5,6 +5,7 @@ import { AlertGroup } from '../../alerts';
 import { KeyVaultFact, ObjectReference } from '../../deployment-facts';
 import { KubernetesObject } from '../../model/kubernetes-object';
 import { AksCluster } from './aks-cluster';
+import { AuditLogs } from './audit-logs';
 import { AzureMonitoring } from './azure-monitoring';
 import { StackConfig } from '../program/config';
 import { EdgeDeployment } from './edge-deployment';
@@ -89,6 +90,8 @@ export class EdgeStack extends pulumi.ComponentResource {
   public readonly aks: AksCluster;
   /** The gateway's public IP. */
   public readonly ingressIp: IngressPublicIp;
+  /** The Log Analytics workspace of the audit logs and Defender, and the cluster's diagnostic setting. */
+  public readonly auditLogs?: AuditLogs;
   /** Istio. */
   public readonly istio: IstioControlPlane;
   /** The applied edge objects. */
@@ -115,7 +118,17 @@ export class EdgeStack extends pulumi.ComponentResource {
       location: config.location,
       tags: config.tags,
     }, { parent: this, protect: config.production });
-    this.aks = new AksCluster(`${name}-aks`, { config, resourceGroupName: this.resourceGroup.name, deployer, cluster: args.cluster, admins: args.admins }, { parent: this });
+    // The workspace exists before the cluster (Defender names it); the audit logs flow once the cluster does.
+    if (config.security.auditLogs || config.security.defender) {
+      this.auditLogs = new AuditLogs(`${name}-audit`, {
+        workspaceName: `log-${config.clusterName}`, resourceGroupName: this.resourceGroup.name, location: config.location,
+        retentionDays: config.security.auditLogRetentionDays, tags: config.tags,
+      }, { parent: this });
+    }
+    this.aks = new AksCluster(`${name}-aks`, {
+      config, resourceGroupName: this.resourceGroup.name, deployer, cluster: args.cluster, admins: args.admins, logAnalyticsWorkspaceId: this.auditLogs?.workspace.id,
+    }, { parent: this });
+    if (config.security.auditLogs) this.auditLogs?.sendClusterLogs(this.aks.cluster.id);
     this.ingressIp = new IngressPublicIp(`${name}-ingress`, {
       name: args.publicIp.name,
       resourceGroupName: this.resourceGroup.name,

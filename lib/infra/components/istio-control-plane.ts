@@ -3,8 +3,10 @@ import * as pulumi from '@pulumi/pulumi';
 import { IstioConfig, IstioMode } from '../program/config';
 import { packageFile } from '../../private/package-files';
 
-/** Istio's official Helm repository. */
-export const ISTIO_HELM_REPOSITORY = 'https://istio-release.storage.googleapis.com/charts';
+import { DEFAULT_ISTIO_CHART_REPOSITORY } from '../program/support-window';
+
+/** Istio's official Helm repository (the default of `istio.chartRepository`). */
+export const ISTIO_HELM_REPOSITORY = DEFAULT_ISTIO_CHART_REPOSITORY;
 
 /** Inputs of {@link IstioControlPlane}. */
 export interface IstioControlPlaneArgs {
@@ -45,7 +47,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
       const common = {
         version: istio.version,
         namespace: 'istio-system',
-        repositoryOpts: { repo: ISTIO_HELM_REPOSITORY },
+        repositoryOpts: { repo: istio.chartRepository },
         atomic: true,
         timeout: 600,
       };
@@ -62,7 +64,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
         ...common,
         name: 'istio-cni',
         chart: 'cni',
-        values: { cni: { chained: true } },
+        values: { cni: { chained: true }, global: { hub: istio.hub } },
       }, { parent: this, provider, dependsOn: [base] });
       const istiod = new k8s.helm.v3.Release(`${name}-istiod`, {
         ...common,
@@ -71,7 +73,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
         values: {
           revision: istio.revision ?? '',
           pilot: { autoscaleMin: 2, autoscaleMax: 5, resources: { requests: { cpu: '500m', memory: '2Gi' } }, cni: { enabled: true } },
-          global: { proxy: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1Gi' } } } },
+          global: { hub: istio.hub, proxy: { resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1Gi' } } } },
           meshConfig: { accessLogFile: '/dev/stdout', accessLogEncoding: 'JSON' },
         },
       }, { parent: this, provider, dependsOn: [base, cni, ...gatewayApiCrds] });

@@ -5,7 +5,9 @@
  */
 import { describeProblem } from '../../private/errors';
 import { KEY_VAULT_NAME } from './names';
-import { AKS_ISTIO_ADDON_REVISIONS, AZURE_REGIONS, closest, LTS_KUBERNETES_MINORS, SUPPORTED_KUBERNETES_MINORS } from './support-window';
+import {
+  AKS_ISTIO_ADDON_REVISIONS, AZURE_REGIONS, closest, DEFAULT_ISTIO_CHART_REPOSITORY, DEFAULT_ISTIO_HUB, LTS_KUBERNETES_MINORS, SUPPORTED_ISTIO_MINORS, SUPPORTED_KUBERNETES_MINORS,
+} from './support-window';
 
 /** The Istio release the constructs' CRD imports come from. */
 export const PINNED_ISTIO_VERSION = '1.30.3';
@@ -23,6 +25,56 @@ export interface PoolConfig {
   readonly minCount: number;
   /** The autoscaler's maximum node count. */
   readonly maxCount: number;
+  /**
+   * Extra nodes AKS adds while upgrading or reimaging the pool: a count ("1") or a percentage of
+   * the pool ("33%"), as AKS's `upgradeSettings.maxSurge`.
+   * @default - "33%" in production (AKS's advice for production pools), "10%" (AKS's default) elsewhere
+   */
+  readonly maxSurge: string;
+}
+
+/** A weekly maintenance window (an AKS maintenance configuration). */
+export interface MaintenanceWindowConfig {
+  /** The day of the week ("Sunday" ... "Saturday"). */
+  readonly day: string;
+  /** The start time, "HH:MM" in `utcOffset`. */
+  readonly start: string;
+  /** The window's length in hours, 4 to 24 (AKS's bounds). */
+  readonly durationHours: number;
+  /** The UTC offset of `start`, "+HH:MM" or "-HH:MM". */
+  readonly utcOffset: string;
+  /** Every how many weeks, 1 to 4. */
+  readonly intervalWeeks: number;
+}
+
+/** When AKS may upgrade: its managed maintenance configurations. */
+export interface MaintenanceConfig {
+  /** Kubernetes auto-upgrades (`aksManagedAutoUpgradeSchedule`). */
+  readonly kubernetes: MaintenanceWindowConfig;
+  /** Node-OS image upgrades (`aksManagedNodeOSUpgradeSchedule`). */
+  readonly nodeOS: MaintenanceWindowConfig;
+}
+
+/** Who reaches the API server, what is logged, what watches the cluster. */
+export interface SecurityConfig {
+  /**
+   * A private cluster: the API server has no public endpoint (then `apiServerAuthorizedIpRanges`
+   * does not apply, and `pulumi up` must run from a network that reaches the cluster's VNet).
+   * @default false
+   */
+  readonly privateCluster: boolean;
+  /**
+   * Send the API server's audit logs (kube-audit-admin), Entra ID authorization (guard) and the
+   * cluster autoscaler's logs to a Log Analytics workspace the stack creates.
+   * @default - on in production
+   */
+  readonly auditLogs: boolean;
+  /** Retention of the workspace, in days (30 to 730). @default 90 */
+  readonly auditLogRetentionDays: number;
+  /** Microsoft Defender for Containers' sensor (`securityProfile.defender`, on the same workspace). @default - on in production */
+  readonly defender: boolean;
+  /** The image cleaner (`securityProfile.imageCleaner`): removes unused images from nodes. @default - on in production */
+  readonly imageCleaner: boolean;
 }
 
 /** How the Istio control plane is installed. */
@@ -36,8 +88,18 @@ export enum IstioMode {
 /** Istio settings. */
 export interface IstioConfig {
   readonly mode: IstioMode;
-  /** Helm chart version (helm mode). */
+  /** Helm chart version (helm mode): a patch release of one of {@link SUPPORTED_ISTIO_MINORS}. */
   readonly version: string;
+  /**
+   * The Helm repository of the `base`, `cni` and `istiod` charts (helm mode).
+   * @default DEFAULT_ISTIO_CHART_REPOSITORY
+   */
+  readonly chartRepository: string;
+  /**
+   * The registry of Istio's images, the charts' `global.hub` (helm mode).
+   * @default DEFAULT_ISTIO_HUB
+   */
+  readonly hub: string;
   /** The revision: required for the AKS add-on ("asm-1-27"); optional in helm mode. */
   readonly revision?: string;
 }
@@ -134,8 +196,12 @@ export interface StackConfig {
   readonly monitoring: MonitoringConfig;
   /** The gateway's Key Vault. */
   readonly keyVault: KeyVaultConfig;
-  /** Address ranges allowed to reach the API server (none: unrestricted). */
+  /** Address ranges allowed to reach the API server (none: unrestricted; required in production unless private). */
   readonly apiServerAuthorizedIpRanges: string[];
+  /** Maintenance windows of AKS's upgrades. */
+  readonly maintenance: MaintenanceConfig;
+  /** API server access, audit logs, Defender, image cleaner. */
+  readonly security: SecurityConfig;
   /** The network policy engine (NetworkPolicies need one). */
   readonly networkPolicy: 'cilium' | 'azure' | 'calico';
   /** The Azure Policy add-on. */
@@ -200,14 +266,18 @@ export const CONFIG_KEYS = [
   'environment', 'production', 'location', 'kubernetesVersion', 'longTermSupport', 'zones', 'systemPool', 'userPools',
   'loadBalancerSku', 'istio', 'autoUpgradeChannel', 'entraId', 'monitoring', 'tags', 'clusterName', 'hostnames',
   'tlsSecretName', 'keyVault', 'apiServerAuthorizedIpRanges', 'networkPolicy', 'azurePolicy', 'deployerPrincipalType',
-  'gatewayApi',
+  'gatewayApi', 'maintenance', 'security',
 ] as const;
 
 /** The keys of each object-valued setting. */
 const OBJECT_KEYS: Record<string, readonly string[]> = {
-  systemPool: ['name', 'vmSize', 'minCount', 'maxCount'],
-  userPools: ['name', 'vmSize', 'minCount', 'maxCount'],
-  istio: ['mode', 'version', 'revision'],
+  systemPool: ['name', 'vmSize', 'minCount', 'maxCount', 'maxSurge'],
+  userPools: ['name', 'vmSize', 'minCount', 'maxCount', 'maxSurge'],
+  maintenance: ['kubernetes', 'nodeOS'],
+  'maintenance.kubernetes': ['day', 'start', 'durationHours', 'utcOffset', 'intervalWeeks'],
+  'maintenance.nodeOS': ['day', 'start', 'durationHours', 'utcOffset', 'intervalWeeks'],
+  security: ['privateCluster', 'auditLogs', 'auditLogRetentionDays', 'defender', 'imageCleaner'],
+  istio: ['mode', 'version', 'revision', 'chartRepository', 'hub'],
   entraId: ['enabled', 'adminGroupObjectIds', 'azureRbac', 'disableLocalAccounts', 'bootstrapDeployer', 'revokedDeployers'],
   monitoring: ['enabled', 'emails', 'webhooks', 'grafana'],
   keyVault: ['existingResourceGroup', 'name', 'recover'],
@@ -344,7 +414,11 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
     }
     if (!Number.isInteger(max) || (max as number) < 1 || (max as number) > 1000) bad(`${key}.maxCount`, max, 'Use an integer between 1 and 1000.');
     else if (Number.isInteger(min) && (min as number) > (max as number)) bad(`${key}.minCount`, `${min as number} (maxCount ${max as number})`, 'minCount must not exceed maxCount: lower minCount or raise maxCount.');
-    return { name: name as string, vmSize: o.vmSize as string, minCount: min as number, maxCount: max as number };
+    const maxSurge = o.maxSurge ?? (production ? '33%' : '10%');
+    if (typeof maxSurge !== 'string' || !/^([1-9]\d{0,2}|100%|[1-9]\d?%)$/.test(maxSurge)) {
+      bad(`${key}.maxSurge`, maxSurge, 'Use a quoted node count such as "1" or a percentage of the pool from "1%" to "100%" (production default "33%").');
+    }
+    return { name: name as string, vmSize: o.vmSize as string, minCount: min as number, maxCount: max as number, maxSurge: maxSurge as string };
   };
   const systemPool = pool('systemPool', json('systemPool'), true);
   const userPoolsRaw = json('userPools') ?? [];
@@ -360,7 +434,7 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
   }
 
   const istioRaw = json('istio') ?? { mode: IstioMode.HELM };
-  let istio: IstioConfig = { mode: IstioMode.HELM, version: PINNED_ISTIO_VERSION };
+  let istio: IstioConfig = { mode: IstioMode.HELM, version: PINNED_ISTIO_VERSION, chartRepository: DEFAULT_ISTIO_CHART_REPOSITORY, hub: DEFAULT_ISTIO_HUB };
   if (!istioRaw || typeof istioRaw !== 'object' || Array.isArray(istioRaw)) {
     bad('istio', istioRaw, `Use { "mode": "helm" } or { "mode": "aks-addon", "revision": "${AKS_ISTIO_ADDON_REVISIONS[AKS_ISTIO_ADDON_REVISIONS.length - 1]}" }.`);
   } else {
@@ -368,8 +442,16 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
     const mode = o.mode ?? IstioMode.HELM;
     if (mode !== IstioMode.HELM && mode !== IstioMode.AKS_ADDON) bad('istio.mode', mode, 'Use "helm" or "aks-addon".');
     const version = o.version ?? PINNED_ISTIO_VERSION;
-    if (typeof version !== 'string' || !/^1\.30\.\d+$/.test(version)) {
-      bad('istio.version', version, `Use a quoted 1.30 patch release (default ${PINNED_ISTIO_VERSION}): the constructs are generated from Istio ${PINNED_ISTIO_VERSION}'s CRDs.`);
+    if (typeof version !== 'string' || !/^1\.\d+\.\d+$/.test(version) || !SUPPORTED_ISTIO_MINORS.includes(version.split('.').slice(0, 2).join('.'))) {
+      bad('istio.version', version, `Use a quoted patch release of a minor Istio supports: ${SUPPORTED_ISTIO_MINORS.join(', ')} (default ${PINNED_ISTIO_VERSION}, the release of the constructs' CRDs; the window is kept in lib/infra/program/support-window.ts).`);
+    }
+    const chartRepository = o.chartRepository ?? DEFAULT_ISTIO_CHART_REPOSITORY;
+    if (typeof chartRepository !== 'string' || !/^(https|oci):\/\/\S+$/.test(chartRepository)) {
+      bad('istio.chartRepository', chartRepository, `Use an https:// or oci:// Helm repository (default ${DEFAULT_ISTIO_CHART_REPOSITORY}, from istio.io's Helm install guide).`);
+    }
+    const hub = o.hub ?? DEFAULT_ISTIO_HUB;
+    if (typeof hub !== 'string' || !/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/.test(hub)) {
+      bad('istio.hub', hub, `Use an image registry and path such as "${DEFAULT_ISTIO_HUB}" (the default, where Istio publishes its releases) or your mirror.`);
     }
     const revision = o.revision;
     if (mode === IstioMode.AKS_ADDON) {
@@ -379,7 +461,7 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
     } else if (revision !== undefined && (typeof revision !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(revision))) {
       bad('istio.revision', revision, 'Use a DNS-1123 label such as "1-30-3", or leave it out for the default revision.');
     }
-    istio = { mode: mode as IstioMode, version: version as string, revision: revision as string | undefined };
+    istio = { mode: mode as IstioMode, version: version as string, revision: revision as string | undefined, chartRepository: chartRepository as string, hub: hub as string };
   }
 
   const entraRaw = object('entraId', json('entraId'));
@@ -450,6 +532,48 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
   if (!Array.isArray(ranges) || ranges.some((r) => typeof r !== 'string' || !cidr.test(r))) {
     bad('apiServerAuthorizedIpRanges', ranges, 'List IPv4 CIDR ranges, for example ["203.0.113.0/24"]; include where `pulumi up` runs from.');
   }
+  const secRaw = object('security', json('security'));
+  const security: SecurityConfig = {
+    privateCluster: bool('security.privateCluster', secRaw.privateCluster, false),
+    auditLogs: bool('security.auditLogs', secRaw.auditLogs, production),
+    auditLogRetentionDays: 90,
+    defender: bool('security.defender', secRaw.defender, production),
+    imageCleaner: bool('security.imageCleaner', secRaw.imageCleaner, production),
+  };
+  if (secRaw.auditLogRetentionDays !== undefined) {
+    const d = secRaw.auditLogRetentionDays;
+    if (!Number.isInteger(d) || (d as number) < 30 || (d as number) > 730) bad('security.auditLogRetentionDays', d, 'Use a number of days from 30 to 730 (Log Analytics\' bounds).');
+    else Object.assign(security, { auditLogRetentionDays: d });
+  }
+  if (production && !security.privateCluster && Array.isArray(ranges) && ranges.length === 0) {
+    bad('apiServerAuthorizedIpRanges', ranges, 'Production does not leave the API server open to the internet: list the IPv4 CIDR ranges allowed to reach it (your offices, VPN egress, the CI runners\' egress: wherever `pulumi up` and kubectl run), or set security.privateCluster: true.');
+  }
+  if (security.privateCluster && Array.isArray(ranges) && ranges.length > 0) {
+    bad('apiServerAuthorizedIpRanges', ranges, 'A private cluster has no public API server endpoint to restrict: leave apiServerAuthorizedIpRanges out, or set security.privateCluster: false.');
+  }
+
+  const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+  const mRaw = object('maintenance', json('maintenance'));
+  const maintenanceWindow = (key: 'kubernetes' | 'nodeOS', fallback: MaintenanceWindowConfig): MaintenanceWindowConfig => {
+    const w = object(`maintenance.${key}`, mRaw[key]);
+    const day = w.day ?? fallback.day;
+    const start = w.start ?? fallback.start;
+    const durationHours = w.durationHours ?? fallback.durationHours;
+    const utcOffset = w.utcOffset ?? fallback.utcOffset;
+    const intervalWeeks = w.intervalWeeks ?? fallback.intervalWeeks;
+    if (typeof day !== 'string' || !DAYS.includes(day)) bad(`maintenance.${key}.day`, day, `Use a day of the week: ${DAYS.join(', ')}.`);
+    if (typeof start !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(start)) bad(`maintenance.${key}.start`, start, 'Use a quoted time "HH:MM" from "00:00" to "23:59".');
+    if (!Number.isInteger(durationHours) || (durationHours as number) < 4 || (durationHours as number) > 24) bad(`maintenance.${key}.durationHours`, durationHours, 'Use 4 to 24 hours (AKS needs at least 4).');
+    if (typeof utcOffset !== 'string' || !/^[+-](0\d|1[0-4]):[0-5]\d$/.test(utcOffset)) bad(`maintenance.${key}.utcOffset`, utcOffset, 'Use a quoted offset such as "+00:00" or "-05:00".');
+    if (!Number.isInteger(intervalWeeks) || (intervalWeeks as number) < 1 || (intervalWeeks as number) > 4) bad(`maintenance.${key}.intervalWeeks`, intervalWeeks, 'Use 1 to 4 weeks.');
+    return { day: day as string, start: start as string, durationHours: durationHours as number, utcOffset: utcOffset as string, intervalWeeks: intervalWeeks as number };
+  };
+  // Kubernetes upgrades at the start of the week's quietest night, node images the night before.
+  const maintenance: MaintenanceConfig = {
+    kubernetes: maintenanceWindow('kubernetes', { day: 'Sunday', start: '01:00', durationHours: 4, utcOffset: '+00:00', intervalWeeks: 1 }),
+    nodeOS: maintenanceWindow('nodeOS', { day: 'Saturday', start: '01:00', durationHours: 4, utcOffset: '+00:00', intervalWeeks: 1 }),
+  };
+
   const networkPolicy = str('networkPolicy', 'cilium')!;
   if (!['cilium', 'azure', 'calico'].includes(networkPolicy)) bad('networkPolicy', networkPolicy, 'Use "cilium" (default), "azure" or "calico": the edge\'s NetworkPolicies need an engine.');
   const azurePolicy = bool('azurePolicy', json('azurePolicy'), production);
@@ -483,7 +607,7 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
   return {
     environment: environment!, production, location: location!, kubernetesVersion, longTermSupport, zones,
     systemPool: systemPool!, userPools, loadBalancerSku: 'standard', istio, autoUpgradeChannel, entraId, monitoring, keyVault,
-    apiServerAuthorizedIpRanges: ranges as string[], networkPolicy: networkPolicy as StackConfig['networkPolicy'], azurePolicy, gatewayApi,
+    apiServerAuthorizedIpRanges: ranges as string[], maintenance, security, networkPolicy: networkPolicy as StackConfig['networkPolicy'], azurePolicy, gatewayApi,
     tags: { environment: environment!, 'managed-by': 'pulumi', ...(tagsRaw as Record<string, string>) },
     clusterName, hostnames: hostnames as string[] | undefined, tlsSecretName,
     deployerPrincipalType: deployerPrincipalType as StackConfig['deployerPrincipalType'],

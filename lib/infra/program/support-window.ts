@@ -45,6 +45,32 @@ export const LTS_KUBERNETES_MINORS: readonly string[] = ['1.33', '1.34', '1.35',
 export const AKS_ISTIO_ADDON_REVISIONS: readonly string[] = ['asm-1-29', 'asm-1-30'];
 
 /**
+ * The Istio minor versions the stack installs in helm mode (`istio.version`), following Istio's
+ * support policy: a minor is supported until six weeks after the second next minor is released
+ * (istio.io, docs/releases/supported-releases, "Support policy"). Release dates, from the tags of
+ * istio/istio: 1.29.0 on 2026-02-10, 1.30.0 on 2026-05-15 (1.30.3 on 2026-07-13), 1.31.0-rc.0 on
+ * 2026-08-19 (1.31.0 followed). So 1.29 ended six weeks after 1.31.0; 1.30 (the release the
+ * constructs' CRD imports come from) and 1.31 are the two newest supported minors in late 2026.
+ * Add a minor when Istio releases it (and its supported Kubernetes range covers the window
+ * above); drop one when its support ends, after moving the stacks off it.
+ */
+export const SUPPORTED_ISTIO_MINORS: readonly string[] = ['1.30', '1.31'];
+
+/**
+ * Istio's Helm chart repository, as istio.io's Helm install guide names it
+ * (`helm repo add istio https://istio-release.storage.googleapis.com/charts`): the default of
+ * `istio.chartRepository`.
+ */
+export const DEFAULT_ISTIO_CHART_REPOSITORY = 'https://istio-release.storage.googleapis.com/charts';
+
+/**
+ * Where Istio's release images are published ("Releases are published to docker hub under 'istio'
+ * project": manifests/charts/istiod values.yaml, `global.hub`, istio/istio tag 1.30.3): the default
+ * of `istio.hub`, set as the charts' `global.hub`.
+ */
+export const DEFAULT_ISTIO_HUB = 'docker.io/istio';
+
+/**
  * Azure public-cloud regions (the `name` column of `az account list-locations`), for catching
  * typos before anything is sent. Add a region here when Azure opens it.
  */

@@ -1,5 +1,6 @@
 import { Check } from '../../check';
 import { definedElsewhere } from '../../../contract/defined-elsewhere';
+import { INJECT_TEMPLATES_ANNOTATION } from '../../../contract/keys';
 import { gatewayPods, gatewaySelector, selectorString } from '../../../model/istio';
 import { PodTemplate } from '../../../model/object-index';
 import { list } from '../../../model/objects';
@@ -14,7 +15,7 @@ export const MANAGED_GATEWAY_SELECTORS: ReadonlyArray<Readonly<Record<string, st
 /** Whether a pod template is a gateway proxy (gateway injection, or the proxy container itself). */
 function isGatewayPod(pod: PodTemplate): boolean {
   const annotations = rec(rec(rec(rec(pod.workload).spec).template).metadata).annotations;
-  return rec(annotations)['inject.istio.io/templates'] === 'gateway'
+  return rec(annotations)[INJECT_TEMPLATES_ANNOTATION] === 'gateway'
     || list(pod.spec.containers).some((c) => c?.name === 'istio-proxy' || (typeof c?.image === 'string' && /\/proxyv2:/.test(c.image)));
 }
 

@@ -123,7 +123,8 @@ function computeRouteOrderProblems(vs: KubernetesObject): RouteOrderProblem[] {
     });
     for (let a = 0; a < prefixes.length; a++) {
       for (let b = a + 1; b < prefixes.length; b++) {
-        if (prefixes[a].prefix === prefixes[b].prefix || prefixes[a].rule === prefixes[b].rule) continue;
+        // Within one rule too: istioctl reports a covered match of the same rule (overlapping-in-single-match).
+        if (prefixes[a].prefix === prefixes[b].prefix) continue;
         if (covers(prefixes[a], prefixes[b])) {
           out.push({ kind: 'ineffective', field: prefixes[b].field, message: `Match ${prefixes[b].match} of rule ${prefixes[b].rule} (prefix "${prefixes[b].prefix}") is never used: match ${prefixes[a].match} of rule ${prefixes[a].rule} (prefix "${prefixes[a].prefix}") takes its requests first. Put the longer prefix first.` });
         }
