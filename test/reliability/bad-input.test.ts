@@ -28,22 +28,22 @@ describe('the causes of raw exceptions are named errors', () => {
   it('a Duration that is NaN, not whole, too large, or a plain number', () => {
     expect(thrown(gateway({ shutdown: { preStopDelay: Duration.seconds(Number.NaN) } }))).toMatchInlineSnapshot(`"test/edge: invalid shutdown.preStopDelay: received a Duration that is not a number. Use a Duration of at least 1ms, in whole milliseconds, for example Duration.seconds(2). At most 10 years."`);
     expect(thrown(gateway({ shutdown: { preStopDelay: Duration.millis(1500) } }))).toMatchInlineSnapshot(`"test/edge: invalid shutdown.preStopDelay: received 1500ms. Use a whole number of seconds, at least 1, for example Duration.seconds(2)."`);
-    expect(thrown(gateway({ shutdown: { terminationGracePeriod: 30 } }))).toMatchInlineSnapshot(`"test/edge: invalid shutdown.terminationGracePeriod: received 30. Use a Duration of at least 1ms, in whole milliseconds, for example Duration.seconds(2). (A plain number is not a Duration.)"`);
+    expect(thrown(gateway({ shutdown: { terminationGracePeriod: 30 } }))).toMatchInlineSnapshot(`"test/edge: invalid shutdown.terminationGracePeriod: received 30. Give a Duration, for example Duration.seconds(5). A plain number is not a Duration: its unit would be a guess."`);
     expect(thrown(route({ timeout: Duration.seconds(1e21) }))).toMatchInlineSnapshot(`"test/edge/r: invalid routes[0].timeout: received 1e+24ms. Use a Duration of at least 1ms, in whole milliseconds, for example Duration.seconds(2). At most 10 years."`);
     expect(thrown(gateway({ autoscaling: { scaleDown: { stabilizationWindow: Duration.millis(1500) } } }))).toMatchInlineSnapshot(`"test/edge: invalid autoscaling.scaleDown.stabilizationWindow: received 1500ms. Use a whole number of seconds, at least 0, for example Duration.seconds(2)."`);
   });
 
   it('undefined and null props and items, wrong types from JavaScript, ids that are not strings', () => {
-    expect(thrown(gateway({ hosts: [null] }))).toMatchInlineSnapshot(`"test/edge: invalid hosts[0]: received null. Use a fully qualified DNS name such as "shop.example.com", or a wildcard such as "*.example.com" or "*"; lower case, no scheme, port or path."`);
-    expect(thrown(gateway({ hosts: 'a.example.com' }))).toMatchInlineSnapshot(`"test/edge: invalid hosts: received "a.example.com". List at least one host the gateway serves, for example ["shop.example.com"]."`);
-    expect(thrown(service({ versions: [null] }))).toMatchInlineSnapshot(`"test/api: invalid versions[0]: received null. Give a version as { name: "v1", image: "registry.example.com/app:1" }."`);
+    expect(thrown(gateway({ hosts: [null] }))).toMatchInlineSnapshot(`"test/edge: invalid hosts[0]: received null. Give a string, or leave the property out (null is not a value here)."`);
+    expect(thrown(gateway({ hosts: 'a.example.com' }))).toMatchInlineSnapshot(`"test/edge: invalid hosts: received "a.example.com". Give a list (array) of string values, for example ["a.example.com"]."`);
+    expect(thrown(service({ versions: [null] }))).toMatchInlineSnapshot(`"test/api: invalid versions[0]: received null. Give an options object (name, image, replicas, autoscaling, resources, env, ...), or leave the property out (null is not a value here)."`);
     expect(thrown(gateway({}, 42))).toMatchInlineSnapshot(`"test: invalid id: received 42. Give the construct a non-empty string id without "/", for example "edge"."`);
     expect(thrown(gateway({}, ''))).toMatchInlineSnapshot(`"test: invalid id: received "". Give the construct a non-empty string id without "/", for example "edge"."`);
   });
 
   it('a Quantity that cannot be rendered', () => {
     expect(thrown(gateway({ resources: { memory: { limit: Size.mebibytes(Number.NaN) } } }))).toMatchInlineSnapshot(`"test/edge: invalid resources.memory.limit: received NaN. Use a finite size, for example Size.mebibytes(256)."`);
-    expect(thrown(gateway({ resources: { cpu: { request: '500m' } } }))).toMatchInlineSnapshot(`"test/edge: invalid resources.cpu.request: received "500m". Use Cpu.millis(500) or Cpu.units(1)."`);
+    expect(thrown(gateway({ resources: { cpu: { request: '500m' } } }))).toMatchInlineSnapshot(`"test/edge: invalid resources.cpu.request: received "500m". Give a Cpu, for example Cpu.millis(250)."`);
   });
 });
 
