@@ -110,7 +110,8 @@ synthAndCheck(teamEdge(), { outdir: 'dist/prod' }).catch((e: unknown) => { conso
       'config:', '  istio-aks-edge:environment: prod', '  istio-aks-edge:location: northeurope', '  istio-aks-edge:kubernetesVersion: "1.36"',
       '  istio-aks-edge:systemPool: { name: system, vmSize: Standard_D2ds_v5, minCount: 3, maxCount: 4 }',
       '  istio-aks-edge:istio: { mode: helm, version: 1.30.3 }', '  istio-aks-edge:monitoring: { enabled: false }',
-      '  istio-aks-edge:entraId: { adminGroupObjectIds: [6f1b1c3e-1d2a-4c2b-9f43-2d4a5c6b7e8f] }', '',
+      '  istio-aks-edge:entraId: { adminGroupObjectIds: [6f1b1c3e-1d2a-4c2b-9f43-2d4a5c6b7e8f] }',
+      '  istio-aks-edge:apiServerAuthorizedIpRanges: ["198.51.100.0/24"]', '',
     ].join('\n'));
     write('pulumi.ts', `
 import { edgeProgram } from 'istio-aks-edge/pulumi';
@@ -146,6 +147,7 @@ validateAndAnalyze([{ apiVersion: 'networking.istio.io/v1', kind: 'VirtualServic
       'istio-aks-edge:systemPool': JSON.stringify({ name: 'system', vmSize: 'Standard_D2ds_v5', minCount: 3, maxCount: 4 }),
       'istio-aks-edge:istio': JSON.stringify({ mode: 'helm', version: '1.30.3' }), 'istio-aks-edge:monitoring': JSON.stringify({ enabled: false }),
       'istio-aks-edge:entraId': JSON.stringify({ adminGroupObjectIds: ['6f1b1c3e-1d2a-4c2b-9f43-2d4a5c6b7e8f'] }),
+      'istio-aks-edge:apiServerAuthorizedIpRanges': JSON.stringify(['198.51.100.0/24']),
     };
     const probe = `const entry = require('istio-aks-edge/pulumi');
 const { EdgeMocks, settle, valueOf } = require('istio-aks-edge/pulumi/testing');
