@@ -170,34 +170,49 @@ function buildAdversarial(input: Input): Chart {
 /** Static factories (PathMatch.regex, RateLimit.local, ...) name themselves where there is no construct yet. */
 const NAMED = /(^|\n {2}|\] )(test|[A-Z]\w*\.\w+)[^\n]*?: invalid [^\n]+: received [^\n]*\. \S/;
 
+interface AdversarialRun { named: number; valid: number; raw: string[]; rejectedLater: string[] }
+
+/**
+ * Runs `runs` adversarial cases (seeded): a valid input with 1-3 of its paths set to adversarial
+ * values, built and synthesized. Each ends in the package's named error, or in output that passes the
+ * schemas, the CRDs and the analysis; anything else is a raw error or accepted-but-rejected-later.
+ */
+async function runAdversarial<I>(opts: {
+  runs: number; seed: number; targets: readonly string[]; values: readonly unknown[]; valid: () => I; build: (input: I) => Chart;
+}): Promise<AdversarialRun> {
+  const out: AdversarialRun = { named: 0, valid: 0, raw: [], rejectedLater: [] };
+  const cases = fc.sample(fc.array(fc.tuple(fc.constantFrom(...opts.targets), fc.nat(opts.values.length - 1)), { minLength: 1, maxLength: 3 }), { numRuns: opts.runs, seed: opts.seed });
+  for (const changes of cases) {
+    const input = opts.valid();
+    for (const [path, v] of changes) setPath(input as never, path, fresh(opts.values[v]));
+    const describeCase = changes.map(([p, v]) => `${p}=${String(JSON.stringify(opts.values[v]) ?? opts.values[v])}`).join(', ');
+    let objects;
+    try {
+      objects = synth(opts.build(input));
+    } catch (e) {
+      if (e instanceof Error && e.constructor === Error && NAMED.test(e.message)) out.named++;
+      else out.raw.push(`${describeCase}: ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`);
+      continue;
+    }
+    // Accepted: the output must pass what the cluster and the analysis check.
+    const problems = [
+      ...(await validateSchemas(objects)).map((p) => p.message),
+      ...istioCrdSchemas().validate(objects).map((p) => p.message),
+      ...analyze(objects).filter((f) => f.severity === 'error' && f.check !== 'GatewayCredentialNotFound').map((f) => `${f.check}: ${f.message}`),
+    ];
+    if (problems.length) out.rejectedLater.push(`${describeCase}: accepted, but invalid: ${problems.join('; ')}`);
+    else out.valid++;
+  }
+  if (process.env.FC_REPORT) {
+    console.log(`seed ${opts.seed}: ${opts.runs} cases, ${out.named} named errors, ${out.valid} valid, ${out.raw.length} raw, ${out.rejectedLater.length} accepted-but-rejected-later`);
+  }
+  return out;
+}
+
 describe('adversarial properties', () => {
   it(`${ADVERSARIAL_RUNS} valid edges with 1-3 adversarial changes: a named error or valid output, never a raw exception`, async () => {
-    const raw: string[] = [];
-    let named = 0;
-    let valid = 0;
-    const cases = fc.sample(fc.array(fc.tuple(fc.constantFrom(...TARGETS), fc.nat(VALUES.length - 1)), { minLength: 1, maxLength: 3 }), { numRuns: ADVERSARIAL_RUNS, seed: 13 });
-    for (const changes of cases) {
-      const input = validInput();
-      for (const [path, v] of changes) setPath(input, path, fresh(VALUES[v]));
-      const describeCase = changes.map(([p, v]) => `${p}=${String(JSON.stringify(VALUES[v]) ?? VALUES[v])}`).join(', ');
-      let objects;
-      try {
-        objects = synth(buildAdversarial(input));
-      } catch (e) {
-        if (e instanceof Error && e.constructor === Error && NAMED.test(e.message)) named++;
-        else raw.push(`${describeCase}: ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`);
-        continue;
-      }
-      // Accepted: the output must pass what the cluster and the analysis check.
-      const problems = [
-        ...(await validateSchemas(objects)).map((p) => p.message),
-        ...istioCrdSchemas().validate(objects).map((p) => p.message),
-        ...analyze(objects).filter((f) => f.severity === 'error' && f.check !== 'GatewayCredentialNotFound').map((f) => `${f.check}: ${f.message}`),
-      ];
-      if (problems.length) raw.push(`${describeCase}: accepted, but invalid: ${problems.join('; ')}`);
-      else valid++;
-    }
-    if (process.env.FC_REPORT) console.log(`seed 13: ${ADVERSARIAL_RUNS} cases, ${named} named errors, ${valid} valid, ${raw.length} raw or accepted-but-rejected-later`);
+    const { named, valid, raw, rejectedLater } = await runAdversarial({ runs: ADVERSARIAL_RUNS, seed: 13, targets: TARGETS, values: VALUES, valid: validInput, build: buildAdversarial });
+    raw.push(...rejectedLater);
     expect(raw.slice(0, 60)).toEqual([]);
     expect(named + valid).toBe(ADVERSARIAL_RUNS);
     expect(valid).toBeGreaterThan(ADVERSARIAL_RUNS / 100); // some changes leave the input valid (about 1 in 40)
@@ -252,32 +267,7 @@ function buildFamily(input: Input): Chart {
 
 describe('adversarial properties: ServiceEntry, DestinationRule, JWT, load balancer', () => {
   it(`${FAMILY_RUNS} valid inputs with 1-3 adversarial changes (seed ${FAMILY_SEED}): a named error or valid output`, async () => {
-    const raw: string[] = [];
-    const rejectedLater: string[] = [];
-    let named = 0;
-    let valid = 0;
-    const cases = fc.sample(fc.array(fc.tuple(fc.constantFrom(...FAMILY_TARGETS), fc.nat(FAMILY_VALUES.length - 1)), { minLength: 1, maxLength: 3 }), { numRuns: FAMILY_RUNS, seed: FAMILY_SEED });
-    for (const changes of cases) {
-      const input = validFamily();
-      for (const [path, v] of changes) setPath(input, path, fresh(FAMILY_VALUES[v]));
-      const describeCase = changes.map(([p, v]) => `${p}=${String(JSON.stringify(FAMILY_VALUES[v]) ?? FAMILY_VALUES[v])}`).join(', ');
-      let objects;
-      try {
-        objects = synth(buildFamily(input));
-      } catch (e) {
-        if (e instanceof Error && e.constructor === Error && NAMED.test(e.message)) named++;
-        else raw.push(`${describeCase}: ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`);
-        continue;
-      }
-      const problems = [
-        ...(await validateSchemas(objects)).map((p) => p.message),
-        ...istioCrdSchemas().validate(objects).map((p) => p.message),
-        ...analyze(objects).filter((f) => f.severity === 'error' && f.check !== 'GatewayCredentialNotFound').map((f) => `${f.check}: ${f.message}`),
-      ];
-      if (problems.length) rejectedLater.push(`${describeCase}: accepted, but invalid: ${problems.join('; ')}`);
-      else valid++;
-    }
-    if (process.env.FC_REPORT) console.log(`seed ${FAMILY_SEED}: ${FAMILY_RUNS} cases, ${named} named errors, ${valid} valid, ${raw.length} raw, ${rejectedLater.length} accepted-but-rejected-later`);
+    const { named, valid, raw, rejectedLater } = await runAdversarial({ runs: FAMILY_RUNS, seed: FAMILY_SEED, targets: FAMILY_TARGETS, values: FAMILY_VALUES, valid: validFamily, build: buildFamily });
     expect(raw.slice(0, 40)).toEqual([]);
     expect(rejectedLater.slice(0, 40)).toEqual([]);
     expect(named + valid).toBe(FAMILY_RUNS);
