@@ -127,6 +127,15 @@ abstract class GatewayBase extends Construct implements IIngressGateway {
   protected abstract readonly baseName: string;
   /** Whether the gateway sees clients' addresses. */
   protected abstract readonly clientIpKnown: boolean;
+
+  /**
+   * Where patches of this Gateway's route configurations match: by Gateway for its TLS servers, by
+   * port for its plain-HTTP servers (their route configuration, `http.<port>`, carries no Gateway
+   * name). An imported Gateway's servers are not known: by Gateway.
+   */
+  protected routeConfigurations(): ReadonlyArray<{ readonly gateway: string } | { readonly portNumber: number }> {
+    return [{ gateway: `${this.namespace}/${this.gatewayName}` }];
+  }
   private rateLimitCount = 0;
   private authorization?: GatewayAuthorization;
 
@@ -150,6 +159,7 @@ abstract class GatewayBase extends Construct implements IIngressGateway {
       gateway: `${this.namespace}/${this.gatewayName}`,
       clientAddressKnown: this.clientIpKnown,
       httpRoutes: () => this.boundHttpRoutes(),
+      routeConfigurations: () => this.routeConfigurations(),
     });
   }
 
@@ -303,6 +313,14 @@ export class IngressGateway extends GatewayBase {
   public readonly disruptionBudgetName?: string;
   protected readonly baseName: string;
   protected readonly clientIpKnown: boolean;
+
+  protected override routeConfigurations(): ReadonlyArray<{ readonly gateway: string } | { readonly portNumber: number }> {
+    const protocol = (s: RenderedServer) => s.server.port.protocol;
+    const tls = this.servers.some((s) => protocol(s) === 'HTTPS' && !['PASSTHROUGH', 'AUTO_PASSTHROUGH'].includes(s.server.tls?.mode ?? 'SIMPLE'));
+    const plain = this.servers.filter((s) => ['HTTP', 'HTTP2', 'GRPC'].includes(protocol(s)) && s.server.tls === undefined).map((s) => s.server.port.number);
+    const out = [...(tls ? [{ gateway: `${this.namespace}/${this.gatewayName}` }] : []), ...[...new Set(plain)].map((portNumber) => ({ portNumber }))];
+    return out.length ? out : super.routeConfigurations();
+  }
   private readonly _hosts: string[] = [];
   private readonly servers: RenderedServer[];
 

@@ -176,6 +176,20 @@ export interface RateLimitTarget {
    * (its own, then a canary's header override).
    */
   readonly httpRoutes: () => ReadonlyMap<string, readonly string[]>;
+  /**
+   * Where the gateway's route patches must match, read at synth: `{ gateway }` for the route
+   * configurations of its TLS servers (Istio names them after the Gateway), `{ portNumber }` for each
+   * plain-HTTP server that routes. Istio names a gateway's plain-HTTP route configuration
+   * `http.<port>`, without the Gateway (pilot's ParseGatewayRDSRouteName), so a patch that matches
+   * by `gateway` never reaches it.
+   * @default - `[{ gateway }]`: the gateway's servers are not known (an imported gateway)
+   */
+  readonly routeConfigurations?: () => ReadonlyArray<{ readonly gateway: string } | { readonly portNumber: number }>;
+}
+
+/** Where a gateway's route patches apply (see {@link RateLimitTarget.routeConfigurations}). */
+function routeConfigurations(target: RateLimitTarget): ReadonlyArray<{ readonly gateway: string } | { readonly portNumber: number }> {
+  return target.routeConfigurations?.() ?? [{ gateway: target.gateway }];
 }
 
 /** Annotation of an EnvoyFilter whose rate-limit service is outside the output (the analysis skips its cluster). */
@@ -370,23 +384,22 @@ function createGlobal(scope: Construct, id: string, property: string, target: Ra
       },
     }),
   ];
-  if (vhostLimits.length) {
-    patches.push({
-      // The filter only asks the service about requests whose route or virtual host carries
-      // rate_limits actions: add them to every virtual host of this gateway.
-      applyTo: ApplyTo.VIRTUAL_UNDERSCORE_HOST,
-      match: { context: Context.GATEWAY, routeConfiguration: { gateway: target.gateway } },
-      patch: { operation: Operation.MERGE, value: { rate_limits: vhostLimits } },
-    });
-  }
+  // The filter only asks the service about requests whose route or virtual host carries
+  // rate_limits actions: add them to every virtual host of this gateway (read at synth, with the
+  // servers the gateway has then).
+  const vhostPatches = (): EnvoyFilterSpecConfigPatches[] => (vhostLimits.length ? routeConfigurations(target).map((routeConfiguration) => ({
+    applyTo: ApplyTo.VIRTUAL_UNDERSCORE_HOST,
+    match: { context: Context.GATEWAY, routeConfiguration },
+    patch: { operation: Operation.MERGE, value: { rate_limits: vhostLimits } },
+  })) : []);
   // The routes' patches are rendered at synth: the routes they name may be added after this limit.
   const routePatches = (): EnvoyFilterSpecConfigPatches[] => {
     const bound = target.httpRoutes();
-    return routes.flatMap((r) => (bound.get(r.route) ?? []).map((envoyRoute): EnvoyFilterSpecConfigPatches => ({
+    return routeConfigurations(target).flatMap((configuration) => routes.flatMap((r) => (bound.get(r.route) ?? []).map((envoyRoute): EnvoyFilterSpecConfigPatches => ({
       // Routes of a VirtualService carry its http[].name as their Envoy route name; every route the
       // logical route renders gets the same actions, so they all count under its route key.
       applyTo: ApplyTo.HTTP_UNDERSCORE_ROUTE,
-      match: { context: Context.GATEWAY, routeConfiguration: { gateway: target.gateway, vhost: { route: { name: envoyRoute } } } },
+      match: { context: Context.GATEWAY, routeConfiguration: { ...configuration, vhost: { route: { name: envoyRoute } } } },
       patch: {
         operation: Operation.MERGE,
         value: {
@@ -397,7 +410,7 @@ function createGlobal(scope: Construct, id: string, property: string, target: Ra
           },
         },
       },
-    })));
+    }))));
   };
   if (routes.length) {
     scope.node.addValidation({
@@ -420,9 +433,7 @@ function createGlobal(scope: Construct, id: string, property: string, target: Ra
     spec: {
       workloadSelector: { labels: { ...target.selector } },
       priority: priority(scope, property, o.priority ?? 20),
-      configPatches: routes.length
-        ? Lazy.any({ produce: () => [...patches, ...routePatches()] }) as EnvoyFilterSpecConfigPatches[]
-        : patches,
+      configPatches: Lazy.any({ produce: () => [...patches, ...vhostPatches(), ...routePatches()] }) as EnvoyFilterSpecConfigPatches[],
     },
   });
 }

@@ -137,7 +137,9 @@ describe('the guide, reproduced', () => {
     });
     expect(actions).toEqual({
       applyTo: 'VIRTUAL_HOST',
-      match: { context: 'GATEWAY', routeConfiguration: { gateway: 'istio-system/my-gateway' } },
+      // The guide's gateway serves plain HTTP on port 80, whose route configuration (http.80) carries no
+      // Gateway name: matched by port, as Istio's rate-limit task matches its vhost "*:80".
+      match: { context: 'GATEWAY', routeConfiguration: { portNumber: 80 } },
       patch: { operation: 'MERGE', value: { rate_limits: [{ actions: [{ request_headers: { header_name: ':path', descriptor_key: 'PATH' } }] }] } },
     });
   });

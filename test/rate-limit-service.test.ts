@@ -124,7 +124,8 @@ describe('RateLimitService', () => {
     });
     expect(vhost.patch.value).toEqual({ rate_limits: [{ actions: [{ remote_address: {} }] }] });
     expect(route.applyTo).toBe('HTTP_ROUTE');
-    expect(route.match).toEqual({ context: 'GATEWAY', routeConfiguration: { gateway: 'istio-ingress/edge', vhost: { route: { name: 'api' } } } });
+    // A plain-HTTP gateway: its route configuration is http.80, without the Gateway's name, so the patch matches by port.
+    expect(route.match).toEqual({ context: 'GATEWAY', routeConfiguration: { portNumber: 80, vhost: { route: { name: 'api' } } } });
     expect(route.patch).toEqual({
       operation: 'MERGE',
       value: { route: { rate_limits: [{ actions: [{ generic_key: { descriptor_value: 'api', descriptor_key: 'route' } }, { remote_address: {} }] }], include_vh_rate_limits: true } },
@@ -155,7 +156,7 @@ describe('RateLimitService', () => {
     // Every HTTP route of the VirtualService (a request with x-canary: true reaches the override) carries the limit.
     expect(routePatches.map((p: any) => p.match.routeConfiguration.vhost.route.name).sort()).toEqual(vs.spec.http.map((r: any) => r.name).sort());
     for (const p of routePatches) {
-      expect(p.match).toMatchObject({ context: 'GATEWAY', routeConfiguration: { gateway: 'istio-ingress/edge' } });
+      expect(p.match).toMatchObject({ context: 'GATEWAY', routeConfiguration: { portNumber: 80 } });
       // The same actions: both routes send route=pay, so the override and the split share one counter.
       expect(p.patch).toEqual({ operation: 'MERGE', value: { route: { rate_limits: [{ actions: [{ generic_key: { descriptor_value: 'pay', descriptor_key: 'route' } }, { remote_address: {} }] }] } } });
     }

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { ExternalTrafficPolicy, GatewayWorkload, IngressGateway, RateLimit, RateLimitAction } from '../lib';
+import { Certificate, ExternalTrafficPolicy, GatewayServer, GatewayWorkload, IngressGateway, RateLimit, RateLimitAction } from '../lib';
 import { all, expectProblem, newChart, synthValid } from './support/synth';
 
 const ROUTER_MATCH = {
@@ -70,7 +70,8 @@ describe('RateLimit', () => {
       },
     });
     expect(vhost.applyTo).toBe('VIRTUAL_HOST');
-    expect(vhost.match).toEqual({ context: 'GATEWAY', routeConfiguration: { gateway: 'istio-ingress/edge' } });
+    // A plain-HTTP gateway: its route configuration (http.80) carries no Gateway name: matched by port.
+    expect(vhost.match).toEqual({ context: 'GATEWAY', routeConfiguration: { portNumber: 80 } });
     expect(vhost.patch).toEqual({
       operation: 'MERGE',
       value: {
@@ -93,7 +94,27 @@ describe('RateLimit', () => {
     expect(efs.map((e) => [e.metadata.namespace, e.metadata.name])).toEqual([
       ['istio-system', 'istio-ingressgateway-local-ratelimit'], ['istio-system', 'istio-ingressgateway-ratelimit'],
     ]);
-    expect(efs[1].spec.configPatches[1].match.routeConfiguration.gateway).toBe('shop/edge');
+    expect(efs[1].spec.configPatches[1].match.routeConfiguration).toEqual({ portNumber: 80 });
+  });
+
+  it('route patches match where Istio names the route configuration: by Gateway for TLS servers, by port for plain HTTP ones', async () => {
+    // Istio names a TLS server's route configuration https.<port>.<port name>.<gateway>.<namespace> and a
+    // plain-HTTP server's http.<port> (pilot's ParseGatewayRDSRouteName): an EnvoyFilter match by gateway
+    // never reaches the latter. Before, every patch matched by gateway, so plain HTTP went unlimited.
+    const chart = newChart();
+    new IngressGateway(chart, 'edge', {
+      hosts: ['shop.example.com'],
+      servers: [
+        GatewayServer.https({ certificate: Certificate.fromSecret('shop-tls') }),
+        GatewayServer.http({ port: 8080, portName: 'http-alt' }),
+        GatewayServer.http({ httpsRedirect: true }),
+      ],
+      rateLimits: [RateLimit.global({ domain: 'shop', serviceHost: 'ratelimit.rl.svc.cluster.local' })],
+    });
+    const [ef] = all(await synthValid(chart), 'EnvoyFilter');
+    const vhosts = ef.spec.configPatches.filter((p: any) => p.applyTo === 'VIRTUAL_HOST').map((p: any) => p.match.routeConfiguration);
+    // The redirect-only server answers before any route: nothing to limit there.
+    expect(vhosts).toEqual([{ gateway: 'istio-ingress/edge' }, { portNumber: 8080 }]);
   });
 
   describe('bad input', () => {

@@ -449,7 +449,11 @@ export class Explainer {
     const entries = groups.flatMap((g) => g.entries);
     const gatewayNames = new Set(serverCandidates.map((c) => c.gatewayRef));
     const result = this.route(entries, req, request, { gatewayNames, proxyLabels: workload.labels, proxyNamespace: workload.namespace, sourcePrincipal: serviceAccount ? `cluster.local/ns/${workload.namespace}/sa/${serviceAccount}` : 'unknown', sourceNamespace: workload.namespace, sourceIsGateway: true }, common);
-    return this.withDescriptors(result, gatewayNames, req, request);
+    // The route configuration of a plaintext server is named http.<port>, without the Gateway
+    // (pilot's ParseGatewayRDSRouteName): a patch that matches by gateway reaches only the route
+    // configurations of TLS servers, named after their Gateway.
+    const routeConfigGateways = new Set(serverCandidates.filter((c) => isTerminatedHttp(c.server) === 'https').map((c) => c.gatewayRef));
+    return this.withDescriptors(result, routeConfigGateways, req, request);
   }
 
   private gatewayContext(req: Req, request: ExplainRequest): AuthzContext {
@@ -730,7 +734,7 @@ export class Explainer {
    * virtual host (Envoy applies the virtual host's only then, `include_vh_rate_limits` unset), and
    * the limit each one hits in the service's configuration for the filter's domain.
    */
-  private withDescriptors(result: Explanation, gatewayNames: ReadonlySet<string>, req: Req, request: ExplainRequest): Explanation {
+  private withDescriptors(result: Explanation, routeConfigGateways: ReadonlySet<string>, req: Req, request: ExplainRequest): Explanation {
     if (!result.route || !result.rateLimits.some((r) => r.kind === 'global')) return result;
     const routeName = result.route.name;
     // The actions may come from any EnvoyFilter on the workload; the filter that inserts the
@@ -745,7 +749,7 @@ export class Explainer {
         if (applyTo !== 'HTTP_ROUTE' && applyTo !== 'VIRTUAL_HOST') continue;
         const rc = rec(rec(p.match).routeConfiguration);
         const gw = str(rc.gateway);
-        if (gw !== undefined && !gatewayNames.has(gw)) continue;
+        if (gw !== undefined && !routeConfigGateways.has(gw)) continue;
         const portNumber = num(rc.portNumber);
         if (portNumber !== undefined && portNumber !== req.port) continue;
         const vhost = rec(rc.vhost);

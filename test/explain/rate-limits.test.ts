@@ -92,4 +92,12 @@ spec:
     expect(ask('/elsewhere').descriptors).toEqual([{ source: 'virtual host', entries: [{ key: 'vhost', value: 'all' }], unlimited: true }]);
     expect(ask('/limited', { 'x-tenant': 'gold' }).descriptors?.map((d) => d.source)).toEqual(['route limited']);
   });
+
+  it('a patch that matches by gateway does not reach a plain-HTTP server (its route configuration, http.<port>, carries no Gateway name); one by port does', () => {
+    const byGateway = LoadedEdge.load(docs(EDGE.replace('routeConfiguration: { vhost:', 'routeConfiguration: { gateway: edge/gw, vhost:')));
+    const sent = (e: LoadedEdge, path: string) => global(e.explain({ host: 'a.example.com', path, headers: { 'x-tenant': 'gold' } }))!.descriptors?.map((d) => d.source);
+    expect(sent(byGateway, '/limited')).toEqual(['virtual host']);
+    const byPort = LoadedEdge.load(docs(EDGE.replace('routeConfiguration: { vhost:', 'routeConfiguration: { portNumber: 80, vhost:')));
+    expect(sent(byPort, '/limited')).toEqual(['route limited']);
+  });
 });
