@@ -3,7 +3,7 @@
 // that lib/private/args.ts `checkArgs` can refuse by name what a JavaScript caller, a JSON/YAML
 // configuration or an `as` cast passes: null, a string where a list goes, a number where a string
 // goes, an options object that is not an object. The types stay the one source: `npm test`
-// (test/args.test.ts) fails when the file is stale. Run: node scripts/arg-shapes.cjs
+// (test/arg-shapes.test.ts) fails when the file is stale. Run: node scripts/arg-shapes.cjs
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
