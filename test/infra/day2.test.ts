@@ -7,17 +7,10 @@ import { stackConfig } from '../../apps/plan';
 import { ConfigError, parseStackConfig, PLACEHOLDER_GUID, placeholdersIn } from '../../lib/infra/program/config';
 import { userPoolAksName } from '../../lib/infra/program/names';
 import { refusePlaceholders } from '../../lib/infra/program/previous-deployment';
-import { EdgeMocks, EdgeMocksOptions, MOCK_DEPLOYER, settle, valueOf } from '../../lib/infra/testing';
+import { EdgeMocks, EdgeMocksOptions, MOCK_DEPLOYER, settle } from '../../lib/infra/testing';
+import { runExampleProgram } from '../support/program';
 
-async function run(stack: 'dev' | 'prod', options: EdgeMocksOptions = {}, overrides: Record<string, string> = {}) {
-  const mocks = new EdgeMocks(options);
-  await mocks.install('istio-aks-edge', stack, { ...stackConfig(stack), ...overrides });
-  const outputs = await edgeProgram();
-  const values: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(outputs)) values[k] = await valueOf(v as never);
-  await settle();
-  return { mocks, outputs, values };
-}
+const run = runExampleProgram;
 
 /** Runs the program expecting it to fail before anything is declared; returns the message. */
 async function refused(stack: 'dev' | 'prod', options: EdgeMocksOptions, overrides: Record<string, string> = {}): Promise<{ message: string; mocks: EdgeMocks }> {

@@ -9,20 +9,13 @@ import { environments } from '../../apps/environments';
 import { stackConfig } from '../../apps/plan';
 import { AKS_SERVER_APP_ID } from '../../lib/infra/components/aks-cluster';
 import { SKIP_AWAIT_ANNOTATION } from '../../lib/infra/components/identity-binding';
-import { EdgeMocks, EdgeMocksOptions, MOCK_AKS_TOKEN, MOCK_DEPLOYER, RecordedResource, settle, UNKNOWN, valueOf } from '../../lib/infra/testing';
+import { EdgeMocks, MOCK_AKS_TOKEN, MOCK_DEPLOYER, RecordedResource, settle, UNKNOWN } from '../../lib/infra/testing';
+import { runExampleProgram } from '../support/program';
 import { PLACEHOLDER_GUID } from '../../lib/infra/program/config';
 import { deterministicGuid } from '../../lib/infra/program/names';
 import { deployerPrincipalType } from '../../lib/infra/components/role-assignment';
 
-async function run(stack: 'dev' | 'prod', options: EdgeMocksOptions = {}, overrides: Record<string, string> = {}) {
-  const mocks = new EdgeMocks(options);
-  await mocks.install('istio-aks-edge', stack, { ...stackConfig(stack), ...overrides });
-  const outputs = await edgeProgram();
-  const values: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(outputs)) values[k] = await valueOf(v as never);
-  await settle();
-  return { mocks, outputs, values };
-}
+const run = runExampleProgram;
 
 const find = (mocks: EdgeMocks, kind: string, name?: string) => mocks.resources.find((r) => r.type.startsWith('kubernetes:') && r.inputs.kind === kind && (!name || r.inputs.metadata?.name === name))!;
 const one = (mocks: EdgeMocks, type: string, suffix = '') => mocks.ofType(type).find((r) => r.name.endsWith(suffix))!;
