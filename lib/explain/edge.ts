@@ -11,6 +11,7 @@ import { arr, labels, rec, str } from '../model/json';
 import { resolveHost } from '../contract/hosts';
 import { ExplainOptions, ExplainRequest, Explainer, Explanation } from './explain';
 import { buildEdgeGraph, EdgeGraph, EdgeGraphOptions } from './graph';
+import { CoverageReport, CoverageRow, requestCoverage } from './coverage';
 import { compareExpectation, ExpectedDestination, RequestCase, RequestCaseResult } from './table';
 
 /**
@@ -81,8 +82,17 @@ export class LoadedEdge {
     return cases.map((c) => {
       const explanation = this.explain(c.request);
       const failures = compareExpectation(explanation, c.expect, c.request.path ?? '/', pods);
-      return { name: c.name, passed: failures.length === 0, failures, explanation };
+      return { name: c.name, request: c.request, passed: failures.length === 0, failures, explanation };
     });
+  }
+
+  /**
+   * Which routes and policies of the edge the rows exercise (each route per gateway or mesh, each
+   * authorization and JWT rule, each rate limit), with percentages: give it the results of
+   * {@link LoadedEdge.checkTable}, of one table or of several together.
+   */
+  public coverage(rows: readonly CoverageRow[]): CoverageReport {
+    return requestCoverage(this.objects, rows);
   }
 
   /** The picture of the edge. */

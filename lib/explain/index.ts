@@ -1,9 +1,10 @@
 // The `istio-aks-edge/explain` entry point: where a request goes through an edge's manifests (either
 // form), request tables, and the edge picture; no cdk8s, no Pulumi.
-export { DEFAULT_ROOT_NAMESPACES, MESH_DEFAULT_RETRIES, Decision, describeMatch, ExplainedDestination, ExplainedRateLimit, Explanation, ExplainOptions, ExplainRequest } from './explain';
+export { DEFAULT_ROOT_NAMESPACES, MESH_DEFAULT_RETRIES, Decision, describeMatch, routeId, ExplainedDestination, ExplainedRateLimit, Explanation, ExplainOptions, ExplainRequest } from './explain';
 export { checkRequestTable, EdgeForm, explainRequest, LoadedEdge } from './edge';
 export { AuthzDecision, PolicyVerdict } from './authz';
 export { DescriptorEntry, ExplainedDescriptor, RateLimitValue } from './rate-limits';
 export { explanationJson, formatExplanation } from './format';
 export { compareExpectation, ExpectedPods, ExpectedDestination, formatTableResults, parseRequestTable, RequestCase, RequestCaseResult, RequestExpectation } from './table';
 export { buildEdgeGraph, EdgeCluster, EdgeGraph, EdgeGraphOptions, EdgeLink, EdgeNode, EdgeNodeKind, renderSvg, toDot, toMermaid, toMermaidMarkdown, writeEdgePictures } from './graph';
+export { CoverageCount, CoverageItem, CoverageKind, CoverageReport, CoverageRow, formatCoverage } from './coverage';
