@@ -11,8 +11,11 @@
  *
  * Exit status: 0 on success, 1 when a request table fails or coverage is below --fail-under, 2 on a usage or input error.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import * as path from 'node:path';
+import { PathError } from '../private/fs';
+import { writeFilesAtomically } from '../synth/synth';
 import { KubernetesObject } from '../model/kubernetes-object';
 import { formatLocation, readManifests, UnreadableInputError } from '../model/read-manifests';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
@@ -24,7 +27,7 @@ import { RequestCaseResult } from '../explain/table';
 
 /** The usage line of the command. */
 export const EXPLAIN_USAGE = 'Usage: istio-aks-edge explain <files or folders> --host H [--path P] [--method M] [--header name:value]... [--query k=v]... [--port N] [--scheme http|https] '
-  + '[--sni S] [--gateway ns/name] [--jwt issuer|invalid [--jwt-subject sub]] [--source-ip IP] [--from-namespace NS] [--from-label k=v]... [--json] | --check table.yaml... [--coverage] [--fail-under N] | --graph out.svg|out.md|out.dot [--title T] [--force]';
+  + '[--sni S] [--gateway ns/name] [--jwt issuer|invalid [--jwt-subject sub]] [--source-ip IP] [--from-namespace NS] [--from-label k=v]... [--json] | --check table.yaml... [--coverage] [--fail-under N] [--quiet] [--json] | --graph out.svg|out.md|out.dot [--title T] [--force] [--quiet]';
 
 /** Where the command writes (the tool's {@link CommandIo}). */
 export type CliOutput = CommandIo;
@@ -64,7 +67,7 @@ function pair(value: string | undefined, separator: string, option: string): [st
 /** Runs the command; returns the exit status. */
 export async function runExplainCli(argv: readonly string[], out: CliOutput = PROCESS_IO): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    out.stdout(`${EXPLAIN_USAGE}\n\nAnswers where a request goes through the manifests (files or folders of YAML or JSON, in the Istio\nform or the Gateway API form), without a cluster:\nthe gateway server, the route, the destinations and the policies on the way. --check runs request\ntables; --coverage adds which routes and policies no row exercises, with a percentage (--fail-under N:\nexit 1 below N percent); --graph draws the edge. Exit status: 0 on success, 1 when a request table fails\n(or coverage is below --fail-under), 2 on a usage or input error.\n`);
+    out.stdout(`${EXPLAIN_USAGE}\n\nAnswers where a request goes through the manifests (files or folders of YAML or JSON, in the Istio\nform or the Gateway API form), without a cluster:\nthe gateway server, the route, the destinations and the policies on the way. --check runs request\ntables (--quiet: the failures and the count only); --coverage adds which routes and policies no row\nexercises, with a percentage (--fail-under N: exit 1 below N percent); --graph draws the edge (its\nfolder is created). Exit status: 0 on success, 1 when a request table fails (or coverage is below\n--fail-under), 2 on a usage or input error.\n`);
     return 0;
   }
   try {
@@ -89,6 +92,7 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
     let force = false;
     let coverage = false;
     let failUnder: number | undefined;
+    let quiet = false;
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i];
       const value = () => {
@@ -148,6 +152,7 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
           break;
         }
         case '--force': force = true; break;
+        case '--quiet': case '-q': quiet = true; break;
         default:
           if (a.startsWith('--')) throw new UsageError(`Unknown option ${a}.`);
           paths.push(a);
@@ -166,8 +171,12 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
     if (graph) {
       const g = edge.graph({ title: title ?? `Edge: ${paths.join(', ')}` });
       const text = graph.endsWith('.svg') ? await renderSvg(g) : graph.endsWith('.md') ? toMermaidMarkdown(g) : toDot(g);
-      writeFileSync(graph, text);
-      out.stderr(`Wrote ${graph} (${g.nodes.length} nodes, ${g.links.length} links).\n`);
+      try {
+        writeFilesAtomically(path.dirname(graph), [{ path: path.basename(graph), content: text }]);
+      } catch (e) {
+        throw new UnreadableInputError(e instanceof PathError ? e.message : `cannot write ${graph} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): choose a file in a folder you can write.`);
+      }
+      if (!quiet) out.stderr(`Wrote ${graph} (${g.nodes.length} nodes, ${g.links.length} links).\n`);
     }
     if (host) {
       const request: ExplainRequest = {
@@ -193,14 +202,19 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
       // With --coverage, --json prints one document holding the tables and the coverage.
       if (json && coverage) jsonTables.push(tableJson);
       else if (json) out.stdout(`${JSON.stringify(tableJson, null, 2)}\n`);
-      else out.stdout(`${table}:\n${formatTableResults(results)}\n`);
+      else {
+        const failed = results.filter((r) => !r.passed);
+        // formatTableResults ends with the count line; --quiet lists only the failures above it.
+        const rows = formatTableResults(quiet ? failed : results).split('\n').slice(0, -1);
+        out.stdout(`${table}:\n${[...rows, `${results.length - failed.length} passed, ${failed.length} failed`].join('\n')}\n`);
+      }
       if (results.some((r) => !r.passed)) status = 1;
     }
     if (coverage) {
       const report = edge.coverage(all);
       const below = failUnder !== undefined && report.total.percent < failUnder;
       if (json) out.stdout(`${JSON.stringify({ tables: jsonTables, coverage: { ...report, failUnder: failUnder ?? null, passed: !below } }, null, 2)}\n`);
-      else out.stdout(`${formatCoverage(report)}\n`);
+      else out.stdout(`${formatCoverage(report, { missingOnly: quiet })}\n`);
       if (below) {
         out.stderr(`explain: coverage ${formatPercent(report.total.percent)} is below --fail-under ${failUnder}%: add rows that exercise the items marked MISSING.\n`);
         status = 1;

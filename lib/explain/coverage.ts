@@ -243,15 +243,24 @@ export function formatPercent(p: number): string {
   return `${Number.isInteger(down) ? down.toFixed(0) : down.toFixed(1)}%`;
 }
 
+/** Options of {@link formatCoverage}. */
+export interface CoverageFormatOptions {
+  /**
+   * List only the items no row exercises (and those not counted), not the covered ones.
+   * @default false
+   */
+  readonly missingOnly?: boolean;
+}
+
 /** The report as text: the percentages, then each item (covered or not) by kind, then what is not counted. */
-export function formatCoverage(report: CoverageReport): string {
+export function formatCoverage(report: CoverageReport, options: CoverageFormatOptions = {}): string {
   const c = (n: CoverageCount) => `${n.covered} of ${n.total}`;
   const lines = [`Coverage: ${formatPercent(report.total.percent)} (routes ${c(report.routes)}, policies ${c(report.policies)}) from ${report.rows} row${report.rows === 1 ? '' : 's'}`];
   const line = (i: CoverageItem) => `  ${i.covered ? 'covered' : 'MISSING'}  ${i.id}${i.via ? ` via ${i.via}` : ''}  ${i.description}${i.covered ? ` (${i.rows.length} row${i.rows.length === 1 ? '' : 's'})` : ''}`;
   const counted = report.items.filter((i) => i.notEvaluated === undefined);
   const groups: [string, CoverageKind[]][] = [['Routes', ['route']], ['Authorization rules', ['authorization']], ['JWT rules', ['jwt']], ['Rate limits', ['rate-limit']]];
   for (const [title, kinds] of groups) {
-    const inGroup = counted.filter((i) => kinds.includes(i.kind));
+    const inGroup = counted.filter((i) => kinds.includes(i.kind) && (!options.missingOnly || !i.covered));
     if (inGroup.length === 0) continue;
     lines.push(`${title}:`);
     for (const i of inGroup) lines.push(line(i));

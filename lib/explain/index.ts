@@ -7,4 +7,4 @@ export { DescriptorEntry, ExplainedDescriptor, RateLimitValue } from './rate-lim
 export { explanationJson, formatExplanation } from './format';
 export { compareExpectation, ExpectedPods, ExpectedDestination, formatTableResults, parseRequestTable, RequestCase, RequestCaseResult, RequestExpectation } from './table';
 export { buildEdgeGraph, EdgeCluster, EdgeGraph, EdgeGraphOptions, EdgeLink, EdgeNode, EdgeNodeKind, renderSvg, toDot, toMermaid, toMermaidMarkdown, writeEdgePictures } from './graph';
-export { CoverageCount, CoverageItem, CoverageKind, CoverageReport, CoverageRow, formatCoverage } from './coverage';
+export { CoverageCount, CoverageFormatOptions, CoverageItem, CoverageKind, CoverageReport, CoverageRow, formatCoverage } from './coverage';

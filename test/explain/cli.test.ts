@@ -71,6 +71,9 @@ describe('explain', () => {
     expect(below.code).toBe(1);
     expect(below.stderr).toContain('explain: coverage 30.7% is below --fail-under 31%: add rows that exercise the items marked MISSING.\n');
     expect((await run(dir, '--check', table, '--fail-under', '30.7')).code).toBe(0);
+    const quiet = await run(dir, '--check', table, '--coverage', '--quiet');
+    expect(quiet.stdout).toContain('\n  MISSING  shop/shop#http[4] via istio-ingress/shop-gateway');
+    expect(quiet.stdout).not.toContain('covered  ');
     const json = await run(dir, '--check', table, '--fail-under', '31', '--json');
     const doc = JSON.parse(json.stdout);
     expect([json.code, doc.tables.length, doc.tables[0].results[0].passed, doc.coverage.routes, doc.coverage.failUnder, doc.coverage.passed])
