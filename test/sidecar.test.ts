@@ -1,8 +1,8 @@
 // The Sidecar construct: Istio's webhook rules for Sidecar (pkg/config/validation ValidateSidecar,
 // Istio 1.30.3) refused at synth by name, each beside the valid shape next to it.
 import { describe, expect, it } from 'vitest';
-import { CaptureMode, OutboundTrafficMode, ServiceProtocol, Sidecar, SidecarProps } from '../lib';
-import { expectProblem, find, newChart, synthValid } from './support/synth';
+import { CaptureMode, IngressGateway, OutboundTrafficMode, PathMatch, ServiceProtocol, Sidecar, SidecarProps, toGatewayApi, Traffic, VersionedService } from '../lib';
+import { expectProblem, find, newChart, synth, synthValid } from './support/synth';
 
 const make = (props: SidecarProps) => () => new Sidecar(newChart('shop'), 'sc', props);
 const PATH = 'test/sc';
@@ -86,5 +86,17 @@ describe('Sidecar', () => {
   it('workloadSelector: labels, without wildcards; an empty one is refused (Istio warns that it selects the whole namespace)', () => {
     expectProblem(make({ workloadSelector: {}, outboundTrafficPolicy: OutboundTrafficMode.REGISTRY_ONLY }), PATH, 'workloadSelector', '{}', /leave workloadSelector out/);
     expectProblem(make({ workloadSelector: { app: 'rev*' }, outboundTrafficPolicy: OutboundTrafficMode.REGISTRY_ONLY }), PATH, 'workloadSelector["app"]', '"rev*"', /wildcards/);
+  });
+
+  it('the Gateway API form copies the Sidecar unchanged (istiod reads it the same in both forms)', () => {
+    const chart = newChart('shop');
+    const gateway = new IngressGateway(chart, 'gw', { hosts: ['a.example.com'] });
+    const api = new VersionedService(chart, 'api', { versions: [{ name: 'v1', image: 'x/api:1' }] });
+    gateway.addRoute('r', { routes: [{ name: 'a', match: [{ path: PathMatch.prefix('/') }], to: Traffic.to(api.version('v1')) }] });
+    new Sidecar(chart, 'default', { egress: [{ hosts: ['./*', 'istio-system/*'] }], outboundTrafficPolicy: OutboundTrafficMode.REGISTRY_ONLY });
+    const objects = synth(chart);
+    const converted = toGatewayApi(objects).objects;
+    expect(converted.filter((o) => o.kind === 'Sidecar')).toEqual(objects.filter((o) => o.kind === 'Sidecar'));
+    expect(converted.some((o) => o.kind === 'HTTPRoute')).toBe(true);
   });
 });
