@@ -82,6 +82,8 @@ export { GatewayApiOmission, toGatewayApi } from './gateway-api/convert';
 export type { GatewayApiForm, GatewayApiOptions } from './gateway-api/convert';
 export { gatewayApiToIstio } from './gateway-api/to-istio';
 export { synthAndCheck, SynthCheckError } from './synth/synth-check';
+export { formatSynthSummary, runSynth, SYNTH_USAGE } from './synth/synth-command';
+export type { RunSynthOptions, SynthSummary } from './synth/synth-command';
 export type { SynthAndCheckOptions, SynthAndCheckResult } from './synth/synth-check';
 export { MissingNamespaceError } from './synth/namespaces';
 
