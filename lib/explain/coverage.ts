@@ -179,7 +179,7 @@ export function requestCoverage(objects: readonly KubernetesObject[], rows: read
 
   // Rate limits: local token buckets, and the limits of the rate-limit service's configuration.
   for (const f of objects.filter((o) => o.kind === 'EnvoyFilter')) {
-    if (arr(rec(f.spec).configPatches).some((p) => rateLimitKind(rec(rec(p).patch).value) === 'local')) add({ kind: 'rate-limit', id: ref(f), description: 'local rate limit (a token bucket per proxy)' });
+    if (arr(rec(f.spec).configPatches).some((p) => rateLimitKind(JSON.stringify(rec(rec(p).patch).value) ?? '') === 'local')) add({ kind: 'rate-limit', id: ref(f), description: 'local rate limit (a token bucket per proxy)' });
   }
   const configs = rateLimitConfigs(objects.filter((o) => o.kind === 'ConfigMap'));
   for (const [domain, nodes] of configs) {

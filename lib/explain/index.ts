@@ -8,3 +8,5 @@ export { explanationJson, formatExplanation } from './format';
 export { compareExpectation, ExpectedPods, ExpectedDestination, formatTableResults, parseRequestTable, RequestCase, RequestCaseResult, RequestExpectation } from './table';
 export { buildEdgeGraph, EdgeCluster, EdgeGraph, EdgeGraphOptions, EdgeLink, EdgeNode, EdgeNodeKind, renderSvg, toDot, toMermaid, toMermaidMarkdown, writeEdgePictures } from './graph';
 export { CoverageCount, CoverageFormatOptions, CoverageItem, CoverageKind, CoverageReport, CoverageRow, formatCoverage } from './coverage';
+export { DIFF_ASPECTS, DiffAspect, DiffCause, DiffChange, DiffClass, DiffObjectChange, DiffObjectRef, DiffOptions, DiffOutcome, diffEdges, EDGE_DIFF_SCHEMA_VERSION, EdgeDiff } from './diff/diff';
+export { DIFF_SARIF_RULES, diffSarif, formatDiff, formatDiffMarkdown } from './diff/format';

@@ -12,11 +12,11 @@ import { parseYaml } from '../model/read-manifests';
 import { stringMatch } from './match';
 
 /**
- * What an EnvoyFilter patch's value adds: a local rate limit (a token bucket per proxy), the global
+ * What an EnvoyFilter patch's value (as JSON text) adds: a local rate limit (a token bucket per proxy), the global
  * rate-limit filter or its route actions, or neither.
  */
-export function rateLimitKind(patchValue: unknown): 'local' | 'global' | undefined {
-  const text = JSON.stringify(patchValue) ?? '';
+export function rateLimitKind(patchValueJson: string): 'local' | 'global' | undefined {
+  const text = patchValueJson;
   if (/local_ratelimit|LocalRateLimit/.test(text)) return 'local';
   if (/envoy\.filters\.http\.ratelimit|\.ratelimit\.v3\.RateLimit|rate_limits/.test(text)) return 'global';
   return undefined;
