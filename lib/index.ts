@@ -37,6 +37,8 @@ export type { ServiceAttributes, ServicePortOptions, VersionedServiceProps, Vers
 export type { IMeshCaller, IRoutableService, IRouteTarget } from './service-reference';
 export { ServiceEntry, ServiceLocation, ServiceProtocol, ServiceResolution } from './service-entry';
 export type { ServiceEntryEndpoint, ServiceEntryPort, ServiceEntryProps } from './service-entry';
+export { CaptureMode, OutboundTrafficMode, Sidecar } from './sidecar';
+export type { SidecarEgressListener, SidecarEgressProxy, SidecarIngressListener, SidecarPort, SidecarProps } from './sidecar';
 export { DestinationRule } from './destination-rule';
 export type { DestinationRuleProps, DestinationSubset } from './destination-rule';
 export { ClientTls, H2UpgradePolicy, HashKey, LoadBalancer } from './destination-policy';
@@ -82,6 +84,8 @@ export { GatewayApiOmission, toGatewayApi } from './gateway-api/convert';
 export type { GatewayApiForm, GatewayApiOptions } from './gateway-api/convert';
 export { gatewayApiToIstio } from './gateway-api/to-istio';
 export { synthAndCheck, SynthCheckError } from './synth/synth-check';
+export { formatSynthSummary, runSynth, SYNTH_USAGE } from './synth/synth-command';
+export type { RunSynthOptions, SynthSummary } from './synth/synth-command';
 export type { SynthAndCheckOptions, SynthAndCheckResult } from './synth/synth-check';
 export { MissingNamespaceError } from './synth/namespaces';
 
