@@ -14,6 +14,8 @@
  *   exercised by a row presenting a token it checks; each local rate limit (EnvoyFilter), and each
  *   limit of a rate-limit service's configuration (`domain: route=api, remote_address`), exercised
  *   by a request whose descriptor reaches it.
+ * A row answered at an Argo Rollouts canary step counts for the policies only: the routes it meets
+ * are those the controller sets at that step, not the objects' own.
  */
 import { KubernetesObject } from '../model/kubernetes-object';
 import { arr, rec, str, strings } from '../model/json';
@@ -189,7 +191,8 @@ export function requestCoverage(objects: readonly KubernetesObject[], rows: read
   // What each row exercises.
   const mark = (kind: CoverageKind, id: string, row: string, via?: string) => items.get(key(kind, id, via))?.rows.add(row);
   for (const { name, request, explanation: e } of rows) {
-    if (e.route) {
+    // A row answered at an Argo Rollouts step meets the routes the controller sets then, not the objects'.
+    if (e.route && !e.rollout) {
       const vias = routeVias.get(e.route.id) ?? [];
       const entered = request.source ? 'mesh' : e.gateway ? publicGateway(e.gateway.name) : undefined;
       const via = entered !== undefined && vias.includes(entered) ? entered : vias.find((v) => v !== 'mesh') ?? vias[0];

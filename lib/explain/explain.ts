@@ -23,6 +23,7 @@ import { unreadFields } from '../model/field-paths';
 import { EXPLAIN_FIELDS } from './fields';
 import { clusterHostNamespace, splitNamespaced } from '../contract/hosts';
 import { EXPLAIN_ROUTE_IDS_ANNOTATION } from '../contract/keys';
+import type { RolloutStepSummary } from './rollout';
 
 /** The namespaces whose policies apply mesh-wide (Istio's root namespace; the AKS add-on's). */
 export const DEFAULT_ROOT_NAMESPACES: readonly string[] = ['istio-system', 'aks-istio-system'];
@@ -188,6 +189,8 @@ export interface Explanation {
   readonly steps: readonly string[];
   /** What the manifests do not decide (ambiguities, unsupported fields); empty when the answer is certain. */
   readonly unknowns: readonly string[];
+  /** The Argo Rollouts canary step the answer is for (`--rollout ns/name --step N`): the weights and managed routes in force. */
+  readonly rollout?: RolloutStepSummary;
 }
 
 interface Req {
