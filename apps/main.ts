@@ -4,9 +4,11 @@
 // and edge.md drawing the edge), <outdir>/gateway-api/<environment>/ (the Kubernetes Gateway API
 // form), and the alert rules as a Prometheus rule file <outdir>/alerts/<environment>.rules.yaml
 // (for promtool and review; Azure Monitor gets them from the Pulumi program). A failed synth
-// writes nothing.
+// writes nothing; nothing else in the output folder is removed. It says what it wrote in one line
+// (files, objects, findings by severity, time): `--quiet` only errors and warnings, `--json` the
+// summary as JSON (lib/synth/synth-command.ts runSynth).
 import * as path from 'node:path';
-import { formatFindings, GatewayApiOmission, synthesizeChecked, SynthTarget } from '../lib';
+import { GatewayApiOmission, runSynth, SynthTarget } from '../lib';
 import { buildEdgeGraph, renderSvg, toMermaidMarkdown } from '../lib/explain';
 import { buildEdgeApp, edgeChartOf } from './edge';
 import { environments } from './environments';
@@ -17,9 +19,8 @@ import { environments } from './environments';
  */
 export const GATEWAY_API_OMISSIONS = [GatewayApiOmission.RETRIES];
 
-async function main(): Promise<number> {
-  const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
-  const targets: SynthTarget[] = Object.values(environments).flatMap((env): SynthTarget[] => {
+function targets(): SynthTarget[] {
+  return Object.values(environments).flatMap((env): SynthTarget[] => {
     const app = buildEdgeApp(env);
     const validation = { production: env.production, zones: env.zones };
     return [
@@ -39,13 +40,10 @@ async function main(): Promise<number> {
       { name: path.join('gateway-api', env.name), app, validation, gatewayApi: { omit: GATEWAY_API_OMISSIONS } },
     ];
   });
-  const outcome = await synthesizeChecked(outdir, targets);
-  for (const { name, findings } of outcome.findings) if (findings.length) console.error(`${name}:\n${formatFindings(findings)}`);
-  if (!outcome.written) console.error(`Synth found errors (above): nothing was written to ${outdir}/. Fix them, then synthesize again.`);
-  return outcome.written ? 0 : 1;
 }
 
-main().then((code) => { process.exitCode = code; }, (e) => {
+// scripts/synth.cjs has set $CDK8S_OUTDIR from --output; the flags it leaves are --quiet and --json.
+runSynth(targets, { argv: process.argv.slice(2).filter((a) => a === '--quiet' || a === '--json') }).then((code) => { process.exitCode = code; }, (e) => {
   console.error(e instanceof Error ? e.message : e);
   process.exitCode = 1;
 });

@@ -37,6 +37,8 @@ export type { ServiceAttributes, ServicePortOptions, VersionedServiceProps, Vers
 export type { IMeshCaller, IRoutableService, IRouteTarget } from './service-reference';
 export { ServiceEntry, ServiceLocation, ServiceProtocol, ServiceResolution } from './service-entry';
 export type { ServiceEntryEndpoint, ServiceEntryPort, ServiceEntryProps } from './service-entry';
+export { CaptureMode, OutboundTrafficMode, Sidecar } from './sidecar';
+export type { SidecarEgressListener, SidecarEgressProxy, SidecarIngressListener, SidecarPort, SidecarProps } from './sidecar';
 export { DestinationRule } from './destination-rule';
 export type { DestinationRuleProps, DestinationSubset } from './destination-rule';
 export { ClientTls, H2UpgradePolicy, HashKey, LoadBalancer } from './destination-policy';
@@ -92,6 +94,8 @@ export { GatewayApiOmission, toGatewayApi } from './gateway-api/convert';
 export type { GatewayApiForm, GatewayApiOptions } from './gateway-api/convert';
 export { gatewayApiToIstio } from './gateway-api/to-istio';
 export { synthAndCheck, SynthCheckError } from './synth/synth-check';
+export { formatSynthSummary, runSynth, SYNTH_USAGE } from './synth/synth-command';
+export type { RunSynthOptions, SynthSummary } from './synth/synth-command';
 export type { SynthAndCheckOptions, SynthAndCheckResult } from './synth/synth-check';
 export { MissingNamespaceError } from './synth/namespaces';
 
@@ -117,3 +121,6 @@ export type { DocumentFindings } from './analysis/documents';
 // Where a request goes: explain and request tables.
 export { checkRequestTable, explainRequest, formatExplanation, formatTableResults, LoadedEdge, parseRequestTable } from './explain';
 export type { Explanation, ExplainOptions, ExplainRequest, RequestCase, RequestCaseResult, RequestExpectation } from './explain';
+// Which requests get another outcome between two edges.
+export { diffEdges, diffSarif, formatDiff, formatDiffMarkdown } from './explain';
+export type { DiffCause, DiffChange, DiffClass, DiffObjectChange, DiffOptions, DiffOutcome, EdgeDiff } from './explain';

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `npm run synth [-- --output <dir>]`, and the app cdk8s.yaml gives `cdk8s synth`: brings build/ up
+// `npm run synth [-- --output <dir>] [--quiet] [--json]`, and the app cdk8s.yaml gives `cdk8s synth`: brings build/ up
 // to date with lib/, apps/ and imports/ (scripts/compile.cjs: only what changed since the last run,
 // so an edit is never run stale), then runs the example's synth entry, build/apps/main.js, in this
 // process: compiled JavaScript, no TypeScript loader. The output folder is --output (-o), else
-// $CDK8S_OUTDIR (set by `cdk8s synth`), else dist.
+// $CDK8S_OUTDIR (set by `cdk8s synth`), else dist. It ends with one line saying what it wrote (files,
+// objects, findings by severity, time); --quiet leaves only errors and warnings, --json prints the
+// summary as JSON (both read by the app: lib/synth/synth-command.ts runSynth).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -15,8 +17,8 @@ let output;
 for (let i = 0; i < args.length; i++) {
   if ((args[i] === '--output' || args[i] === '-o') && args[i + 1]) output = args[++i];
   else if (args[i].startsWith('--output=')) output = args[i].slice('--output='.length);
-  else {
-    console.error(`synth: unknown argument ${args[i]}: the only option is --output <dir> (default: $CDK8S_OUTDIR, else dist).`);
+  else if (args[i] !== '--quiet' && args[i] !== '--json') {
+    console.error(`synth: unknown argument ${args[i]}: the options are --output <dir> (default: $CDK8S_OUTDIR, else dist), --quiet and --json.`);
     process.exit(2);
   }
 }

@@ -5,12 +5,14 @@
  * be read, holds no object, or the command line is wrong.
  */
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Finding, hasErrors, InstallTarget, validateAndAnalyze } from '../analysis/analyze';
 import { CrdSchemas } from '../analysis/schema/crd-schema';
 import { MESSAGES } from '../analysis/messages';
 import { documentFindings } from '../analysis/documents';
 import { formatLocation, ManifestLocation, readManifests, UnreadableInputError } from '../model/read-manifests';
 import { KubernetesObject } from '../model/kubernetes-object';
+import { findPackageFile } from '../private/package-files';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
 
 export { CommandIo, PROCESS_IO, UsageError };
@@ -31,6 +33,7 @@ Folders are read recursively (.yaml, .yml, .json).
 Options:
   --format text|json|sarif   output format (default text; sarif is SARIF 2.1.0 for code scanning)
   --json                     same as --format json
+  --quiet                    print errors and warnings only (no infos, no summary line when there is no error)
   --production               apply the production rules (HTTPS redirects, authorization on public hosts)
   --crds <file or folder>    validate custom resources against these CRDs too (Istio 1.30.3's and the Gateway API's are always read)
   --target helm|aks-addon    where Istio comes from (default helm); aks-addon reports the kinds the AKS Istio
@@ -38,7 +41,13 @@ Options:
   --help                     show this help
 
 Exit status: 0 no error, 1 errors found, 2 unreadable input, no objects, or a usage error.
-Messages: docs/analysis-messages.md`;
+Messages (every code, what it means, how to fix it): docs/analysis-messages.md in the package`;
+
+/** The usage text, with the path of the message catalogue the package ships. */
+function analyzeHelp(): string {
+  const messages = findPackageFile(path.join('docs', 'analysis-messages.md'));
+  return messages ? ANALYZE_USAGE.replace('docs/analysis-messages.md in the package', messages) : ANALYZE_USAGE;
+}
 
 
 /** The parsed command line. */
@@ -49,6 +58,8 @@ export interface AnalyzeArgs {
   /** Where Istio comes from (`--target`). */
   readonly target: InstallTarget;
   readonly format: Format;
+  /** Errors and warnings only (`--quiet`). */
+  readonly quiet: boolean;
   readonly help: boolean;
 }
 
@@ -60,11 +71,13 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
   let target: InstallTarget = 'helm';
   let format: Format = 'text';
   let help = false;
+  let quiet = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') help = true;
     else if (a === '--json') format = 'json';
     else if (a === '--production') production = true;
+    else if (a === '--quiet' || a === '-q') quiet = true;
     else if (a === '--format' || a.startsWith('--format=')) {
       const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
       if (!FORMATS.includes(value as Format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}; received ${value === undefined ? 'nothing' : JSON.stringify(value)}.`);
@@ -80,7 +93,7 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
     else paths.push(a);
   }
   if (!help && paths.length === 0) throw new UsageError('Give at least one file or folder of manifests.');
-  return { paths, crds, production, target, format, help };
+  return { paths, crds, production, target, format, quiet, help };
 }
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
@@ -127,9 +140,10 @@ export async function runAnalyze(argv: readonly string[], io: CommandIo = PROCES
     return 2;
   }
   if (args.help) {
-    io.stdout(`${ANALYZE_USAGE}\n`);
+    io.stdout(`${analyzeHelp()}\n`);
     return 0;
   }
+  const started = performance.now();
   let read;
   let crds: CrdSchemas | undefined;
   try {
@@ -162,15 +176,19 @@ export async function runAnalyze(argv: readonly string[], io: CommandIo = PROCES
       const where = locate(source);
       return where ? { ...f, file: where.file, document: where.document, ...(where.item !== undefined ? { item: where.item } : {}), line: where.line } : f;
     });
-    io.stdout(`${JSON.stringify({ objects: read.objects.length, findings: json }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({
+      objects: read.objects.length, files: read.files.length,
+      counts: { errors: count('error'), warnings: count('warning'), infos: count('info') }, ms: Math.round(performance.now() - started), findings: json,
+    }, null, 2)}\n`);
   } else {
     const order = { error: 0, warning: 1, info: 2 };
-    const lines = [...findings].sort((a, b) => order[a.severity] - order[b.severity]).map((f) => {
+    const lines = [...findings].filter((f) => !args.quiet || f.severity !== 'info').sort((a, b) => order[a.severity] - order[b.severity]).map((f) => {
       const where = locate(f.source);
       return `${f.severity.toUpperCase().padEnd(7)} ${f.check} ${where ? `${formatLocation(where)}: ` : ''}${f.object}${f.field ? ` ${f.field}` : ''}: ${f.message} [${f.code}${f.istioCode ? ` ${f.istioCode}` : ''}]`;
     });
     if (lines.length) io.stdout(`${lines.join('\n')}\n`);
-    io.stdout(`${read.objects.length} objects: ${count('error')} errors, ${count('warning')} warnings, ${count('info')} infos.\n`);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    if (!args.quiet || hasErrors(findings)) io.stdout(`${read.objects.length} objects: ${count('error')} errors, ${count('warning')} warnings, ${count('info')} infos (${read.files.length} ${read.files.length === 1 ? 'file' : 'files'} read, ${seconds} s).\n`);
   }
   return hasErrors(findings) ? 1 : 0;
 }

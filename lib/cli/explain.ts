@@ -9,8 +9,11 @@
  *
  * Exit status: 0 on success, 1 when a request table fails, 2 on a usage or input error.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import * as path from 'node:path';
+import { PathError } from '../private/fs';
+import { writeFilesAtomically } from '../synth/synth';
 import { KubernetesObject } from '../model/kubernetes-object';
 import { formatLocation, readManifests, UnreadableInputError } from '../model/read-manifests';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
@@ -20,7 +23,7 @@ import {
 
 /** The usage line of the command. */
 export const EXPLAIN_USAGE = 'Usage: istio-aks-edge explain <files or folders> --host H [--path P] [--method M] [--header name:value]... [--query k=v]... [--port N] [--scheme http|https] '
-  + '[--sni S] [--gateway ns/name] [--jwt issuer|invalid [--jwt-subject sub]] [--source-ip IP] [--from-namespace NS] [--from-label k=v]... [--json] | --check table.yaml... | --graph out.svg|out.md|out.dot [--title T] [--force]';
+  + '[--sni S] [--gateway ns/name] [--jwt issuer|invalid [--jwt-subject sub]] [--source-ip IP] [--from-namespace NS] [--from-label k=v]... [--json] | --check table.yaml... [--quiet] [--json] | --graph out.svg|out.md|out.dot [--title T] [--force] [--quiet]';
 
 /** Where the command writes (the tool's {@link CommandIo}). */
 export type CliOutput = CommandIo;
@@ -60,7 +63,7 @@ function pair(value: string | undefined, separator: string, option: string): [st
 /** Runs the command; returns the exit status. */
 export async function runExplainCli(argv: readonly string[], out: CliOutput = PROCESS_IO): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    out.stdout(`${EXPLAIN_USAGE}\n\nAnswers where a request goes through the manifests (files or folders of YAML or JSON, in the Istio\nform or the Gateway API form), without a cluster:\nthe gateway server, the route, the destinations and the policies on the way. --check runs request\ntables; --graph draws the edge. Exit status: 0 on success, 1 when a request table fails, 2 on a\nusage or input error.\n`);
+    out.stdout(`${EXPLAIN_USAGE}\n\nAnswers where a request goes through the manifests (files or folders of YAML or JSON, in the Istio\nform or the Gateway API form), without a cluster:\nthe gateway server, the route, the destinations and the policies on the way. --check runs request\ntables (--quiet: the failures and the count only); --graph draws the edge (its folder is created). Exit status: 0 on success, 1 when a request table fails, 2 on a\nusage or input error.\n`);
     return 0;
   }
   try {
@@ -83,6 +86,7 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
     let title: string | undefined;
     let json = false;
     let force = false;
+    let quiet = false;
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i];
       const value = () => {
@@ -134,6 +138,7 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
         case '--title': title = value(); break;
         case '--json': json = true; break;
         case '--force': force = true; break;
+        case '--quiet': case '-q': quiet = true; break;
         default:
           if (a.startsWith('--')) throw new UsageError(`Unknown option ${a}.`);
           paths.push(a);
@@ -151,8 +156,12 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
     if (graph) {
       const g = edge.graph({ title: title ?? `Edge: ${paths.join(', ')}` });
       const text = graph.endsWith('.svg') ? await renderSvg(g) : graph.endsWith('.md') ? toMermaidMarkdown(g) : toDot(g);
-      writeFileSync(graph, text);
-      out.stderr(`Wrote ${graph} (${g.nodes.length} nodes, ${g.links.length} links).\n`);
+      try {
+        writeFilesAtomically(path.dirname(graph), [{ path: path.basename(graph), content: text }]);
+      } catch (e) {
+        throw new UnreadableInputError(e instanceof PathError ? e.message : `cannot write ${graph} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): choose a file in a folder you can write.`);
+      }
+      if (!quiet) out.stderr(`Wrote ${graph} (${g.nodes.length} nodes, ${g.links.length} links).\n`);
     }
     if (host) {
       const request: ExplainRequest = {
@@ -172,7 +181,12 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
       }
       const results = edge.checkTable(parseRequestTable(tableText, table));
       if (json) out.stdout(`${JSON.stringify({ table, results: results.map((r) => ({ name: r.name, passed: r.passed, failures: r.failures, explanation: explanationJson(r.explanation) })) }, null, 2)}\n`);
-      else out.stdout(`${table}:\n${formatTableResults(results)}\n`);
+      else {
+        const failed = results.filter((r) => !r.passed);
+        // formatTableResults ends with the count line; --quiet lists only the failures above it.
+        const rows = formatTableResults(quiet ? failed : results).split('\n').slice(0, -1);
+        out.stdout(`${table}:\n${[...rows, `${results.length - failed.length} passed, ${failed.length} failed`].join('\n')}\n`);
+      }
       if (results.some((r) => !r.passed)) status = 1;
     }
     return status;

@@ -7,3 +7,5 @@ export { DescriptorEntry, ExplainedDescriptor, RateLimitValue } from './rate-lim
 export { explanationJson, formatExplanation } from './format';
 export { compareExpectation, ExpectedPods, ExpectedDestination, formatTableResults, parseRequestTable, RequestCase, RequestCaseResult, RequestExpectation } from './table';
 export { buildEdgeGraph, EdgeCluster, EdgeGraph, EdgeGraphOptions, EdgeLink, EdgeNode, EdgeNodeKind, renderSvg, toDot, toMermaid, toMermaidMarkdown, writeEdgePictures } from './graph';
+export { DIFF_ASPECTS, DiffAspect, DiffCause, DiffChange, DiffClass, DiffObjectChange, DiffObjectRef, DiffOptions, DiffOutcome, diffEdges, EDGE_DIFF_SCHEMA_VERSION, EdgeDiff } from './diff/diff';
+export { DIFF_SARIF_RULES, diffSarif, formatDiff, formatDiffMarkdown } from './diff/format';

@@ -223,10 +223,12 @@ export interface SynthTarget {
 
 /** What {@link synthesizeChecked} found and did. */
 export interface SynthOutcome {
-  /** The findings of each target, by name. */
-  readonly findings: ReadonlyArray<{ readonly name: string; readonly findings: readonly Finding[] }>;
+  /** The findings of each target, by name, with the number of objects it synthesized. */
+  readonly findings: ReadonlyArray<{ readonly name: string; readonly objects: number; readonly findings: readonly Finding[] }>;
   /** Whether the files were written: false when any target has an error. */
   readonly written: boolean;
+  /** The files written (none when `written` is false), relative to the output folder. */
+  readonly files: readonly string[];
 }
 
 /**
@@ -237,7 +239,7 @@ export interface SynthOutcome {
  */
 export async function synthesizeChecked(outdir: string, targets: readonly SynthTarget[]): Promise<SynthOutcome> {
   const files: OutputFile[] = [];
-  const findings: Array<{ name: string; findings: Finding[] }> = [];
+  const findings: Array<{ name: string; objects: number; findings: Finding[] }> = [];
   const objectsOf = new Map<SynthTarget, KubernetesObject[]>();
   // An app in both forms is synthesized once: the Gateway API form converts the Istio form's charts.
   const synthesized = new Map<App, SynthesizedChart[]>();
@@ -252,10 +254,10 @@ export async function synthesizeChecked(outdir: string, targets: readonly SynthT
     const objects = charts.flatMap((c) => c.objects);
     checkNamespaces(t.app, objects, t.existingNamespaces);
     objectsOf.set(t, objects);
-    findings.push({ name: t.name, findings: await validateAndAnalyze(objects, t.validation) });
+    findings.push({ name: t.name, objects: objects.length, findings: await validateAndAnalyze(objects, t.validation) });
   }
-  if (findings.some((f) => hasErrors(f.findings))) return { findings, written: false };
+  if (findings.some((f) => hasErrors(f.findings))) return { findings, written: false, files: [] };
   for (const t of targets) files.push(...(await t.extraFiles?.(objectsOf.get(t) ?? []) ?? []));
   writeFilesAtomically(outdir, files);
-  return { findings, written: true };
+  return { findings, written: true, files: files.map((f) => f.path) };
 }
