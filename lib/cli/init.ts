@@ -10,6 +10,7 @@ import { SUPPORTED_KUBERNETES_MINORS } from '../infra/program/support-window';
 import { checkWritable, PathError, writeFilesAtomically } from '../private/fs';
 import { packageFile } from '../private/package-files';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
+import { DIFF_REVIEW_SCRIPT, DIFF_REVIEW_TS } from './init-diff-review';
 
 /** The usage line of `init`. */
 export const INIT_USAGE = 'Usage: istio-aks-edge init [folder] [--name <project name>] [--package-spec <npm spec of istio-aks-edge>] [--force]';
@@ -67,6 +68,7 @@ export function projectFiles(name: string, packageSpec?: string): Record<string,
       test: 'tsc -p . && vitest run',
       analyze: 'istio-aks-edge analyze dist',
       plan: 'istio-aks-edge plan dev',
+      'diff:review': DIFF_REVIEW_SCRIPT,
     },
     dependencies: {
       [own.name]: packageSpec ?? `^${own.version}`,
@@ -94,7 +96,7 @@ export function projectFiles(name: string, packageSpec?: string): Record<string,
   return {
     'package.json': `${JSON.stringify(packageJson, null, 2)}\n`,
     'tsconfig.json': `${JSON.stringify(tsconfig, null, 2)}\n`,
-    '.gitignore': 'node_modules/\ndist/\n',
+    '.gitignore': 'node_modules/\ndist/\ndiff-review.md\n',
     'cdk8s.yaml': [
       '# `npm run synth` (= `cdk8s synth`) runs main.ts with CDK8S_OUTDIR=dist: dist/<environment>/.',
       'language: typescript',
@@ -146,6 +148,7 @@ export function projectFiles(name: string, packageSpec?: string): Record<string,
     'main.ts': MAIN_TS,
     'pulumi.ts': PULUMI_TS,
     'test/edge.test.ts': TEST_TS,
+    'diff-review.ts': DIFF_REVIEW_TS,
     'README.md': README_MD.replace(/__NAME__/g, name),
   };
 }
@@ -278,11 +281,15 @@ npm run synth      # dist/<environment>/*.k8s.yaml, validated and analyzed
 npm test           # type check, the edge's checks and snapshots (commit test/__snapshots__/)
 npm run plan       # what \\\`pulumi up\\\` would create for the dev stack, under mocks
 pulumi up -s dev   # AKS, Istio and the edge (needs an Azure login: az login)
+npm run diff:review -- --rev origin/main   # what your change does to requests: diff-review.md
 \`\`\`
 
 - \`edge.ts\`: the edge (gateway, services, routes) and its environments.
 - \`main.ts\`: the \`cdk8s synth\` entry (cdk8s.yaml).
 - \`pulumi.ts\`: the Pulumi program (Pulumi.yaml); the stack's settings are in \`Pulumi.dev.yaml\`.
+- \`diff-review.ts\`: \`npm run diff:review\` synthesizes the working tree's edge and the edge of the last
+  commit (or \`--rev <revision>\`) and writes which requests get another outcome to \`diff-review.md\`, a
+  pull-request comment (the istio-aks-edge README shows the GitHub Actions step that posts it).
 `;
 
 /** Writes a new project into `dir`; returns the relative paths written. */
