@@ -15,7 +15,8 @@ import { arr, labels, num, rec, str, strings } from '../../model/json';
 import { resolveHost, splitNamespaced } from '../../contract/hosts';
 import { ExplainRequest } from '../explain';
 import { authzPathMatch } from '../authz';
-import { hostMatches, isPresenceMatch, stringMatch } from '../match';
+import type { RE2JS } from 're2js';
+import { hostMatches, isPresenceMatch, re2, stringMatch } from '../match';
 import { literalPrefix, regexSamples } from './regex-sample';
 
 /** A path condition of either side, as the diff describes a class of paths. */
@@ -32,7 +33,7 @@ export interface PathCondition {
 
 /** Where a group of requests enters the edge: a gateway listener and host, or a mesh host and sender. */
 export interface RequestScope {
-  /** A stable key ("gateway https:443 shop.example.com"). */
+  /** A stable key ("gateway https:443 shop.example.com", "gateway http:80 *.example.com"). */
   readonly key: string;
   readonly entry: 'gateway' | 'mesh';
   /** The host the requests carry. */
@@ -106,7 +107,7 @@ function pathCondition(match: unknown, ignoreCase: boolean, notes: Set<string>):
     };
   }
   if (prefix !== undefined) {
-    const reps = [prefix, `${prefix}x`, `${prefix}/x`, `${prefix.replace(/\/$/, '')}/`, prefix.replace(/\/$/, '') || '/'];
+    const reps = [prefix, `${prefix}x`, `${prefix.replace(/\/$/, '')}/x`, `${prefix.replace(/\/$/, '')}/`, prefix.replace(/\/$/, '') || '/'];
     if (prefix.length > 1) reps.push(prefix.slice(0, -1));
     return { condition: { text: `prefix ${prefix}${ignoreCase ? ' (any case)' : ''}`, prefix, exact: false, test: (p) => stringMatch(m, p, ignoreCase) === true }, reps };
   }
@@ -153,8 +154,14 @@ interface EdgeFacts {
   meshRoutes: { hosts: string[]; http: Record<string, unknown>[] }[];
   meshHosts: Set<string>;
   sources: Map<string, { namespace: string; labels: Record<string, string> }>;
+  /** The workloads of the manifests, possible senders of mesh requests. */
+  workloads: { namespace: string; labels: Record<string, string>; serviceAccount: string }[];
+  /** The label keys mesh routes select senders by. */
+  sourceLabelKeys: Set<string>;
   policyPaths: Set<string>;
   policyMethods: Set<string>;
+  /** Hosts policies name (authorization `hosts`), without their port. */
+  policyHosts: Set<string>;
   policyHeaders: Map<string, Set<string>>;
   ipBlocks: Set<string>;
   issuers: Set<string>;
@@ -187,6 +194,7 @@ function facts(objects: readonly KubernetesObject[], f: EdgeFacts): void {
         for (const h of hosts) if (!h.includes('*')) f.meshHosts.add(h);
         for (const m of http.flatMap((h) => arr(h.match).map(rec))) {
           const sl = labels(m.sourceLabels);
+          for (const k of Object.keys(sl)) f.sourceLabelKeys.add(k);
           const sns = str(m.sourceNamespace);
           if (Object.keys(sl).length || sns) f.sources.set(JSON.stringify([sns ?? nsOf(o), sl]), { namespace: sns ?? nsOf(o), labels: sl });
         }
@@ -197,7 +205,9 @@ function facts(objects: readonly KubernetesObject[], f: EdgeFacts): void {
       for (const h of strings(spec.hosts)) if (!h.includes('*')) f.meshHosts.add(h.toLowerCase());
     } else if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod'].includes(o.kind)) {
       const l = labels(rec(o.kind === 'Pod' ? o.metadata : rec(rec(spec.template).metadata)).labels);
-      if (Object.keys(l).length) f.sources.set(JSON.stringify([nsOf(o), l]), { namespace: nsOf(o), labels: l });
+      const podSpec = rec(o.kind === 'Pod' ? spec : rec(spec.template).spec);
+      const serviceAccount = str(podSpec.serviceAccountName) ?? str(podSpec.serviceAccount) ?? 'default';
+      if (Object.keys(l).length) f.workloads.push({ namespace: nsOf(o), labels: l, serviceAccount });
     } else if (isIstio(o, 'RequestAuthentication')) {
       f.jwt = true;
       for (const r of arr(spec.jwtRules).map(rec)) if (str(r.issuer)) f.issuers.add(str(r.issuer)!);
@@ -206,6 +216,7 @@ function facts(objects: readonly KubernetesObject[], f: EdgeFacts): void {
         for (const t of arr(rule.to).map((x) => rec(rec(x).operation))) {
           for (const p of [...strings(t.paths), ...strings(t.notPaths)]) f.policyPaths.add(p);
           for (const m of [...strings(t.methods), ...strings(t.notMethods)]) f.policyMethods.add(m);
+          for (const h of [...strings(t.hosts), ...strings(t.notHosts)]) f.policyHosts.add(h.toLowerCase().replace(/:(\d+|\*)$/, ''));
         }
         for (const s of arr(rule.from).map((x) => rec(rec(x).source))) {
           if (s.requestPrincipals !== undefined || s.notRequestPrincipals !== undefined) f.jwt = true;
@@ -304,7 +315,20 @@ function collect(http: readonly Record<string, unknown>[], rewrites: readonly st
   for (const [name, own] of queryNames) addContext({ query: { [name]: OTHER_VALUE } }, own);
   for (const m of methods) addContext({ method: m }, []);
   if (methods.size) addContext({ method: ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'].find((m) => !methods.has(m)) ?? 'HEAD' }, []);
-  return { conditions: [...conditions.values()], paths, contexts };
+  // Paths every condition (routes, policies, rewrites) treats alike are one class: keep the first.
+  const finds = rewrites.map((r) => re2(r)).filter((r): r is RE2JS => !(r instanceof Error));
+  const all = [...conditions.values()];
+  const canonical = new Map<string, string>();
+  const byVector = new Map<string, string>();
+  for (const p of paths) {
+    const vector = `${all.map((c) => (c.test(p) ? 1 : 0)).join('')}|${finds.map((f) => (f.matcher(p).find() ? 1 : 0)).join('')}`;
+    const kept = byVector.get(vector);
+    if (kept === undefined) byVector.set(vector, p);
+    canonical.set(p, kept ?? p);
+  }
+  const keep = (list: Iterable<string>) => new Set([...list].map((p) => canonical.get(p) ?? p));
+  for (const c of contexts.values()) c.paths = keep(c.paths);
+  return { conditions: all, paths: keep(paths), contexts };
 }
 
 function combine(
@@ -343,8 +367,8 @@ function combine(
  */
 export function representativeRequests(oldObjects: readonly KubernetesObject[], newObjects: readonly KubernetesObject[]): RequestClasses {
   const f: EdgeFacts = {
-    listeners: new Map(), gatewayRoutes: [], meshRoutes: [], meshHosts: new Set(), sources: new Map(),
-    policyPaths: new Set(), policyMethods: new Set(), policyHeaders: new Map(), ipBlocks: new Set(), issuers: new Set(), jwt: false,
+    listeners: new Map(), gatewayRoutes: [], meshRoutes: [], meshHosts: new Set(), sources: new Map(), workloads: [], sourceLabelKeys: new Set(),
+    policyPaths: new Set(), policyMethods: new Set(), policyHosts: new Set(), policyHeaders: new Map(), ipBlocks: new Set(), issuers: new Set(), jwt: false,
   };
   facts(oldObjects, f);
   facts(newObjects, f);
@@ -368,6 +392,9 @@ export function representativeRequests(oldObjects: readonly KubernetesObject[], 
   const patterns = new Set<string>();
   for (const l of f.listeners.values()) for (const h of l.hosts) patterns.add(h);
   for (const r of f.gatewayRoutes) for (const h of r.hosts) patterns.add(h);
+  for (const h of f.policyHosts) if (h !== '*' && !h.startsWith('*')) patterns.add(h);
+  // A plaintext listener takes any Host header: "*" stands for the hosts nothing names.
+  patterns.add('*');
   const explicit = new Set([...patterns].filter((p) => !p.includes('*')));
   const hostOf = new Map<string, string>();
   for (const p of [...patterns].sort()) {
@@ -376,17 +403,25 @@ export function representativeRequests(oldObjects: readonly KubernetesObject[], 
   }
   for (const l of [...f.listeners.values()].sort((a, b) => a.port - b.port || a.scheme.localeCompare(b.scheme))) {
     for (const [pattern, host] of [...hostOf].sort((a, b) => a[1].localeCompare(b[1]))) {
-      if (![...l.hosts].some((sh) => hostMatches(sh, host))) continue;
+      // A TLS listener answers only the server names its servers list (SNI).
+      if (l.scheme === 'https' && ![...l.hosts].some((sh) => hostMatches(sh, host))) continue;
       const routes = f.gatewayRoutes.filter((r) => r.hosts.some((h) => hostMatches(h, host)));
       const { conditions, paths, contexts } = collect(routes.flatMap((r) => r.http), routes.flatMap((r) => r.rewrites), f.policyPaths, notes);
       for (const [k, v] of policyContexts) if (!contexts.has(k)) contexts.set(k, v);
-      const scope: RequestScope = { key: `gateway ${l.scheme}:${l.port} ${host}`, entry: 'gateway', host, hostPattern: pattern, listener: { port: l.port, scheme: l.scheme }, paths: conditions, jwt: f.jwt };
+      const scope: RequestScope = { key: `gateway ${l.scheme}:${l.port} ${pattern}`, entry: 'gateway', host, hostPattern: pattern, listener: { port: l.port, scheme: l.scheme }, paths: conditions, jwt: f.jwt };
       combine({ host, port: l.port, scheme: l.scheme, ...(defaultIp ? { sourceIp: defaultIp } : {}) }, scope, paths, contexts, jwts, out);
     }
   }
 
   // Mesh requests: each host of the registry or of a mesh route, from each sending workload.
-  const sources = [...f.sources.values(), { namespace: 'diff-other', labels: {}, principal: 'cluster.local/ns/diff-other/sa/default' }];
+  // Senders: one workload for each namespace, service account (its mTLS identity) and value of the
+  // labels mesh routes select by; the senders mesh routes name; one from a namespace nobody names.
+  for (const w of f.workloads) {
+    const selected = Object.fromEntries(Object.entries(w.labels).filter(([k]) => f.sourceLabelKeys.has(k)).sort());
+    const key = JSON.stringify([w.namespace, w.serviceAccount, selected]);
+    if (![...f.sources.keys()].includes(key)) f.sources.set(key, { namespace: w.namespace, labels: w.labels });
+  }
+  const sources = [...new Map([...f.sources.values()].map((x) => [JSON.stringify(x), x])).values(), { namespace: 'diff-other', labels: {}, principal: 'cluster.local/ns/diff-other/sa/default' }];
   for (const host of [...f.meshHosts].sort()) {
     const routes = f.meshRoutes.filter((r) => r.hosts.some((h) => hostMatches(h, host)));
     const { conditions, paths, contexts } = collect(routes.flatMap((r) => r.http), [], f.policyPaths, notes);
