@@ -11,7 +11,7 @@ import { KubernetesObject } from '../../model/kubernetes-object';
 import { ManifestLocation } from '../../model/read-manifests';
 import { LoadedEdge } from '../edge';
 import { ExplainOptions, ExplainRequest, Explanation } from '../explain';
-import { PathCondition, representativeRequests, RepresentativeRequest, RequestScope } from './request-classes';
+import { DEFAULT_SOURCE_IP, OTHER_VALUE, PathCondition, representativeRequests, RepresentativeRequest, RequestScope } from './request-classes';
 
 /** The JSON schema version of {@link EdgeDiff}; raised on any incompatible change. */
 export const EDGE_DIFF_SCHEMA_VERSION = 1;
@@ -256,15 +256,35 @@ export function describePath(path: string, conditions: readonly PathCondition[])
   return [...minimal.map((c) => `path ${c.text}`), ...nots].join(', ');
 }
 
-function describeRequest(r: ExplainRequest, scope: RequestScope, withJwt: boolean): string {
-  const parts = [describePath((r.path ?? '/').split('?')[0], scope.paths)];
+/** The parts of a request's description: its path region, then each non-default condition it carries. */
+function describeRequest(r: ExplainRequest, scope: RequestScope): { path: string; parts: string[]; jwt: boolean } {
+  const parts: string[] = [];
   if (r.method && r.method !== 'GET') parts.push(`method ${r.method}`);
-  for (const [k, v] of Object.entries(r.headers ?? {})) parts.push(`header ${k}: ${v}`);
-  for (const [k, v] of Object.entries(r.query ?? {})) parts.push(`query ${k}=${v}`);
+  for (const [k, v] of Object.entries(r.headers ?? {})) parts.push(v === OTHER_VALUE ? `header ${k}: another value` : `header ${k}: ${v}`);
+  for (const [k, v] of Object.entries(r.query ?? {})) parts.push(v === OTHER_VALUE ? `query ${k}: another value` : `query ${k}=${v}`);
   for (const [k, v] of Object.entries(r.jwt?.claims ?? {})) parts.push(`claim ${k}=${String(v)}`);
-  if (withJwt) parts.push(r.jwt ? 'with a JWT' : 'without a JWT');
-  if (r.sourceIp && r.sourceIp !== '198.51.100.77') parts.push(`from ${r.sourceIp}`);
-  return parts.join(', ');
+  if (r.sourceIp && r.sourceIp !== DEFAULT_SOURCE_IP) parts.push(`from ${r.sourceIp}`);
+  return { path: describePath((r.path ?? '/').split('?')[0], scope.paths), parts, jwt: !!r.jwt };
+}
+
+/**
+ * The smallest description of a group's requests, one alternative a line: alternatives that differ
+ * only by a JWT, or by a header or parameter absent or with a value no condition names, are one.
+ */
+function describeGroup(requests: readonly ExplainRequest[], scope: RequestScope): string[] {
+  const described = requests.map((r) => describeRequest(r, scope));
+  const key = (d: { path: string; parts: string[] }) => [d.path, ...d.parts].join(', ');
+  const keys = new Set(described.map((d) => `${key(d)}|${d.jwt}`));
+  const out: string[] = [];
+  for (const d of described) {
+    // "another value" is the near miss of "absent": drop it when the group has the request without it.
+    const parts = d.parts.filter((p) => !(p.endsWith(': another value') && keys.has(`${key({ path: d.path, parts: d.parts.filter((x) => x !== p) })}|${d.jwt}`)));
+    const base = key({ path: d.path, parts });
+    const both = scope.jwt && keys.has(`${key(d)}|${!d.jwt}`);
+    const text = !scope.jwt || both ? base : `${base}, ${d.jwt ? 'with a JWT' : 'without a JWT'}`;
+    if (!out.includes(text)) out.push(text);
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ objects
@@ -434,14 +454,7 @@ export function diffLoadedEdges(
     const members = keyed.flat();
     const first = members[0];
     const scope = first.rep.scope;
-    // One description per alternative; with and without a JWT in the same group say nothing of the JWT.
-    const described = members.map((m) => ({ m, plain: describeRequest(m.rep.request, scope, false), full: describeRequest(m.rep.request, scope, scope.jwt) }));
-    const where: string[] = [];
-    for (const d of described) {
-      const both = described.some((o) => o.plain === d.plain && !!o.m.rep.request.jwt !== !!d.m.rep.request.jwt);
-      const text = both ? d.plain : d.full;
-      if (!where.includes(text)) where.push(text);
-    }
+    const where = describeGroup(members.map((m) => m.rep.request), scope);
     // One example for each class of the group (requests that take the same routes and decisions).
     const examples = keyed.map((k) => k[0].rep.request);
     const before = diffOutcome(first.before);

@@ -63,6 +63,13 @@ export interface RequestClasses {
   readonly notes: readonly string[];
 }
 
+/** A context and the paths it is combined with: all of the host's, or (`near`: a near-miss value) those of the routes that name it. */
+interface ContextPaths {
+  readonly context: Context;
+  paths: Set<string>;
+  near: boolean;
+}
+
 interface Context {
   readonly method?: string;
   readonly headers?: Record<string, string>;
@@ -72,7 +79,10 @@ interface Context {
 }
 
 const OUTSIDE_PATH = '/z-unmatched';
-const OTHER_VALUE = 'diff-other';
+/** The value of a header or query parameter that no condition names (a near miss). */
+export const OTHER_VALUE = 'diff-other';
+/** The client address of requests when policies read addresses (outside every documentation block they name). */
+export const DEFAULT_SOURCE_IP = '198.51.100.77';
 /** Past this many path × context pairs for one host, a context is combined with its own routes' paths only. */
 const PAIR_BUDGET = 4096;
 
@@ -267,19 +277,32 @@ function contextOf(m: Record<string, unknown>, notes: Set<string>): Context | un
   };
 }
 
+/** The values a StringMatch tells apart: the value it names and its near misses (a prefix itself, one character more). */
+function valuesAround(match: unknown): string[] {
+  const m = rec(match);
+  if (isPresenceMatch(m)) return ['present'];
+  const exact = str(m.exact);
+  const prefix = str(m.prefix);
+  const regex = str(m.regex);
+  if (exact !== undefined) return [exact, `${exact}x`, ...(exact.length > 1 ? [exact.slice(0, -1)] : [])];
+  if (prefix !== undefined) return [prefix, `${prefix}x`, ...(prefix.length > 1 ? [prefix.slice(0, -1)] : [])];
+  return regex !== undefined ? [...regexSamples(regex), ...regexSamples(regex).map((v) => `${v}x`)] : [];
+}
+
 /** Builds the path conditions, path examples and contexts of a set of http routes. */
 function collect(http: readonly Record<string, unknown>[], rewrites: readonly string[], policyPaths: ReadonlySet<string>, notes: Set<string>) {
   const conditions = new Map<string, PathCondition>();
   const paths = new Set<string>(['/', OUTSIDE_PATH]);
-  const contexts = new Map<string, { context: Context; paths: Set<string> }>();
-  const addContext = (c: Context, own: Iterable<string>) => {
+  const contexts = new Map<string, ContextPaths>();
+  const addContext = (c: Context, own: Iterable<string>, near = false) => {
     const key = JSON.stringify(c);
-    const entry = contexts.get(key) ?? { context: c, paths: new Set<string>(['/', OUTSIDE_PATH]) };
+    const entry = contexts.get(key) ?? { context: c, paths: new Set<string>(['/', OUTSIDE_PATH]), near };
     for (const p of own) entry.paths.add(p);
+    entry.near &&= near;
     contexts.set(key, entry);
   };
-  const headerNames = new Map<string, Set<string>>();
-  const queryNames = new Map<string, Set<string>>();
+  const headerNames = new Map<string, { paths: Set<string>; values: Set<string> }>();
+  const queryNames = new Map<string, { paths: Set<string>; values: Set<string> }>();
   const methods = new Set<string>();
   for (const h of http) {
     const matches = arr(h.match).map(rec);
@@ -294,10 +317,19 @@ function collect(http: readonly Record<string, unknown>[], rewrites: readonly st
       for (const p of own) paths.add(p);
       const c = contextOf(m, notes);
       if (c) addContext(c, own);
-      for (const name of [...Object.keys(rec(m.headers)), ...Object.keys(rec(m.withoutHeaders))]) {
-        if (!name.startsWith('@')) headerNames.set(name.toLowerCase(), new Set([...(headerNames.get(name.toLowerCase()) ?? []), ...own]));
+      for (const [name, sm] of [...Object.entries(rec(m.headers)), ...Object.entries(rec(m.withoutHeaders))]) {
+        if (name.startsWith('@')) continue;
+        const entry = headerNames.get(name.toLowerCase()) ?? { paths: new Set<string>(), values: new Set<string>([OTHER_VALUE]) };
+        for (const p of own) entry.paths.add(p);
+        for (const v of valuesAround(sm)) entry.values.add(v);
+        headerNames.set(name.toLowerCase(), entry);
       }
-      for (const name of Object.keys(rec(m.queryParams))) queryNames.set(name, new Set([...(queryNames.get(name) ?? []), ...own]));
+      for (const [name, sm] of Object.entries(rec(m.queryParams))) {
+        const entry = queryNames.get(name) ?? { paths: new Set<string>(), values: new Set<string>([OTHER_VALUE]) };
+        for (const p of own) entry.paths.add(p);
+        for (const v of valuesAround(sm)) entry.values.add(v);
+        queryNames.set(name, entry);
+      }
       if (m.method !== undefined) methods.add(str(rec(m.method).exact)?.toUpperCase() ?? 'GET');
     }
   }
@@ -310,9 +342,10 @@ function collect(http: readonly Record<string, unknown>[], rewrites: readonly st
     conditions.set(condition.text, condition);
     for (const r of reps) paths.add(r.startsWith('/') ? r : `/${r}`);
   }
-  // Near misses: each header and query parameter with a value no condition names; another method.
-  for (const [name, own] of headerNames) addContext({ headers: { [name]: OTHER_VALUE } }, own);
-  for (const [name, own] of queryNames) addContext({ query: { [name]: OTHER_VALUE } }, own);
+  // Each header and query parameter alone, with each value a condition names, its near misses, and a
+  // value no condition names; another method.
+  for (const [name, { paths: own, values }] of headerNames) for (const v of values) addContext({ headers: { [name]: v } }, own, v !== OTHER_VALUE);
+  for (const [name, { paths: own, values }] of queryNames) for (const v of values) addContext({ query: { [name]: v } }, own, v !== OTHER_VALUE);
   for (const m of methods) addContext({ method: m }, []);
   if (methods.size) addContext({ method: ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'].find((m) => !methods.has(m)) ?? 'HEAD' }, []);
   // Paths every condition (routes, policies, rewrites) treats alike are one class: keep the first.
@@ -333,12 +366,12 @@ function collect(http: readonly Record<string, unknown>[], rewrites: readonly st
 
 function combine(
   base: Omit<ExplainRequest, 'path'>, scope: RequestScope, paths: ReadonlySet<string>,
-  contexts: ReadonlyMap<string, { context: Context; paths: Set<string> }>, jwts: readonly (ExplainRequest['jwt'] | undefined)[], out: RepresentativeRequest[],
+  contexts: ReadonlyMap<string, ContextPaths>, jwts: readonly (ExplainRequest['jwt'] | undefined)[], out: RepresentativeRequest[],
 ): void {
-  const all = [{ context: {} as Context, paths: paths as Set<string> }, ...contexts.values()];
+  const all: ContextPaths[] = [{ context: {}, paths: new Set(paths), near: false }, ...contexts.values()];
   const full = paths.size * all.length <= PAIR_BUDGET;
-  for (const { context, paths: own } of all) {
-    const ps = full || Object.keys(context).length === 0 ? paths : own;
+  for (const { context, paths: own, near } of all) {
+    const ps = (full && !near) || Object.keys(context).length === 0 ? paths : own;
     for (const jwt of jwts) {
       const claims = context.claims;
       if (claims && !jwt) continue;
@@ -380,12 +413,12 @@ export function representativeRequests(oldObjects: readonly KubernetesObject[], 
     for (const issuer of f.issuers) jwts.push({ issuer, subject: 'diff-subject' });
   }
   // Contexts every host gets: policy methods and headers, client addresses for address rules.
-  const policyContexts = new Map<string, { context: Context; paths: Set<string> }>();
-  const addPolicy = (c: Context) => policyContexts.set(JSON.stringify(c), { context: c, paths: new Set(['/', OUTSIDE_PATH]) });
+  const policyContexts = new Map<string, ContextPaths>();
+  const addPolicy = (c: Context) => policyContexts.set(JSON.stringify(c), { context: c, paths: new Set(['/', OUTSIDE_PATH]), near: false });
   for (const m of f.policyMethods) addPolicy({ method: m.replace(/\*$/, '').toUpperCase() || 'GET' });
   for (const [name, values] of f.policyHeaders) for (const v of [...values, OTHER_VALUE]) addPolicy({ headers: { [name]: v } });
   const ips = [...f.ipBlocks].map(firstAddress).filter((a) => /^[\d.:a-fA-F]+$/.test(a));
-  const defaultIp = ips.length ? '198.51.100.77' : undefined;
+  const defaultIp = ips.length ? DEFAULT_SOURCE_IP : undefined;
   for (const ip of ips) addPolicy({ sourceIp: ip });
 
   // Gateway requests: each listener, each host pattern it can serve.
