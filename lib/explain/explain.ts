@@ -22,6 +22,7 @@ import { resolveHost } from '../contract/hosts';
 import { unreadFields } from '../model/field-paths';
 import { EXPLAIN_FIELDS } from './fields';
 import { clusterHostNamespace, splitNamespaced } from '../contract/hosts';
+import type { RolloutStepSummary } from './rollout';
 
 /** The namespaces whose policies apply mesh-wide (Istio's root namespace; the AKS add-on's). */
 export const DEFAULT_ROOT_NAMESPACES: readonly string[] = ['istio-system', 'aks-istio-system'];
@@ -184,6 +185,8 @@ export interface Explanation {
   readonly steps: readonly string[];
   /** What the manifests do not decide (ambiguities, unsupported fields); empty when the answer is certain. */
   readonly unknowns: readonly string[];
+  /** The Argo Rollouts canary step the answer is for (`--rollout ns/name --step N`): the weights and managed routes in force. */
+  readonly rollout?: RolloutStepSummary;
 }
 
 interface Req {

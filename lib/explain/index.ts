@@ -2,6 +2,7 @@
 // form), request tables, and the edge picture; no cdk8s, no Pulumi.
 export { DEFAULT_ROOT_NAMESPACES, MESH_DEFAULT_RETRIES, Decision, describeMatch, ExplainedDestination, ExplainedRateLimit, Explanation, ExplainOptions, ExplainRequest } from './explain';
 export { checkRequestTable, EdgeForm, explainRequest, LoadedEdge } from './edge';
+export { ManagedRouteSummary, rolloutAtStep, RolloutStepError, RolloutStepObjects, RolloutStepProblem, RolloutStepSummary } from './rollout';
 export { AuthzDecision, PolicyVerdict } from './authz';
 export { DescriptorEntry, ExplainedDescriptor, RateLimitValue } from './rate-limits';
 export { explanationJson, formatExplanation } from './format';
