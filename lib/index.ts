@@ -37,6 +37,8 @@ export type { ServiceAttributes, ServicePortOptions, VersionedServiceProps, Vers
 export type { IMeshCaller, IRoutableService, IRouteTarget } from './service-reference';
 export { ServiceEntry, ServiceLocation, ServiceProtocol, ServiceResolution } from './service-entry';
 export type { ServiceEntryEndpoint, ServiceEntryPort, ServiceEntryProps } from './service-entry';
+export { CaptureMode, OutboundTrafficMode, Sidecar } from './sidecar';
+export type { SidecarEgressListener, SidecarEgressProxy, SidecarIngressListener, SidecarPort, SidecarProps } from './sidecar';
 export { DestinationRule } from './destination-rule';
 export type { DestinationRuleProps, DestinationSubset } from './destination-rule';
 export { ClientTls, H2UpgradePolicy, HashKey, LoadBalancer } from './destination-policy';
@@ -106,3 +108,6 @@ export type { DocumentFindings } from './analysis/documents';
 // Where a request goes: explain and request tables.
 export { checkRequestTable, explainRequest, formatExplanation, formatTableResults, LoadedEdge, parseRequestTable } from './explain';
 export type { Explanation, ExplainOptions, ExplainRequest, RequestCase, RequestCaseResult, RequestExpectation } from './explain';
+// Which requests get another outcome between two edges.
+export { diffEdges, diffSarif, formatDiff, formatDiffMarkdown } from './explain';
+export type { DiffCause, DiffChange, DiffClass, DiffObjectChange, DiffOptions, DiffOutcome, EdgeDiff } from './explain';

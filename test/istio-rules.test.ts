@@ -163,3 +163,26 @@ describe('Kubernetes: Pod Security levels, image references, HPA metrics', () =>
     for (const q of ['10', '100m', '1.5k', '2Gi', '1e3', '.5', '0.001']) ok(() => ScalingMetric.pods({ metricName: 'rps', averageValue: q, selector: { 'example.com/queue': 'orders' } }));
   });
 });
+
+describe('VirtualService hosts (ValidateVirtualService: no two hosts overlap)', () => {
+  const setup = () => {
+    const chart = newChart();
+    const g = new IngressGateway(chart, 'g', { hosts: ['*.example.com', 'shop.example.com', 'api.other.com'] });
+    const s = new VersionedService(chart, 's', { namespace: 'shop', versions: [{ name: 'v1', image: 'registry.example.com/s:1' }] });
+    return { chart, g, s };
+  };
+  it('hosts taken from the gateway keep the wider of two overlapping hosts (the same requests)', () => {
+    const { chart, g, s } = setup();
+    g.addRoute('r', { namespace: 'shop', routes: [{ name: 'a', to: Traffic.to(s) }] });
+    const vs = synth(chart).find((o) => o.kind === 'VirtualService');
+    expect((vs?.spec as { hosts?: string[] } | undefined)?.hosts).toEqual(['*.example.com', 'api.other.com']);
+  });
+  it('overlapping hosts given by the user are refused by name; distinct ones are fine', () => {
+    const { chart, g, s } = setup();
+    g.addRoute('r', { namespace: 'shop', hosts: ['shop.example.com', '*.example.com'], routes: [{ name: 'a', to: Traffic.to(s) }] });
+    refused(() => synth(chart), /test\/g\/r: invalid hosts\[1\]: received "\*\.example\.com"\. It overlaps hosts\[0\] "shop\.example\.com"/);
+    const ok2 = setup();
+    ok2.g.addRoute('r', { namespace: 'shop', hosts: ['shop.example.com', 'api.other.com'], routes: [{ name: 'a', to: Traffic.to(ok2.s) }] });
+    ok(() => synth(ok2.chart));
+  });
+});

@@ -22,6 +22,7 @@ import { resolveHost } from '../contract/hosts';
 import { unreadFields } from '../model/field-paths';
 import { EXPLAIN_FIELDS } from './fields';
 import { clusterHostNamespace, splitNamespaced } from '../contract/hosts';
+import type { RolloutStepSummary } from './rollout';
 
 /** The namespaces whose policies apply mesh-wide (Istio's root namespace; the AKS add-on's). */
 export const DEFAULT_ROOT_NAMESPACES: readonly string[] = ['istio-system', 'aks-istio-system'];
@@ -184,6 +185,8 @@ export interface Explanation {
   readonly steps: readonly string[];
   /** What the manifests do not decide (ambiguities, unsupported fields); empty when the answer is certain. */
   readonly unknowns: readonly string[];
+  /** The Argo Rollouts canary step the answer is for (`--rollout ns/name --step N`): the weights and managed routes in force. */
+  readonly rollout?: RolloutStepSummary;
 }
 
 interface Req {
@@ -211,6 +214,28 @@ interface RouteEntry {
   vs: KubernetesObject;
   http: Record<string, unknown>;
   index: number;
+}
+
+/** The properties of a part of an object explain does not read, computed once per part (an edge is asked many requests). */
+const unreadCache = new WeakMap<object, ReturnType<typeof unreadFields>>();
+function unreadOnce(table: keyof typeof EXPLAIN_FIELDS, part: object, wrap: (part: object) => unknown): ReturnType<typeof unreadFields> {
+  let found = unreadCache.get(part);
+  if (!found) {
+    found = unreadFields(EXPLAIN_FIELDS[table], wrap(part));
+    unreadCache.set(part, found);
+  }
+  return found;
+}
+
+/** The JSON text of a patch value, once per value. */
+const jsonCache = new WeakMap<object, string>();
+function jsonOnce(value: Record<string, unknown>): string {
+  let text = jsonCache.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    jsonCache.set(value, text);
+  }
+  return text;
 }
 
 const ref = (o: KubernetesObject) => `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name ?? '<unnamed>'}`;
@@ -249,6 +274,27 @@ function visible(o: KubernetesObject, from: string): boolean {
   if (exportTo === undefined) return true;
   const list = strings(exportTo);
   return list.includes('*') || list.includes(from) || (list.includes('.') && nsOf(o) === from);
+}
+
+/**
+ * A Sidecar's egress listener for a port: the one on that port, else the catch-all (without a
+ * port); null when none applies; undefined when the Sidecar has no egress (it imports everything).
+ */
+function egressListenerFor(sidecar: KubernetesObject, port: number): Record<string, unknown> | null | undefined {
+  const listeners = arr(rec(sidecar.spec).egress).map(rec);
+  if (listeners.length === 0) return undefined;
+  return listeners.find((l) => num(rec(l.port).number) === port) ?? listeners.find((l) => l.port === undefined) ?? null;
+}
+
+/** Whether an egress listener imports `host` of a config in namespace `configNs` (hosts "ns/dnsName"; "." the Sidecar's, "*" any, "~" none). */
+function imports(listener: Record<string, unknown>, sidecarNs: string, configNs: string, host: string): boolean {
+  return strings(listener.hosts).some((h) => {
+    const slash = h.indexOf('/');
+    const ns = h.slice(0, slash);
+    const name = h.slice(slash + 1);
+    const nsOk = ns === '*' || (ns === '.' ? sidecarNs : ns) === configNs;
+    return nsOk && (name === '*' || intersectHosts(name, host) !== undefined);
+  });
 }
 
 function isTerminatedHttp(server: Record<string, unknown>): 'http' | 'https' | undefined {
@@ -383,7 +429,7 @@ export class Explainer {
       return this.base({ decision: 'unknown' });
     }
     const first = serverCandidates[0];
-    for (const f of unreadFields(EXPLAIN_FIELDS.Gateway, { servers: [first.server] })) this.unknowns.push(`Gateway ${first.gatewayRef}: server ${f.at.replace(/^servers\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
+    for (const f of unreadOnce('Gateway', first.server, (server) => ({ servers: [server] }))) this.unknowns.push(`Gateway ${first.gatewayRef}: server ${f.at.replace(/^servers\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
     const port = rec(first.server.port);
     const gatewayInfo = { name: first.gatewayRef, server: { port: req.port, protocol: str(port.protocol) ?? '', hosts: strings(first.server.hosts), ...(str(port.name) ? { name: str(port.name) } : {}) } };
     this.steps.push(`Gateway ${first.gatewayRef} accepts the connection: server ${str(port.name) ?? ''} port ${req.port}/${str(port.protocol)} for ${strings(first.server.hosts).join(', ')}${kinds.has('https') ? ` (TLS server name ${req.sni})` : ''}.`);
@@ -513,7 +559,7 @@ export class Explainer {
       this.steps.push(`${label} matches${chosen >= 0 ? ` (match ${chosen}${describeMatch(m) ? `: ${describeMatch(m)}` : ''})` : ' (no match conditions: every request)'}; first match wins.`);
       const route = { virtualService: ref(entry.vs), ...(str(http.name) ? { name: str(http.name) } : {}), index: entry.index, ...(chosen >= 0 ? { match: chosen } : {}) };
       // A property of the route explain does not read is an unknown that names it (fields.ts).
-      for (const f of unreadFields(EXPLAIN_FIELDS.VirtualService, { http: [http] })) this.unknowns.push(`${label}: ${f.at.replace(/^http\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
+      for (const f of unreadOnce('VirtualService', http, (h) => ({ http: [h] }))) this.unknowns.push(`${label}: ${f.at.replace(/^http\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
       return this.action(entry, m, req, proxy, { ...common, route });
     }
     this.steps.push(`No route of the virtual host matches ${req.method} ${req.path}: 404.`);
@@ -685,7 +731,7 @@ export class Explainer {
     for (const ns of order) {
       const forHost = this.index.ofKind('DestinationRule').filter((o) => nsOf(o) === ns && visible(o, proxy.proxyNamespace ?? ns) && hostMatches(resolveHost(str(rec(o.spec).host) ?? '', ns), host));
       // A property of a rule for this host that explain does not read is an unknown that names it (fields.ts).
-      for (const o of forHost) for (const f of unreadFields(EXPLAIN_FIELDS.DestinationRule, o.spec)) this.unknowns.push(`DestinationRule ${ref(o)}: ${f.at} is not evaluated by explain: ${f.reason}`);
+      for (const o of forHost) for (const f of unreadOnce('DestinationRule', rec(o.spec), (spec) => spec)) this.unknowns.push(`DestinationRule ${ref(o)}: ${f.at} is not evaluated by explain: ${f.reason}`);
       const found = forHost.filter((o) => rec(o.spec).workloadSelector === undefined);
       if (found.length > 1) this.unknowns.push(`DestinationRules ${found.map(ref).join(', ')} all apply to ${host} in ${ns}: Istio merges them by creation time.`);
       if (found.length) {
@@ -814,7 +860,7 @@ export class Explainer {
           if (!hostMatches(vh, req.host) || (vp !== undefined && vp !== '*' && Number(vp) !== req.port)) continue;
         }
         const value = rec(rec(p.patch).value);
-        const text = JSON.stringify(value);
+        const text = jsonOnce(value);
         const typed = rec(value.typed_config);
         if (/local_ratelimit|LocalRateLimit/.test(text)) {
           const bucket = rec(typed.token_bucket ?? rec(rec(value.typed_per_filter_config)['envoy.filters.http.local_ratelimit']).value);
@@ -872,6 +918,24 @@ export class Explainer {
       this.unknowns.push(`Port ${port} of ${host} is ${declared}: explain evaluates HTTP and TLS routing only.`);
       return this.base({ decision: 'unknown' });
     }
+    // The caller's Sidecar scopes what its proxy imports: a host outside its egress hosts has no route there.
+    const sidecar = this.sidecarOf(source.namespace, sourceLabels);
+    const listener = sidecar ? egressListenerFor(sidecar, port) : undefined;
+    if (sidecar && listener !== undefined) {
+      const configNs = service || entry ? nsOf(service ?? entry!) : undefined;
+      if (configNs !== undefined && !(listener && imports(listener, nsOf(sidecar), configNs, host))) {
+        const mode = str(rec(rec(sidecar.spec).outboundTrafficPolicy).mode);
+        this.steps.push(`Sidecar ${ref(sidecar)} applies to the caller and ${listener ? `its egress hosts (${strings(listener.hosts).join(', ')})` : `no egress listener on port ${port}`} do not import ${host} (${service ? 'Service' : 'ServiceEntry'} in ${configNs}).`);
+        if (mode === 'REGISTRY_ONLY') {
+          this.steps.push('Its outboundTrafficPolicy is REGISTRY_ONLY: the call goes to the BlackHole cluster (502).');
+          return this.base({ decision: 'no-route', status: 502 });
+        }
+        for (const f of unreadFields(EXPLAIN_FIELDS.Sidecar, { outboundTrafficPolicy: rec(sidecar.spec).outboundTrafficPolicy })) this.unknowns.push(`Sidecar ${ref(sidecar)}: ${f.at} is not evaluated by explain: ${f.reason}`);
+        this.unknowns.push(`${host} is not imported by Sidecar ${ref(sidecar)}: ${mode === 'ALLOW_ANY' ? 'under ALLOW_ANY' : 'under the mesh\'s outbound traffic policy (ALLOW_ANY unless meshConfig says REGISTRY_ONLY)'} the call passes through to the address the caller resolved, without VirtualServices, DestinationRules or subsets; explain does not follow passthrough.`);
+        return this.base({ decision: 'unknown' });
+      }
+      this.steps.push(`Sidecar ${ref(sidecar)} applies to the caller and imports ${host}.`);
+    }
     const entries: RouteEntry[] = [];
     const vses: KubernetesObject[] = [];
     for (const vs of this.index.ofKind('VirtualService')) {
@@ -879,6 +943,7 @@ export class Explainer {
       const gateways = strings(spec.gateways);
       if (gateways.length > 0 && !gateways.includes('mesh')) continue;
       if (!visible(vs, source.namespace)) continue;
+      if (sidecar && listener && !strings(spec.hosts).some((h) => imports(listener, nsOf(sidecar), nsOf(vs), resolveHost(h, nsOf(vs))))) continue;
       if (!strings(spec.hosts).some((h) => hostMatches(resolveHost(h, nsOf(vs)), host))) continue;
       vses.push(vs);
       entries.push(...arr(handling === 'tls' ? spec.tls : spec.http).map((http, index) => ({ vs, http: rec(http), index })));
@@ -903,6 +968,24 @@ export class Explainer {
     this.steps.push(`VirtualService ${vses.map(ref).join(', ')} routes ${host} in the mesh${handling === 'tls' ? ' (its tls routes)' : ''}.`);
     if (handling === 'tls') return this.tlsRoute(entries, r, proxy, defaultRoute);
     return this.route(entries, r, request, proxy, {});
+  }
+
+  /**
+   * The Sidecar that applies to a caller's proxy, as istiod picks it: one of its namespace whose
+   * workloadSelector selects the caller's labels, else its namespace's Sidecar without selector,
+   * else the root namespace's.
+   */
+  private sidecarOf(namespace: string, podLabels: Readonly<Record<string, string>>): KubernetesObject | undefined {
+    const all = this.index.ofKind('Sidecar');
+    const selectorOf = (o: KubernetesObject) => labels(rec(rec(o.spec).workloadSelector).labels);
+    const inNs = all.filter((o) => nsOf(o) === namespace);
+    const selected = inNs.filter((o) => {
+      const sel = selectorOf(o);
+      return Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => podLabels[k] === v);
+    });
+    if (selected.length > 1) this.unknowns.push(`Sidecars ${selected.map(ref).join(', ')} all select the caller: istiod uses the oldest, which manifests do not carry; this answer takes the first.`);
+    return selected[0] ?? inNs.find((o) => Object.keys(selectorOf(o)).length === 0)
+      ?? all.find((o) => this.roots.includes(nsOf(o)) && Object.keys(selectorOf(o)).length === 0);
   }
 
   /** TLS routes in order: the first whose match (sniHosts, port, source) fits the connection. */
