@@ -37,6 +37,8 @@ export type { ServiceAttributes, ServicePortOptions, VersionedServiceProps, Vers
 export type { IMeshCaller, IRoutableService, IRouteTarget } from './service-reference';
 export { ServiceEntry, ServiceLocation, ServiceProtocol, ServiceResolution } from './service-entry';
 export type { ServiceEntryEndpoint, ServiceEntryPort, ServiceEntryProps } from './service-entry';
+export { CaptureMode, OutboundTrafficMode, Sidecar } from './sidecar';
+export type { SidecarEgressListener, SidecarEgressProxy, SidecarIngressListener, SidecarPort, SidecarProps } from './sidecar';
 export { DestinationRule } from './destination-rule';
 export type { DestinationRuleProps, DestinationSubset } from './destination-rule';
 export { ClientTls, H2UpgradePolicy, HashKey, LoadBalancer } from './destination-policy';

@@ -7,6 +7,7 @@ import { AutoscalingOptions, createHorizontalPodAutoscaler, resolveAutoscaling }
 import { IMeshCaller, IRoutableService, IRouteTarget } from './service-reference';
 import { Disruption } from './disruption';
 import { fail } from './private/errors';
+import { imageReferenceProblem } from './private/image-reference';
 import { declareExistingNamespace } from './contract/existing-namespaces';
 import { validateDnsLabel, validateEnv, validateId, validateLabels, validatePort, validatePositiveInteger, validateServiceName } from './private/validate';
 import { ContainerResources, SERVICE_DEFAULT_RESOURCES, validateResources } from './resources';
@@ -406,6 +407,8 @@ export class ServiceVersion extends Construct implements IRouteTarget {
     if (!options.image || typeof options.image !== 'string' || /\s/.test(options.image)) {
       fail(this, 'image', options.image, 'Give a container image reference such as "ghcr.io/acme/api:1.4".');
     }
+    const imageProblem = imageReferenceProblem(options.image);
+    if (imageProblem) fail(this, 'image', options.image, `Give an image reference the kubelet can pull, such as "ghcr.io/acme/api:1.4" or "ghcr.io/acme/api@sha256:<64 hex digits>": ${imageProblem}.`);
     const resources = validateResources(this, 'resources', ctx.resources);
     if (options.labels) validateLabels(this, 'labels', options.labels);
     for (const reserved of ['app', 'version']) {

@@ -251,6 +251,27 @@ function visible(o: KubernetesObject, from: string): boolean {
   return list.includes('*') || list.includes(from) || (list.includes('.') && nsOf(o) === from);
 }
 
+/**
+ * A Sidecar's egress listener for a port: the one on that port, else the catch-all (without a
+ * port); null when none applies; undefined when the Sidecar has no egress (it imports everything).
+ */
+function egressListenerFor(sidecar: KubernetesObject, port: number): Record<string, unknown> | null | undefined {
+  const listeners = arr(rec(sidecar.spec).egress).map(rec);
+  if (listeners.length === 0) return undefined;
+  return listeners.find((l) => num(rec(l.port).number) === port) ?? listeners.find((l) => l.port === undefined) ?? null;
+}
+
+/** Whether an egress listener imports `host` of a config in namespace `configNs` (hosts "ns/dnsName"; "." the Sidecar's, "*" any, "~" none). */
+function imports(listener: Record<string, unknown>, sidecarNs: string, configNs: string, host: string): boolean {
+  return strings(listener.hosts).some((h) => {
+    const slash = h.indexOf('/');
+    const ns = h.slice(0, slash);
+    const name = h.slice(slash + 1);
+    const nsOk = ns === '*' || (ns === '.' ? sidecarNs : ns) === configNs;
+    return nsOk && (name === '*' || intersectHosts(name, host) !== undefined);
+  });
+}
+
 function isTerminatedHttp(server: Record<string, unknown>): 'http' | 'https' | undefined {
   const protocol = (str(rec(server.port).protocol) ?? '').toUpperCase();
   if (['HTTP', 'HTTP2', 'GRPC'].includes(protocol)) return 'http';
@@ -872,6 +893,24 @@ export class Explainer {
       this.unknowns.push(`Port ${port} of ${host} is ${declared}: explain evaluates HTTP and TLS routing only.`);
       return this.base({ decision: 'unknown' });
     }
+    // The caller's Sidecar scopes what its proxy imports: a host outside its egress hosts has no route there.
+    const sidecar = this.sidecarOf(source.namespace, sourceLabels);
+    const listener = sidecar ? egressListenerFor(sidecar, port) : undefined;
+    if (sidecar && listener !== undefined) {
+      const configNs = service || entry ? nsOf(service ?? entry!) : undefined;
+      if (configNs !== undefined && !(listener && imports(listener, nsOf(sidecar), configNs, host))) {
+        const mode = str(rec(rec(sidecar.spec).outboundTrafficPolicy).mode);
+        this.steps.push(`Sidecar ${ref(sidecar)} applies to the caller and ${listener ? `its egress hosts (${strings(listener.hosts).join(', ')})` : `no egress listener on port ${port}`} do not import ${host} (${service ? 'Service' : 'ServiceEntry'} in ${configNs}).`);
+        if (mode === 'REGISTRY_ONLY') {
+          this.steps.push('Its outboundTrafficPolicy is REGISTRY_ONLY: the call goes to the BlackHole cluster (502).');
+          return this.base({ decision: 'no-route', status: 502 });
+        }
+        for (const f of unreadFields(EXPLAIN_FIELDS.Sidecar, { outboundTrafficPolicy: rec(sidecar.spec).outboundTrafficPolicy })) this.unknowns.push(`Sidecar ${ref(sidecar)}: ${f.at} is not evaluated by explain: ${f.reason}`);
+        this.unknowns.push(`${host} is not imported by Sidecar ${ref(sidecar)}: ${mode === 'ALLOW_ANY' ? 'under ALLOW_ANY' : 'under the mesh\'s outbound traffic policy (ALLOW_ANY unless meshConfig says REGISTRY_ONLY)'} the call passes through to the address the caller resolved, without VirtualServices, DestinationRules or subsets; explain does not follow passthrough.`);
+        return this.base({ decision: 'unknown' });
+      }
+      this.steps.push(`Sidecar ${ref(sidecar)} applies to the caller and imports ${host}.`);
+    }
     const entries: RouteEntry[] = [];
     const vses: KubernetesObject[] = [];
     for (const vs of this.index.ofKind('VirtualService')) {
@@ -879,6 +918,7 @@ export class Explainer {
       const gateways = strings(spec.gateways);
       if (gateways.length > 0 && !gateways.includes('mesh')) continue;
       if (!visible(vs, source.namespace)) continue;
+      if (sidecar && listener && !strings(spec.hosts).some((h) => imports(listener, nsOf(sidecar), nsOf(vs), resolveHost(h, nsOf(vs))))) continue;
       if (!strings(spec.hosts).some((h) => hostMatches(resolveHost(h, nsOf(vs)), host))) continue;
       vses.push(vs);
       entries.push(...arr(handling === 'tls' ? spec.tls : spec.http).map((http, index) => ({ vs, http: rec(http), index })));
@@ -903,6 +943,24 @@ export class Explainer {
     this.steps.push(`VirtualService ${vses.map(ref).join(', ')} routes ${host} in the mesh${handling === 'tls' ? ' (its tls routes)' : ''}.`);
     if (handling === 'tls') return this.tlsRoute(entries, r, proxy, defaultRoute);
     return this.route(entries, r, request, proxy, {});
+  }
+
+  /**
+   * The Sidecar that applies to a caller's proxy, as istiod picks it: one of its namespace whose
+   * workloadSelector selects the caller's labels, else its namespace's Sidecar without selector,
+   * else the root namespace's.
+   */
+  private sidecarOf(namespace: string, podLabels: Readonly<Record<string, string>>): KubernetesObject | undefined {
+    const all = this.index.ofKind('Sidecar');
+    const selectorOf = (o: KubernetesObject) => labels(rec(rec(o.spec).workloadSelector).labels);
+    const inNs = all.filter((o) => nsOf(o) === namespace);
+    const selected = inNs.filter((o) => {
+      const sel = selectorOf(o);
+      return Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => podLabels[k] === v);
+    });
+    if (selected.length > 1) this.unknowns.push(`Sidecars ${selected.map(ref).join(', ')} all select the caller: istiod uses the oldest, which manifests do not carry; this answer takes the first.`);
+    return selected[0] ?? inNs.find((o) => Object.keys(selectorOf(o)).length === 0)
+      ?? all.find((o) => this.roots.includes(nsOf(o)) && Object.keys(selectorOf(o)).length === 0);
   }
 
   /** TLS routes in order: the first whose match (sniHosts, port, source) fits the connection. */

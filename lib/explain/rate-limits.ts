@@ -146,3 +146,97 @@ export function serviceLimits(nodes: readonly ConfigNode[], path: readonly strin
     return [...own, ...serviceLimits(n.descriptors ?? [], here)];
   });
 }
+
+/** A global limit a route is subject to, read from the EnvoyFilters without a request (for the picture). */
+export interface RouteRateLimit {
+  /** "namespace/name" of the EnvoyFilter whose patch sends the descriptor. */
+  readonly filter: string;
+  /** Where the actions are: "route" (HTTP_ROUTE patch) or "virtual host" (VIRTUAL_HOST patch). */
+  readonly source: 'route' | 'virtual host';
+  /** The descriptor in words: "route=api, remote_address" (an entry without a value is counted per value: the client address, the header's value). */
+  readonly descriptor: string;
+  /** The limit of the service's configuration it hits, when the configuration is among the manifests. */
+  readonly limit?: RateLimitValue;
+  /** true when the configuration says `unlimited: true` for it. */
+  readonly unlimited?: boolean;
+}
+
+/** Where a route is served: its gateways ("namespace/name"), the servers' ports, the VirtualService's hosts and the route's name. */
+export interface RouteAt {
+  readonly gateways: ReadonlySet<string>;
+  readonly ports: readonly number[];
+  readonly hosts: readonly string[];
+  readonly name?: string;
+}
+
+/**
+ * The descriptors Envoy sends for a route at a gateway, and the limit each hits: the route's own
+ * `rate_limits` (HTTP_ROUTE patches matched by gateway, port, virtual host and route name), else
+ * the virtual host's (VIRTUAL_HOST patches), as {@link descriptorOf} reads them for a request. An
+ * action whose value comes from the request (the client address, a header) is counted per value.
+ * `configs` is the service configuration of the filters' domain ({@link rateLimitConfigs}).
+ */
+export function routeRateLimits(filters: readonly KubernetesObject[], at: RouteAt, configs: ReadonlyMap<string, readonly ConfigNode[]>): RouteRateLimit[] {
+  const out: RouteRateLimit[] = [];
+  for (const filter of filters) {
+    const patches = arr(rec(filter.spec).configPatches).map(rec);
+    const domain = patches.map((p) => str(rec(rec(rec(p.patch).value).typed_config).domain)).find((d) => d !== undefined);
+    const config = domain !== undefined ? configs.get(domain) : undefined;
+    const routeLevel: Record<string, unknown>[] = [];
+    const vhostLevel: Record<string, unknown>[] = [];
+    let includeVh = false;
+    for (const p of patches) {
+      const applyTo = str(p.applyTo);
+      if (applyTo !== 'HTTP_ROUTE' && applyTo !== 'VIRTUAL_HOST') continue;
+      const rc = rec(rec(p.match).routeConfiguration);
+      const gw = str(rc.gateway);
+      if (gw !== undefined && !at.gateways.has(gw)) continue;
+      const portNumber = num(rc.portNumber);
+      if (portNumber !== undefined && !at.ports.includes(portNumber)) continue;
+      const vhost = rec(rc.vhost);
+      const vhostName = str(vhost.name);
+      if (vhostName !== undefined) {
+        const [vh, vp] = vhostName.split(':');
+        if (!at.hosts.some((h) => h === vh || vh === '*' || (vh.startsWith('*') && h.endsWith(vh.slice(1))))) continue;
+        if (vp !== undefined && vp !== '*' && !at.ports.includes(Number(vp))) continue;
+      }
+      const value = rec(rec(p.patch).value);
+      if (applyTo === 'HTTP_ROUTE') {
+        const name = str(rec(vhost.route).name);
+        if (name !== undefined && name !== at.name) continue;
+        routeLevel.push(...arr(rec(value.route).rate_limits).map(rec));
+        if (rec(value.route).include_vh_rate_limits === true) includeVh = true;
+      } else vhostLevel.push(...arr(value.rate_limits).map(rec));
+    }
+    const sources = [
+      ...routeLevel.map((r) => ({ r, source: 'route' as const })),
+      ...(routeLevel.length === 0 || includeVh ? vhostLevel.map((r) => ({ r, source: 'virtual host' as const })) : []),
+    ];
+    for (const { r, source } of sources) {
+      const entries = staticEntries(r);
+      const hit = config ? limitOf(config, entries.map((e) => ({ key: e.key, value: e.value ?? '<any>' }))) : {};
+      out.push({ filter: `${filter.metadata?.namespace ?? 'default'}/${filter.metadata?.name ?? '<unnamed>'}`, source, descriptor: entries.map((e) => (e.value !== undefined ? `${e.key}=${e.value}` : e.key)).join(', '), ...hit });
+    }
+  }
+  return out;
+}
+
+/** The entries of a `rate_limits` entry's actions: a fixed value where the action gives one, none where the request does. */
+function staticEntries(rateLimit: Record<string, unknown>): { key: string; value?: string }[] {
+  return arr(rateLimit.actions).map(rec).map((action) => {
+    if (action.generic_key !== undefined) {
+      const g = rec(action.generic_key);
+      return { key: str(g.descriptor_key) ?? 'generic_key', value: str(g.descriptor_value) ?? '' };
+    }
+    if (action.remote_address !== undefined) return { key: 'remote_address' };
+    if (action.request_headers !== undefined) {
+      const h = rec(action.request_headers);
+      return { key: str(h.descriptor_key) ?? str(h.header_name) ?? '' };
+    }
+    if (action.header_value_match !== undefined) {
+      const m = rec(action.header_value_match);
+      return { key: str(m.descriptor_key) ?? 'header_match', value: str(m.descriptor_value) ?? '' };
+    }
+    return { key: Object.keys(action)[0] ?? 'action' };
+  });
+}

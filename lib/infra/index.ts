@@ -44,4 +44,4 @@ export type { AuditLogsArgs } from './components/audit-logs';
 export { AzureMonitoring, isoDuration, MONITORING_DATA_READER_ROLE_ID } from './components/azure-monitoring';
 export type { AzureMonitoringArgs } from './components/azure-monitoring';
 export { assignAdmins, assignRole, BUILT_IN_ROLES, deployerPrincipalType, USER_SIGN_IN_CLIENT_IDS } from './components/role-assignment';
-export type { Admins, AssignRoleArgs, BootstrapDeployer, Deployer, PrincipalType } from './components/role-assignment';
+export type { Admins, AssignRoleArgs, BootstrapDeployer, Deployer, FormerNames, PrincipalType } from './components/role-assignment';

@@ -56,6 +56,7 @@ export const SHAPES = {
   ServiceEntryProps: { "name": 's', "namespace": 's', "hosts": req(['l', 's']), "ports": req(['l', { "number": req('n'), "protocol": req('s'), "name": 's', "targetPort": 'n' }]), "resolution": 's', "location": 's', "endpoints": ['l', { "address": req('s'), "ports": ['r', 'n'], "labels": ['r', 's'], "locality": 's', "weight": 'n' }], "addresses": ['l', 's'], "exportTo": ['l', 's'] },
   ServicePortOptions: { "port": req('n'), "targetPort": 'n', "protocol": 's', "name": 's' },
   ServiceTarget: { "name": req('s'), "namespace": req('s'), "deployments": req(['l', 's']), "autoscalers": req(['l', 's']), "disruptionBudget": 's' },
+  SidecarProps: { "name": 's', "namespace": 's', "workloadSelector": ['r', 's'], "egress": ['l', { "hosts": req(['l', 's']), "port": { "number": req('n'), "protocol": req('s'), "name": 's' }, "bind": 's', "captureMode": 's' }], "ingress": ['l', { "port": req({ "number": req('n'), "protocol": req('s'), "name": 's' }), "defaultEndpoint": 's', "bind": 's', "captureMode": 's' }], "outboundTrafficPolicy": 's', "egressProxy": { "host": req('s'), "port": req('n'), "subset": 's' } },
   SourceIpAllowListOptions: { "cidrs": req(['l', 's']), "hosts": ['l', 's'], "paths": ['l', 's'], "routes": ['l', 'C:RouteRequests'] },
   TcpGatewayServerOptions: { "port": req('n'), "hosts": ['l', 's'], "name": 's', "portName": 's' },
   TcpRouteOptions: { "match": ['l', { "port": 'n', "sourceLabels": ['r', 's'], "sourceNamespace": 's', "destinationSubnets": ['l', 's'] }], "to": req('C:Traffic') },

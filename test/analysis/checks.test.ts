@@ -20,6 +20,11 @@ const policy = (kind: string, name: string, ns: string, matchLabels: Record<stri
   apiVersion: 'security.istio.io/v1', kind, metadata: { name, namespace: ns }, spec: { selector: { matchLabels }, ...spec },
 });
 
+const sidecar = (name: string, ns: string, labels?: Record<string, string>) => ({
+  apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name, namespace: ns },
+  spec: { ...(labels ? { workloadSelector: { labels } } : {}), egress: [{ hosts: ['./*', 'istio-system/*'] }] },
+});
+
 interface Case {
   /** The check. */
   readonly check: string;
@@ -307,6 +312,18 @@ const CASES: Case[] = [
     fail: (o) => { find(o, 'AuthorizationPolicy', 'block-admin').spec.rules[0].from = [{ source: { namespaces: ['bogus-ns'], notNamespaces: ['sho*', 'bogus-not-ns'] } }]; },
     message: /Namespace "bogus-ns" does not exist[\s\S]*Namespace "bogus-not-ns" does not exist/,
     pass: (o) => { find(o, 'AuthorizationPolicy', 'block-admin').spec.rules[0].from = [{ source: { namespaces: ['shop', 'istio-system', '*-ingress'] } }]; } },
+  // istioctl 1.30.3 testdata/sidecar-selector.yaml: maps-to-multiple-sidecars, multiple default sidecars, maps-to-nonexistent.
+  { check: 'ConflictingSidecarWorkloadSelectors', behaviour: 'two Sidecars of a namespace selecting the same pods', count: 2,
+    fail: (o) => { o.push(sidecar('dupe-1', 'shop', { app: 'api' }), sidecar('dupe-2', 'shop', { version: 'v1' })); },
+    message: /The Sidecars dupe-1, dupe-2 in namespace "shop" all select the pods of Deployment api-v1/,
+    pass: (o) => { o.push(sidecar('v1', 'shop', { version: 'v1' }), sidecar('v2', 'shop', { version: 'v2' })); } },
+  { check: 'MultipleSidecarsWithoutWorkloadSelectors', behaviour: 'two namespace-wide Sidecars in one namespace', count: 2,
+    fail: (o) => { o.push(sidecar('default', 'shop'), sidecar('egress-scope', 'shop')); },
+    message: /The Sidecars default, egress-scope in namespace "shop" have no workloadSelector/,
+    pass: (o) => { o.push(sidecar('default', 'shop'), sidecar('default', 'istio-system')); } },
+  { check: 'SidecarSelectorMatchesNoWorkload', behaviour: 'a Sidecar whose selector selects no pod of its namespace',
+    fail: (o) => { o.push(sidecar('typo', 'shop', { app: 'apii' })); }, message: /Selector \{app=apii\} selects no pod template in namespace "shop", so this Sidecar applies to nothing/,
+    pass: (o) => { o.push(sidecar('api', 'shop', { app: 'api' }), sidecar('elsewhere', 'not-in-the-set', { app: 'apii' })); } },
 ];
 
 describe('analysis checks', () => {

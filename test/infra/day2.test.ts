@@ -129,6 +129,38 @@ describe.each([false, true])('admins are Entra ID groups; a deployer\'s assignme
   });
 });
 
+describe('assignments renamed since 0.1.0 keep their Azure resources (aliases: names, known in preview as in up)', () => {
+  const preview = false;
+  // Before 0.2.0 (c07b42c^ and earlier) the deployer had one assignment per role, named for the
+  // role, and Grafana's admin groups were numbered; the same principal, role and scope now have
+  // per-principal names. Without an alias Pulumi would create the new name and delete the old one,
+  // and the old one's delete removes the Azure assignment both stand for (its Azure name is a GUID
+  // of scope, principal and role).
+  const SECOND = { clientId: '9a1b7c55-0000-4000-8000-000000000001', objectId: '55555555-5555-4555-8555-555555555555' };
+  const aliasesOf = (m: EdgeMocks) => Object.fromEntries(m.ofType('azure-native:authorization:RoleAssignment').filter((r) => r.options.aliases.length).map((r) => [r.name, r.options.aliases]));
+
+  it('the running deployer\'s and the groups\' assignments alias their former names; a recorded former deployer\'s do not', async () => {
+    // A stack deployed before 0.2.0: it recorded no bootstrap deployers.
+    const previous = { previousOutputs: deployed('prod'), liveCluster: { kubernetesVersion: '1.35.4', poolCounts: {} } };
+    const { mocks } = await run('prod', { preview, ...previous });
+    expect(aliasesOf(mocks)).toEqual({
+      [`edge-aks-cluster-admin-deployer-${MOCK_DEPLOYER.objectId}`]: ['edge-aks-deployer-cluster-admin'],
+      [`edge-keyvault-certificates-officer-deployer-${MOCK_DEPLOYER.objectId}`]: ['edge-keyvault-deployer-certificates-officer'],
+      [`edge-monitoring-grafana-admin-deployer-${MOCK_DEPLOYER.objectId}`]: ['edge-monitoring-grafana-admin-deployer'],
+      [`edge-monitoring-grafana-admin-group-${PLACEHOLDER_GUID}`]: ['edge-monitoring-grafana-admin-group-1'],
+    });
+    // Each former name is the alias of one resource (Pulumi refuses two resources with the same alias):
+    // another deployer running later carries it, the one recorded before it does not.
+    const later = await run('prod', { preview, ...previous, deployer: SECOND, previousOutputs: { deployed: { ...deployed('prod').deployed, bootstrapDeployers: [{ objectId: MOCK_DEPLOYER.objectId, principalType: 'ServicePrincipal' }] } } });
+    const names = Object.keys(aliasesOf(later.mocks));
+    expect(names.filter((n) => n.endsWith(MOCK_DEPLOYER.objectId))).toEqual([]);
+    expect(names.filter((n) => n.endsWith(SECOND.objectId))).toHaveLength(3);
+    // Without bootstrapDeployer the former deployer assignments have no successor: Pulumi deletes them (the groups administer).
+    const groupsOnly = await run('prod', { preview, ...previous }, { 'istio-aks-edge:entraId': JSON.stringify({ adminGroupObjectIds: [PLACEHOLDER_GUID] }) });
+    expect(Object.values(aliasesOf(groupsOnly.mocks))).toEqual([['edge-monitoring-grafana-admin-group-1']]);
+  });
+});
+
 describe('committed placeholders', () => {
   it('the plan and the tests accept them; a real `pulumi up` (no mocks) refuses them, naming each', () => {
     const values = Object.fromEntries(Object.entries(stackConfig('prod')).filter(([k]) => k.startsWith('istio-aks-edge:')).map(([k, v]) => [k.slice('istio-aks-edge:'.length), v]));

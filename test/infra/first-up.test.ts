@@ -138,7 +138,7 @@ describe.each(['dev', 'prod'] as const)('stack %s: what AKS and the autoscaler c
     expect(cluster.options.ignoreChanges).toEqual([]);
     expect(cluster.inputs.kubernetesVersion).toBe(stack === 'prod' ? '1.35' : '1.36');
     const [pool] = mocks.ofType('azure-native:containerservice:AgentPool');
-    expect(pool.options).toEqual({ protect: false, ignoreChanges: [], deleteBeforeReplace: false });
+    expect(pool.options).toEqual({ protect: false, ignoreChanges: [], deleteBeforeReplace: false, aliases: [] });
     // The pool's AKS name carries its VM size: a size change is a new pool, created before the old one goes.
     expect(pool.inputs.agentPoolName).toMatch(/^apps[0-9a-f]{4}$/);
     const protectedTypes = mocks.resources.filter((r) => r.options.protect).map((r) => r.type).sort();

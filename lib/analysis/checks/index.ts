@@ -40,6 +40,9 @@ import { virtualServiceIneffectiveMatch } from './routing/virtual-service-ineffe
 import { virtualServiceMirrorOnlyHost } from './routing/virtual-service-mirror-only-host';
 import { virtualServiceRouteWeightsNotSum100 } from './routing/virtual-service-route-weights';
 import { virtualServiceUnreachableRule } from './routing/virtual-service-unreachable-rule';
+import { conflictingSidecarWorkloadSelectors } from './sidecar/conflicting-sidecar-workload-selectors';
+import { multipleSidecarsWithoutWorkloadSelectors } from './sidecar/multiple-sidecars-without-workload-selectors';
+import { sidecarSelectorMatchesNoWorkload } from './sidecar/sidecar-selector-matches-no-workload';
 import { namespaceWithoutNetworkPolicy } from './security/namespace-without-network-policy';
 import { noMatchingWorkloadsFound } from './security/no-matching-workloads-found';
 import { conflictingTelemetryWorkloadSelectors } from './security/conflicting-telemetry-workload-selectors';
@@ -64,6 +67,7 @@ export const CHECKS: readonly Check[] = [
   referencedResourceNotFound, referencedInternalGateway, virtualServiceHostNotFoundInGateway, virtualServiceRouteWeightsNotSum100, virtualServiceMirrorOnlyHost,
   virtualServiceUnreachableRule, virtualServiceIneffectiveMatch, virtualServiceDestinationPortSelectorRequired,
   ingressRouteRulesNotAffected, jwtClaimBasedRoutingWithoutRequestAuthN,
+  conflictingSidecarWorkloadSelectors, multipleSidecarsWithoutWorkloadSelectors, sidecarSelectorMatchesNoWorkload,
   destinationRuleSubsetNotSelectPods, unknownDestinationRuleHost, noServerCertificateVerification, destinationRuleDisablesMtls,
   envoyFilterUsesRelativeOperation, envoyFilterUsesReplaceOperationIncorrectly, envoyFilterUsesAddOperationIncorrectly,
   envoyFilterUsesRemoveOperationIncorrectly,

@@ -217,7 +217,7 @@ export class AksCluster extends pulumi.ComponentResource {
     if (config.entraId?.azureRbac && args.admins) {
       const subscriptionId = args.deployer.subscriptionId;
       this.adminAssignments.push(
-        ...assignAdmins(`${name}-cluster-admin`, args.admins, 'aksRbacClusterAdmin', this.cluster.id, subscriptionId, { parent: this }),
+        ...assignAdmins(`${name}-cluster-admin`, args.admins, 'aksRbacClusterAdmin', this.cluster.id, subscriptionId, { parent: this }, { deployer: `${name}-deployer-cluster-admin` }),
         ...assignAdmins(`${name}-cluster-user`, { groupObjectIds: args.admins.groupObjectIds, deployers: [] }, 'aksClusterUser', this.cluster.id, subscriptionId, { parent: this }),
       );
     }

@@ -122,7 +122,10 @@ export class AzureMonitoring extends pulumi.ComponentResource {
         subscriptionId,
       }, { parent: this });
       // Someone must be able to sign in: Grafana authorizes by Azure roles on the Grafana resource.
-      if (args.admins) assignAdmins(`${name}-grafana-admin`, args.admins, 'grafanaAdmin', this.grafana.id, subscriptionId, { parent: this });
+      if (args.admins) {
+        assignAdmins(`${name}-grafana-admin`, args.admins, 'grafanaAdmin', this.grafana.id, subscriptionId, { parent: this },
+          { deployer: `${name}-grafana-admin-deployer`, group: (i) => `${name}-grafana-admin-group-${i + 1}` });
+      }
     }
     this.registerOutputs({ workspaceId: this.workspace.id });
   }

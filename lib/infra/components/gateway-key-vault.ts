@@ -99,7 +99,8 @@ export class GatewayKeyVault extends pulumi.ComponentResource {
       this.vaultName = vault.name;
       ready.push(vault);
       // The admins import the certificate (README): the vault authorizes the data plane by RBAC only.
-      if (args.admins) assignAdmins(`${name}-certificates-officer`, args.admins, 'keyVaultCertificatesOfficer', vault.id, args.deployer.subscriptionId, { parent: this });
+      if (args.admins) assignAdmins(`${name}-certificates-officer`, args.admins, 'keyVaultCertificatesOfficer', vault.id, args.deployer.subscriptionId, { parent: this },
+        { deployer: `${name}-deployer-certificates-officer` });
     }
     this.identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, {
       resourceName: args.identityName,

@@ -99,17 +99,51 @@ export interface Admins {
   readonly groupObjectIds: readonly string[];
   /** Deployers kept as admins (`entraId.bootstrapDeployer`), every one that ran with it until revoked. */
   readonly deployers: readonly BootstrapDeployer[];
+  /**
+   * The object ID of the identity running this `up`, when it is one of {@link deployers}: its
+   * assignments take over the single "deployer" assignments of a stack deployed before 0.2.0
+   * (see {@link FormerNames}).
+   * @default - the identity running `up` is not a bootstrap deployer
+   */
+  readonly running?: string;
+}
+
+/**
+ * The Pulumi names a role's admin assignments had before 0.2.0 (before admins were Entra ID
+ * groups): one assignment for whoever ran `up` (`<component>-deployer-cluster-admin`, ...) and one
+ * per configured group by position (`<component>-grafana-admin-group-1`, ...). Each becomes an
+ * alias of the assignment that now has the same principal, role and scope, so an existing stack
+ * keeps them: without it Pulumi would create the new name and delete the old one, and since the
+ * Azure name (a GUID of scope, principal and role) is the same, that delete would remove the
+ * assignment the new one stands for.
+ */
+export interface FormerNames {
+  /**
+   * The former name of the deployer's assignment: an alias of the running identity's
+   * ({@link Admins.running}), the one that ran last in the common case.
+   * @default - none
+   */
+  readonly deployer?: string;
+  /**
+   * The former name of the i-th configured group's assignment.
+   * @default - none
+   */
+  readonly group?: (index: number) => string;
 }
 
 /**
  * Assigns `role` on `scope` to every admin: one assignment per group and per bootstrap deployer,
  * each named `<name>-group-<object ID>` or `<name>-deployer-<object ID>`, so a run by another
- * identity adds its own assignment and never replaces (deletes) another's.
+ * identity adds its own assignment and never replaces (deletes) another's. `former` gives the
+ * names the same assignments had before 0.2.0, kept as aliases.
  */
 export function assignAdmins(name: string, admins: Admins, role: keyof typeof BUILT_IN_ROLES, scope: pulumi.Input<string>, subscriptionId: pulumi.Input<string>,
-  opts: pulumi.CustomResourceOptions): authorization.RoleAssignment[] {
+  opts: pulumi.CustomResourceOptions, former: FormerNames = {}): authorization.RoleAssignment[] {
+  const aliased = (formerName: string | undefined): pulumi.CustomResourceOptions =>
+    (formerName ? { ...opts, aliases: [...(opts.aliases ?? []), { name: formerName }] } : opts);
   return [
-    ...admins.groupObjectIds.map((g) => assignRole(`${name}-group-${g}`, { principalId: g, principalType: 'Group', role, scope, subscriptionId }, opts)),
-    ...admins.deployers.map((d) => assignRole(`${name}-deployer-${d.objectId}`, { principalId: d.objectId, principalType: d.principalType, role, scope, subscriptionId }, opts)),
+    ...admins.groupObjectIds.map((g, i) => assignRole(`${name}-group-${g}`, { principalId: g, principalType: 'Group', role, scope, subscriptionId }, aliased(former.group?.(i)))),
+    ...admins.deployers.map((d) => assignRole(`${name}-deployer-${d.objectId}`, { principalId: d.objectId, principalType: d.principalType, role, scope, subscriptionId },
+      aliased(admins.running !== undefined && d.objectId.toLowerCase() === admins.running.toLowerCase() ? former.deployer : undefined))),
   ];
 }

@@ -61,7 +61,8 @@ export function runAdmins(config: StackConfig, previous: Partial<DeployedFacts> 
     const id = d.objectId.toLowerCase();
     if (!revoked.has(id) && !deployers.some((x) => x.objectId.toLowerCase() === id)) deployers.push({ objectId: d.objectId, principalType: d.principalType });
   }
-  return { groupObjectIds: config.entraId?.adminGroupObjectIds ?? [], deployers };
+  const running = deployers.find((d) => d.objectId.toLowerCase() === current.objectId.toLowerCase());
+  return { groupObjectIds: config.entraId?.adminGroupObjectIds ?? [], deployers, ...(running ? { running: running.objectId } : {}) };
 }
 
 /** Whether the program runs under Pulumi's mocks (`pulumi.runtime.setMocks`: the offline plan, the tests). */

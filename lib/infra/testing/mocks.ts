@@ -24,8 +24,8 @@ export interface RecordedResource {
   /** URNs of the resources it depends on. */
   readonly dependencies: string[];
   readonly custom: boolean;
-  /** The resource options the mocks interface does not pass on, from the registration request. */
-  readonly options: { readonly protect: boolean; readonly ignoreChanges: string[]; readonly deleteBeforeReplace: boolean };
+  /** The resource options the mocks interface does not pass on, from the registration request (aliases: former names or URNs, not former types). */
+  readonly options: { readonly protect: boolean; readonly ignoreChanges: string[]; readonly deleteBeforeReplace: boolean; readonly aliases: string[] };
 }
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
@@ -157,7 +157,7 @@ export class EdgeMocks implements pulumi.runtime.Mocks {
     this.resources.push({
       type: args.type, name: args.name, urn: `${args.type}::${args.name}`, inputs: args.inputs, rawInputs: info?.rawInputs ?? {}, provider: args.provider,
       parent: info?.parent, dependencies: info?.dependencies ?? [], custom: args.custom ?? true,
-      options: info?.options ?? { protect: false, ignoreChanges: [], deleteBeforeReplace: false },
+      options: info?.options ?? { protect: false, ignoreChanges: [], deleteBeforeReplace: false, aliases: [] },
     });
     if (args.type === 'pulumi:pulumi:StackReference') {
       // Read, not created: known in preview too.
@@ -210,7 +210,12 @@ export class EdgeMocks implements pulumi.runtime.Mocks {
         parent: req.getParent() ? keyOfUrn(req.getParent()) : undefined,
         dependencies: (req.getDependenciesList() as string[]).map(keyOfUrn),
         rawInputs: (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-        options: { protect: req.getProtect() === true, ignoreChanges: req.getIgnorechangesList() as string[], deleteBeforeReplace: req.getDeletebeforereplace() === true },
+        options: {
+          protect: req.getProtect() === true, ignoreChanges: req.getIgnorechangesList() as string[], deleteBeforeReplace: req.getDeletebeforereplace() === true,
+          // Alias specs (the mock monitor supports them) that rename: the former name, or a full
+          // former URN. Those that only name former types (azure-native's API-version types) are left out.
+          aliases: (req.getAliasesList() as any[]).map((a) => (a.hasSpec() ? a.getSpec().getName() as string : a.getUrn() as string)).filter((a) => a !== ''),
+        },
       });
       return register(req, cb);
     };
