@@ -108,3 +108,6 @@ export type { DocumentFindings } from './analysis/documents';
 // Where a request goes: explain and request tables.
 export { checkRequestTable, explainRequest, formatExplanation, formatTableResults, LoadedEdge, parseRequestTable } from './explain';
 export type { Explanation, ExplainOptions, ExplainRequest, RequestCase, RequestCaseResult, RequestExpectation } from './explain';
+// Which requests get another outcome between two edges.
+export { diffEdges, diffSarif, formatDiff, formatDiffMarkdown } from './explain';
+export type { DiffCause, DiffChange, DiffClass, DiffObjectChange, DiffOptions, DiffOutcome, EdgeDiff } from './explain';

@@ -44,6 +44,12 @@ export interface AnalyzeOptions {
    * @default 'helm'
    */
   readonly target?: InstallTarget;
+  /**
+   * The time certificates are checked at (`GatewayCertificateNotValid`): a fixed time makes the
+   * findings of a test or a review reproducible.
+   * @default - the current time
+   */
+  readonly now?: Date;
 }
 
 /** A finding of a catalogue message on an object. */
@@ -61,7 +67,7 @@ export function analyze(objects: readonly KubernetesObject[], options: AnalyzeOp
   for (const check of options.checks ?? CHECKS) {
     check.run(index, (source, field, message, severity) => {
       findings.push(findingOf(check, source, field, message, severity));
-    }, { production: options.production ?? false, zones: options.zones, target: options.target ?? 'helm' });
+    }, { production: options.production ?? false, zones: options.zones, target: options.target ?? 'helm', now: options.now });
   }
   return suppressed(findings);
 }

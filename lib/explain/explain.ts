@@ -22,6 +22,7 @@ import { resolveHost } from '../contract/hosts';
 import { unreadFields } from '../model/field-paths';
 import { EXPLAIN_FIELDS } from './fields';
 import { clusterHostNamespace, splitNamespaced } from '../contract/hosts';
+import type { RolloutStepSummary } from './rollout';
 
 /** The namespaces whose policies apply mesh-wide (Istio's root namespace; the AKS add-on's). */
 export const DEFAULT_ROOT_NAMESPACES: readonly string[] = ['istio-system', 'aks-istio-system'];
@@ -184,6 +185,8 @@ export interface Explanation {
   readonly steps: readonly string[];
   /** What the manifests do not decide (ambiguities, unsupported fields); empty when the answer is certain. */
   readonly unknowns: readonly string[];
+  /** The Argo Rollouts canary step the answer is for (`--rollout ns/name --step N`): the weights and managed routes in force. */
+  readonly rollout?: RolloutStepSummary;
 }
 
 interface Req {
@@ -211,6 +214,28 @@ interface RouteEntry {
   vs: KubernetesObject;
   http: Record<string, unknown>;
   index: number;
+}
+
+/** The properties of a part of an object explain does not read, computed once per part (an edge is asked many requests). */
+const unreadCache = new WeakMap<object, ReturnType<typeof unreadFields>>();
+function unreadOnce(table: keyof typeof EXPLAIN_FIELDS, part: object, wrap: (part: object) => unknown): ReturnType<typeof unreadFields> {
+  let found = unreadCache.get(part);
+  if (!found) {
+    found = unreadFields(EXPLAIN_FIELDS[table], wrap(part));
+    unreadCache.set(part, found);
+  }
+  return found;
+}
+
+/** The JSON text of a patch value, once per value. */
+const jsonCache = new WeakMap<object, string>();
+function jsonOnce(value: Record<string, unknown>): string {
+  let text = jsonCache.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    jsonCache.set(value, text);
+  }
+  return text;
 }
 
 const ref = (o: KubernetesObject) => `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name ?? '<unnamed>'}`;
@@ -404,7 +429,7 @@ export class Explainer {
       return this.base({ decision: 'unknown' });
     }
     const first = serverCandidates[0];
-    for (const f of unreadFields(EXPLAIN_FIELDS.Gateway, { servers: [first.server] })) this.unknowns.push(`Gateway ${first.gatewayRef}: server ${f.at.replace(/^servers\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
+    for (const f of unreadOnce('Gateway', first.server, (server) => ({ servers: [server] }))) this.unknowns.push(`Gateway ${first.gatewayRef}: server ${f.at.replace(/^servers\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
     const port = rec(first.server.port);
     const gatewayInfo = { name: first.gatewayRef, server: { port: req.port, protocol: str(port.protocol) ?? '', hosts: strings(first.server.hosts), ...(str(port.name) ? { name: str(port.name) } : {}) } };
     this.steps.push(`Gateway ${first.gatewayRef} accepts the connection: server ${str(port.name) ?? ''} port ${req.port}/${str(port.protocol)} for ${strings(first.server.hosts).join(', ')}${kinds.has('https') ? ` (TLS server name ${req.sni})` : ''}.`);
@@ -534,7 +559,7 @@ export class Explainer {
       this.steps.push(`${label} matches${chosen >= 0 ? ` (match ${chosen}${describeMatch(m) ? `: ${describeMatch(m)}` : ''})` : ' (no match conditions: every request)'}; first match wins.`);
       const route = { virtualService: ref(entry.vs), ...(str(http.name) ? { name: str(http.name) } : {}), index: entry.index, ...(chosen >= 0 ? { match: chosen } : {}) };
       // A property of the route explain does not read is an unknown that names it (fields.ts).
-      for (const f of unreadFields(EXPLAIN_FIELDS.VirtualService, { http: [http] })) this.unknowns.push(`${label}: ${f.at.replace(/^http\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
+      for (const f of unreadOnce('VirtualService', http, (h) => ({ http: [h] }))) this.unknowns.push(`${label}: ${f.at.replace(/^http\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
       return this.action(entry, m, req, proxy, { ...common, route });
     }
     this.steps.push(`No route of the virtual host matches ${req.method} ${req.path}: 404.`);
@@ -706,7 +731,7 @@ export class Explainer {
     for (const ns of order) {
       const forHost = this.index.ofKind('DestinationRule').filter((o) => nsOf(o) === ns && visible(o, proxy.proxyNamespace ?? ns) && hostMatches(resolveHost(str(rec(o.spec).host) ?? '', ns), host));
       // A property of a rule for this host that explain does not read is an unknown that names it (fields.ts).
-      for (const o of forHost) for (const f of unreadFields(EXPLAIN_FIELDS.DestinationRule, o.spec)) this.unknowns.push(`DestinationRule ${ref(o)}: ${f.at} is not evaluated by explain: ${f.reason}`);
+      for (const o of forHost) for (const f of unreadOnce('DestinationRule', rec(o.spec), (spec) => spec)) this.unknowns.push(`DestinationRule ${ref(o)}: ${f.at} is not evaluated by explain: ${f.reason}`);
       const found = forHost.filter((o) => rec(o.spec).workloadSelector === undefined);
       if (found.length > 1) this.unknowns.push(`DestinationRules ${found.map(ref).join(', ')} all apply to ${host} in ${ns}: Istio merges them by creation time.`);
       if (found.length) {
@@ -835,7 +860,7 @@ export class Explainer {
           if (!hostMatches(vh, req.host) || (vp !== undefined && vp !== '*' && Number(vp) !== req.port)) continue;
         }
         const value = rec(rec(p.patch).value);
-        const text = JSON.stringify(value);
+        const text = jsonOnce(value);
         const typed = rec(value.typed_config);
         if (/local_ratelimit|LocalRateLimit/.test(text)) {
           const bucket = rec(typed.token_bucket ?? rec(rec(value.typed_per_filter_config)['envoy.filters.http.local_ratelimit']).value);

@@ -40,6 +40,10 @@ interface Case {
   readonly production?: boolean;
   /** The number of findings of the check expected on `fail`. */
   readonly count?: number;
+  /** The time certificates are checked at (the fixture's certificate is valid from 2026-11-26 to 2126-11-02). */
+  readonly now?: Date;
+  /** The time of the near miss (default: `now`). */
+  readonly passNow?: Date;
 }
 
 const CASES: Case[] = [
@@ -116,6 +120,20 @@ const CASES: Case[] = [
     fail: (o) => { vs(o).spec.http[1].route[0].destination = { host: 'pay.internal.svc.cluster.local' }; o.push({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'pay', namespace: 'shop' }, spec: { hosts: ['pay.internal.svc.cluster.local'], exportTo: ['~'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'DNS' } }); },
     message: /not exported to namespace "shop"/,
     pass: (o) => { vs(o).spec.http[1].route[0].destination = { host: 'pay.internal.svc.cluster.local' }; o.push({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'pay', namespace: 'shop' }, spec: { hosts: ['*.internal.svc.cluster.local'], exportTo: ['.'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'DNS' } }); } },
+  // istioctl 1.30.3 testdata/virtualservice_destinationhosts.yaml style: an external host whose ServiceEntry is exported elsewhere.
+  { check: 'ReferencedResourceNotFound', behaviour: 'an external host whose ServiceEntry exists but is not exported to the VirtualService\'s namespace',
+    fail: (o) => { vs(o).spec.http[1].route[0].destination = { host: 'api.stripe.com' }; o.push({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'stripe', namespace: 'payments' }, spec: { hosts: ['api.stripe.com'], exportTo: ['.'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' } }); },
+    message: /Host "api.stripe.com" \(api.stripe.com\) is not exported to namespace "shop" \(ServiceEntry payments\/stripe limits exportTo\)/,
+    pass: (o) => { vs(o).spec.http[1].route[0].destination = { host: 'api.stripe.com' }; o.push({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'stripe', namespace: 'payments' }, spec: { hosts: ['api.stripe.com'], exportTo: ['.', 'shop'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' } }); } },
+  // istioctl 1.30.3 testdata/virtualservice_destinationhosts.yaml (reviews-bogusport-exportto style): the VirtualService's own exportTo.
+  { check: 'VirtualServiceExportedBeyondDestination', behaviour: 'a VirtualService exported where its destination Service is not',
+    fail: (o) => { o.push({ ...meshVs([{ route: [{ destination: { host: 'api' } }] }]), spec: { hosts: ['api'], exportTo: ['.', 'payments'], http: [{ route: [{ destination: { host: 'api' } }] }] } }); find(o, 'Service', 'api').metadata.annotations = { 'networking.istio.io/exportTo': '.' }; },
+    message: /This VirtualService is exported to "payments", where host "api" \(Service shop\/api\) is not exported/,
+    pass: (o) => { o.push({ ...meshVs([{ route: [{ destination: { host: 'api' } }] }]), spec: { hosts: ['api'], exportTo: ['.'], http: [{ route: [{ destination: { host: 'api' } }] }] } }); find(o, 'Service', 'api').metadata.annotations = { 'networking.istio.io/exportTo': '.' }; } },
+  { check: 'VirtualServiceExportedBeyondDestination', behaviour: 'exported to every namespace, a destination exported to some',
+    fail: (o) => { vs(o).spec.exportTo = ['*']; find(o, 'Service', 'api').metadata.annotations = { 'networking.istio.io/exportTo': '.,istio-ingress' }; },
+    message: /exported to every namespace \("\*"\), where host/,
+    pass: (o) => { vs(o).spec.exportTo = ['.', 'istio-ingress']; find(o, 'Service', 'api').metadata.annotations = { 'networking.istio.io/exportTo': '.,istio-ingress' }; } },
   { check: 'ReferencedResourceNotFound', behaviour: 'a subset no DestinationRule defines, even when the host is missing too', count: 2,
     fail: (o) => { Object.assign(vs(o).spec.http[0].route[1].destination, { host: 'apii', subset: 'v3' }); }, message: /Subset "v3" of host "apii" is not defined by any DestinationRule \(known: none\)/,
     pass: (o) => { vs(o).spec.http[0].route[1].destination.subset = 'v1'; } },
@@ -312,6 +330,13 @@ const CASES: Case[] = [
     fail: (o) => { find(o, 'AuthorizationPolicy', 'block-admin').spec.rules[0].from = [{ source: { namespaces: ['bogus-ns'], notNamespaces: ['sho*', 'bogus-not-ns'] } }]; },
     message: /Namespace "bogus-ns" does not exist[\s\S]*Namespace "bogus-not-ns" does not exist/,
     pass: (o) => { find(o, 'AuthorizationPolicy', 'block-admin').spec.rules[0].from = [{ source: { namespaces: ['shop', 'istio-system', '*-ingress'] } }]; } },
+  // istioctl 1.30.3 testdata/gateway-secrets-validation.yaml: defaultgateway-expired (InvalidGatewayCredential there).
+  { check: 'GatewayCertificateNotValid', behaviour: 'an expired certificate in the credential Secret', now: new Date('2127-01-01T00:00:00Z'),
+    fail: () => undefined, message: /The certificate of Secret "istio-ingress\/shop-tls" \(CN=shop.example.com\) expired on 2126-11-02T22:19:26.000Z/,
+    pass: () => undefined, passNow: new Date('2126-11-02T22:19:25Z') },
+  { check: 'GatewayCertificateNotValid', behaviour: 'a certificate not valid yet', now: new Date('2026-01-01T00:00:00Z'),
+    fail: () => undefined, message: /is not valid before 2026-11-26T22:19:26.000Z/,
+    pass: (o) => { find(o, 'Gateway', 'edge').spec.servers = find(o, 'Gateway', 'edge').spec.servers.filter((x: any) => !x.tls?.credentialName); } },
   // istioctl 1.30.3 testdata/sidecar-selector.yaml: maps-to-multiple-sidecars, multiple default sidecars, maps-to-nonexistent.
   { check: 'ConflictingSidecarWorkloadSelectors', behaviour: 'two Sidecars of a namespace selecting the same pods', count: 2,
     fail: (o) => { o.push(sidecar('dupe-1', 'shop', { app: 'api' }), sidecar('dupe-2', 'shop', { version: 'v1' })); },
@@ -339,10 +364,10 @@ describe('analysis checks', () => {
     expect(new Set(CASES.map((c) => c.check))).toEqual(new Set(CHECKS.filter((c) => !/^EDGE[789]/.test(c.code) && c.name !== 'GatewayZoneLoss').map((c) => c.name)));
   });
 
-  it.each(CASES)('$check: $behaviour', ({ check, fail, pass, message, production, count }) => {
+  it.each(CASES)('$check: $behaviour', ({ check, fail, pass, message, production, count, now, passNow }) => {
     const broken = edge();
     fail(broken);
-    const all = analyze(broken, { production });
+    const all = analyze(broken, { production, now });
     const findings = all.filter((f) => f.check === check);
     expect(findings.length, JSON.stringify(all.map((f) => [f.check, f.message]))).toBeGreaterThan(0);
     if (count !== undefined) expect(findings).toHaveLength(count);
@@ -352,7 +377,7 @@ describe('analysis checks', () => {
     expect(findings[0].object).toMatch(/^\w+ ([a-z-]+\/)?[a-z0-9-]+$/);
     const nearMiss = edge();
     pass(nearMiss);
-    expect(analyze(nearMiss, { production }).filter((f) => f.check === check).map((f) => f.message)).toEqual([]);
+    expect(analyze(nearMiss, { production, now: passNow ?? now }).filter((f) => f.check === check).map((f) => f.message)).toEqual([]);
   });
 
   it('production rules apply only in production', () => {
