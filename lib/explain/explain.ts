@@ -17,11 +17,12 @@ import { ObjectIndex } from '../model/object-index';
 import { authorize, AuthzContext, AuthzDecision, policyApplies, Workload } from './authz';
 import { describeStringMatch, hostMatches, intersectHosts, mostSpecificDomain, normalizeHost, normalizePath, re2, stringMatch } from './match';
 import { and, arr, labels, num, rec, str, strings, Tri } from '../model/json';
-import { descriptorOf, ExplainedDescriptor, limitOf, RateLimitValue, rateLimitConfigs } from './rate-limits';
+import { descriptorOf, ExplainedDescriptor, limitOf, RateLimitValue, rateLimitConfigs, rateLimitKind } from './rate-limits';
 import { resolveHost } from '../contract/hosts';
 import { unreadFields } from '../model/field-paths';
 import { EXPLAIN_FIELDS } from './fields';
 import { clusterHostNamespace, splitNamespaced } from '../contract/hosts';
+import { EXPLAIN_ROUTE_IDS_ANNOTATION } from '../contract/keys';
 import type { RolloutStepSummary } from './rollout';
 
 /** The namespaces whose policies apply mesh-wide (Istio's root namespace; the AKS add-on's). */
@@ -161,9 +162,12 @@ export interface Explanation {
   readonly status?: number;
   /** Where the request entered: a gateway server, or the mesh. */
   readonly gateway?: { readonly name: string; readonly server: { readonly port: number; readonly protocol: string; readonly hosts: readonly string[]; readonly name?: string } };
-  /** The chosen route. */
-  /** The chosen route; `protocol` "tls" for a `tls` route chosen by SNI (index into `spec.tls`), else an `http` route. */
-  readonly route?: { readonly virtualService: string; readonly name?: string; readonly index: number; readonly match?: number; readonly protocol?: 'http' | 'tls' };
+  /**
+   * The chosen route; `protocol` "tls" for a `tls` route chosen by SNI (index into `spec.tls`), else
+   * an `http` route. `id` is its stable identity (see {@link routeId}): `"shop/shop#http[2]"`, or
+   * `"shop/shop#rules[1]"` for a rule of a Gateway API HTTPRoute.
+   */
+  readonly route?: { readonly virtualService: string; readonly id: string; readonly name?: string; readonly index: number; readonly match?: number; readonly protocol?: 'http' | 'tls' };
   /** Redirect location (an HTTPS redirect or a route redirect). */
   readonly redirect?: { readonly location: string; readonly status: number };
   /** Rewrites applied before forwarding. */
@@ -240,6 +244,33 @@ function jsonOnce(value: Record<string, unknown>): string {
 
 const ref = (o: KubernetesObject) => `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name ?? '<unnamed>'}`;
 const nsOf = (o: KubernetesObject) => o.metadata?.namespace ?? 'default';
+
+const routeIds = new WeakMap<KubernetesObject, readonly string[]>();
+
+/**
+ * The stable identity of a route of a VirtualService: `"<namespace>/<name>#<protocol>[<index>]"`
+ * (`"shop/shop#http[2]"`, `"shop/payments#tls[0]"`). A VirtualService read back from a Gateway API
+ * HTTPRoute names the HTTPRoute's rule instead (`"shop/shop#rules[1]"`): Istio orders the rules by
+ * precedence, and a rule with several matches becomes several routes with the same identity.
+ */
+export function routeId(vs: KubernetesObject, protocol: 'http' | 'tls' | 'tcp', index: number): string {
+  if (protocol === 'http') {
+    let ids = routeIds.get(vs);
+    if (ids === undefined) {
+      const annotation = vs.metadata?.annotations?.[EXPLAIN_ROUTE_IDS_ANNOTATION];
+      let parsed: unknown;
+      try {
+        parsed = annotation === undefined ? [] : JSON.parse(annotation);
+      } catch {
+        parsed = [];
+      }
+      ids = strings(parsed);
+      routeIds.set(vs, ids);
+    }
+    if (ids[index] !== undefined) return ids[index];
+  }
+  return `${ref(vs)}#${protocol}[${index}]`;
+}
 
 function normalizeRequest(r: ExplainRequest): Req {
   if (typeof r.host !== 'string' || r.host.trim() === '') throw new Error('explain: invalid request host: received ' + JSON.stringify(r.host) + '. Give the Host header, for example "shop.example.com".');
@@ -557,7 +588,7 @@ export class Explainer {
       if (chosen === undefined) continue;
       const m = chosen >= 0 ? rec(matches[chosen]) : {};
       this.steps.push(`${label} matches${chosen >= 0 ? ` (match ${chosen}${describeMatch(m) ? `: ${describeMatch(m)}` : ''})` : ' (no match conditions: every request)'}; first match wins.`);
-      const route = { virtualService: ref(entry.vs), ...(str(http.name) ? { name: str(http.name) } : {}), index: entry.index, ...(chosen >= 0 ? { match: chosen } : {}) };
+      const route = { virtualService: ref(entry.vs), id: routeId(entry.vs, 'http', entry.index), ...(str(http.name) ? { name: str(http.name) } : {}), index: entry.index, ...(chosen >= 0 ? { match: chosen } : {}) };
       // A property of the route explain does not read is an unknown that names it (fields.ts).
       for (const f of unreadOnce('VirtualService', http, (h) => ({ http: [h] }))) this.unknowns.push(`${label}: ${f.at.replace(/^http\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
       return this.action(entry, m, req, proxy, { ...common, route });
@@ -860,16 +891,16 @@ export class Explainer {
           if (!hostMatches(vh, req.host) || (vp !== undefined && vp !== '*' && Number(vp) !== req.port)) continue;
         }
         const value = rec(rec(p.patch).value);
-        const text = jsonOnce(value);
         const typed = rec(value.typed_config);
-        if (/local_ratelimit|LocalRateLimit/.test(text)) {
+        const kind = rateLimitKind(jsonOnce(value));
+        if (kind === 'local') {
           const bucket = rec(typed.token_bucket ?? rec(rec(value.typed_per_filter_config)['envoy.filters.http.local_ratelimit']).value);
           const tb = Object.keys(bucket).length ? bucket : findKey(value, 'token_bucket');
           const detail = tb ? `${String(rec(tb).max_tokens)} requests per ${String(rec(tb).fill_interval)} per gateway pod (429 beyond)` : 'a local token bucket';
           const perFill = num(rec(tb).tokens_per_fill) ?? num(rec(tb).max_tokens);
           const limits = tb && perFill !== undefined ? [{ value: perFill, unit: str(rec(tb).fill_interval) ?? '', key: 'per gateway pod' }] : [];
           if (!out.some((o) => o.name === ref(f) && o.kind === 'local')) out.push({ name: ref(f), kind: 'local', detail: applies === 'unknown' ? `${detail} (targetRef not resolved)` : detail, limits });
-        } else if (/envoy\.filters\.http\.ratelimit|\.ratelimit\.v3\.RateLimit|rate_limits/.test(text)) {
+        } else if (kind === 'global') {
           const domain = str(typed.domain) ?? str(findKey(value, 'domain'));
           const cluster = str(rec(findKey(value, 'envoy_grpc')).cluster_name);
           const existing = out.findIndex((o) => o.name === ref(f) && o.kind === 'global');
@@ -1011,7 +1042,7 @@ export class Explainer {
       const destinations = routeDests.map((d) => ({ d, weight: num(d.weight) ?? (weighted ? 0 : 100) })).filter((x) => !weighted || x.weight > 0)
         .map((x) => this.destination(rec(x.d.destination), x.weight, nsOf(entry.vs), req, req.path, undefined, proxy));
       for (const d of destinations) this.steps.push(`→ ${d.host}${d.subset ? ` subset ${d.subset}` : ''}${d.port ? ` port ${d.port}` : ''}: weight ${d.weight}.`);
-      const route = { virtualService: ref(entry.vs), index: entry.index, match: chosen, protocol: 'tls' as const };
+      const route = { virtualService: ref(entry.vs), id: routeId(entry.vs, 'tls', entry.index), index: entry.index, match: chosen, protocol: 'tls' as const };
       if (destinations.length === 0) return this.base({ decision: 'no-route', route });
       return this.base({ decision: 'routed', route, destinations });
     }
