@@ -40,7 +40,8 @@ export interface RegistryHost {
   readonly visibleFrom: ReadonlySet<string>;
 }
 
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
+/** Kinds with a pod template at spec.template (an Argo Rollouts Rollout's, too, when it owns its template). */
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Rollout']);
 
 /** The namespace of an object, "default" when unset. */
 export function namespaceOf(o: KubernetesObject): string {
