@@ -175,7 +175,7 @@ describe('VirtualService hosts (ValidateVirtualService: no two hosts overlap)', 
     const { chart, g, s } = setup();
     g.addRoute('r', { namespace: 'shop', routes: [{ name: 'a', to: Traffic.to(s) }] });
     const vs = synth(chart).find((o) => o.kind === 'VirtualService');
-    expect(vs?.spec.hosts).toEqual(['*.example.com', 'api.other.com']);
+    expect((vs?.spec as { hosts?: string[] } | undefined)?.hosts).toEqual(['*.example.com', 'api.other.com']);
   });
   it('overlapping hosts given by the user are refused by name; distinct ones are fine', () => {
     const { chart, g, s } = setup();
