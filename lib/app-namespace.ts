@@ -114,6 +114,11 @@ export class AppNamespace extends Construct implements IAppNamespace {
     checkArgs(this, '', props, SHAPES.AppNamespaceProps);
     const name = validateDnsLabel(this, 'name', props.name ?? id);
     this.namespaceName = name;
+    // Pod Security Admission refuses a namespace whose level label is not one of its levels.
+    const levels: readonly string[] = Object.values(PodSecurityLevel);
+    if (props.podSecurity !== undefined && !levels.includes(props.podSecurity)) {
+      fail(this, 'podSecurity', props.podSecurity, `Use PodSecurityLevel.PRIVILEGED, BASELINE or RESTRICTED (${levels.join(', ')}): Pod Security Admission refuses other levels.`);
+    }
     const injection: Record<string, string> = props.istioRevision ? { [ISTIO_REVISION_LABEL]: validateDnsLabel(this, 'istioRevision', props.istioRevision) } : { [ISTIO_INJECTION_LABEL]: 'enabled' };
     this.namespace = new k8s.KubeNamespace(this, 'Resource', {
       metadata: { name, labels: { ...injection, ...podSecurityLabels(props.podSecurity ?? PodSecurityLevel.RESTRICTED) } },

@@ -25,7 +25,7 @@ import { HttpMethod, PathMatch, StringMatch } from './match';
 import { Traffic, WeightedTarget } from './route-traffic';
 import { checkArgs } from './private/args';
 import { SHAPES } from './private/arg-shapes';
-import { hostCoveredBy, serviceFqdnOf } from './contract/hosts';
+import { hostCoveredBy, hostsMatch, serviceFqdnOf } from './contract/hosts';
 
 /**
  * Conditions a request must meet; all fields of one match must hold.
@@ -528,7 +528,10 @@ export class AppRoute extends Construct {
     const all: string[] = [];
     const from = this._gateways.length ? this._gateways.flatMap((g) => [...g.hosts]) : this.destinationHosts;
     for (const h of from) if (!all.includes(h)) all.push(h);
-    return all;
+    // Istio refuses a VirtualService two of whose hosts overlap ("duplicate hosts in virtual
+    // service": "*.example.com" and "shop.example.com"). A gateway host that another one covers
+    // adds no request to the route, so the route keeps the wider one only.
+    return all.filter((h) => !all.some((other) => other !== h && hostCoveredBy(h, other)));
   }
 
   /**
@@ -552,6 +555,15 @@ export class AppRoute extends Construct {
    */
   public _renderedRouteNames(): ReadonlyMap<string, readonly string[]> {
     return this.renderedRouteNames;
+  }
+
+  /**
+   * The HTTP routes of the VirtualService as rendered, in order (a canary's header override
+   * included): what a progressive rollout's controller will find there.
+   * @internal
+   */
+  public _httpRoutes(): readonly VirtualServiceSpecHttp[] {
+    return this.http;
   }
 
   /** Appends an HTTP route (routes are matched in order). */
@@ -592,6 +604,7 @@ export class AppRoute extends Construct {
     const entries: VirtualServiceSpecHttp[] = [];
     if (route.to) {
       const traffic = this.checkTraffic(`${at}.to`, route.to);
+      traffic._bind(this, `${at}.to`, name);
       const destinations = this.renderDestinations(`${at}.to`, traffic.targets);
       const override = traffic._override();
       if (override) {
@@ -634,6 +647,7 @@ export class AppRoute extends Construct {
     if (route === null || typeof route !== 'object') fail(this, at, route, 'Give a route: { match?, to }.');
     checkArgs(this, at, route, SHAPES.TcpRouteOptions);
     const traffic = this.checkTraffic(`${at}.to`, route.to);
+    traffic._bind(this, `${at}.to`, undefined);
     const match = route.match?.map((m, i) => this.renderL4Match(`${at}.match[${i}]`, m));
     const destinations = this.renderDestinations(`${at}.to`, traffic.targets);
     this.tcp.push({ match, route: destinations.length === 1 ? [{ ...destinations[0], weight: undefined }] : destinations });
@@ -651,6 +665,7 @@ export class AppRoute extends Construct {
       return { ...this.renderL4Match(`${at}.match[${i}]`, m, true), sniHosts: [...m.sniHosts] };
     });
     const traffic = this.checkTraffic(`${at}.to`, route.to);
+    traffic._bind(this, `${at}.to`, undefined);
     const destinations = this.renderDestinations(`${at}.to`, traffic.targets);
     this.tls.push({ match, route: destinations.length === 1 ? [{ ...destinations[0], weight: undefined }] : destinations });
   }
@@ -905,6 +920,14 @@ export class AppRoute extends Construct {
       errors.push(describeProblem(this, 'hosts', hosts,
         `Left out, the hosts of a mesh route are its destinations', here several services; a mesh route applies to every call to each host it lists, so calls to ${hosts.slice(1).join(', ')} would be routed by this route too: list the hosts whose callers it applies to, for example hosts: ["${hosts[0]}"].`));
     }
+    // Istio's webhook (ValidateVirtualService): no two hosts of one VirtualService may overlap.
+    hosts.forEach((host, i) => {
+      const j = hosts.findIndex((other, k) => k < i && hostsMatch(other, host));
+      if (j >= 0) {
+        errors.push(describeProblem(this, `hosts[${i}]`, host,
+          `It overlaps hosts[${j}] "${hosts[j]}", and Istio refuses a VirtualService whose hosts overlap: keep the wider host only, or put the narrower one in a route of its own.`));
+      }
+    });
     if (this._gateways.length) {
       const served = this._gateways.flatMap((g) => [...g.hosts]);
       hosts.forEach((host, i) => {

@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from './private/errors';
-import { validateDnsSubdomain, validatePositiveInteger, validateWholeSeconds } from './private/validate';
+import { validateDnsSubdomain, validateLabels, validatePositiveInteger, validateQuantity, validateWholeSeconds } from './private/validate';
 import { ContainerResources } from './resources';
 
 /**
@@ -12,11 +12,12 @@ import { ContainerResources } from './resources';
 export class ScalingMetric {
   /** A metric describing each pod (for example requests per second), averaged over the pods. */
   public static pods(options: { readonly metricName: string; readonly averageValue: string; readonly selector?: Record<string, string> }): ScalingMetric {
+    const where = metricWhere('pods', options);
     return new ScalingMetric({
       type: 'Pods',
       pods: {
-        metric: { name: options.metricName, selector: selector(options.selector) },
-        target: { type: 'AverageValue', averageValue: k8s.Quantity.fromString(options.averageValue) },
+        metric: { name: options.metricName, selector: selector(where, options.selector) },
+        target: { type: 'AverageValue', averageValue: k8s.Quantity.fromString(validateQuantity(where, 'averageValue', options.averageValue, true)) },
       },
     }, options.metricName);
   }
@@ -30,12 +31,13 @@ export class ScalingMetric {
     /** Target value divided by the number of pods; give this or `value`. */
     readonly averageValue?: string;
   }): ScalingMetric {
+    const where = metricWhere('object', options);
     return new ScalingMetric({
       type: 'Object',
       object: {
         metric: { name: options.metricName },
         describedObject: options.describedObject,
-        target: valueTarget(options.metricName, options.value, options.averageValue),
+        target: valueTarget(where, options.value, options.averageValue),
       },
     }, options.metricName);
   }
@@ -49,11 +51,12 @@ export class ScalingMetric {
     /** Target value divided by the number of pods; give this or `value`. */
     readonly averageValue?: string;
   }): ScalingMetric {
+    const where = metricWhere('external', options);
     return new ScalingMetric({
       type: 'External',
       external: {
-        metric: { name: options.metricName, selector: selector(options.selector) },
-        target: valueTarget(options.metricName, options.value, options.averageValue),
+        metric: { name: options.metricName, selector: selector(where, options.selector) },
+        target: valueTarget(where, options.value, options.averageValue),
       },
     }, options.metricName);
   }
@@ -64,16 +67,32 @@ export class ScalingMetric {
   ) {}
 }
 
-function selector(labels?: Record<string, string>): k8s.LabelSelector | undefined {
-  return labels ? { matchLabels: labels } : undefined;
+/**
+ * Where a metric is defined, for messages, after checking its options and name as the API server
+ * does (validateMetricIdentifier: a non-empty name that is a valid path segment).
+ */
+function metricWhere(kind: string, options: { readonly metricName: string } | null | undefined): string {
+  const where = `ScalingMetric.${kind}`;
+  if (options === null || typeof options !== 'object') fail(where, 'options', options, 'Pass { metricName, ... }.');
+  const name: unknown = options.metricName;
+  if (typeof name !== 'string' || name === '' || name === '.' || name === '..' || /[/%]/.test(name)) {
+    fail(where, 'metricName', name, 'Give the metric\'s name, for example "requests_per_second" (no "/" or "%").');
+  }
+  return `${where}(${name})`;
 }
 
-function valueTarget(metricName: string, value?: string, averageValue?: string): k8s.MetricTargetV2 {
+function selector(where: string, labels?: Record<string, string>): k8s.LabelSelector | undefined {
+  if (labels === undefined) return undefined;
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) fail(where, 'selector', labels, 'Give the metric\'s labels as an object, for example { queue: "orders" }.');
+  return { matchLabels: { ...validateLabels(where, 'selector', labels) } };
+}
+
+function valueTarget(where: string, value?: string, averageValue?: string): k8s.MetricTargetV2 {
   if ((value === undefined) === (averageValue === undefined)) {
-    fail(`ScalingMetric(${metricName})`, 'value/averageValue', { value, averageValue }, 'Give exactly one of `value` and `averageValue`.');
+    fail(where, 'value/averageValue', { value, averageValue }, 'Give exactly one of `value` and `averageValue`.');
   }
-  if (value !== undefined) return { type: 'Value', value: k8s.Quantity.fromString(value) };
-  return { type: 'AverageValue', averageValue: k8s.Quantity.fromString(averageValue ?? '') };
+  if (value !== undefined) return { type: 'Value', value: k8s.Quantity.fromString(validateQuantity(where, 'value', value, true)) };
+  return { type: 'AverageValue', averageValue: k8s.Quantity.fromString(validateQuantity(where, 'averageValue', averageValue, true)) };
 }
 
 /** How an autoscaler picks among several scaling policies. */

@@ -191,13 +191,43 @@ export class GatewayAuthorization {
   }
 }
 
-/** Checks paths as Istio's AuthorizationPolicy matches them. */
+/**
+ * Checks paths as Istio's AuthorizationPolicy matches them: exact, a single "*" at the start or
+ * end, or a path template of whole segments `{*}` (one segment) and `{**}` (any number, once, after
+ * every `{*}`) between literal segments of URI path characters (Istio's CheckValidPathTemplate).
+ * @see https://istio.io/latest/docs/reference/config/security/authorization-policy/#Operation
+ */
 function validatePaths(scope: Construct, property: string, paths: readonly string[] | undefined): void {
   paths?.forEach((p, i) => {
-    if (typeof p !== 'string' || p === '' || p.replace(/^\*/, '').replace(/\*$/, '').includes('*') || !(p.startsWith('/') || p.startsWith('*'))) {
-      fail(scope, `${property}[${i}]`, p, 'Use a path starting with "/", exact or with a single "*" at its start or end ("/admin/*").');
-    }
+    const problem = authorizationPathProblem(p);
+    if (problem) fail(scope, `${property}[${i}]`, p, problem);
   });
+}
+
+/** Valid literal segments of a path template (RFC 3986 pchar), as Istio's `validLiteral`. */
+const TEMPLATE_LITERAL = /^[a-zA-Z0-9\-._~%!$&'()+,;:@=]+$/;
+
+/** Why Istio refuses `p` as an AuthorizationPolicy path, or undefined when it accepts it. */
+function authorizationPathProblem(p: unknown): string | undefined {
+  const plain = 'Use a path starting with "/", exact or with a single "*" at its start or end ("/admin/*"), or a template of whole segments "{*}" and "{**}" ("/api/{*}/admin", "/files/{**}").';
+  if (typeof p !== 'string' || p === '' || !(p.startsWith('/') || p.startsWith('*'))) return plain;
+  if (p.includes('{*}') || p.includes('{**}')) {
+    let any = false;
+    for (const segment of p.replace(/^\/+|\/+$/g, '').split('/')) {
+      if (segment === '{*}' && !any) continue;
+      if (segment === '{**}' && !any) {
+        any = true;
+        continue;
+      }
+      if (segment === '{*}' || segment === '{**}') return 'In a path template "{**}" must be the last operator (no "{*}" or "{**}" after it), as Istio requires.';
+      if (/[{}]/.test(segment)) return 'A path template takes only whole segments "{*}" and "{**}": no named variables ("{id}"), "{}" or partial segments ("{*}.txt"), as Istio requires.';
+      if (!TEMPLATE_LITERAL.test(segment)) return `The segment "${segment}" of a path template must be URI path characters (letters, digits, -._~%!$&'()+,;:@=; no "*", "?" or empty segment), as Istio requires.`;
+    }
+    return undefined;
+  }
+  if (/[{}]/.test(p)) return 'Istio reads "{" and "}" in a policy path as a path template and refuses any other use: use "{*}" or "{**}" as whole segments, or drop the braces.';
+  if (p.replace(/^\*/, '').replace(/\*$/, '').includes('*')) return plain;
+  return undefined;
 }
 
 /** Checks a JWT issuer and key URI. */

@@ -9,7 +9,7 @@ import {
 import { Certificate } from './certificate';
 import { fail } from './private/errors';
 import { validateDnsLabel, validateGatewayPort } from './private/validate';
-import { validateHost } from './contract/hosts';
+import { validateGatewayHost, validateHost } from './contract/hosts';
 import { checkArgs, req } from './private/args';
 import { SHAPES } from './private/arg-shapes';
 import { bareHost } from './contract/hosts';
@@ -274,6 +274,7 @@ export function validateServerHost(scope: IConstruct, property: string, value: s
   } catch {
     fail(scope, property, value, 'Use a host ("shop.example.com", "*.example.com", "*"), optionally after "<namespace>/", "./" or "*/".');
   }
+  validateGatewayHost(scope, property, value.slice(slash + 1));
   return value;
 }
 

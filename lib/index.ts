@@ -37,6 +37,8 @@ export type { ServiceAttributes, ServicePortOptions, VersionedServiceProps, Vers
 export type { IMeshCaller, IRoutableService, IRouteTarget } from './service-reference';
 export { ServiceEntry, ServiceLocation, ServiceProtocol, ServiceResolution } from './service-entry';
 export type { ServiceEntryEndpoint, ServiceEntryPort, ServiceEntryProps } from './service-entry';
+export { CaptureMode, OutboundTrafficMode, Sidecar } from './sidecar';
+export type { SidecarEgressListener, SidecarEgressProxy, SidecarIngressListener, SidecarPort, SidecarProps } from './sidecar';
 export { DestinationRule } from './destination-rule';
 export type { DestinationRuleProps, DestinationSubset } from './destination-rule';
 export { ClientTls, H2UpgradePolicy, HashKey, LoadBalancer } from './destination-policy';
@@ -55,6 +57,16 @@ export { DEFINED_ELSEWHERE_ANNOTATION } from './contract/defined-elsewhere';
 export { HttpMethod, PathMatch, StringMatch } from './match';
 export { Traffic } from './route-traffic';
 export type { CanaryOptions, WeightedTarget } from './route-traffic';
+
+// Progressive delivery (Argo Rollouts).
+export { ProgressiveRollout } from './progressive-rollout';
+export type { ProgressiveRolloutProps, RolloutTrafficOptions } from './progressive-rollout';
+export { RolloutStep } from './rollout-step';
+export type { HeaderRouteOptions, MirrorStepOptions } from './rollout-step';
+export { RolloutGate } from './rollout-gate';
+export type { GateOptions, GatewayErrorsGateOptions, LatencyGateOptions, SuccessRateGateOptions } from './rollout-gate';
+export { PrometheusSource } from './prometheus-source';
+export type { AzureManagedPrometheusOptions, PrometheusAddressOptions, SecretKeyOptions } from './prometheus-source';
 
 // Workload options shared by gateways and services.
 export { ScalingMetric, ScalingSelectPolicy } from './autoscaling';
@@ -92,6 +104,9 @@ export { analyze, CHECKS, findingsJson, formatFindings, hasErrors, SUPPRESS_ANNO
 export type { AnalyzeOptions, Check, Finding, InstallTarget, Severity, ValidateOptions } from './analysis/analyze';
 export { CrdSchemas, ISTIO_CRDS_FILE, istioCrdSchemas } from './analysis/schema/crd-schema';
 export { GATEWAY_API_CRDS_FILE, gatewayApiCrdSchemas } from './analysis/schema/gateway-api-crd';
+export { ARGO_ROLLOUTS_CRDS_FILE, argoRolloutsCrdSchemas } from './analysis/schema/argo-rollouts-crd';
+export { checkIstioPromql, promqlReferences, promqlSyntaxErrors } from './analysis/promql';
+export type { IstioPromqlOptions, PromqlProblem, PromqlReferences } from './analysis/promql';
 export { validateSchemas } from './analysis/schema/schema';
 export { worstCaseAfterZoneLoss, zoneLossRequirement } from './analysis/checks/workload/gateway-zone-loss';
 export type { ZoneLossWorstCase } from './analysis/checks/workload/gateway-zone-loss';
@@ -106,3 +121,6 @@ export type { DocumentFindings } from './analysis/documents';
 // Where a request goes: explain and request tables.
 export { checkRequestTable, explainRequest, formatExplanation, formatTableResults, LoadedEdge, parseRequestTable } from './explain';
 export type { Explanation, ExplainOptions, ExplainRequest, RequestCase, RequestCaseResult, RequestExpectation } from './explain';
+// Which requests get another outcome between two edges.
+export { diffEdges, diffSarif, formatDiff, formatDiffMarkdown } from './explain';
+export type { DiffCause, DiffChange, DiffClass, DiffObjectChange, DiffOptions, DiffOutcome, EdgeDiff } from './explain';

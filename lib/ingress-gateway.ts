@@ -24,7 +24,7 @@ import { declareExistingNamespace } from './contract/existing-namespaces';
 import { objectReference, recordDeploymentFact } from './deployment-facts';
 import { principal } from './private/identity';
 import { validateDnsLabel, validateDnsSubdomain, validateId, validateLabels } from './private/validate';
-import { validateHost } from './contract/hosts';
+import { validateGatewayHost, validateHost } from './contract/hosts';
 import { RateLimit } from './rate-limit';
 import { checkArgs, req } from './private/args';
 import { SHAPES } from './private/arg-shapes';
@@ -395,7 +395,7 @@ export class IngressGateway extends GatewayBase {
   /** Serves one more host on every server of the Gateway that has no hosts of its own. */
   public addHost(host: string): void {
     checkArgs(this, 'hosts', host, req('s'));
-    validateHost(this, `hosts[${this._hosts.length}]`, host);
+    validateGatewayHost(this, `hosts[${this._hosts.length}]`, host);
     if (this._hosts.includes(host)) fail(this, 'hosts', host, 'Each host may be listed once: remove the duplicate.');
     this._hosts.push(host);
   }

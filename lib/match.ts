@@ -16,6 +16,8 @@ export class StringMatch {
   /** Starts with `value`. */
   public static prefix(value: string): StringMatch {
     checkArgs('StringMatch.prefix', 'value', value, req('s'));
+    // Envoy's StringMatcher.prefix has min_len 1: an empty prefix is NACKed by every proxy.
+    if (value === '') fail('StringMatch.prefix', 'value', value, 'Envoy refuses an empty prefix: use StringMatch.present() to match any value of a present header.');
     return new StringMatch({ prefix: value });
   }
 

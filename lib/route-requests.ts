@@ -51,11 +51,19 @@ export class RouteRequests {
       const operation: { hosts?: string[]; paths?: string[]; methods?: string[] } = {};
       if (hostList) operation.hosts = hostList;
       if (m.uri?.regex !== undefined) refuse('uri.regex', m.uri.regex);
+      // Istio reads "{" and "}" in an AuthorizationPolicy path as a path template ({*}, {**}) and
+      // refuses any other use of them, so a route path with braces has no equivalent policy path.
+      for (const kind of ['prefix', 'exact'] as const) {
+        const path = m.uri?.[kind];
+        if (path !== undefined && /[{}]/.test(path)) refuse(`uri.${kind}`, path);
+      }
       if (m.uri?.prefix !== undefined) operation.paths = [m.uri.prefix === '/' ? '/*' : `${m.uri.prefix}*`];
       if (m.uri?.exact !== undefined) operation.paths = [m.uri.exact];
       if (m.method?.exact !== undefined) operation.methods = [m.method.exact];
       else if (m.method !== undefined) refuse('method', m.method);
       const when = Object.entries(m.headers ?? {}).map(([name, v]) => {
+        // Istio's webhook refuses empty values in a policy condition (CheckEmptyValues).
+        if (v.exact === '') return refuse(`headers["${name}"].exact`, v.exact);
         if (v.exact !== undefined) return { key: `request.headers[${name}]`, values: [v.exact] };
         if (v.prefix !== undefined) return { key: `request.headers[${name}]`, values: [`${v.prefix}*`] };
         return refuse(`headers["${name}"]`, v);

@@ -25,6 +25,9 @@ export enum ServiceProtocol {
   MONGO = 'MONGO',
 }
 
+/** Protocols whose requests name their host (Host header or SNI): Istio's `IsHTTP() || IsTLS()`. */
+const HOST_AWARE_PROTOCOLS: ReadonlySet<string> = new Set([ServiceProtocol.HTTP, ServiceProtocol.HTTPS, ServiceProtocol.HTTP2, ServiceProtocol.GRPC, ServiceProtocol.TLS]);
+
 /** How the proxy finds the endpoints of a ServiceEntry's hosts. */
 export enum ServiceResolution {
   /** No resolution: connections go to the address the caller resolved (wildcard hosts, passthrough). */
@@ -211,6 +214,14 @@ export class ServiceEntry extends Construct implements IRoutableService, IRouteT
         weight: e.weight === undefined ? undefined : validatePositiveInteger(this, `endpoints[${i}].weight`, e.weight),
       };
     });
+    // Istio's webhook (ValidateServiceEntry): with several hosts, a plain TCP (or MONGO) port cannot
+    // tell the hosts apart (no Host header, no SNI), so it is refused unless resolution is NONE.
+    if (resolution !== ServiceResolution.NONE && this.hosts.length > 1) {
+      const i = ports.findIndex((p) => !HOST_AWARE_PROTOCOLS.has(p.protocol));
+      if (i >= 0) {
+        fail(this, `ports[${i}].protocol`, ports[i].protocol, `A ${ports[i].protocol} port cannot tell ${this.hosts.length} hosts apart (no Host header or SNI), and Istio's webhook refuses it: give each host its own ServiceEntry, use an HTTP or TLS protocol, or resolution ServiceResolution.NONE.`);
+      }
+    }
     props.addresses?.forEach((a, i) => {
       if (typeof a !== 'string' || !isIpOrCidr(a)) fail(this, `addresses[${i}]`, a, 'Give an IP address or a CIDR range.');
       if (a.includes('/') && resolution !== ServiceResolution.NONE && resolution !== ServiceResolution.STATIC) {

@@ -64,6 +64,11 @@ describe('runSynth: the synth entry as a command', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ written: true, files: ['dev/edge.k8s.yaml'], targets: [{ name: 'dev', errors: 0 }] });
     const bad = await synth([], '--verbose');
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/^synth: unknown argument --verbose\.\nUsage: synth \[--output <dir>\] \[--quiet\] \[--json\]/)]);
+    // An output folder that cannot be made is an input error too (exit 2), named with its path.
+    const file = join(temp, 'a-file');
+    writeFileSync(file, 'in the way\n');
+    const blocked = await synth([{ name: 'dev', app: edge() }], '--output', join(file, 'dist'));
+    expect([blocked.code, blocked.stderr]).toEqual([2, expect.stringMatching(/a-file.*\nNothing was written to /s)]);
   }, 60_000);
 
   it('on an error writes nothing and says so (exit 1)', async () => {

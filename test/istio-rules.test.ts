@@ -2,7 +2,8 @@
 // from its own edge cases: what Istio refuses is a named error at synth; what it accepts still is.
 import { describe, expect, it } from 'vitest';
 import {
-  DestinationRule, HashKey, IngressGateway, LoadBalancer, ServiceEntry, ServiceResolution, Traffic, VersionedService,
+  AppNamespace, DestinationRule, GatewayServer, HashKey, IngressGateway, LoadBalancer, PathMatch, PodSecurityLevel, ScalingMetric, ServiceEntry, ServiceResolution,
+  StringMatch, Traffic, VersionedService,
 } from '../lib';
 import { validateRetryOn } from '../lib/private/http';
 import { ENVOY_MAX_RING_SIZE, isIpOrCidr, validateExportToList } from '../lib/private/validate';
@@ -92,5 +93,96 @@ describe('jwksUri as Go\'s url.Parse reads it; audiences not empty', () => {
     }
     ok(jwt('https://login.example.com/keys%20v2'));
     refused(jwt('https://login.example.com/keys', ['']), /audiences\[0\]: received ""/);
+  });
+});
+
+describe('Gateway hosts (validateSidecarOrGatewayHostnamePart: no short names)', () => {
+  it('a host without a dot is refused on a gateway, "*" and FQDNs are fine', () => {
+    refused(() => new IngressGateway(newChart(), 'g', { hosts: ['shop'] }), /test\/g: invalid hosts\[0\]: received "shop"\. .*short names/);
+    refused(() => new IngressGateway(newChart(), 'g', { servers: [GatewayServer.http({ hosts: ['shop/api'] })] }), /short names/);
+    for (const hosts of [['*'], ['shop.example.com'], ['*.example.com']]) ok(() => new IngressGateway(newChart(), 'g', { hosts }));
+    ok(() => new IngressGateway(newChart(), 'g', { servers: [GatewayServer.http({ hosts: ['shop/api.example.com', '*/*'] })] }));
+  });
+});
+
+describe('AuthorizationPolicy paths (CheckEmptyValues, CheckValidPathTemplate)', () => {
+  // Istio's own cases, pkg/config/security/security_test.go TestCheckValidPathTemplate.
+  const accepted = ['/{*}/foo', '/{*}/foo/', '/foo/{**}/bar', '/foo/bar/{**}', '/admin/*', '*/admin', '/exact'];
+  const refusedPaths = ['/foo/{**}buzz/bar', '/{*}/foo/{}/bar', '/foo/{*}/bar/*', '/foo/{*}/bar/**/buzz', '/foo/{buzz}/bar', '/{buzz}', '/foo/{buzz}/bar/{**}',
+    '/foo/{buzz=*}/bar/{**}', '/{*}/foo/{buzz=**}/bar', '/{*}/foo/{**}bar', '/{*}/foo/{*}.txt', '/{*}/foo/{temp', '/{*}/foo/temp}/bar', '/{*}/foo/temp}/*',
+    '/{**}/foo/temp/{*}/bar', '/{**}/{**}', '/{**}/foo/temp/{**}/bar', '/{*}/foo/?abc', '', '/a*b'];
+  const gateway = () => new IngressGateway(newChart(), 'g', { hosts: ['shop.example.com'] });
+  it('templates of whole {*} and {**} segments are accepted, every other brace refused', () => {
+    for (const p of accepted) ok(() => gateway().denyRequests('d', { paths: [p] }));
+    for (const p of refusedPaths) refused(() => gateway().denyRequests('d', { paths: [p] }), /test\/g: invalid authorization\["d"\]\.paths\[0\]/);
+  });
+  it('a route whose policy would hold an empty value or a brace is refused by name', () => {
+    const g = gateway();
+    const s = new VersionedService(g.node.scope as never, 's', { namespace: 'shop', versions: [{ name: 'v1', image: 'registry.example.com/s:1' }] });
+    const r = g.addRoute('r', { namespace: 'shop', routes: [
+      { name: 'empty', match: [{ path: PathMatch.prefix('/a'), headers: { 'x-team': StringMatch.exact('') } }], to: Traffic.to(s) },
+      { name: 'braces', match: [{ path: PathMatch.prefix('/{id}') }], to: Traffic.to(s) },
+      { name: 'fine', match: [{ path: PathMatch.prefix('/b'), headers: { 'x-team': StringMatch.exact('a') } }], to: Traffic.to(s) },
+    ] });
+    refused(() => g.denyRequests('d1', { routes: [r.route('empty')] }), /headers\["x-team"\]\.exact: received ""/);
+    refused(() => g.denyRequests('d2', { routes: [r.route('braces')] }), /uri\.prefix: received "\/\{id\}"/);
+    ok(() => g.denyRequests('d3', { routes: [r.route('fine')] }));
+  });
+});
+
+describe('string matches (Envoy\'s StringMatcher, Istio\'s regex length limit)', () => {
+  it('an empty prefix is refused; present() is the way to match any value', () => {
+    refused(() => StringMatch.prefix(''), /StringMatch\.prefix: invalid value: received ""\. .*StringMatch\.present\(\)/);
+    ok(() => StringMatch.prefix('a'));
+    ok(() => StringMatch.exact(''));
+  });
+  it('a regex of more than 1024 bytes is refused, counted in bytes as Go does', () => {
+    ok(() => StringMatch.regex('a'.repeat(1024)));
+    refused(() => StringMatch.regex('a'.repeat(1025)), /at most 1024 bytes/);
+    refused(() => PathMatch.regex(`/${'é'.repeat(512)}`), /\(1025 bytes\)/);
+  });
+});
+
+describe('Kubernetes: Pod Security levels, image references, HPA metrics', () => {
+  it('a Pod Security level outside privileged|baseline|restricted is refused', () => {
+    refused(() => new AppNamespace(newChart(), 'ns', { podSecurity: 'strict' as never }), /test\/ns: invalid podSecurity: received "strict"/);
+    for (const level of Object.values(PodSecurityLevel)) ok(() => new AppNamespace(newChart(), 'ns', { podSecurity: level }));
+  });
+  it('image references follow the kubelet\'s grammar (distribution/reference)', () => {
+    const version = (image: string) => () => new VersionedService(newChart(), 's', { namespace: 'shop', versions: [{ name: 'v1', image }] });
+    for (const image of ['nginx', 'nginx:1.27', 'docker.io/library/nginx:1.27', 'localhost:5000/a/b:c', 'Registry.Example.com/app:V1', '[::1]:5000/x:y', 'a__b/c-d.e', `ghcr.io/acme/api@sha256:${'a'.repeat(64)}`, `api:1@sha256:${'b'.repeat(64)}`]) ok(version(image));
+    for (const image of ['Registry/API:1', 'repo:tag:x', 'a//b', 'app:', 'app@sha256:abc', '-app', 'a___b', `x:${'t'.repeat(129)}`, `${'a'.repeat(256)}:1`]) refused(version(image), /test\/s\/v1: invalid image/);
+  });
+  it('HPA metrics: names, selectors and target quantities as the API server checks them', () => {
+    refused(() => ScalingMetric.pods({ metricName: 'rps', averageValue: '10', selector: { 'bad key!': 'v' } }), /ScalingMetric\.pods\(rps\): invalid selector key: received "bad key!"/);
+    refused(() => ScalingMetric.external({ metricName: 'q', value: '10', selector: { queue: 'not valid!' } }), /invalid selector\["queue"\]/);
+    refused(() => ScalingMetric.pods({ metricName: 'a/b', averageValue: '10' }), /invalid metricName: received "a\/b"/);
+    refused(() => ScalingMetric.pods({ metricName: 'rps', averageValue: 'ten' }), /invalid averageValue: received "ten"/);
+    refused(() => ScalingMetric.pods({ metricName: 'rps', averageValue: '0' }), /above zero/);
+    refused(() => ScalingMetric.external({ metricName: 'q', value: '-1' }), /above zero/);
+    for (const q of ['10', '100m', '1.5k', '2Gi', '1e3', '.5', '0.001']) ok(() => ScalingMetric.pods({ metricName: 'rps', averageValue: q, selector: { 'example.com/queue': 'orders' } }));
+  });
+});
+
+describe('VirtualService hosts (ValidateVirtualService: no two hosts overlap)', () => {
+  const setup = () => {
+    const chart = newChart();
+    const g = new IngressGateway(chart, 'g', { hosts: ['*.example.com', 'shop.example.com', 'api.other.com'] });
+    const s = new VersionedService(chart, 's', { namespace: 'shop', versions: [{ name: 'v1', image: 'registry.example.com/s:1' }] });
+    return { chart, g, s };
+  };
+  it('hosts taken from the gateway keep the wider of two overlapping hosts (the same requests)', () => {
+    const { chart, g, s } = setup();
+    g.addRoute('r', { namespace: 'shop', routes: [{ name: 'a', to: Traffic.to(s) }] });
+    const vs = synth(chart).find((o) => o.kind === 'VirtualService');
+    expect((vs?.spec as { hosts?: string[] } | undefined)?.hosts).toEqual(['*.example.com', 'api.other.com']);
+  });
+  it('overlapping hosts given by the user are refused by name; distinct ones are fine', () => {
+    const { chart, g, s } = setup();
+    g.addRoute('r', { namespace: 'shop', hosts: ['shop.example.com', '*.example.com'], routes: [{ name: 'a', to: Traffic.to(s) }] });
+    refused(() => synth(chart), /test\/g\/r: invalid hosts\[1\]: received "\*\.example\.com"\. It overlaps hosts\[0\] "shop\.example\.com"/);
+    const ok2 = setup();
+    ok2.g.addRoute('r', { namespace: 'shop', hosts: ['shop.example.com', 'api.other.com'], routes: [{ name: 'a', to: Traffic.to(ok2.s) }] });
+    ok(() => synth(ok2.chart));
   });
 });

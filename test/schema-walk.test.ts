@@ -19,7 +19,7 @@ import { synthesizeApp } from '../lib/synth/synth';
 import { EXPLAIN_FIELDS, GRAPH_FIELDS } from '../lib/explain/fields';
 import { explainRequest } from '../lib/explain';
 
-const KINDS = ['VirtualService', 'Gateway', 'DestinationRule', 'ServiceEntry'] as const;
+const KINDS = ['VirtualService', 'Gateway', 'DestinationRule', 'ServiceEntry', 'Sidecar'] as const;
 const MAX_DEPTH = 12;
 
 interface Schema { type?: string; properties?: Record<string, Schema>; items?: Schema; additionalProperties?: Schema | boolean }
@@ -64,7 +64,7 @@ const READERS: ReadonlyArray<{ readonly name: string; readonly table: FieldTable
 const figures: Record<string, Record<string, Record<Category | 'walked', number>>> = {};
 
 describe('the schema walk: every property of the pinned CRDs is handled, refused by name, or of no effect, for each reader', () => {
-  it('walks the four kinds', () => {
+  it('walks the five kinds', () => {
     expect([...schemas.keys()].sort()).toEqual([...KINDS].sort());
     expect(schemas.get('VirtualService')?.has('http[].corsPolicy.unmatchedPreflights')).toBe(true);
     expect(schemas.get('VirtualService')?.has('http[].match[].headers{}.exact')).toBe(true);
@@ -127,6 +127,10 @@ function baseObjects(): KubernetesObject[] {
   gateway.addRoute('r', { routes: [{ name: 'a', match: [{ path: PathMatch.exact('/a') }], to: Traffic.to(api.version('v1')) }] });
   const objects = synthesizeApp(app).flatMap((c) => c.objects);
   objects.push({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'ext', namespace: 'shop' }, spec: { hosts: ['ext.example.com'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' } });
+  // The shop's Sidecar imports its own namespace only: a call from shop to the ServiceEntry of
+  // "outside" is not imported (what explain reads of a caller's Sidecar).
+  objects.push({ apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default', namespace: 'shop' }, spec: { egress: [{ hosts: ['./*'] }] } });
+  objects.push({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'outside', namespace: 'outside' }, spec: { hosts: ['out.example.com'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'DNS' } });
   return objects;
 }
 
@@ -228,7 +232,10 @@ describe('the refused lists are real: a refused property on an object is the rea
         if (!('refused' in t)) continue;
         const path = entry.endsWith('.**') ? [...schemas.get(kind)?.keys() ?? []].find((p) => p.startsWith(entry.slice(0, -3))) ?? entry : entry;
         const { objects } = withPath(kind, path);
-        const e = explainRequest(objects, { host: 'a.example.com', path: '/a', scheme: 'http' });
+        // A Sidecar is read for a call from the mesh; its refused paths matter for hosts it does not import.
+        const e = kind === 'Sidecar'
+          ? explainRequest(objects, { host: 'out.example.com', path: '/a', scheme: 'http', source: { namespace: 'shop' } })
+          : explainRequest(objects, { host: 'a.example.com', path: '/a', scheme: 'http' });
         checked++;
         const leaf = path.replace(/\.\*\*$/, '').split(/[.[\]{}]+/).filter(Boolean).pop() ?? '';
         if (!e.unknowns.some((u) => u.includes(leaf))) silent.push(`${kind} ${path}: ${e.decision}; unknowns ${JSON.stringify(e.unknowns)}`);

@@ -9,11 +9,12 @@ describe('ServiceEntry', () => {
     const chart = newChart('shop');
     const db = new ServiceEntry(chart, 'payments-db', {
       hosts: ['db.payments.internal', 'replica.payments.internal'],
-      ports: [{ number: 5432, protocol: ServiceProtocol.TCP }],
+      // TLS (Postgres behind a TLS proxy): with two hosts, Istio needs a protocol that names its host (SNI).
+      ports: [{ number: 5432, protocol: ServiceProtocol.TLS }],
       resolution: ServiceResolution.STATIC,
       location: ServiceLocation.MESH_INTERNAL,
       addresses: ['10.20.0.0/24'],
-      endpoints: [{ address: '10.20.0.5', labels: { role: 'primary' }, ports: { tcp: 15432 } }, { address: '10.20.0.6', labels: { role: 'replica' }, weight: 2 }],
+      endpoints: [{ address: '10.20.0.5', labels: { role: 'primary' }, ports: { tls: 15432 } }, { address: '10.20.0.6', labels: { role: 'replica' }, weight: 2 }],
       exportTo: ['.'],
     });
     const rule = new DestinationRule(chart, 'db-rule', {
@@ -29,8 +30,8 @@ describe('ServiceEntry', () => {
     const objects = await synthValid(chart);
     expect(find(objects, 'ServiceEntry').spec).toEqual({
       hosts: ['db.payments.internal', 'replica.payments.internal'], addresses: ['10.20.0.0/24'],
-      ports: [{ number: 5432, protocol: 'TCP', name: 'tcp' }], resolution: 'STATIC', location: 'MESH_INTERNAL',
-      endpoints: [{ address: '10.20.0.5', labels: { role: 'primary' }, ports: { tcp: 15432 } }, { address: '10.20.0.6', labels: { role: 'replica' }, weight: 2 }],
+      ports: [{ number: 5432, protocol: 'TLS', name: 'tls' }], resolution: 'STATIC', location: 'MESH_INTERNAL',
+      endpoints: [{ address: '10.20.0.5', labels: { role: 'primary' }, ports: { tls: 15432 } }, { address: '10.20.0.6', labels: { role: 'replica' }, weight: 2 }],
       exportTo: ['.'],
     });
     expect(find(objects, 'DestinationRule').spec.trafficPolicy.connectionPool.http).toEqual({ h2UpgradePolicy: 'DO_NOT_UPGRADE', useClientProtocol: true });
@@ -52,6 +53,12 @@ describe('ServiceEntry', () => {
     expectProblem(() => new ServiceEntry(chart, 'c', { hosts: ['x.example.com'], ports, resolution: ServiceResolution.NONE, endpoints: [{ address: '1.2.3.4' }] }), 'test/c', 'endpoints', '"(set)"', /NONE takes no endpoints/);
     expectProblem(() => new ServiceEntry(chart, 'd', { hosts: ['x.example.com'], ports: [{ number: 1, protocol: 'UDP' as never }] }), 'test/d', 'ports[0].protocol', '"UDP"', /ServiceProtocol.HTTP/);
     expectProblem(() => new ServiceEntry(chart, 'e', { hosts: ['x.example.com'], ports, addresses: ['10.0.0.0/8'] }), 'test/e', 'addresses[0]', '"10.0.0.0/8"', /NONE or STATIC/);
+    // Istio's webhook: several hosts with a TCP or MONGO port need resolution NONE (nothing tells the hosts apart).
+    const two = ['a.example.com', 'b.example.com'];
+    expectProblem(() => new ServiceEntry(chart, 'h', { hosts: two, ports: [{ number: 27017, protocol: ServiceProtocol.MONGO }] }), 'test/h', 'ports[0].protocol', '"MONGO"', /cannot tell 2 hosts apart/);
+    expectProblem(() => new ServiceEntry(chart, 'i', { hosts: two, ports: [...ports, { number: 5432, protocol: ServiceProtocol.TCP }], resolution: ServiceResolution.STATIC, endpoints: [{ address: '10.0.0.1' }] }), 'test/i', 'ports[1].protocol', '"TCP"', /ServiceResolution.NONE/);
+    new ServiceEntry(chart, 'j', { hosts: two, ports: [{ number: 5432, protocol: ServiceProtocol.TCP }], resolution: ServiceResolution.NONE });
+    new ServiceEntry(chart, 'k', { hosts: two, ports: [{ number: 443, protocol: ServiceProtocol.HTTPS }, { number: 80, protocol: ServiceProtocol.HTTP }] });
     const ok = new ServiceEntry(chart, 'f', { hosts: ['x.example.com'], ports });
     expectProblem(() => ok.host('y.example.com'), 'test/f', 'host', '"y.example.com"', /x.example.com/);
     expectProblem(() => new DestinationRule(chart, 'g', { host: 'x.example.com' }).subset('v1'), 'test/g', 'subset', '"v1"', /pass the service as host/);

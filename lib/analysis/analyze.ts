@@ -7,6 +7,7 @@ import { Check, Finding, InstallTarget, Severity } from './check';
 import { CHECKS } from './checks';
 import { CrdSchemas, istioCrdSchemas } from './schema/crd-schema';
 import { gatewayApiCrdSchemas } from './schema/gateway-api-crd';
+import { argoRolloutsCrdSchemas } from './schema/argo-rollouts-crd';
 import { CUSTOM_RESOURCE_INVALID, MessageEntry, SCHEMA_INVALID, SCHEMA_NOT_FOUND } from './messages';
 import { ObjectIndex, objectRef } from '../model/object-index';
 import { KubernetesObject } from '../model/kubernetes-object';
@@ -44,6 +45,12 @@ export interface AnalyzeOptions {
    * @default 'helm'
    */
   readonly target?: InstallTarget;
+  /**
+   * The time certificates are checked at (`GatewayCertificateNotValid`): a fixed time makes the
+   * findings of a test or a review reproducible.
+   * @default - the current time
+   */
+  readonly now?: Date;
 }
 
 /** A finding of a catalogue message on an object. */
@@ -61,7 +68,7 @@ export function analyze(objects: readonly KubernetesObject[], options: AnalyzeOp
   for (const check of options.checks ?? CHECKS) {
     check.run(index, (source, field, message, severity) => {
       findings.push(findingOf(check, source, field, message, severity));
-    }, { production: options.production ?? false, zones: options.zones, target: options.target ?? 'helm' });
+    }, { production: options.production ?? false, zones: options.zones, target: options.target ?? 'helm', now: options.now });
   }
   return suppressed(findings);
 }
@@ -86,7 +93,7 @@ export interface ValidateOptions extends AnalyzeOptions {
    * define they take the place of the vendored ones, and objects of other projects' kinds (an Argo
    * CD Application, a Gateway API experimental route) are validated instead of reported as
    * `SchemaNotFound`.
-   * @default - only the CRDs of the pinned Istio release and of the Gateway API v1.5.1 standard channel (crds/)
+   * @default - only the CRDs of the pinned Istio release, of the Gateway API v1.5.1 standard channel and of Argo Rollouts v1.9.1 (crds/)
    */
   readonly crds?: CrdSchemas;
 }
@@ -102,7 +109,9 @@ export async function validateAndAnalyze(objects: readonly KubernetesObject[], o
   }
   // The CRDs given take the place of the vendored ones for the kinds they define.
   const vendored = objects.filter((o) => !given?.defines(o.apiVersion, o.kind));
-  const crdProblems = [...(given?.validate(objects) ?? []), ...istioCrdSchemas().validate(vendored), ...gatewayApiCrdSchemas().validate(vendored)];
+  const crdProblems = [...(given?.validate(objects) ?? []), ...istioCrdSchemas().validate(vendored), ...gatewayApiCrdSchemas().validate(vendored),
+    // Argo Rollouts' CRDs are read only when there are Argo Rollouts objects (most apps have none).
+    ...(vendored.some((o) => o.apiVersion?.startsWith('argoproj.io/')) ? argoRolloutsCrdSchemas().validate(vendored) : [])];
   for (const p of crdProblems) {
     const [field, ...rest] = p.message.split(': ');
     const source = byRef.get(p.object);

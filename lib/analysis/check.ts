@@ -44,6 +44,11 @@ export interface CheckContext {
    * @default 3
    */
   readonly zones?: number;
+  /**
+   * The time certificates are checked at.
+   * @default - the current time
+   */
+  readonly now?: Date;
 }
 
 /** Reports a finding; a check may lower or raise its severity for one finding. */

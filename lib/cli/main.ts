@@ -28,6 +28,10 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'where a request goes: gateway server, route, destinations, policies; request tables; the edge picture',
     run: async (argv, io) => (await import('./explain.js')).runExplainCli(argv, io),
   },
+  diff: {
+    summary: 'which requests get another outcome between two edges (routing, policies, limits); exit 1 on a change',
+    run: async (argv, io) => (await import('./diff.js')).runDiffCli(argv, io),
+  },
   'gateway-api': {
     summary: 'convert an edge\'s manifests to the Kubernetes Gateway API form, validated and analyzed',
     run: async (argv, io) => (await import('./gateway-api.js')).runGatewayApi(argv, io),

@@ -100,3 +100,16 @@ export function validateHost(scope: IConstruct | string, property: string, value
   if (/^[0-9]+$/.test(value.slice(value.lastIndexOf('.') + 1))) fail(scope, property, value, `${fix} Istio refuses a host whose last label is all digits (an IP address is not a host name).`);
   return value;
 }
+
+/**
+ * Validates a host a Gateway server serves: as `validateHost`, and, as Istio's webhook requires of
+ * gateway hosts (validateSidecarOrGatewayHostnamePart), a fully qualified name: "*" or a name with
+ * at least one dot ("shop" alone is a short name, which Istio refuses on a Gateway).
+ */
+export function validateGatewayHost(scope: IConstruct | string, property: string, value: string): string {
+  validateHost(scope, property, value);
+  if (value !== '*' && !value.includes('.')) {
+    fail(scope, property, value, `Use a fully qualified name such as "${value}.example.com" (or "*"): Istio's webhook refuses short names (without a dot) in a Gateway's hosts.`);
+  }
+  return value;
+}

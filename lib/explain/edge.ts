@@ -11,7 +11,9 @@ import { arr, labels, rec, str } from '../model/json';
 import { resolveHost } from '../contract/hosts';
 import { ExplainOptions, ExplainRequest, Explainer, Explanation } from './explain';
 import { buildEdgeGraph, EdgeGraph, EdgeGraphOptions } from './graph';
+import { CoverageReport, CoverageRow, requestCoverage } from './coverage';
 import { compareExpectation, ExpectedDestination, RequestCase, RequestCaseResult } from './table';
+import { rolloutAtStep, RolloutStepError, RolloutStepSummary } from './rollout';
 
 /**
  * Which form the manifests are in: "gateway-api" when they hold Gateway API routing objects
@@ -55,10 +57,16 @@ export class LoadedEdge {
   public readonly form: EdgeForm;
   /** The objects evaluated: the manifests, with Gateway API routing read back as istiod reads it. */
   public readonly objects: readonly KubernetesObject[];
+  /** For an edge at a canary step ({@link LoadedEdge.atRolloutStep}): the Rollout, the step, the weights and managed routes in force. */
+  public readonly rolloutStep?: RolloutStepSummary;
   private readonly explainer: Explainer;
   private readonly options: ExplainOptions;
+  private readonly input: readonly KubernetesObject[];
+  private readonly steps = new Map<string, LoadedEdge>();
 
-  private constructor(objects: readonly KubernetesObject[], options: ExplainOptions) {
+  private constructor(objects: readonly KubernetesObject[], options: ExplainOptions, rolloutStep?: RolloutStepSummary) {
+    this.input = objects;
+    this.rolloutStep = rolloutStep;
     const gatewayApi = objects.some((o) => isGatewayApi(o) && GATEWAY_API_READ_BACK.has(o.kind));
     const istio = objects.some(isIstioGateway);
     this.form = gatewayApi ? (istio ? 'mixed' : 'gateway-api') : 'istio';
@@ -72,22 +80,71 @@ export class LoadedEdge {
    * leave open is in `unknowns` and makes the decision `unknown` when it matters.
    */
   public explain(request: ExplainRequest): Explanation {
-    return this.explainer.explain(request);
+    const e = this.explainer.explain(request);
+    const r = this.rolloutStep;
+    if (!r) return e;
+    return {
+      ...e, rollout: r,
+      steps: [`Rollout ${r.rollout} at step ${r.step} of ${r.steps} (${r.current}), as the Argo Rollouts controller sets the routes:`, ...r.changes.map((c) => `  ${c}`), ...e.steps],
+      unknowns: [...r.unknowns, ...e.unknowns],
+    };
   }
 
-  /** Explains every row of a request table and compares it with the row's expectation. */
+  /**
+   * The edge while an Argo Rollouts canary is at a step: the VirtualServices and DestinationRule
+   * as the controller has them when the Rollout's `status.currentStepIndex` is `step` (weights of
+   * the last setWeight, header and mirror routes of the steps so far); `step` equal to the number
+   * of steps is the end (promoted). Loaded once per Rollout and step.
+   * @param rollout "namespace/name" of the Rollout
+   * @param step the step, from 0
+   * @throws RolloutStepError for a Rollout, step or reference explain cannot evaluate (named by its `problem`)
+   */
+  public atRolloutStep(rollout: string, step: number): LoadedEdge {
+    const key = `${rollout}#${step}`;
+    let edge = this.steps.get(key);
+    if (!edge) {
+      const at = rolloutAtStep(this.input, rollout, step);
+      edge = new LoadedEdge(at.objects, this.options, at.summary);
+      this.steps.set(key, edge);
+    }
+    return edge;
+  }
+
+  /**
+   * Explains every row of a request table and compares it with the row's expectation; a row that
+   * names a Rollout and step is answered at that step ({@link LoadedEdge.atRolloutStep}).
+   */
   public checkTable(cases: readonly RequestCase[]): RequestCaseResult[] {
-    const pods = (d: ExpectedDestination) => this.expectedPods(d);
     return cases.map((c) => {
-      const explanation = this.explain(c.request);
-      const failures = compareExpectation(explanation, c.expect, c.request.path ?? '/', pods);
-      return { name: c.name, passed: failures.length === 0, failures, explanation };
+      const edge = c.rollout ? this.rowAtStep(c.name, c.rollout) : this;
+      const explanation = edge.explain(c.request);
+      const failures = compareExpectation(explanation, c.expect, c.request.path ?? '/', (d: ExpectedDestination) => edge.expectedPods(d));
+      return { name: c.name, request: c.request, passed: failures.length === 0, failures, explanation };
     });
+  }
+
+  /**
+   * Which routes and policies of the edge the rows exercise (each route per gateway or mesh, each
+   * authorization and JWT rule, each rate limit), with percentages: give it the results of
+   * {@link LoadedEdge.checkTable}, of one table or of several together. A row answered at a
+   * Rollout step counts for the policies only: its routes are those the controller sets at that step.
+   */
+  public coverage(rows: readonly CoverageRow[]): CoverageReport {
+    return requestCoverage(this.objects, rows);
+  }
+
+  private rowAtStep(row: string, at: { readonly name: string; readonly step: number }): LoadedEdge {
+    try {
+      return this.atRolloutStep(at.name, at.step);
+    } catch (e) {
+      if (e instanceof RolloutStepError) throw new RolloutStepError(e.problem, `Request "${row}": ${e.message}`);
+      throw e;
+    }
   }
 
   /** The picture of the edge. */
   public graph(options: EdgeGraphOptions = {}): EdgeGraph {
-    return buildEdgeGraph(this.objects, { rootNamespaces: this.options.rootNamespaces, ...options });
+    return buildEdgeGraph(this.objects, { rootNamespaces: this.options.rootNamespaces, rolloutStep: this.rolloutStep, ...options });
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * What explain and the picture read of the Istio objects (networking.istio.io/v1 VirtualService,
- * Gateway, DestinationRule, ServiceEntry), one table each (paths and treatments as in
+ * Gateway, DestinationRule, ServiceEntry, Sidecar), one table each (paths and treatments as in
  * lib/gateway-api/fields.ts). Explain reports every refused property it meets on the server, the
  * route or the DestinationRule it uses as an unknown naming the property, so its answer never
  * rests silently on something it did not read; test/schema-walk.test.ts walks the pinned CRDs'
@@ -67,6 +67,18 @@ export const EXPLAIN_FIELDS: FieldTable = {
     'endpoints[].**': { noEffect: ENDPOINTS }, 'workloadSelector.labels{}': { noEffect: ENDPOINTS },
     'subjectAltNames[]': { noEffect: CERTS },
   },
+  Sidecar: {
+    // The caller's Sidecar (explain --from-namespace): what its proxy imports, and what happens to the rest.
+    'workloadSelector.labels{}': H, 'egress[].hosts[]': H, 'egress[].port.number': H, 'outboundTrafficPolicy.mode': H,
+    'egress[].port.name': STATS,
+    'egress[].port.protocol': { noEffect: 'explain reads the protocol the destination\'s Service or ServiceEntry declares for the port.' },
+    'egress[].port.targetPort': { noEffect: 'Istio ignores targetPort on Sidecars.' },
+    'egress[].bind': { noEffect: 'explain takes the call as reaching the listener (captured, or sent to its bind address).' },
+    'egress[].captureMode': { noEffect: 'explain takes the call as reaching the listener (captured, or sent to its bind address).' },
+    'ingress[].**': { noEffect: 'ingress listeners shape the inbound side of the caller\'s proxy; explain reads the caller\'s Sidecar for its outbound call.' },
+    'inboundConnectionPool.**': { noEffect: 'connection limits of the inbound side decide overload, not where a request goes.' },
+    'outboundTrafficPolicy.egressProxy.**': { refused: 'explain does not follow calls to hosts the Sidecar does not import through an egress proxy.' },
+  },
 };
 
 const NOT_DRAWN = 'the picture draws where requests go (servers, routes, destinations, weights) and the policies as marks; this does not change any of them.';
@@ -104,5 +116,8 @@ export const GRAPH_FIELDS: FieldTable = {
   },
   ServiceEntry: {
     '**': { noEffect: 'the picture draws the Services of the manifests; external hosts appear as the destinations that name them.' },
+  },
+  Sidecar: {
+    '**': { noEffect: 'the picture draws gateway and mesh routes; which hosts a caller\'s Sidecar imports is not drawn (explain --from-namespace applies it).' },
   },
 };

@@ -5,6 +5,12 @@ import { Explanation } from './explain';
 export function formatExplanation(e: Explanation): string {
   const lines: string[] = [];
   const status = e.status !== undefined ? ` (${e.status})` : '';
+  if (e.rollout) {
+    const r = e.rollout;
+    lines.push(`Rollout:  ${r.rollout} at step ${r.step} of ${r.steps} (${r.current}): canary ${r.canaryWeight}, stable ${r.stableWeight}${r.maxWeight !== 100 ? ` out of ${r.maxWeight}` : ''}`
+      + `${r.weightedRoutes.length ? ` on ${r.weightedRoutes.join(', ')}` : ''}`);
+    for (const m of r.managedRoutes) lines.push(`          ${m.kind} route "${m.name}": ${m.match}${m.kind === 'mirror' ? `, ${m.percentage}% mirrored` : ''} → canary`);
+  }
   lines.push(`Decision: ${e.decision}${status}`);
   if (e.gateway) lines.push(`Gateway:  ${e.gateway.name}, server ${e.gateway.server.name ?? ''} ${e.gateway.server.port}/${e.gateway.server.protocol}`);
   if (e.route) lines.push(`Route:    ${e.route.virtualService}${e.route.name ? ` "${e.route.name}"` : ''} (http[${e.route.index}]${e.route.match !== undefined ? `, match ${e.route.match}` : ''})`);
@@ -54,5 +60,6 @@ export function explanationJson(e: Explanation): Record<string, unknown> {
     jwt: e.jwt,
     steps: e.steps,
     unknowns: e.unknowns,
+    ...(e.rollout ? { rollout: e.rollout } : {}),
   };
 }

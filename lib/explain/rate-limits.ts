@@ -11,6 +11,17 @@ import { arr, num, rec, str } from '../model/json';
 import { parseYaml } from '../model/read-manifests';
 import { stringMatch } from './match';
 
+/**
+ * What an EnvoyFilter patch's value (as JSON text) adds: a local rate limit (a token bucket per proxy), the global
+ * rate-limit filter or its route actions, or neither.
+ */
+export function rateLimitKind(patchValueJson: string): 'local' | 'global' | undefined {
+  const text = patchValueJson;
+  if (/local_ratelimit|LocalRateLimit/.test(text)) return 'local';
+  if (/envoy\.filters\.http\.ratelimit|\.ratelimit\.v3\.RateLimit|rate_limits/.test(text)) return 'global';
+  return undefined;
+}
+
 /** One entry of a descriptor. */
 export interface DescriptorEntry {
   readonly key: string;
@@ -117,32 +128,138 @@ export function rateLimitConfigs(objects: readonly KubernetesObject[]): Map<stri
 }
 
 /**
- * The limit a descriptor hits in envoyproxy/ratelimit's tree: each entry descends to the child
- * with the same key and value, else the one with the key and no value; the node of the last entry
- * holds the limit.
+ * The node a descriptor reaches in envoyproxy/ratelimit's tree, and its path in words ("route=api,
+ * remote_address"): each entry descends to the child with the same key and value, else the one
+ * with the key and no value. Undefined when an entry finds no child.
  */
-export function limitOf(nodes: readonly ConfigNode[], entries: readonly DescriptorEntry[]): { limit?: RateLimitValue; unlimited?: boolean } {
+export function descriptorNode(nodes: readonly ConfigNode[], entries: readonly DescriptorEntry[]): { node: ConfigNode; path: string } | undefined {
   let level: readonly ConfigNode[] = nodes;
   let node: ConfigNode | undefined;
   const path: string[] = [];
   for (const e of entries) {
     node = level.find((n) => n.key === e.key && n.value === e.value) ?? level.find((n) => n.key === e.key && n.value === undefined);
-    if (!node) return {};
+    if (!node) return undefined;
     path.push(node.value !== undefined ? `${node.key}=${node.value}` : node.key);
     level = node.descriptors ?? [];
   }
-  if (!node) return {};
+  return node ? { node, path: path.join(', ') } : undefined;
+}
+
+/** The limit a descriptor hits in envoyproxy/ratelimit's tree: that of the node it reaches ({@link descriptorNode}). */
+export function limitOf(nodes: readonly ConfigNode[], entries: readonly DescriptorEntry[]): { limit?: RateLimitValue; unlimited?: boolean } {
+  const reached = descriptorNode(nodes, entries);
+  if (!reached) return {};
+  const { node, path } = reached;
   if (node.unlimited === true) return { unlimited: true };
   const value = num(node.rate_limit?.requests_per_unit);
-  return value !== undefined ? { limit: { value, unit: (node.rate_limit?.unit ?? '').toLowerCase(), key: path.join(', ') } } : {};
+  return value !== undefined ? { limit: { value, unit: (node.rate_limit?.unit ?? '').toLowerCase(), key: path } } : {};
+}
+
+/** The limits of a service configuration (nodes with a `rate_limit` or `unlimited: true`), each with its descriptor path. */
+export function configuredLimits(nodes: readonly ConfigNode[], path: readonly string[] = []): { path: string; limit: string }[] {
+  return nodes.flatMap((n) => {
+    const here = [...path, n.value !== undefined ? `${n.key}=${n.value}` : n.key];
+    const own = n.unlimited === true ? [{ path: here.join(', '), limit: 'unlimited' }]
+      : num(n.rate_limit?.requests_per_unit) !== undefined ? [{ path: here.join(', '), limit: `${n.rate_limit?.requests_per_unit}/${(n.rate_limit?.unit ?? '').toLowerCase()}` }] : [];
+    return [...own, ...configuredLimits(n.descriptors ?? [], here)];
+  });
 }
 
 /** Every limit of a service configuration in words: "route=api, remote_address 300/minute". */
-export function serviceLimits(nodes: readonly ConfigNode[], path: readonly string[] = []): string[] {
-  return nodes.flatMap((n) => {
-    const here = [...path, n.value !== undefined ? `${n.key}=${n.value}` : n.key];
-    const own = n.unlimited === true ? [`${here.join(', ')} unlimited`]
-      : num(n.rate_limit?.requests_per_unit) !== undefined ? [`${here.join(', ')} ${n.rate_limit?.requests_per_unit}/${(n.rate_limit?.unit ?? '').toLowerCase()}`] : [];
-    return [...own, ...serviceLimits(n.descriptors ?? [], here)];
+export function serviceLimits(nodes: readonly ConfigNode[]): string[] {
+  return configuredLimits(nodes).map((l) => `${l.path} ${l.limit}`);
+}
+
+/** A global limit a route is subject to, read from the EnvoyFilters without a request (for the picture). */
+export interface RouteRateLimit {
+  /** "namespace/name" of the EnvoyFilter whose patch sends the descriptor. */
+  readonly filter: string;
+  /** Where the actions are: "route" (HTTP_ROUTE patch) or "virtual host" (VIRTUAL_HOST patch). */
+  readonly source: 'route' | 'virtual host';
+  /** The descriptor in words: "route=api, remote_address" (an entry without a value is counted per value: the client address, the header's value). */
+  readonly descriptor: string;
+  /** The limit of the service's configuration it hits, when the configuration is among the manifests. */
+  readonly limit?: RateLimitValue;
+  /** true when the configuration says `unlimited: true` for it. */
+  readonly unlimited?: boolean;
+}
+
+/** Where a route is served: its gateways ("namespace/name"), the servers' ports, the VirtualService's hosts and the route's name. */
+export interface RouteAt {
+  readonly gateways: ReadonlySet<string>;
+  readonly ports: readonly number[];
+  readonly hosts: readonly string[];
+  readonly name?: string;
+}
+
+/**
+ * The descriptors Envoy sends for a route at a gateway, and the limit each hits: the route's own
+ * `rate_limits` (HTTP_ROUTE patches matched by gateway, port, virtual host and route name), else
+ * the virtual host's (VIRTUAL_HOST patches), as {@link descriptorOf} reads them for a request. An
+ * action whose value comes from the request (the client address, a header) is counted per value.
+ * `configs` is the service configuration of the filters' domain ({@link rateLimitConfigs}).
+ */
+export function routeRateLimits(filters: readonly KubernetesObject[], at: RouteAt, configs: ReadonlyMap<string, readonly ConfigNode[]>): RouteRateLimit[] {
+  const out: RouteRateLimit[] = [];
+  for (const filter of filters) {
+    const patches = arr(rec(filter.spec).configPatches).map(rec);
+    const domain = patches.map((p) => str(rec(rec(rec(p.patch).value).typed_config).domain)).find((d) => d !== undefined);
+    const config = domain !== undefined ? configs.get(domain) : undefined;
+    const routeLevel: Record<string, unknown>[] = [];
+    const vhostLevel: Record<string, unknown>[] = [];
+    let includeVh = false;
+    for (const p of patches) {
+      const applyTo = str(p.applyTo);
+      if (applyTo !== 'HTTP_ROUTE' && applyTo !== 'VIRTUAL_HOST') continue;
+      const rc = rec(rec(p.match).routeConfiguration);
+      const gw = str(rc.gateway);
+      if (gw !== undefined && !at.gateways.has(gw)) continue;
+      const portNumber = num(rc.portNumber);
+      if (portNumber !== undefined && !at.ports.includes(portNumber)) continue;
+      const vhost = rec(rc.vhost);
+      const vhostName = str(vhost.name);
+      if (vhostName !== undefined) {
+        const [vh, vp] = vhostName.split(':');
+        if (!at.hosts.some((h) => h === vh || vh === '*' || (vh.startsWith('*') && h.endsWith(vh.slice(1))))) continue;
+        if (vp !== undefined && vp !== '*' && !at.ports.includes(Number(vp))) continue;
+      }
+      const value = rec(rec(p.patch).value);
+      if (applyTo === 'HTTP_ROUTE') {
+        const name = str(rec(vhost.route).name);
+        if (name !== undefined && name !== at.name) continue;
+        routeLevel.push(...arr(rec(value.route).rate_limits).map(rec));
+        if (rec(value.route).include_vh_rate_limits === true) includeVh = true;
+      } else vhostLevel.push(...arr(value.rate_limits).map(rec));
+    }
+    const sources = [
+      ...routeLevel.map((r) => ({ r, source: 'route' as const })),
+      ...(routeLevel.length === 0 || includeVh ? vhostLevel.map((r) => ({ r, source: 'virtual host' as const })) : []),
+    ];
+    for (const { r, source } of sources) {
+      const entries = staticEntries(r);
+      const hit = config ? limitOf(config, entries.map((e) => ({ key: e.key, value: e.value ?? '<any>' }))) : {};
+      out.push({ filter: `${filter.metadata?.namespace ?? 'default'}/${filter.metadata?.name ?? '<unnamed>'}`, source, descriptor: entries.map((e) => (e.value !== undefined ? `${e.key}=${e.value}` : e.key)).join(', '), ...hit });
+    }
+  }
+  return out;
+}
+
+/** The entries of a `rate_limits` entry's actions: a fixed value where the action gives one, none where the request does. */
+function staticEntries(rateLimit: Record<string, unknown>): { key: string; value?: string }[] {
+  return arr(rateLimit.actions).map(rec).map((action) => {
+    if (action.generic_key !== undefined) {
+      const g = rec(action.generic_key);
+      return { key: str(g.descriptor_key) ?? 'generic_key', value: str(g.descriptor_value) ?? '' };
+    }
+    if (action.remote_address !== undefined) return { key: 'remote_address' };
+    if (action.request_headers !== undefined) {
+      const h = rec(action.request_headers);
+      return { key: str(h.descriptor_key) ?? str(h.header_name) ?? '' };
+    }
+    if (action.header_value_match !== undefined) {
+      const m = rec(action.header_value_match);
+      return { key: str(m.descriptor_key) ?? 'header_match', value: str(m.descriptor_value) ?? '' };
+    }
+    return { key: Object.keys(action)[0] ?? 'action' };
   });
 }

@@ -10,7 +10,17 @@
  *       decision: routed
  *       route: api-canary-override
  *       destinations: [{ host: api.shop, subset: v2, port: 8080, weight: 100 }]
+ *   - name: at step 2 of the api canary, a quarter of the API goes to the canary
+ *     rollout: shop/api
+ *     step: 2
+ *     request: { host: shop.example.com, path: /api/items, scheme: https }
+ *     expect:
+ *       destinations: [{ subset: stable, weight: 75 }, { subset: canary, weight: 25 }]
  * ```
+ *
+ * A row with `rollout` (an Argo Rollouts Rollout, "namespace/name") and `step` (its
+ * `status.currentStepIndex`, from 0; the number of steps is the end, promoted) is answered as the
+ * routes are while the canary is at that step.
  */
 import { text as asText } from '../private/text';
 import { describeProblem } from '../private/errors';
@@ -62,11 +72,19 @@ export interface RequestCase {
   readonly name: string;
   readonly request: ExplainRequest;
   readonly expect: RequestExpectation;
+  /**
+   * The Argo Rollouts canary step the row is answered at: the Rollout ("namespace/name") and the
+   * step (its `status.currentStepIndex`, from 0; the number of steps is the end, promoted).
+   * @default - the manifests as written
+   */
+  readonly rollout?: { readonly name: string; readonly step: number };
 }
 
 /** The result of one row. */
 export interface RequestCaseResult {
   readonly name: string;
+  /** The row's request. */
+  readonly request: ExplainRequest;
   readonly passed: boolean;
   /** What differs, one line each ("route: expected api, got storefront"). */
   readonly failures: readonly string[];
@@ -75,6 +93,7 @@ export interface RequestCaseResult {
 
 const REQUEST_KEYS = ['host', 'path', 'method', 'headers', 'query', 'port', 'scheme', 'sni', 'gateway', 'jwt', 'sourceIp', 'source'];
 const EXPECT_KEYS = ['decision', 'status', 'gateway', 'virtualService', 'route', 'destinations', 'location', 'deniedBy', 'jwtRequired', 'rateLimits', 'limits', 'path', 'timeout'];
+const ROW_KEYS = ['name', 'request', 'expect', 'rollout', 'step'];
 const DECISIONS = ['routed', 'redirected', 'denied', 'no-route', 'direct-response', 'unknown'];
 
 /** Parses a request table; errors name the file, the row and the field. */
@@ -88,6 +107,16 @@ export function parseRequestTable(text: string, file = '<request table>'): Reque
     if (!name) throw new Error(describeProblem(at, 'name', r.name, 'Give each request a name that says what it checks.'));
     const request = rec(r.request);
     const expect = rec(r.expect);
+    for (const k of Object.keys(r)) if (!ROW_KEYS.includes(k)) throw new Error(describeProblem(`${at} (${name})`, k, r[k], `A row has only ${ROW_KEYS.join(', ')}.`));
+    if ((r.rollout === undefined) !== (r.step === undefined)) {
+      throw new Error(describeProblem(`${at} (${name})`, r.rollout === undefined ? 'rollout' : 'step', undefined, 'Give both "rollout" (the Rollout, namespace/name) and "step" (its step, from 0), or neither.'));
+    }
+    if (r.rollout !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(String(str(r.rollout)))) {
+      throw new Error(describeProblem(`${at} (${name})`, 'rollout', r.rollout, 'Name the Rollout as namespace/name, for example shop/api.'));
+    }
+    if (r.step !== undefined && !(typeof r.step === 'number' && Number.isInteger(r.step) && r.step >= 0)) {
+      throw new Error(describeProblem(`${at} (${name})`, 'step', r.step, 'Give the step as a whole number from 0 (the Rollout\'s status.currentStepIndex).'));
+    }
     if (!str(request.host)) throw new Error(describeProblem(`${at} (${name})`, 'request.host', request.host, 'Give the Host header, for example "shop.example.com".'));
     for (const k of Object.keys(request)) if (!REQUEST_KEYS.includes(k)) throw new Error(describeProblem(`${at} (${name})`, `request.${k}`, request[k], `Use only ${REQUEST_KEYS.join(', ')}.`));
     if (r.expect === undefined || Object.keys(expect).length === 0) throw new Error(describeProblem(`${at} (${name})`, 'expect', r.expect, `Say what must happen, with at least one of ${EXPECT_KEYS.join(', ')}.`));
@@ -97,7 +126,8 @@ export function parseRequestTable(text: string, file = '<request table>'): Reque
     for (const [k, v] of Object.entries(rec(request.headers))) headers[k] = String(v);
     const query: Record<string, string> = {};
     for (const [k, v] of Object.entries(rec(request.query))) query[k] = String(v);
-    return { name, request: { ...(request as unknown as ExplainRequest), headers, query }, expect: expect };
+    const rollout = r.rollout !== undefined ? { rollout: { name: str(r.rollout)!, step: r.step as number } } : {};
+    return { name, request: { ...(request as unknown as ExplainRequest), headers, query }, expect: expect, ...rollout };
   });
 }
 

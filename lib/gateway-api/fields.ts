@@ -1,6 +1,6 @@
 /**
  * Every property of the Istio objects the Gateway API conversion reads (networking.istio.io/v1
- * VirtualService, Gateway, DestinationRule, ServiceEntry), in one table: handled (converted, or
+ * VirtualService, Gateway, DestinationRule, ServiceEntry, Sidecar), in one table: handled (converted, or
  * refused by the conversion's own code for the values it cannot say), refused (always a named
  * error with the alternative) or of no effect on the conversion (with the reason). The conversion
  * checks each object against it (convert.ts), so a property missing from the table is a named
@@ -74,5 +74,8 @@ export const GATEWAY_API_FIELDS: FieldTable = {
   },
   ServiceEntry: {
     '**': { noEffect: 'ServiceEntries are copied unchanged and istiod reads them the same in both forms; a route to a ServiceEntry host is refused where it is converted (backendRefs name Services).' },
+  },
+  Sidecar: {
+    '**': { noEffect: 'Sidecars are copied unchanged: istiod reads them the same in both forms (they scope sidecars, and the gateways Istio deploys for Gateway API Gateways ignore them, as Istio-form gateways do).' },
   },
 };

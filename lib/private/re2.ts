@@ -6,6 +6,9 @@ import { fail } from './errors';
 
 let engine: typeof RE2JS | undefined;
 
+/** Istio's limit on a regular expression's length in bytes (pkg/config/validation, validateStringRegexp). */
+export const MAX_REGEX_BYTES = 1024;
+
 /** The RE2 engine, loaded on first use (a synth without regular expressions never loads it). */
 export function re2js(): typeof RE2JS {
   engine ??= (createRequire(__filename)('re2js') as { RE2JS: typeof RE2JS }).RE2JS;
@@ -21,6 +24,10 @@ export function re2js(): typeof RE2JS {
 export function validateRe2(scope: IConstruct | string, property: string, pattern: unknown): string {
   if (typeof pattern !== 'string' || pattern.length === 0) {
     fail(scope, property, pattern, 'Use a non-empty RE2 regular expression, for example "^/v[0-9]+/.*".');
+  }
+  // Istio's webhook (validateStringRegexp) bounds Envoy's RE2 program size by the length in bytes.
+  if (Buffer.byteLength(pattern, 'utf8') > MAX_REGEX_BYTES) {
+    fail(scope, property, `${pattern.slice(0, 40)}... (${Buffer.byteLength(pattern, 'utf8')} bytes)`, `Use a regular expression of at most ${MAX_REGEX_BYTES} bytes, as Istio's webhook requires (Envoy's RE2 program-size limit): split it into several matches or use prefix matches.`);
   }
   try {
     re2js().compile(pattern);

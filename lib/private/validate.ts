@@ -231,3 +231,20 @@ export function isIpOrCidr(value: string): boolean {
   if (family === 0 || ip.includes('%') || !/^(0|[1-9][0-9]{0,2})$/.test(bits)) return false;
   return Number(bits) <= (family === 4 ? 32 : 128);
 }
+
+/** Kubernetes' resource.Quantity grammar: a signed decimal number and a binary, decimal or exponent suffix. */
+const QUANTITY = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?$/;
+
+/**
+ * Validates a Kubernetes quantity ("100m", "1.5", "2Gi", "1e3") as resource.ParseQuantity reads it,
+ * and, when `positive`, that it is above zero (the HPA's targets must be).
+ */
+export function validateQuantity(scope: IConstruct | string, property: string, value: unknown, positive = false): string {
+  if (typeof value !== 'string' || !QUANTITY.test(value)) {
+    fail(scope, property, value, 'Use a Kubernetes quantity such as "100", "250m", "1.5k" or "2Gi".');
+  }
+  if (positive && (value.startsWith('-') || !/[1-9]/.test(value.replace(/(?:[eE][+-]?[0-9]+|[A-Za-z]+)$/, '')))) {
+    fail(scope, property, value, 'Use a quantity above zero.');
+  }
+  return value;
+}

@@ -8,6 +8,7 @@ import { cpSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { findingsJson, formatFindings } from '../analysis/analyze';
+import { PathError } from '../private/fs';
 import { synthesizeChecked, SynthOutcome, SynthTarget } from './synth';
 
 /** Options of {@link runSynth}. */
@@ -67,7 +68,7 @@ export function formatSynthSummary(s: SynthSummary): string {
 
 /**
  * Runs the synth of `targets` as a command; resolves to the exit status (0 written, 1 errors found
- * or the app threw, 2 a wrong command line). Only the files it writes change: nothing else in the
+ * or the app threw, 2 a wrong command line or an output folder that cannot be made). Only the files it writes change: nothing else in the
  * output folder is removed. Under `cdk8s synth` (which empties its own output folder, `$CDK8S_OUTDIR`,
  * before it runs the app) give `--output dist` and a scratch `output:` in cdk8s.yaml: the files
  * are written to `--output` and copied to the CLI's folder for it to list.
@@ -103,7 +104,8 @@ export async function runSynth(targets: readonly SynthTarget[] | ((outdir: strin
     outcome = await synthesizeChecked(outdir, typeof targets === 'function' ? targets(outdir) : targets);
   } catch (e) {
     stderr(`${e instanceof Error ? e.message : String(e)}\nNothing was written to ${outdir}/.\n`);
-    return 1;
+    // An output folder that cannot be made is an input error (2), like a wrong command line.
+    return e instanceof PathError ? 2 : 1;
   }
   for (const { name, findings } of outcome.findings) {
     const shown = quiet ? findings.filter((f) => f.severity !== 'info') : findings;

@@ -20,6 +20,11 @@ const policy = (kind: string, name: string, ns: string, matchLabels: Record<stri
   apiVersion: 'security.istio.io/v1', kind, metadata: { name, namespace: ns }, spec: { selector: { matchLabels }, ...spec },
 });
 
+const sidecar = (name: string, ns: string, labels?: Record<string, string>) => ({
+  apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name, namespace: ns },
+  spec: { ...(labels ? { workloadSelector: { labels } } : {}), egress: [{ hosts: ['./*', 'istio-system/*'] }] },
+});
+
 interface Case {
   /** The check. */
   readonly check: string;
@@ -35,6 +40,10 @@ interface Case {
   readonly production?: boolean;
   /** The number of findings of the check expected on `fail`. */
   readonly count?: number;
+  /** The time certificates are checked at (the fixture's certificate is valid from 2026-11-26 to 2126-11-02). */
+  readonly now?: Date;
+  /** The time of the near miss (default: `now`). */
+  readonly passNow?: Date;
 }
 
 const CASES: Case[] = [
@@ -111,6 +120,20 @@ const CASES: Case[] = [
     fail: (o) => { vs(o).spec.http[1].route[0].destination = { host: 'pay.internal.svc.cluster.local' }; o.push({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'pay', namespace: 'shop' }, spec: { hosts: ['pay.internal.svc.cluster.local'], exportTo: ['~'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'DNS' } }); },
     message: /not exported to namespace "shop"/,
     pass: (o) => { vs(o).spec.http[1].route[0].destination = { host: 'pay.internal.svc.cluster.local' }; o.push({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'pay', namespace: 'shop' }, spec: { hosts: ['*.internal.svc.cluster.local'], exportTo: ['.'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'DNS' } }); } },
+  // istioctl 1.30.3 testdata/virtualservice_destinationhosts.yaml style: an external host whose ServiceEntry is exported elsewhere.
+  { check: 'ReferencedResourceNotFound', behaviour: 'an external host whose ServiceEntry exists but is not exported to the VirtualService\'s namespace',
+    fail: (o) => { vs(o).spec.http[1].route[0].destination = { host: 'api.stripe.com' }; o.push({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'stripe', namespace: 'payments' }, spec: { hosts: ['api.stripe.com'], exportTo: ['.'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' } }); },
+    message: /Host "api.stripe.com" \(api.stripe.com\) is not exported to namespace "shop" \(ServiceEntry payments\/stripe limits exportTo\)/,
+    pass: (o) => { vs(o).spec.http[1].route[0].destination = { host: 'api.stripe.com' }; o.push({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'stripe', namespace: 'payments' }, spec: { hosts: ['api.stripe.com'], exportTo: ['.', 'shop'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' } }); } },
+  // istioctl 1.30.3 testdata/virtualservice_destinationhosts.yaml (reviews-bogusport-exportto style): the VirtualService's own exportTo.
+  { check: 'VirtualServiceExportedBeyondDestination', behaviour: 'a VirtualService exported where its destination Service is not',
+    fail: (o) => { o.push({ ...meshVs([{ route: [{ destination: { host: 'api' } }] }]), spec: { hosts: ['api'], exportTo: ['.', 'payments'], http: [{ route: [{ destination: { host: 'api' } }] }] } }); find(o, 'Service', 'api').metadata.annotations = { 'networking.istio.io/exportTo': '.' }; },
+    message: /This VirtualService is exported to "payments", where host "api" \(Service shop\/api\) is not exported/,
+    pass: (o) => { o.push({ ...meshVs([{ route: [{ destination: { host: 'api' } }] }]), spec: { hosts: ['api'], exportTo: ['.'], http: [{ route: [{ destination: { host: 'api' } }] }] } }); find(o, 'Service', 'api').metadata.annotations = { 'networking.istio.io/exportTo': '.' }; } },
+  { check: 'VirtualServiceExportedBeyondDestination', behaviour: 'exported to every namespace, a destination exported to some',
+    fail: (o) => { vs(o).spec.exportTo = ['*']; find(o, 'Service', 'api').metadata.annotations = { 'networking.istio.io/exportTo': '.,istio-ingress' }; },
+    message: /exported to every namespace \("\*"\), where host/,
+    pass: (o) => { vs(o).spec.exportTo = ['.', 'istio-ingress']; find(o, 'Service', 'api').metadata.annotations = { 'networking.istio.io/exportTo': '.,istio-ingress' }; } },
   { check: 'ReferencedResourceNotFound', behaviour: 'a subset no DestinationRule defines, even when the host is missing too', count: 2,
     fail: (o) => { Object.assign(vs(o).spec.http[0].route[1].destination, { host: 'apii', subset: 'v3' }); }, message: /Subset "v3" of host "apii" is not defined by any DestinationRule \(known: none\)/,
     pass: (o) => { vs(o).spec.http[0].route[1].destination.subset = 'v1'; } },
@@ -189,14 +212,17 @@ const CASES: Case[] = [
     fail: (o) => o.push({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'typo', namespace: 'shop' }, spec: { host: 'apii' } }), message: /Host "apii" \(apii.shop.svc.cluster.local\) matches no Service or ServiceEntry/,
     pass: (o) => o.push({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'api-from-gw', namespace: 'istio-ingress' }, spec: { host: 'api.shop.svc.cluster.local' } }) },
 
-  { check: 'NoServerCertificateVerification', behaviour: 'SIMPLE TLS for the whole host without a CA',
-    fail: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE' } }; }, message: /TLS mode SIMPLE towards api without caCertificates/,
+  { check: 'NoServerCertificateVerification', behaviour: 'SIMPLE TLS for the whole host without a CA (an info: the system CA bundle verifies it)',
+    fail: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE' } }; }, message: /TLS mode SIMPLE towards api without caCertificates: the proxy verifies the server's certificate against the system CA bundle of its image/,
     pass: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE', caCertificates: '/etc/certs/ca.pem' } }; } },
   { check: 'NoServerCertificateVerification', behaviour: 'SIMPLE TLS on one port without a CA',
     fail: (o) => { dr(o).spec.trafficPolicy = { portLevelSettings: [{ port: { number: 8080 }, tls: { mode: 'MUTUAL', clientCertificate: 'c', privateKey: 'k' } }] }; }, message: /TLS mode MUTUAL towards api at port 8080 without caCertificates/,
     pass: (o) => { dr(o).spec.trafficPolicy = { portLevelSettings: [{ port: { number: 8080 }, tls: { mode: 'MUTUAL', clientCertificate: 'c', privateKey: 'k', caCertificates: 'ca' } }] }; } },
-  { check: 'NoServerCertificateVerification', behaviour: 'credentialName carries a CA only with a workloadSelector',
-    fail: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE', credentialName: 'api-ca' } }; }, message: /credentialName carries a CA only with a workloadSelector/,
+  { check: 'NoServerCertificateVerification', behaviour: 'insecureSkipVerify verifies nothing, even with a CA',
+    fail: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE', caCertificates: '/etc/certs/ca.pem', insecureSkipVerify: true } }; }, message: /with insecureSkipVerify: the server's certificate is not verified at all/,
+    pass: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE', caCertificates: '/etc/certs/ca.pem', insecureSkipVerify: false } }; } },
+  { check: 'NoServerCertificateVerification', behaviour: 'a Secret credentialName without a workloadSelector: sidecars send plain text',
+    fail: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE', credentialName: 'api-ca' } }; }, message: /credentialName "api-ca" in a DestinationRule without a workloadSelector: istiod gives sidecars no TLS settings for it .* sidecars send plain text/,
     pass: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE', credentialName: 'api-ca' } }; dr(o).spec.workloadSelector = { matchLabels: { istio: 'ingressgateway' } }; } },
   { check: 'DestinationRuleDisablesMtls', behaviour: 'DISABLE towards a STRICT namespace',
     fail: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'DISABLE' } }; }, message: /TLS is disabled towards api, whose namespace "shop" accepts only mutual TLS/,
@@ -307,6 +333,25 @@ const CASES: Case[] = [
     fail: (o) => { find(o, 'AuthorizationPolicy', 'block-admin').spec.rules[0].from = [{ source: { namespaces: ['bogus-ns'], notNamespaces: ['sho*', 'bogus-not-ns'] } }]; },
     message: /Namespace "bogus-ns" does not exist[\s\S]*Namespace "bogus-not-ns" does not exist/,
     pass: (o) => { find(o, 'AuthorizationPolicy', 'block-admin').spec.rules[0].from = [{ source: { namespaces: ['shop', 'istio-system', '*-ingress'] } }]; } },
+  // istioctl 1.30.3 testdata/gateway-secrets-validation.yaml: defaultgateway-expired (InvalidGatewayCredential there).
+  { check: 'GatewayCertificateNotValid', behaviour: 'an expired certificate in the credential Secret', now: new Date('2127-01-01T00:00:00Z'),
+    fail: () => undefined, message: /The certificate of Secret "istio-ingress\/shop-tls" \(CN=shop.example.com\) expired on 2126-11-02T22:19:26.000Z/,
+    pass: () => undefined, passNow: new Date('2126-11-02T22:19:25Z') },
+  { check: 'GatewayCertificateNotValid', behaviour: 'a certificate not valid yet', now: new Date('2026-01-01T00:00:00Z'),
+    fail: () => undefined, message: /is not valid before 2026-11-26T22:19:26.000Z/,
+    pass: (o) => { find(o, 'Gateway', 'edge').spec.servers = find(o, 'Gateway', 'edge').spec.servers.filter((x: any) => !x.tls?.credentialName); } },
+  // istioctl 1.30.3 testdata/sidecar-selector.yaml: maps-to-multiple-sidecars, multiple default sidecars, maps-to-nonexistent.
+  { check: 'ConflictingSidecarWorkloadSelectors', behaviour: 'two Sidecars of a namespace selecting the same pods', count: 2,
+    fail: (o) => { o.push(sidecar('dupe-1', 'shop', { app: 'api' }), sidecar('dupe-2', 'shop', { version: 'v1' })); },
+    message: /The Sidecars dupe-1, dupe-2 in namespace "shop" all select the pods of Deployment api-v1/,
+    pass: (o) => { o.push(sidecar('v1', 'shop', { version: 'v1' }), sidecar('v2', 'shop', { version: 'v2' })); } },
+  { check: 'MultipleSidecarsWithoutWorkloadSelectors', behaviour: 'two namespace-wide Sidecars in one namespace', count: 2,
+    fail: (o) => { o.push(sidecar('default', 'shop'), sidecar('egress-scope', 'shop')); },
+    message: /The Sidecars default, egress-scope in namespace "shop" have no workloadSelector/,
+    pass: (o) => { o.push(sidecar('default', 'shop'), sidecar('default', 'istio-system')); } },
+  { check: 'SidecarSelectorMatchesNoWorkload', behaviour: 'a Sidecar whose selector selects no pod of its namespace',
+    fail: (o) => { o.push(sidecar('typo', 'shop', { app: 'apii' })); }, message: /Selector \{app=apii\} selects no pod template in namespace "shop", so this Sidecar applies to nothing/,
+    pass: (o) => { o.push(sidecar('api', 'shop', { app: 'api' }), sidecar('elsewhere', 'not-in-the-set', { app: 'apii' })); } },
 ];
 
 describe('analysis checks', () => {
@@ -322,10 +367,10 @@ describe('analysis checks', () => {
     expect(new Set(CASES.map((c) => c.check))).toEqual(new Set(CHECKS.filter((c) => !/^EDGE[789]/.test(c.code) && c.name !== 'GatewayZoneLoss').map((c) => c.name)));
   });
 
-  it.each(CASES)('$check: $behaviour', ({ check, fail, pass, message, production, count }) => {
+  it.each(CASES)('$check: $behaviour', ({ check, fail, pass, message, production, count, now, passNow }) => {
     const broken = edge();
     fail(broken);
-    const all = analyze(broken, { production });
+    const all = analyze(broken, { production, now });
     const findings = all.filter((f) => f.check === check);
     expect(findings.length, JSON.stringify(all.map((f) => [f.check, f.message]))).toBeGreaterThan(0);
     if (count !== undefined) expect(findings).toHaveLength(count);
@@ -335,7 +380,18 @@ describe('analysis checks', () => {
     expect(findings[0].object).toMatch(/^\w+ ([a-z-]+\/)?[a-z0-9-]+$/);
     const nearMiss = edge();
     pass(nearMiss);
-    expect(analyze(nearMiss, { production }).filter((f) => f.check === check).map((f) => f.message)).toEqual([]);
+    expect(analyze(nearMiss, { production, now: passNow ?? now }).filter((f) => f.check === check).map((f) => f.message)).toEqual([]);
+  });
+
+  it('TLS to a destination as ClientTls.simple() documents it: verified against the system CA bundle, an info; nothing verified is a warning', () => {
+    const simple = edge();
+    dr(simple).spec.trafficPolicy = { tls: { mode: 'SIMPLE', sni: 'api.example.com' } };
+    expect(analyze(simple).map((f) => [f.check, f.severity, f.field])).toEqual([['NoServerCertificateVerification', 'info', 'spec.trafficPolicy.tls']]);
+    // With an SNI of its own, the name is not checked against the host (Istio sets auto SAN validation only with auto SNI).
+    expect(analyze(simple)[0].message).not.toMatch(/its name against the host/);
+    const skip = edge();
+    dr(skip).spec.subsets[0].trafficPolicy = { tls: { mode: 'SIMPLE', insecureSkipVerify: true } };
+    expect(analyze(skip).map((f) => [f.check, f.severity, f.field])).toEqual([['NoServerCertificateVerification', 'warning', 'spec.subsets[0].trafficPolicy.tls.insecureSkipVerify']]);
   });
 
   it('production rules apply only in production', () => {

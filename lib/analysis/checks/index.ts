@@ -20,6 +20,7 @@ import { gatewayTlsBelow12 } from './gateway/gateway-tls-below-12';
 import { gatewayWorkloadSingleReplica } from './gateway/gateway-workload-single-replica';
 import { gatewayWorkloadWithoutZoneSpread } from './gateway/gateway-workload-without-zone-spread';
 import { invalidGatewayCredential } from './gateway/invalid-gateway-credential';
+import { gatewayCertificateNotValid } from './gateway/gateway-certificate-not-valid';
 import { gatewayApiParentRefNotFound } from './gateway-api/gateway-api-parent-ref-not-found';
 import { gatewayApiHostnameNotAccepted } from './gateway-api/gateway-api-hostname-not-accepted';
 import { gatewayApiBackendNotFound } from './gateway-api/gateway-api-backend-not-found';
@@ -35,11 +36,15 @@ import { jwtClaimBasedRoutingWithoutRequestAuthN } from './routing/jwt-claim-rou
 import { referencedResourceNotFound } from './routing/referenced-resource-not-found';
 import { referencedInternalGateway } from './routing/referenced-internal-gateway';
 import { virtualServiceDestinationPortSelectorRequired } from './routing/virtual-service-destination-port-selector-required';
+import { virtualServiceExportedBeyondDestination } from './routing/virtual-service-exported-beyond-destination';
 import { virtualServiceHostNotFoundInGateway } from './routing/virtual-service-host-not-found-in-gateway';
 import { virtualServiceIneffectiveMatch } from './routing/virtual-service-ineffective-match';
 import { virtualServiceMirrorOnlyHost } from './routing/virtual-service-mirror-only-host';
 import { virtualServiceRouteWeightsNotSum100 } from './routing/virtual-service-route-weights';
 import { virtualServiceUnreachableRule } from './routing/virtual-service-unreachable-rule';
+import { conflictingSidecarWorkloadSelectors } from './sidecar/conflicting-sidecar-workload-selectors';
+import { multipleSidecarsWithoutWorkloadSelectors } from './sidecar/multiple-sidecars-without-workload-selectors';
+import { sidecarSelectorMatchesNoWorkload } from './sidecar/sidecar-selector-matches-no-workload';
 import { namespaceWithoutNetworkPolicy } from './security/namespace-without-network-policy';
 import { noMatchingWorkloadsFound } from './security/no-matching-workloads-found';
 import { conflictingTelemetryWorkloadSelectors } from './security/conflicting-telemetry-workload-selectors';
@@ -59,11 +64,12 @@ import { serviceTargetPortNotExposed } from './workload/service-target-port-not-
 export const CHECKS: readonly Check[] = [
   duplicateObject,
   conflictingGateways, gatewaySelectorMatchesNoWorkload, gatewayPortNotDefinedOnService, gatewayCredentialNotFound,
-  invalidGatewayCredential, gatewayDuplicateCertificate, gatewayHttpsWithoutCredential, gatewayTlsBelow12,
+  invalidGatewayCredential, gatewayCertificateNotValid, gatewayDuplicateCertificate, gatewayHttpsWithoutCredential, gatewayTlsBelow12,
   gatewayHttpWithoutRedirect, gatewayHostWithoutAuthorization, gatewayWorkloadSingleReplica, gatewayWorkloadWithoutZoneSpread, GATEWAY_ZONE_LOSS,
-  referencedResourceNotFound, referencedInternalGateway, virtualServiceHostNotFoundInGateway, virtualServiceRouteWeightsNotSum100, virtualServiceMirrorOnlyHost,
+  referencedResourceNotFound, virtualServiceExportedBeyondDestination, referencedInternalGateway, virtualServiceHostNotFoundInGateway, virtualServiceRouteWeightsNotSum100, virtualServiceMirrorOnlyHost,
   virtualServiceUnreachableRule, virtualServiceIneffectiveMatch, virtualServiceDestinationPortSelectorRequired,
   ingressRouteRulesNotAffected, jwtClaimBasedRoutingWithoutRequestAuthN,
+  conflictingSidecarWorkloadSelectors, multipleSidecarsWithoutWorkloadSelectors, sidecarSelectorMatchesNoWorkload,
   destinationRuleSubsetNotSelectPods, unknownDestinationRuleHost, noServerCertificateVerification, destinationRuleDisablesMtls,
   envoyFilterUsesRelativeOperation, envoyFilterUsesReplaceOperationIncorrectly, envoyFilterUsesAddOperationIncorrectly,
   envoyFilterUsesRemoveOperationIncorrectly,

@@ -6,7 +6,7 @@ import { servers } from '../../../model/istio';
 import { credentialNames, gatewayWorkloadNamespace } from './credentials';
 
 /** The value of a Secret key: `stringData` as is, `data` decoded from base64. */
-function secretValue(s: SecretFields, key: string): string | undefined {
+export function secretValue(s: SecretFields, key: string): string | undefined {
   const plain = s.stringData?.[key];
   if (typeof plain === 'string') return plain;
   const encoded = s.data?.[key];

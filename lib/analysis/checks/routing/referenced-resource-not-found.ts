@@ -16,7 +16,8 @@ const ISTIO_OWN_SERVICE = /^istiod(-[a-z0-9-]+)?\.(istio-system|aks-istio-system
  * What a VirtualService refers to and the set does not define, as Istio resolves it: a Gateway,
  * a destination host (a Service or ServiceEntry host visible from the VirtualService's namespace,
  * `exportTo` respected), a port of that host, or a subset of a DestinationRule for the host.
- * Hosts outside the cluster's domain are not reported (the set cannot know them), nor istiod's
+ * Hosts outside the cluster's domain are not reported (the set cannot know them) unless a
+ * ServiceEntry of the set declares them and is not exported to the namespace, nor istiod's
  * Service in the control plane's namespace (Istio's installation creates it); subsets are
  * checked whether or not the host is found.
  */
@@ -51,7 +52,8 @@ export const referencedResourceNotFound: Check = {
           if (typeof port === 'number' && entry.ports.length && !entry.ports.includes(port)) {
             report(vs, `${field}.port.number`, `Port ${port} is not a port of "${host}" (${entry.ports.join(', ')}), so requests get 503 NC: use one of its ports.`);
           }
-        } else if (isClusterHost(fqdn) && !ISTIO_OWN_SERVICE.test(fqdn)) {
+        } else if ((isClusterHost(fqdn) && !ISTIO_OWN_SERVICE.test(fqdn)) || index.registryHasAnywhere(host, ns)) {
+          // An external host is reported only when the set declares it, in a ServiceEntry not exported here.
           const hidden = index.registryHasAnywhere(host, ns);
           report(vs, `${field}.host`, hidden
             ? `Host "${host}" (${fqdn}) is not exported to namespace "${ns}" (${hidden.source.kind} ${namespaceOf(hidden.source)}/${hidden.source.metadata?.name} limits exportTo), so requests get 503 NR: export it to "${ns}", or route from a namespace that sees it.`
