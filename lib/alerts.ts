@@ -149,6 +149,19 @@ function errorRatio(base: Record<string, string>, codes: string): string {
   return `sum(rate(istio_requests_total${sel({ ...base, response_code: `~${codes}` })}[${RATE_WINDOW}]))\n/\nsum(rate(istio_requests_total${sel(base)}[${RATE_WINDOW}]))`;
 }
 
+/** The matchers of one version of a service, as its sidecars report its requests. */
+function versionMatchers(svc: ServiceTarget, version: string): Record<string, string> {
+  return { reporter: 'destination', destination_service_namespace: svc.namespace, destination_service_name: svc.name, destination_version: version };
+}
+
+/**
+ * {@link errorRatio} whose numerator is 0 when no response matched (`or on() vector(0)`), so that
+ * a version without errors gives 0, not an empty result; empty only when there was no request.
+ */
+function completeErrorRatio(base: Record<string, string>, codes: string, window: string): string {
+  return `(sum(rate(istio_requests_total${sel({ ...base, response_code: `~${codes}` })}[${window}])) or on() vector(0))\n/\nsum(rate(istio_requests_total${sel(base)}[${window}]))`;
+}
+
 /** The PromQL the alerts and the dashboard share. */
 export const queries = {
   /** Requests per second seen by the gateway, by destination service and version. */
@@ -170,6 +183,40 @@ export const queries = {
   /** A latency quantile of a service, in milliseconds, per version. */
   serviceLatency(svc: ServiceTarget, quantile: number): string {
     return `histogram_quantile(${quantile}, sum by (le, destination_version) (rate(istio_request_duration_milliseconds_bucket${sel({ reporter: 'destination', destination_service_namespace: svc.namespace, destination_service_name: svc.name })}[${RATE_WINDOW}])))`;
+  },
+  /**
+   * Share of the requests to one version of a service, as its sidecars report them, answered with a
+   * code matching `codes`: the alerts' {@link queries.serviceErrorRatio} for one version, with no
+   * matching response counted as 0 (not as no data); no data only when the version had no request.
+   */
+  versionErrorRatio(svc: ServiceTarget, version: string, codes: string, window = RATE_WINDOW): string {
+    return completeErrorRatio(versionMatchers(svc, version), codes, window);
+  },
+  /** Requests one version of a service received over `window`, as its sidecars report them. */
+  versionRequests(svc: ServiceTarget, version: string, window = RATE_WINDOW): string {
+    return `sum(increase(istio_requests_total${sel(versionMatchers(svc, version))}[${window}]))`;
+  },
+  /** A latency quantile of one version of a service, in milliseconds: the alerts' {@link queries.serviceLatency} for one version. */
+  versionLatency(svc: ServiceTarget, version: string, quantile: number, window = RATE_WINDOW): string {
+    return `histogram_quantile(${quantile}, sum by (le) (rate(istio_request_duration_milliseconds_bucket${sel(versionMatchers(svc, version))}[${window}])))`;
+  },
+  /**
+   * Share of the gateway's requests to one version of a service answered with a code matching
+   * `codes` ("5..|429"), as the gateway reports them: the alerts' {@link queries.gatewayErrorRatio}
+   * for one destination version.
+   */
+  gatewayVersionErrorRatio(gw: GatewayTarget, svc: ServiceTarget, version: string, codes: string, window = RATE_WINDOW): string {
+    return completeErrorRatio({
+      reporter: 'source', source_workload: gw.workload, source_workload_namespace: gw.namespace,
+      destination_service_namespace: svc.namespace, destination_service_name: svc.name, destination_version: version,
+    }, codes, window);
+  },
+  /** Requests of the gateway to one version of a service over `window`. */
+  gatewayVersionRequests(gw: GatewayTarget, svc: ServiceTarget, version: string, window = RATE_WINDOW): string {
+    return `sum(increase(istio_requests_total${sel({
+      reporter: 'source', source_workload: gw.workload, source_workload_namespace: gw.namespace,
+      destination_service_namespace: svc.namespace, destination_service_name: svc.name, destination_version: version,
+    })}[${window}]))`;
   },
   /** Gateway CPU use as a share of its limit, per pod. */
   gatewayCpuOfLimit(gw: GatewayTarget): string {

@@ -557,6 +557,15 @@ export class AppRoute extends Construct {
     return this.renderedRouteNames;
   }
 
+  /**
+   * The HTTP routes of the VirtualService as rendered, in order (a canary's header override
+   * included): what a progressive rollout's controller will find there.
+   * @internal
+   */
+  public _httpRoutes(): readonly VirtualServiceSpecHttp[] {
+    return this.http;
+  }
+
   /** Appends an HTTP route (routes are matched in order). */
   public addRoute(route: HttpRouteOptions): void {
     const at = `routes[${this.routeCount}]`;
@@ -595,6 +604,7 @@ export class AppRoute extends Construct {
     const entries: VirtualServiceSpecHttp[] = [];
     if (route.to) {
       const traffic = this.checkTraffic(`${at}.to`, route.to);
+      traffic._bind(this, `${at}.to`, name);
       const destinations = this.renderDestinations(`${at}.to`, traffic.targets);
       const override = traffic._override();
       if (override) {
@@ -637,6 +647,7 @@ export class AppRoute extends Construct {
     if (route === null || typeof route !== 'object') fail(this, at, route, 'Give a route: { match?, to }.');
     checkArgs(this, at, route, SHAPES.TcpRouteOptions);
     const traffic = this.checkTraffic(`${at}.to`, route.to);
+    traffic._bind(this, `${at}.to`, undefined);
     const match = route.match?.map((m, i) => this.renderL4Match(`${at}.match[${i}]`, m));
     const destinations = this.renderDestinations(`${at}.to`, traffic.targets);
     this.tcp.push({ match, route: destinations.length === 1 ? [{ ...destinations[0], weight: undefined }] : destinations });
@@ -654,6 +665,7 @@ export class AppRoute extends Construct {
       return { ...this.renderL4Match(`${at}.match[${i}]`, m, true), sniHosts: [...m.sniHosts] };
     });
     const traffic = this.checkTraffic(`${at}.to`, route.to);
+    traffic._bind(this, `${at}.to`, undefined);
     const destinations = this.renderDestinations(`${at}.to`, traffic.targets);
     this.tls.push({ match, route: destinations.length === 1 ? [{ ...destinations[0], weight: undefined }] : destinations });
   }

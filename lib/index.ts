@@ -58,6 +58,16 @@ export { HttpMethod, PathMatch, StringMatch } from './match';
 export { Traffic } from './route-traffic';
 export type { CanaryOptions, WeightedTarget } from './route-traffic';
 
+// Progressive delivery (Argo Rollouts).
+export { ProgressiveRollout } from './progressive-rollout';
+export type { ProgressiveRolloutProps, RolloutTrafficOptions } from './progressive-rollout';
+export { RolloutStep } from './rollout-step';
+export type { HeaderRouteOptions, MirrorStepOptions } from './rollout-step';
+export { RolloutGate } from './rollout-gate';
+export type { GateOptions, GatewayErrorsGateOptions, LatencyGateOptions, SuccessRateGateOptions } from './rollout-gate';
+export { PrometheusSource } from './prometheus-source';
+export type { AzureManagedPrometheusOptions, PrometheusAddressOptions, SecretKeyOptions } from './prometheus-source';
+
 // Workload options shared by gateways and services.
 export { ScalingMetric, ScalingSelectPolicy } from './autoscaling';
 export type { AutoscalingOptions, ScalingPolicy, ScalingRules } from './autoscaling';
@@ -94,6 +104,9 @@ export { analyze, CHECKS, findingsJson, formatFindings, hasErrors, SUPPRESS_ANNO
 export type { AnalyzeOptions, Check, Finding, InstallTarget, Severity, ValidateOptions } from './analysis/analyze';
 export { CrdSchemas, ISTIO_CRDS_FILE, istioCrdSchemas } from './analysis/schema/crd-schema';
 export { GATEWAY_API_CRDS_FILE, gatewayApiCrdSchemas } from './analysis/schema/gateway-api-crd';
+export { ARGO_ROLLOUTS_CRDS_FILE, argoRolloutsCrdSchemas } from './analysis/schema/argo-rollouts-crd';
+export { checkIstioPromql, promqlReferences, promqlSyntaxErrors } from './analysis/promql';
+export type { IstioPromqlOptions, PromqlProblem, PromqlReferences } from './analysis/promql';
 export { validateSchemas } from './analysis/schema/schema';
 export { worstCaseAfterZoneLoss, zoneLossRequirement } from './analysis/checks/workload/gateway-zone-loss';
 export type { ZoneLossWorstCase } from './analysis/checks/workload/gateway-zone-loss';

@@ -84,6 +84,16 @@ export class Traffic {
   }
 
   /**
+   * Called by the route that renders this traffic: an AppRoute and the name of its HTTP route
+   * (undefined for a TCP or TLS route). Traffic that a controller shifts (a progressive rollout's)
+   * records where it is used.
+   * @internal
+   */
+  public _bind(_route: IConstruct, _property: string, _routeName: string | undefined): void {
+    // Fixed traffic needs no record of its routes.
+  }
+
+  /**
    * The requests sent to one target ahead of the split, if any.
    * @internal
    */

@@ -17,6 +17,7 @@ import { principal } from './private/identity';
 import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-context';
 import { plainK8sJson, sortsKeys } from './private/k8s-json';
 import { checkArgs } from './private/args';
+import { lazy } from './private/lazy';
 import { SHAPES } from './private/arg-shapes';
 
 /** The application protocol of a Service port; Istio picks its proxy behaviour by it. */
@@ -245,7 +246,12 @@ export class VersionedService extends Construct implements IRoutableService, IRo
         produce: (): DestinationRuleSpec => ({
           host: this.serviceName,
           trafficPolicy: policy,
-          subsets: this._versions.map((v) => ({ name: v.versionName, labels: { version: v.versionName }, trafficPolicy: v._trafficPolicy })),
+          subsets: this._versions.flatMap((v): Array<{ name: string; labels: Record<string, string>; trafficPolicy?: DestinationRuleSpecSubsetsTrafficPolicy }> => (v._rollout
+            // A version rolled out progressively: the stable and canary subsets select the service's
+            // pods; Argo Rollouts adds each one's rollouts-pod-template-hash label (a version label here
+            // would stop matching after a promotion).
+            ? [v._rollout.stableSubset, v._rollout.canarySubset].map((name) => ({ name, labels: { app: this.serviceName }, trafficPolicy: v._trafficPolicy }))
+            : [{ name: v.versionName, labels: { version: v.versionName }, trafficPolicy: v._trafficPolicy }])),
         }),
       }) as DestinationRuleSpec,
     });
@@ -261,6 +267,10 @@ export class VersionedService extends Construct implements IRoutableService, IRo
       validate: () => {
         if (this._versions.length === 0) {
           return [`${this.node.path}: invalid versions: received []. A VersionedService needs at least one version: pass versions or call addVersion({ name: "v1", image: "..." }).`];
+        }
+        const rolled = this._versions.find((v) => v._rollout);
+        if (rolled && this._versions.length > 1) {
+          return [`${this.node.path}: invalid versions: received [${this._versions.map((v) => v.versionName).join(', ')}]. Version "${rolled.versionName}" is rolled out progressively (${rolled._rollout!.path}): its Rollout runs every pod of the service, stable and canary; remove the other versions (the Rollout replaces them: a new release is a new version in the rollout's props).`];
         }
         const floor = this._versions.reduce((sum, v) => sum + v.minReplicas, 0);
         const problem = disruption._checkAgainst(this, 'disruption', floor, 'the sum of all versions\' replicas or autoscaler minimums');
@@ -291,6 +301,19 @@ export class VersionedService extends Construct implements IRoutableService, IRo
 
   /** Adds a version: a Deployment and a DestinationRule subset. */
   public addVersion(options: VersionOptions): ServiceVersion {
+    return this.newVersion(options);
+  }
+
+  /**
+   * Adds the version a progressive rollout runs: an Argo Rollouts Rollout in place of a Deployment,
+   * and the rollout's stable and canary subsets in place of the version's own.
+   * @internal
+   */
+  public _addRolloutVersion(options: VersionOptions, rollout: RolloutWorkload): ServiceVersion {
+    return this.newVersion(options, rollout);
+  }
+
+  private newVersion(options: VersionOptions, rollout?: RolloutWorkload): ServiceVersion {
     if (options === null || typeof options !== 'object') fail(this, `versions[${this._versions.length}]`, options, 'Give a version as { name: "v1", image: "registry.example.com/app:1" }.');
     checkArgs(this, `versions[${this._versions.length}]`, options, SHAPES.VersionOptions);
     const name = validateDnsLabel(this, `versions[${this._versions.length}].name`, options.name);
@@ -302,6 +325,7 @@ export class VersionedService extends Construct implements IRoutableService, IRo
       ports: this.ports,
       resources: options.resources ?? this.props.resources ?? SERVICE_DEFAULT_RESOURCES,
       spread: this.props.spread ?? SpreadPolicy.PREFERRED,
+      rollout,
     });
     this._versions.push(version);
     return version;
@@ -347,7 +371,7 @@ export class VersionedService extends Construct implements IRoutableService, IRo
   }
 
   public hasSubset(name: string): boolean {
-    return this._versions.some((v) => v.versionName === name);
+    return this._versions.some((v) => (v._rollout ? v._rollout.stableSubset === name || v._rollout.canarySubset === name : v.versionName === name));
   }
 
   private resolvePorts(props: VersionedServiceProps): ResolvedPort[] {
@@ -373,7 +397,21 @@ export class VersionedService extends Construct implements IRoutableService, IRo
   }
 }
 
+/** What a progressive rollout tells the version it runs. @internal */
+export interface RolloutWorkload {
+  /** The Rollout's name. */
+  readonly name: string;
+  /** The rollout construct's path (for errors). */
+  readonly path: string;
+  /** The stable and canary subsets. */
+  readonly stableSubset: string;
+  readonly canarySubset: string;
+  /** The Rollout's `spec.strategy` (rendered at synth). */
+  strategy(): Record<string, unknown>;
+}
+
 interface VersionContext {
+  readonly rollout?: RolloutWorkload;
   readonly serviceAccount: kplus.ServiceAccount;
   readonly ports: readonly ResolvedPort[];
   readonly resources: ContainerResources;
@@ -387,7 +425,8 @@ export class ServiceVersion extends Construct implements IRouteTarget {
   /** The service it belongs to. */
   public readonly service: VersionedService;
   /**
-   * The Deployment: a plain cdk8s `ApiObject` of kind Deployment. Change what the props do not model
+   * The Deployment (for a version a `ProgressiveRollout` runs, its Argo Rollouts Rollout, whose pod
+   * template is the same): a plain cdk8s `ApiObject`. Change what the props do not model
    * with its escape hatches: `addJsonPatch(JsonPatch.add('/spec/template/spec/volumes', [...]))`,
    * `metadata.addAnnotation(...)`, `addDependency(...)`.
    */
@@ -398,12 +437,15 @@ export class ServiceVersion extends Construct implements IRouteTarget {
   public readonly minReplicas: number;
   /** @internal */
   public readonly _trafficPolicy?: DestinationRuleSpecSubsetsTrafficPolicy;
+  /** The progressive rollout that runs this version, if any. @internal */
+  public readonly _rollout?: RolloutWorkload;
 
   /** @internal */
   public constructor(service: VersionedService, name: string, options: VersionOptions, ctx: VersionContext) {
     super(service, name);
     this.service = service;
     this.versionName = name;
+    this._rollout = ctx.rollout;
     if (!options.image || typeof options.image !== 'string' || /\s/.test(options.image)) {
       fail(this, 'image', options.image, 'Give a container image reference such as "ghcr.io/acme/api:1.4".');
     }
@@ -458,38 +500,60 @@ export class ServiceVersion extends Construct implements IRouteTarget {
       containerJson.securityContext = { ...containerJson.securityContext, capabilities: { drop: [...HARDENED_CONTAINER.capabilities.drop] } };
     }
     const podLabels = { ...(options.labels ?? {}), ...selectorLabels };
-    this.deployment = new ApiObject(this, 'Deployment', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: deploymentName, namespace: service.namespace, labels: selectorLabels },
+    const rollout = ctx.rollout;
+    const template = {
+      metadata: { labels: podLabels },
       spec: {
-        minReadySeconds: 0,
-        progressDeadlineSeconds: 600,
-        // No replicas when an autoscaler drives the Deployment: server-side apply would fight it.
-        replicas: scaling ? undefined : replicas,
-        selector: { matchLabels: { ...selectorLabels } },
-        strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 }, type: 'RollingUpdate' },
-        template: {
-          metadata: { labels: podLabels },
-          spec: {
-            automountServiceAccountToken: false,
-            containers: [containerJson],
-            dnsPolicy: 'ClusterFirst',
-            hostNetwork: false,
-            restartPolicy: 'Always',
-            // The runtime's seccomp profile (Pod Security "restricted").
-            securityContext: { fsGroupChangePolicy: 'Always', runAsNonRoot: true, seccompProfile: { ...RUNTIME_DEFAULT_SECCOMP } },
-            serviceAccountName: ctx.serviceAccount.name,
-            setHostnameAsFQDN: false,
-            terminationGracePeriodSeconds: 30,
-            topologySpreadConstraints: topologySpread(selectorLabels, ctx.spread),
-          },
-        },
+        automountServiceAccountToken: false,
+        containers: [containerJson],
+        dnsPolicy: 'ClusterFirst',
+        hostNetwork: false,
+        restartPolicy: 'Always',
+        // The runtime's seccomp profile (Pod Security "restricted").
+        securityContext: { fsGroupChangePolicy: 'Always', runAsNonRoot: true, seccompProfile: { ...RUNTIME_DEFAULT_SECCOMP } },
+        serviceAccountName: ctx.serviceAccount.name,
+        setHostnameAsFQDN: false,
+        terminationGracePeriodSeconds: 30,
+        topologySpreadConstraints: topologySpread(selectorLabels, ctx.spread),
       },
-    });
+    };
+    this.deployment = rollout
+      // The Rollout owns the pod template (no workloadRef to a Deployment): one object runs both the
+      // stable and the canary ReplicaSet, so the autoscaler targets it, the disruption budget (over
+      // the app label) covers both, and the zone spread of the version's pods is the template's.
+      // Its selector is the app label only: the version label changes with each release, and a
+      // Rollout's selector does not.
+      ? new ApiObject(this, 'Rollout', {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Rollout',
+        metadata: { name: rollout.name, namespace: service.namespace, labels: selectorLabels },
+        spec: {
+          // No replicas when an autoscaler drives the Rollout: server-side apply would fight it.
+          replicas: scaling ? undefined : replicas,
+          progressDeadlineSeconds: 600,
+          selector: { matchLabels: { app: service.serviceName } },
+          template,
+          strategy: lazy(() => rollout.strategy()),
+        },
+      })
+      : new ApiObject(this, 'Deployment', {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: deploymentName, namespace: service.namespace, labels: selectorLabels },
+        spec: {
+          minReadySeconds: 0,
+          progressDeadlineSeconds: 600,
+          // No replicas when an autoscaler drives the Deployment: server-side apply would fight it.
+          replicas: scaling ? undefined : replicas,
+          selector: { matchLabels: { ...selectorLabels } },
+          strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 }, type: 'RollingUpdate' },
+          template,
+        },
+      });
     if (scaling) {
-      this.autoscaler = createHorizontalPodAutoscaler(this, 'Autoscaler',
-        { apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName, namespace: service.namespace }, scaling);
+      this.autoscaler = createHorizontalPodAutoscaler(this, 'Autoscaler', rollout
+        ? { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: rollout.name, namespace: service.namespace }
+        : { apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName, namespace: service.namespace }, scaling);
     }
   }
 

@@ -7,6 +7,7 @@ import { Check, Finding, InstallTarget, Severity } from './check';
 import { CHECKS } from './checks';
 import { CrdSchemas, istioCrdSchemas } from './schema/crd-schema';
 import { gatewayApiCrdSchemas } from './schema/gateway-api-crd';
+import { argoRolloutsCrdSchemas } from './schema/argo-rollouts-crd';
 import { CUSTOM_RESOURCE_INVALID, MessageEntry, SCHEMA_INVALID, SCHEMA_NOT_FOUND } from './messages';
 import { ObjectIndex, objectRef } from '../model/object-index';
 import { KubernetesObject } from '../model/kubernetes-object';
@@ -92,7 +93,7 @@ export interface ValidateOptions extends AnalyzeOptions {
    * define they take the place of the vendored ones, and objects of other projects' kinds (an Argo
    * CD Application, a Gateway API experimental route) are validated instead of reported as
    * `SchemaNotFound`.
-   * @default - only the CRDs of the pinned Istio release and of the Gateway API v1.5.1 standard channel (crds/)
+   * @default - only the CRDs of the pinned Istio release, of the Gateway API v1.5.1 standard channel and of Argo Rollouts v1.9.1 (crds/)
    */
   readonly crds?: CrdSchemas;
 }
@@ -108,7 +109,9 @@ export async function validateAndAnalyze(objects: readonly KubernetesObject[], o
   }
   // The CRDs given take the place of the vendored ones for the kinds they define.
   const vendored = objects.filter((o) => !given?.defines(o.apiVersion, o.kind));
-  const crdProblems = [...(given?.validate(objects) ?? []), ...istioCrdSchemas().validate(vendored), ...gatewayApiCrdSchemas().validate(vendored)];
+  const crdProblems = [...(given?.validate(objects) ?? []), ...istioCrdSchemas().validate(vendored), ...gatewayApiCrdSchemas().validate(vendored),
+    // Argo Rollouts' CRDs are read only when there are Argo Rollouts objects (most apps have none).
+    ...(vendored.some((o) => o.apiVersion?.startsWith('argoproj.io/')) ? argoRolloutsCrdSchemas().validate(vendored) : [])];
   for (const p of crdProblems) {
     const [field, ...rest] = p.message.split(': ');
     const source = byRef.get(p.object);

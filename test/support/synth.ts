@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { expect } from 'vitest';
-import { istioCrdSchemas, KubernetesObject, synthesizeApp, validateSchemas } from '../../lib';
+import { argoRolloutsCrdSchemas, istioCrdSchemas, KubernetesObject, synthesizeApp, validateSchemas } from '../../lib';
 
 /** A fresh app and chart (no resource-name hashes, as the package's names are explicit). */
 export function newChart(namespace?: string): Chart {
@@ -16,12 +16,14 @@ export function synth(chart: Chart): KubernetesObject[] {
 }
 
 /**
- * Checks every object against the published Kubernetes and Istio schemas (npm validators) and
- * the Istio kinds against the schemas of the pinned release's CRDs (Istio 1.30.3).
+ * Checks every object against the published Kubernetes and Istio schemas (npm validators), the
+ * Istio kinds against the schemas of the pinned release's CRDs (Istio 1.30.3), and the Argo
+ * Rollouts kinds against the vendored Argo Rollouts v1.9.1 CRDs.
  */
 export async function expectValid(objects: KubernetesObject[]): Promise<void> {
   expect(await validateSchemas(objects)).toEqual([]);
   expect(istioCrdSchemas().validate(objects)).toEqual([]);
+  if (objects.some((o) => o.apiVersion.startsWith('argoproj.io/'))) expect(argoRolloutsCrdSchemas().validate(objects)).toEqual([]);
 }
 
 /** Synthesizes and validates (see {@link expectValid}). */

@@ -211,6 +211,9 @@ function celProblems(schema: Schema, value: unknown, where: string): string[] {
       problems.push(`${where || '/'}: the CRD has a rule that is not a string: ${JSON.stringify(r.rule)}`);
       continue;
     }
+    // A transition rule (it reads oldSelf) is evaluated only when an object is updated, against
+    // its previous value (Kubernetes' CRD validation rules): never on what is created from here.
+    if (/\boldSelf\b/.test(r.rule)) continue;
     const result = evaluateRule(r.rule, value);
     if (result === false) problems.push(`${where || '/'}: ${r.message ?? `failed rule: ${r.rule}`} (rule: ${r.rule.replace(/\s+/g, ' ')})`);
     else if (typeof result === 'string') problems.push(`${where || '/'}: rule ${r.rule.replace(/\s+/g, ' ')} could not be evaluated: ${result}`);

@@ -8,6 +8,7 @@ import { newAjv } from '../../private/ajv';
 
 import { KubernetesObject } from '../../model/kubernetes-object';
 import { gatewayApiCrdSchemas } from './gateway-api-crd';
+import { argoRolloutsCrdSchemas } from './argo-rollouts-crd';
 import { describeObject, SchemaProblem } from './problem';
 
 export type { SchemaProblem };
@@ -129,6 +130,13 @@ export async function validateSchemas(objects: readonly KubernetesObject[], opti
       // The Gateway API kinds are checked against the vendored CRDs (gateway-api-crd.ts), schema and CEL.
       if (!gatewayApiCrdSchemas().defines(o.apiVersion, o.kind)) {
         problems.push({ object: describeObject(o), unvalidated: true, message: `not validated: ${o.apiVersion} ${o.kind} is not a kind of the Gateway API v1.5.1 standard channel (crds/), so no schema checks it; give its CRD (the experimental channel's) with --crds to validate it.` });
+      }
+      continue;
+    }
+    if (!Model && o.apiVersion.startsWith('argoproj.io/')) {
+      // Argo Rollouts' kinds are checked against its vendored CRDs (argo-rollouts-crd.ts).
+      if (!argoRolloutsCrdSchemas().defines(o.apiVersion, o.kind)) {
+        problems.push({ object: describeObject(o), unvalidated: true, message: `not validated: ${o.apiVersion} ${o.kind} is not a kind of the vendored Argo Rollouts v1.9.1 CRDs (Rollout, AnalysisTemplate, ClusterAnalysisTemplate in crds/), so no schema checks it; give its CRD with --crds to validate it.` });
       }
       continue;
     }
