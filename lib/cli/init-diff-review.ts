@@ -64,7 +64,8 @@ async function main(argv: string[]): Promise<number> {
   const tmp = mkdtempSync(path.join(tmpdir(), 'diff-review-'));
   try {
     // Each side's own synth entry (main.ts) writes its manifests under tmp: revision/<env>, working-tree/<env>.
-    const synth = (dir: string, side: string) => run(process.execPath, ['--import', 'tsx', 'main.ts'], dir, { ...process.env, CDK8S_OUTDIR: path.join(tmp, side) });
+    // (--output for the synth entry init writes now, CDK8S_OUTDIR for an older main.ts that reads only it).
+    const synth = (dir: string, side: string) => run(process.execPath, ['--import', 'tsx', 'main.ts', '--output', path.join(tmp, side)], dir, { ...process.env, CDK8S_OUTDIR: path.join(tmp, side) });
     const checkout = path.join(tmp, 'checkout');
     mkdirSync(checkout);
     const tar = path.join(tmp, 'revision.tar');
