@@ -31,10 +31,10 @@ async function measure(result: Result, fn: () => unknown): Promise<void> {
   result.cpuMs = (used.user + used.system) / 1000;
 }
 
-/** js-yaml's core schema with merge keys, one document at a time (split on document markers). */
+/** js-yaml with the reader's schema (Kubernetes' scalar resolution, merge keys), one document at a time (split on document markers). */
 function parseDocuments(text: string): number {
   const jsYaml = require('js-yaml') as typeof import('js-yaml');
-  const schema = jsYaml.CORE_SCHEMA.extend({ implicit: [(jsYaml as unknown as { types: { merge: import('js-yaml').Type } }).types.merge] });
+  const schema = (require('../lib/model/read-manifests') as typeof import('../lib/model/read-manifests')).KUBERNETES_YAML_SCHEMA;
   let docs = 0;
   for (const doc of text.split(/^---[ \t]*$/m)) {
     if (doc.trim() === '') continue;
