@@ -144,7 +144,7 @@ export class LoadedEdge {
 
   /** The picture of the edge. */
   public graph(options: EdgeGraphOptions = {}): EdgeGraph {
-    return buildEdgeGraph(this.objects, { rootNamespaces: this.options.rootNamespaces, ...options });
+    return buildEdgeGraph(this.objects, { rootNamespaces: this.options.rootNamespaces, rolloutStep: this.rolloutStep, ...options });
   }
 
   /**

@@ -205,6 +205,18 @@ interface Req {
   sni: string;
 }
 
+/** A DestinationRule with its position among the DestinationRules and its host resolved. */
+interface PlacedDestinationRule { readonly position: number; readonly o: KubernetesObject; readonly pattern: string }
+
+/** The DestinationRules of one namespace, for lookups by host. */
+interface DestinationRulesOfNamespace { readonly exact: Map<string, PlacedDestinationRule[]>; readonly wildcard: PlacedDestinationRule[] }
+
+/** A VirtualService's HTTP routes on a virtual host, and the server it came through. */
+interface VirtualHostGroup { readonly entries: RouteEntry[]; readonly server: Candidate }
+
+/** The virtual hosts of a set of gateway servers, by domain, and the servers by host. */
+interface VirtualHosts { readonly vhosts: ReadonlyMap<string, VirtualHostGroup[]>; readonly domainsOfServer: ReadonlyMap<string, Candidate> }
+
 interface Candidate {
   gateway: KubernetesObject;
   gatewayRef: string;
@@ -341,6 +353,8 @@ function isTerminatedHttp(server: Record<string, unknown>): 'http' | 'https' | u
 /**
  * The evaluator over one set of Istio-form objects: the index is built once, each call of
  * {@link Explainer.explain} answers one request. Internal: {@link LoadedEdge} is the public face.
+ * The objects must not change after construction: the index and the virtual host tables are kept
+ * between questions (to answer for changed objects, such as a rollout step, build a new one).
  */
 export class Explainer {
   public readonly index: ObjectIndex;
@@ -410,6 +424,52 @@ export class Explainer {
       }
     }
     return out;
+  }
+
+  /** Virtual host tables by servers and namespace ({@link Explainer.virtualHosts}). */
+  private readonly vhostTables = new Map<string, VirtualHosts>();
+  private readonly serverIds = new WeakMap<object, number>();
+  private nextServerId = 0;
+
+  /**
+   * The virtual hosts a gateway proxy in `namespace` builds for `serverCandidates`: the
+   * VirtualServices bound to their gateways and visible there, by the domains where their hosts
+   * meet the servers' hosts; and the servers by host. Computed once per set of servers and
+   * namespace (the objects do not change between questions).
+   */
+  private virtualHosts(serverCandidates: readonly Candidate[], namespace: string): VirtualHosts {
+    const key = `${namespace}|${serverCandidates.map((c) => {
+      let id = this.serverIds.get(c.server);
+      if (id === undefined) this.serverIds.set(c.server, id = this.nextServerId++);
+      return `${c.gatewayRef}#${id}`;
+    }).join(',')}`;
+    const cached = this.vhostTables.get(key);
+    if (cached) return cached;
+    const vhosts = new Map<string, VirtualHostGroup[]>();
+    const domainsOfServer = new Map<string, Candidate>();
+    for (const c of serverCandidates) {
+      for (const h of strings(c.server.hosts)) {
+        const sh = serverHost(h);
+        domainsOfServer.set(sh.host.toLowerCase(), c);
+        for (const vs of this.index.ofKind('VirtualService')) {
+          const spec = rec(vs.spec);
+          const gateways = strings(spec.gateways).map((g) => (g.includes('/') || g === 'mesh' ? g : `${nsOf(vs)}/${g}`));
+          if (!gateways.includes(c.gatewayRef)) continue;
+          if (!visible(vs, namespace)) continue;
+          if (sh.ns !== '*' && (sh.ns === '.' ? nsOf(c.gateway) : sh.ns) !== nsOf(vs)) continue;
+          for (const vh of strings(spec.hosts)) {
+            const domain = intersectHosts(vh, sh.host);
+            if (!domain) continue;
+            const list = vhosts.get(domain) ?? [];
+            if (!list.some((l) => l.entries[0]?.vs === vs)) list.push({ entries: arr(spec.http).map((http, index) => ({ vs, http: rec(http), index })), server: c });
+            vhosts.set(domain, list);
+          }
+        }
+      }
+    }
+    const table = { vhosts, domainsOfServer };
+    this.vhostTables.set(key, table);
+    return table;
   }
 
   private explainGateway(request: ExplainRequest, req: Req): Explanation {
@@ -483,29 +543,9 @@ export class Explainer {
     this.steps.push(`Authorization at the gateway allows it: ${auth.decision.reason}.`);
     for (const r of rateLimits) this.steps.push(`Rate limit ${r.name} (${r.kind}) applies: ${r.detail}.`);
 
-    // The router: the virtual hosts of the servers that accept the connection.
-    const vhosts = new Map<string, { entries: RouteEntry[]; server: Candidate }[]>();
-    const domainsOfServer = new Map<string, Candidate>();
-    for (const c of serverCandidates) {
-      for (const h of strings(c.server.hosts)) {
-        const sh = serverHost(h);
-        domainsOfServer.set(sh.host.toLowerCase(), c);
-        for (const vs of this.index.ofKind('VirtualService')) {
-          const spec = rec(vs.spec);
-          const gateways = strings(spec.gateways).map((g) => (g.includes('/') || g === 'mesh' ? g : `${nsOf(vs)}/${g}`));
-          if (!gateways.includes(c.gatewayRef)) continue;
-          if (!visible(vs, workload.namespace)) continue;
-          if (sh.ns !== '*' && (sh.ns === '.' ? nsOf(c.gateway) : sh.ns) !== nsOf(vs)) continue;
-          for (const vh of strings(spec.hosts)) {
-            const domain = intersectHosts(vh, sh.host);
-            if (!domain) continue;
-            const list = vhosts.get(domain) ?? [];
-            if (!list.some((l) => l.entries[0]?.vs === vs)) list.push({ entries: arr(spec.http).map((http, index) => ({ vs, http: rec(http), index })), server: c });
-            vhosts.set(domain, list);
-          }
-        }
-      }
-    }
+    // The router: the virtual hosts of the servers that accept the connection (built once per set
+    // of servers and namespace, then reused: the objects do not change between questions).
+    const { vhosts, domainsOfServer } = this.virtualHosts(serverCandidates, workload.namespace);
     // The HTTPS redirect of a plaintext server (Envoy's require_tls) answers before any route.
     const serverDomain = mostSpecificDomain(domainsOfServer.keys(), req.host);
     const redirectServer = serverDomain !== undefined ? domainsOfServer.get(serverDomain) : undefined;
@@ -514,7 +554,9 @@ export class Explainer {
       this.steps.push(`Server for ${serverDomain} has httpsRedirect: 301 to ${location}.`);
       return this.base({ decision: 'redirected', status: 301, redirect: { location, status: 301 }, ...common });
     }
-    const domain = mostSpecificDomain(vhosts.keys(), req.host);
+    // An exact domain is the most specific one (Envoy's order), found without a scan.
+    const exactDomain = normalizeHost(req.host);
+    const domain = vhosts.has(exactDomain) ? exactDomain : mostSpecificDomain(vhosts.keys(), req.host);
     if (domain === undefined) {
       const bound = [...vhosts.keys()];
       this.steps.push(`No VirtualService bound to ${[...new Set(serverCandidates.map((c) => c.gatewayRef))].join(', ')} serves host ${req.host}${bound.length ? ` (served: ${bound.join(', ')})` : ''}: 404.`);
@@ -740,6 +782,30 @@ export class Explainer {
     return this.base({ decision: decided.some((x) => x === 'deny') ? 'unknown' : 'routed', ...common, ...extras, destinations });
   }
 
+  /** DestinationRules by namespace: those of exact hosts by host, wildcard ones apart; each with its position. */
+  private drIndex?: Map<string, DestinationRulesOfNamespace>;
+
+  /** The DestinationRules of namespace `ns` whose host (resolved there) matches `host`, in manifest order. */
+  private destinationRulesIn(ns: string, host: string): KubernetesObject[] {
+    if (!this.drIndex) {
+      const index = new Map<string, DestinationRulesOfNamespace>();
+      this.index.ofKind('DestinationRule').forEach((o, position) => {
+        const n = nsOf(o);
+        const entry: DestinationRulesOfNamespace = index.get(n) ?? { exact: new Map(), wildcard: [] };
+        index.set(n, entry);
+        const pattern = resolveHost(str(rec(o.spec).host) ?? '', n).toLowerCase();
+        if (pattern.includes('*')) entry.wildcard.push({ position, o, pattern });
+        else entry.exact.set(pattern, [...(entry.exact.get(pattern) ?? []), { position, o, pattern }]);
+      });
+      this.drIndex = index;
+    }
+    const entry = this.drIndex.get(ns);
+    if (!entry) return [];
+    // hostMatches(pattern, host) for an exact pattern is equality with the normalized host.
+    const found = [...(entry.exact.get(normalizeHost(host)) ?? []), ...entry.wildcard.filter((w) => hostMatches(w.pattern, host))];
+    return found.sort((x, y) => x.position - y.position).map((f) => f.o);
+  }
+
   private destination(dest: Record<string, unknown>, weight: number, vsNs: string, req: Req, path: string, authority: string | undefined, proxy: ProxyInfo): ExplainedDestination {
     const problems: string[] = [];
     const host = resolveHost(str(dest.host) ?? '', vsNs);
@@ -760,7 +826,7 @@ export class Explainer {
     const order = [proxy.proxyNamespace, serviceNs, ...this.roots].filter((n): n is string => !!n);
     let dr: KubernetesObject | undefined;
     for (const ns of order) {
-      const forHost = this.index.ofKind('DestinationRule').filter((o) => nsOf(o) === ns && visible(o, proxy.proxyNamespace ?? ns) && hostMatches(resolveHost(str(rec(o.spec).host) ?? '', ns), host));
+      const forHost = this.destinationRulesIn(ns, host).filter((o) => visible(o, proxy.proxyNamespace ?? ns));
       // A property of a rule for this host that explain does not read is an unknown that names it (fields.ts).
       for (const o of forHost) for (const f of unreadOnce('DestinationRule', rec(o.spec), (spec) => spec)) this.unknowns.push(`DestinationRule ${ref(o)}: ${f.at} is not evaluated by explain: ${f.reason}`);
       const found = forHost.filter((o) => rec(o.spec).workloadSelector === undefined);
