@@ -269,7 +269,7 @@ function describeRequest(r: ExplainRequest, scope: RequestScope): { path: string
 
 /**
  * The smallest description of a group's requests, one alternative a line: alternatives that differ
- * only by a JWT, or by a header or parameter absent or with a value no condition names, are one.
+ * only by a JWT, or by a header, parameter or method the group also holds without, are one.
  */
 function describeGroup(requests: readonly ExplainRequest[], scope: RequestScope): string[] {
   const described = requests.map((r) => describeRequest(r, scope));
@@ -277,8 +277,8 @@ function describeGroup(requests: readonly ExplainRequest[], scope: RequestScope)
   const keys = new Set(described.map((d) => `${key(d)}|${d.jwt}`));
   const out: string[] = [];
   for (const d of described) {
-    // "another value" is the near miss of "absent": drop it when the group has the request without it.
-    const parts = d.parts.filter((p) => !(p.endsWith(': another value') && keys.has(`${key({ path: d.path, parts: d.parts.filter((x) => x !== p) })}|${d.jwt}`)));
+    // A condition the group also holds without (the header absent) says nothing of the group: drop it.
+    const parts = d.parts.filter((p) => !keys.has(`${key({ path: d.path, parts: d.parts.filter((x) => x !== p) })}|${d.jwt}`));
     const base = key({ path: d.path, parts });
     const both = scope.jwt && keys.has(`${key(d)}|${!d.jwt}`);
     const text = !scope.jwt || both ? base : `${base}, ${d.jwt ? 'with a JWT' : 'without a JWT'}`;
