@@ -115,11 +115,11 @@ export class EdgeChart extends Chart {
 
     let canary: Traffic;
     if (progressive) {
-      // The same gates at each step: the AnalysisTemplates are shared.
+      // The same gates at each step: the AnalysisTemplates (api-success, api-p95, api-gateway) are shared.
       const gates = [
-        RolloutGate.successRate({ minimum: 0.99 }),
-        RolloutGate.latency({ quantile: 0.95, maximumMs: env.alertThresholds.latencyP95Ms ?? 500 }),
-        RolloutGate.gatewayErrors({ maximumRatio: 0.02 }),
+        RolloutGate.successRate({ name: 'success', minimum: 0.99 }),
+        RolloutGate.latency({ name: 'p95', quantile: 0.95, maximumMs: env.alertThresholds.latencyP95Ms ?? 500 }),
+        RolloutGate.gatewayErrors({ name: 'gateway', maximumRatio: 0.02 }),
       ];
       this.apiRollout = new ProgressiveRollout(this, 'api-rollout', {
         service: this.api,

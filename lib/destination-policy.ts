@@ -78,7 +78,11 @@ export class ClientTls {
 
   /**
    * TLS to a destination outside the mesh. Without `caCertificates` or `credentialName`, the
-   * server's certificate is checked against the proxy's default CA bundle.
+   * proxy checks the server's certificate against the system CA bundle of its image (Istio 1.21
+   * and later: `caCertificates` defaults to "system"), and for HTTP, without `sni` and
+   * `subjectAltNames`, its name against the host it sends as SNI (auto SNI and SAN validation).
+   * The analysis notes this as an info (EDGE3003; istioctl's IST0128 still calls it unverified);
+   * a server whose certificate a private CA signed needs `caCertificates`.
    */
   public static simple(options: ClientTlsOptions = {}): ClientTls {
     checkArgs('ClientTls.simple', 'options', options, SHAPES.ClientTlsOptions);
@@ -87,8 +91,10 @@ export class ClientTls {
 
   /**
    * Mutual TLS to a destination outside the mesh (TLS origination with a client certificate):
-   * either `credentialName` (a Secret with `tls.crt`, `tls.key` and `ca.crt`, read by gateways; from
-   * Istio 1.20 by sidecars too) or the file paths of the certificate, key and CA mounted in the proxy.
+   * either `credentialName` (a Secret with `tls.crt`, `tls.key` and `ca.crt`, read by gateways, and
+   * by sidecars only for a DestinationRule with a `workloadSelector`: without one, sidecars get no
+   * TLS settings and send plain text, which EDGE3003 warns about) or the file paths of the
+   * certificate, key and CA mounted in the proxy.
    * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-tls-origination/
    */
   public static mutual(options: MutualClientTlsOptions): ClientTls {
@@ -117,7 +123,7 @@ export interface ClientTlsOptions {
   readonly sni?: string;
   /**
    * Path of the CA bundle (in the proxy) that checks the server's certificate.
-   * @default - the proxy's default CA bundle (or the credential's ca.crt)
+   * @default - the system CA bundle of the proxy image (or the credential's ca.crt)
    */
   readonly caCertificates?: string;
   /**

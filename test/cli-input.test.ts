@@ -62,7 +62,7 @@ describe('init: nothing half-written, no spin', () => {
     writeFileSync(join(d, 'package.json'), '{"name":"mine"}\n');
     writeFileSync(join(d, 'test'), 'a file where init wants a folder\n');
     const before = snapshot(d);
-    const r = await run('init', d, '--force', '--name', 'team-edge');
+    const r = await run('init', d, '--force', '--name', 'team-edge', '--no-install');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/test is in the way: test\/edge\.test\.ts goes inside a folder of that name, and it is not a folder/);
     expect(snapshot(d)).toEqual(before);
@@ -73,7 +73,7 @@ describe('init: nothing half-written, no spin', () => {
     mkdirSync(join(d, 'package.json'));
     writeFileSync(join(d, 'README.md'), 'mine\n');
     const before = snapshot(d);
-    const r = await run('init', d, '--force', '--name', 'team-edge');
+    const r = await run('init', d, '--force', '--name', 'team-edge', '--no-install');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/package\.json is in the way: it is a folder, and package\.json would replace it/);
     expect(snapshot(d)).toEqual(before);
@@ -82,7 +82,7 @@ describe('init: nothing half-written, no spin', () => {
   it.runIf(hasProc)('--force where a file of the project is a FIFO: exit 2, nothing written, no hang', async () => {
     const d = fresh();
     expect(spawnSync('mkfifo', [join(d, 'README.md')]).status).toBe(0);
-    const r = await run('init', d, '--force', '--name', 'team-edge');
+    const r = await run('init', d, '--force', '--name', 'team-edge', '--no-install');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/README\.md is in the way: it is not a regular file/);
     expect(readdirSync(d)).toEqual(['README.md']);
@@ -92,7 +92,7 @@ describe('init: nothing half-written, no spin', () => {
     const d = fresh();
     const file = join(d, 'edge');
     writeFileSync(file, 'mine\n');
-    const r = await run('init', file, '--name', 'team-edge');
+    const r = await run('init', file, '--name', 'team-edge', '--no-install');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/edge exists and is not a folder/);
     expect(readFileSync(file, 'utf8')).toBe('mine\n');
@@ -104,7 +104,7 @@ describe('init: nothing half-written, no spin', () => {
     // Something in the way of the second staged file only (the check cannot see it): the write fails after the first.
     writeFileSync(join(d, `${FILES[1]}.${process.pid}.tmp`), 'not ours\n');
     const before = snapshot(d);
-    const r = await run('init', d, '--force', '--name', 'team-edge');
+    const r = await run('init', d, '--force', '--name', 'team-edge', '--no-install');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/nothing was written/);
     expect(snapshot(d)).toEqual(before);
@@ -114,7 +114,7 @@ describe('init: nothing half-written, no spin', () => {
     const d = fresh();
     writeFileSync(join(d, 'package.json'), '{"name":"mine"}\n');
     writeFileSync(join(d, 'notes.txt'), 'kept\n');
-    const r = await run('init', d, '--force', '--name', 'team-edge');
+    const r = await run('init', d, '--force', '--name', 'team-edge', '--no-install');
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect(JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).name).toBe('team-edge');
     expect(readFileSync(join(d, 'notes.txt'), 'utf8')).toBe('kept\n');

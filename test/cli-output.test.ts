@@ -76,7 +76,7 @@ describe('runSynth: the synth entry as a command', () => {
     const r = await synth([{ name: 'dev', app: edge(true) }], '--output', out, '--quiet');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/Service edge\/broken/);
-    expect(r.stderr).toMatch(/Nothing written to .*broken\/ \(dev \d+ objects\): 1 error, /);
+    expect(r.stderr).toMatch(/Synth found errors \(above\): nothing was written to .*broken\/ \(dev \d+ objects\): 1 error, /);
     expect(existsSync(out)).toBe(false);
   }, 60_000);
 });

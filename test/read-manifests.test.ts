@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { documentFindings } from '../lib/analysis/documents';
 import { runAnalyze } from '../lib/cli/analyze';
 import { ALIAS_BOMB, mkfifo } from './support/special-files';
-import { MAX_ALIAS_EXPANSION, parseYaml, readManifests, UnreadableInputError, YamlSyntaxError } from '../lib/model/read-manifests';
+import { MAX_ALIAS_EXPANSION, parseManifestYaml, parseYaml, readManifests, UnreadableInputError, YamlSyntaxError } from '../lib/model/read-manifests';
+import { validateAndAnalyze } from '../lib/analysis/analyze';
+import { KubernetesObject, manifestsToYaml } from '../lib';
 
 const CONFIG_MAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings, namespace: app }\ndata: { a: "1" }\n';
 
@@ -74,6 +76,64 @@ describe('readManifests', () => {
 
   it('does not import the analysis', () => {
     expect(readFileSync('lib/model/read-manifests.ts', 'utf8')).not.toMatch(/from '\.\.\/analysis/);
+  });
+});
+
+// kubectl and the API server convert YAML to JSON with sigs.k8s.io/yaml, which resolves plain
+// scalars with go.yaml.in/yaml/v2 (resolve.go): YAML 1.1 booleans, Go's ParseInt with base 0 after
+// removing underscores (a leading 0 is octal), yamlStyleFloat, no base-60 numbers, timestamps kept as
+// strings. Each row: the plain scalar, and the JSON value Kubernetes gets (PyYAML's libyaml parser,
+// the C original of goyaml's, gives the same structure for these).
+const GO_YAML_V2: ReadonlyArray<readonly [string, unknown]> = [
+  ['yes', true], ['Yes', true], ['YES', true], ['y', true], ['Y', true], ['on', true], ['ON', true], ['true', true], ['True', true],
+  ['no', false], ['n', false], ['N', false], ['off', false], ['Off', false], ['FALSE', false], ['yES', 'yES'], ['tRUE', 'tRUE'],
+  ['~', null], ['null', null], ['NULL', null], ['Nil', 'Nil'],
+  ['017', 15], ['-017', -15], ['0777', 511], ['0o17', 15], ['0x1F', 31], ['-0x1F', -31], ['0b101', 5], ['-0b101', -5], ['00', 0],
+  ['08', 8], ['1_000', 1000], ['+12', 12], ['12', 12], ['0x_1F', 31], ['18446744073709551615', 2 ** 64],
+  ['1.', 1], ['.5', 0.5], ['+.5', 0.5], ['1e3', 1000], ['1_0.5', 10.5], ['1e400', '1e400'], ['.1_0', '.1_0'],
+  ['1:30', '1:30'], ['001:db8::/32', '001:db8::/32'], ['2001:db8::1', '2001:db8::1'], ['fe80::1', 'fe80::1'],
+  ['2001-12-14', '2001-12-14'], ['2001-12-14T21:59:43.10Z', '2001-12-14T21:59:43.10Z'], ['0x', '0x'], ['1.2.3', '1.2.3'], ['5s', '5s'],
+];
+
+describe('manifests are read as Kubernetes reads them (sigs.k8s.io/yaml on go.yaml.in/yaml/v2)', () => {
+  it.each(GO_YAML_V2)('plain %s', (scalar, expected) => {
+    expect((parseManifestYaml(`v: ${scalar}`) as { v: unknown }).v).toEqual(expected);
+    // Quoted, it is always the string.
+    expect((parseManifestYaml(`v: "${scalar}"`) as { v: unknown }).v).toBe(scalar);
+  });
+
+  it('what the package writes reads back as the same strings (the writer quotes what Kubernetes would read otherwise)', () => {
+    const data = Object.fromEntries(GO_YAML_V2.map(([scalar], i) => [`k${i}`, scalar]));
+    const yaml = manifestsToYaml([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data } as KubernetesObject]);
+    expect((parseManifestYaml(yaml) as { data: unknown }).data).toEqual(data);
+  });
+
+  it('keys resolve the same way and become strings, as in the JSON Kubernetes builds', () => {
+    expect(parseManifestYaml('on: 1\n017: 2\n1.50: 3\n"yes": 4')).toEqual({ true: 1, 15: 2, 1.5: 3, yes: 4 });
+  });
+
+  it('other YAML (request tables, rate-limit configurations, stack files) keeps YAML 1.2\'s core schema', () => {
+    expect(parseYaml('a: yes\nb: 017\nc: on')).toEqual({ a: 'yes', b: 17, c: 'on' });
+  });
+
+  it('.inf and .nan have no JSON form: the document is unreadable, as kubectl refuses it', async () => {
+    const read = await readManifests([folder({ 'n.yaml': `${CONFIG_MAP}---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: n, namespace: app }\nspec: { ratio: .inf }\n` })]);
+    expect(read.objects.map((o) => o.metadata?.name)).toEqual(['settings']);
+    expect(read.unreadable[0].message).toMatch(/has no JSON form: kubectl and the API server refuse the document/);
+  });
+
+  it('an unquoted yes where Kubernetes wants a string is refused as the API server refuses it; an IPv6 address in ServiceEntry addresses stays a string', async () => {
+    const read = await readManifests([folder({
+      'm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: flags, namespace: app }\ndata: { enabled: yes, mode: "yes" }\n---\n'
+        + 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: { name: v6, namespace: app }\n'
+        + 'spec: { hosts: [v6.example.com], addresses: [2001:db8::1, 001:db8::/32], ports: [{ number: 443, name: tls, protocol: TLS }], resolution: STATIC, endpoints: [{ address: 2001:db8::2 }] }\n',
+    })]);
+    const [configMap, entry] = read.objects as any[];
+    expect(configMap.data).toEqual({ enabled: true, mode: 'yes' });
+    expect(entry.spec.addresses).toEqual(['2001:db8::1', '001:db8::/32']);
+    const findings = (await validateAndAnalyze(read.objects)).filter((f) => f.severity === 'error');
+    expect(findings.map((f) => `${f.check} ${f.object} ${f.field} ${f.message}`).join('\n')).toMatch(/SchemaInvalid ConfigMap app\/flags .*enabled/);
+    expect(findings.filter((f) => f.object.startsWith('ServiceEntry'))).toEqual([]);
   });
 });
 

@@ -4,10 +4,12 @@
  *   explain <manifests...> --host H [--path P] [--method M] [--header name:value]... [--query k=v]...
  *           [--port N] [--scheme http|https] [--sni S] [--gateway ns/name] [--jwt issuer|invalid [--jwt-subject sub]]
  *           [--source-ip IP] [--from-namespace NS [--from-label k=v]...] [--rollout ns/name --step N] [--json]
- *   explain <manifests...> --check table.yaml...      check request tables (exit 1 on a failure)
+ *   explain <manifests...> --check table.yaml... [--coverage] [--fail-under N]
+ *                                                     check request tables (exit 1 on a failure); --coverage: which
+ *                                                     routes and policies no row exercises (exit 1 below N percent)
  *   explain <manifests...> --graph edge.svg|edge.md|edge.dot [--title T] [--force]   draw the edge (--force: replace an existing file)
  *
- * Exit status: 0 on success, 1 when a request table fails, 2 on a usage or input error.
+ * Exit status: 0 on success, 1 when a request table fails or coverage is below --fail-under, 2 on a usage or input error.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -18,12 +20,14 @@ import { KubernetesObject } from '../model/kubernetes-object';
 import { formatLocation, readManifests, UnreadableInputError } from '../model/read-manifests';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
 import {
-  ExplainRequest, explanationJson, formatExplanation, formatTableResults, LoadedEdge, parseRequestTable, renderSvg, toDot, toMermaidMarkdown,
+  ExplainRequest, explanationJson, formatCoverage, formatExplanation, formatTableResults, LoadedEdge, parseRequestTable, renderSvg, toDot, toMermaidMarkdown,
 } from '../explain';
+import { formatPercent } from '../explain/coverage';
+import { RequestCaseResult } from '../explain/table';
 
 /** The usage line of the command. */
 export const EXPLAIN_USAGE = 'Usage: istio-aks-edge explain <files or folders> --host H [--path P] [--method M] [--header name:value]... [--query k=v]... [--port N] [--scheme http|https] '
-  + '[--sni S] [--gateway ns/name] [--jwt issuer|invalid [--jwt-subject sub]] [--source-ip IP] [--from-namespace NS] [--from-label k=v]... [--rollout ns/name --step N] [--json] | --check table.yaml... [--quiet] [--json] | --graph out.svg|out.md|out.dot [--title T] [--force] [--quiet]';
+  + '[--sni S] [--gateway ns/name] [--jwt issuer|invalid [--jwt-subject sub]] [--source-ip IP] [--from-namespace NS] [--from-label k=v]... [--rollout ns/name --step N] [--json] | --check table.yaml... [--coverage] [--fail-under N] [--quiet] [--json] | --graph out.svg|out.md|out.dot [--title T] [--force] [--quiet]';
 
 /** Where the command writes (the tool's {@link CommandIo}). */
 export type CliOutput = CommandIo;
@@ -63,7 +67,7 @@ function pair(value: string | undefined, separator: string, option: string): [st
 /** Runs the command; returns the exit status. */
 export async function runExplainCli(argv: readonly string[], out: CliOutput = PROCESS_IO): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    out.stdout(`${EXPLAIN_USAGE}\n\nAnswers where a request goes through the manifests (files or folders of YAML or JSON, in the Istio\nform or the Gateway API form), without a cluster:\nthe gateway server, the route, the destinations and the policies on the way. --check runs request\ntables (--quiet: the failures and the count only); --graph draws the edge (its folder is created).\n--rollout ns/name --step N answers (and draws) as the routes are while that Argo Rollouts canary is\nat step N (status.currentStepIndex, from 0; the number of steps is the end, promoted): the weights\nof the last setWeight, the header and mirror routes so far. Exit status: 0 on success, 1 when a request table fails, 2 on a\nusage or input error.\n`);
+    out.stdout(`${EXPLAIN_USAGE}\n\nAnswers where a request goes through the manifests (files or folders of YAML or JSON, in the Istio\nform or the Gateway API form), without a cluster:\nthe gateway server, the route, the destinations and the policies on the way. --check runs request\ntables (--quiet: the failures and the count only); --coverage adds which routes and policies no row\nexercises, with a percentage (--fail-under N: exit 1 below N percent); --graph draws the edge (its\nfolder is created). --rollout ns/name --step N answers (and draws) as the routes are while that Argo\nRollouts canary is at step N (status.currentStepIndex, from 0; the number of steps is the end,\npromoted): the weights of the last setWeight, the header and mirror routes so far. Exit status: 0 on\nsuccess, 1 when a request table fails (or coverage is below --fail-under), 2 on a usage or input error.\n`);
     return 0;
   }
   try {
@@ -86,6 +90,8 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
     let title: string | undefined;
     let json = false;
     let force = false;
+    let coverage = false;
+    let failUnder: number | undefined;
     let rollout: string | undefined;
     let step: number | undefined;
     let quiet = false;
@@ -151,6 +157,14 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
           break;
         }
         case '--json': json = true; break;
+        case '--coverage': coverage = true; break;
+        case '--fail-under': {
+          const v = value();
+          failUnder = Number(v);
+          if (!/^\d+(\.\d+)?$/.test(v) || failUnder > 100) throw new UsageError(`--fail-under: expected a percentage from 0 to 100, received ${JSON.stringify(v)}.`);
+          coverage = true;
+          break;
+        }
         case '--force': force = true; break;
         case '--quiet': case '-q': quiet = true; break;
         default:
@@ -160,6 +174,7 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
     }
     if (paths.length === 0) throw new UsageError('Give the manifests: files or folders of YAML.');
     if (!host && tables.length === 0 && !graph) throw new UsageError('Give --host (a request), --check (request tables) or --graph (the picture).');
+    if (coverage && tables.length === 0) throw new UsageError('--coverage and --fail-under measure request tables: give --check table.yaml.');
     if (Object.keys(fromLabels).length && !fromNamespace) throw new UsageError('--from-label needs --from-namespace.');
     if ((rollout === undefined) !== (step === undefined)) throw new UsageError(rollout === undefined ? '--step needs --rollout ns/name.' : '--rollout needs --step N.');
     if (rollout !== undefined && !host && !graph) throw new UsageError('--rollout and --step apply to a request (--host) or the picture (--graph); request table rows name their own rollout and step.');
@@ -188,6 +203,8 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
       const e = edge.explain(request);
       out.stdout(json ? `${JSON.stringify(explanationJson(e), null, 2)}\n` : `${formatExplanation(e)}\n`);
     }
+    const all: RequestCaseResult[] = [];
+    const jsonTables: Record<string, unknown>[] = [];
     for (const table of tables) {
       let tableText: string;
       try {
@@ -197,7 +214,11 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
         throw new UnreadableInputError(`Cannot read the request table "${table}": ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (e as Error).message}.`);
       }
       const results = loaded.checkTable(parseRequestTable(tableText, table));
-      if (json) out.stdout(`${JSON.stringify({ table, results: results.map((r) => ({ name: r.name, passed: r.passed, failures: r.failures, explanation: explanationJson(r.explanation) })) }, null, 2)}\n`);
+      all.push(...results);
+      const tableJson = { table, results: results.map((r) => ({ name: r.name, passed: r.passed, failures: r.failures, explanation: explanationJson(r.explanation) })) };
+      // With --coverage, --json prints one document holding the tables and the coverage.
+      if (json && coverage) jsonTables.push(tableJson);
+      else if (json) out.stdout(`${JSON.stringify(tableJson, null, 2)}\n`);
       else {
         const failed = results.filter((r) => !r.passed);
         // formatTableResults ends with the count line; --quiet lists only the failures above it.
@@ -205,6 +226,16 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
         out.stdout(`${table}:\n${[...rows, `${results.length - failed.length} passed, ${failed.length} failed`].join('\n')}\n`);
       }
       if (results.some((r) => !r.passed)) status = 1;
+    }
+    if (coverage) {
+      const report = loaded.coverage(all);
+      const below = failUnder !== undefined && report.total.percent < failUnder;
+      if (json) out.stdout(`${JSON.stringify({ tables: jsonTables, coverage: { ...report, failUnder: failUnder ?? null, passed: !below } }, null, 2)}\n`);
+      else out.stdout(`${formatCoverage(report, { missingOnly: quiet })}\n`);
+      if (below) {
+        out.stderr(`explain: coverage ${formatPercent(report.total.percent)} is below --fail-under ${failUnder}%: add rows that exercise the items marked MISSING.\n`);
+        status = 1;
+      }
     }
     return status;
   } catch (e) {

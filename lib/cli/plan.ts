@@ -13,13 +13,14 @@ import { EdgeMocks, settle, UNKNOWN, valueOf } from '../infra/testing';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
 
 /** The usage text of `plan`. */
-export const PLAN_USAGE = `Usage: istio-aks-edge plan <stack> [--json] [--preview] [--dir <pulumi project folder>]
+export const PLAN_USAGE = `Usage: istio-aks-edge plan <stack> [--json] [--quiet] [--preview] [--dir <pulumi project folder>]
 
 Runs the Pulumi program of the project (Pulumi.yaml's main) for a stack under Pulumi's mocks, with
 the stack's committed config (Pulumi.<stack>.yaml), and prints what \`pulumi up\` would create.
 
 Options:
   --json      the plan as JSON (rows, counts by type, stack outputs)
+  --quiet     only the last line (resources and time)
   --preview   as \`pulumi preview\` sees it: what Azure computes is <unknown>
   --dir <d>   the Pulumi project's folder (default: the current folder)
   --help      show this help
@@ -232,7 +233,7 @@ export async function runPlan(args: readonly string[], io: CommandIo = PROCESS_I
     if (a === '--dir') {
       dir = args[++n];
       if (dir === undefined || dir.startsWith('-')) throw new UsageError(`--dir takes the Pulumi project's folder.\n\n${PLAN_USAGE}`);
-    } else if (a === '--json' || a === '--preview') continue;
+    } else if (a === '--json' || a === '--preview' || a === '--quiet' || a === '-q') continue;
     else if (a.startsWith('-')) throw new UsageError(`Unknown option ${a}.\n\n${PLAN_USAGE}`);
     else positional.push(a);
   }
@@ -257,6 +258,11 @@ export async function runPlan(args: readonly string[], io: CommandIo = PROCESS_I
     io.stdout(`${JSON.stringify({ stack, rows, counts, outputs: shownOutputs }, null, 2)}\n`);
     return 0;
   }
+  const total = `${Object.values(counts).reduce((a, b) => a + b, 0)} resources; program ran in ${ms.toFixed(0)} ms under mocks.`;
+  if (args.includes('--quiet') || args.includes('-q')) {
+    io.stdout(`${total}\n`);
+    return 0;
+  }
   const width = (f: (r: PlanRow) => string) => Math.max(0, ...rows.map((r) => f(r).length));
   const tw = width((r) => r.type);
   const nw = width((r) => r.name);
@@ -267,7 +273,7 @@ export async function runPlan(args: readonly string[], io: CommandIo = PROCESS_I
   for (const [t, n] of k8sKinds.sort()) lines.push(`  ${String(n).padStart(3)}  ${t.slice('kubernetes:'.length)}`);
   lines.push('', 'Outputs:');
   for (const [k, v] of Object.entries(shownOutputs)) lines.push(`  ${k}: ${v === '<unknown>' ? v : JSON.stringify(v)}`);
-  lines.push('', `${Object.values(counts).reduce((a, b) => a + b, 0)} resources; program ran in ${ms.toFixed(0)} ms under mocks.`);
+  lines.push('', total);
   io.stdout(`${lines.join('\n')}\n`);
   return 0;
 }

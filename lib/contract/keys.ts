@@ -27,6 +27,15 @@ export const GATEWAY_SERVICE_ACCOUNT_ANNOTATION = 'gateway.istio.io/service-acco
 /** Label Istio gives the pods (and Service) it deploys for a Gateway API `Gateway`: the Gateway's name. */
 export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
+// --- explain (on objects read back, never written to a cluster) ---
+
+/**
+ * Annotation of a VirtualService that explain reads back from a Gateway API HTTPRoute: the rule
+ * identity of each of its `http` routes, in order, as a JSON list (`["shop/shop#rules[2]", ...]`),
+ * so that a route explain chooses names the HTTPRoute rule it came from.
+ */
+export const EXPLAIN_ROUTE_IDS_ANNOTATION = 'explain.istio-aks-edge.io/route-ids';
+
 // --- Kubernetes ---
 
 /** Label the API server sets on every Namespace: its name. */

@@ -36,6 +36,8 @@ export interface PolicyVerdict {
   readonly action: string;
   /** Whether one of its rules matches the request. */
   readonly matches: Tri;
+  /** The indices (into `spec.rules`) of the rules that match the request; empty when none does or it cannot be told. */
+  readonly matchedRules: readonly number[];
   /** The first reason a rule cannot be decided, when `matches` is unknown. */
   readonly unknownBecause?: string;
 }
@@ -265,9 +267,10 @@ export function authorize(
     if (applies === false) continue;
     const why: string[] = [];
     if (applies === 'unknown') why.push('it targets by targetRef, which explain does not resolve');
-    const rules = arr(spec.rules);
-    const matches: Tri = applies === 'unknown' ? 'unknown' : or(rules.map((r) => ruleMatches(rec(r), ctx, why)));
-    const verdict: PolicyVerdict = { policy: nameOf(p), action, matches, ...(matches === 'unknown' ? { unknownBecause: why[0] } : {}) };
+    const rules = applies === 'unknown' ? [] : arr(spec.rules).map((r) => ruleMatches(rec(r), ctx, why));
+    const matches: Tri = applies === 'unknown' ? 'unknown' : or(rules);
+    const matchedRules = rules.flatMap((r, i) => (r === true ? [i] : []));
+    const verdict: PolicyVerdict = { policy: nameOf(p), action, matches, matchedRules, ...(matches === 'unknown' ? { unknownBecause: why[0] } : {}) };
     evaluated.get(action)?.push(verdict);
     policies.push(verdict);
   }

@@ -11,6 +11,7 @@ import { arr, labels, rec, str } from '../model/json';
 import { resolveHost } from '../contract/hosts';
 import { ExplainOptions, ExplainRequest, Explainer, Explanation } from './explain';
 import { buildEdgeGraph, EdgeGraph, EdgeGraphOptions } from './graph';
+import { CoverageReport, CoverageRow, requestCoverage } from './coverage';
 import { compareExpectation, ExpectedDestination, RequestCase, RequestCaseResult } from './table';
 import { rolloutAtStep, RolloutStepError, RolloutStepSummary } from './rollout';
 
@@ -118,8 +119,18 @@ export class LoadedEdge {
       const edge = c.rollout ? this.rowAtStep(c.name, c.rollout) : this;
       const explanation = edge.explain(c.request);
       const failures = compareExpectation(explanation, c.expect, c.request.path ?? '/', (d: ExpectedDestination) => edge.expectedPods(d));
-      return { name: c.name, passed: failures.length === 0, failures, explanation };
+      return { name: c.name, request: c.request, passed: failures.length === 0, failures, explanation };
     });
+  }
+
+  /**
+   * Which routes and policies of the edge the rows exercise (each route per gateway or mesh, each
+   * authorization and JWT rule, each rate limit), with percentages: give it the results of
+   * {@link LoadedEdge.checkTable}, of one table or of several together. A row answered at a
+   * Rollout step counts for the policies only: its routes are those the controller sets at that step.
+   */
+  public coverage(rows: readonly CoverageRow[]): CoverageReport {
+    return requestCoverage(this.objects, rows);
   }
 
   private rowAtStep(row: string, at: { readonly name: string; readonly step: number }): LoadedEdge {
@@ -133,7 +144,7 @@ export class LoadedEdge {
 
   /** The picture of the edge. */
   public graph(options: EdgeGraphOptions = {}): EdgeGraph {
-    return buildEdgeGraph(this.objects, { rootNamespaces: this.options.rootNamespaces, ...options });
+    return buildEdgeGraph(this.objects, { rootNamespaces: this.options.rootNamespaces, rolloutStep: this.rolloutStep, ...options });
   }
 
   /**

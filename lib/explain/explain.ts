@@ -17,11 +17,12 @@ import { ObjectIndex } from '../model/object-index';
 import { authorize, AuthzContext, AuthzDecision, policyApplies, Workload } from './authz';
 import { describeStringMatch, hostMatches, intersectHosts, mostSpecificDomain, normalizeHost, normalizePath, re2, stringMatch } from './match';
 import { and, arr, labels, num, rec, str, strings, Tri } from '../model/json';
-import { descriptorOf, ExplainedDescriptor, limitOf, RateLimitValue, rateLimitConfigs } from './rate-limits';
+import { descriptorOf, ExplainedDescriptor, limitOf, RateLimitValue, rateLimitConfigs, rateLimitKind } from './rate-limits';
 import { resolveHost } from '../contract/hosts';
 import { unreadFields } from '../model/field-paths';
 import { EXPLAIN_FIELDS } from './fields';
 import { clusterHostNamespace, splitNamespaced } from '../contract/hosts';
+import { EXPLAIN_ROUTE_IDS_ANNOTATION } from '../contract/keys';
 import type { RolloutStepSummary } from './rollout';
 
 /** The namespaces whose policies apply mesh-wide (Istio's root namespace; the AKS add-on's). */
@@ -161,9 +162,12 @@ export interface Explanation {
   readonly status?: number;
   /** Where the request entered: a gateway server, or the mesh. */
   readonly gateway?: { readonly name: string; readonly server: { readonly port: number; readonly protocol: string; readonly hosts: readonly string[]; readonly name?: string } };
-  /** The chosen route. */
-  /** The chosen route; `protocol` "tls" for a `tls` route chosen by SNI (index into `spec.tls`), else an `http` route. */
-  readonly route?: { readonly virtualService: string; readonly name?: string; readonly index: number; readonly match?: number; readonly protocol?: 'http' | 'tls' };
+  /**
+   * The chosen route; `protocol` "tls" for a `tls` route chosen by SNI (index into `spec.tls`), else
+   * an `http` route. `id` is its stable identity (see {@link routeId}): `"shop/shop#http[2]"`, or
+   * `"shop/shop#rules[1]"` for a rule of a Gateway API HTTPRoute.
+   */
+  readonly route?: { readonly virtualService: string; readonly id: string; readonly name?: string; readonly index: number; readonly match?: number; readonly protocol?: 'http' | 'tls' };
   /** Redirect location (an HTTPS redirect or a route redirect). */
   readonly redirect?: { readonly location: string; readonly status: number };
   /** Rewrites applied before forwarding. */
@@ -200,6 +204,18 @@ interface Req {
   scheme: 'http' | 'https';
   sni: string;
 }
+
+/** A DestinationRule with its position among the DestinationRules and its host resolved. */
+interface PlacedDestinationRule { readonly position: number; readonly o: KubernetesObject; readonly pattern: string }
+
+/** The DestinationRules of one namespace, for lookups by host. */
+interface DestinationRulesOfNamespace { readonly exact: Map<string, PlacedDestinationRule[]>; readonly wildcard: PlacedDestinationRule[] }
+
+/** A VirtualService's HTTP routes on a virtual host, and the server it came through. */
+interface VirtualHostGroup { readonly entries: RouteEntry[]; readonly server: Candidate }
+
+/** The virtual hosts of a set of gateway servers, by domain, and the servers by host. */
+interface VirtualHosts { readonly vhosts: ReadonlyMap<string, VirtualHostGroup[]>; readonly domainsOfServer: ReadonlyMap<string, Candidate> }
 
 interface Candidate {
   gateway: KubernetesObject;
@@ -240,6 +256,33 @@ function jsonOnce(value: Record<string, unknown>): string {
 
 const ref = (o: KubernetesObject) => `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name ?? '<unnamed>'}`;
 const nsOf = (o: KubernetesObject) => o.metadata?.namespace ?? 'default';
+
+const routeIds = new WeakMap<KubernetesObject, readonly string[]>();
+
+/**
+ * The stable identity of a route of a VirtualService: `"<namespace>/<name>#<protocol>[<index>]"`
+ * (`"shop/shop#http[2]"`, `"shop/payments#tls[0]"`). A VirtualService read back from a Gateway API
+ * HTTPRoute names the HTTPRoute's rule instead (`"shop/shop#rules[1]"`): Istio orders the rules by
+ * precedence, and a rule with several matches becomes several routes with the same identity.
+ */
+export function routeId(vs: KubernetesObject, protocol: 'http' | 'tls' | 'tcp', index: number): string {
+  if (protocol === 'http') {
+    let ids = routeIds.get(vs);
+    if (ids === undefined) {
+      const annotation = vs.metadata?.annotations?.[EXPLAIN_ROUTE_IDS_ANNOTATION];
+      let parsed: unknown;
+      try {
+        parsed = annotation === undefined ? [] : JSON.parse(annotation);
+      } catch {
+        parsed = [];
+      }
+      ids = strings(parsed);
+      routeIds.set(vs, ids);
+    }
+    if (ids[index] !== undefined) return ids[index];
+  }
+  return `${ref(vs)}#${protocol}[${index}]`;
+}
 
 function normalizeRequest(r: ExplainRequest): Req {
   if (typeof r.host !== 'string' || r.host.trim() === '') throw new Error('explain: invalid request host: received ' + JSON.stringify(r.host) + '. Give the Host header, for example "shop.example.com".');
@@ -310,6 +353,8 @@ function isTerminatedHttp(server: Record<string, unknown>): 'http' | 'https' | u
 /**
  * The evaluator over one set of Istio-form objects: the index is built once, each call of
  * {@link Explainer.explain} answers one request. Internal: {@link LoadedEdge} is the public face.
+ * The objects must not change after construction: the index and the virtual host tables are kept
+ * between questions (to answer for changed objects, such as a rollout step, build a new one).
  */
 export class Explainer {
   public readonly index: ObjectIndex;
@@ -379,6 +424,52 @@ export class Explainer {
       }
     }
     return out;
+  }
+
+  /** Virtual host tables by servers and namespace ({@link Explainer.virtualHosts}). */
+  private readonly vhostTables = new Map<string, VirtualHosts>();
+  private readonly serverIds = new WeakMap<object, number>();
+  private nextServerId = 0;
+
+  /**
+   * The virtual hosts a gateway proxy in `namespace` builds for `serverCandidates`: the
+   * VirtualServices bound to their gateways and visible there, by the domains where their hosts
+   * meet the servers' hosts; and the servers by host. Computed once per set of servers and
+   * namespace (the objects do not change between questions).
+   */
+  private virtualHosts(serverCandidates: readonly Candidate[], namespace: string): VirtualHosts {
+    const key = `${namespace}|${serverCandidates.map((c) => {
+      let id = this.serverIds.get(c.server);
+      if (id === undefined) this.serverIds.set(c.server, id = this.nextServerId++);
+      return `${c.gatewayRef}#${id}`;
+    }).join(',')}`;
+    const cached = this.vhostTables.get(key);
+    if (cached) return cached;
+    const vhosts = new Map<string, VirtualHostGroup[]>();
+    const domainsOfServer = new Map<string, Candidate>();
+    for (const c of serverCandidates) {
+      for (const h of strings(c.server.hosts)) {
+        const sh = serverHost(h);
+        domainsOfServer.set(sh.host.toLowerCase(), c);
+        for (const vs of this.index.ofKind('VirtualService')) {
+          const spec = rec(vs.spec);
+          const gateways = strings(spec.gateways).map((g) => (g.includes('/') || g === 'mesh' ? g : `${nsOf(vs)}/${g}`));
+          if (!gateways.includes(c.gatewayRef)) continue;
+          if (!visible(vs, namespace)) continue;
+          if (sh.ns !== '*' && (sh.ns === '.' ? nsOf(c.gateway) : sh.ns) !== nsOf(vs)) continue;
+          for (const vh of strings(spec.hosts)) {
+            const domain = intersectHosts(vh, sh.host);
+            if (!domain) continue;
+            const list = vhosts.get(domain) ?? [];
+            if (!list.some((l) => l.entries[0]?.vs === vs)) list.push({ entries: arr(spec.http).map((http, index) => ({ vs, http: rec(http), index })), server: c });
+            vhosts.set(domain, list);
+          }
+        }
+      }
+    }
+    const table = { vhosts, domainsOfServer };
+    this.vhostTables.set(key, table);
+    return table;
   }
 
   private explainGateway(request: ExplainRequest, req: Req): Explanation {
@@ -452,29 +543,9 @@ export class Explainer {
     this.steps.push(`Authorization at the gateway allows it: ${auth.decision.reason}.`);
     for (const r of rateLimits) this.steps.push(`Rate limit ${r.name} (${r.kind}) applies: ${r.detail}.`);
 
-    // The router: the virtual hosts of the servers that accept the connection.
-    const vhosts = new Map<string, { entries: RouteEntry[]; server: Candidate }[]>();
-    const domainsOfServer = new Map<string, Candidate>();
-    for (const c of serverCandidates) {
-      for (const h of strings(c.server.hosts)) {
-        const sh = serverHost(h);
-        domainsOfServer.set(sh.host.toLowerCase(), c);
-        for (const vs of this.index.ofKind('VirtualService')) {
-          const spec = rec(vs.spec);
-          const gateways = strings(spec.gateways).map((g) => (g.includes('/') || g === 'mesh' ? g : `${nsOf(vs)}/${g}`));
-          if (!gateways.includes(c.gatewayRef)) continue;
-          if (!visible(vs, workload.namespace)) continue;
-          if (sh.ns !== '*' && (sh.ns === '.' ? nsOf(c.gateway) : sh.ns) !== nsOf(vs)) continue;
-          for (const vh of strings(spec.hosts)) {
-            const domain = intersectHosts(vh, sh.host);
-            if (!domain) continue;
-            const list = vhosts.get(domain) ?? [];
-            if (!list.some((l) => l.entries[0]?.vs === vs)) list.push({ entries: arr(spec.http).map((http, index) => ({ vs, http: rec(http), index })), server: c });
-            vhosts.set(domain, list);
-          }
-        }
-      }
-    }
+    // The router: the virtual hosts of the servers that accept the connection (built once per set
+    // of servers and namespace, then reused: the objects do not change between questions).
+    const { vhosts, domainsOfServer } = this.virtualHosts(serverCandidates, workload.namespace);
     // The HTTPS redirect of a plaintext server (Envoy's require_tls) answers before any route.
     const serverDomain = mostSpecificDomain(domainsOfServer.keys(), req.host);
     const redirectServer = serverDomain !== undefined ? domainsOfServer.get(serverDomain) : undefined;
@@ -483,7 +554,9 @@ export class Explainer {
       this.steps.push(`Server for ${serverDomain} has httpsRedirect: 301 to ${location}.`);
       return this.base({ decision: 'redirected', status: 301, redirect: { location, status: 301 }, ...common });
     }
-    const domain = mostSpecificDomain(vhosts.keys(), req.host);
+    // An exact domain is the most specific one (Envoy's order), found without a scan.
+    const exactDomain = normalizeHost(req.host);
+    const domain = vhosts.has(exactDomain) ? exactDomain : mostSpecificDomain(vhosts.keys(), req.host);
     if (domain === undefined) {
       const bound = [...vhosts.keys()];
       this.steps.push(`No VirtualService bound to ${[...new Set(serverCandidates.map((c) => c.gatewayRef))].join(', ')} serves host ${req.host}${bound.length ? ` (served: ${bound.join(', ')})` : ''}: 404.`);
@@ -557,7 +630,7 @@ export class Explainer {
       if (chosen === undefined) continue;
       const m = chosen >= 0 ? rec(matches[chosen]) : {};
       this.steps.push(`${label} matches${chosen >= 0 ? ` (match ${chosen}${describeMatch(m) ? `: ${describeMatch(m)}` : ''})` : ' (no match conditions: every request)'}; first match wins.`);
-      const route = { virtualService: ref(entry.vs), ...(str(http.name) ? { name: str(http.name) } : {}), index: entry.index, ...(chosen >= 0 ? { match: chosen } : {}) };
+      const route = { virtualService: ref(entry.vs), id: routeId(entry.vs, 'http', entry.index), ...(str(http.name) ? { name: str(http.name) } : {}), index: entry.index, ...(chosen >= 0 ? { match: chosen } : {}) };
       // A property of the route explain does not read is an unknown that names it (fields.ts).
       for (const f of unreadOnce('VirtualService', http, (h) => ({ http: [h] }))) this.unknowns.push(`${label}: ${f.at.replace(/^http\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
       return this.action(entry, m, req, proxy, { ...common, route });
@@ -709,6 +782,30 @@ export class Explainer {
     return this.base({ decision: decided.some((x) => x === 'deny') ? 'unknown' : 'routed', ...common, ...extras, destinations });
   }
 
+  /** DestinationRules by namespace: those of exact hosts by host, wildcard ones apart; each with its position. */
+  private drIndex?: Map<string, DestinationRulesOfNamespace>;
+
+  /** The DestinationRules of namespace `ns` whose host (resolved there) matches `host`, in manifest order. */
+  private destinationRulesIn(ns: string, host: string): KubernetesObject[] {
+    if (!this.drIndex) {
+      const index = new Map<string, DestinationRulesOfNamespace>();
+      this.index.ofKind('DestinationRule').forEach((o, position) => {
+        const n = nsOf(o);
+        const entry: DestinationRulesOfNamespace = index.get(n) ?? { exact: new Map(), wildcard: [] };
+        index.set(n, entry);
+        const pattern = resolveHost(str(rec(o.spec).host) ?? '', n).toLowerCase();
+        if (pattern.includes('*')) entry.wildcard.push({ position, o, pattern });
+        else entry.exact.set(pattern, [...(entry.exact.get(pattern) ?? []), { position, o, pattern }]);
+      });
+      this.drIndex = index;
+    }
+    const entry = this.drIndex.get(ns);
+    if (!entry) return [];
+    // hostMatches(pattern, host) for an exact pattern is equality with the normalized host.
+    const found = [...(entry.exact.get(normalizeHost(host)) ?? []), ...entry.wildcard.filter((w) => hostMatches(w.pattern, host))];
+    return found.sort((x, y) => x.position - y.position).map((f) => f.o);
+  }
+
   private destination(dest: Record<string, unknown>, weight: number, vsNs: string, req: Req, path: string, authority: string | undefined, proxy: ProxyInfo): ExplainedDestination {
     const problems: string[] = [];
     const host = resolveHost(str(dest.host) ?? '', vsNs);
@@ -729,7 +826,7 @@ export class Explainer {
     const order = [proxy.proxyNamespace, serviceNs, ...this.roots].filter((n): n is string => !!n);
     let dr: KubernetesObject | undefined;
     for (const ns of order) {
-      const forHost = this.index.ofKind('DestinationRule').filter((o) => nsOf(o) === ns && visible(o, proxy.proxyNamespace ?? ns) && hostMatches(resolveHost(str(rec(o.spec).host) ?? '', ns), host));
+      const forHost = this.destinationRulesIn(ns, host).filter((o) => visible(o, proxy.proxyNamespace ?? ns));
       // A property of a rule for this host that explain does not read is an unknown that names it (fields.ts).
       for (const o of forHost) for (const f of unreadOnce('DestinationRule', rec(o.spec), (spec) => spec)) this.unknowns.push(`DestinationRule ${ref(o)}: ${f.at} is not evaluated by explain: ${f.reason}`);
       const found = forHost.filter((o) => rec(o.spec).workloadSelector === undefined);
@@ -860,16 +957,16 @@ export class Explainer {
           if (!hostMatches(vh, req.host) || (vp !== undefined && vp !== '*' && Number(vp) !== req.port)) continue;
         }
         const value = rec(rec(p.patch).value);
-        const text = jsonOnce(value);
         const typed = rec(value.typed_config);
-        if (/local_ratelimit|LocalRateLimit/.test(text)) {
+        const kind = rateLimitKind(jsonOnce(value));
+        if (kind === 'local') {
           const bucket = rec(typed.token_bucket ?? rec(rec(value.typed_per_filter_config)['envoy.filters.http.local_ratelimit']).value);
           const tb = Object.keys(bucket).length ? bucket : findKey(value, 'token_bucket');
           const detail = tb ? `${String(rec(tb).max_tokens)} requests per ${String(rec(tb).fill_interval)} per gateway pod (429 beyond)` : 'a local token bucket';
           const perFill = num(rec(tb).tokens_per_fill) ?? num(rec(tb).max_tokens);
           const limits = tb && perFill !== undefined ? [{ value: perFill, unit: str(rec(tb).fill_interval) ?? '', key: 'per gateway pod' }] : [];
           if (!out.some((o) => o.name === ref(f) && o.kind === 'local')) out.push({ name: ref(f), kind: 'local', detail: applies === 'unknown' ? `${detail} (targetRef not resolved)` : detail, limits });
-        } else if (/envoy\.filters\.http\.ratelimit|\.ratelimit\.v3\.RateLimit|rate_limits/.test(text)) {
+        } else if (kind === 'global') {
           const domain = str(typed.domain) ?? str(findKey(value, 'domain'));
           const cluster = str(rec(findKey(value, 'envoy_grpc')).cluster_name);
           const existing = out.findIndex((o) => o.name === ref(f) && o.kind === 'global');
@@ -1011,7 +1108,7 @@ export class Explainer {
       const destinations = routeDests.map((d) => ({ d, weight: num(d.weight) ?? (weighted ? 0 : 100) })).filter((x) => !weighted || x.weight > 0)
         .map((x) => this.destination(rec(x.d.destination), x.weight, nsOf(entry.vs), req, req.path, undefined, proxy));
       for (const d of destinations) this.steps.push(`→ ${d.host}${d.subset ? ` subset ${d.subset}` : ''}${d.port ? ` port ${d.port}` : ''}: weight ${d.weight}.`);
-      const route = { virtualService: ref(entry.vs), index: entry.index, match: chosen, protocol: 'tls' as const };
+      const route = { virtualService: ref(entry.vs), id: routeId(entry.vs, 'tls', entry.index), index: entry.index, match: chosen, protocol: 'tls' as const };
       if (destinations.length === 0) return this.base({ decision: 'no-route', route });
       return this.base({ decision: 'routed', route, destinations });
     }

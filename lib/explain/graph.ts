@@ -20,6 +20,9 @@ import { rateLimitConfigs, routeRateLimits } from './rate-limits';
 import { arr, labels, num, rec, str, strings } from '../model/json';
 import { resolveHost } from '../contract/hosts';
 import { AZURE_LB_RESOURCE_GROUP_ANNOTATION, AZURE_PIP_NAME_ANNOTATION } from '../contract/keys';
+import { isRollout, RolloutSpec } from '../model/rollout';
+import { list, specOf } from '../model/objects';
+import { describeCanaryStep, RolloutStepSummary } from './rollout';
 
 /** What a node stands for (its colour). */
 export type EdgeNodeKind = 'client' | 'loadbalancer' | 'server' | 'redirect' | 'virtualservice' | 'route' | 'service' | 'external' | 'version' | 'policy' | 'mesh';
@@ -72,6 +75,12 @@ export interface EdgeGraphOptions {
    * @default DEFAULT_ROOT_NAMESPACES
    */
   readonly rootNamespaces?: readonly string[];
+  /**
+   * The Argo Rollouts canary step the objects are at ({@link LoadedEdge.atRolloutStep}): its mark
+   * names the current step and the weights in force.
+   * @default - the Rollouts' steps are drawn without a current one
+   */
+  readonly rolloutStep?: RolloutStepSummary;
 }
 
 /** Builds the graph of the edge the manifests describe. */
@@ -265,6 +274,22 @@ export function buildEdgeGraph(objects: readonly KubernetesObject[], options: Ed
         links.push({ from: rid, to, label: `${weight}% → ${str(dest.subset) ?? host.split('.')[0]}${port !== undefined && ports.length !== 1 ? ` :${port}` : ''}` });
       }
     });
+  }
+  // Argo Rollouts canaries: their steps, as a mark on the Service whose subsets (or Services) they shift.
+  for (const r of objects.filter(isRollout)) {
+    const canary = specOf<RolloutSpec>(r).strategy?.canary;
+    const drName = canary?.trafficRouting?.istio?.destinationRule?.name;
+    const dr = drName ? index.get('DestinationRule', nsOf(r), drName) : undefined;
+    const host = dr ? resolveHost(str(rec(dr.spec).host) ?? '', nsOf(dr)) : canary?.stableService ? resolveHost(canary.stableService, nsOf(r)) : undefined;
+    const s = host ? services.get(host) : undefined;
+    if (!s || !canary) continue;
+    const at = options.rolloutStep?.rollout === ref(r) ? options.rolloutStep : undefined;
+    const steps = list(canary.steps);
+    const mark = (i: number) => (at?.step === i ? ' (now)' : '');
+    const lines = [`ROLLOUT ${ref(r)}`, ...steps.map((step, i) => `${i}. ${describeCanaryStep(step)}${mark(i)}`), `${steps.length}. promoted${mark(steps.length)}`,
+      ...(at ? [`canary ${at.canaryWeight}%, stable ${at.stableWeight}%${at.maxWeight !== 100 ? ` of ${at.maxWeight}` : ''}`] : [])];
+    const id = add({ id: idOf('rollout', nsOf(r), r.metadata?.name ?? ''), kind: 'policy', lines, cluster: s.cluster });
+    links.push({ from: s.node, to: id, dashed: true });
   }
   // Versions in the order their DestinationRule lists its subsets (v1 above v2), not in the order the routes name them.
   const subsetOrder = (n: EdgeNode) => {

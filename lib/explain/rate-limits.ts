@@ -11,6 +11,17 @@ import { arr, num, rec, str } from '../model/json';
 import { parseYaml } from '../model/read-manifests';
 import { stringMatch } from './match';
 
+/**
+ * What an EnvoyFilter patch's value (as JSON text) adds: a local rate limit (a token bucket per proxy), the global
+ * rate-limit filter or its route actions, or neither.
+ */
+export function rateLimitKind(patchValueJson: string): 'local' | 'global' | undefined {
+  const text = patchValueJson;
+  if (/local_ratelimit|LocalRateLimit/.test(text)) return 'local';
+  if (/envoy\.filters\.http\.ratelimit|\.ratelimit\.v3\.RateLimit|rate_limits/.test(text)) return 'global';
+  return undefined;
+}
+
 /** One entry of a descriptor. */
 export interface DescriptorEntry {
   readonly key: string;
@@ -117,34 +128,46 @@ export function rateLimitConfigs(objects: readonly KubernetesObject[]): Map<stri
 }
 
 /**
- * The limit a descriptor hits in envoyproxy/ratelimit's tree: each entry descends to the child
- * with the same key and value, else the one with the key and no value; the node of the last entry
- * holds the limit.
+ * The node a descriptor reaches in envoyproxy/ratelimit's tree, and its path in words ("route=api,
+ * remote_address"): each entry descends to the child with the same key and value, else the one
+ * with the key and no value. Undefined when an entry finds no child.
  */
-export function limitOf(nodes: readonly ConfigNode[], entries: readonly DescriptorEntry[]): { limit?: RateLimitValue; unlimited?: boolean } {
+export function descriptorNode(nodes: readonly ConfigNode[], entries: readonly DescriptorEntry[]): { node: ConfigNode; path: string } | undefined {
   let level: readonly ConfigNode[] = nodes;
   let node: ConfigNode | undefined;
   const path: string[] = [];
   for (const e of entries) {
     node = level.find((n) => n.key === e.key && n.value === e.value) ?? level.find((n) => n.key === e.key && n.value === undefined);
-    if (!node) return {};
+    if (!node) return undefined;
     path.push(node.value !== undefined ? `${node.key}=${node.value}` : node.key);
     level = node.descriptors ?? [];
   }
-  if (!node) return {};
+  return node ? { node, path: path.join(', ') } : undefined;
+}
+
+/** The limit a descriptor hits in envoyproxy/ratelimit's tree: that of the node it reaches ({@link descriptorNode}). */
+export function limitOf(nodes: readonly ConfigNode[], entries: readonly DescriptorEntry[]): { limit?: RateLimitValue; unlimited?: boolean } {
+  const reached = descriptorNode(nodes, entries);
+  if (!reached) return {};
+  const { node, path } = reached;
   if (node.unlimited === true) return { unlimited: true };
   const value = num(node.rate_limit?.requests_per_unit);
-  return value !== undefined ? { limit: { value, unit: (node.rate_limit?.unit ?? '').toLowerCase(), key: path.join(', ') } } : {};
+  return value !== undefined ? { limit: { value, unit: (node.rate_limit?.unit ?? '').toLowerCase(), key: path } } : {};
+}
+
+/** The limits of a service configuration (nodes with a `rate_limit` or `unlimited: true`), each with its descriptor path. */
+export function configuredLimits(nodes: readonly ConfigNode[], path: readonly string[] = []): { path: string; limit: string }[] {
+  return nodes.flatMap((n) => {
+    const here = [...path, n.value !== undefined ? `${n.key}=${n.value}` : n.key];
+    const own = n.unlimited === true ? [{ path: here.join(', '), limit: 'unlimited' }]
+      : num(n.rate_limit?.requests_per_unit) !== undefined ? [{ path: here.join(', '), limit: `${n.rate_limit?.requests_per_unit}/${(n.rate_limit?.unit ?? '').toLowerCase()}` }] : [];
+    return [...own, ...configuredLimits(n.descriptors ?? [], here)];
+  });
 }
 
 /** Every limit of a service configuration in words: "route=api, remote_address 300/minute". */
-export function serviceLimits(nodes: readonly ConfigNode[], path: readonly string[] = []): string[] {
-  return nodes.flatMap((n) => {
-    const here = [...path, n.value !== undefined ? `${n.key}=${n.value}` : n.key];
-    const own = n.unlimited === true ? [`${here.join(', ')} unlimited`]
-      : num(n.rate_limit?.requests_per_unit) !== undefined ? [`${here.join(', ')} ${n.rate_limit?.requests_per_unit}/${(n.rate_limit?.unit ?? '').toLowerCase()}`] : [];
-    return [...own, ...serviceLimits(n.descriptors ?? [], here)];
-  });
+export function serviceLimits(nodes: readonly ConfigNode[]): string[] {
+  return configuredLimits(nodes).map((l) => `${l.path} ${l.limit}`);
 }
 
 /** A global limit a route is subject to, read from the EnvoyFilters without a request (for the picture). */

@@ -83,6 +83,8 @@ export interface RequestCase {
 /** The result of one row. */
 export interface RequestCaseResult {
   readonly name: string;
+  /** The row's request. */
+  readonly request: ExplainRequest;
   readonly passed: boolean;
   /** What differs, one line each ("route: expected api, got storefront"). */
   readonly failures: readonly string[];

@@ -8,7 +8,7 @@
  */
 import { KubernetesObject } from '../model/kubernetes-object';
 import { escapeRe2 } from '../private/re2';
-import { GATEWAY_NAME_OVERRIDE_ANNOTATION, GATEWAY_SERVICE_ACCOUNT_ANNOTATION, NAMESPACE_NAME_LABEL } from '../contract/keys';
+import { EXPLAIN_ROUTE_IDS_ANNOTATION, GATEWAY_NAME_OVERRIDE_ANNOTATION, GATEWAY_SERVICE_ACCOUNT_ANNOTATION, NAMESPACE_NAME_LABEL } from '../contract/keys';
 import { serviceFqdnOf } from '../contract/hosts';
 import { GATEWAY_NAME_LABEL, INTERNAL_SERVER_PORT_NAME, internalGatewayRef } from './workload-selectors';
 
@@ -113,7 +113,7 @@ function readGateway(gw: KubernetesObject, listenerGateways: Map<string, string[
   return result;
 }
 
-interface RankedRoute { readonly route: Record<string, unknown>; readonly rank: number; readonly length: number; readonly method: boolean; readonly headers: number; readonly query: number; readonly order: number }
+interface RankedRoute { readonly route: Record<string, unknown>; readonly id: string; readonly rank: number; readonly length: number; readonly method: boolean; readonly headers: number; readonly query: number; readonly order: number }
 
 function readRoute(route: KubernetesObject, listenerGateways: ReadonlyMap<string, string[]>): KubernetesObject[] {
   const name = route.metadata?.name ?? '';
@@ -132,10 +132,10 @@ function readRoute(route: KubernetesObject, listenerGateways: ReadonlyMap<string
   }
   const ranked: RankedRoute[] = [];
   let order = 0;
-  for (const rule of spec.rules ?? []) {
+  (spec.rules ?? []).forEach((rule, r) => {
     const matches = rule.matches?.length ? rule.matches : [{ path: { type: 'PathPrefix', value: '/' } }];
-    for (const m of matches) ranked.push(readRule(rule, m, namespace, order++));
-  }
+    for (const m of matches) ranked.push({ ...readRule(rule, m, namespace, order++), id: `${namespace}/${name}#rules[${r}]` });
+  });
   // Istio's order for Gateway API rules (conversion.go, sortHTTPRoutes): exact > prefix > regex,
   // longer first, then method, header count, query count; stable otherwise.
   ranked.sort((a, b) => {
@@ -147,25 +147,27 @@ function readRoute(route: KubernetesObject, listenerGateways: ReadonlyMap<string
     return a.order - b.order;
   });
   const http = ranked.map((r) => r.route);
+  // Each route names the HTTPRoute rule it came from (a rule with several matches gives several routes).
+  const annotations = { [EXPLAIN_ROUTE_IDS_ANNOTATION]: JSON.stringify(ranked.map((r) => r.id)) };
   const result: KubernetesObject[] = [];
   if (gateways.length) {
     result.push({
       apiVersion: 'networking.istio.io/v1', kind: 'VirtualService',
-      metadata: { name, namespace },
+      metadata: { name, namespace, annotations },
       spec: { hosts: spec.hostnames?.length ? [...spec.hostnames] : ['*'], gateways, http },
     });
   }
   if (meshHosts.length) {
     result.push({
       apiVersion: 'networking.istio.io/v1', kind: 'VirtualService',
-      metadata: { name: gateways.length ? `${name}-mesh` : name, namespace },
+      metadata: { name: gateways.length ? `${name}-mesh` : name, namespace, annotations },
       spec: { hosts: meshHosts, gateways: ['mesh'], http },
     });
   }
   return result;
 }
 
-function readRule(rule: GwRule, given: GwMatch, namespace: string, order: number): RankedRoute {
+function readRule(rule: GwRule, given: GwMatch, namespace: string, order: number): Omit<RankedRoute, 'id'> {
   // The API server defaults a match's path to PathPrefix "/" (the CRD's default) before istiod reads it.
   const m: GwMatch = given.path ? given : { ...given, path: { type: 'PathPrefix', value: '/' } };
   const match: Record<string, unknown> = {};

@@ -12,7 +12,6 @@ import {
 import { EXPORT_TO_ANNOTATION, GATEWAY_NAME_LABEL } from '../contract/keys';
 import { serviceFqdnOf } from '../contract/hosts';
 import { resolveHost } from '../contract/hosts';
-import { isRollout } from './rollout';
 
 export { LabelSelector };
 
@@ -175,8 +174,7 @@ export class ObjectIndex {
       if (ref) this.autoscalers.set(`${ns}/${ref.kind}/${ref.name}`, o);
     }
     const spec = specOf<WorkloadSpec & PodSpec>(o);
-    // An Argo Rollouts Rollout runs its pods from its own template (a workloadRef names a Deployment instead).
-    const template = WORKLOAD_KINDS.has(o.kind) || isRollout(o) ? spec.template : o.kind === 'Pod' ? { metadata: o.metadata, spec }
+    const template = WORKLOAD_KINDS.has(o.kind) ? spec.template : o.kind === 'Pod' ? { metadata: o.metadata, spec }
       : isGatewayApiGateway(o) ? gatewayApiPods(o) : undefined;
     if (template && typeof template === 'object') {
       const pod: PodTemplate = {

@@ -224,6 +224,10 @@ export interface ClientTls {
   readonly credentialName?: string;
   /** Skips verification of the server's certificate. */
   readonly insecureSkipVerify?: boolean;
+  /** The SNI sent in the handshake. */
+  readonly sni?: string;
+  /** The names accepted in the server's certificate. */
+  readonly subjectAltNames?: readonly string[];
 }
 
 /** An Istio `TrafficPolicy` (the fields read by name; the others are carried as they are). */

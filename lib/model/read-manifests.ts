@@ -1,9 +1,11 @@
 /**
- * The one manifest reader of the package (analyze, explain, plan): YAML (YAML 1.2's core schema
- * as the API server reads it; multi-document streams read a document at a time, so a 50 MB file
- * is never held as one parse tree) and JSON, `kind: List` expanded. A document that is not a
- * Kubernetes object is returned as data ({@link UnreadableDocument}, naming the file and the
- * document's index), never an exception; the analysis turns it into a finding.
+ * The one manifest reader of the package (analyze, explain, plan): YAML, read as kubectl and the
+ * API server read it (sigs.k8s.io/yaml, whose YAML-to-JSON conversion resolves plain scalars with
+ * go.yaml.in/yaml/v2: YAML 1.1's booleans and octals, see {@link KUBERNETES_YAML_SCHEMA}; multi-document
+ * streams read a document at a time, so a 50 MB file is never held as one parse tree) and JSON,
+ * `kind: List` expanded. A document that is not a Kubernetes object is returned as data
+ * ({@link UnreadableDocument}, naming the file and the document's index), never an exception; the
+ * analysis turns it into a finding.
  *
  * Robust against what a folder can hold: a FIFO, socket or device found in a folder is skipped
  * with a warning (opening a FIFO would block forever); an explicit path that is one is an input
@@ -15,15 +17,91 @@ import { createReadStream, readdirSync, readFileSync, Stats, statSync } from 'no
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import * as jsYaml from 'js-yaml';
-import { CORE_SCHEMA, load, Type, YAMLException } from 'js-yaml';
+import { CORE_SCHEMA, FAILSAFE_SCHEMA, load, Schema, Type, YAMLException } from 'js-yaml';
 import { KubernetesObject } from './kubernetes-object';
 
-/**
- * YAML 1.2's core schema with merge keys (`<<`), as Kubernetes reads manifests: timestamps stay
- * strings (js-yaml's default schema would turn them into Dates).
- */
 // js-yaml exports its types at run time; @types/js-yaml does not declare them.
-const MANIFEST_SCHEMA = CORE_SCHEMA.extend({ implicit: [(jsYaml as unknown as { types: { merge: Type } }).types.merge] });
+const JS_YAML_TYPES = (jsYaml as unknown as { types: { merge: Type; null: Type } }).types;
+
+/**
+ * YAML 1.2's core schema with merge keys (`<<`), for the YAML that is not a Kubernetes manifest
+ * ({@link parseYaml}: request tables, rate-limit configurations, Pulumi stack files): timestamps
+ * stay strings (js-yaml's default schema would turn them into Dates).
+ */
+const CORE_WITH_MERGE = CORE_SCHEMA.extend({ implicit: [JS_YAML_TYPES.merge] });
+
+// go.yaml.in/yaml/v2 resolve.go, the resolver of sigs.k8s.io/yaml's YAMLToJSON (kubectl's and the API
+// server's YAML reading): the YAML 1.1 booleans, Go's strconv.ParseInt with base 0 (0x, 0o, 0b, and a
+// leading 0 for octal) after removing underscores, yamlStyleFloat, no base-60 numbers, and
+// timestamps kept as strings (decoded into interface{}).
+const GO_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+const GO_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+const GO_FLOATS = new Map<string, number>([
+  ...['.nan', '.NaN', '.NAN'].map((k) => [k, Number.NaN] as const),
+  ...['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF'].map((k) => [k, Number.POSITIVE_INFINITY] as const),
+  ...['-.inf', '-.Inf', '-.INF'].map((k) => [k, Number.NEGATIVE_INFINITY] as const),
+]);
+const GO_INT = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
+const GO_YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** A plain scalar as go.yaml.in/yaml/v2 resolves an integer (ParseInt, then ParseUint, base 0), or undefined. */
+function goInt(data: string): number | undefined {
+  // The common case first: a short decimal without a leading zero.
+  if (/^-?[1-9][0-9]{0,14}$/.test(data)) return Number(data);
+  if (!/^[-+0-9]/.test(data)) return undefined;
+  const m = GO_INT.exec(data.replace(/_/g, ''));
+  if (!m) return undefined;
+  const body = m[2];
+  const magnitude = body.length > 1 && body[0] === '0' && /[0-7]/.test(body[1]) ? BigInt(`0o${body.slice(1)}`) : BigInt(body.toLowerCase());
+  const value = m[1] === '-' ? -magnitude : magnitude;
+  if (value >= INT64_MIN && value <= INT64_MAX) return Number(value);
+  // strconv.ParseUint takes no sign.
+  if (m[1] === '' && value <= UINT64_MAX) return Number(value);
+  return undefined;
+}
+
+/** A plain scalar as go.yaml.in/yaml/v2 resolves a float, or undefined (an integer, a string, or out of range). */
+function goFloat(data: string): number | undefined {
+  const special = GO_FLOATS.get(data);
+  if (special !== undefined) return special;
+  if (data.startsWith('.')) return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(data) ? finite(Number(data)) : undefined;
+  if (!/^[-+0-9]/.test(data) || goInt(data) !== undefined) return undefined;
+  const plain = data.replace(/_/g, '');
+  return GO_YAML_STYLE_FLOAT.test(plain) ? finite(Number(plain)) : undefined;
+}
+
+/** strconv.ParseFloat fails out of range (1e400): the scalar stays a string. */
+function finite(n: number): number | undefined {
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * Whether a plain (unquoted) scalar reads back as this string when Kubernetes reads it (not as a
+ * boolean, null or number): what a writer must quote otherwise.
+ */
+export function plainStaysString(plain: string): boolean {
+  return !(GO_TRUE.has(plain) || GO_FALSE.has(plain) || ['', '~', 'null', 'Null', 'NULL'].includes(plain) || goInt(plain) !== undefined || goFloat(plain) !== undefined);
+}
+
+/**
+ * Plain scalars resolved as Kubernetes resolves them when it reads a manifest (kubectl and the API
+ * server convert YAML to JSON with sigs.k8s.io/yaml, on go.yaml.in/yaml/v2): `yes`, `on`, `y` are
+ * true and `no`, `off`, `n` false; `017` is 15 (octal), `0o17` 15, `0x1F` 31, `0b11` 3, `1_000`
+ * 1000, `+.5` 0.5; `1:30` and `001:db8::/32` stay strings (no base-60 numbers), and so do
+ * timestamps; merge keys (`<<`). Quoted scalars are always strings.
+ */
+export const KUBERNETES_YAML_SCHEMA = FAILSAFE_SCHEMA.extend({
+  implicit: [
+    JS_YAML_TYPES.null,
+    new Type('tag:yaml.org,2002:bool', { kind: 'scalar', resolve: (d: string | null) => d !== null && (GO_TRUE.has(d) || GO_FALSE.has(d)), construct: (d: string) => GO_TRUE.has(d) }),
+    new Type('tag:yaml.org,2002:int', { kind: 'scalar', resolve: (d: string | null) => d !== null && goInt(d) !== undefined, construct: (d: string) => goInt(d) }),
+    new Type('tag:yaml.org,2002:float', { kind: 'scalar', resolve: (d: string | null) => d !== null && goFloat(d) !== undefined, construct: (d: string) => goFloat(d) }),
+    JS_YAML_TYPES.merge,
+  ],
+});
 
 /** Where an object (or a bad document) came from. */
 export interface ManifestLocation {
@@ -212,19 +290,46 @@ function checkAliasExpansion(value: unknown): void {
   }
 }
 
-/** js-yaml's load with the manifest schema and the alias limit. */
-function loadDocument(text: string, file: string): unknown {
-  const value = load(text, { filename: file, schema: MANIFEST_SCHEMA });
+/** A manifest value JSON cannot carry (.nan, .inf): kubectl's YAML-to-JSON conversion refuses the document. */
+class NotJsonError extends Error {}
+
+/** Throws {@link NotJsonError} for a NaN or infinite number anywhere in the value. */
+function checkJsonNumbers(value: unknown, seen = new Set<object>()): void {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new NotJsonError(`The value ${value} (.nan or .inf in YAML) has no JSON form: kubectl and the API server refuse the document ("json: unsupported value"). Quote it if it is text.`);
+  }
+  if (value === null || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  for (const child of Array.isArray(value) ? value : Object.values(value)) checkJsonNumbers(child, seen);
+}
+
+/** js-yaml's load with a schema (Kubernetes' reading for manifests) and the alias limit. */
+function loadDocument(text: string, file: string, schema: Schema = KUBERNETES_YAML_SCHEMA): unknown {
+  const value = load(text, { filename: file, schema });
   checkAliasExpansion(value);
+  if (schema === KUBERNETES_YAML_SCHEMA) checkJsonNumbers(value);
   return value;
 }
 
 /**
- * Parses one YAML document (a request table, a Pulumi.yaml) the way manifests are read: YAML 1.2's
- * core schema with merge keys, aliases bounded by {@link MAX_ALIAS_EXPANSION}. Throws
- * {@link YamlSyntaxError} naming the file and line.
+ * Parses one YAML document that is not a Kubernetes manifest (a request table, a rate-limit
+ * configuration, a Pulumi stack file): YAML 1.2's core schema with merge keys, aliases bounded by
+ * {@link MAX_ALIAS_EXPANSION}. Throws {@link YamlSyntaxError} naming the file and line. Manifests
+ * are read with {@link parseManifestYaml} (Kubernetes' own reading).
  */
 export function parseYaml(text: string, file = '<yaml>'): unknown {
+  try {
+    return loadDocument(text, file, CORE_WITH_MERGE);
+  } catch (e) {
+    throw new YamlSyntaxError(`${file}: ${yamlError(e, 1)}`);
+  }
+}
+
+/**
+ * Parses one YAML document of a manifest as {@link readManifests} does (Kubernetes' reading,
+ * {@link KUBERNETES_YAML_SCHEMA}). Throws {@link YamlSyntaxError} naming the file and line.
+ */
+export function parseManifestYaml(text: string, file = '<yaml>'): unknown {
   try {
     return loadDocument(text, file);
   } catch (e) {
@@ -233,7 +338,7 @@ export function parseYaml(text: string, file = '<yaml>'): unknown {
 }
 
 function yamlError(e: unknown, startLine: number): string {
-  if (e instanceof YamlAliasLimitError) return e.message;
+  if (e instanceof YamlAliasLimitError || e instanceof NotJsonError) return e.message;
   if (e instanceof YAMLException) {
     const line = e.mark ? startLine + e.mark.line : startLine;
     return `Not valid YAML (line ${line}): ${e.reason}.`;

@@ -63,7 +63,7 @@ export function formatSynthSummary(s: SynthSummary): string {
   const seconds = `${(s.ms / 1000).toFixed(1)} s`;
   return s.written
     ? `Wrote ${plural(s.files.length, 'file')} to ${s.outdir}/ (${objects}): ${findings}, in ${seconds}.`
-    : `Nothing written to ${s.outdir}/ (${objects}): ${findings}, in ${seconds}. Fix the errors above, then synthesize again.`;
+    : `Synth found errors (above): nothing was written to ${s.outdir}/ (${objects}): ${findings}, in ${seconds}. Fix them, then synthesize again.`;
 }
 
 /**

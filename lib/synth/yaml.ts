@@ -14,6 +14,7 @@
  * instances) sends the whole document to js-yaml.
  */
 import { dump } from 'js-yaml';
+import { plainStaysString } from '../model/read-manifests';
 
 /** The options the project's manifests are written with. */
 export const DUMP_OPTIONS = { noRefs: true, lineWidth: -1, quotingType: '"' } as const;
@@ -34,6 +35,8 @@ function scalarOfString(s: string): string {
     if (s.includes('\n')) throw UNSUPPORTED;
     r = dump(s, DUMP_OPTIONS);
     r = r.slice(0, -1);
+    // js-yaml leaves plain what YAML 1.2 reads as a string; kubectl reads "+.5" or "1_0.5" as numbers.
+    if (r === s && !plainStaysString(s)) r = JSON.stringify(s);
     if (strings.size >= MAX_CACHED) strings.clear();
     strings.set(s, r);
   }

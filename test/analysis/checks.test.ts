@@ -212,14 +212,17 @@ const CASES: Case[] = [
     fail: (o) => o.push({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'typo', namespace: 'shop' }, spec: { host: 'apii' } }), message: /Host "apii" \(apii.shop.svc.cluster.local\) matches no Service or ServiceEntry/,
     pass: (o) => o.push({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'api-from-gw', namespace: 'istio-ingress' }, spec: { host: 'api.shop.svc.cluster.local' } }) },
 
-  { check: 'NoServerCertificateVerification', behaviour: 'SIMPLE TLS for the whole host without a CA',
-    fail: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE' } }; }, message: /TLS mode SIMPLE towards api without caCertificates/,
+  { check: 'NoServerCertificateVerification', behaviour: 'SIMPLE TLS for the whole host without a CA (an info: the system CA bundle verifies it)',
+    fail: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE' } }; }, message: /TLS mode SIMPLE towards api without caCertificates: the proxy verifies the server's certificate against the system CA bundle of its image/,
     pass: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE', caCertificates: '/etc/certs/ca.pem' } }; } },
   { check: 'NoServerCertificateVerification', behaviour: 'SIMPLE TLS on one port without a CA',
     fail: (o) => { dr(o).spec.trafficPolicy = { portLevelSettings: [{ port: { number: 8080 }, tls: { mode: 'MUTUAL', clientCertificate: 'c', privateKey: 'k' } }] }; }, message: /TLS mode MUTUAL towards api at port 8080 without caCertificates/,
     pass: (o) => { dr(o).spec.trafficPolicy = { portLevelSettings: [{ port: { number: 8080 }, tls: { mode: 'MUTUAL', clientCertificate: 'c', privateKey: 'k', caCertificates: 'ca' } }] }; } },
-  { check: 'NoServerCertificateVerification', behaviour: 'credentialName carries a CA only with a workloadSelector',
-    fail: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE', credentialName: 'api-ca' } }; }, message: /credentialName carries a CA only with a workloadSelector/,
+  { check: 'NoServerCertificateVerification', behaviour: 'insecureSkipVerify verifies nothing, even with a CA',
+    fail: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE', caCertificates: '/etc/certs/ca.pem', insecureSkipVerify: true } }; }, message: /with insecureSkipVerify: the server's certificate is not verified at all/,
+    pass: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE', caCertificates: '/etc/certs/ca.pem', insecureSkipVerify: false } }; } },
+  { check: 'NoServerCertificateVerification', behaviour: 'a Secret credentialName without a workloadSelector: sidecars send plain text',
+    fail: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE', credentialName: 'api-ca' } }; }, message: /credentialName "api-ca" in a DestinationRule without a workloadSelector: istiod gives sidecars no TLS settings for it .* sidecars send plain text/,
     pass: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE', credentialName: 'api-ca' } }; dr(o).spec.workloadSelector = { matchLabels: { istio: 'ingressgateway' } }; } },
   { check: 'DestinationRuleDisablesMtls', behaviour: 'DISABLE towards a STRICT namespace',
     fail: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'DISABLE' } }; }, message: /TLS is disabled towards api, whose namespace "shop" accepts only mutual TLS/,
@@ -378,6 +381,17 @@ describe('analysis checks', () => {
     const nearMiss = edge();
     pass(nearMiss);
     expect(analyze(nearMiss, { production, now: passNow ?? now }).filter((f) => f.check === check).map((f) => f.message)).toEqual([]);
+  });
+
+  it('TLS to a destination as ClientTls.simple() documents it: verified against the system CA bundle, an info; nothing verified is a warning', () => {
+    const simple = edge();
+    dr(simple).spec.trafficPolicy = { tls: { mode: 'SIMPLE', sni: 'api.example.com' } };
+    expect(analyze(simple).map((f) => [f.check, f.severity, f.field])).toEqual([['NoServerCertificateVerification', 'info', 'spec.trafficPolicy.tls']]);
+    // With an SNI of its own, the name is not checked against the host (Istio sets auto SAN validation only with auto SNI).
+    expect(analyze(simple)[0].message).not.toMatch(/its name against the host/);
+    const skip = edge();
+    dr(skip).spec.subsets[0].trafficPolicy = { tls: { mode: 'SIMPLE', insecureSkipVerify: true } };
+    expect(analyze(skip).map((f) => [f.check, f.severity, f.field])).toEqual([['NoServerCertificateVerification', 'warning', 'spec.subsets[0].trafficPolicy.tls.insecureSkipVerify']]);
   });
 
   it('production rules apply only in production', () => {

@@ -3,9 +3,9 @@
 // synthesized, tested, analyzed and planned exactly as their READMEs say.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installPackage, newProjectDir, packOnce, run } from '../support/package';
+import { installPackage, newProjectDir, offlineNpm, packOnce, run } from '../support/package';
 
 let tgz: string;
 beforeAll(() => { tgz = packOnce(); }, 600_000);
@@ -37,8 +37,8 @@ describe('istio-aks-edge init', () => {
 
   it('scaffolds a project that synthesizes, tests green (with and without CI) and plans right after its install', () => {
     installPackage(dir, tgz);
-    expect(ok(run(dir, 'istio-aks-edge', ['init', '.', '--force', '--name', 'team-edge', '--package-spec', `file:${tgz}`]))).toMatch(/Created 11 files/);
-    for (const f of ['package.json', 'tsconfig.json', 'cdk8s.yaml', 'Pulumi.yaml', 'Pulumi.dev.yaml', 'edge.ts', 'main.ts', 'pulumi.ts', 'test/edge.test.ts', 'README.md']) {
+    expect(ok(run(dir, 'istio-aks-edge', ['init', '.', '--force', '--name', 'team-edge', '--package-spec', `file:${tgz}`, '--no-install']))).toMatch(/Created 12 files/);
+    for (const f of ['package.json', 'tsconfig.json', 'cdk8s.yaml', 'Pulumi.yaml', 'Pulumi.dev.yaml', 'edge.ts', 'main.ts', 'pulumi.ts', 'requests/dev.yaml', 'test/edge.test.ts', 'README.md']) {
       expect(existsSync(join(dir, f)), f).toBe(true);
     }
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies['istio-aks-edge']).toBe(`file:${tgz}`);
@@ -48,9 +48,9 @@ describe('istio-aks-edge init', () => {
     expect(yaml).toMatch(/kind: VirtualService\n/);
     expect(yaml).toMatch(/kind: DestinationRule\n/);
     // The first run writes the snapshot (as on a developer's machine); under CI it must then match.
-    expect(ok(run(dir, 'npm', ['test'], { CI: undefined }))).toMatch(/2 passed/);
+    expect(ok(run(dir, 'npm', ['test'], { CI: undefined }))).toMatch(/3 passed/);
     expect(readFileSync(join(dir, 'test', '__snapshots__', 'dev.k8s.yaml'), 'utf8')).toBe(yaml);
-    expect(ok(run(dir, 'npm', ['test'], { CI: 'true' }))).toMatch(/2 passed/);
+    expect(ok(run(dir, 'npm', ['test'], { CI: 'true' }))).toMatch(/3 passed/);
     expect(ok(run(dir, 'npm', ['run', 'analyze']))).toMatch(/^\d+ objects: 0 errors, 0 warnings/m);
     const plan = ok(run(dir, 'npm', ['run', 'plan']));
     expect(plan).toMatch(/\+ azure-native:containerservice:ManagedCluster/);
@@ -65,8 +65,82 @@ describe('istio-aks-edge init', () => {
     const bad = run(dir, 'istio-aks-edge', ['init', newProjectDir('edge-init-'), '--name', 'Bad_Name']);
     expect(bad.stderr).toMatch(/^init: invalid project name: received "Bad_Name"\. Use 2-40 lower-case letters/);
     expect(ok(run(dir, 'istio-aks-edge', ['--help']))).toMatch(/init +scaffold[\s\S]*analyze[\s\S]*explain[\s\S]*plan/);
-    for (const c of ['init', 'analyze', 'explain', 'plan']) expect(ok(run(dir, 'istio-aks-edge', [c, '--help']))).toMatch(new RegExp(`^Usage: istio-aks-edge ${c}`));
+    for (const c of ['init', 'analyze', 'explain', 'gateway-api', 'plan']) expect(ok(run(dir, 'istio-aks-edge', [c, '--help']))).toMatch(new RegExp(`^Usage: istio-aks-edge ${c}`));
   }, 120_000);
+});
+
+describe('the README\'s init command line, as written, without a terminal; then the project\'s README', () => {
+  // Run where the README says: a projects folder. npx finds the package there as a user's npx
+  // finds it after fetching it: installed in a folder whose package.json names the tarball (npx's
+  // own folder looks the same). npm install runs offline (offlineNpm: the tarball unpacked, the
+  // rest linked from this repository's node_modules); every other npm command is npm itself.
+  const projects = newProjectDir('edge-projects-');
+  const commandLine = () => {
+    const line = /^npx --yes istio-aks-edge init .*$/m.exec(readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8'))?.[0];
+    expect(line, 'the README has the init command line').toBeDefined();
+    return line!;
+  };
+  let npmPath: string;
+  const PATH = () => `${npmPath}:${process.env.PATH}`;
+  const sh = (cwd: string, line: string) => run(cwd, 'bash', ['-c', line], { PATH: PATH() });
+
+  it('creates, installs, synthesizes and tests the project, says which placeholders to edit, and prints the next commands', () => {
+    npmPath = offlineNpm(tgz);
+    installPackage(projects, tgz);
+    writeFileSync(join(projects, 'package.json'), JSON.stringify({ dependencies: { 'istio-aks-edge': `file:${relative(projects, tgz)}` } }));
+    const line = commandLine();
+    const folder = line.split(' ').at(-1)!;
+    const r = sh(projects, line);
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/^Created 12 files in my-edge \(template plain\)/m);
+    expect(r.stdout).toMatch(/^Placeholders \(no terminal to ask on\): host my-edge\.dev\.example\.com, region westeurope, resource group rg-my-edge-dev, public IP pip-my-edge-dev\. Edit them/m);
+    expect(r.stdout).toMatch(/^Wrote 3 files to dist\/ \(dev \d+ objects\): 0 errors, 0 warnings, 0 infos, in \d+\.\d s\.$/m);
+    expect(r.stdout).toMatch(/Tests\b.*[^0-9]3 passed/); // vitest's colours between the words
+    expect(r.stdout).toMatch(/^Next \(see my-edge\/README\.md\):\n {2}cd my-edge && npm run check/m);
+    expect(r.stdout).toMatch(/^Project my-edge created, installed, synthesized and tested in \d+\.\d s\.\n$/m);
+    expect(JSON.parse(readFileSync(join(projects, folder, 'package.json'), 'utf8')).dependencies['istio-aks-edge']).toBe(`file:${tgz}`);
+    for (const f of ['dist/dev/edge.k8s.yaml', 'dist/dev/edge.svg', 'dist/dev/edge.md', 'test/__snapshots__/dev.k8s.yaml']) expect(existsSync(join(projects, folder, f)), f).toBe(true);
+  }, 600_000);
+
+  it('runs every command of the project\'s README; synth (npm run synth or cdk8s synth) leaves what it did not write in dist/', () => {
+    const dir = join(projects, 'my-edge');
+    mkdirSync(join(dir, 'dist', 'dev'), { recursive: true });
+    writeFileSync(join(dir, 'dist', 'notes.txt'), 'kept\n');
+    writeFileSync(join(dir, 'dist', 'dev', 'mine.yaml'), '# a file the user keeps here\n');
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    const block = /```sh\n([\s\S]*?)```/.exec(readme)![1];
+    expect(block).not.toMatch(/\\/);
+    expect(readme.indexOf('pulumi stack init dev')).toBeLessThan(readme.indexOf('pulumi up -s dev'));
+    const outputs: Record<string, string> = {};
+    for (const line of block.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean)) {
+      const r = sh(dir, line);
+      expect(r.status, `${line}\n${r.stdout}\n${r.stderr}`).toBe(0);
+      outputs[line] = r.stdout;
+    }
+    expect(Object.keys(outputs)).toEqual(['npm install', 'npm run synth', 'npm test', 'npm run check', 'npm run explain -- --host my-edge.dev.example.com --path / --scheme https',
+      'npm run graph', 'npm run gateway-api', 'npm run analyze', 'npm run plan']);
+    expect(outputs['npm run synth']).toMatch(/^Wrote 3 files to dist\/ \(dev \d+ objects\): 0 errors/m);
+    expect(outputs['npm run check']).toMatch(/^2 passed, 0 failed$/m);
+    expect(outputs['npm run explain -- --host my-edge.dev.example.com --path / --scheme https']).toMatch(/web/);
+    expect(outputs['npm run gateway-api']).toMatch(/^Wrote dist\/gateway-api\/dev\/edge\.k8s\.yaml \(\d+ objects from \d+: 0 errors/m);
+    expect(outputs['npm run analyze']).toMatch(/^\d+ objects: 0 errors, 0 warnings, 0 infos/m);
+    expect(outputs['npm run plan']).toMatch(/\+ azure-native:network:PublicIPAddress +\S+ +pip-my-edge-dev Standard Static zones 1,2,3/);
+    expect(ok(sh(dir, 'npm run plan --silent -- --quiet'))).toMatch(/^\d+ resources; program ran in \d+ ms under mocks\.\n$/);
+    // Synth again, both ways: the user's files, the picture and the Gateway API form stay.
+    ok(sh(dir, 'npm run synth'));
+    ok(run(dir, 'cdk8s', ['synth', '--no-check-upgrade'], { PATH: `${join(dir, 'node_modules', '.bin')}:${PATH()}` }));
+    expect(existsSync(join(dir, '.cdk8s.out', 'dev', 'edge.k8s.yaml'))).toBe(true);
+    expect(readFileSync(join(dir, 'dist', 'notes.txt'), 'utf8')).toBe('kept\n');
+    expect(readFileSync(join(dir, 'dist', 'dev', 'mine.yaml'), 'utf8')).toBe('# a file the user keeps here\n');
+    for (const f of ['dist/dev/edge.svg', 'dist/gateway-api/dev/edge.k8s.yaml']) expect(existsSync(join(dir, f)), f).toBe(true);
+  }, 600_000);
+
+  it.each(['canary', 'rate-limited', 'mesh'])('template %s: init installs, synthesizes and tests it; its request table passes', (template) => {
+    const r = sh(projects, `npx --yes istio-aks-edge init ${template}-edge --template ${template} --host shop.example.org --quiet`);
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toBe(`Project ${template}-edge created, installed, synthesized and tested in ${/in (\d+\.\d) s/.exec(r.stdout)?.[1]} s.\n`);
+    expect(ok(sh(join(projects, `${template}-edge`), 'npm run check'))).toMatch(/^\d+ passed, 0 failed$/m);
+  }, 600_000);
 });
 
 describe('a consumer project: its own edge with the public imports only', () => {

@@ -75,7 +75,7 @@ describe('npm run synth (scripts/synth.cjs)', () => {
     expect([explained.status, explained.stderr]).toEqual([0, '']);
     expect(JSON.parse(explained.stdout)).toMatchObject({ decision: 'routed' });
     const project = join(copy, 'out', 'init-project');
-    const init = cli('init', project);
+    const init = cli('init', project, '--no-install');
     expect([init.status, init.stderr]).toEqual([0, '']);
     expect(existsSync(join(project, 'package.json'))).toBe(true);
   }, 300_000);

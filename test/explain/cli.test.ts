@@ -35,7 +35,7 @@ describe('explain', () => {
     const r = await run(join(dir, 'edge.k8s.yaml'), '--host', 'shop.dev.example.com', '--path', '/api/items', '--port', '443', '--json');
     const json = JSON.parse(r.stdout);
     expect(json.decision).toBe('routed');
-    expect(json.route).toEqual({ virtualService: 'shop/shop', name: 'api', index: 3, match: 1 });
+    expect(json.route).toEqual({ virtualService: 'shop/shop', id: 'shop/shop#http[3]', name: 'api', index: 3, match: 1 });
     expect(json.destinations.map((d: any) => [d.host, d.subset, d.port, d.weight])).toEqual([
       ['api.shop.svc.cluster.local', 'v1', 8080, 90], ['api.shop.svc.cluster.local', 'v2', 8080, 10],
     ]);
@@ -52,12 +52,35 @@ describe('explain', () => {
 
   it('--check exits 1 when a row fails and 0 when all pass', async () => {
     const ok = await run(dir, '--check', 'apps/requests/dev.yaml');
-    expect([ok.code, ok.stdout.trim().split('\n').at(-1)]).toEqual([0, '15 passed, 0 failed']);
+    expect([ok.code, ok.stdout.trim().split('\n').at(-1)]).toEqual([0, '17 passed, 0 failed']);
     const table = join(dir, 'bad.yaml');
     writeFileSync(table, 'requests:\n  - name: admin allowed?\n    request: { host: shop.dev.example.com, path: /admin, scheme: https }\n    expect: { decision: routed }\n');
     const bad = await run(dir, '--check', table);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('FAIL admin allowed?\n       decision: expected "routed", got "denied"');
+  });
+
+  it('--coverage lists what no row exercises; --fail-under N exits 1 below N percent, --json gives one document', async () => {
+    const table = join(mkdtempSync(join(tmpdir(), 'explain-table-')), 'one-row.yaml');
+    writeFileSync(table, 'requests:\n  - name: the API\n    request: { host: shop.dev.example.com, path: /api/items, scheme: https }\n    expect: { route: api }\n');
+    const r = await run(dir, '--check', table, '--coverage');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('\nCoverage: 30.7% (routes 1 of 5, policies 3 of 8) from 1 row\n');
+    expect(r.stdout).toContain('\n  MISSING  shop/shop#http[4] via istio-ingress/shop-gateway  "storefront": uri prefix /\n');
+    const below = await run(dir, '--check', table, '--fail-under', '31');
+    expect(below.code).toBe(1);
+    expect(below.stderr).toContain('explain: coverage 30.7% is below --fail-under 31%: add rows that exercise the items marked MISSING.\n');
+    expect((await run(dir, '--check', table, '--fail-under', '30.7')).code).toBe(0);
+    const quiet = await run(dir, '--check', table, '--coverage', '--quiet');
+    expect(quiet.stdout).toContain('\n  MISSING  shop/shop#http[4] via istio-ingress/shop-gateway');
+    expect(quiet.stdout).not.toContain('covered  ');
+    const json = await run(dir, '--check', table, '--fail-under', '31', '--json');
+    const doc = JSON.parse(json.stdout);
+    expect([json.code, doc.tables.length, doc.tables[0].results[0].passed, doc.coverage.routes, doc.coverage.failUnder, doc.coverage.passed])
+      .toEqual([1, 1, true, { covered: 1, total: 5, percent: 20 }, 31, false]);
+    expect(doc.coverage.items.find((i: any) => i.id === 'shop/shop#http[3]')).toEqual({
+      kind: 'route', id: 'shop/shop#http[3]', via: 'istio-ingress/shop-gateway', description: '"api": uri = /api or uri prefix /api/', covered: true, rows: ['the API'],
+    });
   });
 
   it('--graph writes SVG, Mermaid or DOT', async () => {
@@ -78,6 +101,9 @@ describe('explain', () => {
     [['x.yaml', '--host', 'h', '--port', '99999'], /--port: expected a port number, received "99999"/],
     [['x.yaml', '--host', 'h', '--scheme', 'ftp'], /--scheme: expected http or https, received "ftp"/],
     [['x.yaml', '--host', 'h', '--header', 'novalue'], /--header: expected name:value, received "novalue"/],
+    [['x.yaml', '--host', 'h', '--coverage'], /--coverage and --fail-under measure request tables: give --check table\.yaml\./],
+    [['x.yaml', '--check', 't.yaml', '--fail-under', '120'], /--fail-under: expected a percentage from 0 to 100, received "120"/],
+    [['x.yaml', '--check', 't.yaml', '--fail-under', 'all'], /--fail-under: expected a percentage from 0 to 100, received "all"/],
   ])('usage error %j exits 2 with the usage', async (argv, message) => {
     const r = await run(...(argv as string[]));
     expect(r.code).toBe(2);
@@ -183,10 +209,13 @@ describe('explain on both forms through the CLI (issue 23 item 4)', () => {
     expect(json.destinations.map((d: any) => [d.host, d.port, d.weight])).toEqual([['api-stable.shop.svc.cluster.local', 8080, 100]]);
   });
 
-  it.each(['istio/dev', 'gateway-api/dev', 'istio/prod', 'gateway-api/prod'])('the example\'s request table passes on %s', async (key) => {
+  // As the README runs them: every row passes, and the rows exercise every route and policy (100%).
+  it.each(['istio/dev', 'gateway-api/dev', 'istio/prod', 'gateway-api/prod'])('the example\'s request table passes on %s and covers all of it', async (key) => {
     const env = key.split('/')[1];
-    const r = await run(forms[key], '--check', `apps/requests/${env}.yaml`);
+    const r = await run(forms[key], '--check', `apps/requests/${env}.yaml`, '--coverage', '--fail-under', '100');
     expect(r.stdout).not.toContain('FAIL');
-    expect([r.code, r.stdout.trim().split('\n').at(-1)]).toEqual([0, `${env === 'dev' ? 15 : 16} passed, 0 failed`]);
+    expect(r.stdout).not.toContain('MISSING');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`\n${env === 'dev' ? 17 : 18} passed, 0 failed\nCoverage: 100% (routes ${key.startsWith('istio') ? '5 of 5' : '6 of 6'}, policies 8 of 8)`);
   });
 });

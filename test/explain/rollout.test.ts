@@ -285,3 +285,20 @@ describe('explain --rollout ns/name --step N', () => {
     expect((await run(FIXTURE, '--check', file)).code).toBe(1);
   });
 });
+
+describe('the picture at a step', () => {
+  const mark = (g: { nodes: readonly { id: string; lines: readonly string[] }[] }) => g.nodes.find((n) => n.id === 'rollout_shop_api')?.lines;
+
+  it('marks the Service with the Rollout\'s steps, the current one and the weights in force', () => {
+    expect(mark(edge.atRolloutStep('shop/api', 4).graph())).toEqual([
+      'ROLLOUT shop/api', '0. setHeaderRoute canary-header', '1. setWeight 10', '2. pause until promoted', '3. setMirrorRoute mirror-get',
+      '4. setWeight 25 (now)', '5. analysis success-rate', '6. setHeaderRoute canary-header (removed)', '7. setWeight 50', '8. pause 10m', '9. promoted',
+      'canary 25%, stable 75%',
+    ]);
+    expect(mark(edge.graph())?.some((l) => l.includes('(now)'))).toBe(false);
+    // The managed routes are drawn as the routes they are, above the others, with the weights of the step.
+    const g = edge.atRolloutStep('shop/api', 4).graph();
+    expect(g.nodes.filter((n) => n.kind === 'route').map((n) => n.lines[0])).toEqual(['1. route canary-header', '2. route mirror-get', '3. route legacy', '4. route api', '5. route web']);
+    expect(g.links.filter((l) => l.from === 'vs_shop_shop_route_3').map((l) => l.label).filter(Boolean)).toEqual(['75% → stable', '25% → canary', 'no match']);
+  });
+});

@@ -71,7 +71,7 @@ spec:
     - match: [{ port: 443, sniHosts: [api.payments.example.com] }]
       route: [{ destination: { host: egress, port: { number: 8443 } } }]`);
     const e = explain(objects, { scheme: 'https', port: 443 });
-    expect([e.decision, e.route, e.destinations.map((d) => `${d.host}:${d.port}`)]).toEqual(['routed', { virtualService: 'shop/payments', index: 1, match: 0, protocol: 'tls' }, ['egress.shop.svc.cluster.local:8443']]);
+    expect([e.decision, e.route, e.destinations.map((d) => `${d.host}:${d.port}`)]).toEqual(['routed', { virtualService: 'shop/payments', id: 'shop/payments#tls[1]', index: 1, match: 0, protocol: 'tls' }, ['egress.shop.svc.cluster.local:8443']]);
     const plain = explain(objects, { scheme: 'http', port: 443 });
     expect(plain.decision).toBe('no-route');
   });

@@ -4,15 +4,22 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { synthEdge } from '../../apps/edge';
 import { environments } from '../../apps/environments';
-import { checkRequestTable, formatTableResults, parseRequestTable } from '../../lib/explain';
+import { checkRequestTable, formatTableResults, LoadedEdge, parseRequestTable } from '../../lib/explain';
 
 describe.each(['dev', 'prod'] as const)('the %s request table', (name) => {
   const file = `apps/requests/${name}.yaml`;
   const cases = parseRequestTable(readFileSync(file, 'utf8'), file);
-  const results = checkRequestTable(synthEdge(environments[name]).objects, cases);
+  const edge = LoadedEdge.load(synthEdge(environments[name]).objects);
+  const results = edge.checkTable(cases);
 
   it.each(results.map((r) => [r.name, r] as const))('%s', (_, r) => {
     expect(r.failures).toEqual([]);
+  });
+
+  it('exercises every route and every policy of the edge (coverage 100%)', () => {
+    const report = edge.coverage(results);
+    expect(report.items.filter((i) => !i.covered).map((i) => `${i.id}${i.via ? ` via ${i.via}` : ''}`)).toEqual([]);
+    expect([report.routes.total, report.policies.total, report.total.percent]).toEqual([5, 8, 100]);
   });
 
   it('covers what the issue asks: canary, split, admin denied, JWT, redirect, unknown host, rate limits', () => {

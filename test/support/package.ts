@@ -4,7 +4,7 @@
 // installed: the same versions the registry serves), so the tarball's own files (build/, crds/,
 // package.json) are the only part of the repository the project sees.
 import { execFileSync, spawnSync, SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -52,4 +52,41 @@ export function run(dir: string, command: string, args: string[], env: NodeJS.Pr
 /** A new empty folder for a project. */
 export function newProjectDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * A folder to put first on PATH in which `npm install` (and `npm i`) installs the project in the
+ * current folder as {@link installPackage} does (the tarball unpacked, everything else linked from
+ * this repository's node_modules: no network), and every other npm command is the real npm. So a
+ * command line that runs npm install (`init`, a README) runs as written, offline.
+ */
+export function offlineNpm(tgz: string): string {
+  const real = execFileSync('bash', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim();
+  const dir = mkdtempSync(join(tmpdir(), 'edge-npm-'));
+  const link = join(dir, 'install.cjs');
+  writeFileSync(link, `'use strict';
+// npm install, offline: what test/support/package.ts installPackage does, idempotent.
+const { chmodSync, existsSync, mkdirSync, readdirSync, symlinkSync } = require('node:fs');
+const { join } = require('node:path');
+const { execFileSync } = require('node:child_process');
+const modules = join(process.cwd(), 'node_modules');
+const target = join(modules, 'istio-aks-edge');
+const repoModules = ${JSON.stringify(join(REPO, 'node_modules'))};
+mkdirSync(join(modules, '.bin'), { recursive: true });
+if (!existsSync(target)) {
+  mkdirSync(target);
+  execFileSync('tar', ['-xzf', ${JSON.stringify(tgz)}, '-C', target, '--strip-components=1']);
+  chmodSync(join(target, 'build', 'lib', 'cli', 'main.js'), 0o755);
+}
+for (const entry of readdirSync(repoModules)) {
+  if (entry.startsWith('.') || entry === 'istio-aks-edge' || existsSync(join(modules, entry))) continue;
+  symlinkSync(join(repoModules, entry), join(modules, entry));
+}
+for (const bin of readdirSync(join(repoModules, '.bin'))) if (!existsSync(join(modules, '.bin', bin))) symlinkSync(join(repoModules, '.bin', bin), join(modules, '.bin', bin));
+if (!existsSync(join(modules, '.bin', 'istio-aks-edge'))) symlinkSync(join(target, 'build', 'lib', 'cli', 'main.js'), join(modules, '.bin', 'istio-aks-edge'));
+console.log('installed offline: istio-aks-edge from the tarball, the rest linked');
+`);
+  writeFileSync(join(dir, 'npm'), `#!/usr/bin/env bash\nif [ "$1" = install ] || [ "$1" = i ]; then exec node ${JSON.stringify(link)}; fi\nexec ${JSON.stringify(real)} "$@"\n`);
+  chmodSync(join(dir, 'npm'), 0o755);
+  return dir;
 }

@@ -11,7 +11,7 @@ import { KubernetesObject } from '../../model/kubernetes-object';
 import { ManifestLocation } from '../../model/read-manifests';
 import { LoadedEdge } from '../edge';
 import { ExplainOptions, ExplainRequest, Explanation } from '../explain';
-import { PathCondition, representativeRequests, RepresentativeRequest, RequestScope } from './request-classes';
+import { DEFAULT_SOURCE_IP, OTHER_VALUE, PathCondition, representativeRequests, RepresentativeRequest, RequestScope } from './request-classes';
 
 /** The JSON schema version of {@link EdgeDiff}; raised on any incompatible change. */
 export const EDGE_DIFF_SCHEMA_VERSION = 1;
@@ -107,7 +107,10 @@ export interface DiffClass {
   readonly changes: readonly DiffChange[];
   /** A request of the class (the first alternative's). */
   readonly example: ExplainRequest;
-  /** One request per alternative of `where`. */
+  /**
+   * One request for each set of requests of the class that take the same routes and get the same
+   * policy decisions on both sides (the first is `example`).
+   */
   readonly examples: readonly ExplainRequest[];
   /** The example's outcome before (old side) and after (new side). */
   readonly before: DiffOutcome;
@@ -253,15 +256,35 @@ export function describePath(path: string, conditions: readonly PathCondition[])
   return [...minimal.map((c) => `path ${c.text}`), ...nots].join(', ');
 }
 
-function describeRequest(r: ExplainRequest, scope: RequestScope, withJwt: boolean): string {
-  const parts = [describePath((r.path ?? '/').split('?')[0], scope.paths)];
+/** The parts of a request's description: its path region, then each non-default condition it carries. */
+function describeRequest(r: ExplainRequest, scope: RequestScope): { path: string; parts: string[]; jwt: boolean } {
+  const parts: string[] = [];
   if (r.method && r.method !== 'GET') parts.push(`method ${r.method}`);
-  for (const [k, v] of Object.entries(r.headers ?? {})) parts.push(`header ${k}: ${v}`);
-  for (const [k, v] of Object.entries(r.query ?? {})) parts.push(`query ${k}=${v}`);
+  for (const [k, v] of Object.entries(r.headers ?? {})) parts.push(v === OTHER_VALUE ? `header ${k}: another value` : `header ${k}: ${v}`);
+  for (const [k, v] of Object.entries(r.query ?? {})) parts.push(v === OTHER_VALUE ? `query ${k}: another value` : `query ${k}=${v}`);
   for (const [k, v] of Object.entries(r.jwt?.claims ?? {})) parts.push(`claim ${k}=${String(v)}`);
-  if (withJwt) parts.push(r.jwt ? 'with a JWT' : 'without a JWT');
-  if (r.sourceIp && r.sourceIp !== '198.51.100.77') parts.push(`from ${r.sourceIp}`);
-  return parts.join(', ');
+  if (r.sourceIp && r.sourceIp !== DEFAULT_SOURCE_IP) parts.push(`from ${r.sourceIp}`);
+  return { path: describePath((r.path ?? '/').split('?')[0], scope.paths), parts, jwt: !!r.jwt };
+}
+
+/**
+ * The smallest description of a group's requests, one alternative a line: alternatives that differ
+ * only by a JWT, or by a header, parameter or method the group also holds without, are one.
+ */
+function describeGroup(requests: readonly ExplainRequest[], scope: RequestScope): string[] {
+  const described = requests.map((r) => describeRequest(r, scope));
+  const key = (d: { path: string; parts: string[] }) => [d.path, ...d.parts].join(', ');
+  const keys = new Set(described.map((d) => `${key(d)}|${d.jwt}`));
+  const out: string[] = [];
+  for (const d of described) {
+    // A condition the group also holds without (the header absent) says nothing of the group: drop it.
+    const parts = d.parts.filter((p) => !keys.has(`${key({ path: d.path, parts: d.parts.filter((x) => x !== p) })}|${d.jwt}`));
+    const base = key({ path: d.path, parts });
+    const both = scope.jwt && keys.has(`${key(d)}|${!d.jwt}`);
+    const text = !scope.jwt || both ? base : `${base}, ${d.jwt ? 'with a JWT' : 'without a JWT'}`;
+    if (!out.includes(text)) out.push(text);
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ objects
@@ -299,19 +322,21 @@ function objectDiff(oldObjects: readonly KubernetesObject[], newObjects: readonl
  * The objects of the manifests an explanation names (Istio form), by key; Gateway API routes and
  * gateways read back by explain are traced to their HTTPRoute and Gateway.
  */
-function namedObjects(e: Explanation): { kind: string; ref: string }[] {
-  const out: { kind: string; ref: string }[] = [];
-  if (e.gateway) out.push({ kind: 'Gateway', ref: e.gateway.name });
-  if (e.route) out.push({ kind: 'VirtualService', ref: e.route.virtualService });
-  for (const p of e.authorization?.policies ?? []) out.push({ kind: 'AuthorizationPolicy', ref: p.policy });
-  if (e.authorization?.policy) out.push({ kind: 'AuthorizationPolicy', ref: e.authorization.policy }, { kind: 'RequestAuthentication', ref: e.authorization.policy });
-  for (const p of e.jwt.policies) out.push({ kind: 'RequestAuthentication', ref: p }, { kind: 'AuthorizationPolicy', ref: p });
-  for (const r of e.rateLimits) out.push({ kind: 'EnvoyFilter', ref: r.name });
+function namedObjects(e: Explanation): { kind: string; ref: string; aspects: readonly DiffAspect[] }[] {
+  const out: { kind: string; ref: string; aspects: readonly DiffAspect[] }[] = [];
+  const route: DiffAspect[] = ['destinations', 'redirect', 'rewrite', 'timeout', 'retries', 'fault', 'mirror', 'cors', 'headers', 'rateLimits'];
+  const policy: DiffAspect[] = ['authorization', 'jwt'];
+  if (e.gateway) out.push({ kind: 'Gateway', ref: e.gateway.name, aspects: ['gateway', ...route] });
+  if (e.route) out.push({ kind: 'VirtualService', ref: e.route.virtualService, aspects: route });
+  for (const p of e.authorization?.policies ?? []) out.push({ kind: 'AuthorizationPolicy', ref: p.policy, aspects: policy });
+  if (e.authorization?.policy) out.push({ kind: 'AuthorizationPolicy', ref: e.authorization.policy, aspects: policy }, { kind: 'RequestAuthentication', ref: e.authorization.policy, aspects: policy });
+  for (const p of e.jwt.policies) out.push({ kind: 'RequestAuthentication', ref: p, aspects: policy }, { kind: 'AuthorizationPolicy', ref: p, aspects: policy });
+  for (const r of e.rateLimits) out.push({ kind: 'EnvoyFilter', ref: r.name, aspects: ['rateLimits'] });
   for (const d of e.destinations) {
-    if (d.destinationRule) out.push({ kind: 'DestinationRule', ref: d.destinationRule });
-    for (const p of d.authorization?.policies ?? []) out.push({ kind: 'AuthorizationPolicy', ref: p.policy });
+    if (d.destinationRule) out.push({ kind: 'DestinationRule', ref: d.destinationRule, aspects: ['destinations'] });
+    for (const p of d.authorization?.policies ?? []) out.push({ kind: 'AuthorizationPolicy', ref: p.policy, aspects: ['destinations'] });
     const [name, ns] = d.host.split('.');
-    if (ns) out.push({ kind: 'Service', ref: `${ns}/${name}` }, { kind: 'ServiceEntry', ref: `${ns}/${name}` });
+    if (ns) out.push({ kind: 'Service', ref: `${ns}/${name}`, aspects: ['destinations'] }, { kind: 'ServiceEntry', ref: `${ns}/${name}`, aspects: ['destinations'] });
   }
   return out;
 }
@@ -384,7 +409,9 @@ export function diffLoadedEdges(
   const newSet = new Set(newObjects);
   const withEffect = new Set<KubernetesObject>();
   const causesOf = (m: Member): DiffCause[] => {
-    const named = new Set([...namedObjects(m.before), ...namedObjects(m.after)].map((n) => {
+    // The objects each changed part of the outcome can come from (a decision can come from any).
+    const aspects = new Set(m.changes.map((c) => c.aspect));
+    const named = new Set([...namedObjects(m.before), ...namedObjects(m.after)].filter((n) => aspects.has('decision') || n.aspects.some((a) => aspects.has(a))).map((n) => {
       const [ns, name] = n.ref.split('/');
       return `${n.kind}|${ns}|${name}`;
     }));
@@ -414,32 +441,22 @@ export function diffLoadedEdges(
   };
 
   // Group the classes with the same change on the same routes of the same scope.
-  const groups = new Map<string, Member[]>();
+  const groups = new Map<string, Member[][]>();
   for (const members of classes.values()) {
     const m = members[0];
     const route = (e: Explanation) => (e.route ? `${e.route.virtualService}#${e.route.index}` : '-');
     const key = `${m.rep.scope.key}|${route(m.before)}|${route(m.after)}|${stripPathDependent(m.changes)}`;
     const group = groups.get(key);
-    if (group) group.push(...members);
-    else groups.set(key, [...members]);
+    if (group) group.push(members);
+    else groups.set(key, [members]);
   }
-  const built = [...groups.values()].map((members) => {
+  const built = [...groups.values()].map((keyed) => {
+    const members = keyed.flat();
     const first = members[0];
     const scope = first.rep.scope;
-    // One description per alternative; with and without a JWT in the same group say nothing of the JWT.
-    const described = members.map((m) => ({ m, plain: describeRequest(m.rep.request, scope, false), full: describeRequest(m.rep.request, scope, scope.jwt) }));
-    const where: string[] = [];
-    const examples: ExplainRequest[] = [];
-    const seen = new Set<string>();
-    for (const d of described) {
-      const both = described.some((o) => o.plain === d.plain && !!o.m.rep.request.jwt !== !!d.m.rep.request.jwt);
-      const text = both ? d.plain : d.full;
-      if (seen.has(text)) continue;
-      seen.add(text);
-      where.push(text);
-      examples.push(d.m.rep.request);
-    }
-    for (const m of members.slice(1)) if (!examples.includes(m.rep.request)) examples.push(m.rep.request);
+    const where = describeGroup(members.map((m) => m.rep.request), scope);
+    // One example for each class of the group (requests that take the same routes and decisions).
+    const examples = keyed.map((k) => k[0].rep.request);
     const before = diffOutcome(first.before);
     const after = diffOutcome(first.after);
     const status: DiffClass['status'] = before.decision === 'unknown' || after.decision === 'unknown' ? 'unknown' : 'changed';

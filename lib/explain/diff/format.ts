@@ -5,7 +5,7 @@
  */
 import { ManifestLocation } from '../../model/read-manifests';
 import { ExplainRequest } from '../explain';
-import { DiffAspect, DiffCause, DiffClass, DiffObjectChange, EdgeDiff } from './diff';
+import { DiffAspect, DiffCause, DiffChange, DiffClass, DiffObjectChange, EdgeDiff } from './diff';
 
 const shortHost = (h: string) => h.replace(/\.svc\.cluster\.local$/, '');
 
@@ -19,7 +19,7 @@ function text(value: unknown): string {
 }
 
 /** One part of an outcome in words. */
-export function describeAspect(aspect: DiffAspect, value: unknown): string {
+export function describeAspect(aspect: DiffAspect, value: unknown, showPolicy = true): string {
   if (value === null || value === undefined) return '—';
   const v = value as Record<string, unknown>;
   switch (aspect) {
@@ -30,7 +30,7 @@ export function describeAspect(aspect: DiffAspect, value: unknown): string {
       if (list.length === 0) return 'none';
       return list.map((d) => `${shortHost(d.host)}${d.port !== null ? `:${d.port}` : ''}${d.subset ? ` ${d.subset}` : ''} ${d.percent}%`
         + `${d.authorization && d.authorization.decision !== 'allow' ? ` (${d.authorization.decision}${d.authorization.policy ? ` by ${d.authorization.policy}` : ''})` : ''}`
-        + `${d.problems.length ? ` [${d.problems.join('; ')}]` : ''}${d.trafficPolicy ? ` policy ${compact(d.trafficPolicy)}` : ''}`).join(', ');
+        + `${d.problems.length ? ` [${d.problems.join('; ')}]` : ''}${showPolicy && d.trafficPolicy ? ` policy ${compact(d.trafficPolicy)}` : ''}`).join(', ');
     }
     case 'redirect': return `${text(v.status)} ${text(v.location)}`;
     case 'rewrite': return [v.path !== undefined ? `path ${text(v.path)}` : '', v.authority !== undefined ? `authority ${text(v.authority)}` : ''].filter(Boolean).join(', ');
@@ -45,6 +45,18 @@ export function describeAspect(aspect: DiffAspect, value: unknown): string {
     default: return compact(value);
   }
 }
+
+/** A change in words, before and after; destinations show their traffic policy only when it changed. */
+export function describeChange(ch: DiffChange): [string, string] {
+  const policies = (v: unknown) => (Array.isArray(v) ? compact(v.map((d: { trafficPolicy?: unknown }) => d.trafficPolicy ?? null)) : '');
+  const showPolicy = ch.aspect === 'destinations' && policies(ch.before) !== policies(ch.after);
+  return [describeAspect(ch.aspect, ch.before, showPolicy), describeAspect(ch.aspect, ch.after, showPolicy)];
+}
+
+const changeText = (ch: DiffChange) => {
+  const [b, a] = describeChange(ch);
+  return `${ch.aspect}: ${b} → ${a}`;
+};
 
 /** A request as one line: `GET https://shop.example.com/api -H 'x-canary: true' with a JWT`. */
 export function describeExampleRequest(r: ExplainRequest): string {
@@ -95,7 +107,7 @@ export function formatDiff(d: EdgeDiff): string {
     for (const c of classes) {
       lines.push(`  [${c.id}] ${scopeText(c)}${c.status === 'unknown' ? ' (not decided by the manifests)' : ''}: ${c.where.join('; or ')}`);
       lines.push(`       e.g. ${describeExampleRequest(c.example)}`);
-      for (const ch of c.changes) lines.push(`       ${ch.aspect}: ${describeAspect(ch.aspect, ch.before)} → ${describeAspect(ch.aspect, ch.after)}`);
+      for (const ch of c.changes) lines.push(`       ${changeText(ch)}`);
       for (const [side, o] of [['before', c.before], ['after', c.after]] as const) for (const u of o.unknowns) lines.push(`       unknown ${side}: ${u}`);
       if (c.causes.length) lines.push(`       from: ${c.causes.map(causeText).join('; ')}`);
     }
@@ -121,8 +133,8 @@ export function formatDiffMarkdown(d: EdgeDiff): string {
   for (const [host, classes] of byHost(d)) {
     lines.push('', `#### ${host}`, '', '| | Requests | Before | After | From |', '|---|---|---|---|---|');
     for (const c of classes) {
-      const before = c.changes.map((ch) => `${ch.aspect}: ${describeAspect(ch.aspect, ch.before)}`).join('<br>');
-      const after = c.changes.map((ch) => `${ch.aspect}: ${describeAspect(ch.aspect, ch.after)}`).join('<br>');
+      const before = c.changes.map((ch) => `${ch.aspect}: ${describeChange(ch)[0]}`).join('<br>');
+      const after = c.changes.map((ch) => `${ch.aspect}: ${describeChange(ch)[1]}`).join('<br>');
       lines.push(`| ${c.id}${c.status === 'unknown' ? ' ⚠️ unknown' : ''} | ${cell(`${scopeText(c)}: ${c.where.join('; or ')}`)}<br>${code(describeExampleRequest(c.example))} | ${cell(before)} | ${cell(after)} | ${cell(c.causes.map(causeText).join('<br>'))} |`);
     }
   }
@@ -162,7 +174,7 @@ function sarifLocation(o: { kind: string; namespace: string | null; name: string
 export function diffSarif(d: EdgeDiff, toolVersion?: string): Record<string, unknown> {
   const results: Record<string, unknown>[] = [];
   for (const c of d.classes) {
-    const text = `${hostTitle(c)} ${scopeText(c)}: ${c.where.join('; or ')}. ${c.changes.map((ch) => `${ch.aspect}: ${describeAspect(ch.aspect, ch.before)} → ${describeAspect(ch.aspect, ch.after)}`).join('; ')}. Example: ${describeExampleRequest(c.example)}`;
+    const text = `${hostTitle(c)} ${scopeText(c)}: ${c.where.join('; or ')}. ${c.changes.map(changeText).join('; ')}. Example: ${describeExampleRequest(c.example)}`;
     const locations = c.causes.map((cause) => sarifLocation(cause, cause.location));
     results.push({
       ruleId: c.status === 'unknown' ? DIFF_SARIF_RULES.unknown : DIFF_SARIF_RULES.change,

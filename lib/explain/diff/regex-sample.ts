@@ -143,24 +143,26 @@ function pick(node: Extract<Node, { t: 'class' }>): string | undefined {
   return [...CANDIDATES].find((c) => !node.chars.includes(c));
 }
 
-function generate(nodes: Node[], more: boolean): string | undefined {
+function generate(nodes: Node[], more: boolean, alt = 0): string | undefined {
   let out = '';
   for (const n of nodes) {
-    const s = one(n, more);
+    const s = one(n, more, alt);
     if (s === undefined) return undefined;
     out += s;
   }
   return out;
 }
 
-function one(n: Node, more: boolean): string | undefined {
+function one(n: Node, more: boolean, alt: number): string | undefined {
   switch (n.t) {
     case 'char': return n.c;
     case 'class': return pick(n);
     case 'empty': return '';
     case 'group': {
-      for (const alt of n.alts) {
-        const s = generate(alt, more);
+      // The alt-th alternative of each group (the last when it has fewer), else the first that works.
+      const preferred = n.alts[Math.min(alt, n.alts.length - 1)];
+      for (const a of [preferred, ...n.alts]) {
+        const s = generate(a, more, alt);
         if (s !== undefined) return s;
       }
       return undefined;
@@ -169,7 +171,7 @@ function one(n: Node, more: boolean): string | undefined {
       const count = more ? Math.min(Math.max(n.min, 1), n.max) : n.min;
       let s = '';
       for (let k = 0; k < count; k++) {
-        const x = one(n.node, more);
+        const x = one(n.node, more, alt);
         if (x === undefined) return undefined;
         s += x;
       }
@@ -178,9 +180,15 @@ function one(n: Node, more: boolean): string | undefined {
   }
 }
 
+/** The number of alternatives of each group inside the nodes. */
+function groupWidths(nodes: Node[]): number[] {
+  return nodes.flatMap((n) => (n.t === 'group' ? [n.alts.length, ...groupWidths(n.alts.flat())] : n.t === 'repeat' ? groupWidths([n.node]) : [1]));
+}
+
 /**
- * Up to two strings the expression fully matches (the shortest the generator finds, and one with
- * each optional or repeated part taken once), checked with RE2; empty when none is found.
+ * A few strings the expression fully matches (the shortest the generator finds, and one with each
+ * optional or repeated part taken once; each alternative of a group, up to four), checked with
+ * RE2; empty when none is found.
  */
 export function regexSamples(expression: string): string[] {
   let alts: Node[][];
@@ -190,10 +198,13 @@ export function regexSamples(expression: string): string[] {
     return [];
   }
   const out = new Set<string>();
+  const width = Math.min(4, Math.max(...groupWidths(alts.flat()), alts.length));
   for (const more of [false, true]) {
-    for (const alt of alts) {
-      const s = generate(alt, more);
-      if (s !== undefined && fullMatch(expression, s) === true) out.add(s);
+    for (let k = 0; k < width; k++) {
+      for (const alt of alts) {
+        const s = generate(alt, more, k);
+        if (s !== undefined && fullMatch(expression, s) === true) out.add(s);
+      }
     }
   }
   return [...out];

@@ -15,7 +15,8 @@ import { arr, labels, num, rec, str, strings } from '../../model/json';
 import { resolveHost, splitNamespaced } from '../../contract/hosts';
 import { ExplainRequest } from '../explain';
 import { authzPathMatch } from '../authz';
-import { hostMatches, isPresenceMatch, stringMatch } from '../match';
+import type { RE2JS } from 're2js';
+import { hostMatches, isPresenceMatch, re2, stringMatch } from '../match';
 import { literalPrefix, regexSamples } from './regex-sample';
 
 /** A path condition of either side, as the diff describes a class of paths. */
@@ -32,7 +33,7 @@ export interface PathCondition {
 
 /** Where a group of requests enters the edge: a gateway listener and host, or a mesh host and sender. */
 export interface RequestScope {
-  /** A stable key ("gateway https:443 shop.example.com"). */
+  /** A stable key ("gateway https:443 shop.example.com", "gateway http:80 *.example.com"). */
   readonly key: string;
   readonly entry: 'gateway' | 'mesh';
   /** The host the requests carry. */
@@ -62,6 +63,13 @@ export interface RequestClasses {
   readonly notes: readonly string[];
 }
 
+/** A context and the paths it is combined with: all of the host's, or (`near`: a near-miss value) those of the routes that name it. */
+interface ContextPaths {
+  readonly context: Context;
+  paths: Set<string>;
+  near: boolean;
+}
+
 interface Context {
   readonly method?: string;
   readonly headers?: Record<string, string>;
@@ -71,7 +79,10 @@ interface Context {
 }
 
 const OUTSIDE_PATH = '/z-unmatched';
-const OTHER_VALUE = 'diff-other';
+/** The value of a header or query parameter that no condition names (a near miss). */
+export const OTHER_VALUE = 'diff-other';
+/** The client address of requests when policies read addresses (outside every documentation block they name). */
+export const DEFAULT_SOURCE_IP = '198.51.100.77';
 /** Past this many path × context pairs for one host, a context is combined with its own routes' paths only. */
 const PAIR_BUDGET = 4096;
 
@@ -106,7 +117,7 @@ function pathCondition(match: unknown, ignoreCase: boolean, notes: Set<string>):
     };
   }
   if (prefix !== undefined) {
-    const reps = [prefix, `${prefix}x`, `${prefix}/x`, `${prefix.replace(/\/$/, '')}/`, prefix.replace(/\/$/, '') || '/'];
+    const reps = [prefix, `${prefix}x`, `${prefix.replace(/\/$/, '')}/x`, `${prefix.replace(/\/$/, '')}/`, prefix.replace(/\/$/, '') || '/'];
     if (prefix.length > 1) reps.push(prefix.slice(0, -1));
     return { condition: { text: `prefix ${prefix}${ignoreCase ? ' (any case)' : ''}`, prefix, exact: false, test: (p) => stringMatch(m, p, ignoreCase) === true }, reps };
   }
@@ -153,8 +164,14 @@ interface EdgeFacts {
   meshRoutes: { hosts: string[]; http: Record<string, unknown>[] }[];
   meshHosts: Set<string>;
   sources: Map<string, { namespace: string; labels: Record<string, string> }>;
+  /** The workloads of the manifests, possible senders of mesh requests. */
+  workloads: { namespace: string; labels: Record<string, string>; serviceAccount: string }[];
+  /** The label keys mesh routes select senders by. */
+  sourceLabelKeys: Set<string>;
   policyPaths: Set<string>;
   policyMethods: Set<string>;
+  /** Hosts policies name (authorization `hosts`), without their port. */
+  policyHosts: Set<string>;
   policyHeaders: Map<string, Set<string>>;
   ipBlocks: Set<string>;
   issuers: Set<string>;
@@ -187,6 +204,7 @@ function facts(objects: readonly KubernetesObject[], f: EdgeFacts): void {
         for (const h of hosts) if (!h.includes('*')) f.meshHosts.add(h);
         for (const m of http.flatMap((h) => arr(h.match).map(rec))) {
           const sl = labels(m.sourceLabels);
+          for (const k of Object.keys(sl)) f.sourceLabelKeys.add(k);
           const sns = str(m.sourceNamespace);
           if (Object.keys(sl).length || sns) f.sources.set(JSON.stringify([sns ?? nsOf(o), sl]), { namespace: sns ?? nsOf(o), labels: sl });
         }
@@ -197,7 +215,9 @@ function facts(objects: readonly KubernetesObject[], f: EdgeFacts): void {
       for (const h of strings(spec.hosts)) if (!h.includes('*')) f.meshHosts.add(h.toLowerCase());
     } else if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod'].includes(o.kind)) {
       const l = labels(rec(o.kind === 'Pod' ? o.metadata : rec(rec(spec.template).metadata)).labels);
-      if (Object.keys(l).length) f.sources.set(JSON.stringify([nsOf(o), l]), { namespace: nsOf(o), labels: l });
+      const podSpec = rec(o.kind === 'Pod' ? spec : rec(spec.template).spec);
+      const serviceAccount = str(podSpec.serviceAccountName) ?? str(podSpec.serviceAccount) ?? 'default';
+      if (Object.keys(l).length) f.workloads.push({ namespace: nsOf(o), labels: l, serviceAccount });
     } else if (isIstio(o, 'RequestAuthentication')) {
       f.jwt = true;
       for (const r of arr(spec.jwtRules).map(rec)) if (str(r.issuer)) f.issuers.add(str(r.issuer)!);
@@ -206,6 +226,7 @@ function facts(objects: readonly KubernetesObject[], f: EdgeFacts): void {
         for (const t of arr(rule.to).map((x) => rec(rec(x).operation))) {
           for (const p of [...strings(t.paths), ...strings(t.notPaths)]) f.policyPaths.add(p);
           for (const m of [...strings(t.methods), ...strings(t.notMethods)]) f.policyMethods.add(m);
+          for (const h of [...strings(t.hosts), ...strings(t.notHosts)]) f.policyHosts.add(h.toLowerCase().replace(/:(\d+|\*)$/, ''));
         }
         for (const s of arr(rule.from).map((x) => rec(rec(x).source))) {
           if (s.requestPrincipals !== undefined || s.notRequestPrincipals !== undefined) f.jwt = true;
@@ -256,19 +277,32 @@ function contextOf(m: Record<string, unknown>, notes: Set<string>): Context | un
   };
 }
 
+/** The values a StringMatch tells apart: the value it names and its near misses (a prefix itself, one character more). */
+function valuesAround(match: unknown): string[] {
+  const m = rec(match);
+  if (isPresenceMatch(m)) return ['present'];
+  const exact = str(m.exact);
+  const prefix = str(m.prefix);
+  const regex = str(m.regex);
+  if (exact !== undefined) return [exact, `${exact}x`, ...(exact.length > 1 ? [exact.slice(0, -1)] : [])];
+  if (prefix !== undefined) return [prefix, `${prefix}x`, ...(prefix.length > 1 ? [prefix.slice(0, -1)] : [])];
+  return regex !== undefined ? [...regexSamples(regex), ...regexSamples(regex).map((v) => `${v}x`)] : [];
+}
+
 /** Builds the path conditions, path examples and contexts of a set of http routes. */
 function collect(http: readonly Record<string, unknown>[], rewrites: readonly string[], policyPaths: ReadonlySet<string>, notes: Set<string>) {
   const conditions = new Map<string, PathCondition>();
   const paths = new Set<string>(['/', OUTSIDE_PATH]);
-  const contexts = new Map<string, { context: Context; paths: Set<string> }>();
-  const addContext = (c: Context, own: Iterable<string>) => {
+  const contexts = new Map<string, ContextPaths>();
+  const addContext = (c: Context, own: Iterable<string>, near = false) => {
     const key = JSON.stringify(c);
-    const entry = contexts.get(key) ?? { context: c, paths: new Set<string>(['/', OUTSIDE_PATH]) };
+    const entry = contexts.get(key) ?? { context: c, paths: new Set<string>(['/', OUTSIDE_PATH]), near };
     for (const p of own) entry.paths.add(p);
+    entry.near &&= near;
     contexts.set(key, entry);
   };
-  const headerNames = new Map<string, Set<string>>();
-  const queryNames = new Map<string, Set<string>>();
+  const headerNames = new Map<string, { paths: Set<string>; values: Set<string> }>();
+  const queryNames = new Map<string, { paths: Set<string>; values: Set<string> }>();
   const methods = new Set<string>();
   for (const h of http) {
     const matches = arr(h.match).map(rec);
@@ -283,10 +317,19 @@ function collect(http: readonly Record<string, unknown>[], rewrites: readonly st
       for (const p of own) paths.add(p);
       const c = contextOf(m, notes);
       if (c) addContext(c, own);
-      for (const name of [...Object.keys(rec(m.headers)), ...Object.keys(rec(m.withoutHeaders))]) {
-        if (!name.startsWith('@')) headerNames.set(name.toLowerCase(), new Set([...(headerNames.get(name.toLowerCase()) ?? []), ...own]));
+      for (const [name, sm] of [...Object.entries(rec(m.headers)), ...Object.entries(rec(m.withoutHeaders))]) {
+        if (name.startsWith('@')) continue;
+        const entry = headerNames.get(name.toLowerCase()) ?? { paths: new Set<string>(), values: new Set<string>([OTHER_VALUE]) };
+        for (const p of own) entry.paths.add(p);
+        for (const v of valuesAround(sm)) entry.values.add(v);
+        headerNames.set(name.toLowerCase(), entry);
       }
-      for (const name of Object.keys(rec(m.queryParams))) queryNames.set(name, new Set([...(queryNames.get(name) ?? []), ...own]));
+      for (const [name, sm] of Object.entries(rec(m.queryParams))) {
+        const entry = queryNames.get(name) ?? { paths: new Set<string>(), values: new Set<string>([OTHER_VALUE]) };
+        for (const p of own) entry.paths.add(p);
+        for (const v of valuesAround(sm)) entry.values.add(v);
+        queryNames.set(name, entry);
+      }
       if (m.method !== undefined) methods.add(str(rec(m.method).exact)?.toUpperCase() ?? 'GET');
     }
   }
@@ -299,22 +342,36 @@ function collect(http: readonly Record<string, unknown>[], rewrites: readonly st
     conditions.set(condition.text, condition);
     for (const r of reps) paths.add(r.startsWith('/') ? r : `/${r}`);
   }
-  // Near misses: each header and query parameter with a value no condition names; another method.
-  for (const [name, own] of headerNames) addContext({ headers: { [name]: OTHER_VALUE } }, own);
-  for (const [name, own] of queryNames) addContext({ query: { [name]: OTHER_VALUE } }, own);
+  // Each header and query parameter alone, with each value a condition names, its near misses, and a
+  // value no condition names; another method.
+  for (const [name, { paths: own, values }] of headerNames) for (const v of values) addContext({ headers: { [name]: v } }, own, v !== OTHER_VALUE);
+  for (const [name, { paths: own, values }] of queryNames) for (const v of values) addContext({ query: { [name]: v } }, own, v !== OTHER_VALUE);
   for (const m of methods) addContext({ method: m }, []);
   if (methods.size) addContext({ method: ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'].find((m) => !methods.has(m)) ?? 'HEAD' }, []);
-  return { conditions: [...conditions.values()], paths, contexts };
+  // Paths every condition (routes, policies, rewrites) treats alike are one class: keep the first.
+  const finds = rewrites.map((r) => re2(r)).filter((r): r is RE2JS => !(r instanceof Error));
+  const all = [...conditions.values()];
+  const canonical = new Map<string, string>();
+  const byVector = new Map<string, string>();
+  for (const p of paths) {
+    const vector = `${all.map((c) => (c.test(p) ? 1 : 0)).join('')}|${finds.map((f) => (f.matcher(p).find() ? 1 : 0)).join('')}`;
+    const kept = byVector.get(vector);
+    if (kept === undefined) byVector.set(vector, p);
+    canonical.set(p, kept ?? p);
+  }
+  const keep = (list: Iterable<string>) => new Set([...list].map((p) => canonical.get(p) ?? p));
+  for (const c of contexts.values()) c.paths = keep(c.paths);
+  return { conditions: all, paths: keep(paths), contexts };
 }
 
 function combine(
   base: Omit<ExplainRequest, 'path'>, scope: RequestScope, paths: ReadonlySet<string>,
-  contexts: ReadonlyMap<string, { context: Context; paths: Set<string> }>, jwts: readonly (ExplainRequest['jwt'] | undefined)[], out: RepresentativeRequest[],
+  contexts: ReadonlyMap<string, ContextPaths>, jwts: readonly (ExplainRequest['jwt'] | undefined)[], out: RepresentativeRequest[],
 ): void {
-  const all = [{ context: {} as Context, paths: paths as Set<string> }, ...contexts.values()];
+  const all: ContextPaths[] = [{ context: {}, paths: new Set(paths), near: false }, ...contexts.values()];
   const full = paths.size * all.length <= PAIR_BUDGET;
-  for (const { context, paths: own } of all) {
-    const ps = full || Object.keys(context).length === 0 ? paths : own;
+  for (const { context, paths: own, near } of all) {
+    const ps = (full && !near) || Object.keys(context).length === 0 ? paths : own;
     for (const jwt of jwts) {
       const claims = context.claims;
       if (claims && !jwt) continue;
@@ -343,8 +400,8 @@ function combine(
  */
 export function representativeRequests(oldObjects: readonly KubernetesObject[], newObjects: readonly KubernetesObject[]): RequestClasses {
   const f: EdgeFacts = {
-    listeners: new Map(), gatewayRoutes: [], meshRoutes: [], meshHosts: new Set(), sources: new Map(),
-    policyPaths: new Set(), policyMethods: new Set(), policyHeaders: new Map(), ipBlocks: new Set(), issuers: new Set(), jwt: false,
+    listeners: new Map(), gatewayRoutes: [], meshRoutes: [], meshHosts: new Set(), sources: new Map(), workloads: [], sourceLabelKeys: new Set(),
+    policyPaths: new Set(), policyMethods: new Set(), policyHosts: new Set(), policyHeaders: new Map(), ipBlocks: new Set(), issuers: new Set(), jwt: false,
   };
   facts(oldObjects, f);
   facts(newObjects, f);
@@ -356,18 +413,21 @@ export function representativeRequests(oldObjects: readonly KubernetesObject[], 
     for (const issuer of f.issuers) jwts.push({ issuer, subject: 'diff-subject' });
   }
   // Contexts every host gets: policy methods and headers, client addresses for address rules.
-  const policyContexts = new Map<string, { context: Context; paths: Set<string> }>();
-  const addPolicy = (c: Context) => policyContexts.set(JSON.stringify(c), { context: c, paths: new Set(['/', OUTSIDE_PATH]) });
+  const policyContexts = new Map<string, ContextPaths>();
+  const addPolicy = (c: Context) => policyContexts.set(JSON.stringify(c), { context: c, paths: new Set(['/', OUTSIDE_PATH]), near: false });
   for (const m of f.policyMethods) addPolicy({ method: m.replace(/\*$/, '').toUpperCase() || 'GET' });
   for (const [name, values] of f.policyHeaders) for (const v of [...values, OTHER_VALUE]) addPolicy({ headers: { [name]: v } });
   const ips = [...f.ipBlocks].map(firstAddress).filter((a) => /^[\d.:a-fA-F]+$/.test(a));
-  const defaultIp = ips.length ? '198.51.100.77' : undefined;
+  const defaultIp = ips.length ? DEFAULT_SOURCE_IP : undefined;
   for (const ip of ips) addPolicy({ sourceIp: ip });
 
   // Gateway requests: each listener, each host pattern it can serve.
   const patterns = new Set<string>();
   for (const l of f.listeners.values()) for (const h of l.hosts) patterns.add(h);
   for (const r of f.gatewayRoutes) for (const h of r.hosts) patterns.add(h);
+  for (const h of f.policyHosts) if (h !== '*' && !h.startsWith('*')) patterns.add(h);
+  // A plaintext listener takes any Host header: "*" stands for the hosts nothing names.
+  patterns.add('*');
   const explicit = new Set([...patterns].filter((p) => !p.includes('*')));
   const hostOf = new Map<string, string>();
   for (const p of [...patterns].sort()) {
@@ -376,17 +436,25 @@ export function representativeRequests(oldObjects: readonly KubernetesObject[], 
   }
   for (const l of [...f.listeners.values()].sort((a, b) => a.port - b.port || a.scheme.localeCompare(b.scheme))) {
     for (const [pattern, host] of [...hostOf].sort((a, b) => a[1].localeCompare(b[1]))) {
-      if (![...l.hosts].some((sh) => hostMatches(sh, host))) continue;
+      // A TLS listener answers only the server names its servers list (SNI).
+      if (l.scheme === 'https' && ![...l.hosts].some((sh) => hostMatches(sh, host))) continue;
       const routes = f.gatewayRoutes.filter((r) => r.hosts.some((h) => hostMatches(h, host)));
       const { conditions, paths, contexts } = collect(routes.flatMap((r) => r.http), routes.flatMap((r) => r.rewrites), f.policyPaths, notes);
       for (const [k, v] of policyContexts) if (!contexts.has(k)) contexts.set(k, v);
-      const scope: RequestScope = { key: `gateway ${l.scheme}:${l.port} ${host}`, entry: 'gateway', host, hostPattern: pattern, listener: { port: l.port, scheme: l.scheme }, paths: conditions, jwt: f.jwt };
+      const scope: RequestScope = { key: `gateway ${l.scheme}:${l.port} ${pattern}`, entry: 'gateway', host, hostPattern: pattern, listener: { port: l.port, scheme: l.scheme }, paths: conditions, jwt: f.jwt };
       combine({ host, port: l.port, scheme: l.scheme, ...(defaultIp ? { sourceIp: defaultIp } : {}) }, scope, paths, contexts, jwts, out);
     }
   }
 
   // Mesh requests: each host of the registry or of a mesh route, from each sending workload.
-  const sources = [...f.sources.values(), { namespace: 'diff-other', labels: {}, principal: 'cluster.local/ns/diff-other/sa/default' }];
+  // Senders: one workload for each namespace, service account (its mTLS identity) and value of the
+  // labels mesh routes select by; the senders mesh routes name; one from a namespace nobody names.
+  for (const w of f.workloads) {
+    const selected = Object.fromEntries(Object.entries(w.labels).filter(([k]) => f.sourceLabelKeys.has(k)).sort());
+    const key = JSON.stringify([w.namespace, w.serviceAccount, selected]);
+    if (![...f.sources.keys()].includes(key)) f.sources.set(key, { namespace: w.namespace, labels: w.labels });
+  }
+  const sources = [...new Map([...f.sources.values()].map((x) => [JSON.stringify(x), x])).values(), { namespace: 'diff-other', labels: {}, principal: 'cluster.local/ns/diff-other/sa/default' }];
   for (const host of [...f.meshHosts].sort()) {
     const routes = f.meshRoutes.filter((r) => r.hosts.some((h) => hostMatches(h, host)));
     const { conditions, paths, contexts } = collect(routes.flatMap((r) => r.http), [], f.policyPaths, notes);
