@@ -34,7 +34,7 @@ export class EdgeChart extends Chart {
 
   public constructor(scope: Construct, id: string, env: EdgeEnvironment, options: EdgeOptions = {}) {
     super(scope, id, { disableResourceNameHashes: true });
-    const revision = options.istioRevision;
+    const revision = options.istioRevision ?? env.istioRevision;
 
     // Global limits are counted by Envoy's rate-limit service in Redis: in the cluster (dev), or
     // Azure's managed Redis, whose address and key the Pulumi program writes into a Secret (prod).

@@ -69,6 +69,13 @@ export interface EdgeEnvironment {
     /** The Secret (in the app namespace) holding the application's client secret. */
     readonly clientSecretName: string;
   };
+  /**
+   * The `istio.io/rev` label of the namespaces and the gateway: the revision tag of the stack's
+   * `istio.revisions` (Pulumi.<env>.yaml `istio.tag`, "prod-stable" by default), which the stack
+   * points at the serving istiod; the Pulumi program's own value (the add-on's revision) wins.
+   * @default - none: the default revision (`istio-injection: enabled`)
+   */
+  readonly istioRevision?: string;
 }
 
 export const environments: Record<'dev' | 'prod', EdgeEnvironment> = {
@@ -95,6 +102,8 @@ export const environments: Record<'dev' | 'prod', EdgeEnvironment> = {
   prod: {
     name: 'prod',
     production: true,
+    // The revision tag Pulumi.prod.yaml's istio.revisions are upgraded under (README, "Upgrading Istio").
+    istioRevision: 'prod-stable',
     hosts: ['shop.example.com', 'www.shop.example.com'],
     tlsSecret: 'shop-prod-tls',
     // GitOps placeholders until the first `pulumi up` (which substitutes its real values): the

@@ -153,8 +153,17 @@ function details(type: string, inputs: Record<string, unknown>): string {
       return str(i('subject'));
     case 'azure-native:redis:Redis':
       return `${str(i('name'))} ${str(i('sku', 'name'))} ${str(i('sku', 'family'))}${str(i('sku', 'capacity'))} zones ${list(i('zones'))}, TLS ${str(i('minimumTlsVersion'))} only, public network ${str(i('publicNetworkAccess'))}`;
-    case 'kubernetes:helm.sh/v3:Release':
-      return `${str(i('chart'))} ${str(i('version'))} in ${str(i('namespace'))}`;
+    case 'kubernetes:helm.sh/v3:Release': {
+      const revision = i('values', 'revision');
+      const tags = i('values', 'revisionTags');
+      const defaultRevision = i('values', 'defaultRevision');
+      return [
+        `${str(i('chart'))} ${str(i('version'))} in ${str(i('namespace'))}`,
+        typeof revision === 'string' && revision ? `revision ${revision}` : '',
+        Array.isArray(tags) && tags.length ? `tag ${list(tags)}` : '',
+        typeof defaultRevision === 'string' && defaultRevision !== 'default' ? `default revision ${defaultRevision}` : '',
+      ].filter(Boolean).join(', ');
+    }
     default: {
       const name = str(i('metadata', 'name'));
       const ns = str(i('metadata', 'namespace'));
@@ -271,6 +280,8 @@ export async function runPlan(args: readonly string[], io: CommandIo = PROCESS_I
   const k8sKinds = Object.entries(counts).filter(([t]) => t.startsWith('kubernetes:') && t !== 'kubernetes:helm.sh/v3:Release');
   lines.push('', `Edge objects applied (${k8sKinds.reduce((s, [, n]) => s + n, 0)}):`);
   for (const [t, n] of k8sKinds.sort()) lines.push(`  ${String(n).padStart(3)}  ${t.slice('kubernetes:'.length)}`);
+  const istio = rec(outputs.istio);
+  if (typeof istio.step === 'string') lines.push('', `Istio (${str(istio.mode)}): ${istio.step}`);
   lines.push('', 'Outputs:');
   for (const [k, v] of Object.entries(shownOutputs)) lines.push(`  ${k}: ${v === '<unknown>' ? v : JSON.stringify(v)}`);
   lines.push('', total);

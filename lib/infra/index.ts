@@ -11,12 +11,12 @@ export { applyDependencies } from '../synth/apply-order';
 export type { ConvertedForm } from '../synth/apply-order';
 
 // The stack's configuration.
-export { aksOwnsKubernetesVersion, CONFIG_KEYS, CONFIG_NAMESPACE, ConfigError, IstioMode, parseStackConfig, PINNED_ISTIO_VERSION, PLACEHOLDER_CIDRS, PLACEHOLDER_GUID, placeholdersIn } from './program/config';
+export { aksOwnsKubernetesVersion, CONFIG_KEYS, CONFIG_NAMESPACE, ConfigError, IstioMode, parseStackConfig, PINNED_ISTIO_VERSION, PLACEHOLDER_CIDRS, PLACEHOLDER_GUID, placeholdersIn, revisionVersion, workloadRevision } from './program/config';
 export type {
   EntraIdConfig, EnvironmentFacts, IstioConfig, KeyVaultConfig, MaintenanceConfig, MaintenanceWindowConfig, MonitoringConfig, PoolConfig, SecurityConfig, StackConfig,
 } from './program/config';
-export { changesAzureRefuses, clusterInputs, compareToRunning, deployedFacts, refuseChangesAzureRefuses, refusePlaceholders, runAdmins } from './program/previous-deployment';
-export type { ClusterInputs, DeployedFacts, PreviousDeployment, RunningCluster } from './program/previous-deployment';
+export { changesAzureRefuses, clusterInputs, compareToRunning, deployedFacts, istioStep, istioStepProblems, refuseChangesAzureRefuses, refusePlaceholders, runAdmins } from './program/previous-deployment';
+export type { ClusterInputs, DeployedFacts, IstioStep, PreviousDeployment, RunningCluster } from './program/previous-deployment';
 export {
   AKS_ISTIO_ADDON_REVISIONS, AZURE_REGIONS, closest, DEFAULT_ISTIO_CHART_REPOSITORY, DEFAULT_ISTIO_HUB, LTS_KUBERNETES_MINORS, SUPPORTED_ISTIO_MINORS, SUPPORTED_KUBERNETES_MINORS,
 } from './program/support-window';

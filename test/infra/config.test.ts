@@ -30,7 +30,7 @@ describe('parseStackConfig', () => {
     const c = parseStackConfig(valid, 'prod', environments);
     expect(c.zones).toEqual(['1', '2', '3']);
     expect(c.loadBalancerSku).toBe('standard');
-    expect(c.istio).toEqual({ mode: IstioMode.HELM, version: '1.30.3', revision: undefined, chartRepository: 'https://istio-release.storage.googleapis.com/charts', hub: 'docker.io/istio' });
+    expect(c.istio).toEqual({ mode: IstioMode.HELM, version: '1.30.3', revision: undefined, chartRepository: 'https://istio-release.storage.googleapis.com/charts', hub: 'docker.io/istio', revisions: [] });
     expect(parseStackConfig({ ...valid, istio: '{"version":"1.31.2","hub":"myregistry.azurecr.io/istio"}' }, 'prod', environments).istio).toMatchObject({ version: '1.31.2', hub: 'myregistry.azurecr.io/istio' });
     expect(c.production).toBe(true);
     expect(c.autoUpgradeChannel).toBe('patch');
@@ -183,6 +183,30 @@ describe('parseStackConfig: strict configuration (issue 15, point 5)', () => {
   it('add-on revisions come from the list AKS supports', () => {
     expect(problem({ istio: '{"mode":"aks-addon","revision":"asm-1-20"}' }))
       .toBe(`${P}istio.revision: received "asm-1-20". Use a revision the AKS add-on supports: "asm-1-29", "asm-1-30" (kept in lib/infra/program/support-window.ts; az aks mesh get-revisions -l <location>).`);
+  });
+
+  it('Istio by revision: at most two, oldest first, the serving one among them, inside the support window', () => {
+    const istio = (v: unknown) => parseStackConfig({ ...valid, istio: JSON.stringify(v) }, 'prod', environments).istio;
+    expect(istio({ revisions: ['1-30-3', '1-31-1'], activeRevision: '1-30-3' })).toMatchObject({
+      mode: IstioMode.HELM, version: '1.31.1', revisions: ['1-30-3', '1-31-1'], activeRevision: '1-30-3', tag: 'prod-stable', revision: undefined,
+    });
+    expect(istio({ revisions: ['1-31-1'], tag: 'default' })).toMatchObject({ version: '1.31.1', activeRevision: '1-31-1', tag: 'default' });
+    expect(istio({ mode: 'aks-addon', revisions: ['asm-1-29', 'asm-1-30'], activeRevision: 'asm-1-29' })).toMatchObject({ revisions: ['asm-1-29', 'asm-1-30'], activeRevision: 'asm-1-29' });
+    expect(istio({ mode: 'aks-addon', revision: 'asm-1-30' })).toMatchObject({ revisions: ['asm-1-30'], activeRevision: 'asm-1-30', revision: 'asm-1-30' });
+    const bad = (v: unknown) => problem({ istio: JSON.stringify(v) });
+    expect(bad({ revisions: ['1-30-1', '1-30-2', '1-31-1'] })).toBe(`${P}istio.revisions: received ["1-30-1","1-30-2","1-31-1"]. List one revision, or two during an upgrade (the serving one first, the new one second), for example ["1-30-3", "1-31-1"].`);
+    expect(bad({ revisions: ['1-31-1', '1-30-3'], activeRevision: '1-30-3' })).toBe(`${P}istio.revisions: received ["1-31-1","1-30-3"]. During an upgrade the second revision is the new one, newer than the first: list them oldest first (["1-30-3", "1-31-1"]).`);
+    expect(bad({ revisions: ['1-30-3', '1-31-1'] })).toBe(`${P}istio.activeRevision: received undefined. During an upgrade name the revision that serves the workloads: "1-30-3" (the canary step), then "1-31-1" (the switch); remove "1-30-3" from istio.revisions only after that.`);
+    expect(bad({ revisions: ['1-30-3', '1-31-1'], activeRevision: '1-32-0' })).toBe(`${P}istio.activeRevision: received "1-32-0". Use one of istio.revisions: "1-30-3", "1-31-1".`);
+    expect(bad({ revisions: ['1-29-4'] })).toBe(`${P}istio.revisions[0]: received "1-29-4". Name a helm revision for the Istio release it installs, dots as dashes ("1-30-3" installs 1.30.3), of a minor Istio supports: 1.30, 1.31 (lib/infra/program/support-window.ts).`);
+    expect(bad({ revisions: ['canary'] })).toMatch(/istio.revisions\[0\]: received "canary"\. Name a helm revision for the Istio release/);
+    expect(bad({ revisions: ['1-30-3'], version: '1.30.2' })).toBe(`${P}istio.version: received "1.30.2". With istio.revisions each revision's name gives its release, and base and cni follow the newest (1.30.3): leave istio.version out.`);
+    expect(bad({ revisions: ['1-30-3'], tag: '1-30-3' })).toMatch(/istio.tag: received "1-30-3"\. Use a DNS-1123 label that is not a revision's name/);
+    expect(bad({ revision: 'x', tag: 'prod-stable' })).toMatch(/istio.tag: received "prod-stable"\. A revision tag points at one of istio.revisions/);
+    expect(bad({ mode: 'aks-addon', revisions: ['asm-1-30'], tag: 'prod-stable' })).toBe(`${P}istio.tag: received "prod-stable". The AKS add-on has no revision tags: namespaces and the gateway are labelled with istio.activeRevision itself; leave tag out.`);
+    expect(bad({ mode: 'aks-addon', revisions: ['asm-1-30', 'asm-1-29'], activeRevision: 'asm-1-30' })).toMatch(/istio.revisions: received \["asm-1-30","asm-1-29"\]\. During an upgrade the second revision is the new one/);
+    expect(bad({ mode: 'aks-addon', revisions: ['asm-1-28'] })).toMatch(/istio.revisions\[0\]: received "asm-1-28"\. Use a revision the AKS add-on supports: "asm-1-29", "asm-1-30"/);
+    expect(bad({ mode: 'aks-addon', revision: 'asm-1-30', revisions: ['asm-1-30'] })).toMatch(/istio.revision: received "asm-1-30"\. Give istio.revisions \(and istio.activeRevision with two\) or istio.revision, not both/);
   });
 
   it('Key Vault: a name that Azure would refuse; recovery only for a created vault', () => {

@@ -161,6 +161,91 @@ describe('assignments renamed since 0.1.0 keep their Azure resources (aliases: n
   });
 });
 
+describe.each([false, true])('Istio upgrades by revision (preview: %s)', (preview) => {
+  const istio = (v: unknown) => ({ 'istio-aks-edge:istio': JSON.stringify(v) });
+  const releases = (m: EdgeMocks) => Object.fromEntries(m.ofType('kubernetes:helm.sh/v3:Release').map((r) => [r.name, r]));
+  const live = { kubernetesVersion: '1.35.4', poolCounts: {} };
+  const previous = (revisions: string[], active: string) => ({ deployed: { ...deployed('prod').deployed, istioRevisions: revisions, istioActiveRevision: active } });
+  const labels = (m: EdgeMocks) => ({
+    gateway: m.resources.find((r) => r.type === 'kubernetes:apps/v1:Deployment' && r.inputs.metadata.name === 'istio-ingressgateway')!.inputs.spec.template.metadata.labels['istio.io/rev'],
+    // The namespaces with sidecars (the gateway's own namespace has none: its pods carry the label).
+    namespaces: m.ofType('kubernetes:v1:Namespace').map((r) => r.inputs.metadata.labels ?? {})
+      .filter((l: Record<string, string>) => 'istio.io/rev' in l || 'istio-injection' in l).map((l: Record<string, string>) => l['istio.io/rev'] ?? `istio-injection=${l['istio-injection']}`),
+  });
+
+  it('canary: a second istiod beside the first; the tag stays on the serving one; base and CNI at the new release; workloads carry the tag', async () => {
+    const { mocks, values } = await run('prod', { preview, previousOutputs: previous(['1-30-3'], '1-30-3'), liveCluster: live },
+      istio({ revisions: ['1-30-3', '1-31-1'], activeRevision: '1-30-3' }));
+    const r = releases(mocks);
+    expect(Object.keys(r)).toEqual(['edge-istio-base', 'edge-istio-cni', 'edge-istio-istiod-1-31-1', 'edge-istio-istiod-1-30-3']);
+    expect(r['edge-istio-base'].inputs).toMatchObject({ chart: 'base', version: '1.31.1', values: { defaultRevision: '1-30-3' } });
+    expect(r['edge-istio-cni'].inputs).toMatchObject({ chart: 'cni', version: '1.31.1' });
+    expect(r['edge-istio-istiod-1-30-3'].inputs).toMatchObject({ name: 'istiod-1-30-3', chart: 'istiod', version: '1.30.3', values: { revision: '1-30-3', revisionTags: ['prod-stable'] } });
+    expect(r['edge-istio-istiod-1-31-1'].inputs).toMatchObject({ name: 'istiod-1-31-1', chart: 'istiod', version: '1.31.1', values: { revision: '1-31-1' } });
+    expect(r['edge-istio-istiod-1-31-1'].inputs.values).not.toHaveProperty('revisionTags');
+    // Helm refuses a resource another release owns: the tag's holder is upgraded after the others.
+    expect(r['edge-istio-istiod-1-30-3'].dependencies).toContain(r['edge-istio-istiod-1-31-1'].urn);
+    expect(r['edge-istio-istiod-1-31-1'].dependencies).not.toContain(r['edge-istio-istiod-1-30-3'].urn);
+    expect(labels(mocks).gateway).toBe('prod-stable');
+    expect(labels(mocks).namespaces.length).toBeGreaterThan(0);
+    expect(labels(mocks).namespaces.every((l) => l === 'prod-stable')).toBe(true);
+    // The edge waits for both control planes.
+    const gateway = mocks.resources.find((x) => x.type === 'kubernetes:apps/v1:Deployment' && x.inputs.metadata.name === 'istio-ingressgateway')!;
+    expect(gateway.dependencies).toEqual(expect.arrayContaining([r['edge-istio-istiod-1-30-3'].urn, r['edge-istio-istiod-1-31-1'].urn]));
+    expect(values.istio).toMatchObject({ revisions: ['1-30-3', '1-31-1'], activeRevision: '1-30-3', workloadLabel: 'prod-stable' });
+    expect((values.istio as { step: string }).step).toBe('canary: install 1-31-1 beside 1-30-3 (tag "prod-stable" → 1-30-3); next: istio.activeRevision "1-31-1" (switch), or remove "1-31-1" from istio.revisions (roll back)');
+    expect(values.deployed).toMatchObject({ istioRevisions: ['1-30-3', '1-31-1'], istioActiveRevision: '1-30-3' });
+  });
+});
+
+// The other steps decide nothing on values Azure computes: up mode only (the test time budget).
+describe('Istio upgrades by revision: switch, remove, refusals, the add-on', () => {
+  const preview = false;
+  const istio = (v: unknown) => ({ 'istio-aks-edge:istio': JSON.stringify(v) });
+  const releases = (m: EdgeMocks) => Object.fromEntries(m.ofType('kubernetes:helm.sh/v3:Release').map((r) => [r.name, r]));
+  const live = { kubernetesVersion: '1.35.4', poolCounts: {} };
+  const previous = (revisions: string[], active: string) => ({ deployed: { ...deployed('prod').deployed, istioRevisions: revisions, istioActiveRevision: active } });
+  const labels = (m: EdgeMocks) => ({
+    gateway: m.resources.find((r) => r.type === 'kubernetes:apps/v1:Deployment' && r.inputs.metadata.name === 'istio-ingressgateway')!.inputs.spec.template.metadata.labels['istio.io/rev'],
+    // The namespaces with sidecars (the gateway's own namespace has none: its pods carry the label).
+    namespaces: m.ofType('kubernetes:v1:Namespace').map((r) => r.inputs.metadata.labels ?? {})
+      .filter((l: Record<string, string>) => 'istio.io/rev' in l || 'istio-injection' in l).map((l: Record<string, string>) => l['istio.io/rev'] ?? `istio-injection=${l['istio-injection']}`),
+  });
+
+  it('switch: the tag moves to the new revision (its release after the old one drops it), base validates with it; remove: the old release goes', async () => {
+    const { mocks, values } = await run('prod', { preview, previousOutputs: previous(['1-30-3', '1-31-1'], '1-30-3'), liveCluster: live },
+      istio({ revisions: ['1-30-3', '1-31-1'], activeRevision: '1-31-1' }));
+    const r = releases(mocks);
+    expect(r['edge-istio-istiod-1-31-1'].inputs.values.revisionTags).toEqual(['prod-stable']);
+    expect(r['edge-istio-istiod-1-30-3'].inputs.values).not.toHaveProperty('revisionTags');
+    expect(r['edge-istio-istiod-1-31-1'].dependencies).toContain(r['edge-istio-istiod-1-30-3'].urn);
+    expect(r['edge-istio-base'].inputs.values).toEqual({ defaultRevision: '1-31-1' });
+    expect(labels(mocks).gateway).toBe('prod-stable');
+    expect((values.istio as { step: string }).step).toMatch(/^switch: tag "prod-stable" → 1-31-1 \(was 1-30-3\); restart the workloads so their proxies come from 1-31-1; next, once every workload runs 1-31-1's proxies: istio.revisions \["1-31-1"\]/);
+    const removed = await run('prod', { preview, previousOutputs: previous(['1-30-3', '1-31-1'], '1-31-1'), liveCluster: live }, istio({ revisions: ['1-31-1'] }));
+    expect(Object.keys(releases(removed.mocks))).toEqual(['edge-istio-base', 'edge-istio-cni', 'edge-istio-istiod-1-31-1']);
+    expect((removed.values.istio as { step: string }).step).toBe('remove 1-30-3 (tag "prod-stable" → 1-31-1)');
+  });
+
+  it('refused before anything is declared: removing the revision that served, or replacing every revision at once', async () => {
+    const served = await refused('prod', { preview, previousOutputs: previous(['1-30-3', '1-31-1'], '1-30-3'), liveCluster: live }, istio({ revisions: ['1-31-1'] }));
+    expect(served.message).toBe('Pulumi stack "prod": invalid config istio-aks-edge:istio.revisions: received ["1-31-1"]. "1-30-3" served the workloads in the last `up`: their proxies still come from it. Move istio.activeRevision off it in one `up`, restart the workloads, then remove it in a later `up`.');
+    const jump = await refused('prod', { preview, previousOutputs: previous(['1-30-3'], '1-30-3'), liveCluster: live }, istio({ revisions: ['1-31-1'] }));
+    expect(jump.message).toBe('Pulumi stack "prod": invalid config istio-aks-edge:istio.revisions: received ["1-31-1"]. The stack runs 1-30-3; replacing every revision at once leaves the workloads\' proxies without their control plane. Upgrade by steps: istio.revisions ["1-30-3", "1-31-1"] with activeRevision "1-30-3" first.');
+  });
+
+  it('AKS add-on: two consecutive revisions during the canary upgrade; namespaces and the gateway labelled with the serving one', async () => {
+    const { mocks, values } = await run('prod', { preview, previousOutputs: previous(['asm-1-29'], 'asm-1-29'), liveCluster: live },
+      istio({ mode: 'aks-addon', revisions: ['asm-1-29', 'asm-1-30'], activeRevision: 'asm-1-29' }));
+    expect(cluster(mocks).inputs.serviceMeshProfile).toEqual({ mode: 'Istio', istio: { revisions: ['asm-1-29', 'asm-1-30'] } });
+    expect(mocks.ofType('kubernetes:helm.sh/v3:Release')).toEqual([]);
+    expect(labels(mocks).gateway).toBe('asm-1-29');
+    expect(labels(mocks).namespaces.length).toBeGreaterThan(0);
+    expect(labels(mocks).namespaces.every((l) => l === 'asm-1-29')).toBe(true);
+    expect((values.istio as { step: string }).step).toBe('canary: install asm-1-30 beside asm-1-29 (namespaces labelled istio.io/rev=asm-1-29); next: istio.activeRevision "asm-1-30" (switch), or remove "asm-1-30" from istio.revisions (roll back)');
+  });
+});
+
 describe('committed placeholders', () => {
   it('the plan and the tests accept them; a real `pulumi up` (no mocks) refuses them, naming each', () => {
     const values = Object.fromEntries(Object.entries(stackConfig('prod')).filter(([k]) => k.startsWith('istio-aks-edge:')).map(([k, v]) => [k.slice('istio-aks-edge:'.length), v]));

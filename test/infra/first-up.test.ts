@@ -187,6 +187,7 @@ describe('changes Azure refuses are refused before anything is sent', () => {
     });
     expect(values.deployed).toEqual({
       zones: ['1', '2', '3'], location: 'westeurope', systemPoolVmSize: 'Standard_D4ds_v5', bootstrapDeployers: [{ objectId: MOCK_DEPLOYER.objectId, principalType: 'ServicePrincipal' }],
+      istioRevisions: ['1-30-3'], istioActiveRevision: '1-30-3',
     });
     expect(mocks.ofType('azure-native:containerservice:ManagedCluster')).toHaveLength(1);
   });

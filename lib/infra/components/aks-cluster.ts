@@ -178,7 +178,9 @@ export class AksCluster extends pulumi.ComponentResource {
       disableLocalAccounts: config.entraId?.disableLocalAccounts ?? false,
       serviceMeshProfile: config.istio.mode === IstioMode.AKS_ADDON ? {
         mode: containerservice.ServiceMeshMode.Istio,
-        istio: { revisions: [config.istio.revision!] },
+        // Two consecutive revisions during AKS's canary upgrade (`az aks mesh upgrade start`); one
+        // again completes it (the new one kept) or rolls it back (the old one kept).
+        istio: { revisions: [...config.istio.revisions] },
       } : undefined,
       tags: config.tags,
     }, {

@@ -100,8 +100,55 @@ export interface IstioConfig {
    * @default DEFAULT_ISTIO_HUB
    */
   readonly hub: string;
-  /** The revision: required for the AKS add-on ("asm-1-27"); optional in helm mode. */
+  /**
+   * The revision workloads use (`istio.io/rev`). Without {@link revisions}: the add-on's single
+   * revision ("asm-1-30"), or in helm mode the revision of the one istiod upgraded in place
+   * (optional). With {@link revisions}: the revision that serves ({@link activeRevision}).
+   */
   readonly revision?: string;
+  /**
+   * The control plane revisions installed, oldest first: one, or two during an upgrade (the
+   * serving one and the new one). Helm mode: istiod per revision, each named for its version
+   * ("1-30-3" is Istio 1.30.3; Istio's advice for revision names), the `base` chart (CRDs) and
+   * `cni` at the newest. AKS add-on: `serviceMeshProfile.istio.revisions` ("asm-1-29", "asm-1-30":
+   * two consecutive revisions during AKS's canary upgrade).
+   * @default - none: one control plane without revisions (helm: istiod upgraded in place), or the add-on's `revision`
+   */
+  readonly revisions: readonly string[];
+  /**
+   * The revision that serves the workloads, one of {@link revisions}: helm mode points the revision
+   * tag at it (and the `base` chart's default revision, which validates unlabelled Istio config); with
+   * the add-on, namespaces and the gateway are labelled with it.
+   * @default - the only revision; required with two
+   */
+  readonly activeRevision?: string;
+  /**
+   * The revision tag namespaces and the gateway carry (`istio.io/rev: <tag>`) in helm mode with
+   * {@link revisions}: the istiod chart's `revisionTags` on the active revision's release, so
+   * moving the tag moves the workloads (on their next restart) without relabelling anything.
+   * "default" also serves `istio-injection: enabled` namespaces.
+   * @default "prod-stable" (helm mode with revisions); none otherwise
+   */
+  readonly tag?: string;
+}
+
+/** Istio's version of a helm revision name ("1-30-3" → "1.30.3"), undefined when the name does not encode one. */
+export function revisionVersion(revision: string): string | undefined {
+  const m = /^1-(\d+)-(\d+)$/.exec(revision);
+  return m ? `1.${m[1]}.${m[2]}` : undefined;
+}
+
+/** Compares two revisions by the version they name (helm "1-30-3", add-on "asm-1-30"). */
+function compareRevisions(a: string, b: string): number {
+  const nums = (r: string) => r.replace(/^asm-/, '').split('-').map(Number);
+  const [x, y] = [nums(a), nums(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
+}
+
+/** The label value workloads carry (`istio.io/rev`): the tag (helm with revisions), else the revision that serves. */
+export function workloadRevision(istio: IstioConfig): string | undefined {
+  return istio.tag ?? istio.activeRevision ?? istio.revision;
 }
 
 /** Microsoft Entra ID integration of the cluster (on by default in production). */
@@ -277,7 +324,7 @@ const OBJECT_KEYS: Record<string, readonly string[]> = {
   'maintenance.kubernetes': ['day', 'start', 'durationHours', 'utcOffset', 'intervalWeeks'],
   'maintenance.nodeOS': ['day', 'start', 'durationHours', 'utcOffset', 'intervalWeeks'],
   security: ['privateCluster', 'auditLogs', 'auditLogRetentionDays', 'defender', 'imageCleaner'],
-  istio: ['mode', 'version', 'revision', 'chartRepository', 'hub'],
+  istio: ['mode', 'version', 'revision', 'revisions', 'activeRevision', 'tag', 'chartRepository', 'hub'],
   entraId: ['enabled', 'adminGroupObjectIds', 'azureRbac', 'disableLocalAccounts', 'bootstrapDeployer', 'revokedDeployers'],
   monitoring: ['enabled', 'emails', 'webhooks', 'grafana'],
   keyVault: ['existingResourceGroup', 'name', 'recover'],
@@ -434,17 +481,14 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
   }
 
   const istioRaw = json('istio') ?? { mode: IstioMode.HELM };
-  let istio: IstioConfig = { mode: IstioMode.HELM, version: PINNED_ISTIO_VERSION, chartRepository: DEFAULT_ISTIO_CHART_REPOSITORY, hub: DEFAULT_ISTIO_HUB };
+  let istio: IstioConfig = { mode: IstioMode.HELM, version: PINNED_ISTIO_VERSION, chartRepository: DEFAULT_ISTIO_CHART_REPOSITORY, hub: DEFAULT_ISTIO_HUB, revisions: [] };
   if (!istioRaw || typeof istioRaw !== 'object' || Array.isArray(istioRaw)) {
-    bad('istio', istioRaw, `Use { "mode": "helm" } or { "mode": "aks-addon", "revision": "${AKS_ISTIO_ADDON_REVISIONS[AKS_ISTIO_ADDON_REVISIONS.length - 1]}" }.`);
+    bad('istio', istioRaw, `Use { "mode": "helm", "revisions": ["1-30-3"] } or { "mode": "aks-addon", "revision": "${AKS_ISTIO_ADDON_REVISIONS[AKS_ISTIO_ADDON_REVISIONS.length - 1]}" }.`);
   } else {
     const o = object('istio', istioRaw);
     const mode = o.mode ?? IstioMode.HELM;
     if (mode !== IstioMode.HELM && mode !== IstioMode.AKS_ADDON) bad('istio.mode', mode, 'Use "helm" or "aks-addon".');
-    const version = o.version ?? PINNED_ISTIO_VERSION;
-    if (typeof version !== 'string' || !/^1\.\d+\.\d+$/.test(version) || !SUPPORTED_ISTIO_MINORS.includes(version.split('.').slice(0, 2).join('.'))) {
-      bad('istio.version', version, `Use a quoted patch release of a minor Istio supports: ${SUPPORTED_ISTIO_MINORS.join(', ')} (default ${PINNED_ISTIO_VERSION}, the release of the constructs' CRDs; the window is kept in lib/infra/program/support-window.ts).`);
-    }
+    const supportedMinor = (v: string) => SUPPORTED_ISTIO_MINORS.includes(v.split('.').slice(0, 2).join('.'));
     const chartRepository = o.chartRepository ?? DEFAULT_ISTIO_CHART_REPOSITORY;
     if (typeof chartRepository !== 'string' || !/^(https|oci):\/\/\S+$/.test(chartRepository)) {
       bad('istio.chartRepository', chartRepository, `Use an https:// or oci:// Helm repository (default ${DEFAULT_ISTIO_CHART_REPOSITORY}, from istio.io's Helm install guide).`);
@@ -453,15 +497,92 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
     if (typeof hub !== 'string' || !/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/.test(hub)) {
       bad('istio.hub', hub, `Use an image registry and path such as "${DEFAULT_ISTIO_HUB}" (the default, where Istio publishes its releases) or your mirror.`);
     }
-    const revision = o.revision;
-    if (mode === IstioMode.AKS_ADDON) {
-      if (typeof revision !== 'string' || !AKS_ISTIO_ADDON_REVISIONS.includes(revision)) {
-        bad('istio.revision', revision, `Use a revision the AKS add-on supports: ${AKS_ISTIO_ADDON_REVISIONS.map((r) => `"${r}"`).join(', ')} (kept in lib/infra/program/support-window.ts; az aks mesh get-revisions -l <location>).`);
+    const addon = mode === IstioMode.AKS_ADDON;
+    const addonList = AKS_ISTIO_ADDON_REVISIONS.map((r) => `"${r}"`).join(', ');
+    // The revisions installed, oldest first: at most two, the second the newer (the upgrade's target).
+    let revisions: string[] = [];
+    if (o.revisions !== undefined) {
+      const list = o.revisions;
+      const example = addon ? `["${AKS_ISTIO_ADDON_REVISIONS[0]}", "${AKS_ISTIO_ADDON_REVISIONS[1]}"]` : '["1-30-3", "1-31-1"]';
+      if (!Array.isArray(list) || list.length < 1 || list.length > 2 || list.some((r) => typeof r !== 'string')) {
+        bad('istio.revisions', list, `List one revision, or two during an upgrade (the serving one first, the new one second), for example ${example}.`);
+      } else if (o.revision !== undefined) {
+        bad('istio.revision', o.revision, 'Give istio.revisions (and istio.activeRevision with two) or istio.revision, not both.');
+      } else {
+        const names = list as string[];
+        const valid = names.every((r, i) => {
+          if (addon && !AKS_ISTIO_ADDON_REVISIONS.includes(r)) {
+            bad(`istio.revisions[${i}]`, r, `Use a revision the AKS add-on supports: ${addonList} (kept in lib/infra/program/support-window.ts; az aks mesh get-revisions -l <location>).`);
+            return false;
+          }
+          const version = addon ? undefined : revisionVersion(r);
+          if (!addon && (version === undefined || !supportedMinor(version))) {
+            bad(`istio.revisions[${i}]`, r, `Name a helm revision for the Istio release it installs, dots as dashes ("1-30-3" installs 1.30.3), of a minor Istio supports: ${SUPPORTED_ISTIO_MINORS.join(', ')} (lib/infra/program/support-window.ts).`);
+            return false;
+          }
+          return true;
+        });
+        if (valid && names.length === 2) {
+          const [serving, next] = names;
+          if (compareRevisions(next, serving) <= 0) {
+            bad('istio.revisions', names, `During an upgrade the second revision is the new one, newer than the first: list them oldest first${compareRevisions(next, serving) < 0 ? ` (["${next}", "${serving}"])` : ' (two different releases)'}.`);
+          } else if (addon && AKS_ISTIO_ADDON_REVISIONS.indexOf(next) !== AKS_ISTIO_ADDON_REVISIONS.indexOf(serving) + 1) {
+            bad('istio.revisions', names, `AKS upgrades the add-on to the next revision only (two consecutive revisions: ${addonList}); go through each in turn.`);
+          }
+        }
+        revisions = names;
       }
+    }
+    const revision = o.revision;
+    if (revisions.length === 0 && addon && o.revisions === undefined) {
+      if (typeof revision !== 'string' || !AKS_ISTIO_ADDON_REVISIONS.includes(revision)) {
+        bad('istio.revision', revision, `Use a revision the AKS add-on supports: ${addonList} (kept in lib/infra/program/support-window.ts; az aks mesh get-revisions -l <location>).`);
+      } else revisions = [revision];
     } else if (revision !== undefined && (typeof revision !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(revision))) {
       bad('istio.revision', revision, 'Use a DNS-1123 label such as "1-30-3", or leave it out for the default revision.');
     }
-    istio = { mode: mode as IstioMode, version: version as string, revision: revision as string | undefined, chartRepository: chartRepository as string, hub: hub as string };
+    const revisioned = o.revisions !== undefined;
+    let activeRevision = o.activeRevision;
+    if (activeRevision === undefined) {
+      if (revisions.length === 2) bad('istio.activeRevision', activeRevision, `During an upgrade name the revision that serves the workloads: "${revisions[0]}" (the canary step), then "${revisions[1]}" (the switch); remove "${revisions[0]}" from istio.revisions only after that.`);
+      activeRevision = revisions.length === 1 ? revisions[0] : undefined;
+    } else if (!revisioned) {
+      bad('istio.activeRevision', activeRevision, 'The serving revision is one of istio.revisions: list them (istio.revisions) or leave activeRevision out.');
+      activeRevision = undefined;
+    } else if (typeof activeRevision !== 'string' || !revisions.includes(activeRevision)) {
+      bad('istio.activeRevision', activeRevision, `Use one of istio.revisions: ${revisions.map((r) => `"${r}"`).join(', ')}.`);
+      activeRevision = undefined;
+    }
+    let tag = o.tag;
+    if (tag !== undefined && (addon || !revisioned)) {
+      bad('istio.tag', tag, addon
+        ? 'The AKS add-on has no revision tags: namespaces and the gateway are labelled with istio.activeRevision itself; leave tag out.'
+        : 'A revision tag points at one of istio.revisions: list them (istio.revisions), or leave tag out.');
+      tag = undefined;
+    } else if (!addon && revisioned) {
+      tag = tag ?? 'prod-stable';
+      if (typeof tag !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(tag) || revisions.includes(tag)) {
+        bad('istio.tag', tag, 'Use a DNS-1123 label that is not a revision\'s name, such as "prod-stable" (the default) or "default" (also serves istio-injection: enabled namespaces).');
+      }
+    }
+    // Helm with revisions: base and CNI at the newest revision's release (CRDs first; CNI works
+    // with control planes one minor either side); `version` would say something else.
+    let version = o.version ?? PINNED_ISTIO_VERSION;
+    if (!addon && revisioned && revisions.length) {
+      const newest = revisionVersion(revisions[revisions.length - 1]);
+      if (o.version !== undefined && o.version !== newest) {
+        bad('istio.version', o.version, `With istio.revisions each revision's name gives its release, and base and cni follow the newest (${newest ?? 'none'}): leave istio.version out.`);
+      }
+      version = newest ?? version;
+    } else if (typeof version !== 'string' || !/^1\.\d+\.\d+$/.test(version) || !supportedMinor(version)) {
+      bad('istio.version', version, `Use a quoted patch release of a minor Istio supports: ${SUPPORTED_ISTIO_MINORS.join(', ')} (default ${PINNED_ISTIO_VERSION}, the release of the constructs' CRDs; the window is kept in lib/infra/program/support-window.ts).`);
+    }
+    istio = {
+      mode: mode as IstioMode, version: version as string, revision: revisioned ? undefined : revision as string | undefined,
+      chartRepository: chartRepository as string, hub: hub as string, revisions,
+      ...(revisioned || addon ? { activeRevision: activeRevision as string | undefined } : {}),
+      ...(tag !== undefined ? { tag: tag as string } : {}),
+    };
   }
 
   const entraRaw = object('entraId', json('entraId'));

@@ -20,9 +20,9 @@ import { checkNamespaces } from '../../synth/namespaces';
 import { convertToGatewayApi, synthesizeApp } from '../../synth/synth';
 import { analyze } from '../../analysis/analyze';
 import { TARGET_CHECKS } from '../../analysis/checks/target/aks-addon';
-import { CONFIG_NAMESPACE, ConfigError, IstioMode, parseStackConfig, StackConfig } from './config';
+import { CONFIG_NAMESPACE, ConfigError, IstioMode, parseStackConfig, StackConfig, workloadRevision } from './config';
 import { EdgeStack, EdgeStackArgs } from '../components/edge-stack';
-import { DeployedFacts, deployedFacts, refuseChangesAzureRefuses } from './previous-deployment';
+import { DeployedFacts, deployedFacts, IstioStep, istioStep, refuseChangesAzureRefuses } from './previous-deployment';
 
 /** What an edge definition is given: the stack's environment and the facts of the cluster it runs on. */
 export interface EdgeFacts {
@@ -33,7 +33,9 @@ export interface EdgeFacts {
   /** Whether production rules apply (config `istio-aks-edge:production`). */
   readonly production: boolean;
   /**
-   * The Istio revision that injects the proxies (`istio.io/rev`), for example the AKS add-on's.
+   * The `istio.io/rev` label of the namespaces and the gateway: the revision tag in helm mode with
+   * revisions ("prod-stable", which the stack points at the serving revision), the serving
+   * revision with the AKS add-on ("asm-1-30"), or the configured revision.
    * @default - the default revision
    */
   readonly istioRevision?: string;
@@ -169,6 +171,8 @@ export interface EdgeProgramOutputs {
   readonly deployed: DeployedFacts;
   /** The managed Redis's host, when the edge asks for one. */
   readonly rateLimitRedisHost?: pulumi.Output<string>;
+  /** The Istio control plane's revisions, what workloads are labelled with, and the upgrade step this run makes. */
+  readonly istio: IstioStep;
 }
 
 /** The managed Redis of an edge definition, with the Secret a RateLimitService of the app reads and its readers. */
@@ -210,7 +214,7 @@ export function edgeProgram(definition: EdgeDefinition, options: EdgeProgramOpti
       stack: stackName,
       environment: config.environment,
       production: config.production,
-      istioRevision: config.istio.revision,
+      istioRevision: workloadRevision(config.istio),
       istioCni: config.istio.mode === IstioMode.HELM,
       hostnames: config.hostnames,
       tlsSecretName: config.tlsSecretName,
@@ -270,6 +274,7 @@ export function edgeProgram(definition: EdgeDefinition, options: EdgeProgramOpti
       grafanaEndpoint: stack.monitoring?.grafana?.properties.apply((p) => p.endpoint),
       deployed: deployedFacts(config, previous.admins),
       rateLimitRedisHost: stack.redis?.url,
+      istio: istioStep(config.istio, previous.facts),
     };
   };
 }

@@ -17,7 +17,7 @@ import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as pulumi from '@pulumi/pulumi';
 import { describeProblem } from '../../private/errors';
 import { Admins, BootstrapDeployer, deployerPrincipalType } from '../components/role-assignment';
-import { aksOwnsKubernetesVersion, CONFIG_NAMESPACE, ConfigError, placeholdersIn, PoolConfig, StackConfig } from './config';
+import { aksOwnsKubernetesVersion, CONFIG_NAMESPACE, ConfigError, IstioConfig, IstioMode, placeholdersIn, PoolConfig, StackConfig, workloadRevision } from './config';
 import { userPoolAksName } from './names';
 
 /** What the stack exports about its infrastructure, to compare on the next run. */
@@ -33,6 +33,10 @@ export interface DeployedFacts {
    * until listed in `entraId.revokedDeployers`, so a run by another identity keeps their assignments.
    */
   readonly bootstrapDeployers?: readonly BootstrapDeployer[];
+  /** The Istio control plane revisions installed (`istio.revisions`), oldest first. */
+  readonly istioRevisions?: readonly string[];
+  /** The revision that served the workloads (`istio.activeRevision`). */
+  readonly istioActiveRevision?: string;
 }
 
 /** The facts of a configuration, as the stack exports them, with the bootstrap deployers kept. */
@@ -40,7 +44,74 @@ export function deployedFacts(config: StackConfig, admins?: Admins): DeployedFac
   return {
     zones: [...config.zones], location: config.location, systemPoolVmSize: config.systemPool.vmSize,
     ...(admins?.deployers.length ? { bootstrapDeployers: admins.deployers.map((d) => ({ objectId: d.objectId, principalType: d.principalType })) } : {}),
+    ...(config.istio.revisions.length ? { istioRevisions: [...config.istio.revisions] } : {}),
+    ...(config.istio.activeRevision ? { istioActiveRevision: config.istio.activeRevision } : {}),
   };
+}
+
+/** The Istio control plane of a run, as the stack outputs it and `plan` shows it. */
+export interface IstioStep {
+  /** "helm" or "aks-addon". */
+  readonly mode: string;
+  /** The revisions installed, oldest first (none: one control plane upgraded in place). */
+  readonly revisions: readonly string[];
+  /** The revision that serves the workloads. @default - the only control plane */
+  readonly activeRevision?: string;
+  /** What namespaces and the gateway carry as `istio.io/rev` (the tag in helm mode). @default - no label: the default revision */
+  readonly workloadLabel?: string;
+  /** This run's step of an upgrade by revision, against the previous deployment, and what comes next. */
+  readonly step: string;
+}
+
+/**
+ * The upgrade step a configuration makes over the previous deployment (helm mode with revisions, or
+ * the add-on): install (a new stack), steady, canary (a second revision installed beside the serving
+ * one), switch (the tag, or the add-on's namespace labels, moved), remove (the old revision
+ * uninstalled), rollback (the new one uninstalled before it served). Says what to do next.
+ */
+export function istioStep(istio: IstioConfig, previous: Partial<DeployedFacts> | undefined): IstioStep {
+  const label = workloadRevision(istio);
+  const base = { mode: istio.mode, revisions: [...istio.revisions], ...(istio.activeRevision ? { activeRevision: istio.activeRevision } : {}), ...(label ? { workloadLabel: label } : {}) };
+  if (!istio.revisions.length) return { ...base, step: `one control plane upgraded in place (${istio.version}); list istio.revisions to upgrade by revision` };
+  const before = Array.isArray(previous?.istioRevisions) ? previous.istioRevisions.filter((r): r is string => typeof r === 'string') : [];
+  const wasActive = typeof previous?.istioActiveRevision === 'string' ? previous.istioActiveRevision : undefined;
+  const active = istio.activeRevision;
+  const points = istio.tag ? `tag "${istio.tag}" → ${active}` : `namespaces labelled istio.io/rev=${active}`;
+  const [oldest, newest] = istio.revisions;
+  const added = istio.revisions.filter((r) => !before.includes(r));
+  const removed = before.filter((r) => !istio.revisions.includes(r));
+  let step: string;
+  if (!before.length && previous && istio.mode === IstioMode.HELM) step = `from the in-place istiod to revisions: install ${istio.revisions.join(' and ')} (${points}), uninstall the release "istiod"; restart the workloads`;
+  else if (!before.length && newest === undefined) step = `install ${oldest} (${points})`;
+  // No previous deployment to compare with (a new stack, the offline plan): the step the configuration describes.
+  else if (!before.length) step = active === oldest ? `canary: ${newest} installed beside ${oldest} (${points})` : `switch: ${points}, ${oldest} still installed; restart the workloads so their proxies come from ${newest}`;
+  else if (added.length) step = `canary: install ${added.join(', ')} beside ${active} (${points})`;
+  else if (removed.length) step = `${removed.every((r) => before.indexOf(r) > 0) ? 'rollback: remove' : 'remove'} ${removed.join(', ')} (${points})`;
+  else if (wasActive && wasActive !== active) step = `switch: ${points} (was ${wasActive}); restart the workloads so their proxies come from ${active}`;
+  else step = `steady (${points})`;
+  const next = newest === undefined ? '' : active === oldest
+    ? `; next: istio.activeRevision "${newest}" (switch), or remove "${newest}" from istio.revisions (roll back)`
+    : `; next, once every workload runs ${newest}'s proxies: istio.revisions ["${newest}"] (remove ${oldest})`;
+  return { ...base, step: step + next };
+}
+
+/**
+ * The problems of moving the Istio control plane from the previous deployment's revisions to the
+ * configured ones (none for a new stack or without revisions): an upgrade goes by steps, the
+ * serving revision stays installed until workloads have moved off it.
+ */
+export function istioStepProblems(previous: Partial<DeployedFacts> | undefined, istio: IstioConfig, stack: string): string[] {
+  const before = Array.isArray(previous?.istioRevisions) ? previous.istioRevisions.filter((r): r is string => typeof r === 'string') : [];
+  if (!before.length || !istio.revisions.length) return [];
+  const problems: string[] = [];
+  const bad = (key: string, value: unknown, fix: string) => problems.push(describeProblem(`Pulumi stack "${stack}"`, `config ${CONFIG_NAMESPACE}:${key}`, value, fix));
+  const wasActive = typeof previous?.istioActiveRevision === 'string' ? previous.istioActiveRevision : undefined;
+  if (!istio.revisions.some((r) => before.includes(r))) {
+    bad('istio.revisions', istio.revisions, `The stack runs ${before.join(' and ')}; replacing every revision at once leaves the workloads' proxies without their control plane. Upgrade by steps: istio.revisions ["${wasActive ?? before[0]}", "${istio.revisions[istio.revisions.length - 1]}"] with activeRevision "${wasActive ?? before[0]}" first.`);
+  } else if (wasActive && !istio.revisions.includes(wasActive)) {
+    bad('istio.revisions', istio.revisions, `"${wasActive}" served the workloads in the last \`up\`: their proxies still come from it. Move istio.activeRevision off it in one \`up\`, restart the workloads, then remove it in a later \`up\`.`);
+  }
+  return problems;
 }
 
 /**
@@ -220,6 +291,7 @@ export async function refuseChangesAzureRefuses(config: StackConfig, resourceGro
   const self = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`);
   const previous: unknown = (await self.getOutputDetails('deployed')).value;
   const problems = changesAzureRefuses(previous, config, stack);
+  problems.push(...istioStepProblems(previous && typeof previous === 'object' ? previous : undefined, config.istio, stack));
   if (problems.length) throw new ConfigError(problems.join('\n'));
   let running: RunningCluster | undefined;
   if (previous && typeof previous === 'object' && resourceGroupName) {
