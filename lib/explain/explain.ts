@@ -305,6 +305,20 @@ function normalizeRequest(r: ExplainRequest): Req {
   return { host: normalizeHost(r.host), path, rawQuery: fullQuery, query, method: (r.method ?? 'GET').toUpperCase(), headers, port, scheme, sni: normalizeHost(r.sni ?? r.host) };
 }
 
+/**
+ * A request header as Envoy's header matchers see it: the HTTP/2 pseudo-headers (":method",
+ * ":authority", ":scheme", ":path") come from the request line, the others from the headers.
+ */
+function headerOf(req: Req, name: string): string | undefined {
+  switch (name.toLowerCase()) {
+    case ':method': return req.method;
+    case ':authority': return req.host;
+    case ':scheme': return req.scheme;
+    case ':path': return req.rawQuery ? `${req.path}?${req.rawQuery}` : req.path;
+    default: return req.headers[name.toLowerCase()];
+  }
+}
+
 /** Splits a Gateway server host "ns/host" into its namespace rule and host. */
 function serverHost(h: string): { ns: string; host: string } {
   const { namespace = '*', name } = splitNamespaced(h);
@@ -670,11 +684,11 @@ export class Explainer {
         check(this.claimMatch(name, sm, request), `claim ${name} ${describeStringMatch(sm)}`);
         continue;
       }
-      const value = req.headers[name.toLowerCase()];
+      const value = headerOf(req, name);
       check(stringMatch(sm, value), `header ${name} ${describeStringMatch(sm)} (${value === undefined ? 'absent' : `is "${value}"`})`);
     }
     for (const [name, sm] of Object.entries(rec(m.withoutHeaders))) {
-      const value = req.headers[name.toLowerCase()];
+      const value = headerOf(req, name);
       const present = stringMatch(sm, value);
       // Envoy inverts the match and treats a missing header as empty (unless it is a presence match).
       const r: Tri = present === 'unknown' ? 'unknown' : !present;
@@ -741,6 +755,13 @@ export class Explainer {
       }
       authority = str(rewrite.authority);
       if (path !== req.path || authority) this.steps.push(`Rewritten: ${path !== req.path ? `path ${req.path} → ${path}` : ''}${authority ? ` authority → ${authority}` : ''}${path.startsWith('//') ? ' (note the double slash: Envoy replaces the matched prefix only)' : ''}.`);
+    }
+    // ":authority" or "host" set or added on the request is a host rewrite (Istio's translateAppendHeaders).
+    const request = rec(rec(http.headers).request);
+    const headerAuthority = Object.entries({ ...rec(request.add), ...rec(request.set) }).find(([k]) => [':authority', 'host'].includes(k.toLowerCase()))?.[1];
+    if (typeof headerAuthority === 'string' && authority === undefined) {
+      authority = headerAuthority;
+      this.steps.push(`Rewritten: authority → ${authority} (the request headers set it; Istio makes it a host rewrite).`);
     }
     const vsNs = nsOf(entry.vs);
     const routeDests = arr(http.route).map(rec);

@@ -252,6 +252,8 @@ spec:
     expect(graph.nodes.find((n) => n.kind === 'external')?.lines).toEqual(['api.payments.example.com', 'MESH_EXTERNAL, resolution DNS, ports 443/HTTPS, 80/HTTP']);
     // The route's values: the rewrite target, the timeout and the retries; the weight names the port of a two-port host.
     expect(graph.nodes.find((n) => n.kind === 'route')?.lines).toEqual(['1. route pay', 'every request', 'rewrite uri → /v2/', 'timeout 3s, retries 2 × 1s']);
-    expect(graph.links.find((l) => l.from === 'vs_shop_payments_route_0' && !l.fallthrough)?.label).toBe('100% → api :80');
+    expect(graph.links.find((l) => l.from === 'vs_shop_payments_route_0' && !l.fallthrough)?.label).toBe('100% → api.payments.example.com :80');
+    // Mesh only: no client from the internet.
+    expect(graph.nodes.some((n) => n.kind === 'client')).toBe(false);
   });
 });
