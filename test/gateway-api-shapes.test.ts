@@ -51,7 +51,7 @@ describe('the new shapes in the Gateway API form and explain', () => {
     const { form } = both(objects, request({ path: '/p' }));
     const rule = (form.find((o) => o.kind === 'HTTPRoute') as any).spec.rules.find((r: any) => r.name === 'present');
     expect(rule.matches[0].headers).toEqual([{ name: 'x-user', type: 'RegularExpression', value: '.*' }]);
-    for (const headers of [{ 'x-user': '' }, { 'x-user': 'ann' }, {}]) {
+    for (const headers of [{ 'x-user': '' }, { 'x-user': 'ann' }, {}] as Array<Record<string, string>>) {
       const { istio, gatewayApi } = both(objects, request({ path: '/p', headers }));
       expect(gatewayApi, JSON.stringify(headers)).toEqual(istio);
       expect(istio[0], JSON.stringify(headers)).toBe('x-user' in headers ? 'routed' : 'no-route');
