@@ -15,6 +15,7 @@ import { SUPPORTED_KUBERNETES_MINORS } from '../infra/program/support-window';
 import { checkWritable, PathError, writeFilesAtomically } from '../private/fs';
 import { packageFile } from '../private/package-files';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
+import { DIFF_REVIEW_SCRIPT, DIFF_REVIEW_TS } from './init-diff-review';
 import { TEMPLATE_SUMMARIES, templateEdge, TemplateName, templateRequests, TEMPLATES } from './init-templates';
 
 /** The usage text of `init`. */
@@ -168,6 +169,7 @@ export function projectScripts(): Record<string, string> {
     'gateway-api': 'istio-aks-edge gateway-api dist/dev --output dist/gateway-api/dev/edge.k8s.yaml --force',
     analyze: 'istio-aks-edge analyze dist/dev',
     plan: 'istio-aks-edge plan dev',
+    'diff:review': DIFF_REVIEW_SCRIPT,
   };
 }
 
@@ -210,7 +212,7 @@ export function projectFiles(name: string, options: ProjectOptions = {}): Record
   return {
     'package.json': `${JSON.stringify(packageJson, null, 2)}\n`,
     'tsconfig.json': `${JSON.stringify(tsconfig, null, 2)}\n`,
-    '.gitignore': 'node_modules/\ndist/\n.cdk8s.out/\n',
+    '.gitignore': 'node_modules/\ndist/\n.cdk8s.out/\ndiff-review.md\n',
     'cdk8s.yaml': [
       '# `npm run synth` runs main.ts, which writes dist/<environment>/ itself and never removes a file it',
       '# did not write. `cdk8s synth` works too: it empties its own output folder before it runs the app,',
@@ -265,6 +267,7 @@ export function projectFiles(name: string, options: ProjectOptions = {}): Record
     'pulumi.ts': PULUMI_TS,
     'requests/dev.yaml': templateRequests(values.template, template),
     'test/edge.test.ts': TEST_TS,
+    'diff-review.ts': DIFF_REVIEW_TS,
     'README.md': readme(name, values.host),
   };
 }
@@ -370,6 +373,10 @@ pulumi up -s dev           # AKS, the public IP, Istio, then exactly what edge.t
 - \`requests/dev.yaml\`: where requests must go; add a row for every route you add.
 - \`main.ts\`: the synth entry; it never removes files it did not write in dist/.
 - \`pulumi.ts\`: the Pulumi program (Pulumi.yaml); the stack's settings are in \`Pulumi.dev.yaml\` (region, pools, Istio).
+- \`diff-review.ts\`: \`npm run diff:review\` (in a git repository) synthesizes the working tree's edge and
+  the edge of the last commit (or \`-- --rev <revision>\`, such as origin/main) and writes which requests
+  get another outcome to \`diff-review.md\`, a pull-request comment (the istio-aks-edge README shows the
+  GitHub Actions step that posts it).
 `;
 }
 
