@@ -38,6 +38,16 @@ export enum GatewayApiOmission {
    * answers them itself, without CORS headers).
    */
   UNMATCHED_PREFLIGHTS = 'unmatchedPreflights',
+  /**
+   * Argo Rollouts' Istio traffic routing of a Rollout (`spec.strategy.canary.trafficRouting.istio`,
+   * over a VirtualService and DestinationRule subsets the Gateway API form does not have): the
+   * Rollout is kept with the version Services of its subsets as its `stableService` and
+   * `canaryService` (the controller points their selectors at the stable and canary pods), and
+   * without traffic routing, its header and mirror steps; the routes' weights then stay as written
+   * (all to stable), so the canary gets only the requests a header pin sends it. Argo Rollouts'
+   * Gateway API plugin is not configured here.
+   */
+  ROLLOUT_TRAFFIC_ROUTING = 'rolloutTrafficRouting',
 }
 
 /** Options of the conversion. */
@@ -171,6 +181,17 @@ export function toGatewayApi(objects: readonly KubernetesObject[], options: Gate
     for (const o of [...converted, ...versionServices.values(), ...grants.values()]) if (!before.has(o)) sources.set(o, vs);
   }
 
+  // Rollouts that shift the weights of VirtualService routes (Argo Rollouts' Istio traffic routing).
+  for (const o of objects) {
+    if (!o.apiVersion.startsWith('argoproj.io/') || o.kind !== 'Rollout') continue;
+    const converted = convertRollout(o, versionServices, problems, pathOf(o));
+    if (converted) {
+      removed.add(o);
+      generated.push(converted);
+      sources.set(converted, o);
+    }
+  }
+
   if (problems.messages.length) {
     throw new Error(`The Gateway API form cannot say what these objects say:\n  ${problems.messages.join('\n  ')}`);
   }
@@ -184,6 +205,45 @@ export function toGatewayApi(objects: readonly KubernetesObject[], options: Gate
   const backends = [...versionServices.values(), ...grants.values()];
   for (const r of routes) after.set(r, backends);
   return { objects: out, omitted: problems.omitted, sources, after };
+}
+
+/**
+ * A Rollout with Istio traffic routing, for the Gateway API form: refused, or (when omitted) kept
+ * with the version Services of its subsets as stable and canary Services and without traffic
+ * routing (see {@link GatewayApiOmission.ROLLOUT_TRAFFIC_ROUTING}).
+ */
+function convertRollout(o: KubernetesObject, versionServices: ReadonlyMap<string, KubernetesObject>, problems: Problems, path: string): KubernetesObject | undefined {
+  interface Canary { trafficRouting?: { istio?: { destinationRule?: { name?: string; stableSubsetName?: string; canarySubsetName?: string } } }; steps?: Array<Record<string, unknown>>; [k: string]: unknown }
+  const spec = o.spec as { strategy?: { canary?: Canary } } | undefined;
+  const canary = spec?.strategy?.canary;
+  const istio = canary?.trafficRouting?.istio;
+  if (!canary || !istio) return undefined;
+  const before = problems.omitted.length;
+  problems.unsupported(GatewayApiOmission.ROLLOUT_TRAFFIC_ROUTING, path, 'spec.strategy.canary.trafficRouting.istio', istio,
+    'The Gateway API form has no VirtualService whose weights Argo Rollouts\' Istio traffic routing could shift: keep the Istio form for a progressive rollout.');
+  if (problems.omitted.length === before) return undefined;
+  problems.omitted[problems.omitted.length - 1] = `${path}: spec.strategy.canary.trafficRouting left out (the Gateway API form's weights stay as written, all to stable: the canary gets only the requests a header pin sends it)`;
+  const ns = o.metadata?.namespace ?? 'default';
+  const dr = istio.destinationRule;
+  const service = (subset?: string) => {
+    const name = dr?.name && subset ? `${dr.name}-${subset}` : undefined;
+    return name && versionServices.has(`${ns}/${name}`) ? name : undefined;
+  };
+  const rest: Record<string, unknown> = { ...canary };
+  delete rest.trafficRouting;
+  delete rest.steps;
+  const steps = canary.steps;
+  const kept = (steps ?? []).filter((s) => s.setHeaderRoute === undefined && s.setMirrorRoute === undefined);
+  if (kept.length !== (steps ?? []).length) problems.omitted.push(`${path}: spec.strategy.canary.steps: the header and mirror steps left out (they need traffic routing)`);
+  return {
+    ...o,
+    spec: {
+      ...(o.spec as Record<string, unknown>),
+      strategy: {
+        canary: { ...rest, stableService: service(dr?.stableSubsetName), canaryService: service(dr?.canarySubsetName), steps: kept },
+      },
+    },
+  };
 }
 
 function describe(o: KubernetesObject): string {

@@ -24,8 +24,10 @@ describe.each(['dev', 'prod'] as const)('the %s request table', (name) => {
 
   it('covers what the issue asks: canary, split, admin denied, JWT, redirect, unknown host, rate limits', () => {
     const decided = (d: string) => cases.filter((c) => c.expect.decision === d).length;
-    expect(cases.some((c) => c.request.headers?.['x-canary'] === 'true' && c.expect.destinations?.[0]?.subset === 'v2')).toBe(true);
-    expect(cases.some((c) => c.expect.destinations?.map((d) => d.weight).join('/') === '90/10')).toBe(true);
+    // The canary: a version (dev's fixed split) or the rollout's canary subset (prod's progressive rollout).
+    expect(cases.some((c) => c.request.headers?.['x-canary'] === 'true' && ['v2', 'canary'].includes(c.expect.destinations?.[0]?.subset ?? ''))).toBe(true);
+    // The split: dev's fixed 90/10, or prod's rollout at its start (all to stable; the controller moves it).
+    expect(cases.some((c) => c.expect.destinations?.map((d) => d.weight).join('/') === '90/10' || c.expect.destinations?.[0]?.subset === 'stable')).toBe(true);
     expect(cases.some((c) => c.expect.deniedBy?.includes('block-admin'))).toBe(true);
     expect(cases.some((c) => c.expect.jwtRequired === true && c.expect.decision === 'denied')).toBe(true);
     expect(cases.some((c) => c.expect.location?.startsWith('https://'))).toBe(true);
@@ -80,5 +82,27 @@ requests:
     ['requests: [{ name: n, request: { host: a }, expect: { decision: ok } }]', /invalid expect\.decision: received "ok"\. Use one of routed, redirected/],
   ])('rejects %s', (text, message) => {
     expect(() => parseRequestTable(text, 't.yaml')).toThrow(message);
+  });
+});
+
+describe('the prod rollout\'s step rows (apps/requests/prod-rollout.yaml)', () => {
+  const file = 'apps/requests/prod-rollout.yaml';
+  const cases = parseRequestTable(readFileSync(file, 'utf8'), file);
+  const objects = synthEdge(environments.prod).objects;
+  const results = checkRequestTable(objects, cases);
+
+  it.each(results.map((r) => [r.name, r] as const))('%s', (_, r) => {
+    expect(r.failures).toEqual([]);
+  });
+
+  it('covers every step of the example\'s rollout and its end: the split, and the x-canary header', () => {
+    const rollout = objects.find((o) => o.kind === 'Rollout' && o.metadata?.namespace === 'shop' && o.metadata.name === 'api');
+    const steps = (rollout?.spec as { strategy?: { canary?: { steps?: unknown[] } } } | undefined)?.strategy?.canary?.steps ?? [];
+    expect(steps.length).toBeGreaterThan(0);
+    const all = [...Array(steps.length + 1).keys()];
+    const stepsOf = (rows: typeof cases) => [...new Set(rows.map((c) => c.rollout!.step))].sort((a, b) => a - b);
+    const atSteps = cases.filter((c) => c.rollout?.name === 'shop/api');
+    expect(stepsOf(atSteps.filter((c) => c.request.headers?.['x-canary'] === undefined && c.expect.destinations?.some((d) => d.subset === 'stable')))).toEqual(all);
+    expect(stepsOf(atSteps.filter((c) => c.request.headers?.['x-canary'] === 'true' && c.expect.destinations?.[0]?.subset === 'canary'))).toEqual(all);
   });
 });
