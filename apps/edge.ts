@@ -1,7 +1,9 @@
 import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AlertGroup, AppNamespace, Certificate, Disruption, EdgeMonitoring, ExternalTrafficPolicy, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, MetricsBackend, PathMatch, PodSecurityLevel, RateLimit, RateLimitDescriptor, RateLimitRedis, RateLimitService, RateLimitUnit, SUPPRESS_ANNOTATION_PREFIX, synthesizeApp, synthesizeGatewayApi, Traffic, VersionedService,
+  AlertGroup, AppNamespace, Certificate, Disruption, EdgeMonitoring, ExternalTrafficPolicy, GatewayWorkload, IngressGateway, KubernetesObject, LoadBalancer, MetricsBackend, PathMatch, PodSecurityLevel,
+  ProgressiveRollout, PrometheusSource, RateLimit, RateLimitDescriptor, RateLimitRedis, RateLimitService, RateLimitUnit, RolloutGate, RolloutStep, SUPPRESS_ANNOTATION_PREFIX, synthesizeApp, synthesizeGatewayApi,
+  Traffic, VersionedService,
 } from '../lib';
 import type { GatewayApiOptions } from '../lib';
 import { EdgeEnvironment } from './environments';
@@ -15,9 +17,11 @@ export const RATE_LIMIT_NAMESPACE = 'ratelimit';
 
 /**
  * The example edge: an HTTPS gateway redirecting HTTP, a `storefront` service at "/", and an `api`
- * service at "/api" (rewritten to "/") with a 90/10 canary between v1 and v2 and an
- * `x-canary: true` override; a global per-client limit on the API route (Envoy's rate-limit service
- * with Redis) and a local per-pod limit as a backstop.
+ * service at "/api" (rewritten to "/") with a canary and an `x-canary: true` override: a fixed
+ * 90/10 split between v1 and v2 (dev), or a progressive rollout of v2 by Argo Rollouts, 10, 25 and
+ * 50 percent, each step gated by the canary's success rate, latency and errors at the gateway
+ * (prod); a global per-client limit on the API route (Envoy's rate-limit service with Redis) and a
+ * local per-pod limit as a backstop.
  */
 export class EdgeChart extends Chart {
   public readonly gateway: IngressGateway;
@@ -25,6 +29,8 @@ export class EdgeChart extends Chart {
   public readonly api: VersionedService;
   public readonly monitoring: EdgeMonitoring;
   public readonly rateLimitService: RateLimitService;
+  /** The api's progressive rollout, where the environment has one. */
+  public readonly apiRollout?: ProgressiveRollout;
 
   public constructor(scope: Construct, id: string, env: EdgeEnvironment, options: EdgeOptions = {}) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -92,6 +98,7 @@ export class EdgeChart extends Chart {
       versions: [{ name: 'v1', image: 'ghcr.io/acme/storefront:2.3.1', replicas: env.appReplicas }],
     });
 
+    const progressive = env.progressiveApi;
     this.api = new VersionedService(this, 'api', {
       namespace: APP_NAMESPACE,
       port: 8080,
@@ -99,13 +106,42 @@ export class EdgeChart extends Chart {
         loadBalancer: LoadBalancer.LEAST_REQUEST,
         outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30) },
       },
-      versions: [
+      // With a progressive rollout, its Rollout runs every api pod (stable and canary).
+      versions: progressive ? [] : [
         { name: 'v1', image: 'ghcr.io/acme/api:1.4.0', autoscaling: env.apiAutoscaling },
         { name: 'v2', image: 'ghcr.io/acme/api:1.5.0', replicas: env.appReplicas },
       ],
     });
 
-    const canary = Traffic.canary(this.api.version('v1'), this.api.version('v2'), { percent: 10, header: { name: 'x-canary', value: 'true' } });
+    let canary: Traffic;
+    if (progressive) {
+      // The same gates at each step: the AnalysisTemplates (api-success, api-p95, api-gateway) are shared.
+      const gates = [
+        RolloutGate.successRate({ name: 'success', minimum: 0.99 }),
+        RolloutGate.latency({ name: 'p95', quantile: 0.95, maximumMs: env.alertThresholds.latencyP95Ms ?? 500 }),
+        RolloutGate.gatewayErrors({ name: 'gateway', maximumRatio: 0.02 }),
+      ];
+      this.apiRollout = new ProgressiveRollout(this, 'api-rollout', {
+        service: this.api,
+        // The release being rolled out: v1 (1.4.0) is what runs when it starts.
+        version: { name: 'v2', image: 'ghcr.io/acme/api:1.5.0', autoscaling: env.apiAutoscaling },
+        prometheus: PrometheusSource.azureManaged({
+          queryEndpoint: progressive.queryEndpoint, tenantId: progressive.tenantId, clientId: progressive.clientId,
+          clientSecret: { secretName: progressive.clientSecretName },
+        }),
+        steps: [
+          RolloutStep.setWeight(10),
+          RolloutStep.gate(...gates),
+          RolloutStep.setWeight(25),
+          RolloutStep.gate(...gates),
+          RolloutStep.setWeight(50),
+          RolloutStep.gate(...gates),
+        ],
+      });
+      canary = this.apiRollout.traffic({ header: { name: 'x-canary', value: 'true' } });
+    } else {
+      canary = Traffic.canary(this.api.version('v1'), this.api.version('v2'), { percent: 10, header: { name: 'x-canary', value: 'true' } });
+    }
     const shop = this.gateway.addRoute('shop', {
       namespace: APP_NAMESPACE,
       routes: [

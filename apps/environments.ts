@@ -56,6 +56,20 @@ export interface EdgeEnvironment {
   /** Percentage of requests traced. */
   readonly tracingSamplingPercent: number;
   /**
+   * Roll the api out progressively (Argo Rollouts, gated by the edge's metrics in Azure Managed
+   * Prometheus) instead of the fixed 90/10 canary. The Pulumi program creates the workspace's
+   * reader application and the Secret the gates read; these are its GitOps placeholders.
+   */
+  readonly progressiveApi?: {
+    /** The Azure Monitor workspace's query endpoint. */
+    readonly queryEndpoint: string;
+    /** The Entra tenant and the application (client) ID that queries it. */
+    readonly tenantId: string;
+    readonly clientId: string;
+    /** The Secret (in the app namespace) holding the application's client secret. */
+    readonly clientSecretName: string;
+  };
+  /**
    * The `istio.io/rev` label of the namespaces and the gateway: the revision tag of the stack's
    * `istio.revisions` (Pulumi.<env>.yaml `istio.tag`, "prod-stable" by default), which the stack
    * points at the serving istiod; the Pulumi program's own value (the add-on's revision) wins.
@@ -109,5 +123,11 @@ export const environments: Record<'dev' | 'prod', EdgeEnvironment> = {
     apiAutoscaling: { minReplicas: 3, maxReplicas: 20 },
     alertThresholds: { serverErrorRatio: 0.05, latencyP95Ms: 500, latencyP99Ms: 1000 },
     tracingSamplingPercent: 1,
+    progressiveApi: {
+      queryEndpoint: 'https://amw-shop-prod.westeurope.prometheus.monitor.azure.com',
+      tenantId: '00000000-0000-0000-0000-000000000000',
+      clientId: '11111111-2222-3333-4444-555555555555',
+      clientSecretName: 'rollouts-prometheus',
+    },
   },
 };

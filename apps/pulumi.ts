@@ -21,6 +21,7 @@ export = edgeProgram((facts) => {
   };
 }, {
   environments: Object.keys(environments),
-  // `gatewayApi: true`: the Gateway API form, with the omissions `npm run synth` allows (explicit retries).
-  gatewayApi: { omit: [GatewayApiOmission.RETRIES] },
+  // `gatewayApi: true`: the Gateway API form, with the omissions `npm run synth` allows (explicit
+  // retries, the api rollout's Istio traffic routing).
+  gatewayApi: { omit: [GatewayApiOmission.RETRIES, GatewayApiOmission.ROLLOUT_TRAFFIC_ROUTING] },
 });

@@ -15,7 +15,7 @@
 //   cache on for both).
 // Writes bench/results.json: every target with ratio (or value), limit, met, spread and load.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OBJECTS_PER_SERVICE } from './scale-edge';
@@ -23,15 +23,18 @@ import { OBJECTS_PER_SERVICE } from './scale-edge';
 const USAGE = `Usage: npm run bench [-- options]
 
   --pairs N          pairs per ratio (default 5; --quick: 2)
-  --only GROUPS      comma-separated: synth, analysis, explain, validation, pulumi, cold (default: all)
+  --only GROUPS      comma-separated: synth, analysis, explain, diff, validation, pulumi, cold (default: all)
   --sizes A,B        synth sizes in services; the first is the base of the linearity ratio
                      (default 1000,16000; --quick: 1000,4000)
   --analysis-mb A,B  analysis input sizes in MiB (default 50,200; --quick: 10)
   --explain-routes N routes of the explain edge (default 10000; --quick: 1000)
+  --diff-routes N    routes of the edge diffed against a changed copy (default 1000; --quick: 100)
+  --diff-timeout S   seconds a diff may run before it counts as a miss (default 600)
   --quick            small sizes and two pairs: a smoke run, its targets are not recorded as met
   --help             this text
 
-Writes bench/results.json and prints a table. Targets are in results.json under "targets".`;
+Writes bench/results.json and prints a table. Targets are in results.json under "targets"; with
+--only, the targets of the other groups keep their last figures.`;
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
@@ -43,7 +46,7 @@ const option = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
-const known = new Set(['pairs', 'only', 'sizes', 'analysis-mb', 'explain-routes', 'quick']);
+const known = new Set(['pairs', 'only', 'sizes', 'analysis-mb', 'explain-routes', 'diff-routes', 'diff-timeout', 'quick']);
 for (let i = 0; i < args.length; i++) {
   if (!args[i].startsWith('--') || !known.has(args[i].slice(2))) {
     console.error(`bench: unknown argument ${args[i]}\n\n${USAGE}`);
@@ -53,10 +56,12 @@ for (let i = 0; i < args.length; i++) {
 }
 const quick = flag('quick');
 const pairs = Number(option('pairs', quick ? '2' : '5'));
-const groups = new Set(option('only', 'synth,analysis,explain,validation,pulumi,cold').split(','));
+const groups = new Set(option('only', 'synth,analysis,explain,diff,validation,pulumi,cold').split(','));
 const sizes = option('sizes', quick ? '1000,4000' : '1000,16000').split(',').map(Number);
 const analysisMb = option('analysis-mb', quick ? '10' : '50,200').split(',').map(Number);
 const explainRoutes = Number(option('explain-routes', quick ? '1000' : '10000'));
+const diffRoutes = Number(option('diff-routes', quick ? '100' : '1000'));
+const diffTimeoutMs = Number(option('diff-timeout', '600')) * 1000;
 
 const ROOT = path.join(__dirname, '..');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'edge-bench-'));
@@ -79,10 +84,13 @@ const spread = (xs: number[], digits = 2): Spread => {
 };
 const load = () => os.loadavg()[0];
 
-function worker(mode: string, n: number | string, file = ''): Sample {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'worker.ts'), mode, String(n), file], {
-    cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26,
+function worker(mode: string, n: number | string, file = '', file2 = '', timeoutMs?: number): Sample {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'worker.ts'), mode, String(n), file, file2], {
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, ...(timeoutMs ? { timeout: timeoutMs, killSignal: 'SIGKILL' as const } : {}),
   });
+  // A run past its time is a miss: its wall time so far is a lower bound, its CPU time is not known.
+  if (timeoutMs && r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return { ms: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: NaN, rssMiB: NaN, timedOut: 1 };
   if (r.status !== 0) throw new Error(`bench worker ${mode} ${n} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Sample;
 }
@@ -184,6 +192,30 @@ if (groups.has('explain')) {
   results.explain = { routes: explainRoutes, bytes: written.bytes, explain: pair.a, parse: pair.b, loads: pair.loads };
 }
 
+// The semantic diff (issue 27): the example's prod edge against a copy with the API canary's weights
+// changed, after start-up (reading both sides and diffing, in a started process: CPU time, wall
+// beside it); and a scale edge of `diffRoutes` routes against a copy with every 10th route's weights
+// changed, against the same reader's floor parsing both inputs (CPU time).
+if (groups.has('diff')) {
+  const ex = [path.join(tmp, 'diff-example.yaml'), path.join(tmp, 'diff-example-changed.yaml')];
+  worker('write-example', 0, ex[0], ex[1]);
+  const exRuns = alternate(() => worker('diff', 0, ex[0], ex[1], diffTimeoutMs), () => ({ ms: 0, cpuMs: 0, rssMiB: 0 }));
+  const exTimedOut = exRuns.a.some((s) => s.timedOut);
+  const et = valueTarget('diffExampleMs', exRuns.a.map((s) => (s.timedOut ? s.ms : s.cpuMs)), exRuns.loads, 1000, 'ms',
+    exTimedOut ? 'wall (a run timed out)' : 'CPU time of reading both sides and diffing them, after start-up');
+  rows.push([`diff, the example's prod against a changed copy (${exRuns.a[0].classes ?? '?'} classes)`, `${et.value} ms CPU`, `${median(exRuns.a.map((s) => s.rssMiB)).toFixed(0)} MiB`,
+    `wall ${median(exRuns.a.map((s) => s.ms)).toFixed(0)} ms ${verdict(et)}; ${loadText(et.load)}`]);
+  const big = [path.join(tmp, `diff-${diffRoutes}.yaml`), path.join(tmp, `diff-${diffRoutes}-changed.yaml`)];
+  const written = worker('write-changed', diffRoutes, big[0], big[1]);
+  const pair = alternate(() => worker('diff', 0, big[0], big[1], diffTimeoutMs), () => worker('parse-floor2', 0, big[0], big[1]));
+  const timedOut = pair.a.some((s) => s.timedOut);
+  const dt = ratioTarget(`diff${diffRoutes}RoutesVsParse`, pair.a.map((s, i) => (s.timedOut ? s.ms / pair.b[i].ms : s.cpuMs / pair.b[i].cpuMs)), pair.loads, 10, timedOut ? 'wall' : 'cpu',
+    timedOut ? `a diff did not finish within ${diffTimeoutMs / 1000} s: the ratio is a lower bound (wall time so far / the parse's wall time)` : 'read both sides and diff / parse both inputs (js-yaml core schema, one document at a time)');
+  rows.push([`diff, ${diffRoutes} routes against a changed copy (${(written.bytes / 2 ** 20).toFixed(0)} MiB both)`, timedOut ? `> ${(diffTimeoutMs / 1000).toFixed(0)} s wall` : `${median(pair.a.map((s) => s.cpuMs)).toFixed(0)} ms CPU`,
+    timedOut ? '' : `${median(pair.a.map((s) => s.rssMiB)).toFixed(0)} MiB`, `${fmt(dt.spread)} parse of both (${median(pair.b.map((s) => s.cpuMs)).toFixed(0)} ms CPU) ${verdict(dt)}; ${loadText(dt.load)}`]);
+  results.diff = { example: exRuns.a, routes: diffRoutes, bytes: written.bytes, diff: pair.a, parse: pair.b, loads: pair.loads };
+}
+
 // Validation + analysis of about 10,000 objects, and the Pulumi program: absolute limits.
 if (groups.has('validation')) {
   const n = Math.ceil(10000 / OBJECTS_PER_SERVICE);
@@ -237,5 +269,11 @@ for (const [name, t] of Object.entries(targets)) {
   console.log(`  ${name.padEnd(30)} ${v.padStart(10)}  (${t.spread.min}-${t.spread.max})  limit ${t.limit}  ${quick ? '-' : t.met ? 'met' : 'MISS'}  ${loadText(t.load)}`);
 }
 const file = path.join(__dirname, 'results.json');
-writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+// With --only, the groups not run keep their last figures: the targets measured now replace theirs.
+let written: Record<string, unknown> = results;
+if (args.includes('--only') && existsSync(file)) {
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { targets?: Record<string, Target> };
+  written = { ...previous, ...results, targets: { ...previous.targets, ...targets }, only: [...groups] };
+}
+writeFileSync(file, `${JSON.stringify(written, null, 2)}\n`);
 console.log(`\nWritten: ${path.relative(ROOT, file)}`);

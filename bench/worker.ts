@@ -16,6 +16,13 @@
 //   explain 0 <file>             explain's loading of <file> (read + index), then 200 questions:
 //                                ms/cpuMs are the loading; perQuestionMs the mean question (the
 //                                first builds the virtual host table: a median would hide it)
+//   write-example 0 <file.yaml> <changed.yaml>   the example's prod edge, and a copy with the API's
+//                                canary weights changed (90/10 to 80/20) (untimed setup)
+//   write-changed <n> <file.yaml> <changed.yaml>  a scale edge of n services, and a copy where every
+//                                10th service's canary weights are changed (untimed setup)
+//   parse-floor2 0 <a> <b>       parse-floor of both files (the diff's floor: the same reader parsing both inputs)
+//   diff 0 <a> <b>               the diff of two edges as the diff command does it: read both sides with
+//                                the package's reader, then diffEdges (classes, changed: counts)
 //   validate <n> <objects.json>  validation + analysis of the objects of a scale edge
 //   pulumi 0                     the prod Pulumi program under mocks
 import { readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
@@ -45,7 +52,7 @@ function parseDocuments(text: string): number {
 }
 
 async function main(): Promise<void> {
-  const [mode, nArg, file] = process.argv.slice(2);
+  const [mode, nArg, file, file2] = process.argv.slice(2);
   const n = Number(nArg);
   const result: Result = {};
   if (mode === 'synth') {
@@ -130,6 +137,46 @@ async function main(): Promise<void> {
     result.maxQuestionMs = times[times.length - 1];
     result.routed = routed;
     result.objects = edge!.objects.length;
+  } else if (mode === 'write-example' || mode === 'write-changed') {
+    const { manifestsToYaml, synthesizeApp } = require('../lib') as typeof import('../lib');
+    let yaml: string;
+    if (mode === 'write-example') {
+      const { synthEdge } = require('../apps/edge') as typeof import('../apps/edge');
+      const { environments } = require('../apps/environments') as typeof import('../apps/environments');
+      yaml = manifestsToYaml(synthEdge(environments.prod).objects);
+    } else {
+      const { buildScaleEdge } = require('./scale-edge') as typeof import('./scale-edge');
+      yaml = manifestsToYaml(synthesizeApp(buildScaleEdge(n)).flatMap((c) => c.objects));
+    }
+    // The change a reviewer would see: canary weights 90/10 become 80/20 (every 10th VirtualService of a scale edge).
+    let vs = 0;
+    const changed = yaml.split(/^---$/m).map((doc) => {
+      if (!/^kind: VirtualService$/m.test(doc)) return doc;
+      return mode === 'write-example' || vs++ % 10 === 0 ? doc.replace(/weight: 90$/gm, 'weight: 80').replace(/weight: 10$/gm, 'weight: 20') : doc;
+    }).join('---');
+    if (changed === yaml) throw new Error(`${mode}: no canary weight to change`);
+    writeFileSync(file, yaml);
+    writeFileSync(file2, changed);
+    result.bytes = Buffer.byteLength(yaml) + Buffer.byteLength(changed);
+    result.ms = 0;
+    result.cpuMs = 0;
+  } else if (mode === 'parse-floor2') {
+    let docs = 0;
+    await measure(result, () => { docs = parseDocuments(readFileSync(file, 'utf8')) + parseDocuments(readFileSync(file2, 'utf8')); });
+    result.objects = docs;
+  } else if (mode === 'diff') {
+    const { readManifests } = require('../lib/analysis') as typeof import('../lib/analysis');
+    const { diffEdges } = require('../lib/explain') as typeof import('../lib/explain');
+    let d: ReturnType<typeof diffEdges> | undefined;
+    let objects = 0;
+    await measure(result, async () => {
+      const [a, b] = [await readManifests([file]), await readManifests([file2])];
+      objects = a.objects.length + b.objects.length;
+      d = diffEdges(a.objects, b.objects, { oldLocations: a.locations, newLocations: b.locations });
+    });
+    result.objects = objects;
+    result.classes = d!.classes.length;
+    result.changed = d!.changed ? 1 : 0;
   } else if (mode === 'validate') {
     const { validateAndAnalyze } = require('../lib') as typeof import('../lib');
     const objects = JSON.parse(readFileSync(file, 'utf8')) as never[];

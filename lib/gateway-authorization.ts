@@ -82,6 +82,14 @@ export interface GatewayPods {
   readonly hosts: readonly string[];
   /** Whether the gateway sees clients' addresses (a source IP rule is refused otherwise). */
   readonly clientIpKnown: boolean;
+  /**
+   * The ports the gateway pods listen on for plain-HTTP servers that redirect to HTTPS, when known.
+   * The DENY rules (`allowSourceIps`, `denyRequests`, `requireJwt`) leave them out (`notPorts`): Envoy's RBAC filter
+   * runs before the router that sends the redirect, so a rule that also applied there would answer
+   * http:// requests 403 instead of 301.
+   * @default - none (the rules apply on every port; the analysis warns, EDGE6007)
+   */
+  readonly redirectPorts?: readonly number[];
 }
 
 /**
@@ -104,9 +112,9 @@ export class GatewayAuthorization {
     }
     const from = [{ source: { notRemoteIpBlocks: validateCidrs(this.scope, `${at}.cidrs`, options.cidrs) } }];
     const routed = this.routeRules(at, options);
-    if (routed) return this.policy(name, AuthorizationPolicySpecAction.DENY, routed.map((r) => ({ from, ...r })));
+    if (routed) return this.policy(name, AuthorizationPolicySpecAction.DENY, this.overTls(routed.map((r) => ({ from, ...r }))));
     const op = this.operation(at, pods, options);
-    return this.policy(name, AuthorizationPolicySpecAction.DENY, [{ from, to: op ? [{ operation: op }] : undefined }]);
+    return this.policy(name, AuthorizationPolicySpecAction.DENY, this.overTls([{ from, to: op ? [{ operation: op }] : undefined }]));
   }
 
   /** A DENY policy for the matching requests. */
@@ -114,10 +122,10 @@ export class GatewayAuthorization {
     const at = this.property(name);
     const routed = this.routeRules(at, options, options.methods);
     if (routed?.some((r) => !r.to && !r.when)) fail(this.scope, `${at}.routes`, '(a route matching every request)', 'Denying everything would close the gateway: name routes with conditions, or give paths.');
-    if (routed) return this.policy(name, AuthorizationPolicySpecAction.DENY, routed);
+    if (routed) return this.policy(name, AuthorizationPolicySpecAction.DENY, this.overTls(routed));
     const op = this.operation(at, this.pods(), options, options.methods);
     if (!op) fail(this.scope, at, options, 'Say which requests to deny: hosts, paths or methods (denying everything would close the gateway).');
-    return this.policy(name, AuthorizationPolicySpecAction.DENY, [{ to: [{ operation: op }] }]);
+    return this.policy(name, AuthorizationPolicySpecAction.DENY, this.overTls([{ to: [{ operation: op }] }]));
   }
 
   /** A RequestAuthentication that validates tokens, and a DENY policy for requests without a principal. */
@@ -136,8 +144,19 @@ export class GatewayAuthorization {
       },
     });
     const from = [{ source: { notRequestPrincipals: ['*'] } }];
-    if (routed) return this.policy(name, AuthorizationPolicySpecAction.DENY, routed.map((r) => ({ from, ...r })));
-    return this.policy(name, AuthorizationPolicySpecAction.DENY, [{ from, to: op ? [{ operation: op }] : undefined }]);
+    if (routed) return this.policy(name, AuthorizationPolicySpecAction.DENY, this.overTls(routed.map((r) => ({ from, ...r }))));
+    return this.policy(name, AuthorizationPolicySpecAction.DENY, this.overTls([{ from, to: op ? [{ operation: op }] : undefined }]));
+  }
+
+  /**
+   * The rules, left out on the pod ports of the HTTP servers that redirect to HTTPS (`notPorts`),
+   * so that an http:// request still gets its 301 and meets the rule over HTTPS.
+   */
+  private overTls(rules: AuthorizationPolicySpecRules[]): AuthorizationPolicySpecRules[] {
+    const ports = this.pods().redirectPorts ?? [];
+    if (ports.length === 0) return rules;
+    const notPorts = ports.map(String);
+    return rules.map((r) => ({ ...r, to: (r.to ?? [{ operation: {} }]).map((t) => ({ operation: { ...t.operation, notPorts } })) }));
   }
 
   /** The rules covering exactly the requests of the given routes (one per route match), or undefined without routes. */

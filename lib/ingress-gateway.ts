@@ -133,6 +133,15 @@ abstract class GatewayBase extends Construct implements IIngressGateway {
    * port for its plain-HTTP servers (their route configuration, `http.<port>`, carries no Gateway
    * name). An imported Gateway's servers are not known: by Gateway.
    */
+  /**
+   * The ports the gateway pods listen on for plain-HTTP servers that redirect to HTTPS, when
+   * known: the DENY rules of `allowSourceIps`, `denyRequests` and `requireJwt` leave them out. An imported Gateway's
+   * servers and pod ports are not known: none.
+   */
+  protected redirectPodPorts(): readonly number[] {
+    return [];
+  }
+
   protected routeConfigurations(): ReadonlyArray<{ readonly gateway: string } | { readonly portNumber: number }> {
     return [{ gateway: `${this.namespace}/${this.gatewayName}` }];
   }
@@ -205,7 +214,7 @@ abstract class GatewayBase extends Construct implements IIngressGateway {
 
   private authorizationRules(): GatewayAuthorization {
     this.authorization ??= new GatewayAuthorization(this, () => ({
-      ...this.pods('authorization'), baseName: this.baseName, hosts: this.hosts, clientIpKnown: this.clientIpKnown,
+      ...this.pods('authorization'), baseName: this.baseName, hosts: this.hosts, clientIpKnown: this.clientIpKnown, redirectPorts: this.redirectPodPorts(),
     }));
     return this.authorization;
   }
@@ -313,6 +322,16 @@ export class IngressGateway extends GatewayBase {
   public readonly disruptionBudgetName?: string;
   protected readonly baseName: string;
   protected readonly clientIpKnown: boolean;
+
+  /**
+   * The HTTP servers redirecting to HTTPS, as ports of the gateway pods: known when the package
+   * deploys the gateway's Service (its target ports are the server ports); Istio listens on the
+   * Service's target port, which is what an AuthorizationPolicy's `ports` match.
+   */
+  protected override redirectPodPorts(): readonly number[] {
+    if (!this.service) return [];
+    return [...new Set(this.servers.filter((s) => s.server.tls?.httpsRedirect === true).map((s) => s.server.port.number))];
+  }
 
   protected override routeConfigurations(): ReadonlyArray<{ readonly gateway: string } | { readonly portNumber: number }> {
     const protocol = (s: RenderedServer) => s.server.port.protocol;

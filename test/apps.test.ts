@@ -66,7 +66,7 @@ describe.each(['dev', 'prod'] as const)('example edge, %s', (name) => {
     }
   });
 
-  it('serves the environment\'s hosts over HTTPS with a redirect, and canaries the api 90/10', () => {
+  it('serves the environment\'s hosts over HTTPS with a redirect, and canaries the api (90/10 fixed in dev; a progressive rollout from 100/0 in prod)', () => {
     const gw = objects.find((o) => o.kind === 'Gateway') as any;
     expect(gw.spec.servers.map((s: any) => [s.port.number, s.hosts, s.tls])).toEqual([
       [80, environments[name].hosts, { httpsRedirect: true }],
@@ -74,7 +74,8 @@ describe.each(['dev', 'prod'] as const)('example edge, %s', (name) => {
     ]);
     const vs = objects.find((o) => o.kind === 'VirtualService') as any;
     expect(vs.spec.http.map((r: any) => r.name)).toEqual(['orders-canary-override', 'orders', 'api-canary-override', 'api', 'storefront']);
-    expect(vs.spec.http[3].route.map((r: any) => [r.destination.subset, r.weight])).toEqual([['v1', 90], ['v2', 10]]);
+    expect(vs.spec.http[3].route.map((r: any) => [r.destination.subset, r.weight])).toEqual(environments[name].progressiveApi
+      ? [['stable', 100], ['canary', 0]] : [['v1', 90], ['v2', 10]]);
   });
 
   it('rewrites /api/items to /items for the api service, never //items (issue 11)', () => {

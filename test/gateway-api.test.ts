@@ -121,6 +121,10 @@ describe('the Gateway API form', () => {
     for (const o of gatewayApi) {
       const labels = o.metadata?.labels;
       if (o.kind === 'Service' && labels?.version) versions.set(String(o.metadata?.name), { host: labels.app, subset: labels.version });
+      // A rollout's subsets (stable, canary) select by the app label alone: their Services are "<app>-<subset>".
+      else if (o.kind === 'Service' && labels?.app && String(o.metadata?.name).startsWith(`${labels.app}-`)) {
+        versions.set(String(o.metadata?.name), { host: labels.app, subset: String(o.metadata?.name).slice(labels.app.length + 1) });
+      }
     }
     const short = (host: string) => host.split('.')[0];
     const read = gatewayApiToIstio(gatewayApi);
@@ -195,7 +199,7 @@ describe('the Gateway API form', () => {
 
   it('objects that selected the Istio form\'s gateway pods select the pods Istio deploys for the Gateway, and rate-limit route patches name its listeners', () => {
     const istio = objectsOf(synthesizeApp(buildEdgeApp(environments.prod)));
-    const objects = objectsOf(synthesizeGatewayApi(buildEdgeApp(environments.prod), { omit: [GatewayApiOmission.RETRIES] }).charts);
+    const objects = objectsOf(synthesizeGatewayApi(buildEdgeApp(environments.prod), { omit: [GatewayApiOmission.RETRIES, GatewayApiOmission.ROLLOUT_TRAFFIC_ROUTING] }).charts);
     const own = { 'gateway.networking.k8s.io/gateway-name': 'shop-gateway' };
     const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata?.name === name) as any;
     const ratelimit = find('EnvoyFilter', 'istio-ingressgateway-ratelimit');
@@ -329,12 +333,16 @@ describe('the example in both forms', () => {
   it.each(['dev', 'prod'] as const)('%s: validates and analyzes clean, and every request of its table routes the same on both forms', async (name) => {
     const env = environments[name];
     const istio = objectsOf(synthesizeApp(buildEdgeApp(env)));
-    const gatewayApi = objectsOf(synthesizeGatewayApi(buildEdgeApp(env), { omit: [GatewayApiOmission.RETRIES] }).charts);
+    const gatewayApi = objectsOf(synthesizeGatewayApi(buildEdgeApp(env), { omit: [GatewayApiOmission.RETRIES, GatewayApiOmission.ROLLOUT_TRAFFIC_ROUTING] }).charts);
     expect((await validateAndAnalyze(gatewayApi, { production: env.production, zones: env.zones })).map((f) => `${f.check} ${f.object} ${f.message}`)).toEqual([]);
     const versions = new Map<string, { host: string; subset?: string }>();
     for (const o of gatewayApi) {
       const labels = o.metadata?.labels;
       if (o.kind === 'Service' && labels?.version) versions.set(String(o.metadata?.name), { host: labels.app, subset: labels.version });
+      // A rollout's subsets (stable, canary) select by the app label alone: their Services are "<app>-<subset>".
+      else if (o.kind === 'Service' && labels?.app && String(o.metadata?.name).startsWith(`${labels.app}-`)) {
+        versions.set(String(o.metadata?.name), { host: labels.app, subset: String(o.metadata?.name).slice(labels.app.length + 1) });
+      }
     }
     const short = (host: string) => host.split('.')[0];
     const read = gatewayApiToIstio(gatewayApi);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ExternalTrafficPolicy, GatewayWorkload, HttpMethod, IngressGateway, VersionedService, analyze } from '../lib';
+import { Certificate, ExternalTrafficPolicy, GatewayWorkload, HttpMethod, IngressGateway, VersionedService, analyze } from '../lib';
+import { LoadedEdge } from '../lib/explain';
 import { all, expectProblem, find, newChart, synthValid } from './support/synth';
 
 const local = { externalTrafficPolicy: ExternalTrafficPolicy.LOCAL };
@@ -26,6 +27,40 @@ describe('authorization at the gateway', () => {
     const ra = find(objects, 'RequestAuthentication', 'istio-ingressgateway-orders');
     expect(ra.spec.jwtRules[0]).toMatchObject({ issuer: 'https://issuer.example.com', audiences: ['shop'], forwardOriginalToken: true });
     expect(analyze(objects, { production: true }).filter((f) => f.check === 'GatewayHostWithoutAuthorization')).toEqual([]);
+  });
+
+  it('with an HTTP server redirecting to HTTPS, deny rules and JWT requirements leave its port out, so http:// still gets the 301', async () => {
+    const chart = newChart();
+    const gw = new IngressGateway(chart, 'edge', { hosts: ['shop.example.com'], https: { certificate: Certificate.fromSecret('shop-tls'), redirectHttp: true }, azure: local });
+    gw.denyRequests('block-admin', { paths: ['/admin', '/admin/*'] });
+    gw.requireJwt('orders', { issuer: 'https://issuer.example.com', jwksUri: 'https://issuer.example.com/keys', paths: ['/api/orders*'] });
+    gw.allowSourceIps('office', { cidrs: ['203.0.113.0/24'], paths: ['/internal/*'] });
+    const objects = await synthValid(chart);
+    const rules = (name: string) => find(objects, 'AuthorizationPolicy', `istio-ingressgateway-${name}`).spec.rules;
+    // The pods listen on the Service's target port, which the package sets to the server's port.
+    expect(find(objects, 'Service', 'istio-ingressgateway').spec.ports).toContainEqual(expect.objectContaining({ port: 80, targetPort: 80 }));
+    expect(rules('block-admin')).toEqual([{ to: [{ operation: { paths: ['/admin', '/admin/*'], notPorts: ['80'] } }] }]);
+    expect(rules('orders')).toEqual([{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/orders*'], notPorts: ['80'] } }] }]);
+    // The HTTP server only redirects: a client outside the allow-list is refused over HTTPS.
+    expect(rules('office')).toEqual([{ from: [{ source: { notRemoteIpBlocks: ['203.0.113.0/24'] } }], to: [{ operation: { paths: ['/internal/*'], notPorts: ['80'] } }] }]);
+    expect(analyze(objects).filter((f) => f.check === 'AuthorizationShadowsHttpsRedirect')).toEqual([]);
+    const edge = LoadedEdge.load(objects);
+    for (const path of ['/admin/users', '/api/orders/1', '/internal/x']) {
+      expect(edge.explain({ host: 'shop.example.com', path, scheme: 'http', port: 80, sourceIp: '198.51.100.7' }), `http://shop.example.com${path}`).toMatchObject({ decision: 'redirected' });
+      expect(edge.explain({ host: 'shop.example.com', path, scheme: 'https', port: 443, sourceIp: '198.51.100.7' }), `https://shop.example.com${path}`).toMatchObject({ decision: 'denied' });
+    }
+  });
+
+  it('an existing gateway\'s pod ports are not known: its deny rules apply on every port, and the analysis warns', async () => {
+    const chart = newChart();
+    const gw = new IngressGateway(chart, 'edge', {
+      hosts: ['shop.example.com'], https: { certificate: Certificate.fromSecret('shop-tls'), redirectHttp: true },
+      workload: GatewayWorkload.existing({ namespace: 'istio-ingress', selector: { istio: 'ingressgateway' } }),
+    });
+    gw.denyRequests('block-admin', { paths: ['/admin/*'] });
+    const objects = await synthValid(chart);
+    expect(find(objects, 'AuthorizationPolicy', 'istio-ingressgateway-block-admin').spec.rules).toEqual([{ to: [{ operation: { paths: ['/admin/*'] } }] }]);
+    expect(analyze(objects).filter((f) => f.check === 'AuthorizationShadowsHttpsRedirect').map((f) => f.message)).toEqual([expect.stringMatching(/get 403 instead of the 301 to https:\/\/.*add notPorts: \["80"\]/)]);
   });
 
   it('bad input', () => {

@@ -110,7 +110,9 @@ describe('init', () => {
     }
     expect(existsSync(join(temp, 'bad'))).toBe(false);
     await expect(init(environment(false), join(temp, 'bad'), '--template', 'fancy')).rejects.toThrow(/--template: invalid value "fancy"\. Use one of plain, canary, rate-limited, mesh\./);
-    await expect(init(environment(false), join(temp, 'fails'))).rejects.toThrow(/is not empty\. Use an empty or new folder, or --force/);
+    const asking = environment(true);
+    await expect(init(asking, join(temp, 'fails'))).rejects.toThrow(/is not empty\. Use an empty or new folder, or --force/);
+    expect(asking.asked).toEqual([]);
   });
 
   it('wires every tool in package.json', () => {

@@ -1,8 +1,9 @@
 import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  AppRoute, checkIstioPromql, IngressGateway, PathMatch, ProgressiveRollout, PrometheusSource, RolloutGate, RolloutStep, Traffic, validateAndAnalyze, VersionedService,
+  AppRoute, checkIstioPromql, GatewayApiOmission, IngressGateway, PathMatch, ProgressiveRollout, PrometheusSource, RolloutGate, RolloutStep, synthesizeGatewayApi, Traffic, validateAndAnalyze, VersionedService,
 } from '../lib';
+import type { App } from 'cdk8s';
 import type { KubernetesObject } from '../lib';
 import { all, expectProblem, find, newChart, synth, synthValid } from './support/synth';
 
@@ -250,5 +251,18 @@ describe('ProgressiveRollout', () => {
       'PrometheusSource.azureManaged', 'queryEndpoint', '"http://x.example.com"', /https/);
     expectProblem(() => RolloutStep.setWeight(120), 'RolloutStep.setWeight', 'percent', '120', /whole percentage/);
     expectProblem(() => RolloutStep.gate(RolloutGate.latency({ maximumMs: 1 }), RolloutGate.latency({ maximumMs: 2 })), 'RolloutStep.gate', 'gates', '["latency-p95","latency-p95"]', /another name/);
+  });
+
+  it('the Gateway API form refuses the Istio traffic routing by name, or (omitted) keeps the Rollout on the version Services, and says so', () => {
+    const app = () => edge(STEPS).chart.node.root as App;
+    expect(() => synthesizeGatewayApi(app(), { omit: [GatewayApiOmission.RETRIES] }))
+      .toThrow(/test\/api\/v2: invalid spec\.strategy\.canary\.trafficRouting\.istio: received .*keep the Istio form for a progressive rollout\. Or allow the omission: omit: \[GatewayApiOmission\.ROLLOUT_TRAFFIC_ROUTING\]/);
+    const form = synthesizeGatewayApi(app(), { omit: [GatewayApiOmission.RETRIES, GatewayApiOmission.ROLLOUT_TRAFFIC_ROUTING] });
+    const objects = form.charts.flatMap((c) => c.objects);
+    const rollout = find(objects, 'Rollout', 'api');
+    expect(rollout.spec.strategy.canary.trafficRouting).toBeUndefined();
+    expect(rollout.spec.strategy.canary).toMatchObject({ stableService: 'api-stable', canaryService: 'api-canary' });
+    expect(all(objects, 'Service').map((o) => o.metadata.name)).toEqual(expect.arrayContaining(['api-stable', 'api-canary']));
+    expect(form.omitted).toContainEqual(expect.stringMatching(/^test\/api\/v2: spec\.strategy\.canary\.trafficRouting left out \(the Gateway API form's weights stay as written, all to stable/));
   });
 });

@@ -8,13 +8,14 @@
  * placeholders and says which to edit.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SUPPORTED_KUBERNETES_MINORS } from '../infra/program/support-window';
 import { checkWritable, PathError, writeFilesAtomically } from '../private/fs';
 import { packageFile } from '../private/package-files';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
+import { DIFF_REVIEW_SCRIPT, DIFF_REVIEW_TS } from './init-diff-review';
 import { TEMPLATE_SUMMARIES, templateEdge, TemplateName, templateRequests, TEMPLATES } from './init-templates';
 
 /** The usage text of `init`. */
@@ -168,6 +169,7 @@ export function projectScripts(): Record<string, string> {
     'gateway-api': 'istio-aks-edge gateway-api dist/dev --output dist/gateway-api/dev/edge.k8s.yaml --force',
     analyze: 'istio-aks-edge analyze dist/dev',
     plan: 'istio-aks-edge plan dev',
+    'diff:review': DIFF_REVIEW_SCRIPT,
   };
 }
 
@@ -210,7 +212,7 @@ export function projectFiles(name: string, options: ProjectOptions = {}): Record
   return {
     'package.json': `${JSON.stringify(packageJson, null, 2)}\n`,
     'tsconfig.json': `${JSON.stringify(tsconfig, null, 2)}\n`,
-    '.gitignore': 'node_modules/\ndist/\n.cdk8s.out/\n',
+    '.gitignore': 'node_modules/\ndist/\n.cdk8s.out/\ndiff-review.md\n',
     'cdk8s.yaml': [
       '# `npm run synth` runs main.ts, which writes dist/<environment>/ itself and never removes a file it',
       '# did not write. `cdk8s synth` works too: it empties its own output folder before it runs the app,',
@@ -265,6 +267,7 @@ export function projectFiles(name: string, options: ProjectOptions = {}): Record
     'pulumi.ts': PULUMI_TS,
     'requests/dev.yaml': templateRequests(values.template, template),
     'test/edge.test.ts': TEST_TS,
+    'diff-review.ts': DIFF_REVIEW_TS,
     'README.md': readme(name, values.host),
   };
 }
@@ -370,6 +373,10 @@ pulumi up -s dev           # AKS, the public IP, Istio, then exactly what edge.t
 - \`requests/dev.yaml\`: where requests must go; add a row for every route you add.
 - \`main.ts\`: the synth entry; it never removes files it did not write in dist/.
 - \`pulumi.ts\`: the Pulumi program (Pulumi.yaml); the stack's settings are in \`Pulumi.dev.yaml\` (region, pools, Istio).
+- \`diff-review.ts\`: \`npm run diff:review\` (in a git repository) synthesizes the working tree's edge and
+  the edge of the last commit (or \`-- --rev <revision>\`, such as origin/main) and writes which requests
+  get another outcome to \`diff-review.md\`, a pull-request comment (the istio-aks-edge README shows the
+  GitHub Actions step that posts it).
 `;
 }
 
@@ -404,23 +411,30 @@ export interface InitEnvironment {
   readonly interactive: boolean;
   /** Asks one question; resolves to the answer (empty for the default). */
   ask(question: string): Promise<string>;
+  /** Ends the questions (closes the terminal reader). */
+  close?(): void;
   /** Runs a command in a folder; resolves to its exit status and, when `capture`, its output. */
   run(command: string, args: readonly string[], cwd: string, capture: boolean): { status: number; output: string };
 }
 
 /** The process's terminal (node:readline) and npm. */
 export function processEnvironment(): InitEnvironment {
+  // One reader for every question: lines typed (or pasted) ahead of a question wait in the queue.
+  let lines: AsyncIterator<string> | undefined;
+  let rl: import('node:readline').Interface | undefined;
   return {
     interactive: process.stdin.isTTY === true,
     ask: async (question) => {
-      const readline = await import('node:readline/promises');
-      const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        return await rl.question(question);
-      } finally {
-        rl.close();
+      if (!rl) {
+        const readline = await import('node:readline');
+        rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+        lines = rl[Symbol.asyncIterator]();
       }
+      process.stderr.write(question);
+      const next = await lines!.next();
+      return next.done ? '' : next.value;
     },
+    close: () => { rl?.close(); },
     run: (command, args, cwd, capture) => {
       // The first test writes the project's snapshots, which test runners refuse to do under CI=true.
       const env = { ...process.env };
@@ -487,6 +501,26 @@ const QUESTIONS: ReadonlyArray<{ key: 'template' | 'host' | 'region' | 'resource
 
 const FLAG: Record<(typeof QUESTIONS)[number]['key'], string> = { template: '--template', host: '--host', region: '--region', resourceGroup: '--resource-group', publicIp: '--public-ip' };
 
+type Asked = { -readonly [K in keyof ProjectOptions]: ProjectOptions[K] };
+
+/** Asks for each missing value in turn (the default in brackets), again after an answer that is not valid. */
+async function askMissing(env: InitEnvironment, io: CommandIo, missing: typeof QUESTIONS, values: Asked, defaults: ReturnType<typeof defaultsOf>): Promise<void> {
+  for (const q of missing) {
+    for (;;) {
+      const answer = (await env.ask(`${q.label} [${defaults[q.key]}]: `)).trim();
+      const candidate = { ...values, [q.key]: answer || defaults[q.key] };
+      try {
+        checkProjectOptions(candidate);
+        Object.assign(values, candidate);
+        break;
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        io.stderr(`${e.message}\n`);
+      }
+    }
+  }
+}
+
 /** The `init` command; resolves to the exit status. */
 export async function runInit(args: readonly string[], io: CommandIo = PROCESS_IO, env: InitEnvironment = processEnvironment()): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
@@ -500,24 +534,19 @@ export async function runInit(args: readonly string[], io: CommandIo = PROCESS_I
   let folder = o.folder;
   if (folder === undefined && env.interactive) folder = (await env.ask('Folder of the new project [.]: ')).trim() || undefined;
   const dir = path.resolve(folder ?? '.');
+  // Refused before any question: a folder that is not empty (scaffold checks it again, with every path).
+  if (!o.force && existsSync(dir) && statSync(dir).isDirectory() && readdirSync(dir).length > 0) {
+    throw new UsageError(`${dir} is not empty. Use an empty or new folder, or --force to write into it.`);
+  }
   const name = o.name ?? path.basename(dir);
   const defaults = defaultsOf(name);
-  const values: { -readonly [K in keyof ProjectOptions]: ProjectOptions[K] } = { template: o.template, host: o.host, region: o.region, resourceGroup: o.resourceGroup, publicIp: o.publicIp };
+  const values: Asked = { template: o.template, host: o.host, region: o.region, resourceGroup: o.resourceGroup, publicIp: o.publicIp };
   const missing = QUESTIONS.filter((q) => values[q.key] === undefined);
   if (env.interactive) {
-    for (const q of missing) {
-      for (;;) {
-        const answer = (await env.ask(`${q.label} [${defaults[q.key]}]: `)).trim();
-        const candidate = { ...values, [q.key]: answer || defaults[q.key] };
-        try {
-          checkProjectOptions(candidate);
-          Object.assign(values, candidate);
-          break;
-        } catch (e) {
-          if (!(e instanceof UsageError)) throw e;
-          io.stderr(`${e.message}\n`);
-        }
-      }
+    try {
+      await askMissing(env, io, missing, values, defaults);
+    } finally {
+      env.close?.();
     }
   }
   const packageSpec = o.packageSpec ?? installedFromTarball(path.dirname(packageFile('package.json')));

@@ -232,28 +232,6 @@ interface RouteEntry {
   index: number;
 }
 
-/** The properties of a part of an object explain does not read, computed once per part (an edge is asked many requests). */
-const unreadCache = new WeakMap<object, ReturnType<typeof unreadFields>>();
-function unreadOnce(table: keyof typeof EXPLAIN_FIELDS, part: object, wrap: (part: object) => unknown): ReturnType<typeof unreadFields> {
-  let found = unreadCache.get(part);
-  if (!found) {
-    found = unreadFields(EXPLAIN_FIELDS[table], wrap(part));
-    unreadCache.set(part, found);
-  }
-  return found;
-}
-
-/** The JSON text of a patch value, once per value. */
-const jsonCache = new WeakMap<object, string>();
-function jsonOnce(value: Record<string, unknown>): string {
-  let text = jsonCache.get(value);
-  if (text === undefined) {
-    text = JSON.stringify(value);
-    jsonCache.set(value, text);
-  }
-  return text;
-}
-
 const ref = (o: KubernetesObject) => `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name ?? '<unnamed>'}`;
 const nsOf = (o: KubernetesObject) => o.metadata?.namespace ?? 'default';
 
@@ -303,6 +281,20 @@ function normalizeRequest(r: ExplainRequest): Req {
   const port = r.port ?? (scheme === 'https' ? 443 : 80);
   const fullQuery = [...query].map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
   return { host: normalizeHost(r.host), path, rawQuery: fullQuery, query, method: (r.method ?? 'GET').toUpperCase(), headers, port, scheme, sni: normalizeHost(r.sni ?? r.host) };
+}
+
+/**
+ * A request header as Envoy's header matchers see it: the HTTP/2 pseudo-headers (":method",
+ * ":authority", ":scheme", ":path") come from the request line, the others from the headers.
+ */
+function headerOf(req: Req, name: string): string | undefined {
+  switch (name.toLowerCase()) {
+    case ':method': return req.method;
+    case ':authority': return req.host;
+    case ':scheme': return req.scheme;
+    case ':path': return req.rawQuery ? `${req.path}?${req.rawQuery}` : req.path;
+    default: return req.headers[name.toLowerCase()];
+  }
 }
 
 /** Splits a Gateway server host "ns/host" into its namespace rule and host. */
@@ -366,6 +358,9 @@ export class Explainer {
   private readonly rateLimitConfigs: ReturnType<typeof rateLimitConfigs>;
   private steps: string[] = [];
   private unknowns: string[] = [];
+  /** The properties of a part of an object explain does not read, and a patch's JSON text: once per part for this edge (the diff asks it hundreds of questions). */
+  private readonly unreadCache = new WeakMap<object, ReturnType<typeof unreadFields>>();
+  private readonly jsonCache = new WeakMap<object, string>();
 
   public constructor(objects: readonly KubernetesObject[], options: ExplainOptions = {}) {
     this.index = new ObjectIndex(objects);
@@ -374,6 +369,24 @@ export class Explainer {
     this.policies = [...this.index.ofKind('AuthorizationPolicy'), ...this.requestAuthentications];
     this.rateLimitConfigs = rateLimitConfigs(this.index.ofKind('ConfigMap'));
     this.gatewayApiKinds = [...new Set(objects.filter((o) => str(o.apiVersion)?.startsWith('gateway.networking.k8s.io/')).map((o) => o.kind))];
+  }
+
+  private unreadOnce(table: keyof typeof EXPLAIN_FIELDS, part: object, wrap: (part: object) => unknown): ReturnType<typeof unreadFields> {
+    let found = this.unreadCache.get(part);
+    if (!found) {
+      found = unreadFields(EXPLAIN_FIELDS[table], wrap(part));
+      this.unreadCache.set(part, found);
+    }
+    return found;
+  }
+
+  private jsonOnce(value: Record<string, unknown>): string {
+    let text = this.jsonCache.get(value);
+    if (text === undefined) {
+      text = JSON.stringify(value);
+      this.jsonCache.set(value, text);
+    }
+    return text;
   }
 
   public explain(request: ExplainRequest): Explanation {
@@ -520,7 +533,7 @@ export class Explainer {
       return this.base({ decision: 'unknown' });
     }
     const first = serverCandidates[0];
-    for (const f of unreadOnce('Gateway', first.server, (server) => ({ servers: [server] }))) this.unknowns.push(`Gateway ${first.gatewayRef}: server ${f.at.replace(/^servers\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
+    for (const f of this.unreadOnce('Gateway', first.server, (server) => ({ servers: [server] }))) this.unknowns.push(`Gateway ${first.gatewayRef}: server ${f.at.replace(/^servers\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
     const port = rec(first.server.port);
     const gatewayInfo = { name: first.gatewayRef, server: { port: req.port, protocol: str(port.protocol) ?? '', hosts: strings(first.server.hosts), ...(str(port.name) ? { name: str(port.name) } : {}) } };
     this.steps.push(`Gateway ${first.gatewayRef} accepts the connection: server ${str(port.name) ?? ''} port ${req.port}/${str(port.protocol)} for ${strings(first.server.hosts).join(', ')}${kinds.has('https') ? ` (TLS server name ${req.sni})` : ''}.`);
@@ -632,7 +645,7 @@ export class Explainer {
       this.steps.push(`${label} matches${chosen >= 0 ? ` (match ${chosen}${describeMatch(m) ? `: ${describeMatch(m)}` : ''})` : ' (no match conditions: every request)'}; first match wins.`);
       const route = { virtualService: ref(entry.vs), id: routeId(entry.vs, 'http', entry.index), ...(str(http.name) ? { name: str(http.name) } : {}), index: entry.index, ...(chosen >= 0 ? { match: chosen } : {}) };
       // A property of the route explain does not read is an unknown that names it (fields.ts).
-      for (const f of unreadOnce('VirtualService', http, (h) => ({ http: [h] }))) this.unknowns.push(`${label}: ${f.at.replace(/^http\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
+      for (const f of this.unreadOnce('VirtualService', http, (h) => ({ http: [h] }))) this.unknowns.push(`${label}: ${f.at.replace(/^http\[0\]\.?/, '')} is not evaluated by explain: ${f.reason}`);
       return this.action(entry, m, req, proxy, { ...common, route });
     }
     this.steps.push(`No route of the virtual host matches ${req.method} ${req.path}: 404.`);
@@ -670,11 +683,11 @@ export class Explainer {
         check(this.claimMatch(name, sm, request), `claim ${name} ${describeStringMatch(sm)}`);
         continue;
       }
-      const value = req.headers[name.toLowerCase()];
+      const value = headerOf(req, name);
       check(stringMatch(sm, value), `header ${name} ${describeStringMatch(sm)} (${value === undefined ? 'absent' : `is "${value}"`})`);
     }
     for (const [name, sm] of Object.entries(rec(m.withoutHeaders))) {
-      const value = req.headers[name.toLowerCase()];
+      const value = headerOf(req, name);
       const present = stringMatch(sm, value);
       // Envoy inverts the match and treats a missing header as empty (unless it is a presence match).
       const r: Tri = present === 'unknown' ? 'unknown' : !present;
@@ -741,6 +754,13 @@ export class Explainer {
       }
       authority = str(rewrite.authority);
       if (path !== req.path || authority) this.steps.push(`Rewritten: ${path !== req.path ? `path ${req.path} → ${path}` : ''}${authority ? ` authority → ${authority}` : ''}${path.startsWith('//') ? ' (note the double slash: Envoy replaces the matched prefix only)' : ''}.`);
+    }
+    // ":authority" or "host" set or added on the request is a host rewrite (Istio's translateAppendHeaders).
+    const request = rec(rec(http.headers).request);
+    const headerAuthority = Object.entries({ ...rec(request.add), ...rec(request.set) }).find(([k]) => [':authority', 'host'].includes(k.toLowerCase()))?.[1];
+    if (typeof headerAuthority === 'string' && authority === undefined) {
+      authority = headerAuthority;
+      this.steps.push(`Rewritten: authority → ${authority} (the request headers set it; Istio makes it a host rewrite).`);
     }
     const vsNs = nsOf(entry.vs);
     const routeDests = arr(http.route).map(rec);
@@ -828,7 +848,7 @@ export class Explainer {
     for (const ns of order) {
       const forHost = this.destinationRulesIn(ns, host).filter((o) => visible(o, proxy.proxyNamespace ?? ns));
       // A property of a rule for this host that explain does not read is an unknown that names it (fields.ts).
-      for (const o of forHost) for (const f of unreadOnce('DestinationRule', rec(o.spec), (spec) => spec)) this.unknowns.push(`DestinationRule ${ref(o)}: ${f.at} is not evaluated by explain: ${f.reason}`);
+      for (const o of forHost) for (const f of this.unreadOnce('DestinationRule', rec(o.spec), (spec) => spec)) this.unknowns.push(`DestinationRule ${ref(o)}: ${f.at} is not evaluated by explain: ${f.reason}`);
       const found = forHost.filter((o) => rec(o.spec).workloadSelector === undefined);
       if (found.length > 1) this.unknowns.push(`DestinationRules ${found.map(ref).join(', ')} all apply to ${host} in ${ns}: Istio merges them by creation time.`);
       if (found.length) {
@@ -958,7 +978,7 @@ export class Explainer {
         }
         const value = rec(rec(p.patch).value);
         const typed = rec(value.typed_config);
-        const kind = rateLimitKind(jsonOnce(value));
+        const kind = rateLimitKind(this.jsonOnce(value));
         if (kind === 'local') {
           const bucket = rec(typed.token_bucket ?? rec(rec(value.typed_per_filter_config)['envoy.filters.http.local_ratelimit']).value);
           const tb = Object.keys(bucket).length ? bucket : findKey(value, 'token_bucket');

@@ -123,9 +123,9 @@ export function buildEdgeGraph(objects: readonly KubernetesObject[], options: Ed
     }
   };
 
-  add({ id: 'client', kind: 'client', lines: ['Client (internet)'] });
-  // Gateways, their workloads, and the load balancers in front of them.
+  // Gateways, their workloads, and the load balancers in front of them (and the client, when there is a gateway).
   const gateways = index.ofKind('Gateway').filter((g) => str(g.apiVersion)?.startsWith('networking.istio.io/'));
+  if (gateways.length) add({ id: 'client', kind: 'client', lines: ['Client (internet)'] });
   const serverIds = new Map<string, { id: string; port: number }[]>(); // gateway ref → HTTP(S) server nodes that route
   const gatewayFilters = new Map<string, KubernetesObject[]>(); // gateway ref → the EnvoyFilters on its workload
   for (const gw of gateways) {
@@ -271,7 +271,7 @@ export function buildEdgeGraph(objects: readonly KubernetesObject[], options: Ed
         const to = versionNode(host, str(dest.subset), nsOf(vs));
         // The port only where the destination has several (or is not among the manifests).
         const ports = index.registryHost(host, nsOf(vs))?.ports ?? [];
-        links.push({ from: rid, to, label: `${weight}% → ${str(dest.subset) ?? host.split('.')[0]}${port !== undefined && ports.length !== 1 ? ` :${port}` : ''}` });
+        links.push({ from: rid, to, label: `${weight}% → ${str(dest.subset) ?? (host.endsWith('.svc.cluster.local') ? host.split('.')[0] : host)}${port !== undefined && ports.length !== 1 ? ` :${port}` : ''}` });
       }
     });
   }
@@ -397,7 +397,9 @@ function summarizeRules(spec: Record<string, unknown>): string {
           // "h" and "h:*" (any port) are one host to a reader.
           const hs = strings(v);
           rest.push(`hosts ${hs.filter((h) => !(h.endsWith(':*') && hs.includes(h.slice(0, -2)))).join(', ')}`);
-        } else rest.push(`${k} ${strings(v).join(', ')}`);
+        } else if (k === 'notPorts') rest.push(`except port ${strings(v).join(', ')}`);
+        else if (k === 'ports') rest.push(`port ${strings(v).join(', ')}`);
+        else rest.push(`${k} ${strings(v).join(', ')}`);
       }
     }
     for (const w of arr(r.when).map(rec)) rest.push(`when ${String(w.key)}`);

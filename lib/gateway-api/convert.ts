@@ -38,6 +38,16 @@ export enum GatewayApiOmission {
    * answers them itself, without CORS headers).
    */
   UNMATCHED_PREFLIGHTS = 'unmatchedPreflights',
+  /**
+   * Argo Rollouts' Istio traffic routing of a Rollout (`spec.strategy.canary.trafficRouting.istio`,
+   * over a VirtualService and DestinationRule subsets the Gateway API form does not have): the
+   * Rollout is kept with the version Services of its subsets as its `stableService` and
+   * `canaryService` (the controller points their selectors at the stable and canary pods), and
+   * without traffic routing, its header and mirror steps; the routes' weights then stay as written
+   * (all to stable), so the canary gets only the requests a header pin sends it. Argo Rollouts'
+   * Gateway API plugin is not configured here.
+   */
+  ROLLOUT_TRAFFIC_ROUTING = 'rolloutTrafficRouting',
 }
 
 /** Options of the conversion. */
@@ -171,6 +181,17 @@ export function toGatewayApi(objects: readonly KubernetesObject[], options: Gate
     for (const o of [...converted, ...versionServices.values(), ...grants.values()]) if (!before.has(o)) sources.set(o, vs);
   }
 
+  // Rollouts that shift the weights of VirtualService routes (Argo Rollouts' Istio traffic routing).
+  for (const o of objects) {
+    if (!o.apiVersion.startsWith('argoproj.io/') || o.kind !== 'Rollout') continue;
+    const converted = convertRollout(o, versionServices, problems, pathOf(o));
+    if (converted) {
+      removed.add(o);
+      generated.push(converted);
+      sources.set(converted, o);
+    }
+  }
+
   if (problems.messages.length) {
     throw new Error(`The Gateway API form cannot say what these objects say:\n  ${problems.messages.join('\n  ')}`);
   }
@@ -184,6 +205,45 @@ export function toGatewayApi(objects: readonly KubernetesObject[], options: Gate
   const backends = [...versionServices.values(), ...grants.values()];
   for (const r of routes) after.set(r, backends);
   return { objects: out, omitted: problems.omitted, sources, after };
+}
+
+/**
+ * A Rollout with Istio traffic routing, for the Gateway API form: refused, or (when omitted) kept
+ * with the version Services of its subsets as stable and canary Services and without traffic
+ * routing (see {@link GatewayApiOmission.ROLLOUT_TRAFFIC_ROUTING}).
+ */
+function convertRollout(o: KubernetesObject, versionServices: ReadonlyMap<string, KubernetesObject>, problems: Problems, path: string): KubernetesObject | undefined {
+  interface Canary { trafficRouting?: { istio?: { destinationRule?: { name?: string; stableSubsetName?: string; canarySubsetName?: string } } }; steps?: Array<Record<string, unknown>>; [k: string]: unknown }
+  const spec = o.spec as { strategy?: { canary?: Canary } } | undefined;
+  const canary = spec?.strategy?.canary;
+  const istio = canary?.trafficRouting?.istio;
+  if (!canary || !istio) return undefined;
+  const before = problems.omitted.length;
+  problems.unsupported(GatewayApiOmission.ROLLOUT_TRAFFIC_ROUTING, path, 'spec.strategy.canary.trafficRouting.istio', istio,
+    'The Gateway API form has no VirtualService whose weights Argo Rollouts\' Istio traffic routing could shift: keep the Istio form for a progressive rollout.');
+  if (problems.omitted.length === before) return undefined;
+  problems.omitted[problems.omitted.length - 1] = `${path}: spec.strategy.canary.trafficRouting left out (the Gateway API form's weights stay as written, all to stable: the canary gets only the requests a header pin sends it)`;
+  const ns = o.metadata?.namespace ?? 'default';
+  const dr = istio.destinationRule;
+  const service = (subset?: string) => {
+    const name = dr?.name && subset ? `${dr.name}-${subset}` : undefined;
+    return name && versionServices.has(`${ns}/${name}`) ? name : undefined;
+  };
+  const rest: Record<string, unknown> = { ...canary };
+  delete rest.trafficRouting;
+  delete rest.steps;
+  const steps = canary.steps;
+  const kept = (steps ?? []).filter((s) => s.setHeaderRoute === undefined && s.setMirrorRoute === undefined);
+  if (kept.length !== (steps ?? []).length) problems.omitted.push(`${path}: spec.strategy.canary.steps: the header and mirror steps left out (they need traffic routing)`);
+  return {
+    ...o,
+    spec: {
+      ...(o.spec as Record<string, unknown>),
+      strategy: {
+        canary: { ...rest, stableService: service(dr?.stableSubsetName), canaryService: service(dr?.canarySubsetName), steps: kept },
+      },
+    },
+  };
 }
 
 function describe(o: KubernetesObject): string {
@@ -505,7 +565,13 @@ function convertRules(vs: IstioVirtualService, namespace: string, ctx: RouteCont
     const rule: Record<string, unknown> = { name: route.name };
     if (converted.matches.length) rule.matches = converted.matches;
     const filters: Record<string, unknown>[] = [];
-    if (route.headers?.request) filters.push({ type: 'RequestHeaderModifier', requestHeaderModifier: headerModifier(route.headers.request) });
+    // ":authority" or "host" set or added on the request is Istio's host rewrite: the URLRewrite's hostname.
+    const hostRewrite = route.headers?.request ? authorityOf(route.headers.request) : undefined;
+    if (hostRewrite !== undefined && (route.rewrite?.authority !== undefined || route.redirect)) {
+      problems.add(path, `${at}.headers.request`, hostRewrite, `The request headers set the authority beside ${route.redirect ? 'a redirect' : 'rewrite.authority'}: the Gateway API form has one hostname rewrite; give the host once (rewrite.authority), or keep the Istio form.`);
+    }
+    const requestModifier = route.headers?.request ? headerModifier(withoutAuthority(route.headers.request)) : undefined;
+    if (requestModifier && Object.keys(requestModifier).length) filters.push({ type: 'RequestHeaderModifier', requestHeaderModifier: requestModifier });
     if (route.headers?.response) filters.push({ type: 'ResponseHeaderModifier', responseHeaderModifier: headerModifier(route.headers.response) });
     if (route.redirect) {
       const r = route.redirect;
@@ -520,9 +586,9 @@ function convertRules(vs: IstioVirtualService, namespace: string, ctx: RouteCont
         }),
       });
     }
-    if (route.rewrite) {
-      const rewrite = convertRewrite(route, converted.prefixes, at, problems, path);
-      if (rewrite) filters.push({ type: 'URLRewrite', urlRewrite: rewrite });
+    if (route.rewrite || hostRewrite !== undefined) {
+      const rewrite = { ...convertRewrite(route, converted.prefixes, at, problems, path), ...(hostRewrite !== undefined && route.rewrite?.authority === undefined ? { hostname: hostRewrite } : {}) };
+      if (Object.keys(rewrite).length && !route.redirect) filters.push({ type: 'URLRewrite', urlRewrite: rewrite });
     }
     if (route.mirror || route.mirrors?.length) {
       const mirrors = route.mirrors ?? (route.mirror ? [{ destination: route.mirror, percentage: route.mirrorPercentage }] : []);
@@ -593,9 +659,25 @@ function seconds(duration: string): number | undefined {
   return value % 1000 === 0 ? value / 1000 : undefined;
 }
 
+type HeaderOps = { readonly set?: Readonly<Record<string, string>>; readonly add?: Readonly<Record<string, string>>; readonly remove?: readonly string[] };
+
+const isAuthority = (name: string) => [':authority', 'host'].includes(name.toLowerCase());
+
+/** The host that ":authority" or "host" in the request's set (or add) rewrites to, as Istio reads it. */
+function authorityOf(ops: HeaderOps): string | undefined {
+  return Object.entries({ ...ops.add, ...ops.set }).find(([name]) => isAuthority(name))?.[1];
+}
+
+/** The header operations without the authority (which becomes the URLRewrite's hostname). */
+function withoutAuthority(ops: HeaderOps): HeaderOps {
+  const keep = (r?: Readonly<Record<string, string>>) => (r ? Object.fromEntries(Object.entries(r).filter(([name]) => !isAuthority(name))) : undefined);
+  return { set: keep(ops.set), add: keep(ops.add), remove: ops.remove };
+}
+
 function headerModifier(ops: { readonly set?: Readonly<Record<string, string>>; readonly add?: Readonly<Record<string, string>>; readonly remove?: readonly string[] }): Record<string, unknown> {
   const list = (r?: Readonly<Record<string, string>>) => (r ? Object.entries(r).map(([name, value]) => ({ name, value })) : undefined);
-  return clean({ set: list(ops.set), add: list(ops.add), remove: ops.remove?.length ? [...ops.remove] : undefined });
+  const nonEmpty = <T>(l: T[] | undefined) => (l?.length ? l : undefined);
+  return clean({ set: nonEmpty(list(ops.set)), add: nonEmpty(list(ops.add)), remove: ops.remove?.length ? [...ops.remove] : undefined });
 }
 
 interface ConvertedMatches {
@@ -664,10 +746,25 @@ function convertMatches(route: IstioHttpRoute, at: string, problems: Problems, p
           : m.uri.prefix !== undefined ? { kind: 'string', value: m.uri.prefix } : { kind: 'regex', value: m.uri.regex ?? '' };
       }
     }
-    const strings = (r?: Readonly<Record<string, IstioStringMatch>>) => (r ? Object.entries(r).map(([name, v]) => ({ name, ...stringMatch(v) })) : undefined);
-    const method = m.method?.exact;
+    // A presence match ({}) is a regular expression that takes any value: Envoy matches a header
+    // (or query parameter) only when it is present, as Istio's present_match does.
+    const strings = (r?: Readonly<Record<string, IstioStringMatch>>) => (r ? Object.entries(r).map(([name, v]) => ({ name, ...(stringMatch(v) ?? { type: 'RegularExpression', value: '.*' }) })) : undefined);
+    // Pseudo-headers: ":method" exactly is the match's method; the others have no Gateway API form
+    // (header names cannot start with ":").
+    const pseudo = Object.entries(m.headers ?? {}).filter(([name]) => name.startsWith(':'));
+    let pseudoMethod: string | undefined;
+    for (const [name, v] of pseudo) {
+      if (name === ':method' && v.exact !== undefined && m.method === undefined) pseudoMethod = v.exact;
+      else {
+        problems.add(path, `${where}.headers["${name}"]`, v, name === ':method'
+          ? 'The Gateway API matches the method once and exactly: use method: HttpMethod.X (an exact ":method"), or keep the Istio form.'
+          : `The Gateway API has no match on the ${name} pseudo-header (header names cannot start with ":"): ${name === ':authority' ? 'route by the route\'s hosts' : name === ':path' ? 'use a path match' : name === ':scheme' ? 'match the scheme by the Gateway\'s listener (HTTP or HTTPS)' : 'remove it'}, or keep the Istio form.`);
+      }
+    }
+    const method = m.method?.exact ?? pseudoMethod;
     if (m.method && m.method.exact === undefined) problems.add(path, `${where}.method`, m.method, 'The Gateway API matches methods exactly.');
-    const headers = strings(m.headers);
+    const plainHeaders = m.headers ? Object.fromEntries(Object.entries(m.headers).filter(([name]) => !name.startsWith(':'))) : undefined;
+    const headers = plainHeaders && Object.keys(plainHeaders).length ? strings(plainHeaders) : undefined;
     const queryParams = strings(m.queryParams);
     matches.push(clean({ path: pathMatch, headers, queryParams, method }));
     prefixes.push(elementPrefix);

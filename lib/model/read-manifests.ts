@@ -15,7 +15,6 @@
 import { text } from '../private/text';
 import { createReadStream, readdirSync, readFileSync, Stats, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import * as jsYaml from 'js-yaml';
 import { CORE_SCHEMA, FAILSAFE_SCHEMA, load, Schema, Type, YAMLException } from 'js-yaml';
 import { KubernetesObject } from './kubernetes-object';
@@ -306,8 +305,10 @@ function checkJsonNumbers(value: unknown, seen = new Set<object>()): void {
 /** js-yaml's load with a schema (Kubernetes' reading for manifests) and the alias limit. */
 function loadDocument(text: string, file: string, schema: Schema = KUBERNETES_YAML_SCHEMA): unknown {
   const value = load(text, { filename: file, schema });
-  checkAliasExpansion(value);
-  if (schema === KUBERNETES_YAML_SCHEMA) checkJsonNumbers(value);
+  // Both walks below only where their cause can be in the text (each cost about a tenth of reading
+  // a large stream): an alias needs an anchor ("&name"); NaN and infinity are written .nan / .inf.
+  if (text.includes('&')) checkAliasExpansion(value);
+  if (schema === KUBERNETES_YAML_SCHEMA && /\.(?:nan|inf)/i.test(text)) checkJsonNumbers(value);
   return value;
 }
 
@@ -346,9 +347,12 @@ function yamlError(e: unknown, startLine: number): string {
   return `Not valid YAML: ${(e as Error).message}.`;
 }
 
-/** Reads one YAML stream a document at a time (documents split on "---" lines). */
+/**
+ * Reads one YAML stream a document at a time (documents split on "---" lines). The stream is read
+ * in chunks and split into lines here, synchronously (readline's async iteration per line cost more
+ * than the parse on large inputs); line breaks are "\r\n", "\n" or "\r", as YAML's.
+ */
 async function readYaml(file: string, into: Collector): Promise<void> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   let buffer: string[] = [];
   let index = 0;
   let start = 1;
@@ -369,21 +373,43 @@ async function readYaml(file: string, into: Collector): Promise<void> {
     into.document(value, { file, document: index, line: start });
     index++;
   };
-  for await (const line of lines) {
+  const onLine = (line: string) => {
     lineNo++;
-    if (/^---(\s|$)/.test(line)) {
-      if (buffer.some((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) || sawContent) flush();
+    if (line.startsWith('---') && (line.length === 3 || /^\s/.test(line[3]))) {
+      if (sawContent || buffer.some((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))) flush();
       else buffer = [];
       sawContent = false;
       start = lineNo;
       const rest = line.slice(3).trim();
       if (rest && !rest.startsWith('#')) { buffer.push(rest); sawContent = true; }
-      continue;
+      return;
     }
-    if (/^\.\.\.(\s|$)/.test(line)) continue;
+    if (line.startsWith('...') && (line.length === 3 || /^\s/.test(line[3]))) return;
     if (!sawContent && line.trim() !== '' && !line.trimStart().startsWith('#') && !line.startsWith('%')) sawContent = true;
     buffer.push(line);
+  };
+  let pending = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const text = pending + (chunk as string);
+    let from = 0;
+    let cr = text.indexOf('\r'); // the next "\r" (found once per chunk, then on demand: no rescans)
+    for (;;) {
+      const lf = text.indexOf('\n', from);
+      if (cr !== -1 && cr < from) cr = text.indexOf('\r', from);
+      if (lf === -1 && cr === -1) break;
+      if (cr !== -1 && (lf === -1 || cr < lf)) {
+        // "\r" at the end of the chunk may be the first half of "\r\n": wait for the next chunk.
+        if (cr === text.length - 1) break;
+        onLine(text.slice(from, cr));
+        from = text[cr + 1] === '\n' ? cr + 2 : cr + 1;
+      } else {
+        onLine(text.slice(from, lf));
+        from = lf + 1;
+      }
+    }
+    pending = text.slice(from);
   }
+  if (pending !== '') onLine(pending.endsWith('\r') ? pending.slice(0, -1) : pending);
   if (sawContent) flush();
 }
 

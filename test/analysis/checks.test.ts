@@ -224,6 +224,18 @@ const CASES: Case[] = [
   { check: 'NoServerCertificateVerification', behaviour: 'a Secret credentialName without a workloadSelector: sidecars send plain text',
     fail: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE', credentialName: 'api-ca' } }; }, message: /credentialName "api-ca" in a DestinationRule without a workloadSelector: istiod gives sidecars no TLS settings for it .* sidecars send plain text/,
     pass: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'SIMPLE', credentialName: 'api-ca' } }; dr(o).spec.workloadSelector = { matchLabels: { istio: 'ingressgateway' } }; } },
+  { check: 'AuthorizationShadowsHttpsRedirect', behaviour: 'a DENY on a path that also applies on the HTTP server redirecting to HTTPS',
+    fail: (o) => { delete find(o, 'AuthorizationPolicy', 'block-admin').spec.rules[0].to[0].operation.notPorts; },
+    message: /This DENY rule also applies on the plain-HTTP server "http" \(port 80\) of Gateway istio-ingress\/edge, which redirects to HTTPS: the http:\/\/ requests it matches get 403 instead of the 301 .* add notPorts: \["80"\]/,
+    pass: (o) => { find(o, 'AuthorizationPolicy', 'block-admin').spec.rules[0].to[0].operation = { paths: ['/admin/*'], ports: ['443'] }; } },
+  { check: 'AuthorizationShadowsHttpsRedirect', behaviour: 'a JWT requirement (DENY without a request principal) on every port; the pods\' port is the Service\'s target port',
+    fail: (o) => {
+      find(o, 'Service', 'gw').spec.ports[0].targetPort = 8080;
+      o.push(policy('AuthorizationPolicy', 'orders-jwt', 'istio-ingress', { istio: 'ingressgateway' }, { action: 'DENY', rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/orders'], notPorts: ['80'] } }] }] }));
+    },
+    message: /the http:\/\/ requests it matches \(those without a JWT\) get 403 .* add notPorts: \["8080"\]/,
+    // Near misses: a rule on the client's address only (refused over HTTPS too), and a rule for another host.
+    pass: (o) => o.push(policy('AuthorizationPolicy', 'allow-office', 'istio-ingress', { istio: 'ingressgateway' }, { action: 'DENY', rules: [{ from: [{ source: { notRemoteIpBlocks: ['10.0.0.0/8'] } }] }, { to: [{ operation: { hosts: ['admin.example.com', 'admin.example.com:*'] } }] }] })) },
   { check: 'DestinationRuleDisablesMtls', behaviour: 'DISABLE towards a STRICT namespace',
     fail: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'DISABLE' } }; }, message: /TLS is disabled towards api, whose namespace "shop" accepts only mutual TLS/,
     pass: (o) => { dr(o).spec.trafficPolicy = { tls: { mode: 'ISTIO_MUTUAL' } }; } },

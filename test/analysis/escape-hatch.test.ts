@@ -37,7 +37,8 @@ describe('escape-hatch breakages are found at synth', () => {
 
   it('a Service targetPort no container exposes (the containers moved to another port)', async () => {
     expect(await findingsAfter((app) => {
-      for (const name of [/^api-v1$/, /^api-v2$/]) apiObject(app, 'Deployment', name).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/ports', [{ name: 'http', containerPort: 9090 }]));
+      // prod's api pods are a Rollout's.
+      apiObject(app, 'Rollout', /^api$/).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/ports', [{ name: 'http', containerPort: 9090 }]));
     })).toContainEqual(expect.stringMatching(/^ServiceTargetPortNotExposed Service [a-z-]+\/api$/));
   });
 

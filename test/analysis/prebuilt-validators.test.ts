@@ -35,7 +35,7 @@ function broken(o: KubernetesObject): KubernetesObject[] {
 
 function objectsOf(env: keyof typeof environments): KubernetesObject[] {
   const istio = (loadAll(readFileSync(join(__dirname, '..', 'goldens', `${env}.k8s.yaml`), 'utf8')) as KubernetesObject[]).filter(Boolean);
-  const gatewayApi = synthesizeGatewayApi(buildEdgeApp(environments[env]), { omit: [GatewayApiOmission.RETRIES] }).charts.flatMap((c) => c.objects);
+  const gatewayApi = synthesizeGatewayApi(buildEdgeApp(environments[env]), { omit: [GatewayApiOmission.RETRIES, GatewayApiOmission.ROLLOUT_TRAFFIC_ROUTING] }).charts.flatMap((c) => c.objects);
   return [...istio, ...gatewayApi];
 }
 

@@ -37,8 +37,8 @@ describe('istio-aks-edge init', () => {
 
   it('scaffolds a project that synthesizes, tests green (with and without CI) and plans right after its install', () => {
     installPackage(dir, tgz);
-    expect(ok(run(dir, 'istio-aks-edge', ['init', '.', '--force', '--name', 'team-edge', '--package-spec', `file:${tgz}`, '--no-install']))).toMatch(/Created 12 files/);
-    for (const f of ['package.json', 'tsconfig.json', 'cdk8s.yaml', 'Pulumi.yaml', 'Pulumi.dev.yaml', 'edge.ts', 'main.ts', 'pulumi.ts', 'requests/dev.yaml', 'test/edge.test.ts', 'README.md']) {
+    expect(ok(run(dir, 'istio-aks-edge', ['init', '.', '--force', '--name', 'team-edge', '--package-spec', `file:${tgz}`, '--no-install']))).toMatch(/Created 13 files/);
+    for (const f of ['package.json', 'tsconfig.json', 'cdk8s.yaml', 'Pulumi.yaml', 'Pulumi.dev.yaml', 'edge.ts', 'main.ts', 'pulumi.ts', 'requests/dev.yaml', 'test/edge.test.ts', 'diff-review.ts', 'README.md']) {
       expect(existsSync(join(dir, f)), f).toBe(true);
     }
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies['istio-aks-edge']).toBe(`file:${tgz}`);
@@ -56,6 +56,29 @@ describe('istio-aks-edge init', () => {
     expect(plan).toMatch(/\+ azure-native:containerservice:ManagedCluster/);
     expect(plan).toMatch(/\+ azure-native:network:PublicIPAddress +\S+ +pip-team-edge-dev Standard Static zones 1,2,3/);
     expect(plan).toMatch(/networking\.istio\.io\/v1:VirtualService/);
+  }, 600_000);
+
+  it('npm run diff:review writes what a change does to requests against the last commit (or --rev), as Markdown', () => {
+    const git = (...args: string[]) => ok(run(dir, 'git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args]));
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'the scaffold');
+    const unchanged = run(dir, 'npm', ['run', '--silent', 'diff:review', '--', '--exit-code']);
+    expect([unchanged.status, unchanged.stdout]).toEqual([0, expect.stringMatching(/^Wrote diff-review\.md: no routing change against HEAD \([0-9a-f]{12}\) in 1 environment\(s\)\.\n$/)]);
+    expect(readFileSync(join(dir, 'diff-review.md'), 'utf8')).toMatch(/^## What this change does to traffic\n[\s\S]*### Environment dev\n\n### Edge diff: no routing change\n/);
+    // The route's prefix narrows from / to /app: a request to / now gets 404.
+    const edge = readFileSync(join(dir, 'edge.ts'), 'utf8');
+    writeFileSync(join(dir, 'edge.ts'), edge.replace("PathMatch.prefix('/')", "PathMatch.prefix('/app')"));
+    const changed = run(dir, 'npm', ['run', '--silent', 'diff:review', '--', '--exit-code', '--out', 'review.md']);
+    expect([changed.status, changed.stdout]).toEqual([1, expect.stringMatching(/^Wrote review\.md: routing changes against HEAD/)]);
+    const markdown = readFileSync(join(dir, 'review.md'), 'utf8');
+    expect(markdown).toContain('`GET https://team-edge.dev.example.com/`');
+    expect(markdown).toMatch(/decision: routed[\s\S]*decision: no-route \(404\)[\s\S]*VirtualService apps\/web \(working-tree\/dev\/edge\.k8s\.yaml/);
+    // Committed, the change is in HEAD: against HEAD~1 (--rev) it is still there.
+    git('commit', '-qam', 'narrow the route');
+    expect(ok(run(dir, 'npm', ['run', '--silent', 'diff:review', '--', '--rev', 'HEAD~1']))).toMatch(/routing changes against HEAD~1/);
+    const bad = run(dir, 'npm', ['run', '--silent', 'diff:review', '--', '--rev', 'no-such-branch']);
+    expect([bad.status, bad.stderr]).toEqual([2, expect.stringContaining('diff:review: "no-such-branch" is not a commit of this repository')]);
   }, 600_000);
 
   it('refuses a folder that is not empty, and a bad name; --help on every command', () => {

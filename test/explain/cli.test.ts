@@ -185,14 +185,14 @@ describe('explain on both forms through the CLI (issue 23 item 4)', () => {
     for (const env of ['dev', 'prod'] as const) {
       for (const form of ['istio', 'gateway-api'] as const) {
         const d = mkdtempSync(join(tmpdir(), `explain-${form}-${env}-`));
-        writeFileSync(join(d, 'edge.k8s.yaml'), manifestsToYaml(synthEdge(environments[env], form === 'gateway-api' ? { gatewayApi: { omit: [GatewayApiOmission.RETRIES] } } /* as apps/main.ts writes dist/gateway-api */ : {}).objects));
+        writeFileSync(join(d, 'edge.k8s.yaml'), manifestsToYaml(synthEdge(environments[env], form === 'gateway-api' ? { gatewayApi: { omit: [GatewayApiOmission.RETRIES, GatewayApiOmission.ROLLOUT_TRAFFIC_ROUTING] } } /* as apps/main.ts writes dist/gateway-api */ : {}).objects));
         forms[`${form}/${env}`] = d;
       }
     }
   });
 
-  it('the Gateway API form of prod: /api/items is routed 90/10 to v1 and v2', async () => {
-    const r = await run(forms['gateway-api/prod'], '--host', 'shop.example.com', '--scheme', 'https', '--path', '/api/items', '--json');
+  it('the Gateway API form of dev: /api/items is routed 90/10 to v1 and v2', async () => {
+    const r = await run(forms['gateway-api/dev'], '--host', 'shop.dev.example.com', '--scheme', 'https', '--path', '/api/items', '--json');
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.decision).toBe('routed');
@@ -200,6 +200,13 @@ describe('explain on both forms through the CLI (issue 23 item 4)', () => {
     expect(json.destinations.map((d: any) => [d.host, d.port, d.weight, d.pods.labels.version])).toEqual([
       ['api-v1.shop.svc.cluster.local', 8080, 90, 'v1'], ['api-v2.shop.svc.cluster.local', 8080, 10, 'v2'],
     ]);
+  });
+
+  it('the Gateway API form of prod: /api/items goes to the rollout\'s stable Service (weights as written)', async () => {
+    const r = await run(forms['gateway-api/prod'], '--host', 'shop.example.com', '--scheme', 'https', '--path', '/api/items', '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.destinations.map((d: any) => [d.host, d.port, d.weight])).toEqual([['api-stable.shop.svc.cluster.local', 8080, 100]]);
   });
 
   // As the README runs them: every row passes, and the rows exercise every route and policy (100%).

@@ -157,3 +157,27 @@ describe('diff: one change gives exactly the classes it changes', () => {
     expectExamplesDiffer(diff, after);
   });
 });
+
+describe('diff: mesh routes', () => {
+  const meshRoute = (subset: string): KubernetesObject => ({
+    apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'api-mesh', namespace: 'app' },
+    spec: {
+      hosts: ['api'], http: [
+        { match: [{ sourceLabels: { app: 'web' } }], route: [{ destination: { host: 'api', subset } }] },
+        { route: [{ destination: { host: 'api', subset: 'v1' } }] },
+      ],
+    },
+  });
+
+  it('a changed mesh route: the sender its match selects, not the others', () => {
+    const before = [...baseEdge(), meshRoute('v2')];
+    const after = [...baseEdge(), meshRoute('v1')];
+    const d = diffEdges(before, after);
+    expect(d.classes.map((c) => `${c.entry} ${c.host} from ${c.source?.namespace} ${JSON.stringify(c.source?.labels)} | ${c.changes.map((x) => x.aspect).join(',')}`)).toEqual([
+      'mesh api.app.svc.cluster.local from app {"app":"web"} | destinations',
+    ]);
+    const example = d.classes[0].example;
+    expect(explainRequest(before, example).destinations[0].subset).toBe('v2');
+    expect(explainRequest(after, example).destinations[0].subset).toBe('v1');
+  });
+});

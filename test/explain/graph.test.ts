@@ -90,8 +90,10 @@ describe.each(['dev', 'prod'] as const)('the %s edge picture', (name) => {
     for (const s of x.services) expect(all).toContain(s);
     for (const v of x.versions) expect(texts).toContain(v);
     for (const w of x.weights) expect(texts).toContain(w);
-    // The canary split is drawn as two arrows from the "api" route, weights 90 and 10.
-    expect(x.weights).toEqual(expect.arrayContaining(['90% → v1', '10% → v2', '100% → v2']));
+    // The canary split is drawn as two arrows from the "api" route: weights 90 and 10 (dev's fixed
+    // canary), or 100 and 0 to the rollout's stable and canary subsets as written (prod).
+    expect(x.weights).toEqual(expect.arrayContaining(environments[name].progressiveApi
+      ? ['100% → stable', '0% → canary', '100% → canary'] : ['90% → v1', '10% → v2', '100% → v2']));
     expect(texts).toEqual(expect.arrayContaining([`Public IP pip-shop-${name}-ingress`, `in rg-shop-${name}`]));
     expect(all).toContain('301 → https://');
     for (const mark of ['DENY istio-ingressgateway-block-admin', 'JWT istio-ingressgateway-orders-jwt', 'RATE LIMIT istio-ingressgateway-local-ratelimit', 'ALLOW api-allow-callers', 'ALLOW storefront-allow-callers']) {
@@ -250,6 +252,8 @@ spec:
     expect(graph.nodes.find((n) => n.kind === 'external')?.lines).toEqual(['api.payments.example.com', 'MESH_EXTERNAL, resolution DNS, ports 443/HTTPS, 80/HTTP']);
     // The route's values: the rewrite target, the timeout and the retries; the weight names the port of a two-port host.
     expect(graph.nodes.find((n) => n.kind === 'route')?.lines).toEqual(['1. route pay', 'every request', 'rewrite uri → /v2/', 'timeout 3s, retries 2 × 1s']);
-    expect(graph.links.find((l) => l.from === 'vs_shop_payments_route_0' && !l.fallthrough)?.label).toBe('100% → api :80');
+    expect(graph.links.find((l) => l.from === 'vs_shop_payments_route_0' && !l.fallthrough)?.label).toBe('100% → api.payments.example.com :80');
+    // Mesh only: no client from the internet.
+    expect(graph.nodes.some((n) => n.kind === 'client')).toBe(false);
   });
 });

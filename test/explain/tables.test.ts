@@ -24,8 +24,10 @@ describe.each(['dev', 'prod'] as const)('the %s request table', (name) => {
 
   it('covers what the issue asks: canary, split, admin denied, JWT, redirect, unknown host, rate limits', () => {
     const decided = (d: string) => cases.filter((c) => c.expect.decision === d).length;
-    expect(cases.some((c) => c.request.headers?.['x-canary'] === 'true' && c.expect.destinations?.[0]?.subset === 'v2')).toBe(true);
-    expect(cases.some((c) => c.expect.destinations?.map((d) => d.weight).join('/') === '90/10')).toBe(true);
+    // The canary: a version (dev's fixed split) or the rollout's canary subset (prod's progressive rollout).
+    expect(cases.some((c) => c.request.headers?.['x-canary'] === 'true' && ['v2', 'canary'].includes(c.expect.destinations?.[0]?.subset ?? ''))).toBe(true);
+    // The split: dev's fixed 90/10, or prod's rollout at its start (all to stable; the controller moves it).
+    expect(cases.some((c) => c.expect.destinations?.map((d) => d.weight).join('/') === '90/10' || c.expect.destinations?.[0]?.subset === 'stable')).toBe(true);
     expect(cases.some((c) => c.expect.deniedBy?.includes('block-admin'))).toBe(true);
     expect(cases.some((c) => c.expect.jwtRequired === true && c.expect.decision === 'denied')).toBe(true);
     expect(cases.some((c) => c.expect.location?.startsWith('https://'))).toBe(true);

@@ -208,7 +208,7 @@ describe.each(['dev', 'prod'] as const)('preview of a new %s stack (computed out
     // Role assignments on unknown scopes or principals: unknown names, not guesses.
     for (const r of mocks.ofType('azure-native:authorization:RoleAssignment')) expect(r.rawInputs.roleAssignmentName, r.name).toBe(UNKNOWN);
     // The edge objects are still planned, all of them.
-    expect(mocks.resources.filter((r) => r.type.startsWith('kubernetes:') && r.type !== 'kubernetes:helm.sh/v3:Release').length).toBe(stack === 'prod' ? 55 : 56);
+    expect(mocks.resources.filter((r) => r.type.startsWith('kubernetes:') && r.type !== 'kubernetes:helm.sh/v3:Release').length).toBe(stack === 'prod' ? 57 : 56);
     expect(warn).not.toHaveBeenCalled();
   });
 

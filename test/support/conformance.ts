@@ -66,9 +66,14 @@ function requestsOf(vs: KubernetesObject, route: Json, index: number, gateways: 
     const headers: Record<string, string> = {};
     const query: Record<string, string> = {};
     let ok = path !== null;
+    let pseudoMethod: string | undefined;
     for (const [k, v] of Object.entries(m.headers ?? {})) {
       const s = sample(v as Json);
       if (s === null || s === undefined) ok = false;
+      // Pseudo-headers come from the request line: ":method" is the method; the authority, scheme
+      // and path of a request are fixed by the host, server and path matches here.
+      else if (k === ':method') pseudoMethod = s;
+      else if (k.startsWith(':')) ok = false;
       else headers[k] = s;
     }
     for (const [k, v] of Object.entries(m.queryParams ?? {})) {
@@ -76,7 +81,7 @@ function requestsOf(vs: KubernetesObject, route: Json, index: number, gateways: 
       if (s === null || s === undefined) ok = false;
       else query[k] = s;
     }
-    const method = m.method === undefined ? undefined : sample(m.method);
+    const method = m.method === undefined ? pseudoMethod : sample(m.method);
     if (method === null) ok = false;
     if (!ok) {
       skipped.push(`${where}: no literal request for ${JSON.stringify(m)}`);
@@ -184,7 +189,9 @@ export function checkConformance(istio: readonly KubernetesObject[], gatewayApi:
             const got = a.destinations.map((d) => ({ host: short(d.host), subset: d.subset, weight: d.weight }));
             if (JSON.stringify(got) !== JSON.stringify(want)) fail(`destinations ${JSON.stringify(got)}, the route says ${JSON.stringify(want)}`);
             if (route.timeout !== undefined && a.timeout !== route.timeout) fail(`timeout ${a.timeout}, the route says ${route.timeout}`);
-            if ((route.rewrite !== undefined) !== (a.rewrite !== undefined)) fail(`rewrite ${JSON.stringify(a.rewrite)}, the route says ${JSON.stringify(route.rewrite)}`);
+            // ":authority" or "host" set or added on the request is Istio's host rewrite too.
+            const headerAuthority = Object.keys({ ...route.headers?.request?.set, ...route.headers?.request?.add }).some((k) => [':authority', 'host'].includes(k.toLowerCase()));
+            if ((route.rewrite !== undefined || headerAuthority) !== (a.rewrite !== undefined)) fail(`rewrite ${JSON.stringify(a.rewrite)}, the route says ${JSON.stringify(route.rewrite ?? route.headers?.request)}`);
           }
         }
         if (!read) continue;

@@ -49,6 +49,7 @@ import { namespaceWithoutNetworkPolicy } from './security/namespace-without-netw
 import { noMatchingWorkloadsFound } from './security/no-matching-workloads-found';
 import { conflictingTelemetryWorkloadSelectors } from './security/conflicting-telemetry-workload-selectors';
 import { authorizationPolicyNamespaceNotFound } from './security/authorization-policy-namespace-not-found';
+import { authorizationShadowsHttpsRedirect } from './security/authorization-shadows-https-redirect';
 import { peerAuthenticationNotStrict } from './security/peer-authentication-not-strict';
 import { privilegedOrRootContainer } from './security/privileged-or-root-container';
 import { horizontalPodAutoscalerTargetNotFound } from './workload/horizontal-pod-autoscaler-target-not-found';
@@ -77,6 +78,7 @@ export const CHECKS: readonly Check[] = [
   horizontalPodAutoscalerTargetNotFound, replicasWithHorizontalPodAutoscaler, serviceSelectsNoPod, serviceTargetPortNotExposed,
   imageAutoWithoutInjection,
   peerAuthenticationNotStrict, namespaceWithoutNetworkPolicy, privilegedOrRootContainer, noMatchingWorkloadsFound, conflictingTelemetryWorkloadSelectors, authorizationPolicyNamespaceNotFound,
+  authorizationShadowsHttpsRedirect,
   gatewayApiParentRefNotFound, gatewayApiHostnameNotAccepted, gatewayApiBackendNotFound, gatewayApiReferenceNotPermitted, gatewayApiConflictingListeners, gatewayApiAllWeightsZero,
   // Global rate limiting: filter, configuration and local limits (../rate-limit-checks.ts).
   ...RATE_LIMIT_CHECKS,

@@ -12,7 +12,7 @@
  */
 import { KubernetesObject } from '../../model/kubernetes-object';
 import { arr, labels, num, rec, str, strings } from '../../model/json';
-import { resolveHost, splitNamespaced } from '../../contract/hosts';
+import { clusterHostNamespace, resolveHost, splitNamespaced } from '../../contract/hosts';
 import { ExplainRequest } from '../explain';
 import { authzPathMatch } from '../authz';
 import type { RE2JS } from 're2js';
@@ -68,6 +68,13 @@ interface ContextPaths {
   readonly context: Context;
   paths: Set<string>;
   near: boolean;
+}
+
+/** A sender of mesh requests: a workload of the manifests (its labels), or a principal of a namespace without one. */
+interface MeshSource {
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly principal?: string;
 }
 
 interface Context {
@@ -157,17 +164,27 @@ function hostExample(pattern: string, taken: ReadonlySet<string>): string {
   }
 }
 
+/** A sender a mesh route or a policy names: a namespace (any when undefined), labels, a service account. */
+interface Sender {
+  readonly namespace?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly serviceAccount?: string;
+}
+
 interface EdgeFacts {
   /** port/scheme → server host patterns. */
   listeners: Map<string, { port: number; scheme: 'http' | 'https'; hosts: Set<string> }>;
   gatewayRoutes: { hosts: string[]; http: Record<string, unknown>[]; vs: KubernetesObject; rewrites: string[] }[];
-  meshRoutes: { hosts: string[]; http: Record<string, unknown>[] }[];
+  meshRoutes: { hosts: string[]; http: Record<string, unknown>[]; senders: Sender[] }[];
   meshHosts: Set<string>;
-  sources: Map<string, { namespace: string; labels: Record<string, string> }>;
   /** The workloads of the manifests, possible senders of mesh requests. */
   workloads: { namespace: string; labels: Record<string, string>; serviceAccount: string }[];
   /** The label keys mesh routes select senders by. */
   sourceLabelKeys: Set<string>;
+  /** The senders authorization policies name (by principal or namespace), by the policy's namespace. */
+  policySenders: Map<string, { namespace: string; serviceAccount?: string }[]>;
+  /** The namespaces of the DestinationRules of each host (a rule in the sender's namespace comes first). */
+  ruleNamespaces: Map<string, Set<string>>;
   policyPaths: Set<string>;
   policyMethods: Set<string>;
   /** Hosts policies name (authorization `hosts`), without their port. */
@@ -200,14 +217,15 @@ function facts(objects: readonly KubernetesObject[], f: EdgeFacts): void {
       if (gateways.some((g) => g !== 'mesh')) f.gatewayRoutes.push({ hosts: strings(spec.hosts).map((h) => h.toLowerCase()), http, vs: o, rewrites });
       if (gateways.length === 0 || gateways.includes('mesh')) {
         const hosts = strings(spec.hosts).map((h) => resolveHost(h, nsOf(o)));
-        f.meshRoutes.push({ hosts, http });
-        for (const h of hosts) if (!h.includes('*')) f.meshHosts.add(h);
+        const senders: Sender[] = [];
         for (const m of http.flatMap((h) => arr(h.match).map(rec))) {
           const sl = labels(m.sourceLabels);
           for (const k of Object.keys(sl)) f.sourceLabelKeys.add(k);
           const sns = str(m.sourceNamespace);
-          if (Object.keys(sl).length || sns) f.sources.set(JSON.stringify([sns ?? nsOf(o), sl]), { namespace: sns ?? nsOf(o), labels: sl });
+          if (Object.keys(sl).length || sns) senders.push({ namespace: sns, labels: sl });
         }
+        f.meshRoutes.push({ hosts, http, senders });
+        for (const h of hosts) if (!h.includes('*')) f.meshHosts.add(h);
       }
     } else if (o.kind === 'Service' && o.apiVersion === 'v1') {
       f.meshHosts.add(`${o.metadata?.name ?? ''}.${nsOf(o)}.svc.cluster.local`);
@@ -221,7 +239,21 @@ function facts(objects: readonly KubernetesObject[], f: EdgeFacts): void {
     } else if (isIstio(o, 'RequestAuthentication')) {
       f.jwt = true;
       for (const r of arr(spec.jwtRules).map(rec)) if (str(r.issuer)) f.issuers.add(str(r.issuer)!);
+    } else if (isIstio(o, 'DestinationRule')) {
+      const host = resolveHost(str(spec.host) ?? '', nsOf(o));
+      f.ruleNamespaces.set(host, new Set([...(f.ruleNamespaces.get(host) ?? []), nsOf(o)]));
     } else if (isIstio(o, 'AuthorizationPolicy')) {
+      const named = f.policySenders.get(nsOf(o)) ?? [];
+      for (const rule of arr(spec.rules).map(rec)) {
+        for (const src of arr(rule.from).map((x) => rec(rec(x).source))) {
+          for (const p of [...strings(src.principals), ...strings(src.notPrincipals)]) {
+            const m = /^(?:[^/]+\/)?ns\/([^/*]+)\/sa\/([^/*]+)$/.exec(p);
+            if (m) named.push({ namespace: m[1], serviceAccount: m[2] });
+          }
+          for (const n of [...strings(src.namespaces), ...strings(src.notNamespaces)]) if (!n.includes('*')) named.push({ namespace: n });
+        }
+      }
+      f.policySenders.set(nsOf(o), named);
       for (const rule of arr(spec.rules).map(rec)) {
         for (const t of arr(rule.to).map((x) => rec(rec(x).operation))) {
           for (const p of [...strings(t.paths), ...strings(t.notPaths)]) f.policyPaths.add(p);
@@ -400,7 +432,7 @@ function combine(
  */
 export function representativeRequests(oldObjects: readonly KubernetesObject[], newObjects: readonly KubernetesObject[]): RequestClasses {
   const f: EdgeFacts = {
-    listeners: new Map(), gatewayRoutes: [], meshRoutes: [], meshHosts: new Set(), sources: new Map(), workloads: [], sourceLabelKeys: new Set(),
+    listeners: new Map(), gatewayRoutes: [], meshRoutes: [], meshHosts: new Set(), workloads: [], sourceLabelKeys: new Set(), policySenders: new Map(), ruleNamespaces: new Map(),
     policyPaths: new Set(), policyMethods: new Set(), policyHosts: new Set(), policyHeaders: new Map(), ipBlocks: new Set(), issuers: new Set(), jwt: false,
   };
   facts(oldObjects, f);
@@ -446,22 +478,41 @@ export function representativeRequests(oldObjects: readonly KubernetesObject[], 
     }
   }
 
-  // Mesh requests: each host of the registry or of a mesh route, from each sending workload.
-  // Senders: one workload for each namespace, service account (its mTLS identity) and value of the
-  // labels mesh routes select by; the senders mesh routes name; one from a namespace nobody names.
-  for (const w of f.workloads) {
-    const selected = Object.fromEntries(Object.entries(w.labels).filter(([k]) => f.sourceLabelKeys.has(k)).sort());
-    const key = JSON.stringify([w.namespace, w.serviceAccount, selected]);
-    if (![...f.sources.keys()].includes(key)) f.sources.set(key, { namespace: w.namespace, labels: w.labels });
-  }
-  const sources = [...new Map([...f.sources.values()].map((x) => [JSON.stringify(x), x])).values(), { namespace: 'diff-other', labels: {}, principal: 'cluster.local/ns/diff-other/sa/default' }];
+  // Mesh requests: each host of the registry or of a mesh route, from the senders that can tell
+  // outcomes apart for it (so the count stays linear in the hosts): the senders its mesh routes
+  // select (by namespace and labels), a workload of its own namespace, those the policies of its
+  // namespace and of the root namespaces name, one in each namespace with a DestinationRule for
+  // it, and one from a namespace nothing names.
+  const workloadsByNs = new Map<string, EdgeFacts['workloads']>();
+  for (const w of f.workloads) workloadsByNs.set(w.namespace, [...(workloadsByNs.get(w.namespace) ?? []), w]);
+  const senderIn = (namespace: string, serviceAccount?: string, wanted: Readonly<Record<string, string>> = {}): MeshSource => {
+    const w = (workloadsByNs.get(namespace) ?? []).find((x) => (serviceAccount === undefined || x.serviceAccount === serviceAccount) && Object.entries(wanted).every(([k, v]) => x.labels[k] === v));
+    if (w) return { namespace, labels: w.labels };
+    return { namespace, labels: { ...wanted }, principal: `cluster.local/ns/${namespace}/sa/${serviceAccount ?? 'default'}` };
+  };
+  const roots = ['istio-system', 'aks-istio-system'];
   for (const host of [...f.meshHosts].sort()) {
     const routes = f.meshRoutes.filter((r) => r.hosts.some((h) => hostMatches(h, host)));
     const { conditions, paths, contexts } = collect(routes.flatMap((r) => r.http), [], f.policyPaths, notes);
     for (const [k, v] of policyContexts) if (!contexts.has(k)) contexts.set(k, v);
+    const own = clusterHostNamespace(host);
+    const candidates: MeshSource[] = [];
+    for (const r of routes) {
+      for (const sender of r.senders) {
+        if (sender.namespace !== undefined) candidates.push(senderIn(sender.namespace, undefined, sender.labels));
+        else for (const [ns, list] of workloadsByNs) if (list.some((w) => Object.entries(sender.labels ?? {}).every(([k, v]) => w.labels[k] === v))) candidates.push(senderIn(ns, undefined, sender.labels));
+      }
+    }
+    // Other workloads of the namespace differ only by their identity and labels, which only the
+    // policies and the routes' source labels (above and below) tell apart.
+    if (own) candidates.push(senderIn(own));
+    for (const ns of [...(own ? [own] : []), ...roots]) for (const named of f.policySenders.get(ns) ?? []) candidates.push(senderIn(named.namespace, named.serviceAccount));
+    for (const ns of f.ruleNamespaces.get(host) ?? []) candidates.push(senderIn(ns));
+    candidates.push({ namespace: 'diff-other', labels: {}, principal: 'cluster.local/ns/diff-other/sa/default' });
+    const sources = [...new Map(candidates.map((c) => [JSON.stringify([c.namespace, c.labels, c.principal ?? null]), c])).values()];
     for (const source of sources) {
       const label = Object.entries(source.labels).map(([k, v]) => `${k}=${v}`).join(',');
-      const scope: RequestScope = { key: `mesh ${host} from ${source.namespace}${label ? `/${label}` : ''}`, entry: 'mesh', host, hostPattern: host, source, paths: conditions, jwt: false };
+      const scope: RequestScope = { key: `mesh ${host} from ${source.namespace}${label ? `/${label}` : ''}${source.principal ? ` as ${source.principal}` : ''}`, entry: 'mesh', host, hostPattern: host, source, paths: conditions, jwt: false };
       combine({ host, source, ...(defaultIp ? { sourceIp: defaultIp } : {}) }, scope, paths, contexts, [undefined], out);
     }
   }
