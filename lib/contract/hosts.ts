@@ -113,3 +113,13 @@ export function validateGatewayHost(scope: IConstruct | string, property: string
   }
   return value;
 }
+
+/**
+ * Services Istio's installation creates in the control plane's namespace: istiod and its revisions,
+ * and the gateways of the default and demo profiles (istio-ingressgateway, istio-egressgateway).
+ * Manifests that route to them never define them (samples/multicluster/expose-istiod.yaml, the
+ * egress-gateway task), so the analysis does not report them as missing.
+ */
+export function isIstioInstallService(fqdn: string): boolean {
+  return /^(istiod(-[a-z0-9-]+)?|istio-ingressgateway|istio-egressgateway)\.(istio-system|aks-istio-system)\.svc\.cluster\.local$/.test(fqdn);
+}

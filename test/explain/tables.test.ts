@@ -84,3 +84,25 @@ requests:
     expect(() => parseRequestTable(text, 't.yaml')).toThrow(message);
   });
 });
+
+describe('the prod rollout\'s step rows (apps/requests/prod-rollout.yaml)', () => {
+  const file = 'apps/requests/prod-rollout.yaml';
+  const cases = parseRequestTable(readFileSync(file, 'utf8'), file);
+  const objects = synthEdge(environments.prod).objects;
+  const results = checkRequestTable(objects, cases);
+
+  it.each(results.map((r) => [r.name, r] as const))('%s', (_, r) => {
+    expect(r.failures).toEqual([]);
+  });
+
+  it('covers every step of the example\'s rollout and its end: the split, and the x-canary header', () => {
+    const rollout = objects.find((o) => o.kind === 'Rollout' && o.metadata?.namespace === 'shop' && o.metadata.name === 'api');
+    const steps = (rollout?.spec as { strategy?: { canary?: { steps?: unknown[] } } } | undefined)?.strategy?.canary?.steps ?? [];
+    expect(steps.length).toBeGreaterThan(0);
+    const all = [...Array(steps.length + 1).keys()];
+    const stepsOf = (rows: typeof cases) => [...new Set(rows.map((c) => c.rollout!.step))].sort((a, b) => a - b);
+    const atSteps = cases.filter((c) => c.rollout?.name === 'shop/api');
+    expect(stepsOf(atSteps.filter((c) => c.request.headers?.['x-canary'] === undefined && c.expect.destinations?.some((d) => d.subset === 'stable')))).toEqual(all);
+    expect(stepsOf(atSteps.filter((c) => c.request.headers?.['x-canary'] === 'true' && c.expect.destinations?.[0]?.subset === 'canary'))).toEqual(all);
+  });
+});

@@ -118,7 +118,31 @@ function extauthz(): KubernetesObject[] {
   ];
 }
 
-const SAMPLES: Array<[string, () => KubernetesObject[]]> = [['bookinfo', bookinfo], ['httpbin', httpbin], ['helloworld', helloworld], ['ratelimit', ratelimit], ['multicluster', multicluster], ['extauthz', extauthz]];
+/**
+ * samples/curl with the egress tasks (egress-control with a Sidecar in REGISTRY_ONLY, egress-gateway):
+ * edition.cnn.com as a ServiceEntry, reached through the egress gateway (pods `istio: egressgateway`
+ * in istio-system, installed with Istio) by one VirtualService bound to the mesh and the gateway.
+ */
+function egress(): KubernetesObject[] {
+  return [
+    serviceAccount('curl'),
+    service('curl', [{ name: 'http', port: 80 }]),
+    deployment('curl', { app: 'curl' }, [], 'curlimages/curl'),
+    { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: meta('default'), spec: { egress: [{ hosts: ['./*', 'istio-system/*'] }], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } } },
+    { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: meta('cnn'), spec: { hosts: ['edition.cnn.com'], ports: [{ number: 80, name: 'http-port', protocol: 'HTTP' }, { number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS' } },
+    gateway('istio-egressgateway', [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['edition.cnn.com'] }], { istio: 'egressgateway' }),
+    { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: meta('egressgateway-for-cnn'), spec: { host: 'istio-egressgateway.istio-system.svc.cluster.local', subsets: [{ name: 'cnn' }] } },
+    { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: meta('direct-cnn-through-egress-gateway'), spec: {
+      hosts: ['edition.cnn.com'], gateways: ['istio-egressgateway', 'mesh'],
+      http: [
+        { match: [{ gateways: ['mesh'], port: 80 }], route: [{ destination: { host: 'istio-egressgateway.istio-system.svc.cluster.local', subset: 'cnn', port: { number: 80 } }, weight: 100 }] },
+        { match: [{ gateways: ['istio-egressgateway'], port: 80 }], route: [{ destination: { host: 'edition.cnn.com', port: { number: 80 } }, weight: 100 }] },
+      ],
+    } },
+  ];
+}
+
+const SAMPLES: Array<[string, () => KubernetesObject[]]> = [['bookinfo', bookinfo], ['httpbin', httpbin], ['helloworld', helloworld], ['ratelimit', ratelimit], ['multicluster', multicluster], ['extauthz', extauthz], ['egress', egress]];
 
 /**
  * Findings the samples deserve, by sample: what istioctl says of them too, or what is true of the
@@ -134,6 +158,7 @@ const DESERVED: Record<string, RegExp[]> = {
   ratelimit: [ROOT, /^EnvoyFilterUsesRelativeOperation EnvoyFilter istio-system\/filter-ratelimit: INSERT_BEFORE without a priority/],
   multicluster: [],
   extauthz: [ROOT],
+  egress: [ROOT],
 };
 const ALL_DESERVED = [
   ...Object.values(DESERVED).flat(),

@@ -2,7 +2,7 @@ import { Check } from '../../check';
 import { definedElsewhere } from '../../../contract/defined-elsewhere';
 import { DestinationRuleSpec, specOf } from '../../../model/objects';
 import { namespaceOf } from '../../../model/object-index';
-import { isClusterHost, resolveHost } from '../../../contract/hosts';
+import { isClusterHost, isIstioInstallService, resolveHost } from '../../../contract/hosts';
 
 /**
  * A DestinationRule whose host is a cluster host (short name or `*.svc.cluster.local`) that no
@@ -25,7 +25,7 @@ export const unknownDestinationRuleHost: Check = {
       if (typeof host !== 'string') continue;
       const fqdn = resolveHost(host, namespaceOf(dr));
       if (definedElsewhere(dr.metadata?.annotations).has(`Service ${fqdn}`)) continue;
-      if (isClusterHost(fqdn) && !index.registryHost(host, namespaceOf(dr))) {
+      if (isClusterHost(fqdn) && !isIstioInstallService(fqdn) && !index.registryHost(host, namespaceOf(dr))) {
         report(dr, 'spec.host', `Host "${host}" (${fqdn}) matches no Service or ServiceEntry visible from namespace "${namespaceOf(dr)}", so this rule applies to nothing: fix the host (a short name resolves in the rule's namespace), or define the Service.`);
       }
     }

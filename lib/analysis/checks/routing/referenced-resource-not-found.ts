@@ -3,22 +3,17 @@ import { DestinationRuleSpec, list, specOf } from '../../../model/objects';
 import { destinations, gatewayRefs } from '../../../model/istio';
 import { namespaceOf } from '../../../model/object-index';
 import { definedElsewhere } from '../../../contract/defined-elsewhere';
-import { CLUSTER_DOMAIN, isClusterHost, resolveHost } from '../../../contract/hosts';
+import { CLUSTER_DOMAIN, isClusterHost, isIstioInstallService, resolveHost } from '../../../contract/hosts';
 import { isInternalGatewayReference } from './referenced-internal-gateway';
 
-/**
- * Services Istio's installation creates (istiod and its revisions, in the control plane's
- * namespace): never part of the manifests that route to them (samples/multicluster/expose-istiod.yaml).
- */
-const ISTIO_OWN_SERVICE = /^istiod(-[a-z0-9-]+)?\.(istio-system|aks-istio-system)\.svc\.cluster\.local$/;
 
 /**
  * What a VirtualService refers to and the set does not define, as Istio resolves it: a Gateway,
  * a destination host (a Service or ServiceEntry host visible from the VirtualService's namespace,
  * `exportTo` respected), a port of that host, or a subset of a DestinationRule for the host.
  * Hosts outside the cluster's domain are not reported (the set cannot know them) unless a
- * ServiceEntry of the set declares them and is not exported to the namespace, nor istiod's
- * Service in the control plane's namespace (Istio's installation creates it); subsets are
+ * ServiceEntry of the set declares them and is not exported to the namespace, nor the Services
+ * Istio's installation creates (istiod, istio-ingressgateway, istio-egressgateway); subsets are
  * checked whether or not the host is found.
  */
 export const referencedResourceNotFound: Check = {
@@ -52,7 +47,7 @@ export const referencedResourceNotFound: Check = {
           if (typeof port === 'number' && entry.ports.length && !entry.ports.includes(port)) {
             report(vs, `${field}.port.number`, `Port ${port} is not a port of "${host}" (${entry.ports.join(', ')}), so requests get 503 NC: use one of its ports.`);
           }
-        } else if ((isClusterHost(fqdn) && !ISTIO_OWN_SERVICE.test(fqdn)) || index.registryHasAnywhere(host, ns)) {
+        } else if ((isClusterHost(fqdn) && !isIstioInstallService(fqdn)) || index.registryHasAnywhere(host, ns)) {
           // An external host is reported only when the set declares it, in a ServiceEntry not exported here.
           const hidden = index.registryHasAnywhere(host, ns);
           report(vs, `${field}.host`, hidden
