@@ -1,41 +1,20 @@
 // Argo Rollouts under Pulumi's mocks: the controller installed (pinned chart, CRDs first) before
 // the Rollouts, and a later `up` in the middle of a rollout leaves alone what the controller writes.
-import { ApiObject, Chart } from 'cdk8s';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildEdgeApp } from '../../apps/edge';
+import * as pulumi from '@pulumi/pulumi';
 import { environments } from '../../apps/environments';
-import { stackConfig } from '../../apps/plan';
-import { edgeProgram } from '../../lib/infra';
 import { ARGO_HELM_REPOSITORY, ARGO_ROLLOUTS_CHART_VERSION, ARGO_ROLLOUTS_VERSION } from '../../lib/infra/components/argo-rollouts';
+import { BUILT_IN_ROLES } from '../../lib/infra/components/role-assignment';
+import { PLACEHOLDER_GUID } from '../../lib/infra/program/config';
 import { controllerOwnedFields, needsArgoRollouts } from '../../lib/infra/program/controller-owned';
-import { EdgeMocks, RecordedResource, settle } from '../../lib/infra/testing';
+import { EdgeMocks, RecordedResource } from '../../lib/infra/testing';
 import { changedPaths, withIgnoredChanges } from '../support/ignore-changes';
+import { runExampleProgram } from '../support/program';
 
-// The prod example with a Rollout over its shop/shop VirtualService ("api" and "orders" routes,
-// api v1/v2) and the api DestinationRule, and one AnalysisTemplate: the shape
-// ProgressiveRollout synthesizes, written out so this test does not follow the construct's API.
-const withRollout = (withObjects: boolean) => edgeProgram((facts) => {
-  const app = buildEdgeApp({ ...environments[facts.environment as 'dev' | 'prod'] }, { istioRevision: facts.istioRevision, istioCni: facts.istioCni });
-  if (withObjects) {
-    const chart = app.node.children[0] as Chart;
-    new ApiObject(chart, 'rollout', {
-      apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'api', namespace: 'shop' },
-      spec: { strategy: { canary: { canaryService: 'api', stableService: 'api', trafficRouting: { istio: {
-        virtualServices: [{ name: 'shop', routes: ['api', 'orders'] }],
-        destinationRule: { name: 'api', stableSubsetName: 'v1', canarySubsetName: 'v2' },
-      } } } } },
-    });
-    new ApiObject(chart, 'gate', { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'api-success-rate', namespace: 'shop' }, spec: { metrics: [] } });
-  }
-  return app;
-}, { environments: Object.keys(environments) });
+const CLIENT_SECRET = 'mock-client-secret';
 
-async function run(withObjects: boolean, overrides: Record<string, string> = {}) {
-  const mocks = new EdgeMocks();
-  await mocks.install('istio-aks-edge', 'prod', { ...stackConfig('prod'), ...overrides });
-  await withRollout(withObjects)();
-  await settle();
-  return mocks;
+async function run(stack: 'dev' | 'prod', overrides: Record<string, string> = {}) {
+  return (await runExampleProgram(stack, {}, overrides)).mocks;
 }
 
 const k8sObject = (mocks: EdgeMocks, kind: string, name: string): RecordedResource =>
@@ -44,7 +23,7 @@ const k8sObject = (mocks: EdgeMocks, kind: string, name: string): RecordedResour
 describe('Argo Rollouts in the Pulumi program', () => {
   // One run of the program with the Rollout, shared (each run costs seconds).
   let mocks: EdgeMocks;
-  beforeAll(async () => { mocks = await run(true); });
+  beforeAll(async () => { mocks = await run('prod', { 'istio-aks-edge:argoRolloutsClientSecret': CLIENT_SECRET }); });
 
   it('installs the pinned chart (CRDs included) and applies every Rollout and AnalysisTemplate after it', () => {
     const releases = mocks.ofType('kubernetes:helm.sh/v3:Release').filter((r) => r.inputs.chart === 'argo-rollouts');
@@ -55,7 +34,7 @@ describe('Argo Rollouts in the Pulumi program', () => {
       repositoryOpts: { repo: ARGO_HELM_REPOSITORY }, values: { installCRDs: true, keepCRDs: true, controller: { image: { tag: ARGO_ROLLOUTS_VERSION } } },
     });
     expect(release.parent).toBe('istio-aks-edge:argo:ArgoRollouts::edge-argo-rollouts');
-    for (const [kind, name] of [['Rollout', 'api'], ['AnalysisTemplate', 'api-success-rate']]) {
+    for (const [kind, name] of [['Rollout', 'api'], ['AnalysisTemplate', 'api-success'], ['AnalysisTemplate', 'api-p95'], ['AnalysisTemplate', 'api-gateway']]) {
       expect(k8sObject(mocks, kind, name).dependencies).toContain(release.urn);
     }
     // The Istio objects do not wait for the controller.
@@ -65,7 +44,7 @@ describe('Argo Rollouts in the Pulumi program', () => {
   it('installs nothing for an app without Rollouts, unless argoRollouts.install says so; the chart repository is a setting', async () => {
     expect(needsArgoRollouts([{ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'shop' } }])).toBe(false);
     expect(needsArgoRollouts([{ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'gate' } }])).toBe(true);
-    const forced = await run(false, { 'istio-aks-edge:argoRollouts': '{"install":true,"chartRepository":"oci://mirror.example.com/argo"}' });
+    const forced = await run('dev', { 'istio-aks-edge:argoRollouts': '{"install":true,"chartRepository":"oci://mirror.example.com/argo"}' });
     expect(forced.ofType('kubernetes:helm.sh/v3:Release').filter((r) => r.inputs.chart === 'argo-rollouts').map((r) => r.inputs.repositoryOpts.repo)).toEqual(['oci://mirror.example.com/argo']);
   });
 
@@ -73,6 +52,8 @@ describe('Argo Rollouts in the Pulumi program', () => {
     expect(k8sObject(mocks, 'VirtualService', 'shop').options.ignoreChanges).toEqual([
       'spec.http[1].route[0].weight', 'spec.http[1].route[1].weight', 'spec.http[3].route[0].weight', 'spec.http[3].route[1].weight',
     ]);
+    // The controller's weights are what the example synthesizes for the stable version.
+    expect(k8sObject(mocks, 'VirtualService', 'shop').inputs.spec.http[3].route.map((r: { weight: number }) => r.weight)).toEqual([100, 0]);
     expect(k8sObject(mocks, 'DestinationRule', 'api').options.ignoreChanges).toEqual([
       'spec.subsets[0].labels["rollouts-pod-template-hash"]', 'spec.subsets[1].labels["rollouts-pod-template-hash"]',
     ]);
@@ -101,6 +82,23 @@ describe('Argo Rollouts in the Pulumi program', () => {
     const sent = withIgnoredChanges(live, edited, vs.options.ignoreChanges);
     expect(changedPaths(live, sent)).toEqual(['spec.http[3].timeout']);
     expect(sent.spec.http[3].route.map((r) => r.weight)).toEqual([75, 25]);
+  });
+
+  it('the gates\' credentials: the Secret the templates read, from the secret config, before the Rollout; the reader\'s role on the workspace', async () => {
+    const progressive = environments.prod.progressiveApi!;
+    const secrets = mocks.ofType('kubernetes:core/v1:Secret').filter((r) => r.parent === 'istio-aks-edge:argo:AnalysisCredentials::edge-analysis');
+    expect(secrets.map((r) => [r.inputs.metadata.namespace, r.inputs.metadata.name])).toEqual([['shop', progressive.clientSecretName]]);
+    // Sent as a secret (encrypted in the state), never in the clear.
+    expect(secrets[0].rawInputs.stringData).toEqual({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: { 'client-secret': CLIENT_SECRET } });
+    expect(secrets[0].dependencies).toContain(mocks.resources.find((r) => r.type === 'kubernetes:v1:Namespace' && r.inputs.metadata.name === 'shop')!.urn);
+    for (const [kind, name] of [['Rollout', 'api'], ['AnalysisTemplate', 'api-success']]) expect(k8sObject(mocks, kind, name).dependencies).toContain(secrets[0].urn);
+    const [workspace] = mocks.ofType('azure-native:monitor:AzureMonitorWorkspace');
+    const reader = mocks.ofType('azure-native:authorization:RoleAssignment').filter((r) => r.name === 'edge-analysis-reader');
+    expect(reader.map((r) => [r.inputs.principalId, r.inputs.principalType, r.inputs.scope, r.inputs.roleDefinitionId.split('/').pop()]))
+      .toEqual([[PLACEHOLDER_GUID, 'ServicePrincipal', `${workspace.name}-id`, BUILT_IN_ROLES.monitoringDataReader]]);
+    // Without the secret config: no Secret (a warning says to set it), the Rollout waits for none.
+    const bare = await run('prod');
+    expect(bare.ofType('kubernetes:core/v1:Secret').filter((r) => r.parent === 'istio-aks-edge:argo:AnalysisCredentials::edge-analysis')).toEqual([]);
   });
 
   it('controllerOwnedFields: a single unnamed route, "name.namespace" references, and unknown objects', () => {

@@ -5,11 +5,13 @@ import { AlertGroup } from '../../alerts';
 import { KeyVaultFact, ObjectReference } from '../../deployment-facts';
 import { KubernetesObject } from '../../model/kubernetes-object';
 import { AksCluster } from './aks-cluster';
+import { AnalysisCredentials } from './analysis-credentials';
 import { ArgoRollouts } from './argo-rollouts';
+import { analysisClientSecrets } from '../program/analysis-credentials';
 import { controllerOwnedFields, needsArgoRollouts } from '../program/controller-owned';
 import { AuditLogs } from './audit-logs';
 import { AzureMonitoring } from './azure-monitoring';
-import { StackConfig } from '../program/config';
+import { CONFIG_NAMESPACE, StackConfig } from '../program/config';
 import { EdgeDeployment } from './edge-deployment';
 import { GatewayKeyVault } from './gateway-key-vault';
 import { IngressPublicIp } from './ingress-public-ip';
@@ -106,6 +108,8 @@ export class EdgeStack extends pulumi.ComponentResource {
   public readonly redis?: ManagedRedis;
   /** The Argo Rollouts controller, when the objects have Rollouts (or `argoRollouts.install`). */
   public readonly argoRollouts?: ArgoRollouts;
+  /** The rollout gates' Prometheus credentials (Secret, role on the workspace), when the AnalysisTemplates read a client secret. */
+  public readonly analysisCredentials?: AnalysisCredentials;
 
   public constructor(name: string, args: EdgeStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super('istio-aks-edge:index:EdgeStack', name, {}, opts);
@@ -189,6 +193,10 @@ export class EdgeStack extends pulumi.ComponentResource {
     // objects create); the objects that read it wait for it through this promise.
     let redisSecret: (secret: pulumi.Resource) => void = () => undefined;
     const redisSecretDeclared = new Promise<pulumi.Resource>((resolve) => { redisSecret = resolve; });
+    // The same for the Secrets the rollout gates read (declared after the objects and the workspace).
+    const clientSecrets = analysisClientSecrets(args.objects);
+    let analysisSecrets: (secrets: pulumi.Resource[]) => void = () => undefined;
+    const analysisSecretsDeclared = new Promise<pulumi.Resource[]>((resolve) => { analysisSecrets = resolve; });
     this.edge = new EdgeDeployment(`${name}-edge`, {
       objects: args.objects,
       dependencies: args.dependencies,
@@ -199,6 +207,8 @@ export class EdgeStack extends pulumi.ComponentResource {
         ...(args.publicIp.service ? [{ object: args.publicIp.service, dependsOn: [this.ingressIp] }] : []),
         ...(args.managedRedis?.readers ?? []).map((object) => ({ object, dependsOn: [redisSecretDeclared] })),
         ...argoObjects,
+        // The gates' templates and Rollouts wait for the Secret the stack writes (when it writes one).
+        ...(config.argoRollouts.clientSecret === undefined ? [] : clientSecrets.flatMap((c, i) => c.readers.map((object) => ({ object, dependsOn: [analysisSecretsDeclared.then((r) => r[i])] })))),
       ],
       // What the Argo Rollouts controller writes during a rollout (weights, subset labels): never reset by a later `up`.
       controllerOwned: controllerOwnedFields(args.objects),
@@ -222,6 +232,34 @@ export class EdgeStack extends pulumi.ComponentResource {
         deployer,
         admins: args.admins,
       }, { parent: this });
+    }
+    // --- The rollout gates' credentials on Azure Managed Prometheus. ---
+    if (clientSecrets.length) {
+      this.analysisCredentials = new AnalysisCredentials(`${name}-analysis`, {
+        secrets: clientSecrets,
+        clientSecret: config.argoRollouts.clientSecret === undefined ? undefined : pulumi.secret(config.argoRollouts.clientSecret),
+        readerObjectId: config.argoRollouts.prometheusReaderObjectId,
+        workspaceId: this.monitoring?.workspace.id,
+        subscriptionId: client.subscriptionId,
+        provider: this.aks.provider,
+        secretDependsOn: (ns) => { const n = this.edge.namespace(ns); return n ? [n] : []; },
+      }, { parent: this });
+      const named = clientSecrets.map((c) => `${c.namespace}/${c.name}`).join(', ');
+      if (config.argoRollouts.clientSecret === undefined) {
+        void pulumi.log.warn(`The AnalysisTemplates read the Prometheus client secret from ${named}, which this stack does not write: set it (pulumi config set --secret ${CONFIG_NAMESPACE}:argoRolloutsClientSecret <secret>), or create the Secret yourself; without it the gates' AnalysisRuns fail and the rollout aborts.`, this);
+      }
+      if (config.argoRollouts.prometheusReaderObjectId === undefined) {
+        void pulumi.log.warn(`The rollout gates query Azure Managed Prometheus as the application ${clientSecrets.flatMap((c) => c.clientIds).join(', ')}: give its service principal's object ID (${CONFIG_NAMESPACE}:argoRollouts.prometheusReaderObjectId) so the stack grants it "Monitoring Data Reader" on the workspace, or grant it yourself.`, this);
+      }
+      // GitOps users commit the query endpoint: say when it is not the workspace's (once known).
+      this.monitoring?.workspace.metrics.apply((m) => {
+        const real = m?.prometheusQueryEndpoint?.replace(/\/+$/, '');
+        const stale = real ? [...new Set(clientSecrets.flatMap((c) => c.addresses))].filter((a) => a.replace(/\/+$/, '') !== real) : [];
+        if (stale.length) void pulumi.log.warn(`The rollout gates query ${stale.map((a) => `"${a}"`).join(', ')} (PrometheusSource.azureManaged queryEndpoint), but the stack's Azure Monitor workspace answers on "${real}": set it in the environment.`, this);
+      });
+      analysisSecrets(this.analysisCredentials.secrets);
+    } else {
+      analysisSecrets([]);
     }
     // --- Managed Redis for the rate-limit service (issue 16): kept to this block. ---
     if (args.managedRedis) {

@@ -332,6 +332,7 @@ export function placeholdersIn(config: StackConfig): string[] {
   const found: string[] = [];
   for (const g of config.entraId?.adminGroupObjectIds ?? []) if (g === PLACEHOLDER_GUID) found.push(`entraId.adminGroupObjectIds: "${g}"`);
   for (const r of config.apiServerAuthorizedIpRanges) if (PLACEHOLDER_CIDRS.includes(r)) found.push(`apiServerAuthorizedIpRanges: "${r}"`);
+  if (config.argoRollouts.prometheusReaderObjectId === PLACEHOLDER_GUID) found.push(`argoRollouts.prometheusReaderObjectId: "${PLACEHOLDER_GUID}"`);
   return found;
 }
 /** AKS DNS prefix: 1-54 letters, digits and "-", starting and ending with a letter or digit. */
