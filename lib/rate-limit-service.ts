@@ -72,7 +72,7 @@ export interface SecretRedisOptions {
    */
   readonly passwordKey?: string;
   /**
-   * Connect with TLS (`REDIS_TLS`); Azure's managed Redis accepts TLS only (port 6380).
+   * Connect with TLS (`REDIS_TLS`); Azure Managed Redis accepts TLS only (port 10000).
    * @default true
    */
   readonly tls?: boolean;

@@ -151,8 +151,10 @@ function details(type: string, inputs: Record<string, unknown>): string {
       return str(i('resourceName'));
     case 'azure-native:managedidentity:FederatedIdentityCredential':
       return str(i('subject'));
-    case 'azure-native:redis:Redis':
-      return `${str(i('name'))} ${str(i('sku', 'name'))} ${str(i('sku', 'family'))}${str(i('sku', 'capacity'))} zones ${list(i('zones'))}, TLS ${str(i('minimumTlsVersion'))} only, public network ${str(i('publicNetworkAccess'))}`;
+    case 'azure-native:redisenterprise:RedisEnterprise':
+      return `${str(i('clusterName'))} (Azure Managed Redis) ${str(i('sku', 'name'))}, high availability ${str(i('highAvailability'))}, TLS ${str(i('minimumTlsVersion'))}+, public network ${str(i('publicNetworkAccess'))}`;
+    case 'azure-native:redisenterprise:Database':
+      return `${str(i('databaseName'))}: port ${str(i('port'))} ${str(i('clientProtocol'))}, ${str(i('clusteringPolicy'))}, eviction ${str(i('evictionPolicy'))}, access keys ${str(i('accessKeysAuthentication'))}`;
     case 'kubernetes:helm.sh/v3:Release': {
       const revision = i('values', 'revision');
       const tags = i('values', 'revisionTags');

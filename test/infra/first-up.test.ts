@@ -143,7 +143,7 @@ describe.each(['dev', 'prod'] as const)('stack %s: what AKS and the autoscaler c
     expect(pool.inputs.agentPoolName).toMatch(/^apps[0-9a-f]{4}$/);
     const protectedTypes = mocks.resources.filter((r) => r.options.protect).map((r) => r.type).sort();
     expect(protectedTypes).toEqual(stack === 'prod' ? [
-      'azure-native:containerservice:ManagedCluster', 'azure-native:keyvault:Vault', 'azure-native:network:PublicIPAddress', 'azure-native:redis:Redis', 'azure-native:resources:ResourceGroup',
+      'azure-native:containerservice:ManagedCluster', 'azure-native:keyvault:Vault', 'azure-native:network:PublicIPAddress', 'azure-native:redisenterprise:Database', 'azure-native:redisenterprise:RedisEnterprise', 'azure-native:resources:ResourceGroup',
     ] : []);
   });
 

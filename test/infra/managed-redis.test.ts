@@ -1,4 +1,4 @@
-// Azure's managed Redis for the rate-limit service, under Pulumi's mocks: created in prod with the
+// Azure Managed Redis for the rate-limit service, under Pulumi's mocks: created in prod with the
 // Secret the service reads, absent in dev (in-cluster Redis), private when given a subnet.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
@@ -21,32 +21,38 @@ async function run(stack: string) {
 const unsecret = (v: any) => (v && v[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig ? v.value : v);
 
 describe('managed Redis for the rate-limit service', () => {
-  it('prod: a zone-redundant, TLS-only Premium cache and the Secret with its address and key, after the namespaces', async () => {
+  it('prod: Azure Managed Redis (highly available, TLS only on port 10000, one endpoint) and the Secret with its address and key, after the namespaces', async () => {
     const { mocks, redisHost } = await run('prod');
-    const [cache] = mocks.ofType('azure-native:redis:Redis');
+    const [cache] = mocks.ofType('azure-native:redisenterprise:RedisEnterprise');
     const redis = environments.prod.globalRateLimit.redis;
     if (redis.kind !== 'azure-managed') throw new Error('prod uses the managed Redis');
     expect(cache.inputs).toMatchObject({
-      name: redis.cacheName,
+      clusterName: redis.cacheName,
       resourceGroupName: environments.prod.publicIp!.resourceGroup,
-      sku: { name: 'Premium', family: 'P', capacity: 1 },
-      zones: ['1', '2', '3'],
-      replicasPerMaster: 2,
-      enableNonSslPort: false,
+      sku: { name: 'Balanced_B1' },
+      highAvailability: 'Enabled',
       minimumTlsVersion: '1.2',
       publicNetworkAccess: 'Enabled',
     });
     expect(cache.parent).toBe('istio-aks-edge:azure:ManagedRedis::edge-redis');
-    const keys = mocks.calls.filter((c) => c.token === 'azure-native:redis:listRedisKeys');
-    expect(keys.map((c) => c.inputs)).toEqual([{ name: redis.cacheName, resourceGroupName: environments.prod.publicIp!.resourceGroup }]);
+    expect(mocks.ofType('azure-native:redis:Redis')).toEqual([]);
+    // One endpoint (EnterpriseCluster) for envoyproxy/ratelimit's REDIS_TYPE=SINGLE, TLS only, keys on, counters never evicted.
+    const [database] = mocks.ofType('azure-native:redisenterprise:Database');
+    expect(database.inputs).toEqual({
+      clusterName: redis.cacheName, resourceGroupName: environments.prod.publicIp!.resourceGroup, databaseName: 'default', clientProtocol: 'Encrypted', port: 10000,
+      clusteringPolicy: 'EnterpriseCluster', evictionPolicy: 'NoEviction', accessKeysAuthentication: 'Enabled',
+    });
+    expect(database.options.protect).toBe(true);
+    const keys = mocks.calls.filter((c) => c.token === 'azure-native:redisenterprise:listDatabaseKeys');
+    expect(keys.map((c) => c.inputs)).toEqual([{ clusterName: redis.cacheName, databaseName: 'default', resourceGroupName: environments.prod.publicIp!.resourceGroup }]);
 
     const [secret] = mocks.ofType('kubernetes:core/v1:Secret').filter((r) => r.parent?.startsWith('istio-aks-edge:azure:ManagedRedis::'));
     expect(secret.inputs.metadata).toEqual({ name: redis.secretName, namespace: 'ratelimit' });
     const data = unsecret(secret.inputs.stringData);
     expect({ url: unsecret(data.url), password: unsecret(data.password) }).toEqual({
-      url: `${redis.cacheName}.redis.cache.windows.net:6380`, password: `mock-primary-key-of-${redis.cacheName}`,
+      url: `${redis.cacheName}.westeurope.redis.azure.net:10000`, password: `mock-primary-key-of-${redis.cacheName}`,
     });
-    expect(redisHost).toBe(`${redis.cacheName}.redis.cache.windows.net:6380`);
+    expect(redisHost).toBe(`${redis.cacheName}.westeurope.redis.azure.net:10000`);
     // The Secret waits for its namespace ("ratelimit", which the edge creates), not for the rate-limit Deployment.
     const namespace = mocks.resources.find((r) => r.type.startsWith('kubernetes:') && r.inputs.kind === 'Namespace' && r.inputs.metadata.name === 'ratelimit')!;
     expect(secret.dependencies).toContain(namespace.urn);
@@ -63,7 +69,7 @@ describe('managed Redis for the rate-limit service', () => {
 
   it('dev: no Azure cache, no Secret written; the in-cluster Redis is among the edge objects', async () => {
     const { mocks, redisHost } = await run('dev');
-    expect(mocks.ofType('azure-native:redis:Redis')).toEqual([]);
+    expect(mocks.ofType('azure-native:redisenterprise:RedisEnterprise')).toEqual([]);
     expect(mocks.resources.filter((r) => r.parent?.startsWith('istio-aks-edge:azure:ManagedRedis::'))).toEqual([]);
     expect(redisHost).toBeUndefined();
     expect(mocks.resources.some((r) => r.inputs.kind === 'Deployment' && r.inputs.metadata?.name === 'ratelimit-redis')).toBe(true);
@@ -78,22 +84,22 @@ describe('managed Redis for the rate-limit service', () => {
       privateEndpoint: { subnetId: '/subnets/pe', virtualNetworkId: '/vnets/v' }, secret: { namespace: 'ratelimit', name: 's' }, provider,
     });
     await settle();
-    expect(mocks.ofType('azure-native:redis:Redis')[0].inputs.publicNetworkAccess).toBe('Disabled');
+    expect(mocks.ofType('azure-native:redisenterprise:RedisEnterprise')[0].inputs.publicNetworkAccess).toBe('Disabled');
     expect(mocks.ofType('azure-native:network:PrivateEndpoint')[0].inputs).toMatchObject({
-      subnet: { id: '/subnets/pe' }, privateLinkServiceConnections: [{ groupIds: ['redisCache'], privateLinkServiceId: 'r-cache-id' }],
+      subnet: { id: '/subnets/pe' }, privateLinkServiceConnections: [{ groupIds: ['redisEnterprise'], privateLinkServiceId: 'r-cluster-id' }],
     });
-    expect(mocks.ofType('azure-native:privatedns:PrivateZone')[0].inputs.privateZoneName).toBe('privatelink.redis.cache.windows.net');
+    expect(mocks.ofType('azure-native:privatedns:PrivateZone')[0].inputs.privateZoneName).toBe('privatelink.redis.azure.net');
     expect(mocks.ofType('azure-native:privatedns:VirtualNetworkLink')[0].inputs.virtualNetwork).toEqual({ id: '/vnets/v' });
     expect(mocks.ofType('azure-native:network:PrivateDnsZoneGroup')).toHaveLength(1);
   });
 
-  it('a bad cache name or capacity is refused before anything is declared', async () => {
+  it('a bad cache name or SKU is refused before anything is declared', async () => {
     const mocks = new EdgeMocks();
     await mocks.install('istio-aks-edge', 'dev', stackConfig('dev'));
     const provider = new k8s.Provider('k', { kubeconfig: 'x' });
     const base = { resourceGroupName: 'rg', location: 'westeurope', zones: ['1'], secret: { namespace: 'n', name: 's' }, provider };
-    expect(() => new ManagedRedis('a', { ...base, cacheName: 'Bad_Name' })).toThrow(/ManagedRedis a: invalid cacheName: received "Bad_Name"\. Use 1-63 lower-case/);
-    expect(() => new ManagedRedis('b', { ...base, cacheName: 'ok', capacity: 9 })).toThrow(/invalid capacity: received 9\. Use a Premium capacity/);
-    expect(mocks.ofType('azure-native:redis:Redis')).toEqual([]);
+    expect(() => new ManagedRedis('a', { ...base, cacheName: 'Bad_Name' })).toThrow(/ManagedRedis a: invalid cacheName: received "Bad_Name"\. Use 1-60 letters, digits and single "-"/);
+    expect(() => new ManagedRedis('b', { ...base, cacheName: 'ok', sku: 'Premium_P1' })).toThrow(/ManagedRedis b: invalid sku: received "Premium_P1"\. Use an Azure Managed Redis size such as "Balanced_B1"/);
+    expect(mocks.ofType('azure-native:redisenterprise:RedisEnterprise')).toEqual([]);
   });
 });

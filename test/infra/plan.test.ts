@@ -25,6 +25,16 @@ describe('npm run plan', () => {
     expect(rows['azure-native:network:PublicIPAddress']).toBe('pip-shop-prod-ingress Standard Static zones 1,2,3');
     expect(out.counts['kubernetes:networking.istio.io/v1:Gateway']).toBe(1);
     expect(out.outputs.kubeconfig).toBe('[secret]');
+    // The README's prod excerpt (README, "The offline plan": its first block) is this output, row for row.
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('### The offline plan'));
+    const block = /```text\n([\s\S]*?)```/.exec(section)![1].split('\n').filter(Boolean);
+    const shown = out.rows.map((r: any) => `+ ${r.type}  ${r.name}  ${r.details}`);
+    const excerptRows = block.filter((l) => l.startsWith('+ '));
+    expect(excerptRows.length).toBeGreaterThan(5);
+    for (const line of excerptRows) expect(shown, line).toContain(line);
+    expect(block).toContain(`Istio (helm): ${out.outputs.istio.step}`);
+    expect(section).toContain(`among its ${Object.values(out.counts as Record<string, number>).reduce((a, b) => a + b, 0)} resources`);
   });
 
   it('prints a readable table', () => {

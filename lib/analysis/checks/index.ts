@@ -60,6 +60,8 @@ import { podDisruptionBudgetSelectsNoPod } from './workload/pod-disruption-budge
 import { replicasWithHorizontalPodAutoscaler } from './workload/replicas-with-horizontal-pod-autoscaler';
 import { serviceSelectsNoPod } from './workload/service-selects-no-pod';
 import { serviceTargetPortNotExposed } from './workload/service-target-port-not-exposed';
+import { rolloutTrafficRoutingNotFound } from './rollout/rollout-traffic-routing-not-found';
+import { rolloutGateQueryInvalid } from './rollout/rollout-gate-query-invalid';
 
 /** All checks. */
 export const CHECKS: readonly Check[] = [
@@ -80,6 +82,8 @@ export const CHECKS: readonly Check[] = [
   peerAuthenticationNotStrict, namespaceWithoutNetworkPolicy, privilegedOrRootContainer, noMatchingWorkloadsFound, conflictingTelemetryWorkloadSelectors, authorizationPolicyNamespaceNotFound,
   authorizationShadowsHttpsRedirect,
   gatewayApiParentRefNotFound, gatewayApiHostnameNotAccepted, gatewayApiBackendNotFound, gatewayApiReferenceNotPermitted, gatewayApiConflictingListeners, gatewayApiAllWeightsZero,
+  // Progressive delivery (Argo Rollouts).
+  rolloutTrafficRoutingNotFound, rolloutGateQueryInvalid,
   // Global rate limiting: filter, configuration and local limits (../rate-limit-checks.ts).
   ...RATE_LIMIT_CHECKS,
   // The install target (--target aks-addon).

@@ -1,6 +1,6 @@
 import * as network from '@pulumi/azure-native/network';
 import * as privatedns from '@pulumi/azure-native/privatedns';
-import * as redis from '@pulumi/azure-native/redis';
+import * as redisenterprise from '@pulumi/azure-native/redisenterprise';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 
@@ -14,19 +14,24 @@ export interface RedisPrivateEndpointArgs {
 
 /** Inputs of {@link ManagedRedis}. */
 export interface ManagedRedisArgs {
-  /** The cache's name (globally unique: `<name>.redis.cache.windows.net`). */
+  /** The cache's name (globally unique in the region: `<name>.<region>.redis.azure.net`). */
   readonly cacheName: string;
   /** Its resource group. */
   readonly resourceGroupName: pulumi.Input<string>;
   /** Its region. */
   readonly location: string;
-  /** Availability zones the cache's nodes spread over (zone-redundant with several). */
+  /**
+   * The stack's availability zones: with several, the cache is highly available (a replica,
+   * which Azure Managed Redis spreads over the region's zones itself).
+   */
   readonly zones: readonly string[];
   /**
-   * Capacity of the Premium SKU (P1 = 1).
-   * @default 1
+   * The Azure Managed Redis SKU: a Balanced (`Balanced_B0` ... `Balanced_B1000`), Memory
+   * Optimized (`MemoryOptimized_M*`) or Compute Optimized (`ComputeOptimized_X*`) size. Rate-limit
+   * counters are small and short-lived: the smallest Balanced sizes carry them.
+   * @default "Balanced_B1"
    */
-  readonly capacity?: number;
+  readonly sku?: string;
   /**
    * Reach the cache through a private endpoint only (public network access disabled).
    * @default - public network access, TLS and the access key only: the cluster's VNet is AKS-managed
@@ -45,14 +50,20 @@ export interface ManagedRedisArgs {
 }
 
 /**
- * Azure Cache for Redis for the rate-limit service's counters: Premium (zone redundancy needs it),
- * a replica per zone, TLS 1.2 only (no non-TLS port), optionally private, and the Kubernetes Secret
- * with its address ("host:6380") and primary key that `RateLimitRedis.fromSecret` reads.
- * @see https://learn.microsoft.com/azure/azure-cache-for-redis/cache-how-to-zone-redundancy
+ * Azure Managed Redis (`Microsoft.Cache/redisEnterprise`, the successor of Azure Cache for Redis,
+ * which Microsoft retires on 2028-09-30) for the rate-limit service's counters: a cluster (Balanced
+ * SKU, high availability, TLS 1.2), its one database (`default`: TLS only on port 10000, the
+ * EnterpriseCluster policy, whose single endpoint a non-cluster client uses, which is what
+ * envoyproxy/ratelimit's `REDIS_TYPE=SINGLE` is; access keys on, no eviction: a counter evicted
+ * early would let traffic through), optionally private, and the Kubernetes Secret with its address
+ * ("host:10000") and primary key that `RateLimitRedis.fromSecret` reads.
+ * @see https://learn.microsoft.com/azure/redis/overview
  */
 export class ManagedRedis extends pulumi.ComponentResource {
-  /** The cache. */
-  public readonly cache: redis.Redis;
+  /** The Azure Managed Redis cluster. */
+  public readonly cluster: redisenterprise.RedisEnterprise;
+  /** Its database. */
+  public readonly database: redisenterprise.Database;
   /** The Secret with `url` and `password`. */
   public readonly secret: k8s.core.v1.Secret;
   /** "host:port" of the TLS endpoint. */
@@ -60,27 +71,35 @@ export class ManagedRedis extends pulumi.ComponentResource {
 
   public constructor(name: string, args: ManagedRedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super('istio-aks-edge:azure:ManagedRedis', name, {}, opts);
-    const zones = [...args.zones];
-    if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(args.cacheName) || args.cacheName.includes('--')) {
-      throw new Error(`ManagedRedis ${name}: invalid cacheName: received ${JSON.stringify(args.cacheName)}. Use 1-63 lower-case letters, digits and single "-", starting and ending with a letter or digit.`);
+    if (!/^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,58}[a-zA-Z0-9])?$/.test(args.cacheName) || args.cacheName.includes('--')) {
+      throw new Error(`ManagedRedis ${name}: invalid cacheName: received ${JSON.stringify(args.cacheName)}. Use 1-60 letters, digits and single "-", starting and ending with a letter or digit.`);
     }
-    const capacity = args.capacity ?? 1;
-    if (![1, 2, 3, 4, 5].includes(capacity)) {
-      throw new Error(`ManagedRedis ${name}: invalid capacity: received ${capacity}. Use a Premium capacity from 1 (P1) to 5 (P5).`);
+    const sku = args.sku ?? 'Balanced_B1';
+    if (!/^(Balanced_B\d+|MemoryOptimized_M\d+|ComputeOptimized_X\d+|FlashOptimized_A\d+)$/.test(sku)) {
+      throw new Error(`ManagedRedis ${name}: invalid sku: received ${JSON.stringify(sku)}. Use an Azure Managed Redis size such as "Balanced_B1" (az redisenterprise list-skus-for-scaling lists a cluster's).`);
     }
-    this.cache = new redis.Redis(`${name}-cache`, {
-      name: args.cacheName,
+    this.cluster = new redisenterprise.RedisEnterprise(`${name}-cluster`, {
+      clusterName: args.cacheName,
       resourceGroupName: args.resourceGroupName,
       location: args.location,
-      sku: { name: redis.SkuName.Premium, family: redis.SkuFamily.P, capacity },
-      zones: zones.length ? zones : undefined,
-      // A replica in each further zone: the primary and its replicas never share a zone.
-      replicasPerMaster: Math.max(zones.length - 1, 1),
-      enableNonSslPort: false,
-      minimumTlsVersion: redis.TlsVersion.TlsVersion_1_2,
-      publicNetworkAccess: args.privateEndpoint ? redis.PublicNetworkAccess.Disabled : redis.PublicNetworkAccess.Enabled,
-      redisVersion: '6',
+      sku: { name: sku },
+      // A replica, in another zone where the region has zones: the counters survive a node or a zone.
+      highAvailability: args.zones.length > 1 ? redisenterprise.HighAvailability.Enabled : redisenterprise.HighAvailability.Disabled,
+      minimumTlsVersion: redisenterprise.TlsVersion.TlsVersion_1_2,
+      publicNetworkAccess: args.privateEndpoint ? redisenterprise.PublicNetworkAccess.Disabled : redisenterprise.PublicNetworkAccess.Enabled,
       tags: args.tags,
+    }, { parent: this, protect: args.protect });
+    this.database = new redisenterprise.Database(`${name}-database`, {
+      clusterName: this.cluster.name,
+      resourceGroupName: args.resourceGroupName,
+      databaseName: 'default',
+      clientProtocol: redisenterprise.Protocol.Encrypted,
+      port: 10000,
+      clusteringPolicy: redisenterprise.ClusteringPolicy.EnterpriseCluster,
+      evictionPolicy: redisenterprise.EvictionPolicy.NoEviction,
+      // Keys (off by default in new databases): envoyproxy/ratelimit authenticates with a password
+      // (REDIS_AUTH), not with Entra ID.
+      accessKeysAuthentication: redisenterprise.AccessKeysAuthentication.Enabled,
     }, { parent: this, protect: args.protect });
 
     if (args.privateEndpoint) {
@@ -89,12 +108,12 @@ export class ManagedRedis extends pulumi.ComponentResource {
         resourceGroupName: args.resourceGroupName,
         location: args.location,
         subnet: { id: pe.subnetId },
-        privateLinkServiceConnections: [{ name: `${args.cacheName}-redis`, privateLinkServiceId: this.cache.id, groupIds: ['redisCache'] }],
+        privateLinkServiceConnections: [{ name: `${args.cacheName}-redis`, privateLinkServiceId: this.cluster.id, groupIds: ['redisEnterprise'] }],
         tags: args.tags,
       }, { parent: this });
       const zone = new privatedns.PrivateZone(`${name}-dns`, {
         resourceGroupName: args.resourceGroupName,
-        privateZoneName: 'privatelink.redis.cache.windows.net',
+        privateZoneName: 'privatelink.redis.azure.net',
         location: 'Global',
         tags: args.tags,
       }, { parent: this });
@@ -112,8 +131,8 @@ export class ManagedRedis extends pulumi.ComponentResource {
       }, { parent: this });
     }
 
-    const keys = redis.listRedisKeysOutput({ name: this.cache.name, resourceGroupName: args.resourceGroupName }, { parent: this });
-    this.url = pulumi.interpolate`${this.cache.hostName}:${this.cache.sslPort}`;
+    const keys = redisenterprise.listDatabaseKeysOutput({ clusterName: this.cluster.name, databaseName: this.database.name, resourceGroupName: args.resourceGroupName }, { parent: this });
+    this.url = pulumi.interpolate`${this.cluster.hostName}:${this.database.port.apply((p) => p ?? 10000)}`;
     this.secret = new k8s.core.v1.Secret(`${name}-secret`, {
       metadata: { name: args.secret.name, namespace: args.secret.namespace },
       type: 'Opaque',

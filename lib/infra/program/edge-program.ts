@@ -58,7 +58,7 @@ export interface EdgeFacts {
   readonly gatewayApi: boolean;
 }
 
-/** Azure's managed Redis for the edge's rate-limit service (see lib/infra/managed-redis.ts). */
+/** Azure Managed Redis for the edge's rate-limit service (see lib/infra/components/managed-redis.ts). */
 export interface EdgeManagedRedis {
   /** The cache's name (globally unique in Azure). */
   readonly cacheName: string;

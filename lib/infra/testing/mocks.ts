@@ -118,8 +118,10 @@ function computed(type: string, inputs: Record<string, any>, name: string, ident
         identity: { ...inputs.identity, principalId: '44444444-4444-4444-4444-444444444444' },
         properties: { ...inputs.properties, endpoint: `https://${inputs.workspaceName}.weu.grafana.azure.com` },
       };
-    case 'azure-native:redis:Redis':
-      return { name: inputs.name ?? name, hostName: `${inputs.name ?? name}.redis.cache.windows.net`, sslPort: 6380, port: 6379 };
+    case 'azure-native:redisenterprise:RedisEnterprise':
+      return { name: inputs.clusterName ?? name, hostName: `${inputs.clusterName ?? name}.${inputs.location}.redis.azure.net` };
+    case 'azure-native:redisenterprise:Database':
+      return { name: inputs.databaseName ?? name, port: inputs.port ?? 10000 };
     default:
       return {};
   }
@@ -177,8 +179,8 @@ export class EdgeMocks implements pulumi.runtime.Mocks {
         return { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(args.inputs.format === 'exec' ? MOCK_EXEC_KUBECONFIG : MOCK_KUBECONFIG).toString('base64') }] };
       case 'azure-native:keyvault:getVault':
         return { id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${args.inputs.resourceGroupName}/providers/Microsoft.KeyVault/vaults/${args.inputs.vaultName}`, name: args.inputs.vaultName };
-      case 'azure-native:redis:listRedisKeys':
-        return { primaryKey: `mock-primary-key-of-${args.inputs.name}`, secondaryKey: 'mock-secondary-key' };
+      case 'azure-native:redisenterprise:listDatabaseKeys':
+        return { primaryKey: `mock-primary-key-of-${args.inputs.clusterName}`, secondaryKey: 'mock-secondary-key' };
       case 'azure-native:authorization:getClientConfig':
         return { ...MOCK_DEPLOYER, ...this.options.deployer, subscriptionId: SUBSCRIPTION };
       case 'azure-native:authorization:getClientToken':
