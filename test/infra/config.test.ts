@@ -130,7 +130,7 @@ describe('parseStackConfig', () => {
 describe('parseStackConfig: strict configuration (issue 15, point 5)', () => {
   it('unknown keys are refused, with the nearest known key', () => {
     expect(problem({ zone: '["1","2","3"]' }))
-      .toBe(`${P}zone: received "[\\"1\\",\\"2\\",\\"3\\"]". Unknown key: did you mean "zones"? Remove it (pulumi config rm istio-aks-edge:zone); the stack reads environment, production, location, kubernetesVersion, longTermSupport, zones, systemPool, userPools, loadBalancerSku, istio, autoUpgradeChannel, entraId, monitoring, tags, clusterName, hostnames, tlsSecretName, keyVault, apiServerAuthorizedIpRanges, networkPolicy, azurePolicy, deployerPrincipalType, gatewayApi, maintenance, security.`);
+      .toBe(`${P}zone: received "[\\"1\\",\\"2\\",\\"3\\"]". Unknown key: did you mean "zones"? Remove it (pulumi config rm istio-aks-edge:zone); the stack reads environment, production, location, kubernetesVersion, longTermSupport, zones, systemPool, userPools, loadBalancerSku, istio, autoUpgradeChannel, entraId, monitoring, tags, clusterName, hostnames, tlsSecretName, keyVault, apiServerAuthorizedIpRanges, networkPolicy, azurePolicy, deployerPrincipalType, gatewayApi, maintenance, security, argoRollouts, argoRolloutsClientSecret.`);
     expect(problem({ systemPool: '{"name":"system","vmSize":"Standard_D4ds_v5","minCount":3,"maxCount":5,"maxPods":50}' }))
       .toBe(`${P}systemPool.maxPods: received 50. Unknown key. systemPool takes name, vmSize, minCount, maxCount, maxSurge.`);
     expect(problem({ monitoring: '{"emails":["oncall@example.com"],"grafanna":true}' }))
@@ -246,5 +246,19 @@ describe('changes Azure refuses, against the previous deployment', () => {
       `${P}location: received "westeurope". The stack was deployed in northeurope; a region change would delete and rebuild the cluster, the vault and the IP. Set location back to "northeurope", or deploy a new stack in the new region.`,
       `${P}systemPool.vmSize: received "Standard_D4ds_v5". The system pool runs Standard_D2ds_v5; the cluster's inline system pool cannot change VM size. Set it back to "Standard_D2ds_v5" (user pools can change: they are replaced create-before-delete).`,
     ]);
+  });
+});
+
+describe('parseStackConfig: argoRollouts', () => {
+  it('defaults, a mirror, the reader\'s object ID and the client secret; bad values named', () => {
+    expect(parseStackConfig(valid, 'prod', environments).argoRollouts).toEqual({ install: undefined, chartRepository: 'https://argoproj.github.io/argo-helm' });
+    const id = '6F1B1C3E-1D2A-4C2B-9F43-2D4A5C6B7E8F';
+    expect(parseStackConfig({ ...valid, argoRollouts: JSON.stringify({ install: true, chartRepository: 'oci://mirror.example.com/argo', prometheusReaderObjectId: id }), argoRolloutsClientSecret: 's3cret' }, 'prod', environments).argoRollouts)
+      .toEqual({ install: true, chartRepository: 'oci://mirror.example.com/argo', prometheusReaderObjectId: id.toLowerCase(), clientSecret: 's3cret' });
+    const message = problem({ argoRollouts: JSON.stringify({ chartRepository: 'argo', prometheusReaderObjectId: 'me', install: 'yes' }), argoRolloutsClientSecret: '' });
+    expect(message).toContain(`${P}argoRollouts.chartRepository: received "argo". Use an https:// or oci:// Helm repository`);
+    expect(message).toContain(`${P}argoRollouts.prometheusReaderObjectId: received "me". Give the object ID (a GUID)`);
+    expect(message).toContain(`${P}argoRollouts.install: received "yes". Use true or false`);
+    expect(message).toContain(`${P}argoRolloutsClientSecret: received "(secret)". Set the client secret as a string`);
   });
 });

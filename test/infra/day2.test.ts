@@ -163,7 +163,7 @@ describe('assignments renamed since 0.1.0 keep their Azure resources (aliases: n
 
 describe.each([false, true])('Istio upgrades by revision (preview: %s)', (preview) => {
   const istio = (v: unknown) => ({ 'istio-aks-edge:istio': JSON.stringify(v) });
-  const releases = (m: EdgeMocks) => Object.fromEntries(m.ofType('kubernetes:helm.sh/v3:Release').map((r) => [r.name, r]));
+  const releases = (m: EdgeMocks) => Object.fromEntries(m.ofType('kubernetes:helm.sh/v3:Release').filter((r) => r.inputs.chart !== 'argo-rollouts').map((r) => [r.name, r]));
   const live = { kubernetesVersion: '1.35.4', poolCounts: {} };
   const previous = (revisions: string[], active: string) => ({ deployed: { ...deployed('prod').deployed, istioRevisions: revisions, istioActiveRevision: active } });
   const labels = (m: EdgeMocks) => ({
@@ -202,7 +202,7 @@ describe.each([false, true])('Istio upgrades by revision (preview: %s)', (previe
 describe('Istio upgrades by revision: switch, remove, refusals, the add-on', () => {
   const preview = false;
   const istio = (v: unknown) => ({ 'istio-aks-edge:istio': JSON.stringify(v) });
-  const releases = (m: EdgeMocks) => Object.fromEntries(m.ofType('kubernetes:helm.sh/v3:Release').map((r) => [r.name, r]));
+  const releases = (m: EdgeMocks) => Object.fromEntries(m.ofType('kubernetes:helm.sh/v3:Release').filter((r) => r.inputs.chart !== 'argo-rollouts').map((r) => [r.name, r]));
   const live = { kubernetesVersion: '1.35.4', poolCounts: {} };
   const previous = (revisions: string[], active: string) => ({ deployed: { ...deployed('prod').deployed, istioRevisions: revisions, istioActiveRevision: active } });
   const labels = (m: EdgeMocks) => ({
@@ -238,7 +238,7 @@ describe('Istio upgrades by revision: switch, remove, refusals, the add-on', () 
     const { mocks, values } = await run('prod', { preview, previousOutputs: previous(['asm-1-29'], 'asm-1-29'), liveCluster: live },
       istio({ mode: 'aks-addon', revisions: ['asm-1-29', 'asm-1-30'], activeRevision: 'asm-1-29' }));
     expect(cluster(mocks).inputs.serviceMeshProfile).toEqual({ mode: 'Istio', istio: { revisions: ['asm-1-29', 'asm-1-30'] } });
-    expect(mocks.ofType('kubernetes:helm.sh/v3:Release')).toEqual([]);
+    expect(mocks.ofType('kubernetes:helm.sh/v3:Release').filter((r) => r.inputs.chart !== 'argo-rollouts')).toEqual([]);
     expect(labels(mocks).gateway).toBe('asm-1-29');
     expect(labels(mocks).namespaces.length).toBeGreaterThan(0);
     expect(labels(mocks).namespaces.every((l) => l === 'asm-1-29')).toBe(true);

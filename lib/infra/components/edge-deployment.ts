@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { ObjectReference } from '../../deployment-facts';
 import { KubernetesObject } from '../../model/kubernetes-object';
 import { bindKeyVault, KeyVaultBinding } from './identity-binding';
+import type { ControllerOwnedFields } from '../program/controller-owned';
 
 /** An object that waits for resources outside the edge objects, besides {@link EdgeDeploymentArgs.dependsOn}. */
 export interface ObjectWait {
@@ -38,6 +39,13 @@ export interface EdgeDeploymentArgs {
    * @default - the objects are applied unchanged
    */
   readonly keyVault?: KeyVaultBinding;
+  /**
+   * Fields a controller writes after the apply (the Argo Rollouts controller's weights and subset
+   * labels: `controllerOwnedFields`), set as the objects' `ignoreChanges` so a later `up` leaves
+   * them alone.
+   * @default - Pulumi owns every field it sends
+   */
+  readonly controllerOwned?: readonly ControllerOwnedFields[];
 }
 
 /** The Pulumi resource name of a synthesized object: kind, namespace and name, unique in a chart. */
@@ -72,6 +80,8 @@ export class EdgeDeployment extends pulumi.ComponentResource {
     const identity = args.keyVault?.dependsOn ?? [];
     const waits = new Map<string, pulumi.Input<pulumi.Resource>[]>();
     for (const w of args.waits ?? []) waits.set(keyOfRef(w.object), [...(waits.get(keyOfRef(w.object)) ?? []), ...w.dependsOn]);
+    const ignored = new Map<string, string[]>();
+    for (const f of args.controllerOwned ?? []) ignored.set(keyOfRef(f), [...(ignored.get(keyOfRef(f)) ?? []), ...f.paths]);
 
     const created: (k8s.apiextensions.CustomResource | undefined)[] = objects.map(() => undefined);
     const visiting = new Set<number>();
@@ -94,6 +104,7 @@ export class EdgeDeployment extends pulumi.ComponentResource {
         parent: this,
         provider: args.provider,
         dependsOn: [...args.dependsOn, ...after, ...(waits.get(keyOfObject(objects[i])) ?? []), ...(needsIdentity ? identity : [])],
+        ...(ignored.has(keyOfObject(objects[i])) ? { ignoreChanges: ignored.get(keyOfObject(objects[i])) } : {}),
       });
       created[i] = resource;
       this.resources.push(resource);

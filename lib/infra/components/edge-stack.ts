@@ -5,6 +5,8 @@ import { AlertGroup } from '../../alerts';
 import { KeyVaultFact, ObjectReference } from '../../deployment-facts';
 import { KubernetesObject } from '../../model/kubernetes-object';
 import { AksCluster } from './aks-cluster';
+import { ArgoRollouts } from './argo-rollouts';
+import { controllerOwnedFields, needsArgoRollouts } from '../program/controller-owned';
 import { AuditLogs } from './audit-logs';
 import { AzureMonitoring } from './azure-monitoring';
 import { StackConfig } from '../program/config';
@@ -102,6 +104,8 @@ export class EdgeStack extends pulumi.ComponentResource {
   public readonly monitoring?: AzureMonitoring;
   /** Azure's managed Redis and its Secret, for the rate-limit service (issue 16). */
   public readonly redis?: ManagedRedis;
+  /** The Argo Rollouts controller, when the objects have Rollouts (or `argoRollouts.install`). */
+  public readonly argoRollouts?: ArgoRollouts;
 
   public constructor(name: string, args: EdgeStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super('istio-aks-edge:index:EdgeStack', name, {}, opts);
@@ -169,6 +173,18 @@ export class EdgeStack extends pulumi.ComponentResource {
       });
     }
     this.istio = new IstioControlPlane(`${name}-istio`, { istio: config.istio, provider: this.aks.provider, gatewayApi: config.gatewayApi }, { parent: this });
+    // Argo Rollouts when the app has Rollouts (not always in production: a stack without one would
+    // run a controller for nothing), unless argoRollouts.install says otherwise. Its release
+    // installs the CRDs; every Rollout and analysis template waits for it, as the Istio objects
+    // wait for istiod.
+    if (config.argoRollouts.install ?? needsArgoRollouts(args.objects)) {
+      this.argoRollouts = new ArgoRollouts(`${name}-argo-rollouts`, { chartRepository: config.argoRollouts.chartRepository, provider: this.aks.provider }, { parent: this });
+    }
+    const argo = this.argoRollouts;
+    const argoObjects = argo ? args.objects.filter((o) => o.apiVersion.startsWith('argoproj.io/')).map((o) => ({
+      object: { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata?.namespace, name: o.metadata?.name ?? '' },
+      dependsOn: [argo.release],
+    })) : [];
     // The managed Redis's Secret is declared after the objects (it needs its namespace, which the
     // objects create); the objects that read it wait for it through this promise.
     let redisSecret: (secret: pulumi.Resource) => void = () => undefined;
@@ -182,7 +198,10 @@ export class EdgeStack extends pulumi.ComponentResource {
         // The IP must exist (and be usable by the cluster) before the gateway Service asks for it.
         ...(args.publicIp.service ? [{ object: args.publicIp.service, dependsOn: [this.ingressIp] }] : []),
         ...(args.managedRedis?.readers ?? []).map((object) => ({ object, dependsOn: [redisSecretDeclared] })),
+        ...argoObjects,
       ],
+      // What the Argo Rollouts controller writes during a rollout (weights, subset labels): never reset by a later `up`.
+      controllerOwned: controllerOwnedFields(args.objects),
       keyVault: this.keyVault && args.keyVault ? {
         clientId: this.keyVault.clientId,
         tenantId: this.keyVault.tenantId,

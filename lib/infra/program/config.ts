@@ -213,6 +213,33 @@ export interface KeyVaultConfig {
   readonly recover: boolean;
 }
 
+/** The Argo project's official Helm repository (the default of `argoRollouts.chartRepository`). */
+export const ARGO_HELM_REPOSITORY = 'https://argoproj.github.io/argo-helm';
+
+/** The Argo Rollouts controller and the credentials its analysis uses (config `argoRollouts`, `argoRolloutsClientSecret`). */
+export interface ArgoRolloutsConfig {
+  /**
+   * Install the controller: true, false, or undefined for "when the app's objects have a Rollout
+   * or an analysis template".
+   * @default - when the app's objects need it
+   */
+  readonly install?: boolean;
+  /** The Helm repository of the `argo-rollouts` chart. */
+  readonly chartRepository: string;
+  /**
+   * The object ID of the service principal whose client secret the AnalysisTemplates read
+   * (`PrometheusSource.azureManaged`): it gets "Monitoring Data Reader" on the stack's Azure Monitor workspace.
+   * @default - no role assignment (give the role yourself)
+   */
+  readonly prometheusReaderObjectId?: string;
+  /**
+   * That service principal's client secret (config `argoRolloutsClientSecret`, set with
+   * `pulumi config set --secret`): the program writes it into the Secret the AnalysisTemplates read.
+   * @default - the program writes no Secret (create it yourself)
+   */
+  readonly clientSecret?: string;
+}
+
 /** The validated configuration of a stack. */
 export interface StackConfig {
   /** The edge environment deployed (a key of the app's environments). */
@@ -258,6 +285,8 @@ export interface StackConfig {
    * Gateway and VirtualService; the Gateway API CRDs (v1.5.1, standard channel) are installed first.
    */
   readonly gatewayApi: boolean;
+  /** The Argo Rollouts controller and its analysis credentials. */
+  readonly argoRollouts: ArgoRolloutsConfig;
   /** Tags of every Azure resource. */
   readonly tags: Record<string, string>;
   /**
@@ -313,7 +342,7 @@ export const CONFIG_KEYS = [
   'environment', 'production', 'location', 'kubernetesVersion', 'longTermSupport', 'zones', 'systemPool', 'userPools',
   'loadBalancerSku', 'istio', 'autoUpgradeChannel', 'entraId', 'monitoring', 'tags', 'clusterName', 'hostnames',
   'tlsSecretName', 'keyVault', 'apiServerAuthorizedIpRanges', 'networkPolicy', 'azurePolicy', 'deployerPrincipalType',
-  'gatewayApi', 'maintenance', 'security',
+  'gatewayApi', 'maintenance', 'security', 'argoRollouts', 'argoRolloutsClientSecret',
 ] as const;
 
 /** The keys of each object-valued setting. */
@@ -328,6 +357,7 @@ const OBJECT_KEYS: Record<string, readonly string[]> = {
   entraId: ['enabled', 'adminGroupObjectIds', 'azureRbac', 'disableLocalAccounts', 'bootstrapDeployer', 'revokedDeployers'],
   monitoring: ['enabled', 'emails', 'webhooks', 'grafana'],
   keyVault: ['existingResourceGroup', 'name', 'recover'],
+  argoRollouts: ['install', 'chartRepository', 'prometheusReaderObjectId'],
 };
 
 /**
@@ -700,6 +730,28 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
   const azurePolicy = bool('azurePolicy', json('azurePolicy'), production);
   const gatewayApi = bool('gatewayApi', json('gatewayApi'), false);
 
+  const argoRaw = object('argoRollouts', json('argoRollouts'));
+  const argoRollouts: { install?: boolean; chartRepository: string; prometheusReaderObjectId?: string; clientSecret?: string } = {
+    install: argoRaw.install === undefined ? undefined : bool('argoRollouts.install', argoRaw.install, true),
+    chartRepository: ARGO_HELM_REPOSITORY,
+  };
+  if (argoRaw.chartRepository !== undefined) {
+    if (typeof argoRaw.chartRepository !== 'string' || !/^(https|oci):\/\/\S+$/.test(argoRaw.chartRepository)) {
+      bad('argoRollouts.chartRepository', argoRaw.chartRepository, `Use an https:// or oci:// Helm repository (default ${ARGO_HELM_REPOSITORY}, the Argo project's) or your mirror.`);
+    } else argoRollouts.chartRepository = argoRaw.chartRepository;
+  }
+  if (argoRaw.prometheusReaderObjectId !== undefined) {
+    const id = argoRaw.prometheusReaderObjectId;
+    if (typeof id !== 'string' || !GUID.test(id)) {
+      bad('argoRollouts.prometheusReaderObjectId', id, 'Give the object ID (a GUID) of the service principal whose client secret the AnalysisTemplates read (az ad sp show --id <client id> --query id -o tsv).');
+    } else argoRollouts.prometheusReaderObjectId = id.toLowerCase();
+  }
+  const clientSecret = raw('argoRolloutsClientSecret');
+  if (clientSecret !== undefined) {
+    if (typeof clientSecret !== 'string' || clientSecret === '') bad('argoRolloutsClientSecret', '(secret)', 'Set the client secret as a string: pulumi config set --secret argoRolloutsClientSecret <value>.');
+    else argoRollouts.clientSecret = clientSecret;
+  }
+
   const tagsRaw = json('tags') ?? {};
   if (!tagsRaw || typeof tagsRaw !== 'object' || Array.isArray(tagsRaw) || Object.values(tagsRaw).some((v) => typeof v !== 'string')) {
     bad('tags', tagsRaw, 'Use an object of string values, for example { "costCenter": "shop" }.');
@@ -728,7 +780,7 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string,
   return {
     environment: environment!, production, location: location!, kubernetesVersion, longTermSupport, zones,
     systemPool: systemPool!, userPools, loadBalancerSku: 'standard', istio, autoUpgradeChannel, entraId, monitoring, keyVault,
-    apiServerAuthorizedIpRanges: ranges as string[], maintenance, security, networkPolicy: networkPolicy as StackConfig['networkPolicy'], azurePolicy, gatewayApi,
+    apiServerAuthorizedIpRanges: ranges as string[], maintenance, security, networkPolicy: networkPolicy as StackConfig['networkPolicy'], azurePolicy, gatewayApi, argoRollouts,
     tags: { environment: environment!, 'managed-by': 'pulumi', ...(tagsRaw as Record<string, string>) },
     clusterName, hostnames: hostnames as string[] | undefined, tlsSecretName,
     deployerPrincipalType: deployerPrincipalType as StackConfig['deployerPrincipalType'],
