@@ -1,11 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 // `npm test`'s tests: everything under test/ but the end-to-end tests in test/e2e/ (`npm run test:e2e`,
-// vitest.e2e.config.mts), which pack, install and spawn whole programs.
+// vitest.e2e.config.mts), which pack, install and spawn whole programs, and the day-2 scenarios of the
+// Pulumi program (test/infra/day2.test.ts: about twenty runs of the program under mocks, the largest
+// file by far), which run there too.
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/e2e/**', '**/node_modules/**'],
+    exclude: ['test/e2e/**', 'test/infra/day2.test.ts', '**/node_modules/**'],
     // Synthesizing and validating charts is CPU-bound; two workers match the CI machine.
     pool: 'forks',
     // One module graph per worker instead of one per test file: cdk8s, the generated Istio classes and

@@ -6,7 +6,9 @@ import { defineConfig } from 'vitest/config';
 // after `npm test`.
 export default defineConfig({
   test: {
-    include: ['test/e2e/**/*.test.ts'],
+    // The day-2 scenarios of the Pulumi program under mocks (test/infra/day2.test.ts) run here too: about
+    // twenty program runs, too long for `npm test`'s budget.
+    include: ['test/e2e/**/*.test.ts', 'test/infra/day2.test.ts'],
     pool: 'forks',
     testTimeout: 600_000,
     hookTimeout: 600_000,

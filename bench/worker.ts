@@ -148,11 +148,13 @@ async function main(): Promise<void> {
       const { buildScaleEdge } = require('./scale-edge') as typeof import('./scale-edge');
       yaml = manifestsToYaml(synthesizeApp(buildScaleEdge(n)).flatMap((c) => c.objects));
     }
-    // The change a reviewer would see: canary weights 90/10 become 80/20 (every 10th VirtualService of a scale edge).
+    // The change a reviewer would see: canary weights move to 80/20 (the example's rollouts, at 100/0
+    // between rollouts, as the controller would set them; every 10th VirtualService of a scale edge, from 90/10).
     let vs = 0;
     const changed = yaml.split(/^---$/m).map((doc) => {
       if (!/^kind: VirtualService$/m.test(doc)) return doc;
-      return mode === 'write-example' || vs++ % 10 === 0 ? doc.replace(/weight: 90$/gm, 'weight: 80').replace(/weight: 10$/gm, 'weight: 20') : doc;
+      if (mode === 'write-example') return doc.replace(/weight: 100$/gm, 'weight: 80').replace(/weight: 0$/gm, 'weight: 20');
+      return vs++ % 10 === 0 ? doc.replace(/weight: 90$/gm, 'weight: 80').replace(/weight: 10$/gm, 'weight: 20') : doc;
     }).join('---');
     if (changed === yaml) throw new Error(`${mode}: no canary weight to change`);
     writeFileSync(file, yaml);

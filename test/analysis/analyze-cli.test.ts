@@ -43,7 +43,7 @@ describe('analyze', () => {
       expect(stdout, name).toMatch(new RegExp(`^(ERROR|WARNING|INFO) +${name} test/fixtures/broken/[\\w-]+\\.yaml#\\d+: \\w+ ([a-z-]+/)?[a-z-]+`, 'm'));
     }
     expect(stdout).toMatch(/CustomResourceInvalid test\/fixtures\/broken\/schema.yaml#3: VirtualService schema\/no-timeout spec.http\[0\].timeout: must be a valid duration greater than 1ms.* \[EDGE0003 IST0106\]/);
-    expect(stdout).toMatch(/^90 objects: \d+ errors, \d+ warnings, \d+ infos? \(\d+ files? read, \d+\.\d s\)\.$/m);
+    expect(stdout).toMatch(/^92 objects: \d+ errors, \d+ warnings, \d+ infos? \(\d+ files? read, \d+\.\d s\)\.$/m);
   });
 
   it.each(['dev', 'prod'] as const)('passes the example app\'s %s output (exit 0, no finding)', async (name) => {

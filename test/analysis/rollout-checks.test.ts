@@ -57,3 +57,40 @@ describe('RolloutGateQueryInvalid (EDGE9102)', () => {
     expect(found([template({ address: 'http://prometheus:9090', query: 'sum(kube_pod_status_ready{namespace="shop"})' })], 'RolloutGateQueryInvalid')).toEqual([]);
   });
 });
+
+describe('RolloutStepsWaitForPromotion (EDGE9103)', () => {
+  const withSteps = (steps: unknown[]): KubernetesObject => {
+    const r = rollout(['api']);
+    (r.spec as any).strategy.canary.steps = steps;
+    return r;
+  };
+  it('reports a last step that is a pause without duration (the canary stays at the last weight)', () => {
+    expect(found([dr, vs(['stable', 'canary']), withSteps([{ setWeight: 10 }, { setWeight: 50 }, { pause: {} }])], 'RolloutStepsWaitForPromotion')).toEqual([
+      expect.stringMatching(/^EDGE9103 spec\.strategy\.canary\.steps\[2\]\.pause: The last step is a pause without duration: the canary stays at 50% until someone runs kubectl argo rollouts promote/),
+    ]);
+  });
+  it('near misses: a pause with a duration last, an indefinite pause mid-way, steps ending below 100 (the controller promotes after them)', () => {
+    for (const steps of [[{ setWeight: 10 }, { pause: { duration: '10m' } }], [{ setWeight: 10 }, { pause: {} }, { setWeight: 50 }], [{ setWeight: 10 }]]) {
+      expect(found([dr, vs(['stable', 'canary']), withSteps(steps)], 'RolloutStepsWaitForPromotion')).toEqual([]);
+    }
+  });
+});
+
+describe('RolloutHeaderRouteShadowed (EDGE9104)', () => {
+  const pinned = (order: 'pin-first' | 'pin-last', pinPath = '/api', otherHeaders?: Record<string, unknown>): KubernetesObject => {
+    const api = { name: 'api', match: [{ uri: { prefix: '/api' }, ...(otherHeaders ? { headers: otherHeaders } : {}) }], route: [{ destination: { host: 'api', subset: 'stable' }, weight: 100 }, { destination: { host: 'api', subset: 'canary' }, weight: 0 }] };
+    const pin = { name: 'api-canary', match: [{ uri: { prefix: pinPath }, headers: { 'x-canary': { exact: 'true' } } }], route: [{ destination: { host: 'api', subset: 'canary' } }] };
+    return { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'shop', namespace: 'shop' }, spec: { hosts: ['api'], http: order === 'pin-first' ? [pin, api] : [api, pin] } };
+  };
+  it('reports a pin after a route that takes all of its requests', () => {
+    expect(found([dr, pinned('pin-last'), rollout(['api'])], 'RolloutHeaderRouteShadowed')).toEqual([
+      expect.stringMatching(/^EDGE9104 spec\.http\[1\]\.match\[0\]: Route "api-canary" pins requests with x-canary to the canary of Rollout shop\/api, but route "api" before it takes every request it matches/),
+    ]);
+    expect(found([dr, pinned('pin-last', '/api/v2'), rollout(['api'])], 'RolloutHeaderRouteShadowed')).toHaveLength(1);
+  });
+  it('near misses: the pin first; an earlier route that needs another header or a longer prefix', () => {
+    expect(found([dr, pinned('pin-first'), rollout(['api'])], 'RolloutHeaderRouteShadowed')).toEqual([]);
+    expect(found([dr, pinned('pin-last', '/api', { 'x-tenant': { exact: 'a' } }), rollout(['api'])], 'RolloutHeaderRouteShadowed')).toEqual([]);
+    expect(found([dr, pinned('pin-last', '/ap'), rollout(['api'])], 'RolloutHeaderRouteShadowed')).toEqual([]);
+  });
+});

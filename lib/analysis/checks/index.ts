@@ -62,6 +62,8 @@ import { serviceSelectsNoPod } from './workload/service-selects-no-pod';
 import { serviceTargetPortNotExposed } from './workload/service-target-port-not-exposed';
 import { rolloutTrafficRoutingNotFound } from './rollout/rollout-traffic-routing-not-found';
 import { rolloutGateQueryInvalid } from './rollout/rollout-gate-query-invalid';
+import { rolloutHeaderRouteShadowed } from './rollout/rollout-header-route-shadowed';
+import { rolloutStepsWaitForPromotion } from './rollout/rollout-steps-wait-for-promotion';
 
 /** All checks. */
 export const CHECKS: readonly Check[] = [
@@ -83,7 +85,7 @@ export const CHECKS: readonly Check[] = [
   authorizationShadowsHttpsRedirect,
   gatewayApiParentRefNotFound, gatewayApiHostnameNotAccepted, gatewayApiBackendNotFound, gatewayApiReferenceNotPermitted, gatewayApiConflictingListeners, gatewayApiAllWeightsZero,
   // Progressive delivery (Argo Rollouts).
-  rolloutTrafficRoutingNotFound, rolloutGateQueryInvalid,
+  rolloutTrafficRoutingNotFound, rolloutGateQueryInvalid, rolloutStepsWaitForPromotion, rolloutHeaderRouteShadowed,
   // Global rate limiting: filter, configuration and local limits (../rate-limit-checks.ts).
   ...RATE_LIMIT_CHECKS,
   // The install target (--target aks-addon).

@@ -24,7 +24,7 @@ export interface ValidateSchemasOptions {
   readonly validatedElsewhere?: (apiVersion: string, kind: string) => boolean;
 }
 
-type ModelClass = new (data: unknown) => { validate(): void };
+type ModelClass = (new (data: unknown) => { validate(): void }) & { readonly prototype: { validate(this: unknown): void } };
 
 /**
  * Schemas for kinds no npm package publishes, written for this package from the projects' API
@@ -149,7 +149,7 @@ export async function validateSchemas(objects: readonly KubernetesObject[], opti
     try {
       // The model's validate function on the plain object: constructing the model would copy the
       // whole object first (dropping undefined values), which cost as much as the validation.
-      (Model.prototype.validate as (this: unknown) => void).call(target);
+      Model.prototype.validate.call(target);
     } catch {
       // A failure is confirmed, and worded, on the model's own copy, as before.
       try {
