@@ -21,6 +21,12 @@ export {
   AKS_ISTIO_ADDON_REVISIONS, AZURE_REGIONS, closest, DEFAULT_ISTIO_CHART_REPOSITORY, DEFAULT_ISTIO_HUB, LTS_KUBERNETES_MINORS, SUPPORTED_ISTIO_MINORS, SUPPORTED_KUBERNETES_MINORS,
 } from './program/support-window';
 export { deterministicGuid, KEY_VAULT_NAME, keyVaultName, userPoolAksName } from './program/names';
+export { ARGO_HELM_REPOSITORY } from './program/config';
+export type { ArgoRolloutsConfig } from './program/config';
+export { controllerOwnedFields, needsArgoRollouts, POD_TEMPLATE_HASH_LABEL } from './program/controller-owned';
+export type { ControllerOwnedFields } from './program/controller-owned';
+export { analysisClientSecrets } from './program/analysis-credentials';
+export type { AnalysisClientSecret } from './program/analysis-credentials';
 
 // The components.
 export { EdgeStack } from './components/edge-stack';
@@ -38,6 +44,10 @@ export type { BoundObject, KeyVaultBinding } from './components/identity-binding
 export { GatewayKeyVault, KEY_VAULT_SECRETS_USER_ROLE_ID } from './components/gateway-key-vault';
 export type { GatewayKeyVaultArgs } from './components/gateway-key-vault';
 export { ManagedRedis } from './components/managed-redis';
+export { ARGO_ROLLOUTS_CHART_VERSION, ARGO_ROLLOUTS_NAMESPACE, ARGO_ROLLOUTS_VERSION, ArgoRollouts } from './components/argo-rollouts';
+export type { ArgoRolloutsArgs } from './components/argo-rollouts';
+export { AnalysisCredentials } from './components/analysis-credentials';
+export type { AnalysisCredentialsArgs } from './components/analysis-credentials';
 export type { ManagedRedisArgs, RedisPrivateEndpointArgs } from './components/managed-redis';
 export { AKS_AUDIT_LOG_CATEGORIES, AuditLogs } from './components/audit-logs';
 export type { AuditLogsArgs } from './components/audit-logs';
