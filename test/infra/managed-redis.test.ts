@@ -9,8 +9,8 @@ import { stackConfig } from '../../apps/plan';
 import { ManagedRedis } from '../../lib/infra/components/managed-redis';
 import { EdgeMocks, settle, valueOf } from '../../lib/infra/testing';
 
-async function run(stack: string) {
-  const mocks = new EdgeMocks();
+async function run(stack: string, preview = false) {
+  const mocks = new EdgeMocks({ preview });
   await mocks.install('istio-aks-edge', stack, stackConfig(stack));
   const outputs = await edgeProgram();
   const redisHost = await valueOf(outputs.rateLimitRedisHost as never);
@@ -65,6 +65,15 @@ describe('managed Redis for the rate-limit service', () => {
     expect(env.find((e: any) => e.name === 'REDIS_URL').valueFrom.secretKeyRef).toEqual({ name: redis.secretName, key: 'url' });
     expect(deployment.dependencies).toContain(secret.urn);
     expect(mocks.resources.filter((r) => r.dependencies.includes(secret.urn)).map((r) => r.name)).toEqual([deployment.name]);
+  });
+
+  it('preview (pulumi preview, nothing created yet): the rate-limit Deployment still waits for the Secret, which waits for the database', async () => {
+    const { mocks } = await run('prod', true);
+    const [secret] = mocks.ofType('kubernetes:core/v1:Secret').filter((r) => r.parent?.startsWith('istio-aks-edge:azure:ManagedRedis::'));
+    const [database] = mocks.ofType('azure-native:redisenterprise:Database');
+    const deployment = mocks.resources.find((r) => r.inputs.kind === 'Deployment' && r.inputs.metadata?.name === 'ratelimit')!;
+    expect(deployment.dependencies).toContain(secret.urn);
+    expect(secret.dependencies).toContain(database.urn);
   });
 
   it('dev: no Azure cache, no Secret written; the in-cluster Redis is among the edge objects', async () => {
