@@ -18,7 +18,20 @@ import { SKIP_AWAIT_ANNOTATION } from '../../lib/infra/components/identity-bindi
 import { EdgeMocks, MOCK_AKS_TOKEN, MOCK_DEPLOYER, MOCK_EXEC_KUBECONFIG, MOCK_KUBECONFIG, RecordedResource, settle, valueOf } from '../../lib/infra/testing';
 import { keyVaultName } from '../../lib/infra/program/names';
 
-async function run(stack: string, overrides: Record<string, string> = {}) {
+/**
+ * The program run once per stack with its committed config, shared by the tests that only read what
+ * it declared (the same run each time: running it again per test cost most of this file's time);
+ * with overrides, a run of its own.
+ */
+const committedRuns = new Map<string, ReturnType<typeof runProgram>>();
+function run(stack: string, overrides: Record<string, string> = {}): ReturnType<typeof runProgram> {
+  if (Object.keys(overrides).length > 0) return runProgram(stack, overrides);
+  let shared = committedRuns.get(stack);
+  if (!shared) committedRuns.set(stack, shared = runProgram(stack, overrides));
+  return shared;
+}
+
+async function runProgram(stack: string, overrides: Record<string, string>) {
   const mocks = new EdgeMocks();
   await mocks.install('istio-aks-edge', stack, { ...stackConfig(stack), ...overrides });
   const outputs = await edgeProgram();
@@ -139,7 +152,8 @@ describe.each(['dev', 'prod'] as const)('Pulumi program, stack %s', (stack) => {
 
   it('applies exactly the objects `npm run synth` writes, but for the Key Vault values Azure returned', async () => {
     const { mocks, values } = await run(stack);
-    const applied = mocks.resources.filter(isEdgeObject).map((r) => r.inputs);
+    // A copy: the substitutions below are undone on it, not on the shared run's records.
+    const applied = mocks.resources.filter(isEdgeObject).map((r) => structuredClone(r.inputs));
     if (stack === 'prod') {
       // The documented substitutions (README): the identity's IDs and the vault's name, and
       // Pulumi not waiting for the pods that mount the vault. Undo them, then compare.
