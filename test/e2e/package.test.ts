@@ -115,7 +115,7 @@ describe('the README\'s init command line, as written, without a terminal; then 
     const folder = line.split(' ').at(-1)!;
     const r = sh(projects, line);
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(r.stdout).toMatch(/^Created 12 files in my-edge \(template plain\)/m);
+    expect(r.stdout).toMatch(/^Created 13 files in my-edge \(template plain\)/m);
     expect(r.stdout).toMatch(/^Placeholders \(no terminal to ask on\): host my-edge\.dev\.example\.com, region westeurope, resource group rg-my-edge-dev, public IP pip-my-edge-dev\. Edit them/m);
     expect(r.stdout).toMatch(/^Wrote 3 files to dist\/ \(dev \d+ objects\): 0 errors, 0 warnings, 0 infos, in \d+\.\d s\.$/m);
     expect(r.stdout).toMatch(/Tests\b.*[^0-9]3 passed/); // vitest's colours between the words

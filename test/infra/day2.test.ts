@@ -85,7 +85,9 @@ describe.each([false, true])('admins are Entra ID groups; a deployer\'s assignme
   it('a second deployer leaves the first admin group\'s and the first deployer\'s assignments in place, and adds its own', async () => {
     const first = await run('prod', { preview: false });
     expect(first.values.deployed).toMatchObject({ bootstrapDeployers: [{ objectId: MOCK_DEPLOYER.objectId, principalType: 'ServicePrincipal' }] });
-    const group = roles(first.mocks).filter((r) => r.inputs.principalId === PLACEHOLDER_GUID);
+    // The admin groups' assignments (the committed placeholder group; the Prometheus reader for the
+    // rollout gates, edge-analysis-reader, commits the same nil GUID and is not an admin group).
+    const group = roles(first.mocks).filter((r) => r.inputs.principalId === PLACEHOLDER_GUID && r.name.includes('-group-'));
     expect(group.map((r) => r.name).sort()).toEqual([
       `edge-aks-cluster-admin-group-${PLACEHOLDER_GUID}`, `edge-aks-cluster-user-group-${PLACEHOLDER_GUID}`,
       `edge-keyvault-certificates-officer-group-${PLACEHOLDER_GUID}`, `edge-monitoring-grafana-admin-group-${PLACEHOLDER_GUID}`,
@@ -250,11 +252,12 @@ describe('committed placeholders', () => {
   it('the plan and the tests accept them; a real `pulumi up` (no mocks) refuses them, naming each', () => {
     const values = Object.fromEntries(Object.entries(stackConfig('prod')).filter(([k]) => k.startsWith('istio-aks-edge:')).map(([k, v]) => [k.slice('istio-aks-edge:'.length), v]));
     const config = parseStackConfig({ ...values, apiServerAuthorizedIpRanges: '["203.0.113.0/24"]' }, 'prod', { prod: { gatewayMinReplicas: 2 } });
-    expect(placeholdersIn(config)).toEqual([`entraId.adminGroupObjectIds: "${PLACEHOLDER_GUID}"`, 'apiServerAuthorizedIpRanges: "203.0.113.0/24"']);
+    expect(placeholdersIn(config)).toEqual([`entraId.adminGroupObjectIds: "${PLACEHOLDER_GUID}"`, 'apiServerAuthorizedIpRanges: "203.0.113.0/24"', `argoRollouts.prometheusReaderObjectId: "${PLACEHOLDER_GUID}"`]);
     expect(() => refusePlaceholders(config, 'prod', true)).not.toThrow();
     expect(() => refusePlaceholders(config, 'prod', false)).toThrow(new ConfigError([
       `Pulumi stack "prod": invalid config istio-aks-edge:entraId.adminGroupObjectIds: received "${PLACEHOLDER_GUID}". This is the committed placeholder (accepted by the offline plan and the tests only): set the real value in Pulumi.<stack>.yaml (pulumi config set --path ...).`,
       'Pulumi stack "prod": invalid config istio-aks-edge:apiServerAuthorizedIpRanges: received "203.0.113.0/24". This is the committed placeholder (accepted by the offline plan and the tests only): set the real value in Pulumi.<stack>.yaml (pulumi config set --path ...).',
+      `Pulumi stack "prod": invalid config istio-aks-edge:argoRollouts.prometheusReaderObjectId: received "${PLACEHOLDER_GUID}". This is the committed placeholder (accepted by the offline plan and the tests only): set the real value in Pulumi.<stack>.yaml (pulumi config set --path ...).`,
     ].join('\n')));
   });
 });
