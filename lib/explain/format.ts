@@ -39,14 +39,13 @@ export function formatExplanation(e: Explanation): string {
   return lines.join('\n');
 }
 
-/** The explanation as plain JSON data (what `--json` prints). */
-export function explanationJson(e: Explanation): Record<string, unknown> {
+/**
+ * What the chosen route does to the request besides sending it on (redirect, rewrite, timeout,
+ * retries, fault, mirror, CORS, header changes), each null when the route has none: one list for
+ * the JSON output and the semantic diff's outcome.
+ */
+export function routeActions(e: Explanation) {
   return {
-    decision: e.decision,
-    status: e.status ?? null,
-    gateway: e.gateway ?? null,
-    route: e.route ?? null,
-    destinations: e.destinations.map((d) => ({ host: d.host, subset: d.subset ?? null, port: d.port ?? null, weight: d.weight, destinationRule: d.destinationRule ?? null, trafficPolicy: d.trafficPolicy ?? null, authorization: d.authorization ?? null, problems: d.problems, pods: d.pods ?? null })),
     redirect: e.redirect ?? null,
     rewrite: e.rewrite ?? null,
     timeout: e.timeout ?? null,
@@ -55,6 +54,18 @@ export function explanationJson(e: Explanation): Record<string, unknown> {
     mirror: e.mirror ?? null,
     cors: e.cors ?? null,
     headers: e.headers ?? null,
+  };
+}
+
+/** The explanation as plain JSON data (what `--json` prints). */
+export function explanationJson(e: Explanation): Record<string, unknown> {
+  return {
+    decision: e.decision,
+    status: e.status ?? null,
+    gateway: e.gateway ?? null,
+    route: e.route ?? null,
+    destinations: e.destinations.map((d) => ({ host: d.host, subset: d.subset ?? null, port: d.port ?? null, weight: d.weight, destinationRule: d.destinationRule ?? null, trafficPolicy: d.trafficPolicy ?? null, authorization: d.authorization ?? null, problems: d.problems, pods: d.pods ?? null })),
+    ...routeActions(e),
     rateLimits: e.rateLimits,
     authorization: e.authorization ?? null,
     jwt: e.jwt,

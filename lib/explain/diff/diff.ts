@@ -11,6 +11,7 @@ import { KubernetesObject } from '../../model/kubernetes-object';
 import { ManifestLocation } from '../../model/read-manifests';
 import { LoadedEdge } from '../edge';
 import { ExplainOptions, ExplainRequest, Explanation } from '../explain';
+import { routeActions } from '../format';
 import { DEFAULT_SOURCE_IP, OTHER_VALUE, PathCondition, representativeRequests, RepresentativeRequest, RequestScope } from './request-classes';
 
 /** The JSON schema version of {@link EdgeDiff}; raised on any incompatible change. */
@@ -180,14 +181,7 @@ export function diffOutcome(e: Explanation): DiffOutcome {
     gateway: e.gateway ? { name: e.gateway.name, port: e.gateway.server.port, protocol: e.gateway.server.protocol } : null,
     route: e.route ? { virtualService: e.route.virtualService, name: e.route.name ?? null, index: e.route.index, match: e.route.match ?? null } : null,
     destinations,
-    redirect: e.redirect ?? null,
-    rewrite: e.rewrite ?? null,
-    timeout: e.timeout ?? null,
-    retries: e.retries ?? null,
-    fault: e.fault ?? null,
-    mirror: e.mirror ?? null,
-    cors: e.cors ?? null,
-    headers: e.headers ?? null,
+    ...routeActions(e),
     rateLimits: e.rateLimits.map((r) => ({
       name: r.name, kind: r.kind, domain: r.domain ?? null,
       descriptors: (r.descriptors ?? []).map((d) => d.entries.map((x) => `${x.key}=${x.value}`).join(',')),
