@@ -85,7 +85,7 @@ export function toJson_DestinationRuleProps(obj: DestinationRuleProps | undefine
     'spec': toJson_DestinationRuleSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -145,7 +145,7 @@ export function toJson_DestinationRuleSpec(obj: DestinationRuleSpec | undefined)
     'workloadSelector': toJson_DestinationRuleSpecWorkloadSelector(obj.workloadSelector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -187,7 +187,7 @@ export function toJson_DestinationRuleSpecSubsets(obj: DestinationRuleSpecSubset
     'trafficPolicy': toJson_DestinationRuleSpecSubsetsTrafficPolicy(obj.trafficPolicy),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -267,7 +267,7 @@ export function toJson_DestinationRuleSpecTrafficPolicy(obj: DestinationRuleSpec
     'tunnel': toJson_DestinationRuleSpecTrafficPolicyTunnel(obj.tunnel),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -295,7 +295,7 @@ export function toJson_DestinationRuleSpecWorkloadSelector(obj: DestinationRuleS
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -375,7 +375,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicy(obj: DestinationR
     'tunnel': toJson_DestinationRuleSpecSubsetsTrafficPolicyTunnel(obj.tunnel),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -409,7 +409,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyConnectionPool(obj: Desti
     'tcp': toJson_DestinationRuleSpecTrafficPolicyConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -467,7 +467,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyLoadBalancer(obj: Destina
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -555,7 +555,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyOutlierDetection(obj: Des
     'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -609,7 +609,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettings(obj: De
     'tls': toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsTls(obj.tls),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -639,7 +639,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyProxyProtocol(obj: Destin
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -675,7 +675,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyRetryBudget(obj: Destinat
     'percent': obj.percent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -769,7 +769,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyTls(obj: DestinationRuleS
     'subjectAltNames': obj.subjectAltNames?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -813,7 +813,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyTunnel(obj: DestinationRu
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -847,7 +847,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyConnectionPool(obj
     'tcp': toJson_DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -905,7 +905,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancer(obj: 
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -993,7 +993,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyOutlierDetection(o
     'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1047,7 +1047,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettings(
     'tls': toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTls(obj.tls),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1077,7 +1077,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyProxyProtocol(obj:
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1113,7 +1113,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyRetryBudget(obj: D
     'percent': obj.percent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1207,7 +1207,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyTls(obj: Destinati
     'subjectAltNames': obj.subjectAltNames?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1251,7 +1251,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyTunnel(obj: Destin
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1337,7 +1337,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyConnectionPoolHttp(obj: D
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1397,7 +1397,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyConnectionPoolTcp(obj: De
     'tcpKeepalive': toJson_DestinationRuleSpecTrafficPolicyConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1471,7 +1471,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHas
     'useSourceIp': obj.useSourceIp,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1521,7 +1521,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyLoadBalancerLocalityLbSet
     'failoverPriority': obj.failoverPriority?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1583,7 +1583,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyLoadBalancerWarmup(obj: D
     'minimumPercent': obj.minimumPercent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1617,7 +1617,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsConnecti
     'tcp': toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1675,7 +1675,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBala
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1763,7 +1763,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsOutlierD
     'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1789,7 +1789,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsPort(obj
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1883,7 +1883,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsTls(obj:
     'subjectAltNames': obj.subjectAltNames?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2001,7 +2001,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolHttp
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2061,7 +2061,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolTcp(
     'tcpKeepalive': toJson_DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2135,7 +2135,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsis
     'useSourceIp': obj.useSourceIp,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2185,7 +2185,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerLocali
     'failoverPriority': obj.failoverPriority?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2247,7 +2247,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerWarmup
     'minimumPercent': obj.minimumPercent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2281,7 +2281,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsC
     'tcp': toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2339,7 +2339,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsL
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2427,7 +2427,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsO
     'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2453,7 +2453,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsP
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2547,7 +2547,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsT
     'subjectAltNames': obj.subjectAltNames?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2639,7 +2639,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyConnectionPoolTcpTcpKeepa
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2691,7 +2691,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHas
     'ttl': obj.ttl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2719,7 +2719,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHas
     'tableSize': obj.tableSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2747,7 +2747,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHas
     'minimumRingSize': obj.minimumRingSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2781,7 +2781,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyLoadBalancerLocalityLbSet
     'to': ((obj.to) === undefined) ? undefined : (Object.entries(obj.to).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2815,7 +2815,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyLoadBalancerLocalityLbSet
     'to': obj.to,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2901,7 +2901,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsConnecti
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2961,7 +2961,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsConnecti
     'tcpKeepalive': toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3035,7 +3035,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBala
     'useSourceIp': obj.useSourceIp,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3085,7 +3085,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBala
     'failoverPriority': obj.failoverPriority?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3147,7 +3147,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBala
     'minimumPercent': obj.minimumPercent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3225,7 +3225,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyConnectionPoolTcpT
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3277,7 +3277,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsis
     'ttl': obj.ttl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3305,7 +3305,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsis
     'tableSize': obj.tableSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3333,7 +3333,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsis
     'minimumRingSize': obj.minimumRingSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3367,7 +3367,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerLocali
     'to': ((obj.to) === undefined) ? undefined : (Object.entries(obj.to).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3401,7 +3401,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerLocali
     'to': obj.to,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3487,7 +3487,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsC
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3547,7 +3547,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsC
     'tcpKeepalive': toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3621,7 +3621,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsL
     'useSourceIp': obj.useSourceIp,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3671,7 +3671,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsL
     'failoverPriority': obj.failoverPriority?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3733,7 +3733,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsL
     'minimumPercent': obj.minimumPercent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3785,7 +3785,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHas
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3845,7 +3845,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsConnecti
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3897,7 +3897,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBala
     'ttl': obj.ttl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3925,7 +3925,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBala
     'tableSize': obj.tableSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3953,7 +3953,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBala
     'minimumRingSize': obj.minimumRingSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3987,7 +3987,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBala
     'to': ((obj.to) === undefined) ? undefined : (Object.entries(obj.to).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4021,7 +4021,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBala
     'to': obj.to,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4055,7 +4055,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyLoadBalancerConsis
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4115,7 +4115,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsC
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4167,7 +4167,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsL
     'ttl': obj.ttl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4195,7 +4195,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsL
     'tableSize': obj.tableSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4223,7 +4223,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsL
     'minimumRingSize': obj.minimumRingSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4257,7 +4257,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsL
     'to': ((obj.to) === undefined) ? undefined : (Object.entries(obj.to).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4291,7 +4291,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsL
     'to': obj.to,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4325,7 +4325,7 @@ export function toJson_DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBala
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4359,7 +4359,7 @@ export function toJson_DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsL
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4446,7 +4446,7 @@ export function toJson_DestinationRuleV1Alpha3Props(obj: DestinationRuleV1Alpha3
     'spec': toJson_DestinationRuleV1Alpha3Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4506,7 +4506,7 @@ export function toJson_DestinationRuleV1Alpha3Spec(obj: DestinationRuleV1Alpha3S
     'workloadSelector': toJson_DestinationRuleV1Alpha3SpecWorkloadSelector(obj.workloadSelector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4548,7 +4548,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsets(obj: DestinationRuleV1
     'trafficPolicy': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicy(obj.trafficPolicy),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4628,7 +4628,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicy(obj: Destination
     'tunnel': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyTunnel(obj.tunnel),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4656,7 +4656,7 @@ export function toJson_DestinationRuleV1Alpha3SpecWorkloadSelector(obj: Destinat
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4736,7 +4736,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicy(obj: Dest
     'tunnel': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTunnel(obj.tunnel),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4770,7 +4770,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPool(ob
     'tcp': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4828,7 +4828,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancer(obj:
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4916,7 +4916,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyOutlierDetection(
     'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4970,7 +4970,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'tls': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsTls(obj.tls),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5000,7 +5000,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyProxyProtocol(obj
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5036,7 +5036,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyRetryBudget(obj: 
     'percent': obj.percent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5130,7 +5130,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyTls(obj: Destinat
     'subjectAltNames': obj.subjectAltNames?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5174,7 +5174,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyTunnel(obj: Desti
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5208,7 +5208,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnection
     'tcp': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5266,7 +5266,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalanc
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5354,7 +5354,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyOutlierDet
     'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5408,7 +5408,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'tls': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsTls(obj.tls),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5438,7 +5438,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyProxyProto
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5474,7 +5474,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyRetryBudge
     'percent': obj.percent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5568,7 +5568,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTls(obj: D
     'subjectAltNames': obj.subjectAltNames?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5612,7 +5612,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyTunnel(obj
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5698,7 +5698,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolHtt
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5758,7 +5758,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcp
     'tcpKeepalive': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5832,7 +5832,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsi
     'useSourceIp': obj.useSourceIp,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5882,7 +5882,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocal
     'failoverPriority': obj.failoverPriority?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5944,7 +5944,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerWarmu
     'minimumPercent': obj.minimumPercent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5978,7 +5978,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'tcp': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6036,7 +6036,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6124,7 +6124,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6150,7 +6150,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6244,7 +6244,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'subjectAltNames': obj.subjectAltNames?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6362,7 +6362,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnection
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6422,7 +6422,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnection
     'tcpKeepalive': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6496,7 +6496,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalanc
     'useSourceIp': obj.useSourceIp,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6546,7 +6546,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalanc
     'failoverPriority': obj.failoverPriority?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6608,7 +6608,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalanc
     'minimumPercent': obj.minimumPercent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6642,7 +6642,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'tcp': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6700,7 +6700,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6788,7 +6788,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6814,7 +6814,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6908,7 +6908,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'subjectAltNames': obj.subjectAltNames?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7000,7 +7000,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyConnectionPoolTcp
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7052,7 +7052,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsi
     'ttl': obj.ttl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7080,7 +7080,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsi
     'tableSize': obj.tableSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7108,7 +7108,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsi
     'minimumRingSize': obj.minimumRingSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7142,7 +7142,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocal
     'to': ((obj.to) === undefined) ? undefined : (Object.entries(obj.to).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7176,7 +7176,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerLocal
     'to': obj.to,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7262,7 +7262,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7322,7 +7322,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'tcpKeepalive': toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7396,7 +7396,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'useSourceIp': obj.useSourceIp,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7446,7 +7446,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'failoverPriority': obj.failoverPriority?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7508,7 +7508,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'minimumPercent': obj.minimumPercent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7586,7 +7586,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyConnection
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7638,7 +7638,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalanc
     'ttl': obj.ttl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7666,7 +7666,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalanc
     'tableSize': obj.tableSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7694,7 +7694,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalanc
     'minimumRingSize': obj.minimumRingSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7728,7 +7728,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalanc
     'to': ((obj.to) === undefined) ? undefined : (Object.entries(obj.to).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7762,7 +7762,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalanc
     'to': obj.to,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7848,7 +7848,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7908,7 +7908,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'tcpKeepalive': toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7982,7 +7982,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'useSourceIp': obj.useSourceIp,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8032,7 +8032,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'failoverPriority': obj.failoverPriority?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8094,7 +8094,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'minimumPercent': obj.minimumPercent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8146,7 +8146,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyLoadBalancerConsi
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8206,7 +8206,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8258,7 +8258,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'ttl': obj.ttl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8286,7 +8286,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'tableSize': obj.tableSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8314,7 +8314,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'minimumRingSize': obj.minimumRingSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8348,7 +8348,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'to': ((obj.to) === undefined) ? undefined : (Object.entries(obj.to).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8382,7 +8382,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'to': obj.to,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8416,7 +8416,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyLoadBalanc
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8476,7 +8476,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8528,7 +8528,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'ttl': obj.ttl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8556,7 +8556,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'tableSize': obj.tableSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8584,7 +8584,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'minimumRingSize': obj.minimumRingSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8618,7 +8618,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'to': ((obj.to) === undefined) ? undefined : (Object.entries(obj.to).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8652,7 +8652,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'to': obj.to,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8686,7 +8686,7 @@ export function toJson_DestinationRuleV1Alpha3SpecTrafficPolicyPortLevelSettings
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8720,7 +8720,7 @@ export function toJson_DestinationRuleV1Alpha3SpecSubsetsTrafficPolicyPortLevelS
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8807,7 +8807,7 @@ export function toJson_DestinationRuleV1Beta1Props(obj: DestinationRuleV1Beta1Pr
     'spec': toJson_DestinationRuleV1Beta1Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8867,7 +8867,7 @@ export function toJson_DestinationRuleV1Beta1Spec(obj: DestinationRuleV1Beta1Spe
     'workloadSelector': toJson_DestinationRuleV1Beta1SpecWorkloadSelector(obj.workloadSelector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8909,7 +8909,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsets(obj: DestinationRuleV1B
     'trafficPolicy': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicy(obj.trafficPolicy),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8989,7 +8989,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicy(obj: DestinationR
     'tunnel': toJson_DestinationRuleV1Beta1SpecTrafficPolicyTunnel(obj.tunnel),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9017,7 +9017,7 @@ export function toJson_DestinationRuleV1Beta1SpecWorkloadSelector(obj: Destinati
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9097,7 +9097,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicy(obj: Desti
     'tunnel': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTunnel(obj.tunnel),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9131,7 +9131,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyConnectionPool(obj
     'tcp': toJson_DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9189,7 +9189,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancer(obj: 
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9277,7 +9277,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyOutlierDetection(o
     'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9331,7 +9331,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettings(
     'tls': toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsTls(obj.tls),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9361,7 +9361,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyProxyProtocol(obj:
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9397,7 +9397,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyRetryBudget(obj: D
     'percent': obj.percent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9491,7 +9491,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyTls(obj: Destinati
     'subjectAltNames': obj.subjectAltNames?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9535,7 +9535,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyTunnel(obj: Destin
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9569,7 +9569,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionP
     'tcp': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9627,7 +9627,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalance
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9715,7 +9715,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyOutlierDete
     'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9769,7 +9769,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'tls': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsTls(obj.tls),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9799,7 +9799,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyProxyProtoc
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9835,7 +9835,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyRetryBudget
     'percent': obj.percent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9929,7 +9929,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTls(obj: De
     'subjectAltNames': obj.subjectAltNames?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9973,7 +9973,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyTunnel(obj:
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10059,7 +10059,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolHttp
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10119,7 +10119,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolTcp(
     'tcpKeepalive': toJson_DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10193,7 +10193,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsis
     'useSourceIp': obj.useSourceIp,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10243,7 +10243,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerLocali
     'failoverPriority': obj.failoverPriority?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10305,7 +10305,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerWarmup
     'minimumPercent': obj.minimumPercent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10339,7 +10339,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsC
     'tcp': toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10397,7 +10397,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsL
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10485,7 +10485,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsO
     'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10511,7 +10511,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsP
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10605,7 +10605,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsT
     'subjectAltNames': obj.subjectAltNames?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10723,7 +10723,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionP
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10783,7 +10783,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionP
     'tcpKeepalive': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10857,7 +10857,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalance
     'useSourceIp': obj.useSourceIp,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10907,7 +10907,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalance
     'failoverPriority': obj.failoverPriority?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10969,7 +10969,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalance
     'minimumPercent': obj.minimumPercent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11003,7 +11003,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'tcp': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11061,7 +11061,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'warmupDurationSecs': obj.warmupDurationSecs,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11149,7 +11149,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'splitExternalLocalOriginErrors': obj.splitExternalLocalOriginErrors,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11175,7 +11175,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11269,7 +11269,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'subjectAltNames': obj.subjectAltNames?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11361,7 +11361,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyConnectionPoolTcpT
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11413,7 +11413,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsis
     'ttl': obj.ttl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11441,7 +11441,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsis
     'tableSize': obj.tableSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11469,7 +11469,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsis
     'minimumRingSize': obj.minimumRingSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11503,7 +11503,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerLocali
     'to': ((obj.to) === undefined) ? undefined : (Object.entries(obj.to).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11537,7 +11537,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerLocali
     'to': obj.to,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11623,7 +11623,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsC
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11683,7 +11683,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsC
     'tcpKeepalive': toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11757,7 +11757,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsL
     'useSourceIp': obj.useSourceIp,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11807,7 +11807,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsL
     'failoverPriority': obj.failoverPriority?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11869,7 +11869,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsL
     'minimumPercent': obj.minimumPercent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11947,7 +11947,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyConnectionP
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11999,7 +11999,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalance
     'ttl': obj.ttl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12027,7 +12027,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalance
     'tableSize': obj.tableSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12055,7 +12055,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalance
     'minimumRingSize': obj.minimumRingSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12089,7 +12089,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalance
     'to': ((obj.to) === undefined) ? undefined : (Object.entries(obj.to).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12123,7 +12123,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalance
     'to': obj.to,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12209,7 +12209,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12269,7 +12269,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'tcpKeepalive': toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSettingsConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12343,7 +12343,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'useSourceIp': obj.useSourceIp,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12393,7 +12393,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'failoverPriority': obj.failoverPriority?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12455,7 +12455,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'minimumPercent': obj.minimumPercent,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12507,7 +12507,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyLoadBalancerConsis
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12567,7 +12567,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsC
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12619,7 +12619,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsL
     'ttl': obj.ttl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12647,7 +12647,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsL
     'tableSize': obj.tableSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12675,7 +12675,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsL
     'minimumRingSize': obj.minimumRingSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12709,7 +12709,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsL
     'to': ((obj.to) === undefined) ? undefined : (Object.entries(obj.to).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12743,7 +12743,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsL
     'to': obj.to,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12777,7 +12777,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyLoadBalance
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12837,7 +12837,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12889,7 +12889,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'ttl': obj.ttl,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12917,7 +12917,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'tableSize': obj.tableSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12945,7 +12945,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'minimumRingSize': obj.minimumRingSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12979,7 +12979,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'to': ((obj.to) === undefined) ? undefined : (Object.entries(obj.to).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13013,7 +13013,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'to': obj.to,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13047,7 +13047,7 @@ export function toJson_DestinationRuleV1Beta1SpecTrafficPolicyPortLevelSettingsL
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13081,7 +13081,7 @@ export function toJson_DestinationRuleV1Beta1SpecSubsetsTrafficPolicyPortLevelSe
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13168,7 +13168,7 @@ export function toJson_EnvoyFilterProps(obj: EnvoyFilterProps | undefined): Reco
     'spec': toJson_EnvoyFilterSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13220,7 +13220,7 @@ export function toJson_EnvoyFilterSpec(obj: EnvoyFilterSpec | undefined): Record
     'workloadSelector': toJson_EnvoyFilterSpecWorkloadSelector(obj.workloadSelector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13264,7 +13264,7 @@ export function toJson_EnvoyFilterSpecConfigPatches(obj: EnvoyFilterSpecConfigPa
     'patch': toJson_EnvoyFilterSpecConfigPatchesPatch(obj.patch),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13314,7 +13314,7 @@ export function toJson_EnvoyFilterSpecTargetRefs(obj: EnvoyFilterSpecTargetRefs 
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13342,7 +13342,7 @@ export function toJson_EnvoyFilterSpecWorkloadSelector(obj: EnvoyFilterSpecWorkl
     'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13444,7 +13444,7 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatch(obj: EnvoyFilterSpecCon
     'waypoint': toJson_EnvoyFilterSpecConfigPatchesMatchWaypoint(obj.waypoint),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13492,7 +13492,7 @@ export function toJson_EnvoyFilterSpecConfigPatchesPatch(obj: EnvoyFilterSpecCon
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13544,7 +13544,7 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchCluster(obj: EnvoyFilter
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13622,7 +13622,7 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchListener(obj: EnvoyFilte
     'portNumber': obj.portNumber,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13658,7 +13658,7 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchProxy(obj: EnvoyFilterSp
     'proxyVersion': obj.proxyVersion,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13718,7 +13718,7 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchRouteConfiguration(obj: 
     'vhost': toJson_EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhost(obj.vhost),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13760,7 +13760,7 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchWaypoint(obj: EnvoyFilte
     'route': toJson_EnvoyFilterSpecConfigPatchesMatchWaypointRoute(obj.route),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13872,7 +13872,7 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchListenerFilterChain(obj:
     'transportProtocol': obj.transportProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13916,7 +13916,7 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhost(
     'route': toJson_EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhostRoute(obj.route),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13952,7 +13952,7 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchWaypointFilter(obj: Envo
     'subFilter': toJson_EnvoyFilterSpecConfigPatchesMatchWaypointFilterSubFilter(obj.subFilter),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13980,7 +13980,7 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchWaypointRoute(obj: Envoy
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14016,7 +14016,7 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchListenerFilterChainFilte
     'subFilter': toJson_EnvoyFilterSpecConfigPatchesMatchListenerFilterChainFilterSubFilter(obj.subFilter),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14054,7 +14054,7 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchRouteConfigurationVhostR
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14082,7 +14082,7 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchWaypointFilterSubFilter(
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14110,7 +14110,7 @@ export function toJson_EnvoyFilterSpecConfigPatchesMatchListenerFilterChainFilte
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14215,7 +14215,7 @@ export function toJson_GatewayProps(obj: GatewayProps | undefined): Record<strin
     'spec': toJson_GatewaySpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14251,7 +14251,7 @@ export function toJson_GatewaySpec(obj: GatewaySpec | undefined): Record<string,
     'servers': obj.servers?.map(y => toJson_GatewaySpecServers(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14315,7 +14315,7 @@ export function toJson_GatewaySpecServers(obj: GatewaySpecServers | undefined): 
     'tls': toJson_GatewaySpecServersTls(obj.tls),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14365,7 +14365,7 @@ export function toJson_GatewaySpecServersPort(obj: GatewaySpecServersPort | unde
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14519,7 +14519,7 @@ export function toJson_GatewaySpecServersTls(obj: GatewaySpecServersTls | undefi
     'verifyCertificateSpki': obj.verifyCertificateSpki?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14621,7 +14621,7 @@ export function toJson_GatewaySpecServersTlsTlsCertificates(obj: GatewaySpecServ
     'serverCertificate': obj.serverCertificate,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14708,7 +14708,7 @@ export function toJson_GatewayV1Alpha3Props(obj: GatewayV1Alpha3Props | undefine
     'spec': toJson_GatewayV1Alpha3Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14744,7 +14744,7 @@ export function toJson_GatewayV1Alpha3Spec(obj: GatewayV1Alpha3Spec | undefined)
     'servers': obj.servers?.map(y => toJson_GatewayV1Alpha3SpecServers(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14808,7 +14808,7 @@ export function toJson_GatewayV1Alpha3SpecServers(obj: GatewayV1Alpha3SpecServer
     'tls': toJson_GatewayV1Alpha3SpecServersTls(obj.tls),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14858,7 +14858,7 @@ export function toJson_GatewayV1Alpha3SpecServersPort(obj: GatewayV1Alpha3SpecSe
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15012,7 +15012,7 @@ export function toJson_GatewayV1Alpha3SpecServersTls(obj: GatewayV1Alpha3SpecSer
     'verifyCertificateSpki': obj.verifyCertificateSpki?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15114,7 +15114,7 @@ export function toJson_GatewayV1Alpha3SpecServersTlsTlsCertificates(obj: Gateway
     'serverCertificate': obj.serverCertificate,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15201,7 +15201,7 @@ export function toJson_GatewayV1Beta1Props(obj: GatewayV1Beta1Props | undefined)
     'spec': toJson_GatewayV1Beta1Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15237,7 +15237,7 @@ export function toJson_GatewayV1Beta1Spec(obj: GatewayV1Beta1Spec | undefined): 
     'servers': obj.servers?.map(y => toJson_GatewayV1Beta1SpecServers(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15301,7 +15301,7 @@ export function toJson_GatewayV1Beta1SpecServers(obj: GatewayV1Beta1SpecServers 
     'tls': toJson_GatewayV1Beta1SpecServersTls(obj.tls),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15351,7 +15351,7 @@ export function toJson_GatewayV1Beta1SpecServersPort(obj: GatewayV1Beta1SpecServ
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15505,7 +15505,7 @@ export function toJson_GatewayV1Beta1SpecServersTls(obj: GatewayV1Beta1SpecServe
     'verifyCertificateSpki': obj.verifyCertificateSpki?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15607,7 +15607,7 @@ export function toJson_GatewayV1Beta1SpecServersTlsTlsCertificates(obj: GatewayV
     'serverCertificate': obj.serverCertificate,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15694,7 +15694,7 @@ export function toJson_ProxyConfigProps(obj: ProxyConfigProps | undefined): Reco
     'spec': toJson_ProxyConfigSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15746,7 +15746,7 @@ export function toJson_ProxyConfigSpec(obj: ProxyConfigSpec | undefined): Record
     'selector': toJson_ProxyConfigSpecSelector(obj.selector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15774,7 +15774,7 @@ export function toJson_ProxyConfigSpecImage(obj: ProxyConfigSpecImage | undefine
     'imageType': obj.imageType,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15802,7 +15802,7 @@ export function toJson_ProxyConfigSpecSelector(obj: ProxyConfigSpecSelector | un
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15889,7 +15889,7 @@ export function toJson_ServiceEntryProps(obj: ServiceEntryProps | undefined): Re
     'spec': toJson_ServiceEntrySpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15985,7 +15985,7 @@ export function toJson_ServiceEntrySpec(obj: ServiceEntrySpec | undefined): Reco
     'workloadSelector': toJson_ServiceEntrySpecWorkloadSelector(obj.workloadSelector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16059,7 +16059,7 @@ export function toJson_ServiceEntrySpecEndpoints(obj: ServiceEntrySpecEndpoints 
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16123,7 +16123,7 @@ export function toJson_ServiceEntrySpecPorts(obj: ServiceEntrySpecPorts | undefi
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16171,7 +16171,7 @@ export function toJson_ServiceEntrySpecWorkloadSelector(obj: ServiceEntrySpecWor
     'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16258,7 +16258,7 @@ export function toJson_ServiceEntryV1Alpha3Props(obj: ServiceEntryV1Alpha3Props 
     'spec': toJson_ServiceEntryV1Alpha3Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16354,7 +16354,7 @@ export function toJson_ServiceEntryV1Alpha3Spec(obj: ServiceEntryV1Alpha3Spec | 
     'workloadSelector': toJson_ServiceEntryV1Alpha3SpecWorkloadSelector(obj.workloadSelector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16428,7 +16428,7 @@ export function toJson_ServiceEntryV1Alpha3SpecEndpoints(obj: ServiceEntryV1Alph
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16492,7 +16492,7 @@ export function toJson_ServiceEntryV1Alpha3SpecPorts(obj: ServiceEntryV1Alpha3Sp
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16540,7 +16540,7 @@ export function toJson_ServiceEntryV1Alpha3SpecWorkloadSelector(obj: ServiceEntr
     'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16627,7 +16627,7 @@ export function toJson_ServiceEntryV1Beta1Props(obj: ServiceEntryV1Beta1Props | 
     'spec': toJson_ServiceEntryV1Beta1Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16723,7 +16723,7 @@ export function toJson_ServiceEntryV1Beta1Spec(obj: ServiceEntryV1Beta1Spec | un
     'workloadSelector': toJson_ServiceEntryV1Beta1SpecWorkloadSelector(obj.workloadSelector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16797,7 +16797,7 @@ export function toJson_ServiceEntryV1Beta1SpecEndpoints(obj: ServiceEntryV1Beta1
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16861,7 +16861,7 @@ export function toJson_ServiceEntryV1Beta1SpecPorts(obj: ServiceEntryV1Beta1Spec
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16909,7 +16909,7 @@ export function toJson_ServiceEntryV1Beta1SpecWorkloadSelector(obj: ServiceEntry
     'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16996,7 +16996,7 @@ export function toJson_SidecarProps(obj: SidecarProps | undefined): Record<strin
     'spec': toJson_SidecarSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17056,7 +17056,7 @@ export function toJson_SidecarSpec(obj: SidecarSpec | undefined): Record<string,
     'workloadSelector': toJson_SidecarSpecWorkloadSelector(obj.workloadSelector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17108,7 +17108,7 @@ export function toJson_SidecarSpecEgress(obj: SidecarSpecEgress | undefined): Re
     'port': toJson_SidecarSpecEgressPort(obj.port),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17144,7 +17144,7 @@ export function toJson_SidecarSpecInboundConnectionPool(obj: SidecarSpecInboundC
     'tcp': toJson_SidecarSpecInboundConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17212,7 +17212,7 @@ export function toJson_SidecarSpecIngress(obj: SidecarSpecIngress | undefined): 
     'tls': toJson_SidecarSpecIngressTls(obj.tls),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17248,7 +17248,7 @@ export function toJson_SidecarSpecOutboundTrafficPolicy(obj: SidecarSpecOutbound
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17276,7 +17276,7 @@ export function toJson_SidecarSpecWorkloadSelector(obj: SidecarSpecWorkloadSelec
     'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17342,7 +17342,7 @@ export function toJson_SidecarSpecEgressPort(obj: SidecarSpecEgressPort | undefi
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17428,7 +17428,7 @@ export function toJson_SidecarSpecInboundConnectionPoolHttp(obj: SidecarSpecInbo
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17488,7 +17488,7 @@ export function toJson_SidecarSpecInboundConnectionPoolTcp(obj: SidecarSpecInbou
     'tcpKeepalive': toJson_SidecarSpecInboundConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17540,7 +17540,7 @@ export function toJson_SidecarSpecIngressConnectionPool(obj: SidecarSpecIngressC
     'tcp': toJson_SidecarSpecIngressConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17590,7 +17590,7 @@ export function toJson_SidecarSpecIngressPort(obj: SidecarSpecIngressPort | unde
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17744,7 +17744,7 @@ export function toJson_SidecarSpecIngressTls(obj: SidecarSpecIngressTls | undefi
     'verifyCertificateSpki': obj.verifyCertificateSpki?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17786,7 +17786,7 @@ export function toJson_SidecarSpecOutboundTrafficPolicyEgressProxy(obj: SidecarS
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17860,7 +17860,7 @@ export function toJson_SidecarSpecInboundConnectionPoolTcpTcpKeepalive(obj: Side
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17946,7 +17946,7 @@ export function toJson_SidecarSpecIngressConnectionPoolHttp(obj: SidecarSpecIngr
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18006,7 +18006,7 @@ export function toJson_SidecarSpecIngressConnectionPoolTcp(obj: SidecarSpecIngre
     'tcpKeepalive': toJson_SidecarSpecIngressConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18108,7 +18108,7 @@ export function toJson_SidecarSpecIngressTlsTlsCertificates(obj: SidecarSpecIngr
     'serverCertificate': obj.serverCertificate,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18134,7 +18134,7 @@ export function toJson_SidecarSpecOutboundTrafficPolicyEgressProxyPort(obj: Side
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18194,7 +18194,7 @@ export function toJson_SidecarSpecIngressConnectionPoolTcpTcpKeepalive(obj: Side
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18281,7 +18281,7 @@ export function toJson_SidecarV1Alpha3Props(obj: SidecarV1Alpha3Props | undefine
     'spec': toJson_SidecarV1Alpha3Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18341,7 +18341,7 @@ export function toJson_SidecarV1Alpha3Spec(obj: SidecarV1Alpha3Spec | undefined)
     'workloadSelector': toJson_SidecarV1Alpha3SpecWorkloadSelector(obj.workloadSelector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18393,7 +18393,7 @@ export function toJson_SidecarV1Alpha3SpecEgress(obj: SidecarV1Alpha3SpecEgress 
     'port': toJson_SidecarV1Alpha3SpecEgressPort(obj.port),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18429,7 +18429,7 @@ export function toJson_SidecarV1Alpha3SpecInboundConnectionPool(obj: SidecarV1Al
     'tcp': toJson_SidecarV1Alpha3SpecInboundConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18497,7 +18497,7 @@ export function toJson_SidecarV1Alpha3SpecIngress(obj: SidecarV1Alpha3SpecIngres
     'tls': toJson_SidecarV1Alpha3SpecIngressTls(obj.tls),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18533,7 +18533,7 @@ export function toJson_SidecarV1Alpha3SpecOutboundTrafficPolicy(obj: SidecarV1Al
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18561,7 +18561,7 @@ export function toJson_SidecarV1Alpha3SpecWorkloadSelector(obj: SidecarV1Alpha3S
     'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18627,7 +18627,7 @@ export function toJson_SidecarV1Alpha3SpecEgressPort(obj: SidecarV1Alpha3SpecEgr
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18713,7 +18713,7 @@ export function toJson_SidecarV1Alpha3SpecInboundConnectionPoolHttp(obj: Sidecar
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18773,7 +18773,7 @@ export function toJson_SidecarV1Alpha3SpecInboundConnectionPoolTcp(obj: SidecarV
     'tcpKeepalive': toJson_SidecarV1Alpha3SpecInboundConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18825,7 +18825,7 @@ export function toJson_SidecarV1Alpha3SpecIngressConnectionPool(obj: SidecarV1Al
     'tcp': toJson_SidecarV1Alpha3SpecIngressConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18875,7 +18875,7 @@ export function toJson_SidecarV1Alpha3SpecIngressPort(obj: SidecarV1Alpha3SpecIn
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19029,7 +19029,7 @@ export function toJson_SidecarV1Alpha3SpecIngressTls(obj: SidecarV1Alpha3SpecIng
     'verifyCertificateSpki': obj.verifyCertificateSpki?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19071,7 +19071,7 @@ export function toJson_SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxy(obj: 
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19145,7 +19145,7 @@ export function toJson_SidecarV1Alpha3SpecInboundConnectionPoolTcpTcpKeepalive(o
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19231,7 +19231,7 @@ export function toJson_SidecarV1Alpha3SpecIngressConnectionPoolHttp(obj: Sidecar
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19291,7 +19291,7 @@ export function toJson_SidecarV1Alpha3SpecIngressConnectionPoolTcp(obj: SidecarV
     'tcpKeepalive': toJson_SidecarV1Alpha3SpecIngressConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19393,7 +19393,7 @@ export function toJson_SidecarV1Alpha3SpecIngressTlsTlsCertificates(obj: Sidecar
     'serverCertificate': obj.serverCertificate,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19419,7 +19419,7 @@ export function toJson_SidecarV1Alpha3SpecOutboundTrafficPolicyEgressProxyPort(o
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19479,7 +19479,7 @@ export function toJson_SidecarV1Alpha3SpecIngressConnectionPoolTcpTcpKeepalive(o
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19566,7 +19566,7 @@ export function toJson_SidecarV1Beta1Props(obj: SidecarV1Beta1Props | undefined)
     'spec': toJson_SidecarV1Beta1Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19626,7 +19626,7 @@ export function toJson_SidecarV1Beta1Spec(obj: SidecarV1Beta1Spec | undefined): 
     'workloadSelector': toJson_SidecarV1Beta1SpecWorkloadSelector(obj.workloadSelector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19678,7 +19678,7 @@ export function toJson_SidecarV1Beta1SpecEgress(obj: SidecarV1Beta1SpecEgress | 
     'port': toJson_SidecarV1Beta1SpecEgressPort(obj.port),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19714,7 +19714,7 @@ export function toJson_SidecarV1Beta1SpecInboundConnectionPool(obj: SidecarV1Bet
     'tcp': toJson_SidecarV1Beta1SpecInboundConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19782,7 +19782,7 @@ export function toJson_SidecarV1Beta1SpecIngress(obj: SidecarV1Beta1SpecIngress 
     'tls': toJson_SidecarV1Beta1SpecIngressTls(obj.tls),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19818,7 +19818,7 @@ export function toJson_SidecarV1Beta1SpecOutboundTrafficPolicy(obj: SidecarV1Bet
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19846,7 +19846,7 @@ export function toJson_SidecarV1Beta1SpecWorkloadSelector(obj: SidecarV1Beta1Spe
     'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19912,7 +19912,7 @@ export function toJson_SidecarV1Beta1SpecEgressPort(obj: SidecarV1Beta1SpecEgres
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19998,7 +19998,7 @@ export function toJson_SidecarV1Beta1SpecInboundConnectionPoolHttp(obj: SidecarV
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20058,7 +20058,7 @@ export function toJson_SidecarV1Beta1SpecInboundConnectionPoolTcp(obj: SidecarV1
     'tcpKeepalive': toJson_SidecarV1Beta1SpecInboundConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20110,7 +20110,7 @@ export function toJson_SidecarV1Beta1SpecIngressConnectionPool(obj: SidecarV1Bet
     'tcp': toJson_SidecarV1Beta1SpecIngressConnectionPoolTcp(obj.tcp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20160,7 +20160,7 @@ export function toJson_SidecarV1Beta1SpecIngressPort(obj: SidecarV1Beta1SpecIngr
     'targetPort': obj.targetPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20314,7 +20314,7 @@ export function toJson_SidecarV1Beta1SpecIngressTls(obj: SidecarV1Beta1SpecIngre
     'verifyCertificateSpki': obj.verifyCertificateSpki?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20356,7 +20356,7 @@ export function toJson_SidecarV1Beta1SpecOutboundTrafficPolicyEgressProxy(obj: S
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20430,7 +20430,7 @@ export function toJson_SidecarV1Beta1SpecInboundConnectionPoolTcpTcpKeepalive(ob
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20516,7 +20516,7 @@ export function toJson_SidecarV1Beta1SpecIngressConnectionPoolHttp(obj: SidecarV
     'useClientProtocol': obj.useClientProtocol,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20576,7 +20576,7 @@ export function toJson_SidecarV1Beta1SpecIngressConnectionPoolTcp(obj: SidecarV1
     'tcpKeepalive': toJson_SidecarV1Beta1SpecIngressConnectionPoolTcpTcpKeepalive(obj.tcpKeepalive),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20678,7 +20678,7 @@ export function toJson_SidecarV1Beta1SpecIngressTlsTlsCertificates(obj: SidecarV
     'serverCertificate': obj.serverCertificate,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20704,7 +20704,7 @@ export function toJson_SidecarV1Beta1SpecOutboundTrafficPolicyEgressProxyPort(ob
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20764,7 +20764,7 @@ export function toJson_SidecarV1Beta1SpecIngressConnectionPoolTcpTcpKeepalive(ob
     'time': obj.time,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20851,7 +20851,7 @@ export function toJson_VirtualServiceProps(obj: VirtualServiceProps | undefined)
     'spec': toJson_VirtualServiceSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20919,7 +20919,7 @@ export function toJson_VirtualServiceSpec(obj: VirtualServiceSpec | undefined): 
     'tls': obj.tls?.map(y => toJson_VirtualServiceSpecTls(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21062,7 +21062,7 @@ export function toJson_VirtualServiceSpecHttp(obj: VirtualServiceSpecHttp | unde
     'timeout': obj.timeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21096,7 +21096,7 @@ export function toJson_VirtualServiceSpecTcp(obj: VirtualServiceSpecTcp | undefi
     'route': obj.route?.map(y => toJson_VirtualServiceSpecTcpRoute(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21130,7 +21130,7 @@ export function toJson_VirtualServiceSpecTls(obj: VirtualServiceSpecTls | undefi
     'route': obj.route?.map(y => toJson_VirtualServiceSpecTlsRoute(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21214,7 +21214,7 @@ export function toJson_VirtualServiceSpecHttpCorsPolicy(obj: VirtualServiceSpecH
     'unmatchedPreflights': obj.unmatchedPreflights,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21250,7 +21250,7 @@ export function toJson_VirtualServiceSpecHttpDelegate(obj: VirtualServiceSpecHtt
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21286,7 +21286,7 @@ export function toJson_VirtualServiceSpecHttpDirectResponse(obj: VirtualServiceS
     'status': obj.status,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21322,7 +21322,7 @@ export function toJson_VirtualServiceSpecHttpFault(obj: VirtualServiceSpecHttpFa
     'delay': toJson_VirtualServiceSpecHttpFaultDelay(obj.delay),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21352,7 +21352,7 @@ export function toJson_VirtualServiceSpecHttpHeaders(obj: VirtualServiceSpecHttp
     'response': toJson_VirtualServiceSpecHttpHeadersResponse(obj.response),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21482,7 +21482,7 @@ export function toJson_VirtualServiceSpecHttpMatch(obj: VirtualServiceSpecHttpMa
     'withoutHeaders': ((obj.withoutHeaders) === undefined) ? undefined : (Object.entries(obj.withoutHeaders).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_VirtualServiceSpecHttpMatchWithoutHeaders(i[1]) }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21526,7 +21526,7 @@ export function toJson_VirtualServiceSpecHttpMirror(obj: VirtualServiceSpecHttpM
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21552,7 +21552,7 @@ export function toJson_VirtualServiceSpecHttpMirrorPercentage(obj: VirtualServic
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21586,7 +21586,7 @@ export function toJson_VirtualServiceSpecHttpMirrors(obj: VirtualServiceSpecHttp
     'percentage': toJson_VirtualServiceSpecHttpMirrorsPercentage(obj.percentage),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21656,7 +21656,7 @@ export function toJson_VirtualServiceSpecHttpRedirect(obj: VirtualServiceSpecHtt
     'uri': obj.uri,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21724,7 +21724,7 @@ export function toJson_VirtualServiceSpecHttpRetries(obj: VirtualServiceSpecHttp
     'retryRemoteLocalities': obj.retryRemoteLocalities,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21768,7 +21768,7 @@ export function toJson_VirtualServiceSpecHttpRewrite(obj: VirtualServiceSpecHttp
     'uriRegexRewrite': toJson_VirtualServiceSpecHttpRewriteUriRegexRewrite(obj.uriRegexRewrite),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21808,7 +21808,7 @@ export function toJson_VirtualServiceSpecHttpRoute(obj: VirtualServiceSpecHttpRo
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21872,7 +21872,7 @@ export function toJson_VirtualServiceSpecTcpMatch(obj: VirtualServiceSpecTcpMatc
     'sourceSubnet': obj.sourceSubnet,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21906,7 +21906,7 @@ export function toJson_VirtualServiceSpecTcpRoute(obj: VirtualServiceSpecTcpRout
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21972,7 +21972,7 @@ export function toJson_VirtualServiceSpecTlsMatch(obj: VirtualServiceSpecTlsMatc
     'sourceNamespace': obj.sourceNamespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22006,7 +22006,7 @@ export function toJson_VirtualServiceSpecTlsRoute(obj: VirtualServiceSpecTlsRout
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22044,7 +22044,7 @@ export function toJson_VirtualServiceSpecHttpCorsPolicyAllowOrigins(obj: Virtual
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22094,7 +22094,7 @@ export function toJson_VirtualServiceSpecHttpDirectResponseBody(obj: VirtualServ
     'string': obj.string,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22144,7 +22144,7 @@ export function toJson_VirtualServiceSpecHttpFaultAbort(obj: VirtualServiceSpecH
     'percentage': toJson_VirtualServiceSpecHttpFaultAbortPercentage(obj.percentage),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22194,7 +22194,7 @@ export function toJson_VirtualServiceSpecHttpFaultDelay(obj: VirtualServiceSpecH
     'percentage': toJson_VirtualServiceSpecHttpFaultDelayPercentage(obj.percentage),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22230,7 +22230,7 @@ export function toJson_VirtualServiceSpecHttpHeadersRequest(obj: VirtualServiceS
     'set': ((obj.set) === undefined) ? undefined : (Object.entries(obj.set).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22266,7 +22266,7 @@ export function toJson_VirtualServiceSpecHttpHeadersResponse(obj: VirtualService
     'set': ((obj.set) === undefined) ? undefined : (Object.entries(obj.set).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22306,7 +22306,7 @@ export function toJson_VirtualServiceSpecHttpMatchAuthority(obj: VirtualServiceS
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22344,7 +22344,7 @@ export function toJson_VirtualServiceSpecHttpMatchHeaders(obj: VirtualServiceSpe
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22384,7 +22384,7 @@ export function toJson_VirtualServiceSpecHttpMatchMethod(obj: VirtualServiceSpec
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22422,7 +22422,7 @@ export function toJson_VirtualServiceSpecHttpMatchQueryParams(obj: VirtualServic
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22462,7 +22462,7 @@ export function toJson_VirtualServiceSpecHttpMatchScheme(obj: VirtualServiceSpec
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22502,7 +22502,7 @@ export function toJson_VirtualServiceSpecHttpMatchUri(obj: VirtualServiceSpecHtt
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22540,7 +22540,7 @@ export function toJson_VirtualServiceSpecHttpMatchWithoutHeaders(obj: VirtualSer
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22566,7 +22566,7 @@ export function toJson_VirtualServiceSpecHttpMirrorPort(obj: VirtualServiceSpecH
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22610,7 +22610,7 @@ export function toJson_VirtualServiceSpecHttpMirrorsDestination(obj: VirtualServ
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22636,7 +22636,7 @@ export function toJson_VirtualServiceSpecHttpMirrorsPercentage(obj: VirtualServi
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22686,7 +22686,7 @@ export function toJson_VirtualServiceSpecHttpRewriteUriRegexRewrite(obj: Virtual
     'rewrite': obj.rewrite,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22730,7 +22730,7 @@ export function toJson_VirtualServiceSpecHttpRouteDestination(obj: VirtualServic
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22760,7 +22760,7 @@ export function toJson_VirtualServiceSpecHttpRouteHeaders(obj: VirtualServiceSpe
     'response': toJson_VirtualServiceSpecHttpRouteHeadersResponse(obj.response),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22804,7 +22804,7 @@ export function toJson_VirtualServiceSpecTcpRouteDestination(obj: VirtualService
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22848,7 +22848,7 @@ export function toJson_VirtualServiceSpecTlsRouteDestination(obj: VirtualService
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22874,7 +22874,7 @@ export function toJson_VirtualServiceSpecHttpFaultAbortPercentage(obj: VirtualSe
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22900,7 +22900,7 @@ export function toJson_VirtualServiceSpecHttpFaultDelayPercentage(obj: VirtualSe
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22926,7 +22926,7 @@ export function toJson_VirtualServiceSpecHttpMirrorsDestinationPort(obj: Virtual
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22952,7 +22952,7 @@ export function toJson_VirtualServiceSpecHttpRouteDestinationPort(obj: VirtualSe
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22988,7 +22988,7 @@ export function toJson_VirtualServiceSpecHttpRouteHeadersRequest(obj: VirtualSer
     'set': ((obj.set) === undefined) ? undefined : (Object.entries(obj.set).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23024,7 +23024,7 @@ export function toJson_VirtualServiceSpecHttpRouteHeadersResponse(obj: VirtualSe
     'set': ((obj.set) === undefined) ? undefined : (Object.entries(obj.set).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23050,7 +23050,7 @@ export function toJson_VirtualServiceSpecTcpRouteDestinationPort(obj: VirtualSer
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23076,7 +23076,7 @@ export function toJson_VirtualServiceSpecTlsRouteDestinationPort(obj: VirtualSer
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23163,7 +23163,7 @@ export function toJson_VirtualServiceV1Alpha3Props(obj: VirtualServiceV1Alpha3Pr
     'spec': toJson_VirtualServiceV1Alpha3Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23231,7 +23231,7 @@ export function toJson_VirtualServiceV1Alpha3Spec(obj: VirtualServiceV1Alpha3Spe
     'tls': obj.tls?.map(y => toJson_VirtualServiceV1Alpha3SpecTls(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23374,7 +23374,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttp(obj: VirtualServiceV1Alpha
     'timeout': obj.timeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23408,7 +23408,7 @@ export function toJson_VirtualServiceV1Alpha3SpecTcp(obj: VirtualServiceV1Alpha3
     'route': obj.route?.map(y => toJson_VirtualServiceV1Alpha3SpecTcpRoute(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23442,7 +23442,7 @@ export function toJson_VirtualServiceV1Alpha3SpecTls(obj: VirtualServiceV1Alpha3
     'route': obj.route?.map(y => toJson_VirtualServiceV1Alpha3SpecTlsRoute(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23526,7 +23526,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpCorsPolicy(obj: VirtualServ
     'unmatchedPreflights': obj.unmatchedPreflights,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23562,7 +23562,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpDelegate(obj: VirtualServic
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23598,7 +23598,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpDirectResponse(obj: Virtual
     'status': obj.status,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23634,7 +23634,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpFault(obj: VirtualServiceV1
     'delay': toJson_VirtualServiceV1Alpha3SpecHttpFaultDelay(obj.delay),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23664,7 +23664,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpHeaders(obj: VirtualService
     'response': toJson_VirtualServiceV1Alpha3SpecHttpHeadersResponse(obj.response),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23794,7 +23794,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpMatch(obj: VirtualServiceV1
     'withoutHeaders': ((obj.withoutHeaders) === undefined) ? undefined : (Object.entries(obj.withoutHeaders).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_VirtualServiceV1Alpha3SpecHttpMatchWithoutHeaders(i[1]) }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23838,7 +23838,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpMirror(obj: VirtualServiceV
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23864,7 +23864,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpMirrorPercentage(obj: Virtu
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23898,7 +23898,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpMirrors(obj: VirtualService
     'percentage': toJson_VirtualServiceV1Alpha3SpecHttpMirrorsPercentage(obj.percentage),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23968,7 +23968,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpRedirect(obj: VirtualServic
     'uri': obj.uri,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24036,7 +24036,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpRetries(obj: VirtualService
     'retryRemoteLocalities': obj.retryRemoteLocalities,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24080,7 +24080,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpRewrite(obj: VirtualService
     'uriRegexRewrite': toJson_VirtualServiceV1Alpha3SpecHttpRewriteUriRegexRewrite(obj.uriRegexRewrite),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24120,7 +24120,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpRoute(obj: VirtualServiceV1
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24184,7 +24184,7 @@ export function toJson_VirtualServiceV1Alpha3SpecTcpMatch(obj: VirtualServiceV1A
     'sourceSubnet': obj.sourceSubnet,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24218,7 +24218,7 @@ export function toJson_VirtualServiceV1Alpha3SpecTcpRoute(obj: VirtualServiceV1A
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24284,7 +24284,7 @@ export function toJson_VirtualServiceV1Alpha3SpecTlsMatch(obj: VirtualServiceV1A
     'sourceNamespace': obj.sourceNamespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24318,7 +24318,7 @@ export function toJson_VirtualServiceV1Alpha3SpecTlsRoute(obj: VirtualServiceV1A
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24356,7 +24356,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpCorsPolicyAllowOrigins(obj:
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24406,7 +24406,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpDirectResponseBody(obj: Vir
     'string': obj.string,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24456,7 +24456,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpFaultAbort(obj: VirtualServ
     'percentage': toJson_VirtualServiceV1Alpha3SpecHttpFaultAbortPercentage(obj.percentage),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24506,7 +24506,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpFaultDelay(obj: VirtualServ
     'percentage': toJson_VirtualServiceV1Alpha3SpecHttpFaultDelayPercentage(obj.percentage),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24542,7 +24542,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpHeadersRequest(obj: Virtual
     'set': ((obj.set) === undefined) ? undefined : (Object.entries(obj.set).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24578,7 +24578,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpHeadersResponse(obj: Virtua
     'set': ((obj.set) === undefined) ? undefined : (Object.entries(obj.set).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24618,7 +24618,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpMatchAuthority(obj: Virtual
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24656,7 +24656,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpMatchHeaders(obj: VirtualSe
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24696,7 +24696,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpMatchMethod(obj: VirtualSer
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24734,7 +24734,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpMatchQueryParams(obj: Virtu
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24774,7 +24774,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpMatchScheme(obj: VirtualSer
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24814,7 +24814,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpMatchUri(obj: VirtualServic
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24852,7 +24852,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpMatchWithoutHeaders(obj: Vi
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24878,7 +24878,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpMirrorPort(obj: VirtualServ
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24922,7 +24922,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpMirrorsDestination(obj: Vir
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24948,7 +24948,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpMirrorsPercentage(obj: Virt
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24998,7 +24998,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpRewriteUriRegexRewrite(obj:
     'rewrite': obj.rewrite,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25042,7 +25042,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpRouteDestination(obj: Virtu
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25072,7 +25072,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpRouteHeaders(obj: VirtualSe
     'response': toJson_VirtualServiceV1Alpha3SpecHttpRouteHeadersResponse(obj.response),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25116,7 +25116,7 @@ export function toJson_VirtualServiceV1Alpha3SpecTcpRouteDestination(obj: Virtua
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25160,7 +25160,7 @@ export function toJson_VirtualServiceV1Alpha3SpecTlsRouteDestination(obj: Virtua
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25186,7 +25186,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpFaultAbortPercentage(obj: V
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25212,7 +25212,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpFaultDelayPercentage(obj: V
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25238,7 +25238,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpMirrorsDestinationPort(obj:
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25264,7 +25264,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpRouteDestinationPort(obj: V
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25300,7 +25300,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpRouteHeadersRequest(obj: Vi
     'set': ((obj.set) === undefined) ? undefined : (Object.entries(obj.set).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25336,7 +25336,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpRouteHeadersResponse(obj: V
     'set': ((obj.set) === undefined) ? undefined : (Object.entries(obj.set).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25362,7 +25362,7 @@ export function toJson_VirtualServiceV1Alpha3SpecTcpRouteDestinationPort(obj: Vi
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25388,7 +25388,7 @@ export function toJson_VirtualServiceV1Alpha3SpecTlsRouteDestinationPort(obj: Vi
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25475,7 +25475,7 @@ export function toJson_VirtualServiceV1Beta1Props(obj: VirtualServiceV1Beta1Prop
     'spec': toJson_VirtualServiceV1Beta1Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25543,7 +25543,7 @@ export function toJson_VirtualServiceV1Beta1Spec(obj: VirtualServiceV1Beta1Spec 
     'tls': obj.tls?.map(y => toJson_VirtualServiceV1Beta1SpecTls(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25686,7 +25686,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttp(obj: VirtualServiceV1Beta1S
     'timeout': obj.timeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25720,7 +25720,7 @@ export function toJson_VirtualServiceV1Beta1SpecTcp(obj: VirtualServiceV1Beta1Sp
     'route': obj.route?.map(y => toJson_VirtualServiceV1Beta1SpecTcpRoute(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25754,7 +25754,7 @@ export function toJson_VirtualServiceV1Beta1SpecTls(obj: VirtualServiceV1Beta1Sp
     'route': obj.route?.map(y => toJson_VirtualServiceV1Beta1SpecTlsRoute(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25838,7 +25838,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpCorsPolicy(obj: VirtualServi
     'unmatchedPreflights': obj.unmatchedPreflights,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25874,7 +25874,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpDelegate(obj: VirtualService
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25910,7 +25910,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpDirectResponse(obj: VirtualS
     'status': obj.status,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25946,7 +25946,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpFault(obj: VirtualServiceV1B
     'delay': toJson_VirtualServiceV1Beta1SpecHttpFaultDelay(obj.delay),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25976,7 +25976,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpHeaders(obj: VirtualServiceV
     'response': toJson_VirtualServiceV1Beta1SpecHttpHeadersResponse(obj.response),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26106,7 +26106,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMatch(obj: VirtualServiceV1B
     'withoutHeaders': ((obj.withoutHeaders) === undefined) ? undefined : (Object.entries(obj.withoutHeaders).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_VirtualServiceV1Beta1SpecHttpMatchWithoutHeaders(i[1]) }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26150,7 +26150,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMirror(obj: VirtualServiceV1
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26176,7 +26176,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMirrorPercentage(obj: Virtua
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26210,7 +26210,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMirrors(obj: VirtualServiceV
     'percentage': toJson_VirtualServiceV1Beta1SpecHttpMirrorsPercentage(obj.percentage),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26280,7 +26280,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpRedirect(obj: VirtualService
     'uri': obj.uri,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26348,7 +26348,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpRetries(obj: VirtualServiceV
     'retryRemoteLocalities': obj.retryRemoteLocalities,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26392,7 +26392,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpRewrite(obj: VirtualServiceV
     'uriRegexRewrite': toJson_VirtualServiceV1Beta1SpecHttpRewriteUriRegexRewrite(obj.uriRegexRewrite),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26432,7 +26432,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpRoute(obj: VirtualServiceV1B
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26496,7 +26496,7 @@ export function toJson_VirtualServiceV1Beta1SpecTcpMatch(obj: VirtualServiceV1Be
     'sourceSubnet': obj.sourceSubnet,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26530,7 +26530,7 @@ export function toJson_VirtualServiceV1Beta1SpecTcpRoute(obj: VirtualServiceV1Be
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26596,7 +26596,7 @@ export function toJson_VirtualServiceV1Beta1SpecTlsMatch(obj: VirtualServiceV1Be
     'sourceNamespace': obj.sourceNamespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26630,7 +26630,7 @@ export function toJson_VirtualServiceV1Beta1SpecTlsRoute(obj: VirtualServiceV1Be
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26668,7 +26668,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpCorsPolicyAllowOrigins(obj: 
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26718,7 +26718,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpDirectResponseBody(obj: Virt
     'string': obj.string,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26768,7 +26768,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpFaultAbort(obj: VirtualServi
     'percentage': toJson_VirtualServiceV1Beta1SpecHttpFaultAbortPercentage(obj.percentage),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26818,7 +26818,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpFaultDelay(obj: VirtualServi
     'percentage': toJson_VirtualServiceV1Beta1SpecHttpFaultDelayPercentage(obj.percentage),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26854,7 +26854,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpHeadersRequest(obj: VirtualS
     'set': ((obj.set) === undefined) ? undefined : (Object.entries(obj.set).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26890,7 +26890,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpHeadersResponse(obj: Virtual
     'set': ((obj.set) === undefined) ? undefined : (Object.entries(obj.set).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26930,7 +26930,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMatchAuthority(obj: VirtualS
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26968,7 +26968,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMatchHeaders(obj: VirtualSer
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27008,7 +27008,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMatchMethod(obj: VirtualServ
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27046,7 +27046,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMatchQueryParams(obj: Virtua
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27086,7 +27086,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMatchScheme(obj: VirtualServ
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27126,7 +27126,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMatchUri(obj: VirtualService
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27164,7 +27164,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMatchWithoutHeaders(obj: Vir
     'regex': obj.regex,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27190,7 +27190,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMirrorPort(obj: VirtualServi
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27234,7 +27234,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMirrorsDestination(obj: Virt
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27260,7 +27260,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMirrorsPercentage(obj: Virtu
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27310,7 +27310,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpRewriteUriRegexRewrite(obj: 
     'rewrite': obj.rewrite,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27354,7 +27354,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpRouteDestination(obj: Virtua
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27384,7 +27384,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpRouteHeaders(obj: VirtualSer
     'response': toJson_VirtualServiceV1Beta1SpecHttpRouteHeadersResponse(obj.response),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27428,7 +27428,7 @@ export function toJson_VirtualServiceV1Beta1SpecTcpRouteDestination(obj: Virtual
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27472,7 +27472,7 @@ export function toJson_VirtualServiceV1Beta1SpecTlsRouteDestination(obj: Virtual
     'subset': obj.subset,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27498,7 +27498,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpFaultAbortPercentage(obj: Vi
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27524,7 +27524,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpFaultDelayPercentage(obj: Vi
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27550,7 +27550,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpMirrorsDestinationPort(obj: 
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27576,7 +27576,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpRouteDestinationPort(obj: Vi
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27612,7 +27612,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpRouteHeadersRequest(obj: Vir
     'set': ((obj.set) === undefined) ? undefined : (Object.entries(obj.set).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27648,7 +27648,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpRouteHeadersResponse(obj: Vi
     'set': ((obj.set) === undefined) ? undefined : (Object.entries(obj.set).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27674,7 +27674,7 @@ export function toJson_VirtualServiceV1Beta1SpecTcpRouteDestinationPort(obj: Vir
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27700,7 +27700,7 @@ export function toJson_VirtualServiceV1Beta1SpecTlsRouteDestinationPort(obj: Vir
     'number': obj.number,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27787,7 +27787,7 @@ export function toJson_WorkloadEntryProps(obj: WorkloadEntryProps | undefined): 
     'spec': toJson_WorkloadEntrySpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27863,7 +27863,7 @@ export function toJson_WorkloadEntrySpec(obj: WorkloadEntrySpec | undefined): Re
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27950,7 +27950,7 @@ export function toJson_WorkloadEntryV1Alpha3Props(obj: WorkloadEntryV1Alpha3Prop
     'spec': toJson_WorkloadEntryV1Alpha3Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28026,7 +28026,7 @@ export function toJson_WorkloadEntryV1Alpha3Spec(obj: WorkloadEntryV1Alpha3Spec 
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28113,7 +28113,7 @@ export function toJson_WorkloadEntryV1Beta1Props(obj: WorkloadEntryV1Beta1Props 
     'spec': toJson_WorkloadEntryV1Beta1Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28189,7 +28189,7 @@ export function toJson_WorkloadEntryV1Beta1Spec(obj: WorkloadEntryV1Beta1Spec | 
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28276,7 +28276,7 @@ export function toJson_WorkloadGroupProps(obj: WorkloadGroupProps | undefined): 
     'spec': toJson_WorkloadGroupSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28320,7 +28320,7 @@ export function toJson_WorkloadGroupSpec(obj: WorkloadGroupSpec | undefined): Re
     'template': toJson_WorkloadGroupSpecTemplate(obj.template),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28352,7 +28352,7 @@ export function toJson_WorkloadGroupSpecMetadata(obj: WorkloadGroupSpecMetadata 
     'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28444,7 +28444,7 @@ export function toJson_WorkloadGroupSpecProbe(obj: WorkloadGroupSpecProbe | unde
     'timeoutSeconds': obj.timeoutSeconds,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28520,7 +28520,7 @@ export function toJson_WorkloadGroupSpecTemplate(obj: WorkloadGroupSpecTemplate 
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28548,7 +28548,7 @@ export function toJson_WorkloadGroupSpecProbeExec(obj: WorkloadGroupSpecProbeExe
     'command': obj.command?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28582,7 +28582,7 @@ export function toJson_WorkloadGroupSpecProbeGrpc(obj: WorkloadGroupSpecProbeGrp
     'service': obj.service,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28640,7 +28640,7 @@ export function toJson_WorkloadGroupSpecProbeHttpGet(obj: WorkloadGroupSpecProbe
     'scheme': obj.scheme,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28672,7 +28672,7 @@ export function toJson_WorkloadGroupSpecProbeTcpSocket(obj: WorkloadGroupSpecPro
     'port': obj.port,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28702,7 +28702,7 @@ export function toJson_WorkloadGroupSpecProbeHttpGetHttpHeaders(obj: WorkloadGro
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28789,7 +28789,7 @@ export function toJson_WorkloadGroupV1Alpha3Props(obj: WorkloadGroupV1Alpha3Prop
     'spec': toJson_WorkloadGroupV1Alpha3Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28833,7 +28833,7 @@ export function toJson_WorkloadGroupV1Alpha3Spec(obj: WorkloadGroupV1Alpha3Spec 
     'template': toJson_WorkloadGroupV1Alpha3SpecTemplate(obj.template),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28865,7 +28865,7 @@ export function toJson_WorkloadGroupV1Alpha3SpecMetadata(obj: WorkloadGroupV1Alp
     'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28957,7 +28957,7 @@ export function toJson_WorkloadGroupV1Alpha3SpecProbe(obj: WorkloadGroupV1Alpha3
     'timeoutSeconds': obj.timeoutSeconds,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29033,7 +29033,7 @@ export function toJson_WorkloadGroupV1Alpha3SpecTemplate(obj: WorkloadGroupV1Alp
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29061,7 +29061,7 @@ export function toJson_WorkloadGroupV1Alpha3SpecProbeExec(obj: WorkloadGroupV1Al
     'command': obj.command?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29095,7 +29095,7 @@ export function toJson_WorkloadGroupV1Alpha3SpecProbeGrpc(obj: WorkloadGroupV1Al
     'service': obj.service,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29153,7 +29153,7 @@ export function toJson_WorkloadGroupV1Alpha3SpecProbeHttpGet(obj: WorkloadGroupV
     'scheme': obj.scheme,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29185,7 +29185,7 @@ export function toJson_WorkloadGroupV1Alpha3SpecProbeTcpSocket(obj: WorkloadGrou
     'port': obj.port,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29215,7 +29215,7 @@ export function toJson_WorkloadGroupV1Alpha3SpecProbeHttpGetHttpHeaders(obj: Wor
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29302,7 +29302,7 @@ export function toJson_WorkloadGroupV1Beta1Props(obj: WorkloadGroupV1Beta1Props 
     'spec': toJson_WorkloadGroupV1Beta1Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29346,7 +29346,7 @@ export function toJson_WorkloadGroupV1Beta1Spec(obj: WorkloadGroupV1Beta1Spec | 
     'template': toJson_WorkloadGroupV1Beta1SpecTemplate(obj.template),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29378,7 +29378,7 @@ export function toJson_WorkloadGroupV1Beta1SpecMetadata(obj: WorkloadGroupV1Beta
     'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29470,7 +29470,7 @@ export function toJson_WorkloadGroupV1Beta1SpecProbe(obj: WorkloadGroupV1Beta1Sp
     'timeoutSeconds': obj.timeoutSeconds,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29546,7 +29546,7 @@ export function toJson_WorkloadGroupV1Beta1SpecTemplate(obj: WorkloadGroupV1Beta
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29574,7 +29574,7 @@ export function toJson_WorkloadGroupV1Beta1SpecProbeExec(obj: WorkloadGroupV1Bet
     'command': obj.command?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29608,7 +29608,7 @@ export function toJson_WorkloadGroupV1Beta1SpecProbeGrpc(obj: WorkloadGroupV1Bet
     'service': obj.service,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29666,7 +29666,7 @@ export function toJson_WorkloadGroupV1Beta1SpecProbeHttpGet(obj: WorkloadGroupV1
     'scheme': obj.scheme,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29698,7 +29698,7 @@ export function toJson_WorkloadGroupV1Beta1SpecProbeTcpSocket(obj: WorkloadGroup
     'port': obj.port,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29728,7 +29728,21 @@ export function toJson_WorkloadGroupV1Beta1SpecProbeHttpGetHttpHeaders(obj: Work
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
+/**
+ * The generated mappings' "filter undefined values" in one pass (patched in by
+ * scripts/patch-imports.cjs): the object's fields without the undefined ones, in their order.
+ * (The generated code copied the object once per field kept.) Field names are the schema's: none is
+ * "__proto__", so assignment defines each as an own property, as the spread did.
+ */
+function filterUndefined(result: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const k of Object.keys(result)) {
+    const v = result[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}

@@ -85,7 +85,7 @@ export function toJson_AuthorizationPolicyProps(obj: AuthorizationPolicyProps | 
     'spec': toJson_AuthorizationPolicySpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -153,7 +153,7 @@ export function toJson_AuthorizationPolicySpec(obj: AuthorizationPolicySpec | un
     'targetRefs': obj.targetRefs?.map(y => toJson_AuthorizationPolicySpecTargetRefs(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -199,7 +199,7 @@ export function toJson_AuthorizationPolicySpecProvider(obj: AuthorizationPolicyS
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -241,7 +241,7 @@ export function toJson_AuthorizationPolicySpecRules(obj: AuthorizationPolicySpec
     'when': obj.when?.map(y => toJson_AuthorizationPolicySpecRulesWhen(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -269,7 +269,7 @@ export function toJson_AuthorizationPolicySpecSelector(obj: AuthorizationPolicyS
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -319,7 +319,7 @@ export function toJson_AuthorizationPolicySpecTargetRef(obj: AuthorizationPolicy
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -369,7 +369,7 @@ export function toJson_AuthorizationPolicySpecTargetRefs(obj: AuthorizationPolic
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -395,7 +395,7 @@ export function toJson_AuthorizationPolicySpecRulesFrom(obj: AuthorizationPolicy
     'source': toJson_AuthorizationPolicySpecRulesFromSource(obj.source),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -421,7 +421,7 @@ export function toJson_AuthorizationPolicySpecRulesTo(obj: AuthorizationPolicySp
     'operation': toJson_AuthorizationPolicySpecRulesToOperation(obj.operation),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -463,7 +463,7 @@ export function toJson_AuthorizationPolicySpecRulesWhen(obj: AuthorizationPolicy
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -595,7 +595,7 @@ export function toJson_AuthorizationPolicySpecRulesFromSource(obj: Authorization
     'trustDomains': obj.trustDomains?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -679,7 +679,7 @@ export function toJson_AuthorizationPolicySpecRulesToOperation(obj: Authorizatio
     'ports': obj.ports?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -766,7 +766,7 @@ export function toJson_AuthorizationPolicyV1Beta1Props(obj: AuthorizationPolicyV
     'spec': toJson_AuthorizationPolicyV1Beta1Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -834,7 +834,7 @@ export function toJson_AuthorizationPolicyV1Beta1Spec(obj: AuthorizationPolicyV1
     'targetRefs': obj.targetRefs?.map(y => toJson_AuthorizationPolicyV1Beta1SpecTargetRefs(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -880,7 +880,7 @@ export function toJson_AuthorizationPolicyV1Beta1SpecProvider(obj: Authorization
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -922,7 +922,7 @@ export function toJson_AuthorizationPolicyV1Beta1SpecRules(obj: AuthorizationPol
     'when': obj.when?.map(y => toJson_AuthorizationPolicyV1Beta1SpecRulesWhen(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -950,7 +950,7 @@ export function toJson_AuthorizationPolicyV1Beta1SpecSelector(obj: Authorization
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1000,7 +1000,7 @@ export function toJson_AuthorizationPolicyV1Beta1SpecTargetRef(obj: Authorizatio
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1050,7 +1050,7 @@ export function toJson_AuthorizationPolicyV1Beta1SpecTargetRefs(obj: Authorizati
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1076,7 +1076,7 @@ export function toJson_AuthorizationPolicyV1Beta1SpecRulesFrom(obj: Authorizatio
     'source': toJson_AuthorizationPolicyV1Beta1SpecRulesFromSource(obj.source),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1102,7 +1102,7 @@ export function toJson_AuthorizationPolicyV1Beta1SpecRulesTo(obj: AuthorizationP
     'operation': toJson_AuthorizationPolicyV1Beta1SpecRulesToOperation(obj.operation),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1144,7 +1144,7 @@ export function toJson_AuthorizationPolicyV1Beta1SpecRulesWhen(obj: Authorizatio
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1276,7 +1276,7 @@ export function toJson_AuthorizationPolicyV1Beta1SpecRulesFromSource(obj: Author
     'trustDomains': obj.trustDomains?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1360,7 +1360,7 @@ export function toJson_AuthorizationPolicyV1Beta1SpecRulesToOperation(obj: Autho
     'ports': obj.ports?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1447,7 +1447,7 @@ export function toJson_PeerAuthenticationProps(obj: PeerAuthenticationProps | un
     'spec': toJson_PeerAuthenticationSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1491,7 +1491,7 @@ export function toJson_PeerAuthenticationSpec(obj: PeerAuthenticationSpec | unde
     'selector': toJson_PeerAuthenticationSpecSelector(obj.selector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1521,7 +1521,7 @@ export function toJson_PeerAuthenticationSpecMtls(obj: PeerAuthenticationSpecMtl
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1549,7 +1549,7 @@ export function toJson_PeerAuthenticationSpecPortLevelMtls(obj: PeerAuthenticati
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1577,7 +1577,7 @@ export function toJson_PeerAuthenticationSpecSelector(obj: PeerAuthenticationSpe
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1700,7 +1700,7 @@ export function toJson_PeerAuthenticationV1Beta1Props(obj: PeerAuthenticationV1B
     'spec': toJson_PeerAuthenticationV1Beta1Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1744,7 +1744,7 @@ export function toJson_PeerAuthenticationV1Beta1Spec(obj: PeerAuthenticationV1Be
     'selector': toJson_PeerAuthenticationV1Beta1SpecSelector(obj.selector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1774,7 +1774,7 @@ export function toJson_PeerAuthenticationV1Beta1SpecMtls(obj: PeerAuthentication
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1802,7 +1802,7 @@ export function toJson_PeerAuthenticationV1Beta1SpecPortLevelMtls(obj: PeerAuthe
     'mode': obj.mode,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1830,7 +1830,7 @@ export function toJson_PeerAuthenticationV1Beta1SpecSelector(obj: PeerAuthentica
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1953,7 +1953,7 @@ export function toJson_RequestAuthenticationProps(obj: RequestAuthenticationProp
     'spec': toJson_RequestAuthenticationSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2003,7 +2003,7 @@ export function toJson_RequestAuthenticationSpec(obj: RequestAuthenticationSpec 
     'targetRefs': obj.targetRefs?.map(y => toJson_RequestAuthenticationSpecTargetRefs(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2118,7 +2118,7 @@ export function toJson_RequestAuthenticationSpecJwtRules(obj: RequestAuthenticat
     'timeout': obj.timeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2146,7 +2146,7 @@ export function toJson_RequestAuthenticationSpecSelector(obj: RequestAuthenticat
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2196,7 +2196,7 @@ export function toJson_RequestAuthenticationSpecTargetRef(obj: RequestAuthentica
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2246,7 +2246,7 @@ export function toJson_RequestAuthenticationSpecTargetRefs(obj: RequestAuthentic
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2280,7 +2280,7 @@ export function toJson_RequestAuthenticationSpecJwtRulesFromHeaders(obj: Request
     'prefix': obj.prefix,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2314,7 +2314,7 @@ export function toJson_RequestAuthenticationSpecJwtRulesOutputClaimToHeaders(obj
     'header': obj.header,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2401,7 +2401,7 @@ export function toJson_RequestAuthenticationV1Beta1Props(obj: RequestAuthenticat
     'spec': toJson_RequestAuthenticationV1Beta1Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2451,7 +2451,7 @@ export function toJson_RequestAuthenticationV1Beta1Spec(obj: RequestAuthenticati
     'targetRefs': obj.targetRefs?.map(y => toJson_RequestAuthenticationV1Beta1SpecTargetRefs(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2566,7 +2566,7 @@ export function toJson_RequestAuthenticationV1Beta1SpecJwtRules(obj: RequestAuth
     'timeout': obj.timeout,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2594,7 +2594,7 @@ export function toJson_RequestAuthenticationV1Beta1SpecSelector(obj: RequestAuth
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2644,7 +2644,7 @@ export function toJson_RequestAuthenticationV1Beta1SpecTargetRef(obj: RequestAut
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2694,7 +2694,7 @@ export function toJson_RequestAuthenticationV1Beta1SpecTargetRefs(obj: RequestAu
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2728,7 +2728,7 @@ export function toJson_RequestAuthenticationV1Beta1SpecJwtRulesFromHeaders(obj: 
     'prefix': obj.prefix,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2762,7 +2762,21 @@ export function toJson_RequestAuthenticationV1Beta1SpecJwtRulesOutputClaimToHead
     'header': obj.header,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  return filterUndefined(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
+/**
+ * The generated mappings' "filter undefined values" in one pass (patched in by
+ * scripts/patch-imports.cjs): the object's fields without the undefined ones, in their order.
+ * (The generated code copied the object once per field kept.) Field names are the schema's: none is
+ * "__proto__", so assignment defines each as an own property, as the spread did.
+ */
+function filterUndefined(result: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const k of Object.keys(result)) {
+    const v = result[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}

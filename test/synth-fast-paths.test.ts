@@ -14,6 +14,7 @@ import { orderNamespacesFirst } from '../lib/synth/synth';
 import { DUMP_OPTIONS, dumpManifest } from '../lib/synth/yaml';
 import { FindAllCache, topology } from '../lib/synth/synth-order';
 import { withFastRendering } from '../lib/synth/fast-render';
+import { plainStaysString } from '../lib/model/read-manifests';
 import { buildEdgeApp } from '../apps/edge';
 import { environments } from '../apps/environments';
 import { buildScaleEdge } from '../bench/scale-edge';
@@ -54,6 +55,23 @@ describe('dumpManifest writes what js-yaml writes', () => {
 
   it('on random values: tricky strings and keys, numbers, nesting, empty collections', () => {
     fc.assert(fc.property(values, (v) => { expect(dumpManifest(v)).toBe(jsYaml(v)); }), { numRuns: RUNS * 5 });
+  });
+
+  it('on names it writes without asking js-yaml: letters, digits, - . _ / : and the words YAML reads as other types', () => {
+    // The writer's rendering of a string is js-yaml's, quoted where Kubernetes would read it as another type.
+    const expected = (s: string) => {
+      const r = jsYaml(s).slice(0, -1);
+      return r === s && !plainStaysString(s) ? JSON.stringify(s) : r;
+    };
+    const names = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', 'Z', 'e', 'E', 'n', 'o', 'y', 'x', '0', '1', '9', '-', '.', '_', '/', ':'), minLength: 1, maxLength: 10 }),
+      fc.constantFrom('null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'FALSE', 'y', 'Y', 'yes', 'Yes', 'on', 'ON', 'n', 'N', 'no', 'NO', 'off', 'Off',
+        'nan', 'NaN', 'inf', 'Infinity', 'e1', 'E5', 'x0', 'a:', 'a:b', 'a::', 'http://x', 'a/', 'a.', 'a-', 'a_', 'ab1.2-3_4/5'),
+    );
+    fc.assert(fc.property(names, (s) => {
+      const text = dumpManifest({ [s]: [s] });
+      expect(text).toBe(`${expected(s)}:\n  - ${expected(s)}\n`);
+    }), { numRuns: RUNS * 5 });
   });
 
   it('on what it leaves to js-yaml: undefined, dates, class instances, long keys, line breaks', () => {

@@ -100,7 +100,9 @@ export interface ValidateOptions extends AnalyzeOptions {
 
 /** Structural validation (published schemas, CRDs) and analysis, as one list of findings. */
 export async function validateAndAnalyze(objects: readonly KubernetesObject[], options: ValidateOptions = {}): Promise<Finding[]> {
-  const byRef = new Map(objects.map((o) => [describe(o), o]));
+  // Problems name their object; the map back to it is built only when there is a problem.
+  let refs: Map<string, KubernetesObject> | undefined;
+  const byRef = { get: (ref: string) => (refs ??= new Map(objects.map((o) => [describe(o), o]))).get(ref) };
   const findings: Finding[] = [];
   const given = options.crds;
   for (const p of await validateSchemas(objects, { validatedElsewhere: (v, k) => given?.defines(v, k) ?? false })) {

@@ -29,12 +29,28 @@ const strings = new Map<string, string>();
 const numbers = new Map<number, string>();
 const MAX_CACHED = 200_000;
 
+/**
+ * Strings js-yaml writes plain (as they are) without running its checks: a letter, then letters,
+ * digits and `-._/:` (a colon not last), so no indicator, no space, nothing that starts a number, a
+ * date or `<<`; except the words its schema reads as null or booleans and the YAML 1.1 booleans it
+ * quotes for compatibility (js-yaml 4.1 dumper.js: chooseScalarStyle, testImplicitResolving,
+ * DEPRECATED_BOOLEANS_SYNTAX). Most names, labels, hosts and images of a manifest are such strings,
+ * each seen once per service: js-yaml's checks on each cost a tenth of the writer's time at scale.
+ */
+const SIMPLE = /^[A-Za-z](?:[A-Za-z0-9._/:-]*[A-Za-z0-9._/-])?$/;
+const NOT_SIMPLE = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE',
+  'y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
+
 function scalarOfString(s: string): string {
   let r = strings.get(s);
   if (r === undefined) {
-    if (s.includes('\n')) throw UNSUPPORTED;
-    r = dump(s, DUMP_OPTIONS);
-    r = r.slice(0, -1);
+    if (SIMPLE.test(s) && !NOT_SIMPLE.has(s)) {
+      r = s;
+    } else {
+      if (s.includes('\n')) throw UNSUPPORTED;
+      r = dump(s, DUMP_OPTIONS);
+      r = r.slice(0, -1);
+    }
     // js-yaml leaves plain what YAML 1.2 reads as a string; kubectl reads "+.5" or "1_0.5" as numbers.
     if (r === s && !plainStaysString(s)) r = JSON.stringify(s);
     if (strings.size >= MAX_CACHED) strings.clear();

@@ -62,6 +62,71 @@ properties:
     ]);
   });
 
+  // Rules deep in the schema, none above them: the walk reaches them through lists and maps.
+  const deep = CrdSchemas.fromYaml(testCrd('Deep', `
+type: object
+properties:
+  routes:
+    type: array
+    items:
+      type: object
+      properties:
+        name: { type: string }
+        retries:
+          type: object
+          properties:
+            attempts:
+              type: integer
+              x-kubernetes-validations:
+              - rule: self <= 5
+                message: at most 5 attempts
+  byName:
+    type: object
+    additionalProperties:
+      type: string
+      x-kubernetes-validations:
+      - rule: self != 'none'
+`));
+  // Defaults the rules read: the API server fills them in before it evaluates the rules.
+  const defaulted = CrdSchemas.fromYaml(testCrd('Defaulted', `
+type: object
+properties:
+  retries:
+    type: object
+    x-kubernetes-validations:
+    - rule: self.attempts <= 5
+      message: at most 5 attempts
+    properties:
+      attempts: { type: integer, default: 3 }
+  policy:
+    type: object
+    default: { mode: none }
+    properties:
+      mode:
+        type: string
+        x-kubernetes-validations:
+        - rule: self != 'none'
+          message: mode none is refused
+`));
+  const of = (kind: string, spec: object) => ({ apiVersion: 'example.com/v1', kind, metadata: { name: 'x', namespace: 'ns' }, spec });
+
+  it('evaluates rules deep in lists and maps, with their paths', () => {
+    expect(deep.validate([of('Deep', { routes: [{ name: 'a', retries: { attempts: 9 } }, { name: 'b' }, { name: 'c', retries: { attempts: 2 } }], byName: { x: 'ok', y: 'none' } })])
+      .map((p) => p.message)).toEqual([
+      '/spec/routes/0/retries/attempts: at most 5 attempts (rule: self <= 5)',
+      '/spec/byName/y: failed rule: self != \'none\' (rule: self != \'none\')',
+    ]);
+    expect(deep.validate([of('Deep', { routes: [{ name: 'a' }], byName: { x: 'ok' } })])).toEqual([]);
+  });
+
+  it('evaluates the rules on the defaulted object, defaulted fields included', () => {
+    expect(defaulted.validate([of('Defaulted', { retries: {}, policy: { mode: 'strict' } })])).toEqual([]);
+    expect(defaulted.validate([of('Defaulted', { retries: { attempts: 7 } })]).map((p) => p.message)).toEqual([
+      '/spec/retries: at most 5 attempts (rule: self.attempts <= 5)',
+      '/spec/policy/mode: mode none is refused (rule: self != \'none\')',
+    ]);
+  });
+
   it('applies Istio 1.30.3\'s rules: an EnvoyFilter with both workloadSelector and targetRefs', () => {
     const problems = istioCrdSchemas().validate([{
       apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter', metadata: { name: 'ef', namespace: 'ns' },

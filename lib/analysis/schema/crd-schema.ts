@@ -134,7 +134,7 @@ export class CrdSchemas {
       // Keyed lists (list-type map) and sets refuse duplicates, as the API server does.
       for (const message of listProblems(schema, o, '')) problems.push({ object: describeObject(o), message });
       // The API server defaults fields before it evaluates the CEL rules, which rely on it.
-      for (const message of celProblems(schema, withDefaults(schema, o), '')) problems.push({ object: describeObject(o), message });
+      for (const message of defaultedCelProblems(schema, o, '')) problems.push({ object: describeObject(o), message });
     }
     return problems;
   }
@@ -169,7 +169,7 @@ export function withDefaults(schema: Schema, value: unknown): unknown {
  * @see https://kubernetes.io/docs/reference/using-api/server-side-apply/#merge-strategy
  */
 export function listProblems(schema: Schema, value: unknown, where: string): string[] {
-  if (value === undefined || value === null || !schema) return [];
+  if (value === undefined || value === null || !schema || !(subtreeHolds(schema) & LIST_TYPES)) return [];
   const problems: string[] = [];
   if (Array.isArray(value)) {
     const type = schema['x-kubernetes-list-type'];
@@ -192,6 +192,71 @@ export function listProblems(schema: Schema, value: unknown, where: string): str
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       const sub = props?.[k] ?? extra;
       if (sub) problems.push(...listProblems(sub, v, `${where}/${k}`));
+    }
+  }
+  return problems;
+}
+
+/** What a schema's subtree (itself and what `items`, `properties` and `additionalProperties` lead to) holds: bits of these. */
+const RULES = 1;
+const LIST_TYPES = 2;
+const DEFAULTS = 4;
+const subtrees = new WeakMap<object, number>();
+
+/**
+ * The {@link RULES}, {@link LIST_TYPES} and {@link DEFAULTS} a schema's subtree holds, computed once
+ * per schema: the walks below skip the parts of an object whose schema holds none of what they
+ * look for (most of it: Istio's rules and list types sit deep in a few fields), which returns what
+ * the whole walk returned, without its cost.
+ */
+function subtreeHolds(schema: unknown): number {
+  if (!schema || typeof schema !== 'object') return 0;
+  const known = subtrees.get(schema);
+  if (known !== undefined) return known;
+  // A schema that contains itself (YAML aliases can make one) counts as holding everything.
+  subtrees.set(schema, RULES | LIST_TYPES | DEFAULTS);
+  const s = schema as Schema;
+  let holds = (s['x-kubernetes-validations'] !== undefined && s['x-kubernetes-validations'] !== null ? RULES : 0)
+    | (s['x-kubernetes-list-type'] !== undefined ? LIST_TYPES : 0);
+  holds |= subtreeHolds(s.items);
+  if (typeof s.additionalProperties === 'object') holds |= subtreeHolds(s.additionalProperties);
+  const props = s.properties;
+  if (props && typeof props === 'object') {
+    for (const sub of Object.values(props as Record<string, unknown>)) {
+      if (sub && typeof sub === 'object' && (sub as Schema).default !== undefined) holds |= DEFAULTS;
+      holds |= subtreeHolds(sub);
+    }
+  }
+  subtrees.set(schema, holds);
+  return holds;
+}
+
+/**
+ * `celProblems(schema, withDefaults(schema, value), where)`, without copying the parts of `value`
+ * no rule reads: a subtree whose schema holds no rule yields nothing; one that holds no default
+ * (and has no own rule) is walked as it is, since its defaulted copy equals it; the rest (a rule
+ * here, defaults below, or an own `__proto__` key, which the copy would not keep) is defaulted and
+ * evaluated as before.
+ */
+function defaultedCelProblems(schema: Schema, value: unknown, where: string): string[] {
+  if (value === undefined || value === null || !schema) return [];
+  const holds = subtreeHolds(schema);
+  if (!(holds & RULES)) return [];
+  if (typeof value !== 'object') return celProblems(schema, value, where);
+  if (holds & DEFAULTS || (schema['x-kubernetes-validations'] !== undefined && schema['x-kubernetes-validations'] !== null)
+    || Object.prototype.hasOwnProperty.call(value, '__proto__')) {
+    return celProblems(schema, withDefaults(schema, value), where);
+  }
+  const problems: string[] = [];
+  if (Array.isArray(value)) {
+    const items = schema.items as Schema | undefined;
+    if (items) value.forEach((v, i) => problems.push(...defaultedCelProblems(items, v, `${where}/${i}`)));
+  } else {
+    const props = schema.properties as Record<string, Schema> | undefined;
+    const extra = typeof schema.additionalProperties === 'object' ? schema.additionalProperties as Schema : undefined;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const sub = props?.[k] ?? extra;
+      if (sub) problems.push(...defaultedCelProblems(sub, v, `${where}/${k}`));
     }
   }
   return problems;

@@ -87,10 +87,15 @@ export async function validateSchemas(objects: readonly KubernetesObject[], opti
   const problems: SchemaProblem[] = [];
   // Every kind's module at once: the ES module loader reads and links them concurrently.
   const kinds = new Map(objects.map((o) => [`${o.apiVersion}/${o.kind}`, o]));
-  await Promise.all([...kinds.values()].map((o) => loadModel(o.apiVersion, o.kind)));
+  const loaded = new Map<string, ModelClass | undefined>();
+  await Promise.all([...kinds].map(async ([key, o]) => {
+    loaded.set(key, await loadModel(o.apiVersion, o.kind));
+  }));
   for (const o of objects) {
-    const Model = await loadModel(o.apiVersion, o.kind);
-    const own = OWN_SCHEMAS[`${o.apiVersion}/${o.kind}`];
+    // Looked up, not awaited: an await per object cost a turn of the microtask queue each.
+    const key = `${o.apiVersion}/${o.kind}`;
+    const Model = loaded.get(key);
+    const own = OWN_SCHEMAS[key];
     if (!Model && own) {
       for (const message of own(o)) problems.push({ object: describeObject(o), message });
       continue;
