@@ -9,7 +9,9 @@
 //   ratios, wall time is recorded beside it; the cold-start ratios are wall time (start-up is the
 //   point);
 // - the 1-minute load average is read before every pair and reported (min / median / max);
-// - floors are like for like: the synth against js-yaml's dump of the same objects; the analysis
+// - floors are like for like: the synth (the constructs built, then writeApp: validation, ordering,
+//   rendering, YAML and the write to a file) against js-yaml's dump of the same objects joined and
+//   written to a file (the floor does not build, validate or render: it starts from the objects); the analysis
 //   and explain's loading against the parse the reader does (js-yaml's core schema, one document at
 //   a time); the cold commands against `cdk8s --version` with the same Node settings (Node's compile
 //   cache on for both).
@@ -145,15 +147,17 @@ const verdict = (t: Target) => `[limit ${t.limit}: ${quick ? 'not recorded (--qu
 if (groups.has('synth')) {
   const [base, ...larger] = sizes;
   const objects = (n: number) => path.join(tmp, `objects-${n}.json`);
-  worker('synth', base, objects(base));
-  const floor = alternate(() => worker('synth', base), () => worker('dump-floor', 0, objects(base)));
+  // The synth writes with writeApp to a folder of the bench's (each run replaces the last run's file).
+  const out = path.join(tmp, 'synth-out');
+  worker('synth', base, out, objects(base));
+  const floor = alternate(() => worker('synth', base, out), () => worker('dump-floor', 0, objects(base)));
   const t = ratioTarget(`synth${base}VsJsYamlFloor`, floor.a.map((s, i) => s.cpuMs / floor.b[i].cpuMs), floor.loads, 2.0, 'cpu');
   const json = worker('json-floor', 0, objects(base));
   rows.push([`synth N=${base} (${floor.a[0].objects} objects, ${(floor.a[0].bytes / 2 ** 20).toFixed(1)} MiB)`, `${median(floor.a.map((s) => s.cpuMs)).toFixed(0)} ms CPU`,
     `${median(floor.a.map((s) => s.rssMiB)).toFixed(0)} MiB`, `${fmt(t.spread)} js-yaml dump (${median(floor.b.map((s) => s.cpuMs)).toFixed(0)} ms CPU) ${verdict(t)}; ${loadText(t.load)}; physical limit: JSON.stringify + write ${json.cpuMs.toFixed(0)} ms CPU`]);
   results.synthFloor = { ours: floor.a, jsYamlDump: floor.b, jsonStringifyWrite: json, loads: floor.loads };
   for (const n of larger) {
-    const lin = alternate(() => worker('synth', n), () => worker('synth', base));
+    const lin = alternate(() => worker('synth', n, out), () => worker('synth', base, out));
     const lt = ratioTarget(`synth${n}Vs${base}`, lin.a.map((s, i) => s.cpuMs / lin.b[i].cpuMs), lin.loads, n === 16000 && base === 1000 ? 17 : (n / base) * 1.06, 'cpu',
       `time(${n}) / time(${base}); linear is ${n / base}`);
     const rss = valueTarget(`synth${n}PeakRssMiB`, lin.a.map((s) => s.rssMiB), lin.loads, 500, 'MiB', 'peak RSS of the synth process');
@@ -220,7 +224,7 @@ if (groups.has('diff')) {
 if (groups.has('validation')) {
   const n = Math.ceil(10000 / OBJECTS_PER_SERVICE);
   const file = path.join(tmp, 'objects-validation.json');
-  worker('synth', n, file);
+  worker('synth', n, path.join(tmp, 'synth-out'), file);
   const runs = alternate(() => worker('validate', 0, file), () => ({ ms: 0, cpuMs: 0, rssMiB: 0 }));
   const t = valueTarget('validation10kMs', runs.a.map((s) => s.ms), runs.loads, 2000, 'ms', 'wall');
   rows.push([`validation + analysis, ${runs.a[0].objects} objects`, `${t.value} ms`, `${median(runs.a.map((s) => s.rssMiB)).toFixed(0)} MiB`, `${verdict(t)}; ${loadText(t.load)}`]);

@@ -3,10 +3,12 @@
 // Prints one JSON line: ms (wall time of the measured part), cpuMs (user + system CPU time of this
 // process during it), rssMiB (the process's peak RSS), and counts.
 // Modes:
-//   synth <n> <objects.json>     the constructs of a scale edge of n services, synthesized to YAML
-//                                (the objects are written to <objects.json> for the floors, untimed)
-//   dump-floor 0 <objects.json>  the same objects to YAML with js-yaml's dump, one document each (the
-//                                writer's floor: what the synth's output costs with the library alone)
+//   synth <n> <outdir> [<objects.json>]  the constructs of a scale edge of n services built and
+//                                written to <outdir> by writeApp, as a user's synth to files (with
+//                                <objects.json>: the same objects then written there for the floors, untimed)
+//   dump-floor 0 <objects.json>  the same objects to YAML with js-yaml's dump, one document each,
+//                                joined and written to a file (the writer's floor: what the synth's
+//                                output costs with the library alone)
 //   json-floor 0 <objects.json>  JSON.stringify of the same objects plus the write (the physical limit)
 //   write-yaml <n> <file.yaml>   a scale edge of n services written as one YAML manifest (untimed setup)
 //   large-write <MiB> <file>     a manifest of at least <MiB> MiB: copies of a synthesized edge in
@@ -25,7 +27,7 @@
 //                                the package's reader, then diffEdges (classes, changed: counts)
 //   validate <n> <objects.json>  validation + analysis of the objects of a scale edge
 //   pulumi 0                     the prod Pulumi program under mocks
-import { readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { readFileSync, writeFileSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
 
 interface Result { [key: string]: number }
 
@@ -56,22 +58,27 @@ async function main(): Promise<void> {
   const n = Number(nArg);
   const result: Result = {};
   if (mode === 'synth') {
+    // What a user's synth to files costs: the constructs built, then writeApp (validation, ordering,
+    // rendering, YAML, the write to <outdir>/edge.k8s.yaml through a temporary file), all timed.
     const { buildScaleEdge } = require('./scale-edge') as typeof import('./scale-edge');
-    const { manifestsToYaml, synthesizeApp } = require('../lib') as typeof import('../lib');
-    let yaml = '';
-    let objects: object[] = [];
-    await measure(result, () => {
-      objects = synthesizeApp(buildScaleEdge(n)).flatMap((c) => c.objects);
-      yaml = manifestsToYaml(objects);
-    });
-    result.bytes = Buffer.byteLength(yaml);
-    result.objects = objects.length;
-    if (file) writeFileSync(file, JSON.stringify(objects));
+    const { synthesizeApp, writeApp } = require('../lib') as typeof import('../lib');
+    let written: ReturnType<typeof writeApp> = [];
+    await measure(result, () => { written = writeApp(buildScaleEdge(n), file); });
+    result.bytes = written.reduce((a, c) => a + statSync(c.file).size, 0);
+    result.objects = written.reduce((a, c) => a + c.objects, 0);
+    // The same objects for the floors, from a fresh edge (untimed; the peak RSS is then not the synth's).
+    if (file2) writeFileSync(file2, JSON.stringify(synthesizeApp(buildScaleEdge(n)).flatMap((c) => c.objects)));
   } else if (mode === 'dump-floor') {
+    // js-yaml's dump of the same objects, one document each, joined as the synth joins them, and
+    // written to a file: the synth's rendering and write with the library alone (the synth also
+    // builds the constructs, validates and orders them; the floor starts from the objects).
     const { dump } = require('js-yaml') as typeof import('js-yaml');
     const objects = JSON.parse(readFileSync(file, 'utf8')) as object[];
     let out = '';
-    await measure(result, () => { out = objects.map((o) => dump(o, { noRefs: true, lineWidth: -1, quotingType: '"' })).join('---\n'); });
+    await measure(result, () => {
+      out = objects.map((o) => dump(o, { noRefs: true, lineWidth: -1, quotingType: '"' })).join('---\n');
+      writeFileSync(`${file}.yaml`, out);
+    });
     result.bytes = Buffer.byteLength(out);
   } else if (mode === 'json-floor') {
     const objects = JSON.parse(readFileSync(file, 'utf8')) as object[];

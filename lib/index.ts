@@ -89,7 +89,7 @@ export type { AlertGroup, AlertRule, AlertThresholds } from './alerts';
 export {
   chartFiles, manifestsToYaml, synthesizeApp, synthesizeChecked, synthesizeGatewayApi, writeApp, writeFilesAtomically, writeGatewayApi,
 } from './synth/synth';
-export type { GatewayApiCharts, OutputFile, SynthesizedChart, SynthOutcome, SynthTarget } from './synth/synth';
+export type { GatewayApiCharts, OutputFile, SynthesizedChart, SynthOutcome, SynthTarget, WrittenChart } from './synth/synth';
 export { GatewayApiOmission, toGatewayApi } from './gateway-api/convert';
 export type { GatewayApiForm, GatewayApiOptions } from './gateway-api/convert';
 export { gatewayApiToIstio } from './gateway-api/to-istio';

@@ -3,11 +3,13 @@
 // the package's named error (construct path, property, value, fix), never a TypeError from deep
 // inside. One helper (lib/private/args.ts) with shapes generated from the options interfaces.
 import { Duration } from 'cdk8s';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   Certificate, ClientTls, HashKey, DestinationRule, IngressGateway, PathMatch, RateLimit, RateLimitRedis, RateLimitService, ServiceEntry, StringMatch, Traffic, VersionedService,
 } from '../lib';
 import { find, newChart, synth, synthValid } from './support/synth';
+import { conforms, report, req, Shape } from '../lib/private/args';
 
 /** The package's named error: "<where>: invalid <property>: received <value>. <fix>", a plain Error. */
 function expectNamed(f: () => unknown, where: string, property: string, value: string): void {
@@ -107,5 +109,40 @@ describe('what cdk8s and cdk8s-plus refused with their own errors', () => {
     expect(find(objects, 'Deployment').spec.template.spec.containers[0].ports).toEqual([
       { containerPort: 8080, name: 'http-metrics-aa' }, { containerPort: 9090 }, { containerPort: 9091 },
     ]);
+  });
+});
+
+describe('the quick check agrees with the naming one', () => {
+  // checkArgs runs `conforms` (no messages) and `report` (which names the problem) only when it
+  // fails: the two must accept and refuse the same values.
+  const shapes: fc.Arbitrary<Shape> = fc.letrec<{ shape: Shape }>((tie) => ({
+    shape: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom<Shape>('s', 'n', 'b', 'f', 'o', 'a', 'C:Duration'),
+      tie('shape').map((s) => req(s)),
+      fc.tuple(fc.constantFrom<'l' | 'r'>('l', 'r'), tie('shape')).map(([c, s]) => [c, s] as const),
+      fc.dictionary(fc.constantFrom('a', 'b', 'c'), tie('shape'), { maxKeys: 3 }),
+    ),
+  })).shape;
+  const values = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom(undefined, null, '', 'x', 0, 1, true, false, () => 1, Duration.seconds(1), new Date(0)),
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc.sparseArray(tie('value'), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), tie('value'), { maxKeys: 3 }),
+    ),
+  })).value;
+
+  it('on random shapes and values: lists with holes and undefined items, maps, class instances, null', () => {
+    fc.assert(fc.property(shapes, values, (shape, value) => {
+      let threw = false;
+      try {
+        report('Test.check', '', value, shape);
+      } catch {
+        threw = true;
+      }
+      expect(conforms(value, shape)).toBe(!threw);
+    }), { numRuns: 1000 });
   });
 });

@@ -1,11 +1,12 @@
 // `npm run synth` writes nothing when validation fails: synthesizeChecked validates every target
-// before it writes, and writeFilesAtomically writes all files or none.
+// before it writes, and writeFilesAtomically writes all files or none. writeApp writes each object
+// as it is rendered, all charts or none.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { synthesizeChecked, writeFilesAtomically } from '../lib';
+import { manifestsToYaml, synthesizeApp, synthesizeChecked, writeApp, writeFilesAtomically } from '../lib';
 
 function app(minAvailable: number): App {
   const a = new App();
@@ -62,5 +63,41 @@ describe('writeFilesAtomically', () => {
     expect(readFileSync(path.join(out, 'dev', 'edge.k8s.yaml'), 'utf8')).toBe('old');
     expect(readdirSync(path.join(out, 'dev'))).toEqual(['edge.k8s.yaml']);
     expect(existsSync(path.join(out, 'blocker', 'prod'))).toBe(false);
+  });
+});
+
+describe('writeApp', () => {
+  // Objects enough for several writes to the file (it is written in pieces of 256 KiB).
+  function big(a: App, id: string, count: number): Chart {
+    const chart = new Chart(a, id, { disableResourceNameHashes: true });
+    for (let i = 0; i < count; i++) new ApiObject(chart, `c${i}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i}` }, data: { text: `${i} `.repeat(1000) } });
+    return chart;
+  }
+
+  it('writes each chart\'s file as manifestsToYaml renders its objects, and says what it wrote', () => {
+    const out = tmp();
+    const a = new App();
+    big(a, 'one', 300);
+    big(a, 'two', 1);
+    new Chart(a, 'empty');
+    const written = writeApp(a, out);
+    const expected = synthesizeApp(a);
+    expect(written).toEqual(expected.map((c) => ({ name: c.name, file: path.join(out, `${c.name}.k8s.yaml`), objects: c.objects.length })));
+    for (const c of expected) expect(readFileSync(path.join(out, `${c.name}.k8s.yaml`), 'utf8')).toBe(manifestsToYaml(c.objects));
+    expect(readFileSync(path.join(out, 'one.k8s.yaml'), 'utf8').length).toBeGreaterThan(3 * 2 ** 18);
+    expect(readdirSync(out).sort()).toEqual(['empty.k8s.yaml', 'one.k8s.yaml', 'two.k8s.yaml']);
+  });
+
+  it('writes nothing when an object of a later chart cannot be rendered: the earlier files stay as they were, no temporary file', () => {
+    const out = tmp();
+    writeFileSync(path.join(out, 'one.k8s.yaml'), 'old');
+    const a = new App();
+    big(a, 'one', 300);
+    const bad = new Chart(a, 'two', { disableResourceNameHashes: true });
+    class Box { constructor(public readonly x: number) {} }
+    new ApiObject(bad, 'bad', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bad' }, data: { box: new Box(1) } });
+    expect(() => writeApp(a, out)).toThrow(/Failed serializing construct at path 'two\/bad'.*non-simple object of type 'Box'/);
+    expect(readdirSync(out)).toEqual(['one.k8s.yaml']);
+    expect(readFileSync(path.join(out, 'one.k8s.yaml'), 'utf8')).toBe('old');
   });
 });

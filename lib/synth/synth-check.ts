@@ -9,7 +9,7 @@ import { formatFindings, hasErrors, validateAndAnalyze } from '../analysis/analy
 import type { Finding } from '../analysis/analyze';
 import { CrdSchemas } from '../analysis/schema/crd-schema';
 import { checkNamespaces } from './namespaces';
-import { chartFiles, SynthesizedChart, synthesizeApp, writeFilesAtomically } from './synth';
+import { SynthesizedChart, synthesizeApp, writeChartsAtomically } from './synth';
 
 /** Options of {@link synthAndCheck}. */
 export interface SynthAndCheckOptions {
@@ -79,6 +79,6 @@ export async function synthAndCheck(app: App, options: SynthAndCheckOptions = {}
   if (hasErrors(findings)) {
     throw new SynthCheckError(`Synth of ${where} found errors (above), so nothing was written: fix them before applying these manifests.`, findings);
   }
-  writeFilesAtomically(outdir, chartFiles(charts, '.'));
+  writeChartsAtomically(outdir, charts);
   return { charts, findings };
 }

@@ -3,19 +3,22 @@
  * dependency order, one file per chart named `<chart>.k8s.yaml`), with a faster YAML writer
  * (js-yaml's output, byte for byte, see private/yaml.ts; about three times faster than the `yaml`
  * package cdk8s uses, which dominated synth time at scale) and the charts' and objects' order
- * computed once per synthesis instead of once per chart (private/synth-order.ts). See the README's
- * Performance section.
+ * computed once per synthesis instead of once per chart (private/synth-order.ts). The writers
+ * (writeApp, writeGatewayApi, synthesizeChecked) write each object's YAML to a temporary file as it
+ * is dumped and rename the files over their targets at the end (private/staged-files.ts): no
+ * chart's whole YAML is held, and writeApp renders and lets go of one object at a time. See the
+ * README's Performance section.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { makeDirectories } from '../private/fs';
+import { StagedFile, StagedFiles } from '../private/staged-files';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { GatewayApiOptions, toGatewayApi } from '../gateway-api/convert';
 import { KubernetesObject } from '../model/kubernetes-object';
 import { Finding } from '../analysis/check';
 import { hasErrors, validateAndAnalyze, ValidateOptions } from '../analysis/analyze';
 import { dumpManifest } from './yaml';
-import { FindAllCache, resolveDependencies, topology } from './synth-order';
+import { chartOrder, FindAllCache, resolveDependencies, topology } from './synth-order';
 import { withFastRendering } from './fast-render';
 import { checkNamespaces } from './namespaces';
 
@@ -29,12 +32,25 @@ export interface SynthesizedChart {
   readonly objects: KubernetesObject[];
 }
 
+/** A chart ready to render: its file name and the chart. */
+interface PreparedChart {
+  readonly name: string;
+  readonly chart: Chart;
+}
+
 /**
  * Runs every construct's validations (errors are reported together, in cdk8s's format), puts
  * namespaces before the objects in them, orders the charts by their dependencies, and returns
  * each chart's objects in dependency order.
  */
 export function synthesizeApp(app: App): SynthesizedChart[] {
+  const charts = prepareApp(app);
+  // cdk8s's rendering with its token resolution in one pass (same JSON: see private/fast-render.ts).
+  return withFastRendering(() => charts.map((c) => ({ name: c.name, objects: chartToJson(app, c.chart) })));
+}
+
+/** What {@link synthesizeApp} does before rendering: validations, ordering, the charts' names. */
+function prepareApp(app: App): PreparedChart[] {
   const all = app.node.findAll();
   // The package's messages start with the construct path; others (cdk8s's own) get it in front.
   const errors = all.flatMap((c) => c.node.validate().map((e) => (e.startsWith(`${c.node.path}: `) ? e : `[${c.node.path}] ${e}`)));
@@ -44,8 +60,10 @@ export function synthesizeApp(app: App): SynthesizedChart[] {
   const cache = new FindAllCache();
   orderNamespacesFirst(app, cache);
   // Dependencies between objects of different charts order the charts (as cdk8s does).
+  let dependsOnChart = false;
   for (const c of all) {
     for (const dep of c.node.dependencies) {
+      if (dep instanceof Chart) dependsOnChart = true;
       const from = Chart.of(c);
       const to = Chart.of(dep);
       if (from !== to && !from.node.dependencies.includes(to)) from.node.addDependency(to);
@@ -54,24 +72,33 @@ export function synthesizeApp(app: App): SynthesizedChart[] {
   // `app.charts` and `chart.toJson()` would each build a DependencyGraph (slow at thousands of
   // objects) and re-validate the whole app per chart: the same orders, computed in linear time, and
   // the validation above once (see private/synth-order.ts).
-  const charts = topology(app, cache).filter((c): c is Chart => c instanceof Chart);
+  const charts = chartOrder(app, cache, dependsOnChart);
   const indexed = charts.some((c) => c.node.dependencies.length > 0);
-  // cdk8s's rendering with its token resolution in one pass (same JSON: see private/fast-render.ts).
-  return withFastRendering(() => charts.map((chart, i) => ({
-    name: indexed ? `${String(i).padStart(4, '0')}-${chart.node.id}` : chart.node.id,
-    objects: chartToJson(app, chart),
-  })));
+  return charts.map((chart, i) => ({ name: indexed ? `${String(i).padStart(4, '0')}-${chart.node.id}` : chart.node.id, chart }));
 }
 
 /** `chart.toJson()` (cdk8s's `App._synthChart`) without its second validation of the app. */
 function chartToJson(app: App, chart: Chart): KubernetesObject[] {
+  const objects: KubernetesObject[] = [];
+  renderChart(app, chart, (o) => { objects.push(o); });
+  return objects;
+}
+
+/**
+ * Renders the objects of `chart` one at a time, in the order of `chart.toJson()`, handing each to
+ * `each` (which may write it and let it go). Call it inside {@link withFastRendering}.
+ */
+function renderChart(app: App, chart: Chart, each: (o: KubernetesObject) => void): void {
   // A chart class of its own rendering may do more: leave it to its toJson.
-  if (chart.toJson !== Chart.prototype.toJson) return chart.toJson() as KubernetesObject[];
+  if (chart.toJson !== Chart.prototype.toJson) {
+    for (const o of chart.toJson() as KubernetesObject[]) each(o);
+    return;
+  }
   const cache = new FindAllCache();
   resolveDependencies(app, cache);
-  return topology(chart, cache)
-    .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
-    .map((o) => o.toJson() as KubernetesObject);
+  // The order is computed before the first object is rendered, as cdk8s does.
+  const objects = topology(chart, cache).filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
+  for (const o of objects) each(o.toJson() as KubernetesObject);
 }
 
 /**
@@ -94,12 +121,57 @@ export function manifestsToYaml(objects: readonly object[]): string {
   return objects.map(dumpManifest).join('---\n');
 }
 
-/** Synthesizes `app` and writes `<outdir>/<chart>.k8s.yaml` per chart; returns the charts. */
-export function writeApp(app: App, outdir: string): SynthesizedChart[] {
-  const charts = synthesizeApp(app);
+/** What {@link writeApp} wrote for one chart. */
+export interface WrittenChart {
+  /** The chart's file name without extension (see {@link SynthesizedChart.name}). */
+  readonly name: string;
+  /** The file written: `<outdir>/<name>.k8s.yaml`. */
+  readonly file: string;
+  /** The number of objects in it. */
+  readonly objects: number;
+}
+
+/**
+ * Synthesizes `app` (as {@link synthesizeApp}) and writes `<outdir>/<chart>.k8s.yaml` per chart,
+ * each object's YAML written as it is rendered and then let go, so that the app's manifests are
+ * never all in memory at once (use {@link synthesizeApp} for the objects). All or nothing: each
+ * file is written next to its target and renamed over it once every chart is rendered; a failure
+ * leaves the folder's files as they were. Returns each chart's name, file and number of objects.
+ */
+export function writeApp(app: App, outdir: string): WrittenChart[] {
+  const charts = prepareApp(app);
   makeDirectories(outdir);
-  for (const chart of charts) writeFileSync(path.join(outdir, `${chart.name}.k8s.yaml`), manifestsToYaml(chart.objects));
-  return charts;
+  return StagedFiles.write((staged) => withFastRendering(() => charts.map(({ name, chart }) => {
+    const file = path.join(outdir, `${name}.k8s.yaml`);
+    const out = staged.open(file);
+    let objects = 0;
+    renderChart(app, chart, (o) => { out.write(objects++ === 0 ? dumpManifest(o) : `---\n${dumpManifest(o)}`); });
+    out.close();
+    return { name, file, objects };
+  })));
+}
+
+/** Writes `objects` to `out` as {@link manifestsToYaml} renders them, one object at a time. */
+function writeManifests(out: StagedFile, objects: readonly object[]): void {
+  for (let i = 0; i < objects.length; i++) out.write(i === 0 ? dumpManifest(objects[i]) : `---\n${dumpManifest(objects[i])}`);
+  out.close();
+}
+
+/** Stages `<outdir>/<dir>/<chart>.k8s.yaml` for each chart; returns their paths relative to `outdir`. */
+function stageCharts(staged: StagedFiles, outdir: string, dir: string, charts: readonly SynthesizedChart[]): string[] {
+  return charts.map((chart) => {
+    const relative = path.join(dir, `${chart.name}.k8s.yaml`);
+    writeManifests(staged.open(path.join(outdir, relative)), chart.objects);
+    return relative;
+  });
+}
+
+/**
+ * Writes `<outdir>/<chart>.k8s.yaml` for each of `charts` all or nothing (as
+ * {@link writeFilesAtomically}), each object's YAML written as it is dumped rather than held.
+ */
+export function writeChartsAtomically(outdir: string, charts: readonly SynthesizedChart[]): void {
+  StagedFiles.write((staged) => stageCharts(staged, outdir, '.', charts));
 }
 
 /** The Gateway API form of an app. */
@@ -142,11 +214,11 @@ export function convertToGatewayApi(app: App, charts: readonly SynthesizedChart[
   return { charts: converted, omitted, sources, after };
 }
 
-/** Writes the Gateway API form of `app` to `<outdir>/<chart>.k8s.yaml`; returns it. */
+/** Writes the Gateway API form of `app` to `<outdir>/<chart>.k8s.yaml` (all or nothing, as {@link writeApp}); returns it. */
 export function writeGatewayApi(app: App, outdir: string, options: GatewayApiOptions = {}): GatewayApiCharts {
   const form = synthesizeGatewayApi(app, options);
   makeDirectories(outdir);
-  for (const chart of form.charts) writeFileSync(path.join(outdir, `${chart.name}.k8s.yaml`), manifestsToYaml(chart.objects));
+  writeChartsAtomically(outdir, form.charts);
   return form;
 }
 
@@ -162,7 +234,10 @@ export interface OutputFile {
   readonly content: string;
 }
 
-/** The files of synthesized charts under `dir`: `<dir>/<chart>.k8s.yaml`. */
+/**
+ * The files of synthesized charts under `dir`: `<dir>/<chart>.k8s.yaml`, their whole text in
+ * memory (the package's writers do not use it: they write each object as it is dumped).
+ */
 export function chartFiles(charts: readonly SynthesizedChart[], dir: string): OutputFile[] {
   return charts.map((chart) => ({ path: path.join(dir, `${chart.name}.k8s.yaml`), content: manifestsToYaml(chart.objects) }));
 }
@@ -174,20 +249,9 @@ export function chartFiles(charts: readonly SynthesizedChart[], dir: string): Ou
  * so that a failed synth writes nothing.
  */
 export function writeFilesAtomically(outdir: string, files: readonly OutputFile[]): void {
-  const staged: Array<[string, string]> = [];
-  try {
-    for (const f of files) {
-      const target = path.join(outdir, f.path);
-      makeDirectories(path.dirname(target));
-      const tmp = `${target}.${process.pid}.tmp`;
-      writeFileSync(tmp, f.content);
-      staged.push([tmp, target]);
-    }
-  } catch (e) {
-    for (const [tmp] of staged) rmSync(tmp, { force: true });
-    throw e;
-  }
-  for (const [tmp, target] of staged) renameSync(tmp, target);
+  StagedFiles.write((staged) => {
+    for (const f of files) staged.add(path.join(outdir, f.path), f.content);
+  });
 }
 
 /** One app to synthesize into `<outdir>/<name>/`, with the options of its validation. */
@@ -238,26 +302,36 @@ export interface SynthOutcome {
  * nothing creates ({@link checkNamespaces}), throw before anything is written.
  */
 export async function synthesizeChecked(outdir: string, targets: readonly SynthTarget[]): Promise<SynthOutcome> {
-  const files: OutputFile[] = [];
   const findings: Array<{ name: string; objects: number; findings: Finding[] }> = [];
   const objectsOf = new Map<SynthTarget, KubernetesObject[]>();
+  const chartsOf = new Map<SynthTarget, SynthesizedChart[]>();
   // An app in both forms is synthesized once: the Gateway API form converts the Istio form's charts.
   const synthesized = new Map<App, SynthesizedChart[]>();
-  const chartsOf = (app: App): SynthesizedChart[] => {
+  const synthesize = (app: App): SynthesizedChart[] => {
     let charts = synthesized.get(app);
     if (!charts) synthesized.set(app, charts = synthesizeApp(app));
     return charts;
   };
   for (const t of targets) {
-    const charts = t.gatewayApi ? convertToGatewayApi(t.app, chartsOf(t.app), t.gatewayApi).charts : chartsOf(t.app);
-    files.push(...chartFiles(charts, t.name));
+    const charts = t.gatewayApi ? convertToGatewayApi(t.app, synthesize(t.app), t.gatewayApi).charts : synthesize(t.app);
+    chartsOf.set(t, charts);
     const objects = charts.flatMap((c) => c.objects);
     checkNamespaces(t.app, objects, t.existingNamespaces);
     objectsOf.set(t, objects);
     findings.push({ name: t.name, objects: objects.length, findings: await validateAndAnalyze(objects, t.validation) });
   }
   if (findings.some((f) => hasErrors(f.findings))) return { findings, written: false, files: [] };
-  for (const t of targets) files.push(...(await t.extraFiles?.(objectsOf.get(t) ?? []) ?? []));
-  writeFilesAtomically(outdir, files);
-  return { findings, written: true, files: files.map((f) => f.path) };
+  const extras: OutputFile[] = [];
+  for (const t of targets) extras.push(...(await t.extraFiles?.(objectsOf.get(t) ?? []) ?? []));
+  // Each object's YAML is written as it is dumped (the objects are held for the validation; their
+  // YAML need not be), all files renamed over their targets at the end.
+  const files = StagedFiles.write((staged) => {
+    const written = targets.flatMap((t) => stageCharts(staged, outdir, t.name, chartsOf.get(t) ?? []));
+    for (const f of extras) {
+      staged.add(path.join(outdir, f.path), f.content);
+      written.push(f.path);
+    }
+    return written;
+  });
+  return { findings, written: true, files };
 }
