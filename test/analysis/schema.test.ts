@@ -42,4 +42,17 @@ describe('validateSchemas', () => {
     expect(problems).toEqual([{ object: 'example.com/v1 Widget w', unvalidated: true, message: expect.stringMatching(/^not validated: no schema for example.com\/v1 Widget/) }]);
     expect(await validateSchemas([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }], { validatedElsewhere: (_, k) => k === 'Widget' })).toEqual([]);
   });
+
+  it('checks a SecretProviderClass against the schema written for it (schemas/), every error at once', async () => {
+    const spc = { apiVersion: 'secrets-store.csi.x-k8s.io/v1', kind: 'SecretProviderClass', metadata: { name: 'kv', namespace: 'edge' } };
+    expect(await validateSchemas([{ ...spc, spec: { provider: 'azure', parameters: { keyvaultName: 'kv' }, secretObjects: [{ secretName: 's', type: 'kubernetes.io/tls', data: [{ objectName: 'cert', key: 'tls.crt' }] }] } }])).toEqual([]);
+    const problems = await validateSchemas([{ ...spc, spec: { provider: '', parameters: { retries: 3 }, secretObjects: [{ secretName: 's', data: [{ objectName: 'cert' }] }], extra: true } }]);
+    expect(problems.map((p) => p.message)).toEqual([
+      'data/spec must NOT have additional properties',
+      'data/spec/provider must NOT have fewer than 1 characters',
+      'data/spec/parameters/retries must be string',
+      "data/spec/secretObjects/0 must have required property 'type'",
+      "data/spec/secretObjects/0/data/0 must have required property 'key'",
+    ]);
+  });
 });

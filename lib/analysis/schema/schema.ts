@@ -4,11 +4,14 @@
  * are loaded on first use with a dynamic import, which works from CommonJS too.
  */
 
-import { newAjv } from '../../private/ajv';
+import type { ValidateFunction } from 'ajv';
+import * as path from 'node:path';
+import { packageFile } from '../../private/package-files';
 
 import { KubernetesObject } from '../../model/kubernetes-object';
 import { gatewayApiCrdSchemas } from './gateway-api-crd';
 import { argoRolloutsCrdSchemas } from './argo-rollouts-crd';
+import { jsonSchemaValidator } from './crd-schema';
 import { describeObject, SchemaProblem } from './problem';
 
 export type { SchemaProblem };
@@ -28,55 +31,22 @@ type ModelClass = (new (data: unknown) => { validate(): void }) & { readonly pro
 
 /**
  * Schemas for kinds no npm package publishes, written for this package from the projects' API
- * definitions: the Secrets Store CSI driver's SecretProviderClass.
+ * definitions (schemas/): the Secrets Store CSI driver's SecretProviderClass. Their validators are
+ * compiled at build time with the vendored CRDs' (see {@link jsonSchemaValidator}), so a synth
+ * never loads ajv's compiler for them.
  */
 const OWN_SCHEMAS: Record<string, (o: KubernetesObject) => string[]> = {
-  'secrets-store.csi.x-k8s.io/v1/SecretProviderClass': ajvCheck({
-    type: 'object',
-    required: ['apiVersion', 'kind', 'metadata', 'spec'],
-    additionalProperties: false,
-    properties: {
-      apiVersion: { type: 'string' },
-      kind: { type: 'string' },
-      metadata: { type: 'object' },
-      spec: {
-        type: 'object',
-        required: ['provider'],
-        additionalProperties: false,
-        properties: {
-          provider: { type: 'string', minLength: 1 },
-          parameters: { type: 'object', additionalProperties: { type: 'string' } },
-          secretObjects: {
-            type: 'array',
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['secretName', 'type', 'data'],
-              properties: {
-                secretName: { type: 'string', minLength: 1 },
-                type: { type: 'string', minLength: 1 },
-                labels: { type: 'object', additionalProperties: { type: 'string' } },
-                annotations: { type: 'object', additionalProperties: { type: 'string' } },
-                data: {
-                  type: 'array',
-                  items: { type: 'object', additionalProperties: false, required: ['objectName', 'key'], properties: { objectName: { type: 'string' }, key: { type: 'string' } } },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-  }),
+  'secrets-store.csi.x-k8s.io/v1/SecretProviderClass': jsonSchemaCheck('secrets-store-csi-secretproviderclass.schema.json'),
 };
 
-function ajvCheck(schema: object): (o: KubernetesObject) => string[] {
-  let validate: ((o: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null } | undefined;
+function jsonSchemaCheck(file: string): (o: KubernetesObject) => string[] {
+  let validate: ValidateFunction | undefined;
   return (o) => {
-    validate ??= newAjv({ allErrors: true, strict: false }).compile(schema);
+    validate ??= jsonSchemaValidator(packageFile(path.join('schemas', file)));
     return validate(o) ? [] : (validate.errors ?? []).map((e) => `data${e.instancePath} ${e.message}`);
   };
 }
+
 const models = new Map<string, Promise<ModelClass | undefined>>();
 
 /**
