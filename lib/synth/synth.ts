@@ -18,7 +18,7 @@ import { KubernetesObject } from '../model/kubernetes-object';
 import { Finding } from '../analysis/check';
 import { hasErrors, validateAndAnalyze, ValidateOptions } from '../analysis/analyze';
 import { dumpManifest } from './yaml';
-import { FindAllCache, resolveDependencies, topology } from './synth-order';
+import { chartOrder, FindAllCache, resolveDependencies, topology } from './synth-order';
 import { withFastRendering } from './fast-render';
 import { checkNamespaces } from './namespaces';
 
@@ -60,8 +60,10 @@ function prepareApp(app: App): PreparedChart[] {
   const cache = new FindAllCache();
   orderNamespacesFirst(app, cache);
   // Dependencies between objects of different charts order the charts (as cdk8s does).
+  let dependsOnChart = false;
   for (const c of all) {
     for (const dep of c.node.dependencies) {
+      if (dep instanceof Chart) dependsOnChart = true;
       const from = Chart.of(c);
       const to = Chart.of(dep);
       if (from !== to && !from.node.dependencies.includes(to)) from.node.addDependency(to);
@@ -70,7 +72,7 @@ function prepareApp(app: App): PreparedChart[] {
   // `app.charts` and `chart.toJson()` would each build a DependencyGraph (slow at thousands of
   // objects) and re-validate the whole app per chart: the same orders, computed in linear time, and
   // the validation above once (see private/synth-order.ts).
-  const charts = topology(app, cache).filter((c): c is Chart => c instanceof Chart);
+  const charts = chartOrder(app, cache, dependsOnChart);
   const indexed = charts.some((c) => c.node.dependencies.length > 0);
   return charts.map((chart, i) => ({ name: indexed ? `${String(i).padStart(4, '0')}-${chart.node.id}` : chart.node.id, chart }));
 }
