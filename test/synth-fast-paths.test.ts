@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { manifestsToYaml, synthesizeApp } from '../lib';
 import { orderNamespacesFirst } from '../lib/synth/synth';
 import { DUMP_OPTIONS, dumpManifest } from '../lib/synth/yaml';
-import { FindAllCache, topology } from '../lib/synth/synth-order';
+import { chartOrder, FindAllCache, topology } from '../lib/synth/synth-order';
 import { withFastRendering } from '../lib/synth/fast-render';
 import { plainStaysString } from '../lib/model/read-manifests';
 import { buildEdgeApp } from '../apps/edge';
@@ -138,6 +138,39 @@ describe("the synthesis order is cdk8s's", () => {
       for (const chart of app.node.findAll().filter((c) => c instanceof Chart)) {
         expect(topology(chart, new FindAllCache())).toEqual(new DependencyGraph(chart.node).topology());
       }
+    }), { numRuns: RUNS });
+  });
+
+  it("FindAllCache gives each construct's findAll() from one walk of the first construct asked for", () => {
+    fc.assert(fc.property(plans, (plan) => {
+      const app = build(plan);
+      const cache = new FindAllCache();
+      const all = cache.findAll(app);
+      for (const c of [...all].reverse()) {
+        const found = cache.findAll(c);
+        const expected = c.node.findAll();
+        expect(found.length).toBe(expected.length);
+        expect(found.every((x, i) => x === expected[i])).toBe(true);
+      }
+      // A construct of another tree is walked on its own.
+      const other = new Construct(new App(), 'other');
+      expect(cache.findAll(other)).toEqual([other]);
+    }), { numRuns: RUNS });
+  });
+
+  it('chartOrder() gives the charts in the order of topology(), with and without dependencies on charts', () => {
+    fc.assert(fc.property(plans, fc.option(fc.tuple(fc.nat(), fc.nat())), (plan, onChart) => {
+      const app = build(plan);
+      const charts = app.node.findAll().filter((c) => c instanceof Chart);
+      const items = app.node.findAll().filter((c) => !(c instanceof Chart) && c !== app);
+      // An object depending on a chart that is not its own or above it (cdk8s would call that a cycle).
+      if (onChart) {
+        const [from, to] = [items[onChart[0] % items.length], charts[onChart[1] % charts.length]];
+        if (!from.node.scopes.includes(to)) from.node.addDependency(to);
+      }
+      const dependsOnChart = app.node.findAll().some((c) => c.node.dependencies.some((d) => d instanceof Chart));
+      const outcome = (f: () => unknown) => { try { return { value: f() }; } catch (e) { return { error: String(e) }; } };
+      expect(outcome(() => chartOrder(app, new FindAllCache(), dependsOnChart))).toEqual(outcome(() => topology(app, new FindAllCache()).filter((c) => c instanceof Chart)));
     }), { numRuns: RUNS });
   });
 

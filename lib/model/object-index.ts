@@ -103,10 +103,37 @@ function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
+/**
+ * Lists by label key, then value: looked up with the label's own strings, never with a "key=value"
+ * string built (and hashed) for each label of each object.
+ */
+type ByLabel<T> = Map<string, Map<string, T[]>>;
+
+function pushToLabel<T>(map: ByLabel<T>, key: string, value: string, item: T): void {
+  let values = map.get(key);
+  if (!values) {
+    values = new Map();
+    map.set(key, values);
+  }
+  pushTo(values, value, item);
+}
+
+/** Whether every label of `pairs` is in `labels`. */
+function hasAll(pairs: ReadonlyArray<readonly [string, string]>, labels: Readonly<Record<string, string>>): boolean {
+  for (const [k, v] of pairs) if (labels[k] !== v) return false;
+  return true;
+}
+
+/** Whether a registry entry is visible from `namespace`. */
+function visibleFrom(e: RegistryHost, namespace: string): boolean {
+  return e.visibleFrom.has('*') || e.visibleFrom.has(namespace);
+}
+
 /** The indexes. */
 export class ObjectIndex {
   private readonly byKind = new Map<string, KubernetesObject[]>();
-  private readonly byName = new Map<string, KubernetesObject>();
+  /** Objects by kind (and API group for Gateways), then namespace ("" for cluster-scoped kinds), then name. */
+  private readonly byName = new Map<string, Map<string, Map<string, KubernetesObject>>>();
   /** Services by FQDN. */
   public readonly services = new Map<string, KubernetesObject>();
   /** Registry hosts (Services and ServiceEntry hosts) by host; wildcard ServiceEntry hosts apart. */
@@ -114,18 +141,18 @@ export class ObjectIndex {
   private readonly wildcardRegistry: RegistryHost[] = [];
   /** DestinationRules by the FQDN of their host. */
   public readonly destinationRules = new Map<string, KubernetesObject[]>();
-  /** Pod templates by namespace, then by "label=value". */
-  private readonly podsByLabel = new Map<string, Map<string, PodTemplate[]>>();
-  /** All pod templates by "label=value", across namespaces (Gateway selectors span namespaces). */
-  private readonly allPodsByLabel = new Map<string, PodTemplate[]>();
+  /** Pod templates by namespace, then by label and value. */
+  private readonly podsByLabel = new Map<string, ByLabel<PodTemplate>>();
+  /** All pod templates by label and value, across namespaces (Gateway selectors span namespaces). */
+  private readonly allPodsByLabel: ByLabel<PodTemplate> = new Map();
   /** All pod templates. */
   public readonly podTemplates: PodTemplate[] = [];
   /** Autoscalers by "namespace/Kind/name" of their target. */
   public readonly autoscalers = new Map<string, KubernetesObject>();
   /** Objects whose kind, namespace and name an earlier object already has. */
   public readonly duplicates: KubernetesObject[] = [];
-  /** Services by namespace and each "label=value" of their selector. */
-  private readonly servicesBySelector = new Map<string, KubernetesObject[]>();
+  /** Services by namespace, then each label and value of their selector. */
+  private readonly servicesBySelector = new Map<string, ByLabel<KubernetesObject>>();
   /** The namespaces that hold at least one pod template. */
   public readonly namespacesWithPods = new Set<string>();
 
@@ -137,15 +164,21 @@ export class ObjectIndex {
     if (!o || typeof o !== 'object' || typeof o.kind !== 'string') return;
     pushTo(this.byKind, o.kind, o);
     const ns = namespaceOf(o);
-    const key = this.key(o.kind, o.apiVersion, ns, typeof o.metadata?.name === 'string' ? o.metadata.name : '');
-    if (this.byName.has(key)) this.duplicates.push(o);
-    else this.byName.set(key, o);
+    const names = this.names(o.kind, o.apiVersion, ns, true)!;
+    const name = typeof o.metadata?.name === 'string' ? o.metadata.name : '';
+    if (names.has(name)) this.duplicates.push(o);
+    else names.set(name, o);
     if (o.kind === 'Service' && o.apiVersion === 'v1') {
       const spec = specOf<ServiceSpec>(o);
       const fqdn = serviceFqdnOf(o.metadata?.name ?? '', ns);
       this.services.set(fqdn, o);
       const selector = labelsOf(spec.selector);
-      for (const [k, v] of Object.entries(selector)) pushTo(this.servicesBySelector, `${ns}|${k}=${v}`, o);
+      let bySelector = this.servicesBySelector.get(ns);
+      if (!bySelector) {
+        bySelector = new Map();
+        this.servicesBySelector.set(ns, bySelector);
+      }
+      for (const [k, v] of Object.entries(selector)) pushToLabel(bySelector, k, v, o);
       const exportTo = o.metadata?.annotations?.[EXPORT_TO_ANNOTATION];
       pushTo(this.registry, fqdn, {
         source: o, host: fqdn, ports: list<ServicePort>(spec.ports).map((p) => p.port).filter((p): p is number => typeof p === 'number'),
@@ -183,20 +216,35 @@ export class ObjectIndex {
       };
       this.podTemplates.push(pod);
       this.namespacesWithPods.add(ns);
-      const nsIndex = this.podsByLabel.get(ns) ?? new Map<string, PodTemplate[]>();
-      this.podsByLabel.set(ns, nsIndex);
+      let nsIndex = this.podsByLabel.get(ns);
+      if (!nsIndex) {
+        nsIndex = new Map();
+        this.podsByLabel.set(ns, nsIndex);
+      }
       for (const [k, v] of Object.entries(pod.labels)) {
-        const lv = `${k}=${v}`;
-        pushTo(nsIndex, lv, pod);
-        pushTo(this.allPodsByLabel, lv, pod);
+        pushToLabel(nsIndex, k, v, pod);
+        pushToLabel(this.allPodsByLabel, k, v, pod);
       }
     }
   }
 
-  private key(kind: string, apiVersion: string, namespace: string, name: string): string {
+  /** The objects of a kind in a namespace, by name (created when `create`). */
+  private names(kind: string, apiVersion: string, namespace: string, create: boolean): Map<string, KubernetesObject> | undefined {
     // Istio's Gateway and the Gateway API's Gateway share a kind: keep them apart.
-    const group = kind === 'Gateway' && typeof apiVersion === 'string' ? `.${apiVersion.split('/')[0]}` : '';
-    return `${kind}${group}|${CLUSTER_SCOPED_KINDS.has(kind) ? '' : namespace}|${name}`;
+    const kindKey = kind === 'Gateway' && typeof apiVersion === 'string' ? `${kind}.${apiVersion.split('/')[0]}` : kind;
+    const ns = CLUSTER_SCOPED_KINDS.has(kind) ? '' : namespace;
+    let namespaces = this.byName.get(kindKey);
+    if (!namespaces) {
+      if (!create) return undefined;
+      namespaces = new Map();
+      this.byName.set(kindKey, namespaces);
+    }
+    let names = namespaces.get(ns);
+    if (!names && create) {
+      names = new Map();
+      namespaces.set(ns, names);
+    }
+    return names;
   }
 
   private readonly memos = new Map<string, WeakMap<object, unknown>>();
@@ -224,7 +272,7 @@ export class ObjectIndex {
 
   /** The object of a kind with that namespace and name (for Gateway: the Istio one). */
   public get(kind: string, namespace: string, name: string): KubernetesObject | undefined {
-    return this.byName.get(this.key(kind, kind === 'Gateway' ? 'networking.istio.io/v1' : '', namespace, name));
+    return this.names(kind, kind === 'Gateway' ? 'networking.istio.io/v1' : '', namespace, false)?.get(name);
   }
 
   /**
@@ -234,11 +282,10 @@ export class ObjectIndex {
    */
   public registryHost(host: string, namespace: string): RegistryHost | undefined {
     const fqdn = resolveHost(host, namespace);
-    const visible = (e: RegistryHost) => e.visibleFrom.has('*') || e.visibleFrom.has(namespace);
-    const exact = (this.registry.get(fqdn) ?? []).find(visible);
-    if (exact) return exact;
+    for (const e of this.registry.get(fqdn) ?? []) if (visibleFrom(e, namespace)) return e;
     const bare = fqdn.startsWith('*') ? fqdn.slice(1) : fqdn;
-    return this.wildcardRegistry.find((e) => visible(e) && bare.endsWith(e.host.slice(1)));
+    for (const e of this.wildcardRegistry) if (visibleFrom(e, namespace) && bare.endsWith(e.host.slice(1))) return e;
+    return undefined;
   }
 
   /** Whether any registry entry (visible or not) declares `host`. */
@@ -257,11 +304,13 @@ export class ObjectIndex {
     if (!index) return [];
     let candidates: PodTemplate[] | undefined;
     for (const [k, v] of pairs) {
-      const l = index.get(`${k}=${v}`);
+      const l = index.get(k)?.get(v);
       if (!l) return [];
       if (!candidates || l.length < candidates.length) candidates = l;
     }
-    return candidates!.filter((p) => pairs.every(([k, v]) => p.labels[k] === v));
+    const found: PodTemplate[] = [];
+    for (const p of candidates!) if (hasAll(pairs, p.labels)) found.push(p);
+    return found;
   }
 
   /** Pod templates in `namespace` a full label selector (labels and expressions) selects. */
@@ -273,8 +322,9 @@ export class ObjectIndex {
   /** The Services whose selector picks the pods of `pod`. */
   public servicesSelecting(pod: PodTemplate): KubernetesObject[] {
     const found = new Set<KubernetesObject>();
+    const bySelector = this.servicesBySelector.get(pod.namespace);
     for (const [k, v] of Object.entries(pod.labels)) {
-      for (const svc of this.servicesBySelector.get(`${pod.namespace}|${k}=${v}`) ?? []) {
+      for (const svc of bySelector?.get(k)?.get(v) ?? []) {
         if (matchesLabels(labelsOf(specOf<ServiceSpec>(svc).selector), pod.labels)) found.add(svc);
       }
     }
