@@ -18,6 +18,7 @@ import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-
 import { plainK8sJson, sortsKeys } from './private/k8s-json';
 import { checkArgs } from './private/args';
 import { lazy } from './private/lazy';
+import { shareJson } from './private/shared-json';
 import { SHAPES } from './private/arg-shapes';
 
 /** The application protocol of a Service port; Istio picks its proxy behaviour by it. */
@@ -515,9 +516,18 @@ export class ServiceVersion extends Construct implements IRouteTarget {
       // Hardened by default (Pod Security "restricted"): no capabilities unless asked.
       containerJson.securityContext = { ...containerJson.securityContext, capabilities: { drop: [...HARDENED_CONTAINER.capabilities.drop] } };
     }
+    // Its probes, ports, resources and security context are mostly those of every other version:
+    // one copy each (private/shared-json.ts).
+    for (const k of Object.keys(containerJson)) containerJson[k] = shareJson(containerJson[k]);
     const podLabels = { ...(options.labels ?? {}), ...selectorLabels };
     const rollout = ctx.rollout;
-    const template = {
+    const serviceAccountName = ctx.serviceAccount.name;
+    const spread = ctx.spread;
+    // The spec is built when the object is rendered (a Lazy, the same JSON), from the container
+    // and the values above: held from construction to synthesis, the specs of every version were
+    // about a seventh of the construct tree's memory at thousands of services (issue 28). The
+    // container is built above, so that its errors are thrown where the version is added.
+    const template = () => ({
       metadata: { labels: podLabels },
       spec: {
         automountServiceAccountToken: false,
@@ -527,12 +537,12 @@ export class ServiceVersion extends Construct implements IRouteTarget {
         restartPolicy: 'Always',
         // The runtime's seccomp profile (Pod Security "restricted").
         securityContext: { fsGroupChangePolicy: 'Always', runAsNonRoot: true, seccompProfile: { ...RUNTIME_DEFAULT_SECCOMP } },
-        serviceAccountName: ctx.serviceAccount.name,
+        serviceAccountName,
         setHostnameAsFQDN: false,
         terminationGracePeriodSeconds: 30,
-        topologySpreadConstraints: topologySpread(selectorLabels, ctx.spread),
+        topologySpreadConstraints: topologySpread(selectorLabels, spread),
       },
-    };
+    });
     this.deployment = rollout
       // The Rollout owns the pod template (no workloadRef to a Deployment): one object runs both the
       // stable and the canary ReplicaSet, so the autoscaler targets it, the disruption budget (over
@@ -543,28 +553,28 @@ export class ServiceVersion extends Construct implements IRouteTarget {
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'Rollout',
         metadata: { name: rollout.name, namespace: service.namespace, labels: selectorLabels },
-        spec: {
+        spec: lazy(() => ({
           // No replicas when an autoscaler drives the Rollout: server-side apply would fight it.
           replicas: scaling ? undefined : replicas,
           progressDeadlineSeconds: 600,
           selector: { matchLabels: { app: service.serviceName } },
-          template,
+          template: template(),
           strategy: lazy(() => rollout.strategy()),
-        },
+        })),
       })
       : new ApiObject(this, 'Deployment', {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name: deploymentName, namespace: service.namespace, labels: selectorLabels },
-        spec: {
+        spec: lazy(() => ({
           minReadySeconds: 0,
           progressDeadlineSeconds: 600,
           // No replicas when an autoscaler drives the Deployment: server-side apply would fight it.
           replicas: scaling ? undefined : replicas,
           selector: { matchLabels: { ...selectorLabels } },
           strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 }, type: 'RollingUpdate' },
-          template,
-        },
+          template: template(),
+        })),
       });
     if (scaling) {
       this.autoscaler = createHorizontalPodAutoscaler(this, 'Autoscaler', rollout
