@@ -104,7 +104,8 @@ function compileStale(root, options = {}) {
   }
   if (stamp !== settings) writeAtomically(stampFile, settings);
   const validators = generateValidators(root, outDir);
-  return { transpiled: stale.map(([src]) => path.relative(root, src)), removed, validators };
+  const models = generateSchemaModels(root, outDir);
+  return { transpiled: stale.map(([src]) => path.relative(root, src)), removed, validators, models };
 }
 
 /**
@@ -126,7 +127,83 @@ function generateValidators(root, outDir) {
   return true;
 }
 
-module.exports = { compileStale, generateValidators, SOURCE_DIRS };
+/**
+ * The packages of the published schemas' models (lib/analysis/schema/schema.ts schemaModule) and
+ * the layout of their bundle (lib/analysis/schema/prebuilt-models.ts PREBUILT_MODELS_FORMAT).
+ */
+const SCHEMA_PACKAGES = ['kubernetes-models', '@kubernetes-models/istio', '@kubernetes-models/prometheus-operator', '@kubernetes-models/cert-manager'];
+const SCHEMA_MODELS_FORMAT = 1;
+/**
+ * CommonJS packages the models use that stay outside the bundle, loaded from node_modules as before:
+ * ajv-formats-draft2019 requires Node's `punycode`, which warns (DEP0040) when code outside
+ * node_modules requires it.
+ */
+const SCHEMA_MODELS_EXTERNAL = ['ajv-formats-draft2019'];
+
+/**
+ * Bundles the published schemas' models (every kind of {@link SCHEMA_PACKAGES}: ES modules, about
+ * ten files per kind) into build/schema-models/index.js, one CommonJS file whose kinds' code runs
+ * when a kind is first loaded (lib/analysis/schema/prebuilt-models.ts), with stamp.json recording
+ * the packages' versions; again when those versions, esbuild's or the layout change. Returns
+ * whether it bundled.
+ * @param {{ kinds?: (specifier: string) => boolean }} [options] kinds: which kinds (all by default; tests bundle a few)
+ */
+function generateSchemaModels(root, outDir, options = {}) {
+  const dir = path.join(outDir, 'schema-models');
+  const wanted = options.kinds ?? (() => true);
+  const resolve = (spec, from = root) => require.resolve(spec, { paths: [from] });
+  const versions = {};
+  for (const pkg of SCHEMA_PACKAGES) versions[pkg] = JSON.parse(fs.readFileSync(resolve(`${pkg}/package.json`), 'utf8')).version;
+  const esbuildVersion = JSON.parse(fs.readFileSync(resolve('esbuild/package.json'), 'utf8')).version;
+  const stamp = `${JSON.stringify({ format: SCHEMA_MODELS_FORMAT, packages: versions, esbuild: esbuildVersion }, null, 2)}\n`;
+  const stampFile = path.join(dir, 'stamp.json');
+  try {
+    if (fs.readFileSync(stampFile, 'utf8') === stamp && fs.existsSync(path.join(dir, 'index.js'))) return false;
+  } catch {
+    // no stamp: bundle
+  }
+  // The kinds: <group>/<version>/<Kind>.js (v1/<Kind>.js for the core group) files defining a model with an apiVersion (the others are
+  // field types, which schema.ts never asks for).
+  const kinds = [];
+  for (const pkg of SCHEMA_PACKAGES) {
+    const pkgDir = path.dirname(resolve(`${pkg}/package.json`));
+    for (const file of walk(pkgDir, (n) => n.endsWith('.js') && n !== 'index.js')) {
+      const rel = path.relative(pkgDir, file).split(path.sep);
+      if (rel.length < 2 || rel.length > 3 || rel[0] === '_schemas' || rel[0] === 'node_modules') continue;
+      const specifier = `${pkg}/${rel.join('/').replace(/\.js$/, '')}`;
+      if (wanted(specifier) && fs.readFileSync(file, 'utf8').includes('this.apiVersion=')) kinds.push(specifier);
+    }
+  }
+  kinds.sort();
+  const entry = `export const kinds = {\n${kinds.map((k) => `  ${JSON.stringify(k)}: () => import(${JSON.stringify(k)}),`).join('\n')}\n};\n`;
+  const esbuild = require(resolve('esbuild'));
+  const tmp = `${dir}.${process.pid}.tmp`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  const result = esbuild.buildSync({
+    stdin: { contents: entry, resolveDir: root, sourcefile: 'schema-models.js', loader: 'js' },
+    absWorkingDir: root, bundle: true, platform: 'node', format: 'cjs', target: `node${process.versions.node}`, keepNames: true,
+    external: SCHEMA_MODELS_EXTERNAL, outfile: path.join(tmp, 'index.js'), metafile: true, logLevel: 'silent',
+    banner: { js: '// The published schemas\' models (kubernetes-models, @kubernetes-models/*), bundled by scripts/compile.cjs: do not edit.' },
+  });
+  // What stays outside must be what the packages would have loaded: the same file from here.
+  for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
+    for (const i of imports) {
+      if (i.path.startsWith('<')) continue; // esbuild's own runtime helpers
+      if (!i.external || i.path.startsWith('node:') || require('node:module').isBuiltin(i.path)) {
+        if (i.path === 'punycode' || i.path === 'node:punycode') throw new Error(`compile: ${input} requires punycode inside the schema models' bundle (add its package to SCHEMA_MODELS_EXTERNAL)`);
+        continue;
+      }
+      const from = resolve(i.path, path.dirname(path.join(root, input)));
+      if (resolve(i.path, dir) !== from) throw new Error(`compile: ${i.path} (required by ${input}) resolves elsewhere from ${dir}`);
+    }
+  }
+  writeAtomically(path.join(tmp, 'stamp.json'), stamp);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(tmp, dir);
+  return true;
+}
+
+module.exports = { compileStale, generateValidators, generateSchemaModels, SOURCE_DIRS };
 
 // `node scripts/compile.cjs --validators` (the end of `npm run build`): generates the validators of
 // the vendored CRDs from the freshly built build/lib/, whatever their age.
@@ -139,4 +216,5 @@ if (require.main === module) {
   const outDir = path.join(root, 'build');
   fs.rmSync(path.join(outDir, 'crd-validators', 'index.json'), { force: true });
   generateValidators(root, outDir);
+  generateSchemaModels(root, outDir);
 }

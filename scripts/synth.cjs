@@ -35,9 +35,9 @@ if (cliOutdir !== undefined && path.resolve(cliOutdir) !== path.resolve(written)
     if (code === 0) fs.cpSync(written, cliOutdir, { recursive: true, filter: (src) => !src.endsWith('.tmp') });
   });
 }
-const { transpiled, removed, validators } = compileStale(root);
+const { transpiled, removed, validators, models } = compileStale(root);
 // Node 22.1+ keeps V8's compiled code of the modules on disk (node:module enableCompileCache, in the
 // system's temporary folder): later starts skip most of the parsing. Node 20 has no such cache.
 require('node:module').enableCompileCache?.();
-if (process.env.SYNTH_VERBOSE) console.error(`synth: transpiled ${transpiled.length}, removed ${removed.length}, validators ${validators ? 'generated' : 'up to date'}`);
+if (process.env.SYNTH_VERBOSE) console.error(`synth: transpiled ${transpiled.length}, removed ${removed.length}, validators ${validators ? 'generated' : 'up to date'}, models ${models ? 'bundled' : 'up to date'}`);
 require(path.join(root, 'build', 'apps', 'main.js'));

@@ -141,6 +141,23 @@ describe("the synthesis order is cdk8s's", () => {
     }), { numRuns: RUNS });
   });
 
+  it("FindAllCache gives each construct's findAll() from one walk of the first construct asked for", () => {
+    fc.assert(fc.property(plans, (plan) => {
+      const app = build(plan);
+      const cache = new FindAllCache();
+      const all = cache.findAll(app);
+      for (const c of [...all].reverse()) {
+        const found = cache.findAll(c);
+        const expected = c.node.findAll();
+        expect(found.length).toBe(expected.length);
+        expect(found.every((x, i) => x === expected[i])).toBe(true);
+      }
+      // A construct of another tree is walked on its own.
+      const other = new Construct(new App(), 'other');
+      expect(cache.findAll(other)).toEqual([other]);
+    }), { numRuns: RUNS });
+  });
+
   it('chartOrder() gives the charts in the order of topology(), with and without dependencies on charts', () => {
     fc.assert(fc.property(plans, fc.option(fc.tuple(fc.nat(), fc.nat())), (plan, onChart) => {
       const app = build(plan);

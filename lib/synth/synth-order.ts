@@ -15,18 +15,51 @@
 import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
-/** Caches `findAll()` per construct for one synthesis (as cdk8s's SynthRequestCache does). */
+/**
+ * Caches `findAll()` per construct for one synthesis (as cdk8s's SynthRequestCache does), for a
+ * tree nothing adds constructs to meanwhile. The first construct asked for is walked; any
+ * construct under it is then a slice of that walk (a subtree is contiguous in pre-order, children
+ * in the same order), found with one pass over the walk instead of a walk of its own.
+ */
 export class FindAllCache {
   private readonly cache = new Map<IConstruct, IConstruct[]>();
+  private root?: IConstruct;
+  /** Where each construct's subtree starts and ends in the root's walk (computed when first needed). */
+  private ranges?: Map<IConstruct, { start: number; end: number }>;
 
   /** `c.node.findAll()`, computed once. */
   public findAll(c: IConstruct): IConstruct[] {
     let all = this.cache.get(c);
-    if (!all) {
+    if (all) return all;
+    if (this.root === undefined) {
+      this.root = c;
       all = c.node.findAll();
-      this.cache.set(c, all);
+    } else {
+      const range = this.subtrees().get(c);
+      all = range ? this.cache.get(this.root)!.slice(range.start, range.end) : c.node.findAll();
     }
+    this.cache.set(c, all);
     return all;
+  }
+
+  private subtrees(): Map<IConstruct, { start: number; end: number }> {
+    if (this.ranges) return this.ranges;
+    const walk = this.cache.get(this.root!)!;
+    const ranges = new Map<IConstruct, { start: number; end: number }>();
+    // Pre-order: a construct's subtree ends where the walk reaches a construct whose parent is not
+    // in it (the open subtrees are the stack of the current construct's ancestors).
+    const open: Array<{ c: IConstruct; start: number }> = [];
+    for (let i = 0; i < walk.length; i++) {
+      const c = walk[i];
+      const parent = c.node.scope;
+      while (open.length > 0 && open[open.length - 1].c !== parent) {
+        const done = open.pop()!;
+        ranges.set(done.c, { start: done.start, end: i });
+      }
+      open.push({ c, start: i });
+    }
+    for (const done of open) ranges.set(done.c, { start: done.start, end: walk.length });
+    return (this.ranges = ranges);
   }
 }
 
@@ -39,8 +72,8 @@ export class FindAllCache {
 export function resolveDependencies(app: IConstruct, cache: FindAllCache): boolean {
   let dependantCharts = false;
   const all = cache.findAll(app);
-  for (const parent of all) {
-    if (!(parent instanceof Chart)) continue;
+  const charts = all.filter((c) => c instanceof Chart);
+  for (const parent of charts) {
     for (const child of parent.node.children) {
       if (child instanceof Chart) {
         parent.node.addDependency(child);
@@ -48,7 +81,10 @@ export function resolveDependencies(app: IConstruct, cache: FindAllCache): boole
       }
     }
   }
-  for (const [source, target] of dependencyEdges(all)) {
+  // Each construct's dependencies, read once: between the two passes below only charts gain
+  // dependencies, so only theirs are read again (the edges are the same, in the same order).
+  const edges = dependencyEdges(all);
+  for (const [source, target] of edges) {
     const sourceChart = Chart.of(source);
     const targetChart = Chart.of(target);
     if (sourceChart !== targetChart) {
@@ -56,7 +92,7 @@ export function resolveDependencies(app: IConstruct, cache: FindAllCache): boole
       dependantCharts = true;
     }
   }
-  for (const [source, target] of dependencyEdges(all)) {
+  for (const [source, target] of charts.length > 0 ? dependencyEdges(all, edges) : edges) {
     const sourceChart = Chart.of(source);
     const targetChart = Chart.of(target);
     const targets = cache.findAll(target).filter((c) => c instanceof ApiObject && Chart.of(c) === targetChart);
@@ -70,9 +106,22 @@ export function resolveDependencies(app: IConstruct, cache: FindAllCache): boole
   return dependantCharts;
 }
 
-function dependencyEdges(all: readonly IConstruct[]): Array<[IConstruct, IConstruct]> {
+/**
+ * Every (construct, dependency) pair, in the order of `all` and of each construct's dependencies.
+ * With `previous` (the pairs read before only charts gained dependencies), the other constructs'
+ * pairs are taken from it and only the charts' are read again.
+ */
+function dependencyEdges(all: readonly IConstruct[], previous?: ReadonlyArray<[IConstruct, IConstruct]>): Array<[IConstruct, IConstruct]> {
   const edges: Array<[IConstruct, IConstruct]> = [];
+  let p = 0;
   for (const source of all) {
+    // The previous pairs of this construct (they are grouped by construct, in the same order).
+    const from = p;
+    if (previous) while (p < previous.length && previous[p][0] === source) p++;
+    if (previous && !(source instanceof Chart)) {
+      for (let i = from; i < p; i++) edges.push(previous[i]);
+      continue;
+    }
     for (const target of source.node.dependencies) edges.push([source, target]);
   }
   return edges;
@@ -108,14 +157,13 @@ export function topology(root: IConstruct, cache: FindAllCache): IConstruct[] {
   const all = cache.findAll(root);
   // cdk8s keys vertices by path (unique in a tree) in a plain object, whose values list
   // array-index keys first, in numeric order: roots are adopted in that order.
-  const inTree = new Set(all);
   const children = new Map<IConstruct, IConstruct[]>();
   const hasParent = new Set<IConstruct>();
   for (const source of all) {
     const deps = source.node.dependencies;
     if (deps.length === 0) continue;
     for (const target of deps) {
-      if (!inTree.has(target)) continue;
+      if (!isWithin(target, root)) continue;
       let list = children.get(source);
       if (!list) children.set(source, (list = []));
       if (!list.includes(target)) list.push(target);
@@ -131,39 +179,48 @@ export function topology(root: IConstruct, cache: FindAllCache): IConstruct[] {
   indexed.sort((a, b) => Number(a.node.path) - Number(b.node.path));
 
   const out: IConstruct[] = [];
+  // The vertices the walk reached (a root, which nothing depends on, is reached only as a root).
   const done = new Set<IConstruct>();
   const active = new Set<IConstruct>();
   const none: IConstruct[] = [];
   // Iterative post-order walk (deep dependency chains must not overflow the stack).
-  for (const r of [...indexed, ...roots]) {
-    if (done.has(r)) continue;
-    const kids = children.get(r);
-    if (!kids) {
-      done.add(r);
-      out.push(r);
-      continue;
-    }
-    const stack: Array<{ c: IConstruct; kids: IConstruct[]; i: number }> = [{ c: r, kids, i: 0 }];
-    active.add(r);
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      if (top.i === top.kids.length) {
-        stack.pop();
-        active.delete(top.c);
-        done.add(top.c);
-        out.push(top.c);
+  for (const list of [indexed, roots]) {
+    for (const r of list) {
+      const kids = children.get(r);
+      if (!kids) {
+        out.push(r);
         continue;
       }
-      const next = top.kids[top.i++];
-      // A cycle: cdk8s throws its own error.
-      if (active.has(next)) return new DependencyGraph(root.node).topology();
-      if (!done.has(next)) {
-        active.add(next);
-        stack.push({ c: next, kids: children.get(next) ?? none, i: 0 });
+      const stack: Array<{ c: IConstruct; kids: IConstruct[]; i: number }> = [{ c: r, kids, i: 0 }];
+      active.add(r);
+      while (stack.length) {
+        const top = stack[stack.length - 1];
+        if (top.i === top.kids.length) {
+          stack.pop();
+          active.delete(top.c);
+          done.add(top.c);
+          out.push(top.c);
+          continue;
+        }
+        const next = top.kids[top.i++];
+        // A cycle: cdk8s throws its own error.
+        if (active.has(next)) return new DependencyGraph(root.node).topology();
+        if (!done.has(next)) {
+          active.add(next);
+          stack.push({ c: next, kids: children.get(next) ?? none, i: 0 });
+        }
       }
     }
   }
   // Vertices only reachable through a cycle: cdk8s throws its own error.
   if (out.length !== all.length) return new DependencyGraph(root.node).topology();
   return out;
+}
+
+/** Whether `c` is `root` or under it (one of `root.node.findAll()`). */
+function isWithin(c: IConstruct, root: IConstruct): boolean {
+  for (let s: IConstruct | undefined = c; s !== undefined; s = s.node.scope) {
+    if (s === root) return true;
+  }
+  return false;
 }

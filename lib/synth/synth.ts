@@ -36,6 +36,8 @@ export interface SynthesizedChart {
 interface PreparedChart {
   readonly name: string;
   readonly chart: Chart;
+  /** The first chart's: the ordering's walk of the tree (nothing adds constructs before it renders). */
+  readonly walk?: FindAllCache;
 }
 
 /**
@@ -46,7 +48,7 @@ interface PreparedChart {
 export function synthesizeApp(app: App): SynthesizedChart[] {
   const charts = prepareApp(app);
   // cdk8s's rendering with its token resolution in one pass (same JSON: see private/fast-render.ts).
-  return withFastRendering(() => charts.map((c) => ({ name: c.name, objects: chartToJson(app, c.chart) })));
+  return withFastRendering(() => charts.map((c) => ({ name: c.name, objects: chartToJson(app, c.chart, c.walk) })));
 }
 
 /** What {@link synthesizeApp} does before rendering: validations, ordering, the charts' names. */
@@ -55,8 +57,9 @@ function prepareApp(app: App): PreparedChart[] {
   // The package's messages start with the construct path; others (cdk8s's own) get it in front.
   const errors = all.flatMap((c) => c.node.validate().map((e) => (e.startsWith(`${c.node.path}: `) ? e : `[${c.node.path}] ${e}`)));
   if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-  // One walk of the tree, as validation left it, for the ordering below (nothing adds constructs
-  // between here and the rendering; each chart's rendering walks again, as cdk8s's does).
+  // One walk of the tree, as validation left it, for the ordering below and the first chart's
+  // rendering (nothing adds constructs before it; each later chart's rendering walks again, as
+  // cdk8s's does: rendering may run code).
   const cache = new FindAllCache();
   orderNamespacesFirst(app, cache);
   // Dependencies between objects of different charts order the charts (as cdk8s does).
@@ -74,30 +77,30 @@ function prepareApp(app: App): PreparedChart[] {
   // the validation above once (see private/synth-order.ts).
   const charts = chartOrder(app, cache, dependsOnChart);
   const indexed = charts.some((c) => c.node.dependencies.length > 0);
-  return charts.map((chart, i) => ({ name: indexed ? `${String(i).padStart(4, '0')}-${chart.node.id}` : chart.node.id, chart }));
+  return charts.map((chart, i) => ({ name: indexed ? `${String(i).padStart(4, '0')}-${chart.node.id}` : chart.node.id, chart, ...(i === 0 ? { walk: cache } : {}) }));
 }
 
 /** `chart.toJson()` (cdk8s's `App._synthChart`) without its second validation of the app. */
-function chartToJson(app: App, chart: Chart): KubernetesObject[] {
+function chartToJson(app: App, chart: Chart, walk?: FindAllCache): KubernetesObject[] {
   const objects: KubernetesObject[] = [];
-  renderChart(app, chart, (o) => { objects.push(o); });
+  renderChart(app, chart, (o) => { objects.push(o); }, walk);
   return objects;
 }
 
 /**
  * Renders the objects of `chart` one at a time, in the order of `chart.toJson()`, handing each to
  * `each` (which may write it and let it go). Call it inside {@link withFastRendering}.
+ * @param walk the tree's walk to reuse when nothing can have changed it (a new one by default)
  */
-function renderChart(app: App, chart: Chart, each: (o: KubernetesObject) => void): void {
+function renderChart(app: App, chart: Chart, each: (o: KubernetesObject) => void, walk = new FindAllCache()): void {
   // A chart class of its own rendering may do more: leave it to its toJson.
   if (chart.toJson !== Chart.prototype.toJson) {
     for (const o of chart.toJson() as KubernetesObject[]) each(o);
     return;
   }
-  const cache = new FindAllCache();
-  resolveDependencies(app, cache);
+  resolveDependencies(app, walk);
   // The order is computed before the first object is rendered, as cdk8s does.
-  const objects = topology(chart, cache).filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
+  const objects = topology(chart, walk).filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
   for (const o of objects) each(o.toJson() as KubernetesObject);
 }
 
@@ -110,6 +113,7 @@ function renderChart(app: App, chart: Chart, each: (o: KubernetesObject) => void
 export function orderNamespacesFirst(app: App, cache: FindAllCache = new FindAllCache()): void {
   const objects = cache.findAll(app).filter((c): c is ApiObject => c instanceof ApiObject);
   const namespaces = new Map(objects.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1').map((o) => [o.name, o]));
+  if (namespaces.size === 0) return;
   for (const o of objects) {
     const ns = namespaces.get(o.metadata.namespace ?? '');
     if (ns && ns !== o && Chart.of(ns) === Chart.of(o) && !o.node.dependencies.includes(ns)) o.addDependency(ns);
@@ -141,11 +145,11 @@ export interface WrittenChart {
 export function writeApp(app: App, outdir: string): WrittenChart[] {
   const charts = prepareApp(app);
   makeDirectories(outdir);
-  return StagedFiles.write((staged) => withFastRendering(() => charts.map(({ name, chart }) => {
+  return StagedFiles.write((staged) => withFastRendering(() => charts.map(({ name, chart, walk }) => {
     const file = path.join(outdir, `${name}.k8s.yaml`);
     const out = staged.open(file);
     let objects = 0;
-    renderChart(app, chart, (o) => { out.write(objects++ === 0 ? dumpManifest(o) : `---\n${dumpManifest(o)}`); });
+    renderChart(app, chart, (o) => { out.write(objects++ === 0 ? dumpManifest(o) : `---\n${dumpManifest(o)}`); }, walk);
     out.close();
     return { name, file, objects };
   })));

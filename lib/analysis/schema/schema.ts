@@ -1,7 +1,8 @@
 /**
  * Structural validation of synthesized objects against the published schemas: `kubernetes-models`
  * for Kubernetes kinds and `@kubernetes-models/istio` for Istio kinds. Both are ES modules; they
- * are loaded on first use with a dynamic import, which works from CommonJS too.
+ * are loaded on first use, from the bundle made at build time (prebuilt-models.ts) or with a
+ * dynamic import, which works from CommonJS too.
  */
 
 import type { ValidateFunction } from 'ajv';
@@ -12,6 +13,7 @@ import { KubernetesObject } from '../../model/kubernetes-object';
 import { gatewayApiCrdSchemas } from './gateway-api-crd';
 import { argoRolloutsCrdSchemas } from './argo-rollouts-crd';
 import { jsonSchemaValidator } from './crd-schema';
+import { loadModelModule } from './prebuilt-models';
 import { describeObject, SchemaProblem } from './problem';
 
 export type { SchemaProblem };
@@ -70,8 +72,8 @@ function loadModel(apiVersion: string, kind: string): Promise<ModelClass | undef
   const key = `${apiVersion}/${kind}`;
   let found = models.get(key);
   if (!found) {
-    found = import(schemaModule(apiVersion, kind))
-      .then((mod: Record<string, ModelClass>) => mod[kind])
+    found = loadModelModule(schemaModule(apiVersion, kind))
+      .then((mod) => mod[kind] as ModelClass | undefined)
       .catch(() => undefined);
     models.set(key, found);
   }
