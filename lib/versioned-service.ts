@@ -18,6 +18,7 @@ import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-
 import { plainK8sJson, sortsKeys } from './private/k8s-json';
 import { checkArgs } from './private/args';
 import { lazy } from './private/lazy';
+import { shareJson } from './private/shared-json';
 import { SHAPES } from './private/arg-shapes';
 
 /** The application protocol of a Service port; Istio picks its proxy behaviour by it. */
@@ -473,35 +474,60 @@ export class ServiceVersion extends Construct implements IRouteTarget {
     // builds a construct tree, a hashed address label and a lazy pod spec per version, about a third
     // of synth's time at a thousand services (README, Performance). The fields below are the ones
     // cdk8s-plus's Deployment and pod wrote (test/versioned-service-rendering.test.ts compares the two).
-    const container = new kplus.Container({
-      name: 'app',
-      image: options.image,
-      ports: containerPorts(ctx.ports),
-      envVariables: Object.fromEntries(Object.entries(validateEnv(this, 'env', options.env ?? {})).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
-      readiness: options.readiness ?? kplus.Probe.fromTcpSocket({ port: firstPort }),
-      liveness: options.liveness ?? kplus.Probe.fromTcpSocket({ port: firstPort, initialDelaySeconds: Duration.seconds(15) }),
-      command: options.command,
-      args: options.args,
-      resources,
-      securityContext: {
-        ensureNonRoot: HARDENED_CONTAINER.runAsNonRoot,
-        readOnlyRootFilesystem: HARDENED_CONTAINER.readOnlyRootFilesystem,
-        allowPrivilegeEscalation: HARDENED_CONTAINER.allowPrivilegeEscalation,
-        privileged: HARDENED_CONTAINER.privileged,
-        ...options.securityContext,
-      },
-    })._toKube();
-    // The container as the generated mapping renders it, in one copy where the rendering sorts keys
-    // (private/k8s-json.ts); the rest is written as JSON directly: the generated mapping copies each
-    // object once per field.
-    const containerJson = ((sortsKeys() ? plainK8sJson(container) : undefined) ?? kplus.k8s.toJson_Container(container)) as Record<string, unknown> & { securityContext?: Record<string, unknown> };
+    const ports = containerPorts(ctx.ports);
+    // A version with the default container settings reuses the container of an earlier version with
+    // the same ports and resources (see defaultContainers); otherwise, or the first time, it is built.
+    const reuse = options.env === undefined && options.readiness === undefined && options.liveness === undefined && options.command === undefined
+      && options.args === undefined && options.securityContext === undefined && sortsKeys() ? defaultContainerKey(ports, resources) : undefined;
+    const reused = reuse === undefined ? undefined : defaultContainers.get(reuse);
+    let containerJson: Record<string, unknown> & { securityContext?: Record<string, unknown> };
+    if (reused) {
+      containerJson = { ...clonePlain(reused), image: options.image };
+    } else {
+      const container = new kplus.Container({
+        name: 'app',
+        image: options.image,
+        ports,
+        envVariables: Object.fromEntries(Object.entries(validateEnv(this, 'env', options.env ?? {})).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+        readiness: options.readiness ?? kplus.Probe.fromTcpSocket({ port: firstPort }),
+        liveness: options.liveness ?? kplus.Probe.fromTcpSocket({ port: firstPort, initialDelaySeconds: Duration.seconds(15) }),
+        command: options.command,
+        args: options.args,
+        resources,
+        securityContext: {
+          ensureNonRoot: HARDENED_CONTAINER.runAsNonRoot,
+          readOnlyRootFilesystem: HARDENED_CONTAINER.readOnlyRootFilesystem,
+          allowPrivilegeEscalation: HARDENED_CONTAINER.allowPrivilegeEscalation,
+          privileged: HARDENED_CONTAINER.privileged,
+          ...options.securityContext,
+        },
+      })._toKube();
+      // The container as the generated mapping renders it, in one copy where the rendering sorts keys
+      // (private/k8s-json.ts); the rest is written as JSON directly: the generated mapping copies each
+      // object once per field.
+      const plain = sortsKeys() ? plainK8sJson(container) : undefined;
+      if (plain && reuse !== undefined) {
+        if (defaultContainers.size >= 1000) defaultContainers.clear();
+        defaultContainers.set(reuse, clonePlain(plain));
+      }
+      containerJson = (plain ?? kplus.k8s.toJson_Container(container)) as Record<string, unknown> & { securityContext?: Record<string, unknown> };
+    }
     if (!options.securityContext?.capabilities) {
       // Hardened by default (Pod Security "restricted"): no capabilities unless asked.
       containerJson.securityContext = { ...containerJson.securityContext, capabilities: { drop: [...HARDENED_CONTAINER.capabilities.drop] } };
     }
+    // Its probes, ports, resources and security context are mostly those of every other version:
+    // one copy each (private/shared-json.ts).
+    for (const k of Object.keys(containerJson)) containerJson[k] = shareJson(containerJson[k]);
     const podLabels = { ...(options.labels ?? {}), ...selectorLabels };
     const rollout = ctx.rollout;
-    const template = {
+    const serviceAccountName = ctx.serviceAccount.name;
+    const spread = ctx.spread;
+    // The spec is built when the object is rendered (a Lazy, the same JSON), from the container
+    // and the values above: held from construction to synthesis, the specs of every version were
+    // about a seventh of the construct tree's memory at thousands of services (issue 28). The
+    // container is built above, so that its errors are thrown where the version is added.
+    const template = () => ({
       metadata: { labels: podLabels },
       spec: {
         automountServiceAccountToken: false,
@@ -511,12 +537,12 @@ export class ServiceVersion extends Construct implements IRouteTarget {
         restartPolicy: 'Always',
         // The runtime's seccomp profile (Pod Security "restricted").
         securityContext: { fsGroupChangePolicy: 'Always', runAsNonRoot: true, seccompProfile: { ...RUNTIME_DEFAULT_SECCOMP } },
-        serviceAccountName: ctx.serviceAccount.name,
+        serviceAccountName,
         setHostnameAsFQDN: false,
         terminationGracePeriodSeconds: 30,
-        topologySpreadConstraints: topologySpread(selectorLabels, ctx.spread),
+        topologySpreadConstraints: topologySpread(selectorLabels, spread),
       },
-    };
+    });
     this.deployment = rollout
       // The Rollout owns the pod template (no workloadRef to a Deployment): one object runs both the
       // stable and the canary ReplicaSet, so the autoscaler targets it, the disruption budget (over
@@ -527,28 +553,28 @@ export class ServiceVersion extends Construct implements IRouteTarget {
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'Rollout',
         metadata: { name: rollout.name, namespace: service.namespace, labels: selectorLabels },
-        spec: {
+        spec: lazy(() => ({
           // No replicas when an autoscaler drives the Rollout: server-side apply would fight it.
           replicas: scaling ? undefined : replicas,
           progressDeadlineSeconds: 600,
           selector: { matchLabels: { app: service.serviceName } },
-          template,
+          template: template(),
           strategy: lazy(() => rollout.strategy()),
-        },
+        })),
       })
       : new ApiObject(this, 'Deployment', {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name: deploymentName, namespace: service.namespace, labels: selectorLabels },
-        spec: {
+        spec: lazy(() => ({
           minReadySeconds: 0,
           progressDeadlineSeconds: 600,
           // No replicas when an autoscaler drives the Deployment: server-side apply would fight it.
           replicas: scaling ? undefined : replicas,
           selector: { matchLabels: { ...selectorLabels } },
           strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 }, type: 'RollingUpdate' },
-          template,
-        },
+          template: template(),
+        })),
       });
     if (scaling) {
       this.autoscaler = createHorizontalPodAutoscaler(this, 'Autoscaler', rollout
@@ -643,4 +669,38 @@ function containerPorts(ports: readonly { readonly name: string; readonly target
     byNumber.set(p.targetPort, usable ? { number: p.targetPort, name } : { number: p.targetPort });
   }
   return [...byNumber.values()];
+}
+
+/**
+ * The container JSON (as plainK8sJson copies cdk8s-plus's `Container._toKube()`) of versions with the
+ * default container settings (no env, probes, command, args or security context of their own), by
+ * {@link defaultContainerKey}: cdk8s-plus's Container, its probes and its `_toKube` then run once per
+ * distinct ports and resources instead of once per version (about a fifth of building a
+ * thousand-service edge). What they write depends on nothing else but the image, which is copied as
+ * given. Each version gets a copy of its own (nothing is shared between objects' data).
+ */
+const defaultContainers = new Map<string, Record<string, unknown>>();
+
+/**
+ * What a default container's JSON depends on: the container ports and what cdk8s-plus reads of the
+ * resources (cpu amounts, memory in MiB, ephemeral storage in GiB, as its `_toKube` converts them).
+ * Undefined when a conversion fails (the container is then built, and fails, as before).
+ */
+function defaultContainerKey(ports: ReadonlyArray<{ number: number; name?: string }>, resources: ContainerResources): string | undefined {
+  try {
+    const { cpu, memory, ephemeralStorage } = resources;
+    return JSON.stringify([ports, cpu?.limit?.amount, cpu?.request?.amount, memory?.limit?.toMebibytes(), memory?.request?.toMebibytes(),
+      ephemeralStorage?.limit?.toGibibytes(), ephemeralStorage?.request?.toGibibytes()]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A copy of plain JSON data (objects, arrays, scalars). */
+function clonePlain<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(clonePlain) as T;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) out[k] = clonePlain((value as Record<string, unknown>)[k]);
+  return out as T;
 }

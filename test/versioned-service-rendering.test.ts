@@ -70,6 +70,24 @@ const CASES: Array<{ title: string; props: VersionedServiceProps; ports: Array<{
     ports: [{ name: 'http', targetPort: 9000 }],
   },
   {
+    // Versions with the default container settings share the built container of their ports and
+    // resources (lib/versioned-service.ts, defaultContainers): each must still be its own.
+    title: 'versions with default containers, the same or other resources',
+    props: {
+      resources: { cpu: { request: Cpu.millis(300) }, memory: { limit: Size.mebibytes(768) } },
+      versions: [
+        { name: 'v1', image: 'api:1' },
+        { name: 'v2', image: 'api:2', replicas: 3 },
+        { name: 'v3', image: 'api:3', resources: { cpu: { request: Cpu.millis(300), limit: Cpu.millis(600) }, memory: { limit: Size.mebibytes(768) } } },
+        { name: 'v4', image: 'api:4', resources: { memory: { limit: Size.mebibytes(768) }, cpu: { request: Cpu.millis(300) } } },
+        { name: 'v5', image: 'api:5', resources: { cpu: { request: Cpu.millis(300) }, memory: { request: Size.gibibytes(0.5), limit: Size.mebibytes(768) } } },
+        { name: 'v7', image: 'api:7', resources: { cpu: { request: Cpu.millis(300) }, memory: { limit: Size.gibibytes(1.5) } } },
+        { name: 'v6', image: 'api:6', env: { A: 'b' } },
+      ],
+    },
+    ports: [{ name: 'http', targetPort: 8080 }],
+  },
+  {
     title: 'several ports, probes, security context, required spread',
     props: {
       ports: [{ port: 80, targetPort: 8080 }, { port: 9090, protocol: AppProtocol.GRPC }, { port: 7000, protocol: AppProtocol.TCP, name: 'a-very-long-port-name' }],
