@@ -20,6 +20,14 @@ export function gatewayRefs(vs: KubernetesObject): Array<{ ref: string; namespac
   });
 }
 
+/**
+ * {@link gatewayRefs}, read once per analysis (several checks read them): the list is shared, so
+ * callers must not change it.
+ */
+export function gatewayRefsOf(index: ObjectIndex, vs: KubernetesObject): ReadonlyArray<{ readonly ref: string; readonly namespace: string; readonly name: string; readonly field: string }> {
+  return index.memo('gatewayRefs', vs, gatewayRefs);
+}
+
 /** Whether a VirtualService applies to the sidecars of the mesh (no gateways, or `mesh` among them). */
 export function appliesToMesh(vs: KubernetesObject): boolean {
   const gateways = list(specOf<VirtualServiceSpec>(vs).gateways);
@@ -49,6 +57,14 @@ export function destinations(vs: KubernetesObject): AnnotatedDestination[] {
   routes('tcp', list(spec.tcp));
   routes('tls', list(spec.tls));
   return out;
+}
+
+/**
+ * {@link destinations}, read once per analysis (several checks read them): the list is shared, so
+ * callers must not change it.
+ */
+export function destinationsOf(index: ObjectIndex, vs: KubernetesObject): readonly AnnotatedDestination[] {
+  return index.memo('destinations', vs, destinations);
 }
 
 /** The servers of a Gateway with their index. */

@@ -247,17 +247,23 @@ export class ObjectIndex {
     return names;
   }
 
-  private readonly memos = new Map<string, WeakMap<object, unknown>>();
+  /**
+   * Computed values by name and object. Strong maps: the index holds every object anyway, and a
+   * WeakMap's entries cost every garbage collection (ephemerons) while the analysis runs.
+   */
+  private readonly memos = new Map<string, Map<object, unknown>>();
 
   /** `compute(o)`, computed once per index (that is, per analysis) for each object and name. */
   public memo<O extends object, T>(name: string, o: O, compute: (o: O) => T): T {
     let map = this.memos.get(name);
     if (!map) {
-      map = new WeakMap();
+      map = new Map();
       this.memos.set(name, map);
     }
-    if (!map.has(o)) map.set(o, compute(o));
-    return map.get(o) as T;
+    if (map.has(o)) return map.get(o) as T;
+    const value = compute(o);
+    map.set(o, value);
+    return value;
   }
 
   /** Objects of a kind. */

@@ -34,12 +34,13 @@ export const destinationRuleSubsetNotSelectPods: Check = {
       if (!entry?.selector) continue;
       const ns = namespaceOf(entry.source);
       list(spec.subsets).forEach((subset, i) => {
-        const empty = Object.entries(labelsOf(subset?.labels)).find(([k, v]) => TOPOLOGY_LABELS.has(k) && v === '');
+        const entries = Object.entries(labelsOf(subset?.labels));
+        const empty = entries.find(([k, v]) => TOPOLOGY_LABELS.has(k) && v === '');
         if (empty) {
           report(dr, `spec.subsets[${i}].labels`, `Subset "${subset?.name}" selects on the topology label ${empty[0]} with an empty value, which Istio never matches (endpoints get their locality from their node's non-empty labels), so its traffic gets 503 UH: give the value, or remove the label.`);
           return;
         }
-        const own = Object.entries(labelsOf(subset?.labels)).filter(([k]) => !TOPOLOGY_LABELS.has(k));
+        const own = entries.filter(([k]) => !TOPOLOGY_LABELS.has(k));
         const labels = { ...entry.selector, ...Object.fromEntries(own) };
         if (index.podsMatching(labels, ns).length === 0) {
           report(dr, `spec.subsets[${i}].labels`, `Subset "${subset?.name}" (labels ${JSON.stringify(subset?.labels ?? {})} with the selector of ${entry.source.kind} ${ns}/${entry.source.metadata?.name}) selects no pod template in namespace "${ns}", so its traffic gets 503 UH: fix the labels or deploy the version.`);

@@ -1,7 +1,7 @@
 import { Check } from '../../check';
 import { KubernetesObject } from '../../../model/kubernetes-object';
 import { list, specOf, VirtualServiceSpec } from '../../../model/objects';
-import { appliesToMesh, gatewayRefs } from '../../../model/istio';
+import { appliesToMesh, gatewayRefsOf } from '../../../model/istio';
 import { namespaceOf } from '../../../model/object-index';
 import { resolveHost } from '../../../contract/hosts';
 
@@ -35,7 +35,7 @@ export const ingressRouteRulesNotAffected: Check = {
     }
     if (subsetRouted.size === 0) return;
     for (const vs of index.ofKind('VirtualService')) {
-      if (gatewayRefs(vs).length === 0) continue;
+      if (gatewayRefsOf(index, vs).length === 0) continue;
       const ns = namespaceOf(vs);
       list(specOf<VirtualServiceSpec>(vs).http).forEach((route, i) => list(route?.route).forEach((r, j) => {
         const host = r?.destination?.host;

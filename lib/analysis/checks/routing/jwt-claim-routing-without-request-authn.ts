@@ -1,6 +1,6 @@
 import { Check } from '../../check';
 import { labelsOf, list, specOf, VirtualServiceSpec, WorkloadPolicySpec } from '../../../model/objects';
-import { gatewayPods, gatewayRefs } from '../../../model/istio';
+import { gatewayPods, gatewayRefsOf } from '../../../model/istio';
 import { matchesLabels, namespaceOf } from '../../../model/object-index';
 import { ROOT_NAMESPACES } from '../security/root-namespaces';
 
@@ -29,7 +29,7 @@ export const jwtClaimBasedRoutingWithoutRequestAuthN: Check = {
         }
       }
       if (!key) continue;
-      for (const g of gatewayRefs(vs)) {
+      for (const g of gatewayRefsOf(index, vs)) {
         const gw = index.get('Gateway', g.namespace, g.name);
         if (!gw) continue;
         const uncovered = gatewayPods(index, gw).filter((pod) => !authns.some((ra) => (namespaceOf(ra) === pod.namespace || ROOT_NAMESPACES.includes(namespaceOf(ra)))

@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { gatewayRefs } from '../../../model/istio';
+import { gatewayRefsOf } from '../../../model/istio';
 
 /**
  * The name part of the Gateways Istio generates from Kubernetes Gateway API Gateways
@@ -24,7 +24,7 @@ export const referencedInternalGateway: Check = {
   details: 'Istio translates each Kubernetes Gateway API Gateway into internal Gateways whose names are an implementation detail: they change with the Gateway API object and across Istio versions, and binding to them is unsupported. Attach an HTTPRoute to the Gateway API Gateway instead, or bind the VirtualService to an Istio Gateway you own.',
   run(index, report) {
     for (const vs of index.ofKind('VirtualService')) {
-      for (const g of gatewayRefs(vs)) {
+      for (const g of gatewayRefsOf(index, vs)) {
         if (isInternalGatewayReference(g.ref)) {
           report(vs, g.field, `"${g.ref}" is a Gateway Istio generates internally from a Kubernetes Gateway API Gateway; its name is an implementation detail that can change: attach an HTTPRoute to the Gateway API Gateway (${g.namespace}/${g.name.split('~')[0]}), or bind to an Istio Gateway.`);
         }

@@ -1,6 +1,6 @@
 import { Check } from '../../check';
 import { DestinationRuleSpec, list, specOf } from '../../../model/objects';
-import { destinations, gatewayRefs } from '../../../model/istio';
+import { destinationsOf, gatewayRefsOf } from '../../../model/istio';
 import { namespaceOf } from '../../../model/object-index';
 import { definedElsewhere } from '../../../contract/defined-elsewhere';
 import { CLUSTER_DOMAIN, isClusterHost, isIstioInstallService, resolveHost } from '../../../contract/hosts';
@@ -25,18 +25,20 @@ export const referencedResourceNotFound: Check = {
   description: 'A VirtualService refers to a Gateway, host, port or subset the set does not define (or does not export to it).',
   details: 'Istio resolves a short host in the VirtualService\'s namespace, and only sees Services and ServiceEntries exported to that namespace (exportTo). A destination it cannot resolve, a port the host does not have, or a subset no DestinationRule defines, gets 503 (NR or NC); a missing Gateway leaves the routes unbound.',
   run(index, report) {
+    // The subsets defined for each host, read once per host.
+    const subsetsByHost = new Map<string, ReadonlyArray<string | undefined>>();
     for (const vs of index.ofKind('VirtualService')) {
       const ns = namespaceOf(vs);
       // References the VirtualService declares as defined outside these manifests (imported objects).
       const elsewhere = definedElsewhere(vs.metadata?.annotations);
-      for (const g of gatewayRefs(vs)) {
+      for (const g of gatewayRefsOf(index, vs)) {
         // A generated internal Gateway is never in the set: ReferencedInternalGateway reports it (as istioctl does).
         if (isInternalGatewayReference(g.ref)) continue;
         if (!index.get('Gateway', g.namespace, g.name) && !elsewhere.has(`Gateway ${g.namespace}/${g.name}`)) {
           report(vs, g.field, `Gateway "${g.namespace}/${g.name}" (from "${g.ref}") is not defined: define it, or fix the reference (write "<namespace>/<name>" for a Gateway in another namespace).`);
         }
       }
-      for (const { destination, field } of destinations(vs)) {
+      for (const { destination, field } of destinationsOf(index, vs)) {
         const host = destination.host;
         if (typeof host !== 'string') continue;
         const fqdn = resolveHost(host, ns);
@@ -57,7 +59,11 @@ export const referencedResourceNotFound: Check = {
           report(vs, `${field}.host`, `Host "${host}" is not expanded by Istio (only names without a dot are), so it matches no Service and requests get 503 NR: write "${host}.${CLUSTER_DOMAIN}".`);
         }
         if (typeof destination.subset === 'string') {
-          const subsets = (index.destinationRules.get(fqdn) ?? []).flatMap((r) => list(specOf<DestinationRuleSpec>(r).subsets).map((s) => s?.name));
+          let subsets = subsetsByHost.get(fqdn);
+          if (!subsets) {
+            subsets = (index.destinationRules.get(fqdn) ?? []).flatMap((r) => list(specOf<DestinationRuleSpec>(r).subsets).map((s) => s?.name));
+            subsetsByHost.set(fqdn, subsets);
+          }
           if (!subsets.includes(destination.subset)) {
             report(vs, `${field}.subset`, `Subset "${destination.subset}" of host "${host}" is not defined by any DestinationRule (known: ${subsets.length ? subsets.join(', ') : 'none'}), so requests get 503 NR: add the subset, or route to a defined one.`);
           }

@@ -18,18 +18,37 @@ export interface RouteOrderProblem {
 
 /** JSON with sorted keys, so that two matches written in a different key order compare equal. */
 function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      if (i in value) out += canonical(value[i]); // a hole is written as nothing, as join writes it
+    }
+    return `${out}]`;
   }
+  if (value !== null && typeof value === 'object') return canonicalObject(value as Record<string, unknown>, undefined);
   return JSON.stringify(value) ?? 'null';
 }
 
-function withoutName(match: unknown): unknown {
-  if (match === null || typeof match !== 'object') return match;
-  const rest: Record<string, unknown> = { ...(match as Record<string, unknown>) };
-  delete rest.name;
-  return rest;
+/** {@link canonical} of an object (not an array), without the key `skip`. */
+function canonicalObject(value: Record<string, unknown>, skip: string | undefined): string {
+  let out = '{';
+  let first = true;
+  for (const k of Object.keys(value).sort()) {
+    if (k === skip) continue;
+    if (!first) out += ',';
+    first = false;
+    out += `${JSON.stringify(k)}:${canonical(value[k])}`;
+  }
+  return `${out}}`;
+}
+
+/** {@link canonical} of a match without its name (a name does not change what it matches). */
+function matchKey(match: unknown): string {
+  if (match === null || typeof match !== 'object') return canonical(match);
+  // A list where a match should be is read as the object of its items (what spreading it gives).
+  if (Array.isArray(match)) return canonicalObject({ ...match }, 'name');
+  return canonicalObject(match as Record<string, unknown>, 'name');
 }
 
 const exactOrPrefix = (m: StringMatch | undefined) => (m?.exact !== undefined ? `exact:${m.exact}` : m?.prefix !== undefined ? `prefix:${m.prefix}` : '');
@@ -104,7 +123,7 @@ function computeRouteOrderProblems(vs: KubernetesObject): RouteOrderProblem[] {
           out.push({ kind: 'unreachable', field: `spec.${kind}[${i}]`, message: `Rule ${ruleName(i)} is never used: rule ${ruleName(catchAll)} before it has no match and takes every request. Move it before, or remove it.` });
           return;
         }
-        const key = canonical(withoutName(m));
+        const key = matchKey(m);
         const dup = seen.get(key);
         if (dup !== undefined) {
           out.push({ kind: 'ineffective', field, message: `Match ${matchName} of rule ${ruleName(i)} is never used: rule ${ruleName(dup)} has the same match and takes its requests first. Remove it or make it more specific.` });

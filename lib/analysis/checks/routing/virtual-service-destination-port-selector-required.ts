@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { destinations } from '../../../model/istio';
+import { destinationsOf } from '../../../model/istio';
 import { namespaceOf } from '../../../model/object-index';
 
 /** A destination without a port, to a host with several ports. */
@@ -13,7 +13,7 @@ export const virtualServiceDestinationPortSelectorRequired: Check = {
   details: 'With several ports on the destination, Istio cannot tell which one a route means. Set destination.port.number.',
   run(index, report) {
     for (const vs of index.ofKind('VirtualService')) {
-      for (const { destination, field } of destinations(vs)) {
+      for (const { destination, field } of destinationsOf(index, vs)) {
         if (destination.port?.number !== undefined || typeof destination.host !== 'string') continue;
         const entry = index.registryHost(destination.host, namespaceOf(vs));
         if (entry && entry.ports.length > 1) {

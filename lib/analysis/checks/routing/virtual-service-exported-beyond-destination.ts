@@ -1,5 +1,5 @@
 import { Check } from '../../check';
-import { destinations } from '../../../model/istio';
+import { destinationsOf } from '../../../model/istio';
 import { namespaceOf } from '../../../model/object-index';
 import { list, specOf, VirtualServiceSpec } from '../../../model/objects';
 import { resolveHost } from '../../../contract/hosts';
@@ -27,7 +27,7 @@ export const virtualServiceExportedBeyondDestination: Check = {
       if (exportTo.length === 0) continue;
       const ns = namespaceOf(vs);
       const namespaces = [...new Set(exportTo.map((e) => (e === '.' ? ns : e)))].filter((e) => e !== '~');
-      for (const { destination, field } of destinations(vs)) {
+      for (const { destination, field } of destinationsOf(index, vs)) {
         const host = destination.host;
         if (typeof host !== 'string') continue;
         const fqdn = resolveHost(host, ns);

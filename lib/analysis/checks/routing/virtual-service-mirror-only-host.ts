@@ -3,6 +3,11 @@ import { list, specOf, VirtualServiceSpec } from '../../../model/objects';
 import { namespaceOf } from '../../../model/object-index';
 import { resolveHost } from '../../../contract/hosts';
 
+/** Adds the FQDN of `host` (when it is a string) to `hosts`. */
+function addHost(hosts: Set<string>, host: unknown, namespace: string): void {
+  if (typeof host === 'string') hosts.add(resolveHost(host, namespace));
+}
+
 /** A host of a VirtualService that the VirtualService only mirrors to: every call to it is routed by this VirtualService. */
 export const virtualServiceMirrorOnlyHost: Check = {
   name: 'VirtualServiceMirrorOnlyHost',
@@ -15,16 +20,17 @@ export const virtualServiceMirrorOnlyHost: Check = {
     for (const vs of index.ofKind('VirtualService')) {
       const spec = specOf<VirtualServiceSpec>(vs);
       const ns = namespaceOf(vs);
-      const fqdn = (h: unknown) => (typeof h === 'string' ? resolveHost(h, ns) : undefined);
-      const routed = new Set<string | undefined>();
-      for (const kind of ['http', 'tcp', 'tls'] as const) {
-        for (const r of list(spec[kind])) for (const d of list(r?.route)) routed.add(fqdn(d?.destination?.host));
-      }
-      const mirrored = new Set<string | undefined>();
+      const mirrored = new Set<string>();
       for (const r of list(spec.http)) {
-        mirrored.add(fqdn(r?.mirror?.host));
-        for (const m of list(r?.mirrors)) mirrored.add(fqdn(m?.destination?.host));
+        addHost(mirrored, r?.mirror?.host, ns);
+        for (const m of list(r?.mirrors)) addHost(mirrored, m?.destination?.host, ns);
       }
+      if (mirrored.size === 0) continue; // no mirror (most VirtualServices): nothing to find
+      const routed = new Set<string>();
+      for (const kind of ['http', 'tcp', 'tls'] as const) {
+        for (const r of list(spec[kind])) for (const d of list(r?.route)) addHost(routed, d?.destination?.host, ns);
+      }
+      const fqdn = (h: unknown) => (typeof h === 'string' ? resolveHost(h, ns) : undefined);
       list(spec.hosts).forEach((host, i) => {
         const h = fqdn(host);
         if (h !== undefined && mirrored.has(h) && !routed.has(h)) {
