@@ -5,11 +5,13 @@
 // package's own bin (build/lib/cli/main.js) in this process: compiled JavaScript, no TypeScript
 // loader, Node's compile cache on (Node 22.1+), as `npm run synth` does.
 'use strict';
+// Node 22.1+ keeps V8's compiled code of the modules on disk (node:module enableCompileCache, in the
+// system's temporary folder): later starts skip most of the parsing. On before anything else loads.
+require('node:module').enableCompileCache?.();
 const path = require('node:path');
 const { compileStale } = require('./compile.cjs');
 
 const root = path.join(__dirname, '..');
 compileStale(root);
-require('node:module').enableCompileCache?.();
 const { main, runMain } = require(path.join(root, 'build', 'lib', 'cli', 'main.js'));
 runMain(process.argv.slice(2), main);

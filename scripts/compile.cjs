@@ -155,7 +155,11 @@ function generateSchemaModels(root, outDir, options = {}) {
   const versions = {};
   for (const pkg of SCHEMA_PACKAGES) versions[pkg] = JSON.parse(fs.readFileSync(resolve(`${pkg}/package.json`), 'utf8')).version;
   const esbuildVersion = JSON.parse(fs.readFileSync(resolve('esbuild/package.json'), 'utf8')).version;
-  const stamp = `${JSON.stringify({ format: SCHEMA_MODELS_FORMAT, packages: versions, esbuild: esbuildVersion }, null, 2)}\n`;
+  // Minified: the bundle's load time is mostly reading it and deserializing its compile cache,
+  // both in proportion to its size (9 MB, 55 ms CPU; minified 5 MB, 37 ms). The packages' code is
+  // minified already; keepNames keeps the classes' and functions' names.
+  const build = { minify: true, keepNames: true, external: SCHEMA_MODELS_EXTERNAL };
+  const stamp = `${JSON.stringify({ format: SCHEMA_MODELS_FORMAT, packages: versions, esbuild: esbuildVersion, build }, null, 2)}\n`;
   const stampFile = path.join(dir, 'stamp.json');
   try {
     if (fs.readFileSync(stampFile, 'utf8') === stamp && fs.existsSync(path.join(dir, 'index.js'))) return false;
@@ -181,8 +185,7 @@ function generateSchemaModels(root, outDir, options = {}) {
   fs.rmSync(tmp, { recursive: true, force: true });
   const result = esbuild.buildSync({
     stdin: { contents: entry, resolveDir: root, sourcefile: 'schema-models.js', loader: 'js' },
-    absWorkingDir: root, bundle: true, platform: 'node', format: 'cjs', target: `node${process.versions.node}`, keepNames: true,
-    external: SCHEMA_MODELS_EXTERNAL, outfile: path.join(tmp, 'index.js'), metafile: true, logLevel: 'silent',
+    absWorkingDir: root, bundle: true, platform: 'node', format: 'cjs', target: `node${process.versions.node}`, ...build, outfile: path.join(tmp, 'index.js'), metafile: true, logLevel: 'silent',
     banner: { js: '// The published schemas\' models (kubernetes-models, @kubernetes-models/*), bundled by scripts/compile.cjs: do not edit.' },
   });
   // What stays outside must be what the packages would have loaded: the same file from here.

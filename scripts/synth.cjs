@@ -7,6 +7,9 @@
 // objects, findings by severity, time); --quiet leaves only errors and warnings, --json prints the
 // summary as JSON (both read by the app: lib/synth/synth-command.ts runSynth).
 'use strict';
+// Node 22.1+ keeps V8's compiled code of the modules on disk (node:module enableCompileCache, in the
+// system's temporary folder): later starts skip most of the parsing. On before anything else loads.
+require('node:module').enableCompileCache?.();
 const fs = require('node:fs');
 const path = require('node:path');
 const { compileStale } = require('./compile.cjs');
@@ -36,8 +39,5 @@ if (cliOutdir !== undefined && path.resolve(cliOutdir) !== path.resolve(written)
   });
 }
 const { transpiled, removed, validators, models } = compileStale(root);
-// Node 22.1+ keeps V8's compiled code of the modules on disk (node:module enableCompileCache, in the
-// system's temporary folder): later starts skip most of the parsing. Node 20 has no such cache.
-require('node:module').enableCompileCache?.();
 if (process.env.SYNTH_VERBOSE) console.error(`synth: transpiled ${transpiled.length}, removed ${removed.length}, validators ${validators ? 'generated' : 'up to date'}, models ${models ? 'bundled' : 'up to date'}`);
 require(path.join(root, 'build', 'apps', 'main.js'));

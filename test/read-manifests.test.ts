@@ -94,6 +94,28 @@ describe('readManifests', () => {
     expect(held).toBeLessThan(text.length / 2);
   });
 
+  it('splits documents alike whatever the line breaks ("\\n" lines are cut in runs, "\\r\\n" and "\\r" one at a time), across chunks', async () => {
+    // Documents (most of them objects) between markers, near misses, comments, directives, block
+    // scalars and bad YAML: about 100 KiB, two chunks.
+    const markers = ['---', '--- # c', '---  ', '--- |', '...', '... ', '# comment', '%YAML 1.2', '', '---\u00a0x'];
+    const junk = ['  # indented', '   ', '- b', '-- x', '----', '---x', '...x', '.x', 'data: |', '  text', 'bad: [', '\u00a0', '--- {apiVersion: v1, kind: X, metadata: {name: y}}'];
+    let seed = 7;
+    const pick = <T>(from: readonly T[]) => from[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % from.length];
+    const lines = Array.from({ length: 900 }, (_, i) => [pick(markers), pick(markers), ...pick([true, true, true, false])
+      ? ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: settings-number-${i}`, pick(['', '# note', '  # note']), 'data:', '  a: "1"', '  text: |', '    ---', '    more']
+      : [pick(junk), pick(junk), pick(junk)]]).flat();
+    const d = folder({ 'lf.yaml': lines.join('\n'), 'crlf.yaml': lines.join('\r\n'), 'mixed.yaml': lines.map((l, i) => l + (i % 97 === 0 && lines[i + 1] ? '\r' : i % 89 === 0 ? '\r\n' : '\n')).join('') });
+    const read = async (name: string) => {
+      const r = await readManifests([join(d, name)]);
+      return { objects: r.objects, locations: r.objects.map((o) => ({ ...r.locations.get(o), file: undefined })), unreadable: r.unreadable.map((u) => ({ ...u, location: { ...u.location, file: undefined } })) };
+    };
+    const lf = await read('lf.yaml');
+    expect(lf.objects.length).toBeGreaterThan(200);
+    expect(lf.unreadable.length).toBeGreaterThan(50);
+    expect(await read('crlf.yaml')).toEqual(lf);
+    expect(await read('mixed.yaml')).toEqual(lf);
+  });
+
   it('does not import the analysis', () => {
     expect(readFileSync('lib/model/read-manifests.ts', 'utf8')).not.toMatch(/from '\.\.\/analysis/);
   });

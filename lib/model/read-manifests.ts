@@ -391,19 +391,29 @@ async function readYaml(file: string, into: Collector): Promise<void> {
     into.document(compact(value), { file, document: index, line: start });
     index++;
   };
+  // Whether the buffer holds a line that is neither blank nor a comment (before the first content
+  // line: a directive), which makes the document one to parse.
+  let nonComment = false;
+  /** Notes what an ordinary line (not a marker) says, before the document's first content line. */
+  const note = (line: string) => {
+    if (line.trim() === '' || line.trimStart().startsWith('#')) return;
+    nonComment = true;
+    if (!line.startsWith('%')) sawContent = true;
+  };
   const onLine = (line: string) => {
     lineNo++;
     if (line.startsWith('---') && (line.length === 3 || /^\s/.test(line[3]))) {
-      if (sawContent || buffer.some((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))) flush();
+      if (sawContent || nonComment) flush();
       else buffer = [];
       sawContent = false;
+      nonComment = false;
       start = lineNo;
       const rest = line.slice(3).trim();
       if (rest && !rest.startsWith('#')) { buffer.push(rest); sawContent = true; }
       return;
     }
     if (line.startsWith('...') && (line.length === 3 || /^\s/.test(line[3]))) return;
-    if (!sawContent && line.trim() !== '' && !line.trimStart().startsWith('#') && !line.startsWith('%')) sawContent = true;
+    if (!sawContent) note(line);
     buffer.push(line);
   };
   let pending = '';
@@ -411,6 +421,32 @@ async function readYaml(file: string, into: Collector): Promise<void> {
     const text = pending + (chunk as string);
     let from = 0;
     let cr = text.indexOf('\r'); // the next "\r" (found once per chunk, then on demand: no rescans)
+    if (cr === -1) {
+      // Lines end in "\n" only: the lines between two markers are kept as one slice of the chunk
+      // (what joining them with "\n" gives), and only a line that starts with "-" or "." is cut
+      // out to see whether it is a marker. Counting the lines costs one indexOf each.
+      let run = 0; // where the current run of ordinary lines starts
+      for (;;) {
+        const lf = text.indexOf('\n', from);
+        if (lf === -1) break;
+        const c = text.charCodeAt(from);
+        if (c === 0x2d || c === 0x2e) {
+          const line = text.slice(from, lf);
+          if ((line.startsWith('---') || line.startsWith('...')) && (line.length === 3 || /^\s/.test(line[3]))) {
+            if (run < from) buffer.push(text.slice(run, from - 1));
+            onLine(line);
+            from = run = lf + 1;
+            continue;
+          }
+        }
+        lineNo++;
+        if (!sawContent) note(text.slice(from, lf));
+        from = lf + 1;
+      }
+      if (run < from) buffer.push(text.slice(run, from - 1));
+      pending = text.slice(from);
+      continue;
+    }
     for (;;) {
       const lf = text.indexOf('\n', from);
       if (cr !== -1 && cr < from) cr = text.indexOf('\r', from);
