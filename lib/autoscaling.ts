@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { fail } from './private/errors';
 import { validateDnsSubdomain, validateLabels, validatePositiveInteger, validateQuantity, validateWholeSeconds } from './private/validate';
 import { ContainerResources } from './resources';
+import { shareJson } from './private/shared-json';
 
 /**
  * A metric an autoscaler scales on besides CPU and memory utilization.
@@ -284,7 +285,8 @@ export function createHorizontalPodAutoscaler(scope: Construct, id: string, targ
       scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: target.name },
       minReplicas: scaling.minReplicas,
       maxReplicas: scaling.maxReplicas,
-      metrics,
+      // Most autoscalers of an app scale on the same metrics: one copy (private/shared-json.ts).
+      metrics: shareJson(metrics),
       behavior,
     },
   });

@@ -482,7 +482,8 @@ export class ServiceVersion extends Construct implements IRouteTarget {
     const reused = reuse === undefined ? undefined : defaultContainers.get(reuse);
     let containerJson: Record<string, unknown> & { securityContext?: Record<string, unknown> };
     if (reused) {
-      containerJson = { ...clonePlain(reused), image: options.image };
+      // Its fields are those the earlier version ended with below (capabilities added, parts shared).
+      containerJson = { ...reused, image: options.image };
     } else {
       const container = new kplus.Container({
         name: 'app',
@@ -506,19 +507,19 @@ export class ServiceVersion extends Construct implements IRouteTarget {
       // (private/k8s-json.ts); the rest is written as JSON directly: the generated mapping copies each
       // object once per field.
       const plain = sortsKeys() ? plainK8sJson(container) : undefined;
+      containerJson = (plain ?? kplus.k8s.toJson_Container(container)) as Record<string, unknown> & { securityContext?: Record<string, unknown> };
+      if (!options.securityContext?.capabilities) {
+        // Hardened by default (Pod Security "restricted"): no capabilities unless asked.
+        containerJson.securityContext = { ...containerJson.securityContext, capabilities: { drop: [...HARDENED_CONTAINER.capabilities.drop] } };
+      }
+      // Its probes, ports, resources and security context are mostly those of every other version:
+      // one copy each (private/shared-json.ts).
+      for (const k of Object.keys(containerJson)) containerJson[k] = shareJson(containerJson[k]);
       if (plain && reuse !== undefined) {
         if (defaultContainers.size >= 1000) defaultContainers.clear();
-        defaultContainers.set(reuse, clonePlain(plain));
+        defaultContainers.set(reuse, Object.freeze({ ...containerJson }));
       }
-      containerJson = (plain ?? kplus.k8s.toJson_Container(container)) as Record<string, unknown> & { securityContext?: Record<string, unknown> };
     }
-    if (!options.securityContext?.capabilities) {
-      // Hardened by default (Pod Security "restricted"): no capabilities unless asked.
-      containerJson.securityContext = { ...containerJson.securityContext, capabilities: { drop: [...HARDENED_CONTAINER.capabilities.drop] } };
-    }
-    // Its probes, ports, resources and security context are mostly those of every other version:
-    // one copy each (private/shared-json.ts).
-    for (const k of Object.keys(containerJson)) containerJson[k] = shareJson(containerJson[k]);
     const podLabels = { ...(options.labels ?? {}), ...selectorLabels };
     const rollout = ctx.rollout;
     const serviceAccountName = ctx.serviceAccount.name;
@@ -672,12 +673,13 @@ function containerPorts(ports: readonly { readonly name: string; readonly target
 }
 
 /**
- * The container JSON (as plainK8sJson copies cdk8s-plus's `Container._toKube()`) of versions with the
- * default container settings (no env, probes, command, args or security context of their own), by
+ * The container JSON (as plainK8sJson copies cdk8s-plus's `Container._toKube()`, with the hardened
+ * capabilities and its parts shared as {@link ServiceVersion} leaves it) of versions with the default
+ * container settings (no env, probes, command, args or security context of their own), by
  * {@link defaultContainerKey}: cdk8s-plus's Container, its probes and its `_toKube` then run once per
- * distinct ports and resources instead of once per version (about a fifth of building a
+ * distinct ports and resources instead of once per version (about a sixth of building a
  * thousand-service edge). What they write depends on nothing else but the image, which is copied as
- * given. Each version gets a copy of its own (nothing is shared between objects' data).
+ * given. Each version gets an object of its own; the parts are the shared, frozen ones.
  */
 const defaultContainers = new Map<string, Record<string, unknown>>();
 
@@ -694,13 +696,4 @@ function defaultContainerKey(ports: ReadonlyArray<{ number: number; name?: strin
   } catch {
     return undefined;
   }
-}
-
-/** A copy of plain JSON data (objects, arrays, scalars). */
-function clonePlain<T>(value: T): T {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(clonePlain) as T;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) out[k] = clonePlain((value as Record<string, unknown>)[k]);
-  return out as T;
 }
