@@ -118,10 +118,21 @@ export class CrdSchemas {
    */
   public validate(objects: readonly KubernetesObject[]): SchemaProblem[] {
     const problems: SchemaProblem[] = [];
+    // The schema of each apiVersion and kind, looked up once per pair, not with a key built per object.
+    const byVersion = new Map<unknown, Map<unknown, Schema | undefined>>();
     for (const o of objects) {
-      const key = `${o.apiVersion}/${o.kind}`;
-      const schema = this.schema(key);
+      let byKind = byVersion.get(o.apiVersion);
+      if (!byKind) {
+        byKind = new Map();
+        byVersion.set(o.apiVersion, byKind);
+      }
+      let schema = byKind.get(o.kind);
+      if (schema === undefined && !byKind.has(o.kind)) {
+        schema = this.schema(`${o.apiVersion}/${o.kind}`);
+        byKind.set(o.kind, schema);
+      }
       if (!schema) continue;
+      const key = `${o.apiVersion}/${o.kind}`;
       const check = this.validator(key, schema);
       if (!check(o)) {
         for (const e of check.errors ?? []) {

@@ -97,7 +97,7 @@ export async function validateSchemas(objects: readonly KubernetesObject[], opti
     // Looked up, not awaited: an await per object cost a turn of the microtask queue each.
     const key = `${o.apiVersion}/${o.kind}`;
     const Model = loaded.get(key);
-    const own = OWN_SCHEMAS[key];
+    const own = Model ? undefined : OWN_SCHEMAS[key];
     if (!Model && own) {
       for (const message of own(o)) problems.push({ object: describeObject(o), message });
       continue;
