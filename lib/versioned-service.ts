@@ -475,10 +475,11 @@ export class ServiceVersion extends Construct implements IRouteTarget {
     // of synth's time at a thousand services (README, Performance). The fields below are the ones
     // cdk8s-plus's Deployment and pod wrote (test/versioned-service-rendering.test.ts compares the two).
     const ports = containerPorts(ctx.ports);
+    const sorted = sortsKeys();
     // A version with the default container settings reuses the container of an earlier version with
     // the same ports and resources (see defaultContainers); otherwise, or the first time, it is built.
     const reuse = options.env === undefined && options.readiness === undefined && options.liveness === undefined && options.command === undefined
-      && options.args === undefined && options.securityContext === undefined && sortsKeys() ? defaultContainerKey(ports, resources) : undefined;
+      && options.args === undefined && options.securityContext === undefined && sorted ? defaultContainerKey(ports, resources) : undefined;
     const reused = reuse === undefined ? undefined : defaultContainers.get(reuse);
     let containerJson: Record<string, unknown> & { securityContext?: Record<string, unknown> };
     if (reused) {
@@ -506,7 +507,7 @@ export class ServiceVersion extends Construct implements IRouteTarget {
       // The container as the generated mapping renders it, in one copy where the rendering sorts keys
       // (private/k8s-json.ts); the rest is written as JSON directly: the generated mapping copies each
       // object once per field.
-      const plain = sortsKeys() ? plainK8sJson(container) : undefined;
+      const plain = sorted ? plainK8sJson(container) : undefined;
       containerJson = (plain ?? kplus.k8s.toJson_Container(container)) as Record<string, unknown> & { securityContext?: Record<string, unknown> };
       if (!options.securityContext?.capabilities) {
         // Hardened by default (Pod Security "restricted"): no capabilities unless asked.

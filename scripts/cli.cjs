@@ -9,9 +9,11 @@
 // system's temporary folder): later starts skip most of the parsing. On before anything else loads.
 require('node:module').enableCompileCache?.();
 const path = require('node:path');
-const { compileStale } = require('./compile.cjs');
+const { compileStale, useVendor } = require('./compile.cjs');
 
 const root = path.join(__dirname, '..');
 compileStale(root);
+// cdk8s, cdk8s-plus-27 and the other packages the build requires, from one file (compile.cjs).
+useVendor(root);
 const { main, runMain } = require(path.join(root, 'build', 'lib', 'cli', 'main.js'));
 runMain(process.argv.slice(2), main);

@@ -105,7 +105,8 @@ function compileStale(root, options = {}) {
   if (stamp !== settings) writeAtomically(stampFile, settings);
   const validators = generateValidators(root, outDir);
   const models = generateSchemaModels(root, outDir);
-  return { transpiled: stale.map(([src]) => path.relative(root, src)), removed, validators, models };
+  const vendor = generateVendor(root, outDir);
+  return { transpiled: stale.map(([src]) => path.relative(root, src)), removed, validators, models, vendor };
 }
 
 /**
@@ -206,7 +207,110 @@ function generateSchemaModels(root, outDir, options = {}) {
   return true;
 }
 
-module.exports = { compileStale, generateValidators, generateSchemaModels, SOURCE_DIRS };
+/**
+ * The packages the compiled code requires by name on the way of `npm run synth`, `analyze` and
+ * `explain` (the Pulumi packages, loaded by `plan` only, are not among them), and the layout of
+ * their bundle.
+ */
+const VENDOR_PACKAGES = ['cdk8s', 'constructs', 'cdk8s-plus-27', 'js-yaml', '@marcbachmann/cel-js', '@prometheus-io/lezer-promql', 're2js'];
+const VENDOR_FORMAT = 1;
+
+/**
+ * Bundles {@link VENDOR_PACKAGES} with what they require (about 180 files: cdk8s's yaml alone is 72)
+ * into build/vendor/index.js, one CommonJS file whose packages' code runs when a package is first
+ * required, for the repository's own commands ({@link useVendor}): loading them file by file took
+ * about 125 ms CPU, from the bundle about 70. Made again when a package's version, the installed
+ * tree (node_modules/.package-lock.json), esbuild or the layout change. Returns whether it bundled.
+ */
+function generateVendor(root, outDir) {
+  const dir = path.join(outDir, 'vendor');
+  const resolve = (spec, from = root) => require.resolve(spec, { paths: [from] });
+  const packageJson = (pkg) => {
+    // A package whose exports hide its package.json: the nearest one above its entry.
+    for (let d = path.dirname(resolve(pkg)); ; d = path.dirname(d)) {
+      const f = path.join(d, 'package.json');
+      if (fs.existsSync(f)) {
+        const json = JSON.parse(fs.readFileSync(f, 'utf8'));
+        if (json.name === pkg) return json;
+      }
+      if (path.dirname(d) === d) throw new Error(`compile: no package.json of ${pkg}`);
+    }
+  };
+  const versions = {};
+  for (const pkg of VENDOR_PACKAGES) versions[pkg] = packageJson(pkg).version;
+  const lock = path.join(root, 'node_modules', '.package-lock.json');
+  const stamp = `${JSON.stringify({ format: VENDOR_FORMAT, packages: versions, installed: mtime(lock), esbuild: packageJson('esbuild').version }, null, 2)}\n`;
+  try {
+    if (fs.readFileSync(path.join(dir, 'stamp.json'), 'utf8') === stamp && fs.existsSync(path.join(dir, 'index.js'))) return false;
+  } catch {
+    // no stamp: bundle
+  }
+  const entry = `module.exports = {\n${VENDOR_PACKAGES.map((p) => `  ${JSON.stringify(p)}: () => require(${JSON.stringify(p)}),`).join('\n')}\n};\n`;
+  const esbuild = require(resolve('esbuild'));
+  const tmp = `${dir}.${process.pid}.tmp`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  const result = esbuild.buildSync({
+    stdin: { contents: entry, resolveDir: root, sourcefile: 'vendor.js', loader: 'js' },
+    absWorkingDir: root, bundle: true, platform: 'node', format: 'cjs', target: `node${process.versions.node}`, keepNames: true,
+    write: false, outfile: path.join(tmp, 'index.js'), metafile: true, logLevel: 'silent',
+    banner: { js: '// Packages the compiled code requires (scripts/compile.cjs VENDOR_PACKAGES), bundled: do not edit.' },
+  });
+  for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
+    for (const i of imports) {
+      if (i.path.startsWith('<')) continue;
+      if (i.path === 'punycode' || i.path === 'node:punycode') throw new Error(`compile: ${input} requires punycode, which warns from outside node_modules: leave its package out of VENDOR_PACKAGES`);
+      if (i.external && !require('node:module').isBuiltin(i.path)) throw new Error(`compile: ${input} requires ${i.path}, which the vendor bundle leaves outside`);
+    }
+  }
+  // cdk8s's Yaml.load runs _loadurl.mjs beside its own module: from the bundle, the same file.
+  let code = result.outputFiles[0].text;
+  const loadurl = '__dirname, "_loadurl.mjs"';
+  if (code.split(loadurl).length !== 2) throw new Error('compile: cdk8s no longer finds _loadurl.mjs as the vendor bundle expects (lib/yaml.js): look again');
+  code = code.replace(loadurl, `require("node:path").dirname(require.resolve("cdk8s/lib/_loadurl.mjs")), "_loadurl.mjs"`);
+  if (/\b__(dirname|filename)\b/.test(code)) throw new Error('compile: a vendored package reads __dirname or __filename, which would be the bundle\'s: leave it out of VENDOR_PACKAGES');
+  writeAtomically(path.join(tmp, 'index.js'), code);
+  writeAtomically(path.join(tmp, 'stamp.json'), stamp);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(tmp, dir);
+  return true;
+}
+
+/**
+ * Makes `require` of a vendored package by the compiled code return the bundle's
+ * (build/vendor/, {@link generateVendor}): the same packages' code, one instance of each, read from
+ * one file. Node's module cache gets, under the file each package resolves to from build/, an
+ * entry whose exports are the bundle's (evaluated at the first require); a copy of a package
+ * installed elsewhere (another version nested in a dependency) resolves to another file and is
+ * loaded as before. For the repository's commands only (scripts/synth.cjs, cli.cjs), never for
+ * the package's users. Without a bundle, nothing changes.
+ */
+function useVendor(root, outDir = path.join(root, 'build')) {
+  let vendor;
+  try {
+    vendor = require(path.join(outDir, 'vendor', 'index.js'));
+  } catch {
+    return false;
+  }
+  const Module = require('node:module');
+  const from = path.join(outDir, 'lib');
+  for (const [pkg, get] of Object.entries(vendor)) {
+    let filename;
+    try {
+      filename = require.resolve(pkg, { paths: [from] });
+    } catch {
+      continue;
+    }
+    if (Module._cache[filename]) continue;
+    const m = new Module(filename, null);
+    m.filename = filename;
+    m.loaded = true;
+    Object.defineProperty(m, 'exports', { get, set() {}, enumerable: true, configurable: true });
+    Module._cache[filename] = m;
+  }
+  return true;
+}
+
+module.exports = { compileStale, generateValidators, generateSchemaModels, generateVendor, useVendor, SOURCE_DIRS };
 
 // `node scripts/compile.cjs --validators` (the end of `npm run build`): generates the validators of
 // the vendored CRDs from the freshly built build/lib/, whatever their age.

@@ -12,7 +12,7 @@
 require('node:module').enableCompileCache?.();
 const fs = require('node:fs');
 const path = require('node:path');
-const { compileStale } = require('./compile.cjs');
+const { compileStale, useVendor } = require('./compile.cjs');
 
 const root = path.join(__dirname, '..');
 const args = process.argv.slice(2);
@@ -38,6 +38,8 @@ if (cliOutdir !== undefined && path.resolve(cliOutdir) !== path.resolve(written)
     if (code === 0) fs.cpSync(written, cliOutdir, { recursive: true, filter: (src) => !src.endsWith('.tmp') });
   });
 }
-const { transpiled, removed, validators, models } = compileStale(root);
-if (process.env.SYNTH_VERBOSE) console.error(`synth: transpiled ${transpiled.length}, removed ${removed.length}, validators ${validators ? 'generated' : 'up to date'}, models ${models ? 'bundled' : 'up to date'}`);
+const { transpiled, removed, validators, models, vendor } = compileStale(root);
+// cdk8s, cdk8s-plus-27 and the other packages the build requires, from one file (compile.cjs).
+useVendor(root);
+if (process.env.SYNTH_VERBOSE) console.error(`synth: transpiled ${transpiled.length}, removed ${removed.length}, validators ${validators ? 'generated' : 'up to date'}, models ${models ? 'bundled' : 'up to date'}, vendor ${vendor ? 'bundled' : 'up to date'}`);
 require(path.join(root, 'build', 'apps', 'main.js'));

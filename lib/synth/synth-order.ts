@@ -34,6 +34,9 @@ export class FindAllCache {
     if (this.root === undefined) {
       this.root = c;
       all = c.node.findAll();
+    } else if (c.node.children.length === 0) {
+      // A leaf (most constructs a dependency names: objects) is its own walk.
+      all = [c];
     } else {
       const range = this.subtrees().get(c);
       all = range ? this.cache.get(this.root)!.slice(range.start, range.end) : c.node.findAll();
@@ -92,7 +95,7 @@ export function resolveDependencies(app: IConstruct, cache: FindAllCache): boole
       dependantCharts = true;
     }
   }
-  for (const [source, target] of charts.length > 0 ? dependencyEdges(all, edges) : edges) {
+  for (const [source, target] of charts.length > 0 ? dependencyEdges(all, edges, new Set(charts)) : edges) {
     const sourceChart = Chart.of(source);
     const targetChart = Chart.of(target);
     const targets = cache.findAll(target).filter((c) => c instanceof ApiObject && Chart.of(c) === targetChart);
@@ -108,17 +111,17 @@ export function resolveDependencies(app: IConstruct, cache: FindAllCache): boole
 
 /**
  * Every (construct, dependency) pair, in the order of `all` and of each construct's dependencies.
- * With `previous` (the pairs read before only charts gained dependencies), the other constructs'
+ * With `previous` (the pairs read before only `charts` gained dependencies), the other constructs'
  * pairs are taken from it and only the charts' are read again.
  */
-function dependencyEdges(all: readonly IConstruct[], previous?: ReadonlyArray<[IConstruct, IConstruct]>): Array<[IConstruct, IConstruct]> {
+function dependencyEdges(all: readonly IConstruct[], previous?: ReadonlyArray<[IConstruct, IConstruct]>, charts?: ReadonlySet<IConstruct>): Array<[IConstruct, IConstruct]> {
   const edges: Array<[IConstruct, IConstruct]> = [];
   let p = 0;
   for (const source of all) {
     // The previous pairs of this construct (they are grouped by construct, in the same order).
     const from = p;
     if (previous) while (p < previous.length && previous[p][0] === source) p++;
-    if (previous && !(source instanceof Chart)) {
+    if (previous && !charts?.has(source)) {
       for (let i = from; i < p; i++) edges.push(previous[i]);
       continue;
     }

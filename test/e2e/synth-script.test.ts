@@ -14,15 +14,15 @@ for (const f of ['lib', 'apps', 'imports', 'crds', 'schemas', 'scripts', 'tsconf
 symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
-interface Run { transpiled: number; removed: number; validators: string; models: string; stdout: string; stderr: string; status: number | null }
+interface Run { transpiled: number; removed: number; validators: string; models: string; vendor: string; stdout: string; stderr: string; status: number | null }
 
 /** Runs the synth script in the copy, with its report (SYNTH_VERBOSE). */
 function synth(out: string, args = ['--output', out]): Run {
   const r = spawnSync(process.execPath, [join(copy, 'scripts', 'synth.cjs'), ...args], {
     cwd: copy, encoding: 'utf8', env: { ...process.env, SYNTH_VERBOSE: '1', CDK8S_OUTDIR: undefined },
   });
-  const m = /synth: transpiled (\d+), removed (\d+), validators (generated|up to date), models (bundled|up to date)/.exec(r.stderr);
-  return { transpiled: Number(m?.[1] ?? -1), removed: Number(m?.[2] ?? -1), validators: m?.[3] ?? '', models: m?.[4] ?? '', stdout: r.stdout, stderr: r.stderr, status: r.status };
+  const m = /synth: transpiled (\d+), removed (\d+), validators (generated|up to date), models (bundled|up to date), vendor (bundled|up to date)/.exec(r.stderr);
+  return { transpiled: Number(m?.[1] ?? -1), removed: Number(m?.[2] ?? -1), validators: m?.[3] ?? '', models: m?.[4] ?? '', vendor: m?.[5] ?? '', stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
 /**
@@ -57,9 +57,12 @@ describe('npm run synth (scripts/synth.cjs)', () => {
     // The published schemas' models, bundled (lib/analysis/schema/prebuilt-models.ts).
     expect(first.models).toBe('bundled');
     expect(existsSync(join(copy, 'build', 'schema-models', 'index.js'))).toBe(true);
+    // The packages the build requires (cdk8s, cdk8s-plus-27, ...), bundled for the scripts (compile.cjs useVendor).
+    expect(first.vendor).toBe('bundled');
+    expect(existsSync(join(copy, 'build', 'vendor', 'index.js'))).toBe(true);
     for (const env of ['dev', 'prod']) expect(readFileSync(join(out('1'), env, 'edge.k8s.yaml'), 'utf8')).toBe(golden(env));
     const second = synth(out('2'));
-    expect([second.status, second.transpiled, second.removed, second.validators, second.models]).toEqual([0, 0, 0, 'up to date', 'up to date']);
+    expect([second.status, second.transpiled, second.removed, second.validators, second.models, second.vendor]).toEqual([0, 0, 0, 'up to date', 'up to date', 'up to date']);
     expect(readFileSync(join(out('2'), 'prod', 'edge.k8s.yaml'), 'utf8')).toBe(golden('prod'));
   }, 300_000);
 
