@@ -43,7 +43,8 @@ export const referencedResourceNotFound: Check = {
         if (typeof host !== 'string') continue;
         const fqdn = resolveHost(host, ns);
         if (elsewhere.has(`Service ${fqdn}`)) continue;
-        const entry = index.registryHost(host, ns);
+        // The FQDN, not the host: the lookup resolves it to itself, without building it again.
+        const entry = index.registryHost(fqdn, ns);
         if (entry) {
           const port = destination.port?.number;
           if (typeof port === 'number' && entry.ports.length && !entry.ports.includes(port)) {
