@@ -53,8 +53,27 @@ describe('dumpManifest writes what js-yaml writes', () => {
     ),
   })).value;
 
+  // The one place the writer departs from js-yaml on purpose: a string js-yaml leaves plain that
+  // Kubernetes would read as another type ("0_" is the integer 0 for go-yaml) is quoted (tested on
+  // its own below); values holding such a string are left out here.
+  const kubernetesQuotes = (v: unknown): boolean => {
+    if (typeof v === 'string') return jsYaml(v) === `${v}\n` && !plainStaysString(v);
+    if (v === null || typeof v !== 'object') return false;
+    return Object.entries(v).some(([k, x]) => kubernetesQuotes(k) || kubernetesQuotes(x));
+  };
+
   it('on random values: tricky strings and keys, numbers, nesting, empty collections', () => {
-    fc.assert(fc.property(values, (v) => { expect(dumpManifest(v)).toBe(jsYaml(v)); }), { numRuns: RUNS * 5 });
+    fc.assert(fc.property(values, (v) => {
+      fc.pre(!kubernetesQuotes(v));
+      expect(dumpManifest(v)).toBe(jsYaml(v));
+    }), { numRuns: RUNS * 5 });
+  });
+
+  it('quotes the strings js-yaml leaves plain that Kubernetes reads as numbers or booleans', () => {
+    for (const s of ['0_', '9_', '1_']) {
+      expect(jsYaml({ [s]: [s] })).not.toMatch(/"/);
+      expect(dumpManifest({ [s]: [s] })).toBe(`${JSON.stringify(s)}:\n  - ${JSON.stringify(s)}\n`);
+    }
   });
 
   it('on names it writes without asking js-yaml: letters, digits, - . _ / : and the words YAML reads as other types', () => {
