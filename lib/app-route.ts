@@ -1,4 +1,4 @@
-import { Chart, Duration, Lazy } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecHttpCorsPolicy, VirtualServiceSpecHttpCorsPolicyUnmatchedPreflights,
@@ -26,6 +26,7 @@ import { Traffic, WeightedTarget } from './route-traffic';
 import { checkArgs } from './private/args';
 import { SHAPES } from './private/arg-shapes';
 import { hostCoveredBy, hostsMatch, serviceFqdnOf } from './contract/hosts';
+import { lazy, validation } from './private/lazy';
 
 /**
  * Conditions a request must meet; all fields of one match must hold.
@@ -499,22 +500,20 @@ export class AppRoute extends Construct {
     const exportTo = validateExportToList(this, 'exportTo', props.exportTo, this.namespace);
     this.virtualService = new VirtualService(this, 'Resource', {
       metadata: { name: this.routeName, namespace: this.namespace },
-      spec: Lazy.any({
-        produce: (): VirtualServiceSpec => ({
-          hosts: this.hosts,
-          gateways: this._gateways.length ? [...this._gateways.map((g) => `${g.namespace}/${g.gatewayName}`), ...(this.mesh ? [MESH] : [])] : undefined,
-          http: this.http.length ? this.http : undefined,
-          tcp: this.tcp.length ? this.tcp : undefined,
-          tls: this.tls.length ? this.tls : undefined,
-          exportTo,
-        }),
-      }) as VirtualServiceSpec,
+      spec: lazy((): VirtualServiceSpec => ({
+        hosts: this.hosts,
+        gateways: this._gateways.length ? [...this._gateways.map((g) => `${g.namespace}/${g.gatewayName}`), ...(this.mesh ? [MESH] : [])] : undefined,
+        http: this.http.length ? this.http : undefined,
+        tcp: this.tcp.length ? this.tcp : undefined,
+        tls: this.tls.length ? this.tls : undefined,
+        exportTo,
+      })),
     });
     for (const g of this._gateways) if (g.imported) this.markDefinedElsewhere(`Gateway ${g.namespace}/${g.gatewayName}`);
     for (const r of props.routes ?? []) this.addRoute(r);
     for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);
     for (const r of props.tlsRoutes ?? []) this.addTlsRoute(r);
-    this.node.addValidation({ validate: () => this.validateHosts() });
+    this.node.addValidation(validation(() => this.validateHosts()));
   }
 
   /** The gateways the routes apply to (the mesh aside). */

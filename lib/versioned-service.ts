@@ -17,7 +17,7 @@ import { principal } from './private/identity';
 import { HARDENED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from './private/security-context';
 import { plainK8sJson, sortsKeys } from './private/k8s-json';
 import { checkArgs } from './private/args';
-import { lazy } from './private/lazy';
+import { lazy, validation } from './private/lazy';
 import { shareJson } from './private/shared-json';
 import { SHAPES } from './private/arg-shapes';
 
@@ -243,8 +243,7 @@ export class VersionedService extends Construct implements IRoutableService, IRo
     const policy = renderTrafficPolicy(this, 'trafficPolicy', props.trafficPolicy);
     this.destinationRule = new DestinationRule(this, 'Resource', {
       metadata: { name: this.serviceName, namespace: this.namespace, labels },
-      spec: Lazy.any({
-        produce: (): DestinationRuleSpec => ({
+      spec: lazy((): DestinationRuleSpec => ({
           host: this.serviceName,
           trafficPolicy: policy,
           subsets: this._versions.flatMap((v): Array<{ name: string; labels: Record<string, string>; trafficPolicy?: DestinationRuleSpecSubsetsTrafficPolicy }> => (v._rollout
@@ -253,8 +252,7 @@ export class VersionedService extends Construct implements IRoutableService, IRo
             // would stop matching after a promotion).
             ? [v._rollout.stableSubset, v._rollout.canarySubset].map((name) => ({ name, labels: { app: this.serviceName }, trafficPolicy: v._trafficPolicy }))
             : [{ name: v.versionName, labels: { version: v.versionName }, trafficPolicy: v._trafficPolicy }])),
-        }),
-      }) as DestinationRuleSpec,
+      })),
     });
 
     const disruption = props.disruption ?? Disruption.maxUnavailable(1);
@@ -264,8 +262,7 @@ export class VersionedService extends Construct implements IRoutableService, IRo
     if (props.versions !== undefined && !Array.isArray(props.versions)) fail(this, 'versions', props.versions, 'Give a list of versions, for example [{ name: "v1", image: "registry.example.com/app:1" }].');
     for (const v of props.versions ?? []) this.addVersion(v);
 
-    this.node.addValidation({
-      validate: () => {
+    this.node.addValidation(validation(() => {
         if (this._versions.length === 0) {
           return [`${this.node.path}: invalid versions: received []. A VersionedService needs at least one version: pass versions or call addVersion({ name: "v1", image: "..." }).`];
         }
@@ -276,8 +273,7 @@ export class VersionedService extends Construct implements IRoutableService, IRo
         const floor = this._versions.reduce((sum, v) => sum + v.minReplicas, 0);
         const problem = disruption._checkAgainst(this, 'disruption', floor, 'the sum of all versions\' replicas or autoscaler minimums');
         return problem ? [problem] : [];
-      },
-    });
+    }));
   }
 
   /** The service's versions, in the order they were added. */
@@ -529,7 +525,7 @@ export class ServiceVersion extends Construct implements IRouteTarget {
     // and the values above: held from construction to synthesis, the specs of every version were
     // about a seventh of the construct tree's memory at thousands of services (issue 28). The
     // container is built above, so that its errors are thrown where the version is added.
-    const template = () => ({
+    const template = podTemplate(() => ({
       metadata: { labels: podLabels },
       spec: {
         automountServiceAccountToken: false,
@@ -544,7 +540,7 @@ export class ServiceVersion extends Construct implements IRouteTarget {
         terminationGracePeriodSeconds: 30,
         topologySpreadConstraints: topologySpread(selectorLabels, spread),
       },
-    });
+    }));
     this.deployment = rollout
       // The Rollout owns the pod template (no workloadRef to a Deployment): one object runs both the
       // stable and the canary ReplicaSet, so the autoscaler targets it, the disruption budget (over
@@ -697,4 +693,9 @@ function defaultContainerKey(ports: ReadonlyArray<{ number: number; name?: strin
   } catch {
     return undefined;
   }
+}
+
+/** The pod template's builder as given (an argument, so that keepNames leaves it unnamed: see private/lazy.ts). */
+function podTemplate<T>(build: () => T): () => T {
+  return build;
 }

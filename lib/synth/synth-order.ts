@@ -87,15 +87,18 @@ export function resolveDependencies(app: IConstruct, cache: FindAllCache): boole
   // Each construct's dependencies, read once: between the two passes below only charts gain
   // dependencies, so only theirs are read again (the edges are the same, in the same order).
   const edges = dependencyEdges(all);
+  let chartsGained = false;
   for (const [source, target] of edges) {
     const sourceChart = Chart.of(source);
     const targetChart = Chart.of(target);
     if (sourceChart !== targetChart) {
       sourceChart.node.addDependency(targetChart);
       dependantCharts = true;
+      chartsGained = true;
     }
   }
-  for (const [source, target] of charts.length > 0 ? dependencyEdges(all, edges, new Set(charts)) : edges) {
+  // When no chart gained a dependency above (objects within one chart), the pairs are those read.
+  for (const [source, target] of chartsGained ? dependencyEdges(all, edges, new Set(charts)) : edges) {
     const sourceChart = Chart.of(source);
     const targetChart = Chart.of(target);
     const targets = cache.findAll(target).filter((c) => c instanceof ApiObject && Chart.of(c) === targetChart);
