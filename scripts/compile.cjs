@@ -184,22 +184,28 @@ function generateSchemaModels(root, outDir, options = {}) {
   const esbuild = require(resolve('esbuild'));
   const tmp = `${dir}.${process.pid}.tmp`;
   fs.rmSync(tmp, { recursive: true, force: true });
-  const result = esbuild.buildSync({
-    stdin: { contents: entry, resolveDir: root, sourcefile: 'schema-models.js', loader: 'js' },
-    absWorkingDir: root, bundle: true, platform: 'node', format: 'cjs', target: `node${process.versions.node}`, ...build, outfile: path.join(tmp, 'index.js'), metafile: true, logLevel: 'silent',
-    banner: { js: '// The published schemas\' models (kubernetes-models, @kubernetes-models/*), bundled by scripts/compile.cjs: do not edit.' },
-  });
-  // What stays outside must be what the packages would have loaded: the same file from here.
-  for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
-    for (const i of imports) {
-      if (i.path.startsWith('<')) continue; // esbuild's own runtime helpers
-      if (!i.external || i.path.startsWith('node:') || require('node:module').isBuiltin(i.path)) {
-        if (i.path === 'punycode' || i.path === 'node:punycode') throw new Error(`compile: ${input} requires punycode inside the schema models' bundle (add its package to SCHEMA_MODELS_EXTERNAL)`);
-        continue;
+  // A failure (an esbuild error, a check below) leaves no half-written folder behind.
+  try {
+    const result = esbuild.buildSync({
+      stdin: { contents: entry, resolveDir: root, sourcefile: 'schema-models.js', loader: 'js' },
+      absWorkingDir: root, bundle: true, platform: 'node', format: 'cjs', target: `node${process.versions.node}`, ...build, outfile: path.join(tmp, 'index.js'), metafile: true, logLevel: 'silent',
+      banner: { js: '// The published schemas\' models (kubernetes-models, @kubernetes-models/*), bundled by scripts/compile.cjs: do not edit.' },
+    });
+    // What stays outside must be what the packages would have loaded: the same file from here.
+    for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
+      for (const i of imports) {
+        if (i.path.startsWith('<')) continue; // esbuild's own runtime helpers
+        if (!i.external || i.path.startsWith('node:') || require('node:module').isBuiltin(i.path)) {
+          if (i.path === 'punycode' || i.path === 'node:punycode') throw new Error(`compile: ${input} requires punycode inside the schema models' bundle (add its package to SCHEMA_MODELS_EXTERNAL)`);
+          continue;
+        }
+        const from = resolve(i.path, path.dirname(path.join(root, input)));
+        if (resolve(i.path, dir) !== from) throw new Error(`compile: ${i.path} (required by ${input}) resolves elsewhere from ${dir}`);
       }
-      const from = resolve(i.path, path.dirname(path.join(root, input)));
-      if (resolve(i.path, dir) !== from) throw new Error(`compile: ${i.path} (required by ${input}) resolves elsewhere from ${dir}`);
     }
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
   }
   writeAtomically(path.join(tmp, 'stamp.json'), stamp);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -249,25 +255,31 @@ function generateVendor(root, outDir) {
   const esbuild = require(resolve('esbuild'));
   const tmp = `${dir}.${process.pid}.tmp`;
   fs.rmSync(tmp, { recursive: true, force: true });
-  const result = esbuild.buildSync({
-    stdin: { contents: entry, resolveDir: root, sourcefile: 'vendor.js', loader: 'js' },
-    absWorkingDir: root, bundle: true, platform: 'node', format: 'cjs', target: `node${process.versions.node}`, keepNames: true,
-    write: false, outfile: path.join(tmp, 'index.js'), metafile: true, logLevel: 'silent',
-    banner: { js: '// Packages the compiled code requires (scripts/compile.cjs VENDOR_PACKAGES), bundled: do not edit.' },
-  });
-  for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
-    for (const i of imports) {
-      if (i.path.startsWith('<')) continue;
-      if (i.path === 'punycode' || i.path === 'node:punycode') throw new Error(`compile: ${input} requires punycode, which warns from outside node_modules: leave its package out of VENDOR_PACKAGES`);
-      if (i.external && !require('node:module').isBuiltin(i.path)) throw new Error(`compile: ${input} requires ${i.path}, which the vendor bundle leaves outside`);
+  let code;
+  try {
+    const result = esbuild.buildSync({
+      stdin: { contents: entry, resolveDir: root, sourcefile: 'vendor.js', loader: 'js' },
+      absWorkingDir: root, bundle: true, platform: 'node', format: 'cjs', target: `node${process.versions.node}`, keepNames: true,
+      write: false, outfile: path.join(tmp, 'index.js'), metafile: true, logLevel: 'silent',
+      banner: { js: '// Packages the compiled code requires (scripts/compile.cjs VENDOR_PACKAGES), bundled: do not edit.' },
+    });
+    for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
+      for (const i of imports) {
+        if (i.path.startsWith('<')) continue;
+        if (i.path === 'punycode' || i.path === 'node:punycode') throw new Error(`compile: ${input} requires punycode, which warns from outside node_modules: leave its package out of VENDOR_PACKAGES`);
+        if (i.external && !require('node:module').isBuiltin(i.path)) throw new Error(`compile: ${input} requires ${i.path}, which the vendor bundle leaves outside`);
+      }
     }
+    // cdk8s's Yaml.load runs _loadurl.mjs beside its own module: from the bundle, the same file.
+    code = result.outputFiles[0].text;
+    const loadurl = '__dirname, "_loadurl.mjs"';
+    if (code.split(loadurl).length !== 2) throw new Error('compile: cdk8s no longer finds _loadurl.mjs as the vendor bundle expects (lib/yaml.js): look again');
+    code = code.replace(loadurl, `require("node:path").dirname(require.resolve("cdk8s/lib/_loadurl.mjs")), "_loadurl.mjs"`);
+    if (/\b__(dirname|filename)\b/.test(code)) throw new Error('compile: a vendored package reads __dirname or __filename, which would be the bundle\'s: leave it out of VENDOR_PACKAGES');
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
   }
-  // cdk8s's Yaml.load runs _loadurl.mjs beside its own module: from the bundle, the same file.
-  let code = result.outputFiles[0].text;
-  const loadurl = '__dirname, "_loadurl.mjs"';
-  if (code.split(loadurl).length !== 2) throw new Error('compile: cdk8s no longer finds _loadurl.mjs as the vendor bundle expects (lib/yaml.js): look again');
-  code = code.replace(loadurl, `require("node:path").dirname(require.resolve("cdk8s/lib/_loadurl.mjs")), "_loadurl.mjs"`);
-  if (/\b__(dirname|filename)\b/.test(code)) throw new Error('compile: a vendored package reads __dirname or __filename, which would be the bundle\'s: leave it out of VENDOR_PACKAGES');
   writeAtomically(path.join(tmp, 'index.js'), code);
   writeAtomically(path.join(tmp, 'stamp.json'), stamp);
   fs.rmSync(dir, { recursive: true, force: true });
