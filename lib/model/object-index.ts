@@ -39,6 +39,10 @@ export interface RegistryHost {
   readonly visibleFrom: ReadonlySet<string>;
 }
 
+/** The apiVersion `get` looks Gateways up with (the Istio one), and their key in the index. */
+const ISTIO_GATEWAY_VERSION = 'networking.istio.io/v1';
+const ISTIO_GATEWAY_KEY = 'Gateway.networking.istio.io';
+
 /** Kinds with a pod template at spec.template (an Argo Rollouts Rollout's, too, when it owns its template). */
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Rollout']);
 
@@ -231,7 +235,8 @@ export class ObjectIndex {
   /** The objects of a kind in a namespace, by name (created when `create`). */
   private names(kind: string, apiVersion: string, namespace: string, create: boolean): Map<string, KubernetesObject> | undefined {
     // Istio's Gateway and the Gateway API's Gateway share a kind: keep them apart.
-    const kindKey = kind === 'Gateway' && typeof apiVersion === 'string' ? `${kind}.${apiVersion.split('/')[0]}` : kind;
+    const kindKey = kind !== 'Gateway' || typeof apiVersion !== 'string' ? kind
+      : apiVersion === ISTIO_GATEWAY_VERSION ? ISTIO_GATEWAY_KEY : `${kind}.${apiVersion.split('/')[0]}`;
     const ns = CLUSTER_SCOPED_KINDS.has(kind) ? '' : namespace;
     let namespaces = this.byName.get(kindKey);
     if (!namespaces) {
@@ -278,7 +283,7 @@ export class ObjectIndex {
 
   /** The object of a kind with that namespace and name (for Gateway: the Istio one). */
   public get(kind: string, namespace: string, name: string): KubernetesObject | undefined {
-    return this.names(kind, kind === 'Gateway' ? 'networking.istio.io/v1' : '', namespace, false)?.get(name);
+    return this.names(kind, kind === 'Gateway' ? ISTIO_GATEWAY_VERSION : '', namespace, false)?.get(name);
   }
 
   /**
