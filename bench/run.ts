@@ -15,6 +15,11 @@
 //   and explain's loading against the parse the reader does (js-yaml's core schema, one document at
 //   a time); the cold commands against `cdk8s --version` with the same Node settings (Node's compile
 //   cache on for both).
+// - the package runs as its users run it: compiled JavaScript (build/, brought up to date by
+//   scripts/compile.cjs at the start, as `npm run synth` does), without a TypeScript loader in the
+//   measured processes; the worker itself is compiled with it (build/bench/worker.js). Only the
+//   package's own code is in the measurement (not the repository's bundle of its dependencies for
+//   its own commands, build/vendor/, which users do not have).
 // Writes bench/results.json: every target with ratio (or value), limit, met, spread and load.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -66,6 +71,9 @@ const diffRoutes = Number(option('diff-routes', quick ? '100' : '1000'));
 const diffTimeoutMs = Number(option('diff-timeout', '600')) * 1000;
 
 const ROOT = path.join(__dirname, '..');
+// The compiled package and worker (only what changed since the last build or synth).
+(require('../scripts/compile.cjs') as { compileStale: (root: string, options: { dirs: string[] }) => unknown }).compileStale(ROOT, { dirs: ['lib', 'apps', 'imports', 'bench'] });
+const WORKER = path.join(ROOT, 'build', 'bench', 'worker.js');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'edge-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
@@ -88,7 +96,7 @@ const load = () => os.loadavg()[0];
 
 function worker(mode: string, n: number | string, file = '', file2 = '', timeoutMs?: number): Sample {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'worker.ts'), mode, String(n), file, file2], {
+  const r = spawnSync(process.execPath, [WORKER, mode, String(n), file, file2], {
     cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, ...(timeoutMs ? { timeout: timeoutMs, killSignal: 'SIGKILL' as const } : {}),
   });
   // A run past its time is a miss: its wall time so far is a lower bound, its CPU time is not known.

@@ -1,5 +1,7 @@
 // One measurement in a process of its own, so that its peak RSS is its own:
-//   node --import tsx bench/worker.ts <mode> <n> <file> [<file2>]
+//   node build/bench/worker.js <mode> <n> <file> [<file2>]
+// (compiled by bench/run.ts with the package, so that '../lib' is the compiled package, build/lib/,
+// as users run it: no TypeScript loader in the process)
 // Prints one JSON line: ms (wall time of the measured part), cpuMs (user + system CPU time of this
 // process during it), rssMiB (the process's peak RSS), and counts.
 // Modes:
