@@ -118,9 +118,55 @@ function resolveAndSanitize(value: unknown, options: SanitizeOptions): unknown {
     return options.filterEmptyObjects && empty ? undefined : out;
   }
   // Values resolved in the object's order (the order cdk8s calls `produce()` in), then sorted.
+  if (options.sortKeys && !keys.includes('__proto__')) {
+    const values = new Array<unknown>(keys.length);
+    for (let i = 0; i < keys.length; i++) values[i] = resolveAndSanitize(source[keys[i]], options);
+    // What sanitizeKeys does with an object of these values: sorted keys, without null and undefined.
+    const out: Record<string, unknown> = {};
+    let empty = true;
+    for (const i of sortedOrder(keys)) {
+      const x = values[i];
+      if (x !== null && x !== undefined) {
+        out[keys[i]] = x;
+        empty = false;
+      }
+    }
+    return options.filterEmptyObjects && empty ? undefined : out;
+  }
   const resolved: Record<string, unknown> = {};
   for (const k of keys) resolved[k] = resolveAndSanitize(source[k], options);
   return sanitizeKeys(resolved, options, (x) => x);
+}
+
+/**
+ * The positions of `keys` in the order `keys.sort()` puts them, computed once per list of keys:
+ * the objects rendered out of order are mostly made by the same few lines of code, each with the
+ * same keys in the same order (a container, a topology spread constraint, a route), thousands of
+ * times. Lists are found by their first key, then compared key by key.
+ */
+const sortedOrders = new Map<string, Array<{ keys: readonly string[]; order: readonly number[] }>>();
+let sortedOrderCount = 0;
+
+function sortedOrder(keys: readonly string[]): readonly number[] {
+  const candidates = sortedOrders.get(keys[0]);
+  if (candidates) {
+    for (const c of candidates) {
+      if (c.keys.length !== keys.length) continue;
+      let same = true;
+      for (let i = 0; i < keys.length && same; i++) same = c.keys[i] === keys[i];
+      if (same) return c.order;
+    }
+  }
+  const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+  if (sortedOrderCount >= 10_000) {
+    sortedOrders.clear();
+    sortedOrderCount = 0;
+  }
+  const entry = { keys: [...keys], order };
+  if (candidates) candidates.push(entry);
+  else sortedOrders.set(keys[0], [entry]);
+  sortedOrderCount++;
+  return order;
 }
 
 /** cdk8s's `sanitizeValue`. */
