@@ -73,6 +73,17 @@ function appOf(c: IConstruct): App | undefined {
  */
 let primitivesPass = false;
 
+/**
+ * Whether keys are sorted (cdk8s's `!process.env.CDK8S_DISABLE_SORT`, which it reads for every
+ * object): read once by {@link withFastRendering} for its duration (the environment is the process's,
+ * each read a call into Node's C++).
+ */
+let sortKeys = true;
+const BODY_OPTIONS: readonly SanitizeOptions[] = [
+  { sortKeys: true, filterEmptyArrays: false, filterEmptyObjects: false },
+  { sortKeys: false, filterEmptyArrays: false, filterEmptyObjects: false },
+];
+
 function primitivesPassThrough(): boolean {
   return [String.prototype, Number.prototype, Boolean.prototype].every((p) => !('resolve' in p) && !('value' in p));
 }
@@ -270,12 +281,15 @@ function fastToJson(this: ApiObject): unknown {
   try {
     const metadata: unknown = this.metadata.toJson();
     const data = { ...o.props, metadata };
-    const json = resolveAndSanitize(data, { sortKeys: !process.env.CDK8S_DISABLE_SORT, filterEmptyArrays: false, filterEmptyObjects: false });
+    const json = resolveAndSanitize(data, BODY_OPTIONS[sortKeys ? 0 : 1]);
     // No patches (the usual case): cdk8s's apply would clone an empty list and return `json` as is.
     const patched = (o.patches.length === 0 ? json : JsonPatch.apply(json, ...o.patches)) as Record<string, unknown>;
-    // apiVersion, kind and metadata first, then the rest (as cdk8s orders them).
+    // apiVersion, kind and metadata first, then the rest (as cdk8s orders them): with sorted keys,
+    // usually already so, in the new object the rendering made.
+    const keys = Object.keys(patched);
+    if (o.patches.length === 0 && keys[0] === 'apiVersion' && keys[1] === 'kind' && keys[2] === 'metadata') return patched;
     const result: Record<string, unknown> = {};
-    for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) {
+    for (const k of ['apiVersion', 'kind', 'metadata', ...keys]) {
       if (k in patched) result[k] = patched[k];
     }
     return result;
@@ -293,6 +307,7 @@ export function withFastRendering<T>(fn: () => T): T {
   ApiObject.prototype.toJson = fastToJson;
   ApiObjectMetadataDefinition.prototype.toJson = fastMetadataToJson;
   primitivesPass = primitivesPassThrough();
+  sortKeys = !process.env.CDK8S_DISABLE_SORT;
   try {
     return fn();
   } finally {
