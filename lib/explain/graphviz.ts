@@ -61,6 +61,14 @@ export function useLayoutWorker(on: boolean, viz?: string): void {
   if (w && w.pending.size === 0) void w.worker.terminate();
 }
 
+/**
+ * Starts the worker thread, which loads Graphviz at once, ahead of the first layout: for a caller
+ * that knows it will draw a picture and has other work to do first (explain reads the manifests).
+ */
+export function prepareLayout(): void {
+  if (workerUsable && !layoutWorker) startWorker();
+}
+
 /** Lays `dot` out with Graphviz's dot engine and returns the SVG: in the worker thread when it can, else here. */
 export function layoutSvg(dot: string): Promise<string> {
   const w = workerUsable ? (layoutWorker ?? startWorker()) : undefined;
@@ -91,7 +99,6 @@ function startWorker(): LayoutWorker | undefined {
     return undefined;
   }
   const w: LayoutWorker = { worker, pending: new Map(), next: 0 };
-  worker.unref();
   const answered = (id: number) => {
     const p = w.pending.get(id);
     w.pending.delete(id);
@@ -117,6 +124,8 @@ function startWorker(): LayoutWorker | undefined {
   };
   worker.on('error', (e: Error) => failed(new Error(`Graphviz's worker thread failed: ${e.message}`)));
   worker.on('exit', (code) => failed(new Error(`Graphviz's worker thread stopped (exit code ${code}) before it answered`)));
+  // Idle until asked (after the listeners: adding one refs the worker again).
+  worker.unref();
   layoutWorker = w;
   return w;
 }

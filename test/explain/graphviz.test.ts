@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { layoutSvg, useLayoutWorker } from '../../lib/explain/graphviz';
+import { layoutSvg, prepareLayout, useLayoutWorker } from '../../lib/explain/graphviz';
 
 const DOT = 'digraph "t" { rankdir=LR; a [shape=box, label="client"]; a -> b [label="90%"]; a -> c [label="10%", style=dotted]; }\n';
 
@@ -42,5 +42,15 @@ describe('layoutSvg', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { cwd: root, encoding: 'utf8', timeout: 15_000 });
     expect([r.status, r.signal, r.stderr]).toEqual([0, null, '']);
     expect(Number(r.stdout)).toBeGreaterThan(500);
+    // A worker started ahead of a picture that is never asked for (explain --graph failing on its input) neither.
+    const prepared = spawnSync(process.execPath, ['--import', 'tsx', '-e', `require('./lib/explain/graphviz.ts').prepareLayout(); console.log('done');`], { cwd: root, encoding: 'utf8', timeout: 15_000 });
+    expect([prepared.status, prepared.signal, prepared.stderr, prepared.stdout]).toEqual([0, null, '', 'done\n']);
+  });
+
+  it('prepareLayout starts the worker ahead of the first layout, which it then serves', async () => {
+    useLayoutWorker(true, path.join(__dirname, 'no-such-graphviz.js'));
+    prepareLayout();
+    // The worker that fails to load Graphviz is the prepared one: the layout asked for next is its.
+    await expect(layoutSvg(DOT)).rejects.toThrow(/Graphviz's worker thread failed/);
   });
 });
