@@ -82,7 +82,13 @@ interface Spread { min: number; median: number; max: number }
 interface Target {
   ratio?: number; value?: number; unit?: string; limit: number; met: boolean; basis: string;
   spread: Spread; load: Spread; pairs: number; note?: string;
+  /** For the Markdown table (bench/results.md): what was measured, our figure, the floor's. */
+  what?: string; ours?: string; floor?: string;
 }
+/** Describes a target for the Markdown table. */
+const show = (t: Target, what: string, ours: string, floor = ''): void => { Object.assign(t, { what, ours, floor }); };
+const cpuMs = (xs: Sample[]) => `${Math.round(median(xs.map((s) => s.cpuMs))).toLocaleString('en-US')} ms CPU`;
+const wallMs = (xs: Sample[]) => `${Math.round(median(xs.map((s) => s.ms))).toLocaleString('en-US')} ms wall`;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -161,6 +167,8 @@ if (groups.has('synth')) {
   const floor = alternate(() => worker('synth', base, out), () => worker('dump-floor', 0, objects(base)));
   const t = ratioTarget(`synth${base}VsJsYamlFloor`, floor.a.map((s, i) => s.cpuMs / floor.b[i].cpuMs), floor.loads, 2.0, 'cpu');
   const json = worker('json-floor', 0, objects(base));
+  show(t, `synth N=${base.toLocaleString('en-US')} (${floor.a[0].objects} objects, ${(floor.a[0].bytes / 2 ** 20).toFixed(1)} MiB), written with writeApp`, cpuMs(floor.a),
+    `js-yaml dump + write ${cpuMs(floor.b)} (physical limit: JSON.stringify + write ${json.cpuMs.toFixed(0)} ms CPU)`);
   rows.push([`synth N=${base} (${floor.a[0].objects} objects, ${(floor.a[0].bytes / 2 ** 20).toFixed(1)} MiB)`, `${median(floor.a.map((s) => s.cpuMs)).toFixed(0)} ms CPU`,
     `${median(floor.a.map((s) => s.rssMiB)).toFixed(0)} MiB`, `${fmt(t.spread)} js-yaml dump (${median(floor.b.map((s) => s.cpuMs)).toFixed(0)} ms CPU) ${verdict(t)}; ${loadText(t.load)}; physical limit: JSON.stringify + write ${json.cpuMs.toFixed(0)} ms CPU`]);
   results.synthFloor = { ours: floor.a, jsYamlDump: floor.b, jsonStringifyWrite: json, loads: floor.loads };
@@ -169,6 +177,8 @@ if (groups.has('synth')) {
     const lt = ratioTarget(`synth${n}Vs${base}`, lin.a.map((s, i) => s.cpuMs / lin.b[i].cpuMs), lin.loads, n === 16000 && base === 1000 ? 17 : (n / base) * 1.06, 'cpu',
       `time(${n}) / time(${base}); linear is ${n / base}`);
     const rss = valueTarget(`synth${n}PeakRssMiB`, lin.a.map((s) => s.rssMiB), lin.loads, 500, 'MiB', 'peak RSS of the synth process');
+    show(lt, `synth N=${n.toLocaleString('en-US')} (${lin.a[0].objects} objects, ${(lin.a[0].bytes / 2 ** 20).toFixed(1)} MiB): time(${n})/time(${base})`, cpuMs(lin.a), `N=${base}: ${cpuMs(lin.b)}`);
+    show(rss, `synth N=${n.toLocaleString('en-US')}: peak RSS`, '');
     rows.push([`synth N=${n} (${lin.a[0].objects} objects, ${(lin.a[0].bytes / 2 ** 20).toFixed(1)} MiB)`, `${median(lin.a.map((s) => s.cpuMs)).toFixed(0)} ms CPU`, `${rss.value} MiB`,
       `time(${n})/time(${base}) ${fmt(lt.spread, '')} ${verdict(lt)}; peak RSS ${verdict(rss)}; ${loadText(lt.load)}`]);
     results[`synth${n}`] = { ours: lin.a, base: lin.b, loads: lin.loads };
@@ -185,6 +195,8 @@ if (groups.has('analysis')) {
     const t = ratioTarget(`analysis${mb}MbVsParse`, pair.a.map((s, i) => s.cpuMs / pair.b[i].cpuMs), pair.loads, limit, 'cpu');
     const rssLimit = 600;
     const rss = valueTarget(`analysis${mb}MbPeakRssMiB`, pair.a.map((s) => s.rssMiB), pair.loads, rssLimit, 'MiB', 'peak RSS of the analyze process');
+    show(t, `analyze, ${(written.bytes / 2 ** 20).toFixed(0)} MiB (${pair.a[0].objects} objects)`, cpuMs(pair.a), `parse per document ${cpuMs(pair.b)}`);
+    show(rss, `analyze, ${(written.bytes / 2 ** 20).toFixed(0)} MiB: peak RSS`, '');
     rows.push([`analyze, ${(written.bytes / 2 ** 20).toFixed(0)} MiB (${pair.a[0].objects} objects)`, `${median(pair.a.map((s) => s.cpuMs)).toFixed(0)} ms CPU`, `${rss.value} MiB`,
       `${fmt(t.spread)} core-schema parse per document (${median(pair.b.map((s) => s.cpuMs)).toFixed(0)} ms CPU) ${verdict(t)}; peak RSS ${verdict(rss)}; ${loadText(t.load)}`]);
     results[`analysis${mb}Mb`] = { bytes: written.bytes, analyze: pair.a, parse: pair.b, loads: pair.loads };
@@ -199,6 +211,8 @@ if (groups.has('explain')) {
   const pair = alternate(() => worker('explain', 0, file), () => worker('parse-floor', 0, file));
   const t = ratioTarget(`explain${explainRoutes}LoadVsParse`, pair.a.map((s, i) => s.cpuMs / pair.b[i].cpuMs), pair.loads, 3, 'cpu');
   const q = valueTarget(`explain${explainRoutes}PerQuestionMs`, pair.a.map((s) => s.perQuestionMs), pair.loads, 20, 'ms', 'mean of 200 questions after loading (the first builds the virtual host table), wall');
+  show(t, `explain, ${explainRoutes.toLocaleString('en-US')} routes (${(written.bytes / 2 ** 20).toFixed(0)} MiB): loading`, `${cpuMs(pair.a)}, ${median(pair.a.map((s) => s.rssMiB)).toFixed(0)} MiB`, `parse per document ${cpuMs(pair.b)}`);
+  show(q, `explain, ${explainRoutes.toLocaleString('en-US')} routes: per question, mean of 200 (wall)`, '');
   rows.push([`explain, ${explainRoutes} routes (${(written.bytes / 2 ** 20).toFixed(0)} MiB)`, `${median(pair.a.map((s) => s.cpuMs)).toFixed(0)} ms CPU`, `${median(pair.a.map((s) => s.rssMiB)).toFixed(0)} MiB`,
     `loading ${fmt(t.spread)} parse (${median(pair.b.map((s) => s.cpuMs)).toFixed(0)} ms CPU) ${verdict(t)}; per question ${q.value} ms ${verdict(q)}; ${loadText(t.load)}`]);
   results.explain = { routes: explainRoutes, bytes: written.bytes, explain: pair.a, parse: pair.b, loads: pair.loads };
@@ -215,6 +229,7 @@ if (groups.has('diff')) {
   const exTimedOut = exRuns.a.some((s) => s.timedOut);
   const et = valueTarget('diffExampleMs', exRuns.a.map((s) => (s.timedOut ? s.ms : s.cpuMs)), exRuns.loads, 1000, 'ms',
     exTimedOut ? 'wall (a run timed out)' : 'CPU time of reading both sides and diffing them, after start-up');
+  show(et, `diff, the example's prod against a changed copy (${exRuns.a[0].classes ?? '?'} classes)`, `${exTimedOut ? wallMs(exRuns.a) : cpuMs(exRuns.a)}, ${median(exRuns.a.map((s) => s.rssMiB)).toFixed(0)} MiB`);
   rows.push([`diff, the example's prod against a changed copy (${exRuns.a[0].classes ?? '?'} classes)`, `${et.value} ms CPU`, `${median(exRuns.a.map((s) => s.rssMiB)).toFixed(0)} MiB`,
     `wall ${median(exRuns.a.map((s) => s.ms)).toFixed(0)} ms ${verdict(et)}; ${loadText(et.load)}`]);
   const big = [path.join(tmp, `diff-${diffRoutes}.yaml`), path.join(tmp, `diff-${diffRoutes}-changed.yaml`)];
@@ -223,6 +238,7 @@ if (groups.has('diff')) {
   const timedOut = pair.a.some((s) => s.timedOut);
   const dt = ratioTarget(`diff${diffRoutes}RoutesVsParse`, pair.a.map((s, i) => (s.timedOut ? s.ms / pair.b[i].ms : s.cpuMs / pair.b[i].cpuMs)), pair.loads, 10, timedOut ? 'wall' : 'cpu',
     timedOut ? `a diff did not finish within ${diffTimeoutMs / 1000} s: the ratio is a lower bound (wall time so far / the parse's wall time)` : 'read both sides and diff / parse both inputs (js-yaml core schema, one document at a time)');
+  show(dt, `diff, ${diffRoutes.toLocaleString('en-US')} routes against a changed copy (${(written.bytes / 2 ** 20).toFixed(0)} MiB both)`, timedOut ? `> ${(diffTimeoutMs / 1000).toFixed(0)} s wall` : `${cpuMs(pair.a)}, ${median(pair.a.map((s) => s.rssMiB)).toFixed(0)} MiB`, `parse of both ${cpuMs(pair.b)}`);
   rows.push([`diff, ${diffRoutes} routes against a changed copy (${(written.bytes / 2 ** 20).toFixed(0)} MiB both)`, timedOut ? `> ${(diffTimeoutMs / 1000).toFixed(0)} s wall` : `${median(pair.a.map((s) => s.cpuMs)).toFixed(0)} ms CPU`,
     timedOut ? '' : `${median(pair.a.map((s) => s.rssMiB)).toFixed(0)} MiB`, `${fmt(dt.spread)} parse of both (${median(pair.b.map((s) => s.cpuMs)).toFixed(0)} ms CPU) ${verdict(dt)}; ${loadText(dt.load)}`]);
   results.diff = { example: exRuns.a, routes: diffRoutes, bytes: written.bytes, diff: pair.a, parse: pair.b, loads: pair.loads };
@@ -235,11 +251,13 @@ if (groups.has('validation')) {
   worker('synth', n, path.join(tmp, 'synth-out'), file);
   const runs = alternate(() => worker('validate', 0, file), () => ({ ms: 0, cpuMs: 0, rssMiB: 0 }));
   const t = valueTarget('validation10kMs', runs.a.map((s) => s.ms), runs.loads, 2000, 'ms', 'wall');
+  show(t, `validation + analysis, ${runs.a[0].objects.toLocaleString('en-US')} objects (wall)`, `${median(runs.a.map((s) => s.rssMiB)).toFixed(0)} MiB peak RSS`);
   rows.push([`validation + analysis, ${runs.a[0].objects} objects`, `${t.value} ms`, `${median(runs.a.map((s) => s.rssMiB)).toFixed(0)} MiB`, `${verdict(t)}; ${loadText(t.load)}`]);
 }
 if (groups.has('pulumi')) {
   const runs = alternate(() => worker('pulumi', 0), () => ({ ms: 0, cpuMs: 0, rssMiB: 0 }));
   const t = valueTarget('pulumiProdMs', runs.a.map((s) => s.ms), runs.loads, 5000, 'ms', 'wall');
+  show(t, `Pulumi program, prod, under mocks, ${runs.a[0].resources} resources (wall)`, `${median(runs.a.map((s) => s.rssMiB)).toFixed(0)} MiB peak RSS`);
   rows.push([`Pulumi program, prod, under mocks (${runs.a[0].resources} resources)`, `${t.value} ms`, `${median(runs.a.map((s) => s.rssMiB)).toFixed(0)} MiB`, `${verdict(t)}; ${loadText(t.load)}`]);
 }
 
@@ -264,6 +282,7 @@ if (groups.has('cold')) {
     const pair = alternate(() => command('npm', argv, env), () => command(cdk8s, ['--version'], env));
     const key = `cold${name[0].toUpperCase()}${name.slice(1)}VsCliStart`;
     const t = ratioTarget(key, pair.a.map((s, i) => s.ms / pair.b[i].ms), pair.loads, 1.5, 'wall', 'both with Node\'s compile cache');
+    show(t, `\`npm run ${name}\` of the example, cold`, wallMs(pair.a), `\`cdk8s --version\` ${wallMs(pair.b)}`);
     rows.push([`npm run ${name} (example, cold)`, `${median(pair.a.map((s) => s.ms)).toFixed(0)} ms`, '',
       `${fmt(t.spread)} cdk8s --version (${median(pair.b.map((s) => s.ms)).toFixed(0)} ms) ${verdict(t)}; ${loadText(t.load)}`]);
     cold[name] = { ours: pair.a.map((s) => s.ms), cdk8sVersion: pair.b.map((s) => s.ms), loads: pair.loads };
@@ -288,4 +307,17 @@ if (args.includes('--only') && existsSync(file)) {
   written = { ...previous, ...results, targets: { ...previous.targets, ...targets }, only: [...groups] };
 }
 writeFileSync(file, `${JSON.stringify(written, null, 2)}\n`);
-console.log(`\nWritten: ${path.relative(ROOT, file)}`);
+// The same targets as a Markdown table (the README's Performance table is pasted from it).
+const all = Object.values((written.targets ?? {}) as Record<string, Target>);
+const loads = all.flatMap((t) => [t.load.min, t.load.max]);
+const md = [
+  `${all.length} targets, ${pairs} alternated pairs each${args.includes('--only') ? ` (this run: ${[...groups].join(', ')}; the others from an earlier run)` : ''}, ${results.date as string}, ` +
+    `Node.js ${process.version.slice(1)}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), 1-minute load ${Math.min(...loads)}-${Math.max(...loads)}${quick ? ', --quick (targets not recorded)' : ''}.`,
+  '',
+  '| measure | ours | floor | ratio or value: median (min-max) | limit | met | load |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
+  ...all.map((t) => `| ${t.what ?? '?'} | ${t.ours ?? ''} | ${t.floor ?? ''} | ${t.ratio !== undefined ? `${t.ratio}x` : `${t.value} ${t.unit}`} (${t.spread.min}-${t.spread.max}) | ${t.limit} | ${quick ? '-' : t.met ? 'met' : '**miss**'} | ${t.load.min}-${t.load.max} |`),
+  '',
+].join('\n');
+writeFileSync(path.join(__dirname, 'results.md'), md);
+console.log(`\nWritten: ${path.relative(ROOT, file)}, bench/results.md`);

@@ -27,6 +27,7 @@ import { checkArgs } from './private/args';
 import { SHAPES } from './private/arg-shapes';
 import { hostCoveredBy, hostsMatch, serviceFqdnOf } from './contract/hosts';
 import { lazy, validation } from './private/lazy';
+import { compactTree } from './private/compact';
 
 /**
  * Conditions a request must meet; all fields of one match must hold.
@@ -514,6 +515,7 @@ export class AppRoute extends Construct {
     for (const r of props.tcpRoutes ?? []) this.addTcpRoute(r);
     for (const r of props.tlsRoutes ?? []) this.addTlsRoute(r);
     this.node.addValidation(validation(() => this.validateHosts()));
+    compactTree(this);
   }
 
   /** The gateways the routes apply to (the mesh aside). */

@@ -20,6 +20,7 @@ import { checkArgs } from './private/args';
 import { lazy, validation } from './private/lazy';
 import { shareJson } from './private/shared-json';
 import { SHAPES } from './private/arg-shapes';
+import { compactConstruct, compactTree } from './private/compact';
 
 /** The application protocol of a Service port; Istio picks its proxy behaviour by it. */
 export enum AppProtocol {
@@ -274,6 +275,9 @@ export class VersionedService extends Construct implements IRoutableService, IRo
         const problem = disruption._checkAgainst(this, 'disruption', floor, 'the sum of all versions\' replicas or autoscaler minimums');
         return problem ? [problem] : [];
     }));
+    // The versions trimmed themselves (see private/compact.ts).
+    compactConstruct(this);
+    for (const c of [this.service, this.serviceAccount, this.destinationRule, this.disruptionBudget]) compactTree(c);
   }
 
   /** The service's versions, in the order they were added. */
@@ -579,6 +583,7 @@ export class ServiceVersion extends Construct implements IRouteTarget {
         ? { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: rollout.name, namespace: service.namespace }
         : { apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName, namespace: service.namespace }, scaling);
     }
+    compactTree(this);
   }
 
   /** The Deployment's name ("<service>-<version>"). */

@@ -284,6 +284,29 @@ describe('withFastRendering renders what cdk8s\'s ApiObject.toJson renders', () 
     expect(token.calls).toBe(2);
   });
 
+  it('on many objects of the same unsorted keys, and of other keys after the same first key (the sorted orders it remembers)', () => {
+    const app = new App();
+    const order: string[] = [];
+    const lazy = (v: string) => Lazy.any({ produce: () => { order.push(v); return v; } });
+    for (let i = 0; i < 5; i++) {
+      objectOf(app, {
+        spec: [
+          { m: i, b: lazy(`b${i}`), z: null, a: undefined, k: [{ y: 1, x: lazy(`x${i}`) }] },
+          { m: 'same first key', c: { '10': 1, '2': 2, b: 3, a: 4 } },
+          { m: 'and fewer', b: 1 },
+          { m: 'all empty', z: null, a: undefined },
+          { m: i, b: 1, z: 2, a: 3, k: 4 },
+        ],
+      });
+    }
+    const theirs = app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson() as unknown);
+    const cdk8sOrder = order.splice(0);
+    expectSameRendering(app);
+    // produce() is called in the objects' own key order, as cdk8s calls it.
+    expect(order.slice(order.length / 2)).toEqual(cdk8sOrder);
+    expect(theirs).toHaveLength(5);
+  });
+
   it('on strings and numbers when a prototype gives them a resolve() or a value (cdk8s resolves them then)', () => {
     // Each replacement of another type, which the others leave alone (else cdk8s would recurse forever).
     const cases = [[String.prototype, 'resolve', () => 42], [Number.prototype, 'value', 'seven'], [Boolean.prototype, 'resolve', () => 'yes']] as const;

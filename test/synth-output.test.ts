@@ -38,15 +38,33 @@ describe('synthesizeChecked', () => {
   it('writes nothing, not even the valid targets or the extra files, when one target has an error', async () => {
     const out = tmp();
     writeFileSync(path.join(out, 'kept.txt'), 'before');
-    let extra = 0;
     const outcome = await synthesizeChecked(out, [
-      { name: 'dev', app: app(1), extraFiles: () => { extra++; return [{ path: 'x', content: '' }]; } },
+      { name: 'dev', app: app(1), extraFiles: () => [{ path: 'x', content: '' }] },
       { name: 'prod', app: app(2) },
     ]);
     expect(outcome.written).toBe(false);
     expect(outcome.findings.find((f) => f.name === 'prod')!.findings.map((f) => f.check)).toContain('PodDisruptionBudgetBlocksEviction');
     expect(readdirSync(out)).toEqual(['kept.txt']);
-    expect(extra).toBe(0);
+  });
+
+  it('asks for the extra files before validating (so that their slow work overlaps it), and raises their failure only when everything is valid', async () => {
+    const order: string[] = [];
+    const failing = (how: 'throw' | 'reject') => (objects: readonly unknown[]) => {
+      order.push(`extra files of ${objects.length} objects`);
+      if (how === 'throw') throw new Error('no picture');
+      return Promise.reject(new Error('no picture'));
+    };
+    for (const how of ['throw', 'reject'] as const) {
+      const out = tmp();
+      order.length = 0;
+      // prod is invalid: its findings are the answer, the failure of dev's extra files is not raised.
+      const invalid = await synthesizeChecked(out, [{ name: 'dev', app: app(1), extraFiles: failing(how) }, { name: 'prod', app: app(2) }]);
+      expect([invalid.written, order]).toEqual([false, ['extra files of 3 objects']]);
+      expect(readdirSync(out)).toEqual([]);
+      // Everything valid: the failure is raised, nothing is written.
+      await expect(synthesizeChecked(out, [{ name: 'dev', app: app(1), extraFiles: failing(how) }, { name: 'prod', app: app(1) }])).rejects.toThrow('no picture');
+      expect(readdirSync(out)).toEqual([]);
+    }
   });
 });
 

@@ -23,6 +23,7 @@ import {
   ExplainRequest, explanationJson, formatCoverage, formatExplanation, formatTableResults, LoadedEdge, parseRequestTable, renderSvg, toDot, toMermaidMarkdown,
 } from '../explain';
 import { formatPercent } from '../explain/coverage';
+import { prepareLayout } from '../explain/graphviz';
 import { RequestCaseResult } from '../explain/table';
 
 /** The usage line of the command. */
@@ -180,6 +181,8 @@ export async function runExplainCli(argv: readonly string[], out: CliOutput = PR
     if (rollout !== undefined && !host && !graph) throw new UsageError('--rollout and --step apply to a request (--host) or the picture (--graph); request table rows name their own rollout and step.');
     if (graph !== undefined && !/\.(svg|md|dot)$/.test(graph)) throw new UsageError(`--graph: expected a file ending in .svg, .md or .dot, received ${JSON.stringify(graph)}.`);
     if (graph !== undefined && existsSync(graph) && !force) throw new UsageError(`--graph: ${graph} exists; explain does not overwrite it. Give another file, or add --force to replace it.`);
+    // Graphviz loads in its worker thread while the manifests are read.
+    if (graph?.endsWith('.svg')) prepareLayout();
     const input = await readExplainInput(paths);
     for (const w of input.warnings) out.stderr(`explain: ${w}\n`);
     const loaded = LoadedEdge.load(input.objects);

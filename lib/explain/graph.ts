@@ -23,6 +23,7 @@ import { AZURE_LB_RESOURCE_GROUP_ANNOTATION, AZURE_PIP_NAME_ANNOTATION } from '.
 import { isRollout, RolloutSpec } from '../model/rollout';
 import { list, specOf } from '../model/objects';
 import { describeCanaryStep, RolloutStepSummary } from './rollout';
+import { layoutSvg } from './graphviz';
 
 /** What a node stands for (its colour). */
 export type EdgeNodeKind = 'client' | 'loadbalancer' | 'server' | 'redirect' | 'virtualservice' | 'route' | 'service' | 'external' | 'version' | 'policy' | 'mesh';
@@ -519,14 +520,15 @@ export function toMermaidMarkdown(g: EdgeGraph): string {
   return `# ${g.title}\n\nGenerated from the manifests beside this file (client → load balancer → gateway servers → routes → services and versions; dashed: policies). The same graph is drawn in edge.svg.\n\n\`\`\`mermaid\n${toMermaid(g)}\`\`\`\n`;
 }
 
-/** Lays the graph out with Graphviz (WebAssembly, @viz-js/viz) and returns the SVG. */
+/**
+ * Lays the graph out with Graphviz (WebAssembly, @viz-js/viz) and returns the SVG. The layout runs
+ * in a worker thread (started on the first call, it does not hold the process open when idle), so
+ * a caller can go on with other work until it awaits the picture; where no worker can be started,
+ * in this thread. The same SVG either way.
+ */
 export async function renderSvg(g: EdgeGraph): Promise<string> {
-  // Loaded when the first picture is drawn, and one instance for all of them.
-  graphviz ??= import('@viz-js/viz').then((viz) => viz.instance());
-  return (await graphviz).renderString(toDot(g), { format: 'svg', engine: 'dot' });
+  return layoutSvg(toDot(g));
 }
-
-let graphviz: Promise<Awaited<ReturnType<typeof import('@viz-js/viz').instance>>> | undefined;
 
 /**
  * Writes the picture of the edge beside its manifests: `<outdir>/edge.svg` (Graphviz) and

@@ -73,6 +73,17 @@ function appOf(c: IConstruct): App | undefined {
  */
 let primitivesPass = false;
 
+/**
+ * Whether keys are sorted (cdk8s's `!process.env.CDK8S_DISABLE_SORT`, which it reads for every
+ * object): read once by {@link withFastRendering} for its duration (the environment is the process's,
+ * each read a call into Node's C++).
+ */
+let sortKeys = true;
+const BODY_OPTIONS: readonly SanitizeOptions[] = [
+  { sortKeys: true, filterEmptyArrays: false, filterEmptyObjects: false },
+  { sortKeys: false, filterEmptyArrays: false, filterEmptyObjects: false },
+];
+
 function primitivesPassThrough(): boolean {
   return [String.prototype, Number.prototype, Boolean.prototype].every((p) => !('resolve' in p) && !('value' in p));
 }
@@ -118,9 +129,55 @@ function resolveAndSanitize(value: unknown, options: SanitizeOptions): unknown {
     return options.filterEmptyObjects && empty ? undefined : out;
   }
   // Values resolved in the object's order (the order cdk8s calls `produce()` in), then sorted.
+  if (options.sortKeys && !keys.includes('__proto__')) {
+    const values = new Array<unknown>(keys.length);
+    for (let i = 0; i < keys.length; i++) values[i] = resolveAndSanitize(source[keys[i]], options);
+    // What sanitizeKeys does with an object of these values: sorted keys, without null and undefined.
+    const out: Record<string, unknown> = {};
+    let empty = true;
+    for (const i of sortedOrder(keys)) {
+      const x = values[i];
+      if (x !== null && x !== undefined) {
+        out[keys[i]] = x;
+        empty = false;
+      }
+    }
+    return options.filterEmptyObjects && empty ? undefined : out;
+  }
   const resolved: Record<string, unknown> = {};
   for (const k of keys) resolved[k] = resolveAndSanitize(source[k], options);
   return sanitizeKeys(resolved, options, (x) => x);
+}
+
+/**
+ * The positions of `keys` in the order `keys.sort()` puts them, computed once per list of keys:
+ * the objects rendered out of order are mostly made by the same few lines of code, each with the
+ * same keys in the same order (a container, a topology spread constraint, a route), thousands of
+ * times. Lists are found by their first key, then compared key by key.
+ */
+const sortedOrders = new Map<string, Array<{ keys: readonly string[]; order: readonly number[] }>>();
+let sortedOrderCount = 0;
+
+function sortedOrder(keys: readonly string[]): readonly number[] {
+  const candidates = sortedOrders.get(keys[0]);
+  if (candidates) {
+    for (const c of candidates) {
+      if (c.keys.length !== keys.length) continue;
+      let same = true;
+      for (let i = 0; i < keys.length && same; i++) same = c.keys[i] === keys[i];
+      if (same) return c.order;
+    }
+  }
+  const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+  if (sortedOrderCount >= 10_000) {
+    sortedOrders.clear();
+    sortedOrderCount = 0;
+  }
+  const entry = { keys: [...keys], order };
+  if (candidates) candidates.push(entry);
+  else sortedOrders.set(keys[0], [entry]);
+  sortedOrderCount++;
+  return order;
 }
 
 /** cdk8s's `sanitizeValue`. */
@@ -224,12 +281,15 @@ function fastToJson(this: ApiObject): unknown {
   try {
     const metadata: unknown = this.metadata.toJson();
     const data = { ...o.props, metadata };
-    const json = resolveAndSanitize(data, { sortKeys: !process.env.CDK8S_DISABLE_SORT, filterEmptyArrays: false, filterEmptyObjects: false });
+    const json = resolveAndSanitize(data, BODY_OPTIONS[sortKeys ? 0 : 1]);
     // No patches (the usual case): cdk8s's apply would clone an empty list and return `json` as is.
     const patched = (o.patches.length === 0 ? json : JsonPatch.apply(json, ...o.patches)) as Record<string, unknown>;
-    // apiVersion, kind and metadata first, then the rest (as cdk8s orders them).
+    // apiVersion, kind and metadata first, then the rest (as cdk8s orders them): with sorted keys,
+    // usually already so, in the new object the rendering made.
+    const keys = Object.keys(patched);
+    if (o.patches.length === 0 && keys[0] === 'apiVersion' && keys[1] === 'kind' && keys[2] === 'metadata') return patched;
     const result: Record<string, unknown> = {};
-    for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) {
+    for (const k of ['apiVersion', 'kind', 'metadata', ...keys]) {
       if (k in patched) result[k] = patched[k];
     }
     return result;
@@ -247,6 +307,7 @@ export function withFastRendering<T>(fn: () => T): T {
   ApiObject.prototype.toJson = fastToJson;
   ApiObjectMetadataDefinition.prototype.toJson = fastMetadataToJson;
   primitivesPass = primitivesPassThrough();
+  sortKeys = !process.env.CDK8S_DISABLE_SORT;
   try {
     return fn();
   } finally {

@@ -270,7 +270,10 @@ export interface SynthTarget {
    */
   readonly validation?: ValidateOptions;
   /**
-   * More files to write once everything is valid, relative to the output folder; given the target's objects.
+   * More files to write once everything is valid, relative to the output folder; given the target's
+   * objects. Called as soon as the target is synthesized, before it is validated, so that slow work
+   * (a picture's layout) overlaps the validation: the files are written, and an error it raises is
+   * raised, only when no target has an error.
    * @default - none
    */
   readonly extraFiles?: (objects: readonly KubernetesObject[]) => OutputFile[] | Promise<OutputFile[]>;
@@ -299,6 +302,13 @@ export interface SynthOutcome {
   readonly files: readonly string[];
 }
 
+/** `files(objects)` as a promise whose failure is not reported as unhandled until it is awaited. */
+function speculatively(files: NonNullable<SynthTarget['extraFiles']>, objects: readonly KubernetesObject[]): Promise<OutputFile[]> {
+  const p = (async () => files(objects))();
+  p.catch(() => undefined);
+  return p;
+}
+
 /**
  * Synthesizes every target, validates and analyzes its objects, and writes the manifests (and the
  * extra files) only when no target has an error, all at once ({@link writeFilesAtomically}): a
@@ -307,8 +317,8 @@ export interface SynthOutcome {
  */
 export async function synthesizeChecked(outdir: string, targets: readonly SynthTarget[]): Promise<SynthOutcome> {
   const findings: Array<{ name: string; objects: number; findings: Finding[] }> = [];
-  const objectsOf = new Map<SynthTarget, KubernetesObject[]>();
   const chartsOf = new Map<SynthTarget, SynthesizedChart[]>();
+  const extrasOf = new Map<SynthTarget, Promise<OutputFile[]>>();
   // An app in both forms is synthesized once: the Gateway API form converts the Istio form's charts.
   const synthesized = new Map<App, SynthesizedChart[]>();
   const synthesize = (app: App): SynthesizedChart[] => {
@@ -321,12 +331,14 @@ export async function synthesizeChecked(outdir: string, targets: readonly SynthT
     chartsOf.set(t, charts);
     const objects = charts.flatMap((c) => c.objects);
     checkNamespaces(t.app, objects, t.existingNamespaces);
-    objectsOf.set(t, objects);
+    // Asked for now, so that what they wait for (the picture's layout, in a worker thread) runs
+    // while the targets are validated; used, and a failure of theirs raised, only if all are valid.
+    if (t.extraFiles) extrasOf.set(t, speculatively(t.extraFiles, objects));
     findings.push({ name: t.name, objects: objects.length, findings: await validateAndAnalyze(objects, t.validation) });
   }
   if (findings.some((f) => hasErrors(f.findings))) return { findings, written: false, files: [] };
   const extras: OutputFile[] = [];
-  for (const t of targets) extras.push(...(await t.extraFiles?.(objectsOf.get(t) ?? []) ?? []));
+  for (const t of targets) extras.push(...(await extrasOf.get(t) ?? []));
   // Each object's YAML is written as it is dumped (the objects are held for the validation; their
   // YAML need not be), all files renamed over their targets at the end.
   const files = StagedFiles.write((staged) => {

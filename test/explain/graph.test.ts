@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { synthEdge } from '../../apps/edge';
 import { environments } from '../../apps/environments';
 import { buildEdgeGraph, renderSvg, toDot, toMermaid, toMermaidMarkdown } from '../../lib/explain';
+import { useLayoutWorker } from '../../lib/explain/graphviz';
 import { KubernetesObject } from '../../lib/model/kubernetes-object';
 import { parseYaml } from '../../lib/model/read-manifests';
 
@@ -107,6 +108,16 @@ describe.each(['dev', 'prod'] as const)('the %s edge picture', (name) => {
     const boxed = new Map(graph.nodes.map((n) => [n.id, n.cluster]));
     expect(text.match(/class="node"/g)).toHaveLength(graph.clusters.length + graph.nodes.filter((n) => !n.cluster).length);
     expect(text.match(/class="edge"/g)).toHaveLength(graph.links.filter((l) => !boxed.get(l.from) || boxed.get(l.from) !== boxed.get(l.to)).length);
+  });
+
+  it('is the same SVG laid out in the worker thread (renderSvg\'s way) as in this thread', async () => {
+    const inWorker = await svg;
+    useLayoutWorker(false);
+    try {
+      expect(await renderSvg(graph)).toBe(inWorker);
+    } finally {
+      useLayoutWorker(true);
+    }
   });
 
   it('fits a laptop screen: at most 1,600 px wide', async () => {
