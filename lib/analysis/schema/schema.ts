@@ -87,17 +87,23 @@ function loadModel(apiVersion: string, kind: string): Promise<ModelClass | undef
  */
 export async function validateSchemas(objects: readonly KubernetesObject[], options: ValidateSchemasOptions = {}): Promise<SchemaProblem[]> {
   const problems: SchemaProblem[] = [];
-  // Every kind's module at once: the ES module loader reads and links them concurrently.
-  const kinds = new Map(objects.map((o) => [`${o.apiVersion}/${o.kind}`, o]));
-  const loaded = new Map<string, ModelClass | undefined>();
-  await Promise.all([...kinds].map(async ([key, o]) => {
-    loaded.set(key, await loadModel(o.apiVersion, o.kind));
-  }));
+  // Every kind's module at once: the ES module loader reads and links them concurrently. The models
+  // by apiVersion, then kind: looked up with the objects' own strings, without building a key per object.
+  const loaded = new Map<string, Map<string, ModelClass | undefined>>();
+  const loading: Promise<void>[] = [];
+  for (const o of objects) {
+    let kinds = loaded.get(o.apiVersion);
+    if (kinds === undefined) loaded.set(o.apiVersion, kinds = new Map<string, ModelClass | undefined>());
+    if (kinds.has(o.kind)) continue;
+    const forVersion = kinds;
+    forVersion.set(o.kind, undefined);
+    loading.push(loadModel(o.apiVersion, o.kind).then((Model) => { forVersion.set(o.kind, Model); }));
+  }
+  await Promise.all(loading);
   for (const o of objects) {
     // Looked up, not awaited: an await per object cost a turn of the microtask queue each.
-    const key = `${o.apiVersion}/${o.kind}`;
-    const Model = loaded.get(key);
-    const own = Model ? undefined : OWN_SCHEMAS[key];
+    const Model = loaded.get(o.apiVersion)?.get(o.kind);
+    const own = Model ? undefined : OWN_SCHEMAS[`${o.apiVersion}/${o.kind}`];
     if (!Model && own) {
       for (const message of own(o)) problems.push({ object: describeObject(o), message });
       continue;
