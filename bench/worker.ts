@@ -13,8 +13,11 @@
 //                                output costs with the library alone)
 //   json-floor 0 <objects.json>  JSON.stringify of the same objects plus the write (the physical limit)
 //   write-yaml <n> <file.yaml>   a scale edge of n services written as one YAML manifest (untimed setup)
-//   large-write <MiB> <file>     a manifest of at least <MiB> MiB: copies of a synthesized edge in
-//                                namespaces of their own
+//   large-write <MiB> <file> [<file.json>]  a manifest of at least <MiB> MiB: copies of a synthesized
+//                                edge in namespaces of their own (with <file.json>: the same objects as
+//                                JSON, one per line, for json-parse)
+//   json-parse 0 <file.json>     the same objects read and parsed by JSON.parse, one per line: the
+//                                fastest parse of the input (the physical limit beside the analysis)
 //   parse-floor 0 <file>         js-yaml's core schema, one document at a time: the parse the reader does
 //   analyze 0 <file>             the analyze command on <file> (output discarded)
 //   explain 0 <file>             explain's loading of <file> (read + index), then 200 questions:
@@ -96,8 +99,11 @@ async function main(): Promise<void> {
   } else if (mode === 'large-write') {
     const { buildScaleEdge } = require('./scale-edge') as typeof import('./scale-edge');
     const { manifestsToYaml, synthesizeApp } = require('../lib') as typeof import('../lib');
-    const base = manifestsToYaml(synthesizeApp(buildScaleEdge(750)).flatMap((c) => c.objects));
+    const objects = synthesizeApp(buildScaleEdge(750)).flatMap((c) => c.objects);
+    const base = manifestsToYaml(objects);
     const perCopy = base.split(/^---$/m).length;
+    const json = objects.map((o) => JSON.stringify(o)).join('\n');
+    const jsonFd = file2 ? openSync(file2, 'w') : undefined;
     const fd = openSync(file, 'w');
     let bytes = 0;
     let copies = 0;
@@ -108,11 +114,17 @@ async function main(): Promise<void> {
         const text = `${copies ? '---\n' : ''}${copy}`;
         writeSync(fd, text);
         bytes += Buffer.byteLength(text);
+        if (jsonFd !== undefined) writeSync(jsonFd, `${copies ? '\n' : ''}${json.replace(/\bteam(\d+)/g, `c${copies}-team$1`).replace(/istio-ingress/g, `c${copies}-istio-ingress`)}`);
       }
     });
     closeSync(fd);
+    if (jsonFd !== undefined) closeSync(jsonFd);
     result.bytes = bytes;
     result.objects = perCopy * copies;
+  } else if (mode === 'json-parse') {
+    let docs = 0;
+    await measure(result, () => { for (const line of readFileSync(file, 'utf8').split('\n')) { JSON.parse(line); docs++; } });
+    result.objects = docs;
   } else if (mode === 'parse-floor') {
     let docs = 0;
     await measure(result, () => { docs = parseDocuments(readFileSync(file, 'utf8')); });

@@ -96,6 +96,31 @@ describe('readManifests', () => {
     expect(held).toBeLessThan(text.length / 2);
   });
 
+  it('reads the same values as js-yaml builds them (the reader copies them compactly as they are parsed): repeated and one-off keys, anchors, aliases, merge keys, a __proto__ key, nested lists', async () => {
+    const docs = Array.from({ length: 6 }, (_, i) => `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings-number-${i}
+  labels: &labels { app.kubernetes.io/name: an-application-name, tier: web, "7": number-key }
+  annotations: *labels
+data:
+  long: &long a value of more than thirteen characters ${i}
+  again: *long
+  list: [[1, 2], [], [{ a: 1 }, { a: 2, b: [x] }], *long]
+  merged: { <<: *labels, extra: "1" }
+  "__proto__": { polluted: "yes" }
+  unique-key-${i}: { deep: { deeper: [${i}, -0.0, 0x1F, yes, ~] } }
+`);
+    const read = await readManifests([folder({ 'm.yaml': docs.join('---\n') })]);
+    expect(read.unreadable).toEqual([]);
+    expect(read.objects).toEqual(docs.map((d) => parseManifestYaml(d)));
+    const last = read.objects[5] as unknown as { data: Record<string, unknown>; metadata: { labels: object; annotations: object } };
+    expect(Object.getPrototypeOf(last.data)).toBe(Object.prototype);
+    expect(Object.keys(last.data)).toEqual(['long', 'again', 'list', 'merged', '__proto__', 'unique-key-5']);
+    expect(last.metadata.annotations).toBe(last.metadata.labels);
+    expect(last.data.again).toBe(last.data.long);
+  });
+
   it('splits documents alike whatever the line breaks ("\\n" lines are cut in runs, "\\r\\n" and "\\r" one at a time), across chunks', async () => {
     // Documents (most of them objects) between markers, near misses, comments, directives, block
     // scalars and bad YAML: about 100 KiB, two chunks.

@@ -16,7 +16,7 @@ import { text } from '../private/text';
 import { createReadStream, readdirSync, readFileSync, Stats, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as jsYaml from 'js-yaml';
-import { CORE_SCHEMA, FAILSAFE_SCHEMA, load, Schema, Type, YAMLException } from 'js-yaml';
+import { CORE_SCHEMA, EventType, FAILSAFE_SCHEMA, load, Schema, State, Type, YAMLException } from 'js-yaml';
 import { KubernetesObject } from './kubernetes-object';
 
 // js-yaml exports its types at run time; @types/js-yaml does not declare them.
@@ -210,8 +210,8 @@ class Collector {
   public readonly objects: KubernetesObject[] = [];
   public readonly locations = new Map<KubernetesObject, ManifestLocation>();
   public readonly unreadable: UnreadableDocument[] = [];
-  /** The long strings of the values read, shared (see {@link compact}). */
-  public readonly strings = new StringTable();
+  /** Makes the values read compact as they are parsed (see {@link Compactor}). */
+  public readonly compactor = new Compactor();
 
   public problem(location: ManifestLocation, message: string, syntax = false): void {
     this.unreadable.push({ location, message, syntax });
@@ -305,8 +305,8 @@ function checkJsonNumbers(value: unknown, seen = new Set<object>()): void {
 }
 
 /** js-yaml's load with a schema (Kubernetes' reading for manifests) and the alias limit. */
-function loadDocument(text: string, file: string, schema: Schema = KUBERNETES_YAML_SCHEMA): unknown {
-  const value = load(text, { filename: file, schema });
+function loadDocument(text: string, file: string, schema: Schema = KUBERNETES_YAML_SCHEMA, listener?: (this: State, event: EventType, state: State) => void): unknown {
+  const value = load(text, listener ? { filename: file, schema, listener } : { filename: file, schema });
   // Both walks below only where their cause can be in the text (each cost about a tenth of reading
   // a large stream): an alias needs an anchor ("&name"); NaN and infinity are written .nan / .inf.
   if (text.includes('&')) checkAliasExpansion(value);
@@ -349,61 +349,106 @@ function yamlError(e: unknown, startLine: number): string {
   return `Not valid YAML: ${(e as Error).message}.`;
 }
 
-/**
- * The document's value rebuilt compactly, for what the reader keeps (every object, until the
- * analysis ends): js-yaml's strings are slices of the document's text (V8 keeps the whole text alive
- * for any slice of 13 characters or more), its lists grow by pushing (room for 17 items behind a
- * list of one) and equal values ("v1", "Always") are separate strings. JSON.parse of the value's
- * JSON makes flat strings, exact lists and shares values of up to 10 characters; longer values
- * repeated from object to object ("topology.kubernetes.io/zone", label keys, images, names in
- * selectors) are shared through `strings`. That about halves what a large input holds (a 200 MB
- * manifest: 644 MiB of live heap after reading, 255 MiB with JSON.parse alone, 13% less again with
- * the sharing) for about 6% more CPU in the read. The same value: a manifest has no value JSON cannot
- * carry (NaN and infinities are refused before), aliases are expanded as the checks see them anyway,
- * and -0 reads as 0 (no message tells them apart).
- */
-function compact(value: unknown, strings: StringTable): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  const copy = JSON.parse(JSON.stringify(value)) as Record<string, unknown> | unknown[];
-  strings.share(copy);
-  return copy;
+/** js-yaml's loader state, with the fields of it the {@link Compactor} reads (js-yaml's own, undeclared by @types/js-yaml). */
+type LoaderState = State & { anchor: string | null; anchorMap: Record<string, unknown>; kind: string | null };
+
+/** A node of the {@link Compactor}'s tree of mappings' key sequences. */
+interface Shape {
+  /** The shapes with one more key. */
+  readonly next: Map<string, Shape>;
+  /** Mappings of these keys seen so far (a builder is made at the second). */
+  seen: number;
+  /** Builds a mapping of these keys as an object literal, or null when it cannot (see {@link Compactor}). */
+  build?: ((o: Record<string, unknown>) => Record<string, unknown>) | null;
 }
 
 /**
- * Strings of more than 10 characters seen in the values read (JSON.parse shares the shorter ones),
- * so that equal values are one string. Bounded: past {@link StringTable.MAX} strings it starts
- * again, so a stream of unique values (names) does not grow it without end, while values that
- * repeat are soon shared again.
+ * Makes js-yaml's values compact as they are parsed, for what the reader keeps (every object, until
+ * the analysis ends): a listener of js-yaml's load, called as each node closes, replaces
+ * - a string by the equal one seen before (values such as "v1", "Always", label keys and values,
+ *   images, repeat from object to object), or else by a flat copy when it has 13 characters or more
+ *   (V8 keeps such strings as slices of the document's text, and the whole text alive);
+ * - a list by an exact copy (js-yaml's lists grow by pushing: room for 17 items behind a list of one);
+ * - a mapping by a copy built by an object literal made for its keys (once per key sequence, at the
+ *   second mapping of the same keys): V8 sizes a literal's object for its keys, where js-yaml's
+ *   `{}` has room for 4 and more keys go to a separate, growing store.
+ * That is the layout JSON.parse gives, which the reader used before (JSON.parse of each value's JSON,
+ * then a walk sharing the long strings: about 0.8 s of the 4.4 s a 50 MB manifest took to read),
+ * for a fraction of the CPU (analyze of 50 MB: about 7% less CPU, the same 55.7 MiB of live heap
+ * after reading); js-yaml's values as built would hold about 2.5 times that. The tables are bounded
+ * (past {@link Compactor.MAX_STRINGS} strings or {@link Compactor.MAX_SHAPES} shapes they start
+ * again), so unique values or keys do not grow them without end; a mapping whose keys are seen once, has more than {@link Compactor.MAX_KEYS} keys or a
+ * `__proto__` key, or when code generation is disabled (--disallow-code-generation-from-strings), is
+ * kept as js-yaml built it. Aliases are left to js-yaml: an alias is the anchored node itself (an
+ * anchor is moved to the node's copy when it closes, so later aliases share the copy).
  */
-class StringTable {
-  private static readonly MAX = 50_000;
-  private seen = new Map<string, string>();
+class Compactor {
+  private static readonly MAX_STRINGS = 100_000;
+  private static readonly MAX_SHAPES = 20_000;
+  private static readonly MAX_KEYS = 64;
+  private strings = new Map<string, string>();
+  private shapes: Shape = { next: new Map(), seen: 0 };
+  private shapeCount = 0;
+  private generate = true;
 
-  /** Replaces the long strings of `v` (an object or list, walked in depth) by the first equal one seen. */
-  public share(v: Record<string, unknown> | unknown[]): void {
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        const x = v[i];
-        if (typeof x === 'string') {
-          if (x.length > 10) v[i] = this.string(x);
-        } else if (x !== null && typeof x === 'object') this.share(x as Record<string, unknown>);
-      }
-      return;
-    }
-    for (const k in v) {
-      const x = v[k];
-      if (typeof x === 'string') {
-        if (x.length > 10) v[k] = this.string(x);
-      } else if (x !== null && typeof x === 'object') this.share(x as Record<string, unknown>);
-    }
+  public readonly listener = (event: EventType, state: State): void => {
+    if (event !== 'close') return;
+    const s = state as LoaderState;
+    // An alias (no kind) is the anchored node: left as it is (a node may refer to itself).
+    if (s.kind === null) return;
+    const r: unknown = s.result;
+    let compact: unknown;
+    if (typeof r === 'string') compact = this.string(r);
+    else if (r === null || typeof r !== 'object') return;
+    else compact = Array.isArray(r) ? r.slice() : this.mapping(r as Record<string, unknown>);
+    s.result = compact;
+    if (s.anchor !== null && s.anchorMap[s.anchor] === r) s.anchorMap[s.anchor] = compact;
+  };
+
+  private string(r: string): string {
+    const known = this.strings.get(r);
+    if (known !== undefined) return known;
+    const flat = r.length >= 13 ? JSON.parse(JSON.stringify(r)) as string : r;
+    if (this.strings.size >= Compactor.MAX_STRINGS) this.strings = new Map();
+    this.strings.set(flat, flat);
+    return flat;
   }
 
-  private string(s: string): string {
-    const known = this.seen.get(s);
-    if (known !== undefined) return known;
-    if (this.seen.size >= StringTable.MAX) this.seen = new Map();
-    this.seen.set(s, s);
-    return s;
+  private mapping(r: Record<string, unknown>): Record<string, unknown> {
+    let shape = this.shapes;
+    for (const k in r) {
+      let next = shape.next.get(k);
+      if (next === undefined) {
+        if (this.shapeCount >= Compactor.MAX_SHAPES) {
+          this.shapes = { next: new Map(), seen: 0 };
+          this.shapeCount = 0;
+        }
+        next = { next: new Map(), seen: 0 };
+        shape.next.set(k, next);
+        this.shapeCount++;
+      }
+      shape = next;
+    }
+    let build = shape.build;
+    if (build === undefined) {
+      if (++shape.seen < 2) return r;
+      build = shape.build = this.builder(Object.keys(r));
+    }
+    return build === null ? r : build(r);
+  }
+
+  /** A function returning a copy of a mapping of these keys, built by an object literal. */
+  private builder(keys: string[]): ((o: Record<string, unknown>) => Record<string, unknown>) | null {
+    if (!this.generate || keys.length > Compactor.MAX_KEYS || keys.includes('__proto__')) return null;
+    // The keys are written as JSON string literals (valid JavaScript ones): no key is code.
+    const body = `return {${keys.map((k) => { const q = JSON.stringify(k); return `${q}: o[${q}]`; }).join(', ')}};`;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      return new Function('o', body) as (o: Record<string, unknown>) => Record<string, unknown>;
+    } catch {
+      this.generate = false; // code generation disabled: mappings are kept as js-yaml built them
+      return null;
+    }
   }
 }
 
@@ -427,13 +472,13 @@ async function readYaml(file: string, into: Collector): Promise<void> {
     if (text.trim() === '' && !sawContent) return;
     let value: unknown;
     try {
-      value = loadDocument(text, file);
+      value = loadDocument(text, file, KUBERNETES_YAML_SCHEMA, into.compactor.listener);
     } catch (e) {
       into.problem({ file, document: index, line: start }, yamlError(e, start), true);
       index++;
       return;
     }
-    into.document(compact(value, into.strings), { file, document: index, line: start });
+    into.document(value, { file, document: index, line: start });
     index++;
   };
   // Whether the buffer holds a line that is neither blank nor a comment (before the first content
