@@ -4,11 +4,9 @@
  * The generated mappings' "filter undefined values" in one pass: the object's fields without the
  * undefined ones, in their order. (The generated code copied the object once per field kept.) Field
  * names are the schema's: none is "__proto__" (the patch refuses a file with one), so assignment
- * defines each as an own property, as the spread did.
+ * defines each as an own property, as the spread did. ('any': the generated mappings' own type.)
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the generated mappings' own type
 export function filterUndefined(result: Record<string, any>): Record<string, any> {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
   const out: Record<string, any> = {};
   for (const k of Object.keys(result)) {
     const v = result[k];
