@@ -2,7 +2,8 @@
 // of this repository (test/support/package.ts), then `init`'s project and a hand-written consumer
 // synthesized, tested, analyzed and planned exactly as their READMEs say.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as nodeModule from 'node:module';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installPackage, newProjectDir, offlineNpm, packOnce, run } from '../support/package';
@@ -89,6 +90,13 @@ describe('istio-aks-edge init', () => {
     expect(bad.stderr).toMatch(/^init: invalid project name: received "Bad_Name"\. Use 2-40 lower-case letters/);
     expect(ok(run(dir, 'istio-aks-edge', ['--help']))).toMatch(/init +scaffold[\s\S]*analyze[\s\S]*explain[\s\S]*plan/);
     for (const c of ['init', 'analyze', 'explain', 'gateway-api', 'plan']) expect(ok(run(dir, 'istio-aks-edge', [c, '--help']))).toMatch(new RegExp(`^Usage: istio-aks-edge ${c}`));
+    // The bin turns Node's compile cache on (Node 22.1+), in the system's temporary folder: the
+    // command's modules are cached there (NODE_COMPILE_CACHE alone would turn it on: not set here).
+    if (typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function') {
+      const tmp = newProjectDir('edge-tmpdir-');
+      ok(run(dir, 'istio-aks-edge', ['analyze', '--help'], { TMPDIR: tmp, NODE_COMPILE_CACHE: undefined, NODE_DISABLE_COMPILE_CACHE: undefined }));
+      expect(existsSync(join(tmp, 'node-compile-cache')) && readdirSync(join(tmp, 'node-compile-cache'), { recursive: true }).length).toBeGreaterThan(0);
+    }
   }, 120_000);
 });
 
