@@ -137,9 +137,10 @@ const SCHEMA_MODELS_FORMAT = 1;
 /**
  * CommonJS packages the models use that stay outside the bundle, loaded from node_modules as before:
  * ajv-formats-draft2019 requires Node's `punycode`, which warns (DEP0040) when code outside
- * node_modules requires it.
+ * node_modules requires it; re2-wasm (the prometheus-operator models' patterns) reads re2.wasm
+ * beside its own file (`__dirname`), which in the bundle would be build/schema-models/.
  */
-const SCHEMA_MODELS_EXTERNAL = ['ajv-formats-draft2019'];
+const SCHEMA_MODELS_EXTERNAL = ['ajv-formats-draft2019', 're2-wasm'];
 
 /**
  * Bundles the published schemas' models (every kind of {@link SCHEMA_PACKAGES}: ES modules, about
@@ -202,6 +203,10 @@ function generateSchemaModels(root, outDir, options = {}) {
         const from = resolve(i.path, path.dirname(path.join(root, input)));
         if (resolve(i.path, dir) !== from) throw new Error(`compile: ${i.path} (required by ${input}) resolves elsewhere from ${dir}`);
       }
+    }
+    // A package that finds files beside its own (__dirname, __filename) would look in the bundle's folder.
+    if (/\b__(dirname|filename)\b/.test(fs.readFileSync(path.join(tmp, 'index.js'), 'utf8'))) {
+      throw new Error('compile: a package in the schema models\' bundle reads __dirname or __filename, which would be the bundle\'s: add it to SCHEMA_MODELS_EXTERNAL');
     }
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });

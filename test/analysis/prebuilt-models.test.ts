@@ -13,7 +13,10 @@ const ROOT = join(__dirname, '..', '..');
 mkdirSync(join(ROOT, 'build'), { recursive: true });
 const parent = mkdtempSync(join(ROOT, 'build', 'models-test-'));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
-const KINDS = ['kubernetes-models/apps/v1/Deployment', 'kubernetes-models/v1/Service', '@kubernetes-models/istio/networking.istio.io/v1/VirtualService'];
+// PrometheusRule: its patterns are checked by re2-wasm, which reads its WebAssembly beside its own
+// file and so stays outside the bundle (scripts/compile.cjs SCHEMA_MODELS_EXTERNAL).
+const KINDS = ['kubernetes-models/apps/v1/Deployment', 'kubernetes-models/v1/Service', '@kubernetes-models/istio/networking.istio.io/v1/VirtualService',
+  '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule'];
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { generateSchemaModels } = require(join(ROOT, 'scripts', 'compile.cjs')) as { generateSchemaModels: (root: string, outDir: string, options?: { kinds?: (k: string) => boolean }) => boolean };
 generateSchemaModels(ROOT, parent, { kinds: (k) => KINDS.includes(k) });
@@ -43,6 +46,10 @@ const objects: Record<string, object[]> = {
   VirtualService: [
     { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'v' }, spec: { hosts: ['a'], http: [{ route: [{ destination: { host: 'a' } }] }] } },
     { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'v' }, spec: { hosts: 'a', http: [{ route: [{ destination: { port: { number: 'x' } } }] }] } },
+  ],
+  PrometheusRule: [
+    { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'r' }, spec: { groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up == 0', for: '5m' }] }] } },
+    { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'r' }, spec: { groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up == 0', for: 'five minutes' }] }] } },
   ],
 };
 
