@@ -195,14 +195,25 @@ export function listProblems(schema: Schema, value: unknown, where: string): str
         seen.add(key);
       });
     }
+  }
+  return childProblems(schema, value, where, listProblems, problems);
+}
+
+/**
+ * Appends to `problems` what `walk` finds in each item of `value` (a list, by the schema's `items`)
+ * or each of its fields (an object, by `properties`, else an object `additionalProperties`), at
+ * `<where>/<index or key>`; returns `problems`. The descent the schema walks below share.
+ */
+function childProblems(schema: Schema, value: unknown, where: string, walk: (schema: Schema, value: unknown, where: string) => string[], problems: string[] = []): string[] {
+  if (Array.isArray(value)) {
     const items = schema.items as Schema | undefined;
-    if (items) value.forEach((v, i) => problems.push(...listProblems(items, v, `${where}/${i}`)));
-  } else if (typeof value === 'object') {
+    if (items) value.forEach((v, i) => problems.push(...walk(items, v, `${where}/${i}`)));
+  } else if (typeof value === 'object' && value !== null) {
     const props = schema.properties as Record<string, Schema> | undefined;
     const extra = typeof schema.additionalProperties === 'object' ? schema.additionalProperties as Schema : undefined;
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       const sub = props?.[k] ?? extra;
-      if (sub) problems.push(...listProblems(sub, v, `${where}/${k}`));
+      if (sub) problems.push(...walk(sub, v, `${where}/${k}`));
     }
   }
   return problems;
@@ -258,19 +269,7 @@ function defaultedCelProblems(schema: Schema, value: unknown, where: string): st
     || Object.prototype.hasOwnProperty.call(value, '__proto__')) {
     return celProblems(schema, withDefaults(schema, value), where);
   }
-  const problems: string[] = [];
-  if (Array.isArray(value)) {
-    const items = schema.items as Schema | undefined;
-    if (items) value.forEach((v, i) => problems.push(...defaultedCelProblems(items, v, `${where}/${i}`)));
-  } else {
-    const props = schema.properties as Record<string, Schema> | undefined;
-    const extra = typeof schema.additionalProperties === 'object' ? schema.additionalProperties as Schema : undefined;
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      const sub = props?.[k] ?? extra;
-      if (sub) problems.push(...defaultedCelProblems(sub, v, `${where}/${k}`));
-    }
-  }
-  return problems;
+  return childProblems(schema, value, where, defaultedCelProblems);
 }
 
 interface CelRule {
@@ -294,18 +293,7 @@ function celProblems(schema: Schema, value: unknown, where: string): string[] {
     if (result === false) problems.push(`${where || '/'}: ${r.message ?? `failed rule: ${r.rule}`} (rule: ${r.rule.replace(/\s+/g, ' ')})`);
     else if (typeof result === 'string') problems.push(`${where || '/'}: rule ${r.rule.replace(/\s+/g, ' ')} could not be evaluated: ${result}`);
   }
-  if (Array.isArray(value)) {
-    const items = schema.items as Schema | undefined;
-    if (items) value.forEach((v, i) => problems.push(...celProblems(items, v, `${where}/${i}`)));
-  } else if (typeof value === 'object') {
-    const props = schema.properties as Record<string, Schema> | undefined;
-    const extra = typeof schema.additionalProperties === 'object' ? schema.additionalProperties as Schema : undefined;
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      const sub = props?.[k] ?? extra;
-      if (sub) problems.push(...celProblems(sub, v, `${where}/${k}`));
-    }
-  }
-  return problems;
+  return childProblems(schema, value, where, celProblems, problems);
 }
 
 /**
