@@ -163,17 +163,19 @@ describe('assignments renamed since 0.1.0 keep their Azure resources (aliases: n
   });
 });
 
+// The Istio revision tests' helpers: the config, the Helm releases, the live cluster, the previous outputs, the labels.
+const istio = (v: unknown) => ({ 'istio-aks-edge:istio': JSON.stringify(v) });
+const releases = (m: EdgeMocks) => Object.fromEntries(m.ofType('kubernetes:helm.sh/v3:Release').filter((r) => r.inputs.chart !== 'argo-rollouts').map((r) => [r.name, r]));
+const live = { kubernetesVersion: '1.35.4', poolCounts: {} };
+const previous = (revisions: string[], active: string) => ({ deployed: { ...deployed('prod').deployed, istioRevisions: revisions, istioActiveRevision: active } });
+const labels = (m: EdgeMocks) => ({
+  gateway: m.resources.find((r) => r.type === 'kubernetes:apps/v1:Deployment' && r.inputs.metadata.name === 'istio-ingressgateway')!.inputs.spec.template.metadata.labels['istio.io/rev'],
+  // The namespaces with sidecars (the gateway's own namespace has none: its pods carry the label).
+  namespaces: m.ofType('kubernetes:v1:Namespace').map((r) => r.inputs.metadata.labels ?? {})
+    .filter((l: Record<string, string>) => 'istio.io/rev' in l || 'istio-injection' in l).map((l: Record<string, string>) => l['istio.io/rev'] ?? `istio-injection=${l['istio-injection']}`),
+});
+
 describe.each([false, true])('Istio upgrades by revision (preview: %s)', (preview) => {
-  const istio = (v: unknown) => ({ 'istio-aks-edge:istio': JSON.stringify(v) });
-  const releases = (m: EdgeMocks) => Object.fromEntries(m.ofType('kubernetes:helm.sh/v3:Release').filter((r) => r.inputs.chart !== 'argo-rollouts').map((r) => [r.name, r]));
-  const live = { kubernetesVersion: '1.35.4', poolCounts: {} };
-  const previous = (revisions: string[], active: string) => ({ deployed: { ...deployed('prod').deployed, istioRevisions: revisions, istioActiveRevision: active } });
-  const labels = (m: EdgeMocks) => ({
-    gateway: m.resources.find((r) => r.type === 'kubernetes:apps/v1:Deployment' && r.inputs.metadata.name === 'istio-ingressgateway')!.inputs.spec.template.metadata.labels['istio.io/rev'],
-    // The namespaces with sidecars (the gateway's own namespace has none: its pods carry the label).
-    namespaces: m.ofType('kubernetes:v1:Namespace').map((r) => r.inputs.metadata.labels ?? {})
-      .filter((l: Record<string, string>) => 'istio.io/rev' in l || 'istio-injection' in l).map((l: Record<string, string>) => l['istio.io/rev'] ?? `istio-injection=${l['istio-injection']}`),
-  });
 
   it('canary: a second istiod beside the first; the tag stays on the serving one; base and CNI at the new release; workloads carry the tag', async () => {
     const { mocks, values } = await run('prod', { preview, previousOutputs: previous(['1-30-3'], '1-30-3'), liveCluster: live },
@@ -203,16 +205,6 @@ describe.each([false, true])('Istio upgrades by revision (preview: %s)', (previe
 // The other steps decide nothing on values Azure computes: up mode only (the test time budget).
 describe('Istio upgrades by revision: switch, remove, refusals, the add-on', () => {
   const preview = false;
-  const istio = (v: unknown) => ({ 'istio-aks-edge:istio': JSON.stringify(v) });
-  const releases = (m: EdgeMocks) => Object.fromEntries(m.ofType('kubernetes:helm.sh/v3:Release').filter((r) => r.inputs.chart !== 'argo-rollouts').map((r) => [r.name, r]));
-  const live = { kubernetesVersion: '1.35.4', poolCounts: {} };
-  const previous = (revisions: string[], active: string) => ({ deployed: { ...deployed('prod').deployed, istioRevisions: revisions, istioActiveRevision: active } });
-  const labels = (m: EdgeMocks) => ({
-    gateway: m.resources.find((r) => r.type === 'kubernetes:apps/v1:Deployment' && r.inputs.metadata.name === 'istio-ingressgateway')!.inputs.spec.template.metadata.labels['istio.io/rev'],
-    // The namespaces with sidecars (the gateway's own namespace has none: its pods carry the label).
-    namespaces: m.ofType('kubernetes:v1:Namespace').map((r) => r.inputs.metadata.labels ?? {})
-      .filter((l: Record<string, string>) => 'istio.io/rev' in l || 'istio-injection' in l).map((l: Record<string, string>) => l['istio.io/rev'] ?? `istio-injection=${l['istio-injection']}`),
-  });
 
   it('switch: the tag moves to the new revision (its release after the old one drops it), base validates with it; remove: the old release goes', async () => {
     const { mocks, values } = await run('prod', { preview, previousOutputs: previous(['1-30-3', '1-31-1'], '1-30-3'), liveCluster: live },
