@@ -39,6 +39,8 @@ if (cliOutdir !== undefined && path.resolve(cliOutdir) !== path.resolve(written)
   });
 }
 const { transpiled, removed, validators, models, vendor } = compileStale(root);
+// V8's code cache of build/'s modules taken after the run, functions included (lib/private/code-cache.ts).
+require(path.join(root, 'build', 'lib', 'private', 'code-cache.js')).enableCodeCache({ root: path.join(root, 'build'), name: 'synth' });
 // cdk8s, cdk8s-plus-27 and the other packages the build requires, from one file (compile.cjs).
 useVendor(root);
 if (process.env.SYNTH_VERBOSE) console.error(`synth: transpiled ${transpiled.length}, removed ${removed.length}, validators ${validators ? 'generated' : 'up to date'}, models ${models ? 'bundled' : 'up to date'}, vendor ${vendor ? 'bundled' : 'up to date'}`);

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  AppRoute, checkIstioPromql, GatewayApiOmission, IngressGateway, PathMatch, ProgressiveRollout, PrometheusSource, RolloutGate, RolloutStep, synthesizeGatewayApi, Traffic, validateAndAnalyze, VersionedService,
+  AppRoute, checkIstioPromql, GatewayApiOmission, promqlReferences, promqlSyntaxErrors, IngressGateway, PathMatch, ProgressiveRollout, PrometheusSource, RolloutGate, RolloutStep, synthesizeGatewayApi, Traffic, validateAndAnalyze, VersionedService,
 } from '../lib';
 import type { App } from 'cdk8s';
 import type { KubernetesObject } from '../lib';
@@ -224,6 +224,22 @@ describe('ProgressiveRollout', () => {
     ]);
     expect(checkIstioPromql('istio_requests_total{reporter="client"}').map((p) => p.message)).toEqual([expect.stringMatching(/reporter="client" is never written/)]);
     expect(checkIstioPromql('sum by (version) (istio_requests_total)').map((p) => p.message)).toEqual([expect.stringMatching(/"version" is not a label/)]);
+  });
+
+  it('reads each PromQL expression once: the same answers every time, whatever a caller does with them, past the expressions kept', () => {
+    const bad = 'sum(rate(istio_requests_total{reporter="destination"}[5m])';
+    const syntax = promqlSyntaxErrors(bad);
+    syntax.length = 0;
+    expect(promqlSyntaxErrors(bad)).toEqual([{ at: expect.any(Number), message: expect.stringMatching(/^syntax error/) }]);
+    const refs = promqlReferences('sum by (destination_version) (rate(istio_requests_total{reporter="destination"}[5m]))');
+    (refs.metrics as unknown[]).length = 0;
+    // More distinct expressions than are kept: the first ones are read again, with the same answers.
+    for (let i = 0; i < 300; i++) expect(promqlReferences(`istio_requests_total{response_code="${i}"}`).labels[0].value).toBe(String(i));
+    for (const r of [promqlReferences('sum by (destination_version) (rate(istio_requests_total{reporter="destination"}[5m]))'), refs]) {
+      expect(r.labels.map((l) => [l.name, l.value])).toEqual([['destination_version', undefined], ['reporter', 'destination']]);
+    }
+    expect(promqlReferences('sum by (destination_version) (rate(istio_requests_total{reporter="destination"}[5m]))').metrics.map((m) => m.name)).toEqual(['istio_requests_total']);
+    expect(promqlSyntaxErrors(bad)).toHaveLength(1);
   });
 
   it('named errors: TCP routes, other versions beside the Rollout, no route, a gate that could pass on no data, a bad Azure source', () => {

@@ -19,41 +19,72 @@ export interface PromqlReferences {
   readonly labels: readonly { readonly name: string; readonly at: number; readonly value?: string }[];
 }
 
+/**
+ * What is known of an expression: its syntax tree (immutable), and its syntax errors and references
+ * once asked for. The same queries are read many times (a Rollout's gate by its construct, then by
+ * the analysis of each form of each environment, by the syntax, reference and metric checks): each
+ * is parsed and walked once, for the last {@link EXPRESSIONS_KEPT} expressions.
+ */
+interface Parsed {
+  readonly tree: ReturnType<typeof parser.parse>;
+  syntax?: readonly PromqlProblem[];
+  references?: PromqlReferences;
+}
+
+const EXPRESSIONS_KEPT = 256;
+const parsed = new Map<string, Parsed>();
+
+function parsedOf(expr: string): Parsed {
+  let p = parsed.get(expr);
+  if (p) return p;
+  p = { tree: parser.parse(expr) };
+  if (parsed.size >= EXPRESSIONS_KEPT) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(expr, p);
+  return p;
+}
+
 /** Syntax errors of `expr` by Prometheus' grammar (empty when it parses). */
 export function promqlSyntaxErrors(expr: string): PromqlProblem[] {
-  const problems: PromqlProblem[] = [];
   if (expr.trim() === '') return [{ at: 0, message: 'the expression is empty' }];
-  parser.parse(expr).iterate({
-    enter: (n) => {
-      if (n.type.isError) problems.push({ at: n.from, message: `syntax error at character ${n.from + 1}: ${JSON.stringify(expr.slice(n.from, n.from + 20) || '(end)')}` });
-    },
-  });
-  return problems;
+  const p = parsedOf(expr);
+  if (!p.syntax) {
+    const problems: PromqlProblem[] = [];
+    p.tree.iterate({
+      enter: (n) => {
+        if (n.type.isError) problems.push({ at: n.from, message: `syntax error at character ${n.from + 1}: ${JSON.stringify(expr.slice(n.from, n.from + 20) || '(end)')}` });
+      },
+    });
+    p.syntax = problems;
+  }
+  return [...p.syntax];
 }
 
 /** The metric names and labels `expr` names. */
 export function promqlReferences(expr: string): PromqlReferences {
-  const metrics: Array<{ name: string; at: number }> = [];
-  const labels: Array<{ name: string; at: number; value?: string }> = [];
-  const tree = parser.parse(expr);
-  tree.iterate({
-    enter: (n) => {
-      if (n.name === 'VectorSelector') {
-        const id = n.node.getChild('Identifier');
-        if (id) metrics.push({ name: expr.slice(id.from, id.to), at: id.from });
-      } else if (n.name === 'LabelName') {
-        const matcher = n.node.parent;
-        const literal = matcher?.name === 'UnquotedLabelMatcher' ? matcher.getChild('StringLiteral') : null;
-        const op = matcher?.getChild('MatchOp')?.firstChild?.name;
-        labels.push({
-          name: expr.slice(n.from, n.to),
-          at: n.from,
-          value: literal && op === 'EqlSingle' ? unquote(expr.slice(literal.from, literal.to)) : undefined,
-        });
-      }
-    },
-  });
-  return { metrics, labels };
+  const p = parsedOf(expr);
+  if (!p.references) {
+    const metrics: Array<{ name: string; at: number }> = [];
+    const labels: Array<{ name: string; at: number; value?: string }> = [];
+    p.tree.iterate({
+      enter: (n) => {
+        if (n.name === 'VectorSelector') {
+          const id = n.node.getChild('Identifier');
+          if (id) metrics.push({ name: expr.slice(id.from, id.to), at: id.from });
+        } else if (n.name === 'LabelName') {
+          const matcher = n.node.parent;
+          const literal = matcher?.name === 'UnquotedLabelMatcher' ? matcher.getChild('StringLiteral') : null;
+          const op = matcher?.getChild('MatchOp')?.firstChild?.name;
+          labels.push({
+            name: expr.slice(n.from, n.to),
+            at: n.from,
+            value: literal && op === 'EqlSingle' ? unquote(expr.slice(literal.from, literal.to)) : undefined,
+          });
+        }
+      },
+    });
+    p.references = { metrics, labels };
+  }
+  return { metrics: [...p.references.metrics], labels: [...p.references.labels] };
 }
 
 function unquote(literal: string): string {

@@ -5,7 +5,9 @@
  * (`init`, `analyze` and `explain` never load Pulumi).
  */
 import * as module_ from 'node:module';
+import * as path from 'node:path';
 import { CommandIo, PROCESS_IO, UsageError } from './io';
+import { enableCodeCache } from '../private/code-cache';
 
 /** A command of the tool. */
 export interface Command {
@@ -86,7 +88,11 @@ if (require.main === module) {
   // As the package's bin: Node's compile cache on (Node 22.1+; in the system's temporary folder,
   // $NODE_COMPILE_CACHE to move it, NODE_DISABLE_COMPILE_CACHE=1 to turn it off) before the command's
   // modules load, so that later runs skip most of their parsing and compiling (the repository's
-  // scripts/*.cjs do the same). Only this module and ./io are compiled without it.
+  // scripts/*.cjs do the same). Only this module and ./io are compiled without it. Beside it, V8's
+  // code cache of the package's modules taken after the run, functions included, one per command
+  // (../private/code-cache.ts).
   module_.enableCompileCache?.();
+  const command = process.argv[2];
+  if (command !== undefined && Object.hasOwn(COMMANDS, command)) enableCodeCache({ root: path.join(__dirname, '..', '..'), name: command });
   runMain(process.argv.slice(2));
 }
