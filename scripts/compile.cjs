@@ -142,6 +142,33 @@ const SCHEMA_MODELS_FORMAT = 2;
  */
 const SCHEMA_MODELS_EXTERNAL = ['ajv-formats-draft2019', 're2-wasm'];
 /**
+ * ajv-formats-draft2019's formats (iri, idn-email, ...: its formats/index.js, as
+ * @kubernetes-models/validate imports it), in the bundles as a stand-in that requires the package
+ * at the first call of one of them: requiring it loads about 20 files (uri-js, nearley's e-mail
+ * grammar, the IANA URI schemes' lists), about 10 ms that every start paid at its first kind, and no
+ * kind's validator calls these formats (they use int32, int64, double, byte, date-time and
+ * quantity). Each function is the package's own, called with the same arguments; duration, a
+ * regular expression, is required as it is. Refused when the package's index no longer is
+ * {@link FORMATS_2019_INDEX}.
+ */
+const FORMATS_2019 = 'ajv-formats-draft2019/formats/index.js';
+const FORMATS_2019_INDEX = `module.exports.iri = require('./iri');
+module.exports.duration = require('./duration');
+module.exports['idn-email'] = require('./idn-email');
+module.exports['idn-hostname'] = require('./idn-hostname');
+module.exports['iri-reference'] = require('./iri-reference');
+`;
+const LAZY_FORMATS_2019 = `// ${FORMATS_2019}, required at the first call of one of its functions (scripts/compile.cjs).
+let formats;
+const load = () => formats ??= require('ajv-formats-draft2019/formats');
+const lazy = (name) => function (...args) { return load()[name].apply(this, args); };
+module.exports.iri = lazy('iri');
+module.exports.duration = require('ajv-formats-draft2019/formats/duration.js');
+module.exports['idn-email'] = lazy('idn-email');
+module.exports['idn-hostname'] = lazy('idn-hostname');
+module.exports['iri-reference'] = lazy('iri-reference');
+`;
+/**
  * The kinds the package's constructs emit (the example's and the goldens' among them:
  * test/analysis/prebuilt-models.test.ts checks), bundled apart in build/schema-models/index.js, the
  * only file a synth of them reads; the other kinds are in rest.js, read when one of them is first
@@ -189,7 +216,9 @@ function schemaModelKinds(root, wanted = () => true) {
  * Again when those versions, esbuild's, the hot kinds or the layout change. Both come from one
  * esbuild build, which takes as long as the one file of all kinds did (about 2.5 s on a loaded
  * 2-core machine). The example's synth reads index.js only: requiring it and running its 19 kinds'
- * code takes about 40 ms, against 65 for the one file of all kinds (5 MB). Returns whether it bundled.
+ * code takes about 25 ms, against 80 for the one file of all kinds (5 MB) that required
+ * ajv-formats-draft2019 at the first kind (medians of 11 alternated pairs, Node 22 with its compile
+ * cache, on a loaded 2-core machine). Returns whether it bundled.
  * @param {{ kinds?: (specifier: string) => boolean, hot?: readonly string[] }} [options] kinds: which kinds (all by default;
  *   tests bundle a few); hot: the kinds of index.js ({@link SCHEMA_MODELS_HOT} by default)
  */
@@ -199,7 +228,8 @@ function generateSchemaModels(root, outDir, options = {}) {
   const hotKinds = options.hot ?? SCHEMA_MODELS_HOT;
   const resolve = (spec, from = root) => require.resolve(spec, { paths: [from] });
   const versions = {};
-  for (const pkg of SCHEMA_PACKAGES) versions[pkg] = JSON.parse(fs.readFileSync(resolve(`${pkg}/package.json`), 'utf8')).version;
+  // With the package the bundles stand in for in part (LAZY_FORMATS_2019): another version of it is another bundle.
+  for (const pkg of [...SCHEMA_PACKAGES, 'ajv-formats-draft2019']) versions[pkg] = JSON.parse(fs.readFileSync(resolve(`${pkg}/package.json`), 'utf8')).version;
   const esbuildVersion = JSON.parse(fs.readFileSync(resolve('esbuild/package.json'), 'utf8')).version;
   // Minified: a bundle's load time is mostly reading it and deserializing its compile cache,
   // both in proportion to its size (all kinds: 9 MB, 55 ms CPU; minified 5 MB, 37 ms). The packages'
@@ -226,18 +256,31 @@ function generateSchemaModels(root, outDir, options = {}) {
   try {
     // Both bundles in one build (the packages' files are read and parsed once), from entries
     // written in the temporary folder, inside the repository: the packages resolve from there.
-    writeAtomically(path.join(src, 'index.js'), `${loaders(hot)}/** The kinds of rest.js. */\nexport const rest = ${JSON.stringify(rest)};\n`);
+    writeAtomically(path.join(src, 'index.js'), `${loaders(hot)}/** The kinds of rest.js. */\nexport const rest = ${JSON.stringify(rest)};\n`
+      + '/** The formats the models\' validators use (for the tests). */\nexport { formats } from \'@kubernetes-models/validate\';\n');
     writeAtomically(path.join(src, 'rest.js'), loaders(rest));
+    if (fs.readFileSync(resolve(FORMATS_2019), 'utf8').replace(/\r\n/g, '\n') !== FORMATS_2019_INDEX) {
+      throw new Error(`compile: ${FORMATS_2019} is no longer what the schema models' stand-in for it expects (scripts/compile.cjs LAZY_FORMATS_2019): look again`);
+    }
+    writeAtomically(path.join(src, 'lazy-formats.js'), LAZY_FORMATS_2019);
     const result = esbuild.buildSync({
       entryPoints: [path.join(src, 'index.js'), path.join(src, 'rest.js')], outbase: src, outdir: tmp,
+      alias: { [FORMATS_2019]: `./${path.relative(root, path.join(src, 'lazy-formats.js')).split(path.sep).join('/')}` }, // LAZY_FORMATS_2019
       absWorkingDir: root, bundle: true, platform: 'node', format: 'cjs', target: `node${process.versions.node}`, ...build, metafile: true, logLevel: 'silent',
       banner: { js: '// The published schemas\' models (kubernetes-models, @kubernetes-models/*), bundled by scripts/compile.cjs: do not edit.' },
     });
     fs.rmSync(src, { recursive: true, force: true });
     // What stays outside must be what the packages would have loaded: the same file from here.
+    let standIns = 0;
     for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
       for (const i of imports) {
         if (i.path.startsWith('<')) continue; // esbuild's own runtime helpers
+        if (i.original === FORMATS_2019) {
+          // The stand-in requires the copy of the package that the importer would have.
+          if (resolve(FORMATS_2019, path.dirname(path.join(root, input))) !== resolve('ajv-formats-draft2019/formats', dir)) throw new Error(`compile: ${FORMATS_2019} (required by ${input}) resolves elsewhere from ${dir}`);
+          standIns++;
+          continue;
+        }
         if (!i.external || i.path.startsWith('node:') || require('node:module').isBuiltin(i.path)) {
           if (i.path === 'punycode' || i.path === 'node:punycode') throw new Error(`compile: ${input} requires punycode inside the schema models' bundles (add its package to SCHEMA_MODELS_EXTERNAL)`);
           continue;
@@ -246,6 +289,7 @@ function generateSchemaModels(root, outDir, options = {}) {
         if (resolve(i.path, dir) !== from) throw new Error(`compile: ${i.path} (required by ${input}) resolves elsewhere from ${dir}`);
       }
     }
+    if (!standIns) throw new Error(`compile: no package of the schema models imports ${FORMATS_2019} any more: remove LAZY_FORMATS_2019`);
     // A package that finds files beside its own (__dirname, __filename) would look in the bundles' folder.
     for (const f of ['index.js', 'rest.js']) {
       if (/\b__(dirname|filename)\b/.test(fs.readFileSync(path.join(tmp, f), 'utf8'))) {

@@ -34,6 +34,7 @@ generateSchemaModels(ROOT, parent, { kinds: (k) => KINDS.includes(k), hot: HOT }
 const dir = join(parent, 'schema-models');
 /** Node's module cache (the bundles are required with Node's own require). */
 const moduleCache = createRequire(__filename).cache;
+const FORMATS_2019 = createRequire(__filename).resolve('ajv-formats-draft2019/formats/index.js');
 
 type Model = { prototype: { validate(this: unknown): void } };
 /** The validation's message, or '' when the object is valid. */
@@ -75,10 +76,34 @@ describe('prebuilt schema models', () => {
     const hot = require(join(dir, 'index.js')) as { kinds: object; rest: string[] };
     expect(Object.keys(hot.kinds).sort()).toEqual([...HOT].sort());
     expect(hot.rest).toEqual(KINDS.filter((k) => !HOT.includes(k)).sort());
-    await kinds!['kubernetes-models/apps/v1/Deployment']();
+    const { Deployment } = await kinds!['kubernetes-models/apps/v1/Deployment']() as Record<string, Model>;
     expect(moduleCache[join(dir, 'rest.js')]).toBeUndefined();
     await kinds!['kubernetes-models/v1/Service']();
     expect(moduleCache[join(dir, 'rest.js')]).toBeDefined();
+    // A validation does not require ajv-formats-draft2019 (LAZY_FORMATS_2019): none of its formats is used.
+    expect(objects.Deployment.map((o) => verdict(Deployment, o) === '')).toEqual([true, false, false]);
+    expect(moduleCache[FORMATS_2019]).toBeUndefined();
+  });
+
+  it('stand in for ajv-formats-draft2019\'s formats, required at the first call of one: the same formats, the same answers', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bundled = (require(join(dir, 'index.js')) as { formats: Record<string, unknown> }).formats;
+    const imported = (await import('@kubernetes-models/validate')).formats as Record<string, unknown>;
+    expect(Object.keys(bundled)).toEqual(Object.keys(imported));
+    const samples: Record<string, string[]> = {
+      iri: ['http://例子.example/ä', 'https://example.com/path', 'relative/path', 'a b', ''],
+      'iri-reference': ['/ä/b?c', '#f', 'http://[::1', '\\bad'],
+      'idn-email': ['用户@例子.广告', 'a.b@example.com', 'no-at-sign', 'a@@b'],
+      'idn-hostname': ['例子.广告', 'xn--fsqu00a.xn--3lr804guic', '-bad-.com', 'a'.repeat(64)],
+    };
+    for (const [name, values] of Object.entries(samples)) {
+      const [ours, theirs] = [bundled[name], imported[name]] as ((v: string) => boolean)[];
+      expect(ours).not.toBe(theirs);
+      expect(values.map((v) => ours(v)), name).toEqual(values.map((v) => theirs(v)));
+    }
+    expect(moduleCache[FORMATS_2019]).toBeDefined();
+    expect(String(bundled.duration)).toBe(String(imported.duration));
+    expect(['P1Y2M', 'PT', 'P1W'].map((v) => (bundled.duration as RegExp).test(v))).toEqual([true, false, true]);
   });
 
   it('accept and refuse what the imported models do, with the same messages', async () => {
@@ -101,6 +126,9 @@ describe('prebuilt schema models', () => {
     mkdirSync(other);
     for (const f of ['index.js', 'rest.js']) writeFileSync(join(other, f), readFileSync(join(dir, f)));
     writeFileSync(join(other, 'stamp.json'), stamp.replace('"kubernetes-models": "', '"kubernetes-models": "0.'));
+    expect(readPrebuiltModels(other)).toBeNull();
+    // The package the bundles stand in for in part (scripts/compile.cjs LAZY_FORMATS_2019).
+    writeFileSync(join(other, 'stamp.json'), stamp.replace('"ajv-formats-draft2019": "', '"ajv-formats-draft2019": "0.'));
     expect(readPrebuiltModels(other)).toBeNull();
     expect(stamp).toContain('"format": 2');
     writeFileSync(join(other, 'stamp.json'), stamp.replace('"format": 2', '"format": 1'));
