@@ -1,11 +1,15 @@
 // The published schemas' models bundled ahead of time (scripts/compile.cjs generateSchemaModels,
 // lib/analysis/schema/prebuilt-models.ts) are the packages' own code: they accept and refuse
-// what the imported modules do, with the same messages; a bundle made from other versions of the
-// packages is not used.
+// what the imported modules do, with the same messages, from either bundle (index.js, the kinds
+// the constructs emit; rest.js, the others); bundles made from other versions of the packages are
+// not used; every kind the goldens hold is in index.js.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { loadAll } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPrebuiltModels } from '../../lib/analysis/schema/prebuilt-models';
+import { schemaModule } from '../../lib/analysis/schema/schema';
 
 const ROOT = join(__dirname, '..', '..');
 // Inside the repository, as build/schema-models/ is: what the bundle leaves outside
@@ -17,10 +21,19 @@ afterAll(() => rmSync(parent, { recursive: true, force: true }));
 // file and so stays outside the bundle (scripts/compile.cjs SCHEMA_MODELS_EXTERNAL).
 const KINDS = ['kubernetes-models/apps/v1/Deployment', 'kubernetes-models/v1/Service', '@kubernetes-models/istio/networking.istio.io/v1/VirtualService',
   '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule'];
+// Two in index.js, two in rest.js.
+const HOT = ['kubernetes-models/apps/v1/Deployment', '@kubernetes-models/istio/networking.istio.io/v1/VirtualService'];
+interface Compile {
+  generateSchemaModels: (root: string, outDir: string, options?: { kinds?: (k: string) => boolean; hot?: readonly string[] }) => boolean;
+  schemaModelKinds: (root: string) => string[];
+  SCHEMA_MODELS_HOT: readonly string[];
+}
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { generateSchemaModels } = require(join(ROOT, 'scripts', 'compile.cjs')) as { generateSchemaModels: (root: string, outDir: string, options?: { kinds?: (k: string) => boolean }) => boolean };
-generateSchemaModels(ROOT, parent, { kinds: (k) => KINDS.includes(k) });
+const { generateSchemaModels, schemaModelKinds, SCHEMA_MODELS_HOT } = require(join(ROOT, 'scripts', 'compile.cjs')) as Compile;
+generateSchemaModels(ROOT, parent, { kinds: (k) => KINDS.includes(k), hot: HOT });
 const dir = join(parent, 'schema-models');
+/** Node's module cache (the bundles are required with Node's own require). */
+const moduleCache = createRequire(__filename).cache;
 
 type Model = { prototype: { validate(this: unknown): void } };
 /** The validation's message, or '' when the object is valid. */
@@ -54,10 +67,18 @@ const objects: Record<string, object[]> = {
 };
 
 describe('prebuilt schema models', () => {
-  it('hold the kinds asked for, and only those', () => {
+  it('hold the kinds asked for, and only those: the hot ones in index.js, the others in rest.js, read at the first of its kinds', async () => {
     const kinds = readPrebuiltModels(dir);
     expect(kinds).not.toBeNull();
     expect(Object.keys(kinds!).sort()).toEqual([...KINDS].sort());
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const hot = require(join(dir, 'index.js')) as { kinds: object; rest: string[] };
+    expect(Object.keys(hot.kinds).sort()).toEqual([...HOT].sort());
+    expect(hot.rest).toEqual(KINDS.filter((k) => !HOT.includes(k)).sort());
+    await kinds!['kubernetes-models/apps/v1/Deployment']();
+    expect(moduleCache[join(dir, 'rest.js')]).toBeUndefined();
+    await kinds!['kubernetes-models/v1/Service']();
+    expect(moduleCache[join(dir, 'rest.js')]).toBeDefined();
   });
 
   it('accept and refuse what the imported models do, with the same messages', async () => {
@@ -66,7 +87,7 @@ describe('prebuilt schema models', () => {
       const kind = specifier.split('/').pop()!;
       const bundled = (await kinds[specifier]())[kind] as Model;
       const imported = (await import(specifier) as Record<string, Model>)[kind];
-      expect(bundled).not.toBe(imported);
+      expect(bundled, specifier).not.toBe(imported);
       const verdicts = objects[kind].map((o) => verdict(bundled, o));
       expect(verdicts).toEqual(objects[kind].map((o) => verdict(imported, o)));
       expect(verdicts[0]).toBe('');
@@ -78,13 +99,44 @@ describe('prebuilt schema models', () => {
     const stamp = readFileSync(join(dir, 'stamp.json'), 'utf8');
     const other = join(parent, 'other');
     mkdirSync(other);
-    writeFileSync(join(other, 'index.js'), readFileSync(join(dir, 'index.js')));
+    for (const f of ['index.js', 'rest.js']) writeFileSync(join(other, f), readFileSync(join(dir, f)));
     writeFileSync(join(other, 'stamp.json'), stamp.replace('"kubernetes-models": "', '"kubernetes-models": "0.'));
     expect(readPrebuiltModels(other)).toBeNull();
-    writeFileSync(join(other, 'stamp.json'), stamp.replace('"format": 1', '"format": 0'));
+    expect(stamp).toContain('"format": 2');
+    writeFileSync(join(other, 'stamp.json'), stamp.replace('"format": 2', '"format": 1'));
     expect(readPrebuiltModels(other)).toBeNull();
     writeFileSync(join(other, 'stamp.json'), '{');
     expect(readPrebuiltModels(other)).toBeNull();
     expect(readPrebuiltModels(join(parent, 'missing'))).toBeNull();
+  });
+
+  it('import the kinds of rest.js when it is missing', async () => {
+    const other = join(parent, 'no-rest');
+    mkdirSync(other);
+    for (const f of ['index.js', 'stamp.json']) writeFileSync(join(other, f), readFileSync(join(dir, f)));
+    const kinds = readPrebuiltModels(other)!;
+    expect((await kinds['kubernetes-models/v1/Service']()).Service).toBe((await import('kubernetes-models/v1/Service')).Service);
+    expect((await kinds['kubernetes-models/apps/v1/Deployment']()).Deployment).not.toBe((await import('kubernetes-models/apps/v1/Deployment')).Deployment);
+  });
+
+  it('refuse a hot kind that no package defines', () => {
+    const nope = 'kubernetes-models/v1/Nope';
+    expect(() => generateSchemaModels(ROOT, join(parent, 'nope'), { kinds: (k) => k === nope, hot: [nope] })).toThrow(/names kubernetes-models\/v1\/Nope, which no package/);
+  });
+});
+
+describe('the hot bundle (scripts/compile.cjs SCHEMA_MODELS_HOT)', () => {
+  it('holds every published kind the goldens emit, and only published kinds', () => {
+    const published = new Set(schemaModelKinds(ROOT));
+    const emitted = new Set<string>();
+    for (const env of ['dev', 'prod']) {
+      for (const o of loadAll(readFileSync(join(ROOT, 'test', 'goldens', `${env}.k8s.yaml`), 'utf8')) as { apiVersion: string; kind: string }[]) {
+        if (o) emitted.add(schemaModule(o.apiVersion, o.kind));
+      }
+    }
+    const validated = [...emitted].filter((k) => published.has(k));
+    expect(validated.length).toBeGreaterThan(15);
+    expect(validated.filter((k) => !SCHEMA_MODELS_HOT.includes(k))).toEqual([]);
+    expect(SCHEMA_MODELS_HOT.filter((k) => !published.has(k))).toEqual([]);
   });
 });
