@@ -86,7 +86,7 @@ describe('validateAndAnalyzeKnown', () => {
   });
 
   it('validates afresh objects that share a reference: a problem does not say which of them it is about', async () => {
-    const twin = { ...objects[2], spec: { ...objects[2].spec, replicas: 2 } };
+    const twin = { ...objects[2], spec: { ...(objects[2].spec as object), replicas: 2 } };
     const known: KnownStructure = new WeakMap();
     const list = [...objects, twin];
     expect(await validateAndAnalyzeKnown(list, {}, known)).toEqual(await validateAndAnalyze(list));
