@@ -100,17 +100,59 @@ export interface ValidateOptions extends AnalyzeOptions {
 
 /** Structural validation (published schemas, CRDs) and analysis, as one list of findings. */
 export async function validateAndAnalyze(objects: readonly KubernetesObject[], options: ValidateOptions = {}): Promise<Finding[]> {
+  return validateAndAnalyzeKnown(objects, options);
+}
+
+/**
+ * The structural findings (published schema, CRDs) of objects validated before, by object, for
+ * {@link validateAndAnalyzeKnown}: valid only for the same CRDs (`ValidateOptions.crds`) and for
+ * objects nothing changed since.
+ */
+export type KnownStructure = WeakMap<KubernetesObject, StructuralFindings>;
+
+/** An object's structural findings: against its published schema, and against a CRD (with the rank of the CRD set). */
+interface StructuralFindings {
+  readonly schema: readonly Finding[];
+  readonly crd: ReadonlyArray<{ readonly set: number; readonly finding: Finding }>;
+}
+
+/**
+ * {@link validateAndAnalyze}, validating structurally only the objects `known` does not hold, and
+ * recording theirs in it; the cross-object checks run on all. For a caller that validates objects
+ * again unchanged (synthesizeChecked: the Gateway API form keeps most of the Istio form's objects
+ * as they are). The findings and their order are validateAndAnalyze's.
+ */
+export async function validateAndAnalyzeKnown(objects: readonly KubernetesObject[], options: ValidateOptions = {}, known?: KnownStructure): Promise<Finding[]> {
+  // Problems name their object by reference: with two objects of one reference in the list, which
+  // one a problem is about is not known, and nothing is taken from or put in `known`.
+  const refs = new Set(known ? objects.map(describe) : []);
+  const memo = known && refs.size === objects.length ? known : undefined;
+  const fresh = memo ? objects.filter((o) => !memo.has(o)) : objects;
+  const found = await structuralFindings(fresh, options);
+  if (!memo) return [...suppressed(found.all), ...analyze(objects, options)];
+  for (const o of fresh) memo.set(o, found.byObject.get(o) ?? NO_FINDINGS);
+  // Each object's problems come in the order of the objects (the schema's, then each CRD set's in
+  // turn): schema findings by object, then CRD findings by set, then by object, as validated together.
+  const of = (o: KubernetesObject) => memo.get(o) ?? NO_FINDINGS;
+  const crd = objects.flatMap((o) => of(o).crd).sort((a, b) => a.set - b.set).map((c) => c.finding);
+  return [...suppressed([...objects.flatMap((o) => of(o).schema), ...crd]), ...analyze(objects, options)];
+}
+
+const NO_FINDINGS: StructuralFindings = { schema: [], crd: [] };
+
+/** The structural findings of the objects: all in the order validateAndAnalyze gives them, and by object (those that have some). */
+async function structuralFindings(objects: readonly KubernetesObject[], options: ValidateOptions): Promise<{ all: Finding[]; byObject: Map<KubernetesObject, StructuralFindings> }> {
   const given = options.crds;
   const schemaProblems = await validateSchemas(objects, { validatedElsewhere: (v, k) => given?.defines(v, k) ?? false });
   // The CRDs given take the place of the vendored ones for the kinds they define.
   const vendored = objects.filter((o) => !given?.defines(o.apiVersion, o.kind));
-  const crdProblems = [...(given?.validate(objects) ?? []), ...istioCrdSchemas().validate(vendored), ...gatewayApiCrdSchemas().validate(vendored),
+  const crdProblems = [given?.validate(objects) ?? [], istioCrdSchemas().validate(vendored), gatewayApiCrdSchemas().validate(vendored),
     // Argo Rollouts' CRDs are read only when there are Argo Rollouts objects (most apps have none).
-    ...(vendored.some((o) => o.apiVersion?.startsWith('argoproj.io/')) ? argoRolloutsCrdSchemas().validate(vendored) : [])];
+    vendored.some((o) => o.apiVersion?.startsWith('argoproj.io/')) ? argoRolloutsCrdSchemas().validate(vendored) : []];
   // Problems name their object: the map back to the objects holds only the names problems give (a
   // map of every object's name held about 80 MiB through the checks on a 200 MB input); the last
   // object of a name wins, as before.
-  const named = new Set([...schemaProblems, ...crdProblems].map((p) => p.object));
+  const named = new Set([...schemaProblems, ...crdProblems.flat()].map((p) => p.object));
   const byRef = new Map<string, KubernetesObject>();
   if (named.size) {
     for (const o of objects) {
@@ -118,17 +160,31 @@ export async function validateAndAnalyze(objects: readonly KubernetesObject[], o
       if (named.has(ref)) byRef.set(ref, o);
     }
   }
-  const findings: Finding[] = [];
+  const all: Finding[] = [];
+  const byObject = new Map<KubernetesObject, { schema: Finding[]; crd: Array<{ set: number; finding: Finding }> }>();
+  const entry = (o: KubernetesObject) => {
+    let e = byObject.get(o);
+    if (!e) byObject.set(o, e = { schema: [], crd: [] });
+    return e;
+  };
   for (const p of schemaProblems) {
     const source = byRef.get(p.object);
-    if (source) findings.push(findingOf(p.unvalidated ? SCHEMA_NOT_FOUND : SCHEMA_INVALID, source, '', p.message));
+    if (!source) continue;
+    const finding = findingOf(p.unvalidated ? SCHEMA_NOT_FOUND : SCHEMA_INVALID, source, '', p.message);
+    all.push(finding);
+    entry(source).schema.push(finding);
   }
-  for (const p of crdProblems) {
-    const [field, ...rest] = p.message.split(': ');
-    const source = byRef.get(p.object);
-    if (source) findings.push(findingOf(CUSTOM_RESOURCE_INVALID, source, pointerToField(field), rest.join(': ')));
-  }
-  return [...suppressed(findings), ...analyze(objects, options)];
+  crdProblems.forEach((problems, set) => {
+    for (const p of problems) {
+      const [field, ...rest] = p.message.split(': ');
+      const source = byRef.get(p.object);
+      if (!source) continue;
+      const finding = findingOf(CUSTOM_RESOURCE_INVALID, source, pointerToField(field), rest.join(': '));
+      all.push(finding);
+      entry(source).crd.push({ set, finding });
+    }
+  });
+  return { all, byObject };
 }
 
 /** "/spec/http/0/timeout" → "spec.http[0].timeout". */

@@ -16,7 +16,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { GatewayApiOptions, toGatewayApi } from '../gateway-api/convert';
 import { KubernetesObject } from '../model/kubernetes-object';
 import { Finding } from '../analysis/check';
-import { hasErrors, validateAndAnalyze, ValidateOptions } from '../analysis/analyze';
+import { hasErrors, KnownStructure, validateAndAnalyzeKnown, ValidateOptions } from '../analysis/analyze';
 import { dumpManifest } from './yaml';
 import { chartOrder, FindAllCache, resolveDependencies, topology } from './synth-order';
 import { withFastRendering } from './fast-render';
@@ -321,6 +321,7 @@ export async function synthesizeChecked(outdir: string, targets: readonly SynthT
   const extrasOf = new Map<SynthTarget, Promise<OutputFile[]>>();
   // An app in both forms is synthesized once: the Gateway API form converts the Istio form's charts.
   const synthesized = new Map<App, SynthesizedChart[]>();
+  const knownByCrds = new Map<ValidateOptions['crds'], KnownStructure>();
   const synthesize = (app: App): SynthesizedChart[] => {
     let charts = synthesized.get(app);
     if (!charts) synthesized.set(app, charts = synthesizeApp(app));
@@ -334,7 +335,11 @@ export async function synthesizeChecked(outdir: string, targets: readonly SynthT
     // Asked for now, so that what they wait for (the picture's layout, in a worker thread) runs
     // while the targets are validated; used, and a failure of theirs raised, only if all are valid.
     if (t.extraFiles) extrasOf.set(t, speculatively(t.extraFiles, objects));
-    findings.push({ name: t.name, objects: objects.length, findings: await validateAndAnalyze(objects, t.validation) });
+    // The Gateway API form keeps most of the Istio form's objects as they are (the same objects):
+    // those are validated structurally once, for the same CRDs.
+    let known = knownByCrds.get(t.validation?.crds);
+    if (!known) knownByCrds.set(t.validation?.crds, known = new WeakMap());
+    findings.push({ name: t.name, objects: objects.length, findings: await validateAndAnalyzeKnown(objects, t.validation, known) });
   }
   if (findings.some((f) => hasErrors(f.findings))) return { findings, written: false, files: [] };
   const extras: OutputFile[] = [];

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { validateSchemas } from '../../lib';
+import { validateAndAnalyze, validateSchemas } from '../../lib';
+import type { KubernetesObject } from '../../lib';
+import { KnownStructure, validateAndAnalyzeKnown } from '../../lib/analysis/analyze';
 import { schemaModule } from '../../lib/analysis/schema/schema';
 
 const gateway = {
@@ -54,5 +56,41 @@ describe('validateSchemas', () => {
       "data/spec/secretObjects/0 must have required property 'type'",
       "data/spec/secretObjects/0/data/0 must have required property 'key'",
     ]);
+  });
+});
+
+describe('validateAndAnalyzeKnown', () => {
+  // Problems of every kind of validation: a published schema, each vendored CRD set (Istio, Gateway
+  // API, Argo Rollouts), a kind without a schema; listed so that the CRD sets interleave.
+  const objects: KubernetesObject[] = [
+    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'a' }, spec: { hostnames: [7] } },
+    { ...gateway, spec: { ...gateway.spec, servers: [{ ...gateway.spec.servers[0], port: { number: 'eighty', name: 'http', protocol: 'HTTP' } }] } },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'a' }, spec: { replicas: 'two', selector: { matchLabels: { app: 'd' } }, template: { spec: { containers: [{ name: 'c', image: 'i' }] } } } },
+    { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'ro', namespace: 'a' }, spec: { replicas: 'x' } },
+    { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'vs', namespace: 'a' }, spec: { hosts: ['a.example.com'], http: [{ timeout: 'soon' }] } },
+    { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },
+  ];
+
+  it('gives validateAndAnalyze\'s findings in its order, validating an object it has seen once', async () => {
+    const expected = await validateAndAnalyze(objects);
+    expect(new Set(expected.map((f) => f.check))).toEqual(new Set(['SchemaInvalid', 'CustomResourceInvalid', 'SchemaNotFound', ...expected.filter((f) => !/^(Schema|CustomResource)/.test(f.check)).map((f) => f.check)]));
+    const known: KnownStructure = new WeakMap();
+    const first = await validateAndAnalyzeKnown(objects.slice(1, 4), {}, known);
+    expect(first).toEqual(await validateAndAnalyze(objects.slice(1, 4)));
+    const again = await validateAndAnalyzeKnown(objects, {}, known);
+    expect(again).toEqual(expected);
+    // The findings of the objects seen before are those of the first call: not validated again.
+    const seen = first.filter((f) => /^(Schema|CustomResource)/.test(f.check));
+    expect(seen.length).toBeGreaterThan(2);
+    for (const f of seen) expect(again).toContain(f);
+  });
+
+  it('validates afresh objects that share a reference: a problem does not say which of them it is about', async () => {
+    const twin = { ...objects[2], spec: { ...(objects[2].spec as object), replicas: 2 } };
+    const known: KnownStructure = new WeakMap();
+    const list = [...objects, twin];
+    expect(await validateAndAnalyzeKnown(list, {}, known)).toEqual(await validateAndAnalyze(list));
+    expect(known.has(objects[2])).toBe(false);
+    expect(await validateAndAnalyzeKnown(list, {}, known)).toEqual(await validateAndAnalyze(list));
   });
 });
