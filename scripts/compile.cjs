@@ -214,8 +214,8 @@ function schemaModelKinds(root, wanted = () => true) {
  * {@link SCHEMA_MODELS_HOT} (about 1 MB) and the list of the others, and rest.js, the others
  * (about 4.7 MB; the packages' shared code is in both); stamp.json records the packages' versions.
  * Again when those versions, esbuild's, the hot kinds or the layout change. Both come from one
- * esbuild build, which takes as long as the one file of all kinds did (about 2.5 s on a loaded
- * 2-core machine). The example's synth reads index.js only: requiring it and running its 19 kinds'
+ * esbuild build, which takes as long as the one file of all kinds did (about 1.2 s on a
+ * 2-core machine, alternated pairs). The example's synth reads index.js only: requiring it and running its 19 kinds'
  * code takes about 25 ms, against 80 for the one file of all kinds (5 MB) that required
  * ajv-formats-draft2019 at the first kind (medians of 11 alternated pairs, Node 22 with its compile
  * cache, on a loaded 2-core machine). Returns whether it bundled.
