@@ -10,6 +10,8 @@ export default defineConfig({
     // twenty program runs, too long for `npm test`'s budget.
     include: ['test/e2e/**/*.test.ts', 'test/infra/day2.test.ts'],
     pool: 'forks',
+    // Node's compile cache and the package's code cache in a folder of this run, removed at its end.
+    globalSetup: ['test/support/e2e-compile-cache.ts'],
     testTimeout: 600_000,
     hookTimeout: 600_000,
   },
