@@ -128,7 +128,7 @@ export async function validateAndAnalyzeKnown(objects: readonly KubernetesObject
   const refs = new Set(known ? objects.map(describe) : []);
   const memo = known && refs.size === objects.length ? known : undefined;
   const fresh = memo ? objects.filter((o) => !memo.has(o)) : objects;
-  const found = await structuralFindings(fresh, options);
+  const found = await structuralFindings(fresh, options, memo !== undefined);
   if (!memo) return [...suppressed(found.all), ...analyze(objects, options)];
   for (const o of fresh) memo.set(o, found.byObject.get(o) ?? NO_FINDINGS);
   // Each object's problems come in the order of the objects (the schema's, then each CRD set's in
@@ -140,8 +140,11 @@ export async function validateAndAnalyzeKnown(objects: readonly KubernetesObject
 
 const NO_FINDINGS: StructuralFindings = { schema: [], crd: [] };
 
-/** The structural findings of the objects: all in the order validateAndAnalyze gives them, and by object (those that have some). */
-async function structuralFindings(objects: readonly KubernetesObject[], options: ValidateOptions): Promise<{ all: Finding[]; byObject: Map<KubernetesObject, StructuralFindings> }> {
+/**
+ * The structural findings of the objects: all in the order validateAndAnalyze gives them, and, when
+ * asked for, by object (those that have some).
+ */
+async function structuralFindings(objects: readonly KubernetesObject[], options: ValidateOptions, byObjectToo: boolean): Promise<{ all: Finding[]; byObject: Map<KubernetesObject, StructuralFindings> }> {
   const given = options.crds;
   const schemaProblems = await validateSchemas(objects, { validatedElsewhere: (v, k) => given?.defines(v, k) ?? false });
   // The CRDs given take the place of the vendored ones for the kinds they define.
@@ -172,7 +175,7 @@ async function structuralFindings(objects: readonly KubernetesObject[], options:
     if (!source) continue;
     const finding = findingOf(p.unvalidated ? SCHEMA_NOT_FOUND : SCHEMA_INVALID, source, '', p.message);
     all.push(finding);
-    entry(source).schema.push(finding);
+    if (byObjectToo) entry(source).schema.push(finding);
   }
   crdProblems.forEach((problems, set) => {
     for (const p of problems) {
@@ -181,7 +184,7 @@ async function structuralFindings(objects: readonly KubernetesObject[], options:
       if (!source) continue;
       const finding = findingOf(CUSTOM_RESOURCE_INVALID, source, pointerToField(field), rest.join(': '));
       all.push(finding);
-      entry(source).crd.push({ set, finding });
+      if (byObjectToo) entry(source).crd.push({ set, finding });
     }
   });
   return { all, byObject };
